@@ -1,0 +1,80 @@
+import type { PeerIdentity, Principal } from './identity.js';
+import type { Logger } from './logger.js';
+import type { MethodInfo } from './methods.js';
+
+/** A typed key for values carried on a call, with a default for when nothing was set. */
+export interface ContextKey<T> {
+  readonly id: symbol;
+  readonly defaultValue: T;
+}
+
+/**
+ * Creates a typed context key. Interceptors and plugins use keys to hand values to handlers without widening
+ * `CallContext`.
+ *
+ * @example
+ * ```ts
+ * export const TENANT = createContextKey<string | undefined>(undefined, { description: 'tenant id' });
+ * ctx.values.set(TENANT, 'acme');
+ * const tenant = ctx.values.get(TENANT);
+ * ```
+ */
+export function createContextKey<T>(defaultValue: T, options: { description?: string } = {}): ContextKey<T> {
+  return { id: Symbol(options.description ?? 'rampart.contextKey'), defaultValue };
+}
+
+/** The typed values of one call. */
+export interface ContextValues {
+  get<T>(key: ContextKey<T>): T;
+  set<T>(key: ContextKey<T>, value: T): this;
+  has(key: ContextKey<unknown>): boolean;
+  delete(key: ContextKey<unknown>): this;
+}
+
+/** Creates an empty set of context values. */
+export function createContextValues(): ContextValues {
+  const map = new Map<symbol, unknown>();
+  return {
+    get<T>(key: ContextKey<T>): T {
+      return map.has(key.id) ? (map.get(key.id) as T) : key.defaultValue;
+    },
+    set(key, value) {
+      map.set(key.id, value);
+      return this;
+    },
+    has(key) {
+      return map.has(key.id);
+    },
+    delete(key) {
+      map.delete(key.id);
+      return this;
+    },
+  };
+}
+
+/** A read-only view of the request metadata (gRPC headers). grpc-js's `Metadata` satisfies it. */
+export interface IncomingMetadata {
+  get(key: string): ReadonlyArray<string | Buffer>;
+}
+
+/**
+ * Everything a handler knows about its call. The same object is seen by every interceptor of the call and by the
+ * handler.
+ */
+export interface CallContext {
+  readonly method: MethodInfo;
+  readonly metadata: IncomingMetadata;
+  /** When the caller stops waiting, if it set a deadline. */
+  readonly deadline: Date | undefined;
+  /** Aborted when the call is cancelled by the client, its deadline passes, or the server shuts down. */
+  readonly signal: AbortSignal;
+  /** A child logger bound to this call (method, request id, and the principal once known). */
+  logger: Logger;
+  /** The caller's `x-request-id`, or a new one. */
+  readonly requestId: string;
+  /** The verified peer (client certificate) identity, when the transport has one. */
+  peer: PeerIdentity | undefined;
+  /** The authenticated principal, once a token has been verified. */
+  principal: Principal | undefined;
+  readonly values: ContextValues;
+}

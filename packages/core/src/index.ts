@@ -1,0 +1,65 @@
+export { Status, statusName } from './status.js';
+export {
+  RampartError,
+  STATUS_BY_CODE,
+  GENERIC_INTERNAL_MESSAGE,
+  type ErrorCode,
+  type RampartErrorOptions,
+} from './errors.js';
+export type {
+  MethodKind,
+  MethodShape,
+  ServiceShape,
+  MethodDescriptor,
+  ServiceDescriptor,
+  MethodInfo,
+  UnaryHandler,
+  ServerStreamHandler,
+  ClientStreamHandler,
+  BidiHandler,
+  HandlerFor,
+  ServiceHandlers,
+  ClientCallOptions,
+  RequestStream,
+  ClientMethodFor,
+  ServiceClient,
+} from './methods.js';
+export type { Logger, LogFn } from './logger.js';
+export type { PeerIdentity, Principal } from './identity.js';
+export {
+  createContextKey,
+  createContextValues,
+  type ContextKey,
+  type ContextValues,
+  type CallContext,
+  type IncomingMetadata,
+} from './context.js';
+export type { Interceptor, MethodInterceptor, MethodPlan, CallOutcome } from './interceptor.js';
+export {
+  authDecisionDecorator,
+  Public,
+  PUBLIC_DECISION,
+  effectiveDecisions,
+  readClassDecisions,
+  readMethodDecisions,
+  type AuthDecision,
+} from './auth-decision.js';
+export {
+  GrpcService,
+  GrpcMethod,
+  readServiceMetadata,
+  resolveHandlerName,
+  type ServiceMetadata,
+} from './service-decorators.js';
+export {
+  definePlugin,
+  orderPlugins,
+  type RampartPlugin,
+  type PluginContext,
+  type LifecycleEvent,
+  type LifecycleHook,
+  type ConfigReader,
+  type ConfigSchemaFragment,
+} from './plugin.js';
+export { TOKENS } from './tokens.js';
+export { METADATA } from './metadata-keys.js';

@@ -1,0 +1,108 @@
+import type { CallContext } from './context.js';
+
+/** The four gRPC call kinds. */
+export type MethodKind = 'unary' | 'serverStream' | 'clientStream' | 'bidi';
+
+/**
+ * The message types of one RPC, as generated from the `.proto`: `Req`/`Res` are the shapes a sender may build
+ * (optional fields), `ReqOut`/`ResOut` the shapes a receiver gets (defaults filled in).
+ */
+export interface MethodShape<
+  K extends MethodKind = MethodKind,
+  Req = unknown,
+  ReqOut = unknown,
+  Res = unknown,
+  ResOut = unknown,
+> {
+  readonly kind: K;
+  readonly request: Req;
+  readonly requestOut: ReqOut;
+  readonly response: Res;
+  readonly responseOut: ResOut;
+}
+
+/** A map from a service's method names (lowerCamelCase) to their shapes; generated per service. */
+export type ServiceShape = { readonly [method: string]: MethodShape };
+
+/** What is known about one RPC at run time. */
+export interface MethodDescriptor<K extends MethodKind = MethodKind> {
+  /** The method's name in the `.proto`, e.g. `WatchStock`. */
+  readonly name: string;
+  /** The HTTP/2 path, e.g. `/rampart.demo.inventory.v1.InventoryService/WatchStock`. */
+  readonly path: string;
+  readonly kind: K;
+}
+
+/**
+ * A generated description of a gRPC service: its full name and its methods, keyed by the lowerCamelCase name the
+ * handler class uses. `S` carries the message types for handlers and clients.
+ */
+export interface ServiceDescriptor<S extends ServiceShape = ServiceShape> {
+  /** The fully qualified service name, e.g. `rampart.demo.inventory.v1.InventoryService`. */
+  readonly typeName: string;
+  /** The `.proto` file that declares it, relative to the proto root. */
+  readonly protoFile: string;
+  readonly methods: { readonly [K in keyof S]: MethodDescriptor<S[K]['kind']> };
+}
+
+/** Method information a call carries: the descriptor plus the service it belongs to. */
+export interface MethodInfo extends MethodDescriptor {
+  /** The fully qualified service name. */
+  readonly service: string;
+  /** The handler's property name on the service class. */
+  readonly handlerName: string;
+}
+
+/** A unary handler: one request in, one response out. */
+export type UnaryHandler<Req, Res> = (request: Req, ctx: CallContext) => Promise<Res> | Res;
+/** A server-streaming handler, usually an `async *` method. */
+export type ServerStreamHandler<Req, Res> = (request: Req, ctx: CallContext) => AsyncIterable<Res>;
+/** A client-streaming handler: consumes the requests with `for await`, returns one response. */
+export type ClientStreamHandler<Req, Res> = (requests: AsyncIterable<Req>, ctx: CallContext) => Promise<Res> | Res;
+/** A bidirectional-streaming handler, usually an `async *` method consuming `requests`. */
+export type BidiHandler<Req, Res> = (requests: AsyncIterable<Req>, ctx: CallContext) => AsyncIterable<Res>;
+
+/** The handler type for one method shape. */
+export type HandlerFor<M extends MethodShape> = M['kind'] extends 'unary'
+  ? UnaryHandler<M['requestOut'], M['response']>
+  : M['kind'] extends 'serverStream'
+    ? ServerStreamHandler<M['requestOut'], M['response']>
+    : M['kind'] extends 'clientStream'
+      ? ClientStreamHandler<M['requestOut'], M['response']>
+      : BidiHandler<M['requestOut'], M['response']>;
+
+/**
+ * What a service class must implement; generated per service as `XServiceHandlers`. A method whose signature does
+ * not match its RPC fails to compile.
+ *
+ * @example
+ * ```ts
+ * export class InventoryService implements InventoryServiceHandlers { async reserve(req, ctx) { ... } }
+ * ```
+ */
+export type ServiceHandlers<S extends ServiceShape> = { [K in keyof S]: HandlerFor<S[K]> };
+
+/** Per-call options for a client call. */
+export interface ClientCallOptions {
+  /** An absolute deadline, or a timeout in milliseconds from now. */
+  readonly deadline?: Date | number;
+  /** Cancels the call when aborted. */
+  readonly signal?: AbortSignal;
+  /** Extra request metadata (ASCII values; keys ending in `-bin` take Buffers). */
+  readonly metadata?: Readonly<Record<string, string | Buffer>>;
+}
+
+/** A stream of requests a client sends: any (async) iterable. */
+export type RequestStream<T> = AsyncIterable<T> | Iterable<T>;
+
+/** The client function for one method shape. */
+export type ClientMethodFor<M extends MethodShape> = M['kind'] extends 'unary'
+  ? (request: M['request'], options?: ClientCallOptions) => Promise<M['responseOut']>
+  : M['kind'] extends 'serverStream'
+    ? (request: M['request'], options?: ClientCallOptions) => AsyncIterable<M['responseOut']>
+    : M['kind'] extends 'clientStream'
+      ? (requests: RequestStream<M['request']>, options?: ClientCallOptions) => Promise<M['responseOut']>
+      : (requests: RequestStream<M['request']>, options?: ClientCallOptions) => AsyncIterable<M['responseOut']>;
+
+/** A promise/async-iterable client for a service; generated per service as `XServiceClient`. */
+export type ServiceClient<S extends ServiceShape> = { [K in keyof S]: ClientMethodFor<S[K]> };
