@@ -1,0 +1,31 @@
+import { credentials, loadPackageDefinition, type Client, type ServiceError } from '@grpc/grpc-js';
+import { loadSync } from '@grpc/proto-loader';
+import { protoPath } from 'grpc-health-check';
+
+type HealthClient = Client & {
+  check(req: { service: string }, options: { deadline: number }, cb: (e: ServiceError | null, r?: { status: string }) => void): void;
+};
+
+/** Polls grpc.health.v1 until the server reports SERVING, or fails after `timeoutMs`. */
+export async function waitUntilServing(address: string, timeoutMs: number, exited: Promise<unknown>): Promise<void> {
+  const pkg = loadPackageDefinition(loadSync(protoPath, { keepCase: true })) as unknown as {
+    grpc: { health: { v1: { Health: new (a: string, c: ReturnType<typeof credentials.createInsecure>) => HealthClient } } };
+  };
+  const client = new pkg.grpc.health.v1.Health(address, credentials.createInsecure());
+  let gone = false;
+  void exited.then(() => (gone = true));
+  const until = Date.now() + timeoutMs;
+  try {
+    while (Date.now() < until) {
+      if (gone) throw new Error(`the process exited before ${address} became healthy`);
+      const status = await new Promise<string | undefined>((resolve) =>
+        client.check({ service: '' }, { deadline: Date.now() + 1_000 }, (error, res) => resolve(error ? undefined : res?.status)),
+      );
+      if (status === 'SERVING') return;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    throw new Error(`${address} did not report SERVING within ${timeoutMs} ms`);
+  } finally {
+    client.close();
+  }
+}

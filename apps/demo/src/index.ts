@@ -1,0 +1,2 @@
+export { renderTable, type Row } from './table.js';
+export { runScenarios } from './scenarios.js';

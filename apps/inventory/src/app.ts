@@ -1,0 +1,21 @@
+import 'reflect-metadata';
+import { createApp, type CreateAppOptions, type RampartApp } from '@rampart/server';
+import { Container } from 'inversify';
+import { fileURLToPath } from 'node:url';
+import { InventoryService } from './inventory-service.js';
+import { STOCK_REPOSITORY, StockRepository } from './stock-repository.js';
+
+/** The repository's `proto/` folder. */
+export const PROTO_ROOT = fileURLToPath(new URL('../../../proto', import.meta.url));
+
+/** The inventory app's building blocks, for `main.ts` and for tests. */
+export function inventoryAppOptions(): Pick<CreateAppOptions, 'name' | 'services' | 'protos' | 'container'> {
+  const container = new Container();
+  container.bind(STOCK_REPOSITORY).toConstantValue(new StockRepository());
+  return { name: 'inventory', services: [InventoryService], protos: { root: PROTO_ROOT }, container };
+}
+
+/** Creates the inventory app; config comes from `RAMPART_CONFIG` files and the environment. */
+export function createInventoryApp(overrides: Partial<CreateAppOptions> = {}): Promise<RampartApp> {
+  return createApp({ ...inventoryAppOptions(), ...overrides });
+}

@@ -1,0 +1,168 @@
+import {
+  Client,
+  Metadata,
+  type CallOptions,
+  type ChannelCredentials,
+  type ChannelOptions,
+  type ClientDuplexStream,
+  type ClientReadableStream,
+  type ClientWritableStream,
+  type ServiceError,
+} from '@grpc/grpc-js';
+import { loadSync, type MethodDefinition, type ServiceDefinition } from '@grpc/proto-loader';
+import { PROTO_LOADER_OPTIONS } from '@rampart/codegen';
+import type {
+  ClientCallOptions,
+  MethodDescriptor,
+  RequestStream,
+  ServiceClient,
+  ServiceDescriptor,
+  ServiceShape,
+} from '@rampart/core';
+import { injectTraceContext } from '@rampart/telemetry';
+import { once } from 'node:events';
+import { RpcError } from './rpc-error.js';
+
+/** Options of {@link createClient}. */
+export interface CreateClientOptions {
+  /** `host:port` (or any grpc-js target, e.g. `dns:///inventory.internal:443`). */
+  readonly address: string;
+  /** The folder the service's `.proto` file is relative to. */
+  readonly protoRoot: string;
+  /** Channel credentials; Rampart's transport layer builds mTLS ones. */
+  readonly credentials: ChannelCredentials;
+  readonly channelOptions?: ChannelOptions;
+  /** Applied when a call sets no deadline, in milliseconds. */
+  readonly defaultDeadlineMs?: number;
+}
+
+const underlying = new WeakMap<object, Client>();
+
+/**
+ * Creates a typed client: unary methods return promises, streaming methods take and return async iterables.
+ * Failed calls reject (or throw from the iterator) with an {@link RpcError}. The active trace context is sent along.
+ *
+ * @example
+ * ```ts
+ * const inventory = createClient(InventoryServiceDescriptor, { address, protoRoot, credentials });
+ * const level = await inventory.getStock({ sku: 'A-1' }, { deadline: 2_000 });
+ * for await (const update of inventory.watchStock({ sku: 'A-1' })) console.log(update.available);
+ * ```
+ */
+export function createClient<S extends ServiceShape>(
+  descriptor: ServiceDescriptor<S>,
+  options: CreateClientOptions,
+): ServiceClient<S> {
+  const definition = loadSync(descriptor.protoFile, { ...PROTO_LOADER_OPTIONS, includeDirs: [options.protoRoot] })[
+    descriptor.typeName
+  ] as ServiceDefinition | undefined;
+  if (!definition) throw new Error(`${descriptor.typeName} is not declared in ${descriptor.protoFile}`);
+  const client = new Client(options.address, options.credentials, options.channelOptions);
+  const result: Record<string, unknown> = {};
+  for (const [localName, method] of Object.entries(descriptor.methods) as [string, MethodDescriptor][]) {
+    const def = definition[method.name] as MethodDefinition<unknown, unknown> | undefined;
+    if (!def) throw new Error(`${descriptor.typeName} has no method ${method.name}`);
+    result[localName] = methodOf(client, method, def, options.defaultDeadlineMs);
+  }
+  underlying.set(result, client);
+  return result as ServiceClient<S>;
+}
+
+/** Closes a client made by {@link createClient}; calls in flight are cancelled. */
+export function closeClient(client: object): void {
+  underlying.get(client)?.close();
+}
+
+function methodOf(
+  client: Client,
+  method: MethodDescriptor,
+  def: MethodDefinition<unknown, unknown>,
+  defaultDeadlineMs: number | undefined,
+): unknown {
+  const serialize = def.requestSerialize;
+  const deserialize = def.responseDeserialize;
+  const prepare = (options: ClientCallOptions = {}): { metadata: Metadata; callOptions: CallOptions } => {
+    const metadata = new Metadata();
+    for (const [key, value] of Object.entries(options.metadata ?? {})) metadata.set(key, value);
+    injectTraceContext((key, value) => metadata.set(key, value));
+    const deadline = options.deadline ?? defaultDeadlineMs;
+    return {
+      metadata,
+      callOptions: deadline === undefined ? {} : { deadline: typeof deadline === 'number' ? Date.now() + deadline : deadline },
+    };
+  };
+  const cancelOnAbort = (signal: AbortSignal | undefined, call: { cancel(): void }): void => {
+    if (!signal) return;
+    if (signal.aborted) call.cancel();
+    else signal.addEventListener('abort', () => call.cancel(), { once: true });
+  };
+
+  switch (method.kind) {
+    case 'unary':
+      return (request: unknown, options?: ClientCallOptions) =>
+        new Promise((resolve, reject) => {
+          const { metadata, callOptions } = prepare(options);
+          const call = client.makeUnaryRequest(method.path, serialize, deserialize, request, metadata, callOptions, (error, response) =>
+            error ? reject(RpcError.from(error)) : resolve(response),
+          );
+          cancelOnAbort(options?.signal, call);
+        });
+    case 'serverStream':
+      return (request: unknown, options?: ClientCallOptions) =>
+        lazyIterable(() => {
+          const { metadata, callOptions } = prepare(options);
+          const call = client.makeServerStreamRequest(method.path, serialize, deserialize, request, metadata, callOptions);
+          cancelOnAbort(options?.signal, call);
+          return call;
+        });
+    case 'clientStream':
+      return (requests: RequestStream<unknown>, options?: ClientCallOptions) =>
+        new Promise((resolve, reject) => {
+          const { metadata, callOptions } = prepare(options);
+          const call = client.makeClientStreamRequest(method.path, serialize, deserialize, metadata, callOptions, (error, response) =>
+            error ? reject(RpcError.from(error)) : resolve(response),
+          );
+          cancelOnAbort(options?.signal, call);
+          writeAll(requests, call).catch(() => call.cancel());
+        });
+    case 'bidi':
+      return (requests: RequestStream<unknown>, options?: ClientCallOptions) =>
+        lazyIterable(() => {
+          const { metadata, callOptions } = prepare(options);
+          const call = client.makeBidiStreamRequest(method.path, serialize, deserialize, metadata, callOptions);
+          cancelOnAbort(options?.signal, call);
+          writeAll(requests, call).catch(() => call.cancel());
+          return call;
+        });
+  }
+}
+
+/** Writes every request with back-pressure, then half-closes. */
+async function writeAll(
+  requests: RequestStream<unknown>,
+  call: ClientWritableStream<unknown> | ClientDuplexStream<unknown, unknown>,
+): Promise<void> {
+  for await (const request of requests) {
+    if (!call.write(request)) await once(call, 'drain');
+  }
+  call.end();
+}
+
+/** An async iterable that starts the call when iteration starts and cancels it when iteration stops early. */
+function lazyIterable(start: () => ClientReadableStream<unknown> | ClientDuplexStream<unknown, unknown>): AsyncIterable<unknown> {
+  return {
+    async *[Symbol.asyncIterator]() {
+      const call = start();
+      let done = false;
+      try {
+        for await (const message of call) yield message;
+        done = true;
+      } catch (error) {
+        done = true;
+        throw RpcError.from(error as ServiceError);
+      } finally {
+        if (!done) call.cancel();
+      }
+    },
+  };
+}

@@ -1,0 +1,33 @@
+import type { Metadata, ServiceError } from '@grpc/grpc-js';
+import { statusName, type Status } from '@rampart/core';
+
+/**
+ * The error a client call fails with: the gRPC status code and the server's (public) message.
+ *
+ * @example
+ * ```ts
+ * try { await inventory.reserve(req); } catch (e) { if (e instanceof RpcError && e.code === Status.NOT_FOUND) ... }
+ * ```
+ */
+export class RpcError extends Error {
+  override readonly name = 'RpcError';
+
+  constructor(
+    readonly code: Status,
+    readonly details: string,
+    readonly metadata: Metadata | undefined = undefined,
+    options?: { cause?: unknown },
+  ) {
+    super(`${statusName(code)}: ${details}`, options);
+  }
+
+  /** Wraps a grpc-js ServiceError (or anything else thrown by a call). */
+  static from(error: unknown): RpcError {
+    if (error instanceof RpcError) return error;
+    const e = error as Partial<ServiceError>;
+    if (typeof e?.code === 'number') {
+      return new RpcError(e.code as Status, e.details ?? e.message ?? '', e.metadata, { cause: error });
+    }
+    return new RpcError(2 as Status, error instanceof Error ? error.message : String(error), undefined, { cause: error });
+  }
+}

@@ -1,0 +1,39 @@
+import type { CallOutcome, MethodInterceptor, RampartError } from '@rampart/core';
+import type { RpcCallTelemetry } from '@rampart/telemetry';
+import type { Logger } from '@rampart/core';
+import type { ServerCallContext } from './call-context.js';
+
+/** What the server knows about one call in flight, shared by its interceptor and its handler adapter. */
+export class CallState {
+  /** The error that ended the call, set by whoever ends it with an error. */
+  error: RampartError | undefined = undefined;
+  #ended = false;
+
+  constructor(
+    readonly ctx: ServerCallContext,
+    readonly telemetry: RpcCallTelemetry,
+    private readonly ends: readonly NonNullable<MethodInterceptor['onEnd']>[],
+    private readonly logger: Logger,
+    private readonly onFinished: (state: CallState) => void,
+  ) {}
+
+  get ended(): boolean {
+    return this.#ended;
+  }
+
+  /** Runs the `onEnd` hooks (in reverse order), ends the span and forgets the call. Only the first call counts. */
+  finish(status: number, error: RampartError | undefined = this.error): void {
+    if (this.#ended) return;
+    this.#ended = true;
+    const outcome: CallOutcome = { status: status as CallOutcome['status'], error };
+    for (let i = this.ends.length - 1; i >= 0; i--) {
+      try {
+        (this.ends[i] as NonNullable<MethodInterceptor['onEnd']>)(this.ctx, outcome);
+      } catch (hookError) {
+        this.logger.error({ err: hookError, rpc: this.ctx.method.path }, 'an interceptor onEnd hook threw');
+      }
+    }
+    this.telemetry.end(status, error);
+    this.onFinished(this);
+  }
+}

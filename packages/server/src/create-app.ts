@@ -1,0 +1,321 @@
+import 'reflect-metadata';
+import { Server, type UntypedServiceImplementation } from '@grpc/grpc-js';
+import { ReflectionService } from '@grpc/reflection';
+import { loadConfig, type LoadedConfig } from '@rampart/config';
+import {
+  orderPlugins,
+  RampartError,
+  TOKENS,
+  type AuthDecision,
+  type CallContext,
+  type Interceptor,
+  type Logger,
+  type MethodKind,
+  type RampartPlugin,
+} from '@rampart/core';
+import { createLogger, createRpcTelemetry, type RpcTelemetry } from '@rampart/telemetry';
+import { Container } from 'inversify';
+import { createCallInterceptor, type CallStates } from './call-interceptor.js';
+import type { CallState } from './call-state.js';
+import { serverConfigSchema } from './config-schema.js';
+import { createServerTransport, type ServerTransport } from './credentials.js';
+import { adaptHandler } from './handlers.js';
+import { HealthReporter } from './health.js';
+import { Lifecycle } from './lifecycle.js';
+import { buildMethodTable, type MethodRuntime, type ServiceBinding, type ServiceClass } from './method-table.js';
+import { loadProtos, type ProtoSource } from './proto-registry.js';
+
+/** Options of {@link createApp}. */
+export interface CreateAppOptions {
+  /** The app's name: in every log line, span and health report. */
+  readonly name: string;
+  /** The service classes, each decorated with `@GrpcService`. They are resolved from the container. */
+  readonly services: readonly ServiceClass[];
+  /** Where the `.proto` files are. */
+  readonly protos: ProtoSource;
+  readonly plugins?: readonly RampartPlugin[];
+  /** Interceptors added before the plugins' interceptors. */
+  readonly interceptors?: readonly Interceptor[];
+  /** Config sources: files (default: `RAMPART_CONFIG`), values set in code (below files and env), the environment. */
+  readonly config?: {
+    readonly files?: readonly string[];
+    readonly values?: Record<string, unknown>;
+    readonly env?: Readonly<Record<string, string | undefined>>;
+  };
+  /** A container to use (e.g. one with your repositories bound); default: a new one. */
+  readonly container?: Container;
+  /** Default: a pino logger with Rampart's redaction, at `log.level`. */
+  readonly logger?: Logger;
+  /** Default: spans and metrics through the global OpenTelemetry API (no-ops without an SDK). */
+  readonly telemetry?: RpcTelemetry;
+  /** Shut down gracefully on SIGTERM and SIGINT (default true). */
+  readonly handleSignals?: boolean;
+  /** Builds the TLS transport; supplied by the transport-security layer. */
+  readonly secureTransport?: (config: LoadedConfig, logger: Logger) => ServerTransport;
+}
+
+/** One row of the auth matrix: a method and what protects it. */
+export interface AuthMatrixEntry {
+  readonly service: string;
+  readonly method: string;
+  readonly path: string;
+  readonly kind: MethodKind;
+  readonly handler: string;
+  readonly decisions: readonly AuthDecision[];
+  /** The interceptors that run for this method, in order. */
+  readonly interceptors: readonly string[];
+}
+
+/** Where the app listens. */
+export interface ListenResult {
+  readonly host: string;
+  readonly port: number;
+  /** `host:port`, ready for a client. */
+  readonly address: string;
+  readonly secure: boolean;
+}
+
+/** The life stages of an app. */
+export type AppState = 'created' | 'starting' | 'listening' | 'closing' | 'closed';
+
+/** A Rampart app: created, then `listen()`, then `close()` (or a signal). */
+export interface RampartApp {
+  readonly name: string;
+  readonly container: Container;
+  readonly config: LoadedConfig;
+  readonly logger: Logger;
+  readonly state: AppState;
+  /** Binds the port, waits for credentials, then reports SERVING. */
+  listen(): Promise<ListenResult>;
+  /** Stops accepting calls, lets in-flight ones finish for up to `graceMs` (default `server.shutdownGraceMs`), then cancels the rest. */
+  close(options?: { readonly graceMs?: number }): Promise<void>;
+  /** Every method with its auth decisions: the data of the start-up check. */
+  authMatrix(): AuthMatrixEntry[];
+}
+
+/**
+ * Creates a Rampart app: loads config, registers plugins, binds the decorated service classes to their protos,
+ * and refuses to start when any method lacks an auth decision.
+ *
+ * @example
+ * ```ts
+ * const app = await createApp({ name: 'inventory', services: [InventoryService], protos: { root: protoRoot } });
+ * await app.listen();
+ * ```
+ */
+export async function createApp(options: CreateAppOptions): Promise<RampartApp> {
+  const plugins = orderPlugins(options.plugins ?? []);
+  const env = options.config?.env ?? process.env;
+  const config = loadConfig({
+    schemas: [serverConfigSchema, ...plugins.flatMap((p) => (p.configSchema ? [p.configSchema] : []))],
+    env,
+    ...(options.config?.files ? { files: options.config.files } : {}),
+    ...(options.config?.values ? { values: options.config.values } : {}),
+  });
+  const logger =
+    options.logger ?? createLogger({ name: options.name, level: config.get<string>('log.level') });
+  const container = options.container ?? new Container();
+  container.bind(TOKENS.Logger).toConstantValue(logger);
+  container.bind(TOKENS.Config).toConstantValue(config);
+  container.bind(TOKENS.AppName).toConstantValue(options.name);
+
+  const interceptors: Interceptor[] = [...(options.interceptors ?? [])];
+  const lifecycle = new Lifecycle();
+  for (const plugin of plugins) {
+    await plugin.register({
+      appName: options.name,
+      container,
+      config,
+      logger: logger.child({ plugin: plugin.name }),
+      addInterceptor: (interceptor) => interceptors.push(interceptor),
+      on: (event, hook) => lifecycle.on(event, plugin.name, hook),
+    });
+  }
+
+  const protos = loadProtos(options.protos);
+  const bindings = buildMethodTable(options.services, protos, interceptors);
+  const states: CallStates = new WeakMap();
+  const inFlight = new Set<CallState>();
+  const methods = new Map<string, MethodRuntime>();
+  for (const binding of bindings) for (const runtime of binding.methods.values()) methods.set(runtime.info.path, runtime);
+
+  const server = new Server({
+    interceptors: [
+      createCallInterceptor({
+        methods,
+        states,
+        inFlight,
+        logger,
+        telemetry: options.telemetry ?? createRpcTelemetry(),
+      }),
+    ],
+    'grpc.max_receive_message_length': config.get<number>('server.maxReceiveMessageBytes'),
+    'grpc.max_send_message_length': config.get<number>('server.maxSendMessageBytes'),
+  });
+  for (const binding of bindings) {
+    if (!container.isBound(binding.serviceClass)) container.bind(binding.serviceClass).toSelf().inSingletonScope();
+    const instance = container.get<Record<string, unknown>>(binding.serviceClass);
+    server.addService(binding.definition, implementationOf(binding, instance, states));
+  }
+  const health = new HealthReporter(bindings.map((b) => b.typeName));
+  health.implementation.addToServer(server);
+  if (config.get<boolean>('server.reflection')) {
+    new ReflectionService(protos.packageDefinition, { services: bindings.map((b) => b.typeName) }).addToServer(server);
+  }
+  await lifecycle.run('onInit', logger);
+
+  return new App(options, config, logger, container, server, bindings, health, lifecycle, inFlight, env);
+}
+
+function implementationOf(
+  binding: ServiceBinding,
+  instance: Record<string, unknown>,
+  states: CallStates,
+): UntypedServiceImplementation {
+  const implementation: UntypedServiceImplementation = {};
+  for (const [key, runtime] of binding.methods) {
+    const fn = instance[runtime.info.handlerName];
+    if (typeof fn !== 'function') {
+      throw new RampartError('ERR_SERVICE_DEFINITION', `${binding.serviceClass.name}.${runtime.info.handlerName} is not a function`);
+    }
+    const handler = (fn as (input: unknown, ctx: CallContext) => unknown).bind(instance);
+    implementation[key] = adaptHandler(runtime, handler, states);
+  }
+  return implementation;
+}
+
+class App implements RampartApp {
+  state: AppState = 'created';
+  readonly name: string;
+  #transport: ServerTransport | undefined;
+  #signalHandler: ((signal: NodeJS.Signals) => void) | undefined;
+  #closing: Promise<void> | undefined;
+
+  constructor(
+    private readonly options: CreateAppOptions,
+    readonly config: LoadedConfig,
+    readonly logger: Logger,
+    readonly container: Container,
+    private readonly server: Server,
+    private readonly bindings: readonly ServiceBinding[],
+    private readonly health: HealthReporter,
+    private readonly lifecycle: Lifecycle,
+    private readonly inFlight: Set<CallState>,
+    private readonly env: Readonly<Record<string, string | undefined>>,
+  ) {
+    this.name = options.name;
+  }
+
+  async listen(): Promise<ListenResult> {
+    if (this.state !== 'created') throw new RampartError('ERR_APP_STATE', `cannot listen: the app is ${this.state}`);
+    this.state = 'starting';
+    try {
+      const secure = this.options.secureTransport;
+      this.#transport = createServerTransport(
+        this.config,
+        this.logger,
+        this.env,
+        secure ? () => secure(this.config, this.logger) : undefined,
+      );
+      const host = this.config.get<string>('server.host');
+      const requested = this.config.get<number>('server.port');
+      const port = await new Promise<number>((resolve, reject) => {
+        this.server.bindAsync(`${host.includes(':') ? `[${host}]` : host}:${requested}`, (this.#transport as ServerTransport).credentials, (error, bound) =>
+          error ? reject(error) : resolve(bound),
+        );
+      });
+      await this.#transport.ready;
+      this.health.setAll('SERVING');
+      this.state = 'listening';
+      await this.lifecycle.run('onReady', this.logger);
+      if (this.options.handleSignals !== false) this.#installSignalHandlers();
+      const address = `${host.includes(':') ? `[${host}]` : host}:${port}`;
+      this.logger.info(
+        { address, secure: this.#transport.secure, services: this.bindings.map((b) => b.typeName) },
+        `${this.name} listening`,
+      );
+      return { host, port, address, secure: this.#transport.secure };
+    } catch (error) {
+      this.state = 'created';
+      this.#transport?.close();
+      this.server.forceShutdown();
+      throw error;
+    }
+  }
+
+  close(options: { readonly graceMs?: number } = {}): Promise<void> {
+    this.#closing ??= this.#close(options.graceMs ?? this.config.get<number>('server.shutdownGraceMs'));
+    return this.#closing;
+  }
+
+  async #close(graceMs: number): Promise<void> {
+    this.state = 'closing';
+    this.health.setAll('NOT_SERVING');
+    this.logger.info({ inFlight: this.inFlight.size, graceMs }, `${this.name} shutting down`);
+    await this.lifecycle.run('onShutdown', this.logger);
+    let timer: NodeJS.Timeout | undefined;
+    const drained = await Promise.race([
+      new Promise<boolean>((resolve) => this.server.tryShutdown(() => resolve(true))),
+      new Promise<boolean>((resolve) => {
+        timer = setTimeout(() => resolve(false), graceMs);
+      }),
+    ]);
+    clearTimeout(timer);
+    if (!drained) {
+      this.logger.warn({ cancelled: this.inFlight.size }, 'shutdown grace period over: cancelling in-flight calls');
+      const reason = new RampartError('ERR_UNAVAILABLE', 'server shutting down');
+      for (const state of this.inFlight) state.ctx.abort(reason);
+      this.server.forceShutdown();
+    }
+    this.#transport?.close();
+    this.#removeSignalHandlers();
+    await this.lifecycle.run('onClose', this.logger);
+    this.state = 'closed';
+    this.logger.info(`${this.name} stopped`);
+  }
+
+  authMatrix(): AuthMatrixEntry[] {
+    return this.bindings.flatMap((binding) =>
+      [...binding.methods.values()].map((runtime) => ({
+        service: runtime.info.service,
+        method: runtime.info.name,
+        path: runtime.info.path,
+        kind: runtime.info.kind,
+        handler: `${binding.serviceClass.name}.${runtime.info.handlerName}`,
+        decisions: runtime.decisions,
+        interceptors: runtime.interceptors,
+      })),
+    );
+  }
+
+  #installSignalHandlers(): void {
+    let received = 0;
+    this.#signalHandler = (signal) => {
+      received += 1;
+      if (received > 1) {
+        this.logger.warn({ signal }, 'second signal: stopping now');
+        this.server.forceShutdown();
+        process.exit(1);
+      }
+      this.logger.info({ signal }, 'signal received');
+      this.close().then(
+        () => {
+          process.exitCode ??= 0;
+        },
+        (error: unknown) => {
+          this.logger.error({ err: error }, 'shutdown failed');
+          process.exitCode = 1;
+        },
+      );
+    };
+    process.on('SIGTERM', this.#signalHandler);
+    process.on('SIGINT', this.#signalHandler);
+  }
+
+  #removeSignalHandlers(): void {
+    if (!this.#signalHandler) return;
+    process.off('SIGTERM', this.#signalHandler);
+    process.off('SIGINT', this.#signalHandler);
+    this.#signalHandler = undefined;
+  }
+}

@@ -1,0 +1,44 @@
+import { ServerCredentials } from '@grpc/grpc-js';
+import { RampartError, type ConfigReader, type Logger } from '@rampart/core';
+
+/** Server credentials and a promise that settles when they are usable. */
+export interface ServerTransport {
+  readonly credentials: ServerCredentials;
+  readonly secure: boolean;
+  /** Resolves once certificates are loaded (immediately for plaintext). */
+  readonly ready: Promise<void>;
+  close(): void;
+}
+
+/**
+ * Chooses the server's transport from config. Plaintext only when `transport.insecure` is set explicitly: warned
+ * about at start-up and refused when NODE_ENV=production. TLS is configured by the transport-security layer
+ * (`transport.tls.*`).
+ */
+export function createServerTransport(
+  config: ConfigReader,
+  logger: Logger,
+  env: Readonly<Record<string, string | undefined>>,
+  secure?: () => ServerTransport,
+): ServerTransport {
+  if (config.get<boolean>('transport.insecure')) {
+    if (env.NODE_ENV === 'production') {
+      throw new RampartError(
+        'ERR_INSECURE_TRANSPORT',
+        'transport.insecure is set but NODE_ENV=production: plaintext is refused in production. Fix: unset RAMPART_TRANSPORT_INSECURE and configure TLS',
+      );
+    }
+    logger.warn(
+      { key: 'transport.insecure' },
+      'serving PLAINTEXT gRPC: no TLS, no client certificates; never expose this port. Unset transport.insecure to require TLS',
+    );
+    return { credentials: ServerCredentials.createInsecure(), secure: false, ready: Promise.resolve(), close() {} };
+  }
+  if (!secure) {
+    throw new RampartError(
+      'ERR_INSECURE_TRANSPORT',
+      'no TLS configured: set transport.tls.certFile, transport.tls.keyFile and transport.tls.caFile (or, for a local experiment only, transport.insecure=true)',
+    );
+  }
+  return secure();
+}

@@ -1,0 +1,12 @@
+export {
+  createApp,
+  type CreateAppOptions,
+  type RampartApp,
+  type AuthMatrixEntry,
+  type ListenResult,
+  type AppState,
+} from './create-app.js';
+export { serverConfigSchema } from './config-schema.js';
+export type { ServerTransport } from './credentials.js';
+export type { ProtoSource } from './proto-registry.js';
+export type { ServiceClass } from './method-table.js';

@@ -1,0 +1,30 @@
+import type { LifecycleEvent, LifecycleHook, Logger } from '@rampart/core';
+
+/** The hooks registered per lifecycle event, run in registration order (`onShutdown`/`onClose` in reverse). */
+export class Lifecycle {
+  readonly #hooks = new Map<LifecycleEvent, { owner: string; hook: LifecycleHook }[]>();
+
+  on(event: LifecycleEvent, owner: string, hook: LifecycleHook): void {
+    const list = this.#hooks.get(event) ?? [];
+    list.push({ owner, hook });
+    this.#hooks.set(event, list);
+  }
+
+  /**
+   * Runs the hooks of `event`. Start-up events stop at the first failure (the error names the plugin); shutdown
+   * events run every hook and log failures, so one bad hook cannot keep resources open.
+   */
+  async run(event: LifecycleEvent, logger: Logger): Promise<void> {
+    const list = [...(this.#hooks.get(event) ?? [])];
+    const stopping = event === 'onShutdown' || event === 'onClose';
+    if (stopping) list.reverse();
+    for (const { owner, hook } of list) {
+      try {
+        await hook();
+      } catch (error) {
+        if (!stopping) throw new Error(`${owner}: ${event} hook failed: ${String(error)}`, { cause: error });
+        logger.error({ err: error, plugin: owner, event }, 'lifecycle hook failed');
+      }
+    }
+  }
+}

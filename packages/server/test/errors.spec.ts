@@ -1,0 +1,64 @@
+import { RpcError } from '@rampart/client';
+import { GENERIC_INTERNAL_MESSAGE, Status, STATUS_BY_CODE, type ErrorCode } from '@rampart/core';
+import { Writable } from 'node:stream';
+import { createLogger } from '@rampart/telemetry';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { rejectionOf, startEchoApp, type Started } from './fixtures/harness.js';
+
+const lines: string[] = [];
+const sink = new Writable({
+  write(chunk: Buffer, _enc, cb) {
+    lines.push(chunk.toString());
+    cb();
+  },
+});
+let s: Started;
+beforeAll(async () => {
+  s = await startEchoApp({ logger: createLogger({ name: 'errors-test', level: 'debug', destination: sink }) });
+});
+afterAll(() => s.close());
+
+describe('error to status mapping', () => {
+  const clientFacing: ErrorCode[] = [
+    'ERR_INVALID_ARGUMENT',
+    'ERR_NOT_FOUND',
+    'ERR_ALREADY_EXISTS',
+    'ERR_FAILED_PRECONDITION',
+    'ERR_RESOURCE_EXHAUSTED',
+    'ERR_UNAUTHENTICATED',
+    'ERR_TOKEN_EXPIRED',
+    'ERR_PERMISSION_DENIED',
+    'ERR_INSUFFICIENT_SCOPE',
+    'ERR_UNAVAILABLE',
+    'ERR_UNIMPLEMENTED',
+  ];
+  it.each(clientFacing)('%s reaches the client as its mapped status with its message', async (code) => {
+    const err = await rejectionOf(s.echo.echo({ text: 't', fail: code }));
+    expect(err).toBeInstanceOf(RpcError);
+    expect((err as RpcError).code).toBe(STATUS_BY_CODE[code]);
+    expect((err as RpcError).details).toBe(`failed with ${code}`);
+  });
+
+  it('an unknown error becomes INTERNAL with a generic message; its text is logged, never sent', async () => {
+    lines.length = 0;
+    const err = await rejectionOf(s.echo.echo({ text: 't', fail: 'plain' }));
+    expect((err as RpcError).code).toBe(Status.INTERNAL);
+    expect((err as RpcError).details).toBe(GENERIC_INTERNAL_MESSAGE);
+    expect((err as RpcError).details).not.toContain('hunter2');
+    const logged = lines.join('');
+    expect(logged).toContain('handler failed');
+    expect(logged).toContain('database password is');
+  });
+
+  it('a RampartError whose code maps to INTERNAL sends the generic message, not its own', async () => {
+    const err = await rejectionOf(s.echo.echo({ text: 't', fail: 'ERR_INTERNAL' }));
+    expect((err as RpcError).code).toBe(Status.INTERNAL);
+    expect((err as RpcError).details).toBe(GENERIC_INTERNAL_MESSAGE);
+  });
+
+  it('the audit-only reason never reaches the client', async () => {
+    const err = await rejectionOf(s.echo.echo({ text: 't', fail: 'ERR_TOKEN_INVALID' }));
+    expect((err as RpcError).code).toBe(Status.UNAUTHENTICATED);
+    expect((err as RpcError).details).not.toContain('test-requested');
+  });
+});

@@ -1,0 +1,67 @@
+import { RampartError, TOKENS, type Logger, type RampartPlugin } from '@rampart/core';
+import { describe, expect, it } from 'vitest';
+import { startEchoApp } from './fixtures/harness.js';
+
+describe('plugins', () => {
+  it('a missing dependency stops start-up with a message that names it', async () => {
+    const replay: RampartPlugin = { name: 'redis-replay', dependencies: ['rampart-auth'], register: () => undefined };
+    const err = await startEchoApp({ plugins: [replay] }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(RampartError);
+    expect((err as RampartError).code).toBe('ERR_PLUGIN_DEPENDENCY');
+    expect((err as RampartError).message).toContain('"redis-replay" depends on "rampart-auth"');
+  });
+
+  it('register in dependency order, bind into the container, add interceptors, contribute config and hook the lifecycle', async () => {
+    const events: string[] = [];
+    const GREETING = Symbol.for('test.greeting');
+    const base: RampartPlugin = {
+      name: 'base',
+      configSchema: { greeting: { doc: 'a greeting', format: String, default: 'hello', env: 'TEST_GREETING' } },
+      register(ctx) {
+        events.push('register:base');
+        ctx.container.bind(GREETING).toConstantValue(ctx.config.get<string>('greeting'));
+        ctx.on('onInit', () => void events.push('init:base'));
+        ctx.on('onReady', () => void events.push('ready:base'));
+        ctx.on('onShutdown', () => void events.push('shutdown:base'));
+        ctx.on('onClose', () => void events.push('close:base'));
+      },
+    };
+    const dependent: RampartPlugin = {
+      name: 'dependent',
+      dependencies: ['base'],
+      register(ctx) {
+        events.push(`register:dependent:${ctx.container.get<string>(GREETING)}`);
+        ctx.container.get<Logger>(TOKENS.Logger).debug('container has the logger');
+        ctx.addInterceptor({ name: 'dependent', forMethod: () => ({ onStart: () => void events.push('call') }) });
+        ctx.on('onReady', () => void events.push('ready:dependent'));
+        ctx.on('onClose', () => void events.push('close:dependent'));
+      },
+    };
+    const s = await startEchoApp({ plugins: [dependent, base] });
+    await s.ping.ping({});
+    await s.close();
+    expect(events).toEqual([
+      'register:base',
+      'register:dependent:hello',
+      'init:base',
+      'ready:base',
+      'ready:dependent',
+      'call',
+      'shutdown:base',
+      'close:dependent',
+      'close:base',
+    ]);
+  });
+
+  it('a failing start-up hook names its plugin', async () => {
+    const broken: RampartPlugin = {
+      name: 'broken',
+      register(ctx) {
+        ctx.on('onInit', () => {
+          throw new Error('cannot reach the vault');
+        });
+      },
+    };
+    await expect(startEchoApp({ plugins: [broken] })).rejects.toThrow(/broken: onInit hook failed: Error: cannot reach the vault/);
+  });
+});
