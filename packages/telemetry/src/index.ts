@@ -1,0 +1,6 @@
+export { createLogger, type LoggerOptions } from './logger.js';
+export { REDACTED, scrubString } from './redaction-rules.js';
+export { scrubSecrets } from './scrub.js';
+export { createRpcTelemetry } from './rpc-telemetry.js';
+export type { RpcTelemetry, RpcCallTelemetry, RpcTelemetryOptions } from './rpc-telemetry-types.js';
+export { injectTraceContext } from './propagation.js';

@@ -1,0 +1,234 @@
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { context, propagation, ROOT_CONTEXT, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
+import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
+import { W3CTraceContextPropagator } from '@opentelemetry/core';
+import {
+  AggregationTemporality,
+  DataPointType,
+  MeterProvider,
+  MetricReader,
+  type Histogram,
+} from '@opentelemetry/sdk-metrics';
+import { BasicTracerProvider, InMemorySpanExporter, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-base';
+import { Status, type IncomingMetadata, type MethodInfo } from '@rampart/core';
+import { createRpcTelemetry, injectTraceContext } from '../src/index.js';
+import { makeJwt } from './fixtures.js';
+
+class TestReader extends MetricReader {
+  constructor() {
+    super({ aggregationTemporalitySelector: () => AggregationTemporality.CUMULATIVE });
+  }
+  protected onShutdown(): Promise<void> {
+    return Promise.resolve();
+  }
+  protected onForceFlush(): Promise<void> {
+    return Promise.resolve();
+  }
+}
+
+const reserve: MethodInfo = {
+  service: 'rampart.demo.inventory.v1.InventoryService',
+  name: 'Reserve',
+  path: '/rampart.demo.inventory.v1.InventoryService/Reserve',
+  kind: 'unary',
+  handlerName: 'reserve',
+};
+
+const TRACE_ID = '4bf92f3577b34da6a3ce929d0e0e4736';
+const PARENT_ID = '00f067aa0ba902b7';
+
+function metadata(entries: Record<string, string> = {}): IncomingMetadata {
+  return { get: (key) => (key in entries ? [entries[key]!] : []) };
+}
+
+function setup() {
+  const exporter = new InMemorySpanExporter();
+  const tracerProvider = new BasicTracerProvider({ spanProcessors: [new SimpleSpanProcessor(exporter)] });
+  const reader = new TestReader();
+  const meterProvider = new MeterProvider({ readers: [reader] });
+  const telemetry = createRpcTelemetry({ tracerProvider, meterProvider });
+  const durations = async () => {
+    const { resourceMetrics } = await reader.collect();
+    const all = resourceMetrics.scopeMetrics.flatMap((s) => s.metrics);
+    return all.find((m) => m.descriptor.name === 'rpc.server.call.duration');
+  };
+  return { exporter, telemetry, durations };
+}
+
+beforeAll(() => {
+  propagation.setGlobalPropagator(new W3CTraceContextPropagator());
+  context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable());
+});
+
+afterAll(() => {
+  propagation.disable();
+  context.disable();
+});
+
+describe('startServerCall', () => {
+  it('starts a SERVER span named <service>/<method> with the RPC attributes', () => {
+    const { exporter, telemetry } = setup();
+    telemetry.startServerCall(reserve, metadata()).end(Status.OK);
+    const [span] = exporter.getFinishedSpans();
+    expect(span?.name).toBe('rampart.demo.inventory.v1.InventoryService/Reserve');
+    expect(span?.kind).toBe(SpanKind.SERVER);
+    expect(span?.attributes).toEqual({
+      'rpc.system': 'grpc',
+      'rpc.service': 'rampart.demo.inventory.v1.InventoryService',
+      'rpc.method': 'Reserve',
+      'rpc.grpc.status_code': 0,
+    });
+    expect(span?.status.code).toBe(SpanStatusCode.UNSET);
+    expect(span?.parentSpanContext).toBeUndefined();
+    expect(span?.instrumentationScope.name).toBe('@rampart/telemetry');
+  });
+
+  it('sets span status ERROR only for server-fault codes', () => {
+    const { exporter, telemetry } = setup();
+    const faults = new Set<number>([
+      Status.UNKNOWN,
+      Status.DEADLINE_EXCEEDED,
+      Status.UNIMPLEMENTED,
+      Status.INTERNAL,
+      Status.UNAVAILABLE,
+      Status.DATA_LOSS,
+    ]);
+    for (const code of Object.values(Status)) telemetry.startServerCall(reserve, metadata()).end(code);
+    const spans = exporter.getFinishedSpans();
+    expect(spans).toHaveLength(17);
+    for (const span of spans) {
+      const code = span.attributes['rpc.grpc.status_code'] as number;
+      expect(span.status.code, `status ${code}`).toBe(faults.has(code) ? SpanStatusCode.ERROR : SpanStatusCode.UNSET);
+    }
+    const unavailable = spans.find((s) => s.attributes['rpc.grpc.status_code'] === Status.UNAVAILABLE);
+    expect(unavailable?.status.message).toBe('UNAVAILABLE');
+  });
+
+  it('records the exception, scrubbed, with its causes', () => {
+    const { exporter, telemetry } = setup();
+    const jwt = makeJwt();
+    const err = new Error(`db refused ${jwt}`, { cause: new Error(`pool said Bearer ${jwt}`) });
+    telemetry.startServerCall(reserve, metadata()).end(Status.INTERNAL, err);
+    telemetry.startServerCall(reserve, metadata()).end(Status.UNAUTHENTICATED, `token ${jwt} expired`);
+    const [internal, unauthenticated] = exporter.getFinishedSpans();
+    const event = internal?.events.find((e) => e.name === 'exception');
+    expect(event?.attributes?.['exception.message']).toBe('db refused [redacted]');
+    expect(event?.attributes?.['exception.type']).toBe('Error');
+    expect(event?.attributes?.['exception.stacktrace']).toContain('caused by: Error: pool said Bearer [redacted]');
+    expect(internal?.status).toEqual({ code: SpanStatusCode.ERROR, message: 'db refused [redacted]' });
+    expect(unauthenticated?.status.code).toBe(SpanStatusCode.UNSET);
+    expect(unauthenticated?.events[0]?.attributes?.['exception.message']).toBe('token [redacted] expired');
+    const recorded = JSON.stringify(exporter.getFinishedSpans().map((s) => [s.events, s.status]));
+    expect(recorded).not.toContain(jwt.split('.')[2]);
+  });
+
+  it('is parented by the traceparent in the metadata and keeps its tracestate', () => {
+    const { exporter, telemetry } = setup();
+    const call = telemetry.startServerCall(
+      reserve,
+      metadata({ traceparent: `00-${TRACE_ID}-${PARENT_ID}-01`, tracestate: 'vendor=abc' }),
+    );
+    call.end(Status.OK);
+    const [span] = exporter.getFinishedSpans();
+    expect(span?.spanContext().traceId).toBe(TRACE_ID);
+    expect(span?.parentSpanContext?.spanId).toBe(PARENT_ID);
+    expect(span?.parentSpanContext?.isRemote).toBe(true);
+    expect(span?.spanContext().traceState?.get('vendor')).toBe('abc');
+  });
+
+  it('makes the span active in call.context, and injectTraceContext carries it to outgoing metadata', () => {
+    const { exporter, telemetry } = setup();
+    const first = telemetry.startServerCall(reserve, metadata({ traceparent: `00-${TRACE_ID}-${PARENT_ID}-01` }));
+    expect(trace.getSpan(first.context)).toBe(first.span);
+
+    const outgoing: Record<string, string> = {};
+    context.with(first.context, () => {
+      expect(trace.getActiveSpan()).toBe(first.span);
+      injectTraceContext((key, value) => (outgoing[key] = value));
+    });
+    const { traceId, spanId } = first.span.spanContext();
+    expect(outgoing.traceparent).toBe(`00-${traceId}-${spanId}-01`);
+
+    const explicit: Record<string, string> = {};
+    injectTraceContext((key, value) => (explicit[key] = value), first.context);
+    expect(explicit).toEqual(outgoing);
+
+    const none: Record<string, string> = {};
+    injectTraceContext((key, value) => (none[key] = value));
+    expect(none).toEqual({});
+
+    const second = telemetry.startServerCall(reserve, metadata(outgoing));
+    second.end(Status.OK);
+    first.end(Status.OK);
+    const [downstream] = exporter.getFinishedSpans();
+    expect(downstream?.spanContext().traceId).toBe(TRACE_ID);
+    expect(downstream?.parentSpanContext?.spanId).toBe(spanId);
+  });
+
+  it('end() is idempotent: one span, one histogram sample', async () => {
+    const { exporter, telemetry, durations } = setup();
+    const call = telemetry.startServerCall(reserve, metadata());
+    call.end(Status.NOT_FOUND);
+    call.end(Status.INTERNAL, new Error('late'));
+    expect(exporter.getFinishedSpans()).toHaveLength(1);
+    expect(exporter.getFinishedSpans()[0]?.attributes['rpc.grpc.status_code']).toBe(Status.NOT_FOUND);
+    const metric = await durations();
+    expect(metric?.dataPoints).toHaveLength(1);
+    expect((metric?.dataPoints[0]?.value as Histogram).count).toBe(1);
+  });
+});
+
+describe('rpc.server.call.duration', () => {
+  it('records one sample per call, in seconds, with the status attribute', async () => {
+    const { telemetry, durations } = setup();
+    for (let i = 0; i < 3; i++) telemetry.startServerCall(reserve, metadata()).end(Status.OK);
+    telemetry.startServerCall(reserve, metadata()).end(Status.PERMISSION_DENIED);
+    const metric = await durations();
+    expect(metric?.descriptor).toMatchObject({ name: 'rpc.server.call.duration', unit: 's' });
+    expect(metric?.dataPointType).toBe(DataPointType.HISTOGRAM);
+    const byStatus = new Map(metric?.dataPoints.map((p) => [p.attributes['rpc.grpc.status_code'], p]));
+    expect([...byStatus.keys()].sort()).toEqual([Status.OK, Status.PERMISSION_DENIED]);
+    const ok = byStatus.get(Status.OK)!;
+    expect(ok.attributes).toEqual({
+      'rpc.system': 'grpc',
+      'rpc.service': 'rampart.demo.inventory.v1.InventoryService',
+      'rpc.method': 'Reserve',
+      'rpc.grpc.status_code': 0,
+    });
+    const value = ok.value as Histogram;
+    expect(value.count).toBe(3);
+    expect(value.sum).toBeGreaterThanOrEqual(0);
+    expect(value.sum).toBeLessThan(1);
+    expect((byStatus.get(Status.PERMISSION_DENIED)!.value as Histogram).count).toBe(1);
+  });
+});
+
+describe('without an OpenTelemetry SDK', () => {
+  afterEach(() => {
+    trace.disable();
+  });
+
+  it('works on the no-op providers and passes the incoming trace context through', () => {
+    const telemetry = createRpcTelemetry();
+    const plain = telemetry.startServerCall(reserve, metadata());
+    expect(plain.span.isRecording()).toBe(false);
+    expect(plain.context).toBe(ROOT_CONTEXT);
+    plain.end(Status.OK);
+    plain.end(Status.OK);
+
+    const traced = telemetry.startServerCall(reserve, metadata({ traceparent: `00-${TRACE_ID}-${PARENT_ID}-01` }));
+    const outgoing: Record<string, string> = {};
+    injectTraceContext((key, value) => (outgoing[key] = value), traced.context);
+    expect(outgoing.traceparent).toBe(`00-${TRACE_ID}-${PARENT_ID}-01`);
+    traced.end(Status.INTERNAL, new Error('boom'));
+  });
+
+  it('picks up a tracer provider registered later through the global proxy', () => {
+    const telemetry = createRpcTelemetry();
+    const exporter = new InMemorySpanExporter();
+    trace.setGlobalTracerProvider(new BasicTracerProvider({ spanProcessors: [new SimpleSpanProcessor(exporter)] }));
+    telemetry.startServerCall(reserve, metadata()).end(Status.OK);
+    const names = exporter.getFinishedSpans().map((s) => s.name);
+    expect(names).toEqual(['rampart.demo.inventory.v1.InventoryService/Reserve']);
+  });
+});
