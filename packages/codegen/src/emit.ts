@@ -52,12 +52,12 @@ function emitService(service: ServiceModel, model: ProtoModel): string[] {
   const t = (typeName: string): string => aliasOf(model.messages.get(typeName) as MessageModel);
   return [
     ...doc(service.comment),
-    `export interface ${shape} {`,
+    `export type ${shape} = {`,
     ...service.methods.flatMap((m) => [
       ...doc(m.comment, '  '),
       `  readonly ${m.localName}: MethodShape<'${m.kind}', ${t(m.requestType)}, ${t(m.requestType)}__Output, ${t(m.responseType)}, ${t(m.responseType)}__Output>;`,
     ]),
-    '}',
+    '};',
     '',
     `/** Run-time description of \`${service.typeName}\`, for clients and tests. */`,
     `export const ${service.name}Descriptor: ServiceDescriptor<${shape}> = {`,

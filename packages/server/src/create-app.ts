@@ -154,7 +154,7 @@ export async function createApp(options: CreateAppOptions): Promise<RampartApp> 
   });
   for (const binding of bindings) {
     if (!container.isBound(binding.serviceClass)) container.bind(binding.serviceClass).toSelf().inSingletonScope();
-    const instance = container.get<Record<string, unknown>>(binding.serviceClass);
+    const instance = container.get(binding.serviceClass) as Record<string, unknown>;
     server.addService(binding.definition, implementationOf(binding, instance, states));
   }
   const health = new HealthReporter(bindings.map((b) => b.typeName));

@@ -128,7 +128,8 @@ async function* requestsOf(
   state: CallState,
 ): AsyncGenerator<unknown, void, undefined> {
   try {
-    for await (const message of call) yield message;
+    // Not `for await (... of call)`: that destroys the duplex when the requests end, before the responses are sent.
+    for await (const message of call.iterator({ destroyOnReturn: false })) yield message;
   } catch (error) {
     throw state.ctx.signal.aborted ? state.ctx.signal.reason : error;
   }

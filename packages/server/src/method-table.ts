@@ -11,10 +11,11 @@ import {
   type MethodInterceptor,
   type MethodKind,
 } from '@rampart/core';
+import type { Newable } from 'inversify';
 import type { ProtoRegistry } from './proto-registry.js';
 
-/** A service class as `createApp` takes it. */
-export type ServiceClass = abstract new (...args: never[]) => object;
+/** A service class as `createApp` takes it: constructed by the container. */
+export type ServiceClass = Newable<object>;
 
 /** Everything the server precomputes for one method at start-up. */
 export interface MethodRuntime {

@@ -1,10 +1,10 @@
 import { authDecisionDecorator, GrpcMethod, GrpcService, Public, RampartError, type CallContext } from '@rampart/core';
 import { describe, expect, it } from 'vitest';
-import { createApp } from '../src/index.js';
+import { createApp, type CreateAppOptions, type ServiceClass } from '../src/index.js';
 import { EchoService } from './fixtures/echo-service.js';
 import { protoRoot, testConfigValues } from './fixtures/harness.js';
 
-const create = (services: (abstract new (...args: never[]) => object)[], extra: Parameters<typeof createApp>[0] extends infer O ? Partial<O> : never = {}) =>
+const create = (services: ServiceClass[], extra: Partial<CreateAppOptions> = {}) =>
   createApp({
     name: 'startup-test',
     services,

@@ -14,12 +14,12 @@ export type { PingRequest, PingRequest__Output } from '../../../messages/rampart
 export type { PingResponse, PingResponse__Output } from '../../../messages/rampart/test/v1/PingResponse.js';
 
 /** A service for the server package's own tests: one method per call kind, driven by fields in the request. */
-export interface EchoServiceShape {
+export type EchoServiceShape = {
   readonly echo: MethodShape<'unary', _rampart_test_v1_EchoRequest, _rampart_test_v1_EchoRequest__Output, _rampart_test_v1_EchoResponse, _rampart_test_v1_EchoResponse__Output>;
   readonly count: MethodShape<'serverStream', _rampart_test_v1_CountRequest, _rampart_test_v1_CountRequest__Output, _rampart_test_v1_EchoResponse, _rampart_test_v1_EchoResponse__Output>;
   readonly collect: MethodShape<'clientStream', _rampart_test_v1_EchoRequest, _rampart_test_v1_EchoRequest__Output, _rampart_test_v1_EchoResponse, _rampart_test_v1_EchoResponse__Output>;
   readonly chat: MethodShape<'bidi', _rampart_test_v1_EchoRequest, _rampart_test_v1_EchoRequest__Output, _rampart_test_v1_EchoResponse, _rampart_test_v1_EchoResponse__Output>;
-}
+};
 
 /** Run-time description of `rampart.test.v1.EchoService`, for clients and tests. */
 export const EchoServiceDescriptor: ServiceDescriptor<EchoServiceShape> = {
@@ -39,9 +39,9 @@ export type EchoServiceHandlers = ServiceHandlers<EchoServiceShape>;
 export type EchoServiceClient = ServiceClient<EchoServiceShape>;
 
 /** A second service, to check that several services share one server. */
-export interface PingServiceShape {
+export type PingServiceShape = {
   readonly ping: MethodShape<'unary', _rampart_test_v1_PingRequest, _rampart_test_v1_PingRequest__Output, _rampart_test_v1_PingResponse, _rampart_test_v1_PingResponse__Output>;
-}
+};
 
 /** Run-time description of `rampart.test.v1.PingService`, for clients and tests. */
 export const PingServiceDescriptor: ServiceDescriptor<PingServiceShape> = {
