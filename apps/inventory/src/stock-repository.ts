@@ -20,7 +20,7 @@ export class StockRepository {
     this.#changes.setMaxListeners(0);
   }
 
-  level(sku: string): StockLevel {
+  level(sku: string): StockLevel & { available: number } {
     const available = this.#available.get(sku);
     if (available === undefined) throw new RampartError('ERR_NOT_FOUND', `unknown sku ${sku}`);
     return { sku, available, reserved: this.#reserved.get(sku) ?? 0 };

@@ -7,7 +7,6 @@ import {
   type ClientDuplexStream,
   type ClientReadableStream,
   type ClientWritableStream,
-  type ServiceError,
 } from '@grpc/grpc-js';
 import { loadSync, type MethodDefinition, type ServiceDefinition } from '@grpc/proto-loader';
 import { PROTO_LOADER_OPTIONS } from '@rampart/codegen';
@@ -159,7 +158,7 @@ function lazyIterable(start: () => ClientReadableStream<unknown> | ClientDuplexS
         done = true;
       } catch (error) {
         done = true;
-        throw RpcError.from(error as ServiceError);
+        throw RpcError.from(error);
       } finally {
         if (!done) call.cancel();
       }

@@ -1,5 +1,5 @@
 import type { Metadata, ServiceError } from '@grpc/grpc-js';
-import { statusName, type Status } from '@rampart/core';
+import { Status, statusName } from '@rampart/core';
 
 /**
  * The error a client call fails with: the gRPC status code and the server's (public) message.
@@ -26,8 +26,8 @@ export class RpcError extends Error {
     if (error instanceof RpcError) return error;
     const e = error as Partial<ServiceError>;
     if (typeof e?.code === 'number') {
-      return new RpcError(e.code as Status, e.details ?? e.message ?? '', e.metadata, { cause: error });
+      return new RpcError(e.code, e.details ?? e.message ?? '', e.metadata, { cause: error });
     }
-    return new RpcError(2 as Status, error instanceof Error ? error.message : String(error), undefined, { cause: error });
+    return new RpcError(Status.UNKNOWN, error instanceof Error ? error.message : String(error), undefined, { cause: error });
   }
 }

@@ -1,10 +1,11 @@
 import {
   Metadata,
   ServerInterceptingCall,
+  status as GrpcStatus,
   type ServerInterceptingCallInterface,
   type ServerInterceptor,
 } from '@grpc/grpc-js';
-import { RampartError, Status, STATUS_BY_CODE, type ErrorCode, type Logger } from '@rampart/core';
+import { RampartError, STATUS_BY_CODE, type ErrorCode, type Logger } from '@rampart/core';
 import type { RpcTelemetry } from '@rampart/telemetry';
 import { ServerCallContext } from './call-context.js';
 import { CallState } from './call-state.js';
@@ -72,7 +73,7 @@ export function createCallInterceptor(deps: CallInterceptorDeps): ServerIntercep
       },
       sendStatus(status, next) {
         if (state) {
-          if (status.code !== (Status.OK as number) && state.error === undefined) {
+          if (status.code !== GrpcStatus.OK && state.error === undefined) {
             // A status grpc-js sent itself (undecodable message, message too large, ...).
             state.error = new RampartError(errorCodeForStatus(status.code), status.details);
           }

@@ -20,6 +20,14 @@ import type { MethodRuntime } from './method-table.js';
 type Handler = (input: unknown, ctx: CallContext) => unknown;
 
 /**
+ * Calls `fn` so that a synchronous throw becomes a rejection: a handler written as a plain (non-async) method that
+ * throws still ends its call with the mapped status instead of escaping into grpc-js, which would answer UNKNOWN.
+ */
+async function attempt(fn: () => unknown): Promise<unknown> {
+  return await fn();
+}
+
+/**
  * Adapts a Rampart handler (plain async code) to the grpc-js handler of its call kind: promises for unary results,
  * async iterables for streams (with back-pressure both ways), errors to their mapped status.
  */
@@ -42,7 +50,7 @@ export function adaptHandler(runtime: MethodRuntime, handler: Handler, states: C
       const unary: handleUnaryCall<unknown, unknown> = (call, callback) => {
         const state = stateOf(call.metadata);
         context
-          .with(state.telemetry.context, () => Promise.resolve(handler(call.request, state.ctx)))
+          .with(state.telemetry.context, () => attempt(() => handler(call.request, state.ctx)))
           .then(
             (response) => callback(null, checkResponse(response, where)),
             (thrown: unknown) => callback(serviceErrorOf(fail(state, thrown))),
@@ -54,7 +62,7 @@ export function adaptHandler(runtime: MethodRuntime, handler: Handler, states: C
       const serverStream: handleServerStreamingCall<unknown, unknown> = (call) => {
         const state = stateOf(call.metadata);
         context
-          .with(state.telemetry.context, () => pump(handler(call.request, state.ctx), call, state, where))
+          .with(state.telemetry.context, () => attempt(() => pump(handler(call.request, state.ctx), call, state, where)))
           .then(
             () => call.end(),
             (thrown: unknown) => call.emit('error', serviceErrorOf(fail(state, thrown))),
@@ -66,7 +74,7 @@ export function adaptHandler(runtime: MethodRuntime, handler: Handler, states: C
       const clientStream: handleClientStreamingCall<unknown, unknown> = (call, callback) => {
         const state = stateOf(call.metadata);
         context
-          .with(state.telemetry.context, () => Promise.resolve(handler(requestsOf(call, state), state.ctx)))
+          .with(state.telemetry.context, () => attempt(() => handler(requestsOf(call, state), state.ctx)))
           .then(
             (response) => callback(null, checkResponse(response, where)),
             (thrown: unknown) => callback(serviceErrorOf(fail(state, thrown))),
@@ -78,7 +86,7 @@ export function adaptHandler(runtime: MethodRuntime, handler: Handler, states: C
       const bidi: handleBidiStreamingCall<unknown, unknown> = (call) => {
         const state = stateOf(call.metadata);
         context
-          .with(state.telemetry.context, () => pump(handler(requestsOf(call, state), state.ctx), call, state, where))
+          .with(state.telemetry.context, () => attempt(() => pump(handler(requestsOf(call, state), state.ctx), call, state, where)))
           .then(
             () => call.end(),
             (thrown: unknown) => call.emit('error', serviceErrorOf(fail(state, thrown))),

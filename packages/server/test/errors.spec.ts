@@ -1,5 +1,6 @@
 import { RpcError } from '@rampart/client';
-import { GENERIC_INTERNAL_MESSAGE, Status, STATUS_BY_CODE, type ErrorCode } from '@rampart/core';
+import { GENERIC_INTERNAL_MESSAGE, GrpcService, Public, RampartError, Status, STATUS_BY_CODE, type ErrorCode } from '@rampart/core';
+import { EchoService } from './fixtures/echo-service.js';
 import { Writable } from 'node:stream';
 import { createLogger } from '@rampart/telemetry';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -60,5 +61,25 @@ describe('error to status mapping', () => {
     const err = await rejectionOf(s.echo.echo({ text: 't', fail: 'ERR_TOKEN_INVALID' }));
     expect((err as RpcError).code).toBe(Status.UNAUTHENTICATED);
     expect((err as RpcError).details).not.toContain('test-requested');
+  });
+});
+
+describe('handlers that throw synchronously', () => {
+  it('a non-async handler that throws still ends its call with the mapped status', async () => {
+    @GrpcService('rampart.test.v1.PingService')
+    @Public()
+    class SyncPing {
+      ping(): Promise<object> {
+        throw new RampartError('ERR_FAILED_PRECONDITION', 'not ready');
+      }
+    }
+    const started = await startEchoApp({ services: [EchoService, SyncPing] });
+    try {
+      const err = await rejectionOf(started.ping.ping({}));
+      expect((err as RpcError).code).toBe(Status.FAILED_PRECONDITION);
+      expect((err as RpcError).details).toBe('not ready');
+    } finally {
+      await started.close();
+    }
   });
 });

@@ -1,4 +1,4 @@
-import { RpcError } from '@rampart/client';
+import type { RpcError } from '@rampart/client';
 import { RampartError, Status, type CallOutcome, type Interceptor } from '@rampart/core';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { probe } from './fixtures/echo-service.js';

@@ -6,11 +6,17 @@ import { rejectionOf, startEchoApp } from './fixtures/harness.js';
 
 beforeEach(() => probe.reset());
 
+/** Waits until the echo handler is running, so shutdown begins with a call truly in flight. */
+async function handlerStarted(): Promise<void> {
+  for (let i = 0; i < 200 && !probe.calls.includes('echo'); i++) await new Promise((r) => setTimeout(r, 10));
+  expect(probe.calls).toContain('echo');
+}
+
 describe('graceful shutdown', () => {
   it('lets an in-flight call finish within the grace period', async () => {
     const s = await startEchoApp();
     const pending = s.echo.echo({ text: 'finish me', delayMs: 300 });
-    await new Promise((r) => setTimeout(r, 50));
+    await handlerStarted();
     const closing = s.app.close({ graceMs: 2_000 });
     expect(await pending).toEqual({ text: 'finish me', index: 0 });
     await closing;
@@ -20,7 +26,7 @@ describe('graceful shutdown', () => {
   it('cancels calls still running when the grace period ends, and their handlers see the abort', async () => {
     const s = await startEchoApp();
     const pending = s.echo.echo({ text: 'too slow', delayMs: 10_000 });
-    await new Promise((r) => setTimeout(r, 50));
+    await handlerStarted();
     const started = Date.now();
     await s.app.close({ graceMs: 200 });
     expect(Date.now() - started).toBeLessThan(2_000);
