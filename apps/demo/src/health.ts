@@ -8,7 +8,7 @@ type HealthClient = Client & {
 
 /** Polls grpc.health.v1 until the server reports SERVING, or fails after `timeoutMs`. */
 export async function waitUntilServing(address: string, timeoutMs: number, exited: Promise<unknown>): Promise<void> {
-  const pkg = loadPackageDefinition(loadSync(protoPath, { keepCase: true })) as unknown as {
+  const pkg = loadPackageDefinition(loadSync(protoPath, { keepCase: true, enums: String })) as unknown as {
     grpc: { health: { v1: { Health: new (a: string, c: ReturnType<typeof credentials.createInsecure>) => HealthClient } } };
   };
   const client = new pkg.grpc.health.v1.Health(address, credentials.createInsecure());

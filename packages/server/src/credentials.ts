@@ -29,7 +29,7 @@ export function createServerTransport(
       );
     }
     logger.warn(
-      { key: 'transport.insecure' },
+      { setting: 'transport.insecure' },
       'serving PLAINTEXT gRPC: no TLS, no client certificates; never expose this port. Unset transport.insecure to require TLS',
     );
     return { credentials: ServerCredentials.createInsecure(), secure: false, ready: Promise.resolve(), close() {} };
