@@ -1,5 +1,3 @@
-import { defineConfig } from 'vitest/config';
+import shared from '../../vitest.shared.js';
 
-export default defineConfig({
-  test: { include: ['test/**/*.spec.ts', 'src/**/*.spec.ts'], testTimeout: 20_000, hookTimeout: 20_000 },
-});
+export default shared;
