@@ -63,3 +63,4 @@ export {
 } from './plugin.js';
 export { TOKENS } from './tokens.js';
 export { METADATA } from './metadata-keys.js';
+export { parseSpiffeId, formatSpiffeId, type SpiffeIdParts } from './spiffe.js';
