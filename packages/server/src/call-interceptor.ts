@@ -11,6 +11,7 @@ import { ServerCallContext } from './call-context.js';
 import { CallState } from './call-state.js';
 import { cancellationError, logCallError } from './grpc-status.js';
 import type { MethodRuntime } from './method-table.js';
+import type { PeerIdentityCache } from './tls/peer-cache.js';
 
 /** Links the grpc-js handler call to the state the interceptor made for it (keyed by its metadata object). */
 export type CallStates = WeakMap<Metadata, CallState>;
@@ -22,6 +23,7 @@ export interface CallInterceptorDeps {
   readonly inFlight: Set<CallState>;
   readonly logger: Logger;
   readonly telemetry: RpcTelemetry;
+  readonly peers: PeerIdentityCache;
 }
 
 /**
@@ -41,6 +43,7 @@ export function createCallInterceptor(deps: CallInterceptorDeps): ServerIntercep
         next({
           onReceiveMetadata(metadata, passOn) {
             const ctx = new ServerCallContext(runtime.info, metadata, deadlineOf(call), deps.logger);
+            ctx.peer = deps.peers.of(call);
             state = new CallState(ctx, deps.telemetry.startServerCall(runtime.info, metadata), runtime.ends, deps.logger, (s) =>
               deps.inFlight.delete(s),
             );

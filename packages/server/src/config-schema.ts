@@ -50,6 +50,38 @@ export const serverConfigSchema: ConfigSchemaFragment = {
       default: false,
       env: 'RAMPART_TRANSPORT_INSECURE',
     },
+    tls: {
+      certFile: {
+        doc: "PEM file with this workload's certificate chain (leaf first). Watched: a replaced file is used for new connections.",
+        format: String,
+        default: '',
+        env: 'RAMPART_TLS_CERT_FILE',
+      },
+      keyFile: {
+        doc: "PEM file with this workload's private key (a path: the key itself never goes in config). Watched like certFile.",
+        format: String,
+        default: '',
+        env: 'RAMPART_TLS_KEY_FILE',
+      },
+      caFile: {
+        doc: 'PEM trust bundle: the CA certificates client certificates must chain to. During a CA rotation, list old and new. Watched.',
+        format: String,
+        default: '',
+        env: 'RAMPART_TLS_CA_FILE',
+      },
+      refreshIntervalMs: {
+        doc: 'How often the certificate, key and trust bundle files are re-read.',
+        format: 'nat',
+        default: 30_000,
+        env: 'RAMPART_TLS_REFRESH_INTERVAL_MS',
+      },
+      loadTimeoutMs: {
+        doc: 'How long listen() waits for the first load of the TLS files before it fails.',
+        format: 'nat',
+        default: 10_000,
+        env: 'RAMPART_TLS_LOAD_TIMEOUT_MS',
+      },
+    },
   },
   log: {
     level: {

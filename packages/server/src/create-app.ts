@@ -24,6 +24,7 @@ import { HealthReporter } from './health.js';
 import { Lifecycle } from './lifecycle.js';
 import { buildMethodTable, type MethodRuntime, type ServiceBinding, type ServiceClass } from './method-table.js';
 import { loadProtos, type ProtoSource } from './proto-registry.js';
+import { PeerIdentityCache } from './tls/peer-cache.js';
 
 /** Options of {@link createApp}. */
 export interface CreateAppOptions {
@@ -50,7 +51,7 @@ export interface CreateAppOptions {
   readonly telemetry?: RpcTelemetry;
   /** Shut down gracefully on SIGTERM and SIGINT (default true). */
   readonly handleSignals?: boolean;
-  /** Builds the TLS transport; supplied by the transport-security layer. */
+  /** Replaces the file-based TLS transport (`transport.tls.*`) with one of your own. */
   readonly secureTransport?: (config: LoadedConfig, logger: Logger) => ServerTransport;
 }
 
@@ -147,6 +148,7 @@ export async function createApp(options: CreateAppOptions): Promise<RampartApp> 
         inFlight,
         logger,
         telemetry: options.telemetry ?? createRpcTelemetry(),
+        peers: new PeerIdentityCache(),
       }),
     ],
     'grpc.max_receive_message_length': config.get<number>('server.maxReceiveMessageBytes'),

@@ -1,5 +1,6 @@
 import { ServerCredentials } from '@grpc/grpc-js';
 import { RampartError, type ConfigReader, type Logger } from '@rampart/core';
+import { createTlsServerTransport, tlsConfigured } from './tls/server-tls.js';
 
 /** Server credentials and a promise that settles when they are usable. */
 export interface ServerTransport {
@@ -11,9 +12,10 @@ export interface ServerTransport {
 }
 
 /**
- * Chooses the server's transport from config. Plaintext only when `transport.insecure` is set explicitly: warned
- * about at start-up and refused when NODE_ENV=production. TLS is configured by the transport-security layer
- * (`transport.tls.*`).
+ * Chooses the server's transport from config: TLS from the `transport.tls.*` files (the default, and the only
+ * choice in production), or plaintext when `transport.insecure` is set explicitly, which is warned about at
+ * start-up and refused when NODE_ENV=production. `secure` replaces the file-based TLS transport (e.g. for a
+ * certificate source of your own).
  */
 export function createServerTransport(
   config: ConfigReader,
@@ -22,6 +24,12 @@ export function createServerTransport(
   secure?: () => ServerTransport,
 ): ServerTransport {
   if (config.get<boolean>('transport.insecure')) {
+    if (tlsConfigured(config)) {
+      throw new RampartError(
+        'ERR_CONFIG_INVALID',
+        'transport.insecure is set together with transport.tls.* files: choose one. Fix: unset RAMPART_TRANSPORT_INSECURE to serve TLS',
+      );
+    }
     if (env.NODE_ENV === 'production') {
       throw new RampartError(
         'ERR_INSECURE_TRANSPORT',
@@ -34,11 +42,12 @@ export function createServerTransport(
     );
     return { credentials: ServerCredentials.createInsecure(), secure: false, ready: Promise.resolve(), close() {} };
   }
-  if (!secure) {
+  if (secure) return secure();
+  if (!tlsConfigured(config)) {
     throw new RampartError(
       'ERR_INSECURE_TRANSPORT',
-      'no TLS configured: set transport.tls.certFile, transport.tls.keyFile and transport.tls.caFile (or, for a local experiment only, transport.insecure=true)',
+      'no TLS configured: set transport.tls.certFile, transport.tls.keyFile and transport.tls.caFile (RAMPART_TLS_CERT_FILE, RAMPART_TLS_KEY_FILE, RAMPART_TLS_CA_FILE), or, for a local experiment only, transport.insecure=true',
     );
   }
-  return secure();
+  return createTlsServerTransport(config, logger);
 }

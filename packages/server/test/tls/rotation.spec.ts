@@ -1,0 +1,143 @@
+import { closeClient, createClient } from '@rampart/client';
+import { createCa } from '@rampart/pki';
+import { createHash } from 'node:crypto';
+import { afterEach, describe, expect, it } from 'vitest';
+import { createApp, type RampartApp } from '../../src/index.js';
+import { PingService } from '../fixtures/echo-service.js';
+import { protoRoot, testConfigValues } from '../fixtures/harness.js';
+import { PingServiceDescriptor } from '../generated/index.js';
+import { clientCredentials, PkiFixture, TRUST_DOMAIN } from './pki-fixture.js';
+import type { Interceptor, PeerIdentity } from '@rampart/core';
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const thumb = (raw: Buffer) => createHash('sha256').update(raw).digest('base64url');
+
+let pki: PkiFixture;
+let app: RampartApp;
+afterEach(async () => {
+  await app?.close({ graceMs: 200 });
+  pki?.cleanup();
+});
+
+async function start(peers?: (PeerIdentity | undefined)[]): Promise<string> {
+  const recorder: Interceptor = { name: 'peers', forMethod: () => ({ onStart: (ctx) => void peers?.push(ctx.peer) }) };
+  app = await createApp({
+    name: 'rotation-test',
+    services: [PingService],
+    protos: { root: protoRoot },
+    interceptors: [recorder],
+    config: { values: { ...testConfigValues, ...pki.values(200) }, env: {} },
+    handleSignals: false,
+  });
+  const { port } = await app.listen();
+  return `127.0.0.1:${port}`;
+}
+
+/** Keeps calling: each round on a new connection, recording the server certificate it was shown. */
+function callLoop(address: string, caPem: () => string, client?: () => { certPem: string; keyPem: string }) {
+  const shown: string[] = [];
+  const failures: unknown[] = [];
+  let calls = 0;
+  let running = true;
+  const done = (async () => {
+    while (running) {
+      const ping = createClient(PingServiceDescriptor, {
+        address,
+        protoRoot,
+        credentials: clientCredentials(caPem(), client?.(), (cert) => shown.push(thumb(cert.raw))),
+        channelOptions: { 'grpc.use_local_subchannel_pool': 1 },
+      });
+      try {
+        await ping.ping({}, { deadline: 3_000 });
+        calls += 1;
+      } catch (error) {
+        failures.push(error);
+      } finally {
+        closeClient(ping);
+      }
+      await sleep(15);
+    }
+  })();
+  return {
+    shown,
+    failures,
+    get calls() {
+      return calls;
+    },
+    async stop() {
+      running = false;
+      await done;
+    },
+  };
+}
+
+describe('certificate rotation without a restart', () => {
+  it('keeps every call succeeding while the server certificate and key are replaced; new connections get the new certificate', async () => {
+    pki = await PkiFixture.create();
+    const address = await start();
+    const loop = callLoop(address, () => pki.ca.certPem);
+    await sleep(400);
+    const before = loop.shown.at(-1);
+    const rotated = await pki.rotateServer();
+    const rotatedAt = Date.now();
+    let seenNewAfter: number | undefined;
+    while (Date.now() - rotatedAt < 3_000) {
+      if (loop.shown.includes(rotated.thumbprint)) {
+        seenNewAfter = Date.now() - rotatedAt;
+        break;
+      }
+      await sleep(20);
+    }
+    await sleep(300);
+    await loop.stop();
+    expect(loop.failures).toEqual([]);
+    expect(loop.calls).toBeGreaterThan(10);
+    expect(before).not.toBe(rotated.thumbprint);
+    expect(seenNewAfter).toBeDefined();
+    // Within the refresh interval (200 ms) plus scheduling slack.
+    expect(seenNewAfter).toBeLessThan(2_000);
+    expect(loop.shown.at(-1)).toBe(rotated.thumbprint);
+  });
+
+  it('accepts clients of both CAs while the trust bundle lists old and new, and only the new one after the old is removed', async () => {
+    pki = await PkiFixture.create();
+    const peers: (PeerIdentity | undefined)[] = [];
+    const address = await start(peers);
+    const ca2 = await createCa({ commonName: 'Rampart test CA 2' });
+    const oldClient = await pki.client({ spiffeId: `spiffe://${TRUST_DOMAIN}/old` });
+    const newClient = await pki.client({ spiffeId: `spiffe://${TRUST_DOMAIN}/new` }, ca2);
+    const trustBoth = () => `${pki.ca.certPem}\n${ca2.certPem}`;
+
+    const callAs = async (client: { certPem: string; keyPem: string }): Promise<string | undefined> => {
+      peers.length = 0;
+      const ping = createClient(PingServiceDescriptor, {
+        address,
+        protoRoot,
+        credentials: clientCredentials(trustBoth(), client),
+        channelOptions: { 'grpc.use_local_subchannel_pool': 1 },
+      });
+      await ping.ping({}, { deadline: 3_000 });
+      closeClient(ping);
+      return peers[0]?.spiffeId;
+    };
+
+    expect(await callAs(oldClient)).toBe(`spiffe://${TRUST_DOMAIN}/old`);
+    expect(await callAs(newClient)).toBeUndefined(); // CA 2 is not trusted yet
+
+    // Overlap: the bundle lists both CAs; calls keep succeeding throughout.
+    const loop = callLoop(address, trustBoth, () => oldClient);
+    pki.writeAtomic(pki.caFile, trustBoth());
+    await sleep(600);
+    expect(await callAs(newClient)).toBe(`spiffe://${TRUST_DOMAIN}/new`);
+    expect(await callAs(oldClient)).toBe(`spiffe://${TRUST_DOMAIN}/old`);
+
+    // The server moves to a CA 2 certificate and the old CA leaves the bundle.
+    await pki.rotateServer(ca2);
+    pki.writeAtomic(pki.caFile, ca2.certPem);
+    await sleep(600);
+    await loop.stop();
+    expect(loop.failures).toEqual([]);
+    expect(await callAs(newClient)).toBe(`spiffe://${TRUST_DOMAIN}/new`);
+    expect(await callAs(oldClient)).toBeUndefined();
+  });
+});
