@@ -9,7 +9,7 @@ let t: TestApp;
 let inventory: InventoryServiceClient;
 beforeAll(async () => {
   t = await startTestApp(inventoryAppOptions());
-  inventory = t.client(InventoryServiceDescriptor);
+  inventory = await t.client(InventoryServiceDescriptor);
 });
 afterAll(() => t.close());
 

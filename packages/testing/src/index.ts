@@ -1,2 +1,10 @@
-export { startTestApp, TEST_CONFIG_VALUES, type TestApp, type TestAppOptions } from './test-app.js';
+export {
+  startTestApp,
+  withBearer,
+  TEST_CONFIG_VALUES,
+  type TestApp,
+  type TestAppOptions,
+  type TestClientOptions,
+} from './test-app.js';
+export { TestPki, TEST_TRUST_DOMAIN } from './test-pki.js';
 export { deepMerge } from './merge.js';

@@ -1,0 +1,46 @@
+import { authDecisionDecorator } from '@rampart/core';
+import { compileMtlsRule } from './mtls-rule.js';
+
+/** The auth decision kind recorded by {@link RequireMtls} and enforced by {@link mtlsInterceptor}. */
+export const MTLS_DECISION = 'mtls';
+
+/**
+ * Options of {@link RequireMtls}.
+ *
+ * @example
+ * ```ts
+ * const options: RequireMtlsOptions = { allow: ['spiffe://demo.rampart.dev/orders'] };
+ * ```
+ */
+export interface RequireMtlsOptions {
+  /**
+   * Who may call: exact SPIFFE IDs (`spiffe://prod.example/ns/payments/api`), whole trust domains
+   * (`spiffe://prod.example`), or path prefixes (`spiffe://prod.example/ns/payments/*`, which matches
+   * `/ns/payments/<one or more segments>` but not `/ns/payments` itself). Omitted or empty: any client certificate
+   * that chains to the server's trust bundle and carries a valid SPIFFE ID.
+   */
+  readonly allow?: readonly string[];
+}
+
+/**
+ * Requires a verified client certificate with a SPIFFE ID, optionally from an allow list. On a class it applies to
+ * every method; on a method it replaces the class's `@RequireMtls`. Counts as an auth decision. The allow list is
+ * validated and compiled here, when the class is defined, so a typo stops the app before it starts.
+ *
+ * No certificate, or one without a valid SPIFFE ID → UNAUTHENTICATED; an ID not allowed → PERMISSION_DENIED.
+ *
+ * @throws TypeError naming an invalid `allow` entry and what is wrong with it.
+ *
+ * @example
+ * ```ts
+ * @GrpcService('rampart.demo.inventory.v1.InventoryService')
+ * @RequireMtls({ allow: ['spiffe://demo.rampart.dev/orders'] })
+ * export class InventoryService {
+ *   @RequireMtls({ allow: ['spiffe://demo.rampart.dev/ns/ops/*'] })
+ *   async audit(req: AuditRequest): Promise<AuditResponse> { ... }
+ * }
+ * ```
+ */
+export function RequireMtls(options: RequireMtlsOptions = {}): ReturnType<typeof authDecisionDecorator> {
+  return authDecisionDecorator({ kind: MTLS_DECISION, options: compileMtlsRule(options.allow) });
+}
