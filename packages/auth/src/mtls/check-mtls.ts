@@ -55,7 +55,7 @@ function allows(rule: MtlsRule, id: string, trustDomain: string | undefined): bo
   const prefixes = rule.prefixes;
   for (let i = 0; i < prefixes.length; i++) {
     const prefix = prefixes[i] as string;
-    if (id.startsWith(prefix)) return true;
+    if (id.length > prefix.length && id.startsWith(prefix)) return true;
   }
   return false;
 }
