@@ -34,8 +34,14 @@ describe('checkMtls matching', () => {
   });
 
   it('does not trust a trustDomain field that disagrees with the SPIFFE ID', () => {
-    const forged = peerWith(['spiffe://evil.example/deploy'], { trustDomain: 'ops.example' });
+    // Same length as ops.example, so only comparing the names themselves can tell them apart.
+    const forged = peerWith(['spiffe://sop.example/deploy'], { trustDomain: 'ops.example' });
     expect((thrown(() => checkMtls(rule, forged)) as RampartError).code).toBe('ERR_PEER_NOT_ALLOWED');
+  });
+
+  it('does not let a malformed ID equal to a prefix plus "/" through', () => {
+    const malformed = peerWith(['spiffe://prod.example/ns/payments/']);
+    expect((thrown(() => checkMtls(rule, malformed)) as RampartError).code).toBe('ERR_PEER_NOT_ALLOWED');
   });
 
   it('with an empty allow list, lets any peer with a valid SPIFFE ID through', () => {

@@ -25,7 +25,7 @@ export async function tempDir(): Promise<TempDir> {
     dir,
     path,
     async write(name, content) {
-      const staging = path(`.${name}.${++counter}.tmp`);
+      const staging = `${path(name)}.${++counter}.tmp`;
       await writeFile(staging, content, { mode: 0o600 });
       await rename(staging, path(name));
       return path(name);
