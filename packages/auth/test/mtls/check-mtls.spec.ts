@@ -37,6 +37,8 @@ describe('checkMtls matching', () => {
     // Same length as ops.example, so only comparing the names themselves can tell them apart.
     const forged = peerWith(['spiffe://sop.example/deploy'], { trustDomain: 'ops.example' });
     expect((thrown(() => checkMtls(rule, forged)) as RampartError).code).toBe('ERR_PEER_NOT_ALLOWED');
+    const extended = peerWith(['spiffe://ops.example.evil/deploy'], { trustDomain: 'ops.example' });
+    expect((thrown(() => checkMtls(rule, extended)) as RampartError).code).toBe('ERR_PEER_NOT_ALLOWED');
   });
 
   it('does not let a malformed ID equal to a prefix plus "/" through', () => {
