@@ -1,4 +1,4 @@
-import { credentials, loadPackageDefinition, type Client, type ServiceError } from '@grpc/grpc-js';
+import { loadPackageDefinition, type ChannelCredentials, type Client, type ServiceError } from '@grpc/grpc-js';
 import { loadSync } from '@grpc/proto-loader';
 import { protoPath } from 'grpc-health-check';
 
@@ -7,11 +7,19 @@ type HealthClient = Client & {
 };
 
 /** Polls grpc.health.v1 until the server reports SERVING, or fails after `timeoutMs`. */
-export async function waitUntilServing(address: string, timeoutMs: number, exited: Promise<unknown>): Promise<void> {
+export async function waitUntilServing(
+  address: string,
+  timeoutMs: number,
+  exited: Promise<unknown>,
+  channelCredentials: ChannelCredentials,
+): Promise<void> {
   const pkg = loadPackageDefinition(loadSync(protoPath, { keepCase: true, enums: String })) as unknown as {
-    grpc: { health: { v1: { Health: new (a: string, c: ReturnType<typeof credentials.createInsecure>) => HealthClient } } };
+    grpc: { health: { v1: { Health: new (a: string, c: ChannelCredentials, o: Record<string, string>) => HealthClient } } };
   };
-  const client = new pkg.grpc.health.v1.Health(address, credentials.createInsecure());
+  const client = new pkg.grpc.health.v1.Health(address, channelCredentials, {
+    'grpc.ssl_target_name_override': 'localhost',
+    'grpc.default_authority': 'localhost',
+  });
   let gone = false;
   void exited.then(() => (gone = true));
   const until = Date.now() + timeoutMs;

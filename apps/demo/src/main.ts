@@ -1,6 +1,8 @@
 import { credentials } from '@grpc/grpc-js';
+import { readFileSync } from 'node:fs';
 import { closeClient, createClient } from '@rampart/client';
 import { fileURLToPath } from 'node:url';
+import { ensureDemoPki } from './dev-pki.js';
 import { freePort } from './free-port.js';
 import { InventoryServiceDescriptor } from './generated/index.js';
 import { waitUntilServing } from './health.js';
@@ -18,22 +20,30 @@ process.once('SIGINT', () => {
 
 async function main(): Promise<number> {
   const started = Date.now();
+  const pki = await ensureDemoPki();
+  const inventoryCert = pki.workloads.inventory;
+  const clientCert = pki.workloads['demo-client'];
+  if (!inventoryCert || !clientCert) throw new Error('the dev PKI has no inventory or demo-client certificate');
   const port = await freePort();
   const address = `127.0.0.1:${port}`;
-  console.log(`demo: starting inventory on ${address}`);
+  console.log(`demo: dev PKI in .rampart/pki (trust domain demo.rampart.dev); starting inventory on ${address} (mTLS)`);
   const inventoryProcess: Managed = startNode('inventory', INVENTORY_MAIN, {
     RAMPART_SERVER_HOST: '127.0.0.1',
     RAMPART_SERVER_PORT: String(port),
-    // Plaintext until the transport-security work lands; the service logs a warning about it.
-    RAMPART_TRANSPORT_INSECURE: 'true',
+    RAMPART_TLS_CERT_FILE: inventoryCert.chain,
+    RAMPART_TLS_KEY_FILE: inventoryCert.key,
+    RAMPART_TLS_CA_FILE: pki.caCert,
     RAMPART_LOG_LEVEL: 'warn',
   });
+  const tls = credentials.createSsl(readFileSync(pki.caCert), readFileSync(clientCert.key), readFileSync(clientCert.chain));
   try {
-    await waitUntilServing(address, 15_000, inventoryProcess.exited);
+    await waitUntilServing(address, 15_000, inventoryProcess.exited, tls);
     const inventory = createClient(InventoryServiceDescriptor, {
       address,
       protoRoot: PROTO_ROOT,
-      credentials: credentials.createInsecure(),
+      credentials: tls,
+      // Connect to 127.0.0.1 but check the certificate for "localhost" (TLS SNI must not be an IP address).
+      channelOptions: { 'grpc.ssl_target_name_override': 'localhost', 'grpc.default_authority': 'localhost' },
     });
     const rows = await runScenarios(inventory);
     closeClient(inventory);

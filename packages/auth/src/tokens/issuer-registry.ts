@@ -1,0 +1,109 @@
+import { RampartError } from '@rampart/core';
+import { isFetchableUrl } from './discovery.js';
+import { FileKeySource } from './file-key-source.js';
+import { secretSource, staticJwksSource, type KeySource } from './key-source.js';
+import { RemoteKeySource, type RemoteKeySettings } from './remote-key-source.js';
+import {
+  ASYMMETRIC_ALGORITHMS,
+  DEFAULT_ASYMMETRIC_ALGORITHMS,
+  HMAC_ALGORITHMS,
+  type IssuerConfig,
+} from './token-types.js';
+
+/** A checked issuer, ready to verify with. */
+export interface TrustedIssuer {
+  readonly issuer: string;
+  readonly audience: readonly string[] | undefined;
+  readonly algorithms: readonly string[];
+  readonly requireTyp: boolean;
+  readonly keys: KeySource;
+}
+
+/** What building key sources needs besides the issuer list. */
+export interface IssuerRegistrySettings extends RemoteKeySettings {
+  readonly filePollMs: number;
+}
+
+const HMAC_MIN_BYTES: Readonly<Record<string, number>> = { HS256: 32, HS384: 48, HS512: 64 };
+
+/**
+ * Checks every issuer and builds its key source. Problems are collected and thrown as one `ERR_CONFIG_INVALID`:
+ * duplicates, several or no usable key sources, `none`/HS* for an issuer with public keys, asymmetric algorithms
+ * for an HMAC issuer, a secret shorter than its hash, and non-HTTPS key URLs (HTTP is allowed on loopback only).
+ *
+ * @example
+ * ```ts
+ * const issuers = buildIssuerRegistry([{ issuer: 'https://issuer.example' }], settings);
+ * issuers.get('https://issuer.example')?.algorithms; // ['RS256', 'PS256', 'ES256', 'EdDSA']
+ * ```
+ */
+export function buildIssuerRegistry(
+  configs: readonly IssuerConfig[],
+  settings: IssuerRegistrySettings,
+): ReadonlyMap<string, TrustedIssuer> {
+  const problems: string[] = [];
+  const registry = new Map<string, TrustedIssuer>();
+  if (configs.length === 0) problems.push('no token issuer is configured: set auth.tokens.issuers or RAMPART_AUTH_ISSUER');
+  for (const config of configs) {
+    const before = problems.length;
+    const name = typeof config.issuer === 'string' ? config.issuer : '';
+    const say = (text: string): void => void problems.push(`issuer ${JSON.stringify(name)}: ${text}`);
+    if (name.trim() === '') say('`issuer` must be a non-empty string');
+    if (registry.has(name)) say('is configured twice');
+    const secret = typeof config.secret === 'string' ? new TextEncoder().encode(config.secret) : config.secret;
+    const sources = (['jwksUri', 'jwksFile', 'jwks', 'secret'] as const).filter((k) => config[k] !== undefined);
+    if (sources.length > 1) say(`give at most one of jwksUri, jwksFile, jwks, secret (got ${sources.join(', ')})`);
+    const algorithms: readonly string[] =
+      config.algorithms ?? (secret === undefined ? DEFAULT_ASYMMETRIC_ALGORITHMS : ['HS256']);
+    const allowed: readonly string[] = secret === undefined ? ASYMMETRIC_ALGORITHMS : HMAC_ALGORITHMS;
+    const wrong = algorithms.filter((alg) => !allowed.includes(alg));
+    if (algorithms.length === 0) say('`algorithms` must not be empty');
+    if (wrong.length > 0) {
+      say(`algorithms ${wrong.join(', ')} are not allowed ${secret === undefined ? 'without a `secret` (asymmetric only)' : 'with a `secret` (HS256/384/512 only)'}`);
+    }
+    if (secret !== undefined) {
+      const need = Math.max(32, ...algorithms.map((alg) => HMAC_MIN_BYTES[alg] ?? 0));
+      if (secret.byteLength < need) say(`the HMAC secret must be at least ${need} bytes for ${algorithms.join(', ')}`);
+    }
+    const url = config.jwksUri ?? (sources.length === 0 ? name : undefined);
+    if (url !== undefined && !(URL.canParse(url) && isFetchableUrl(new URL(url)))) {
+      say(`${config.jwksUri === undefined ? 'a discovered issuer' : 'jwksUri'} must be an https URL (http only on loopback)`);
+    }
+    const audience = config.audience === undefined ? undefined : toList(config.audience);
+    if (audience?.length === 0 || audience?.some((aud) => typeof aud !== 'string' || aud === '')) {
+      say('`audience` must be a non-empty string or list of non-empty strings');
+    }
+    if (problems.length > before) continue;
+    try {
+      const keys = keySource(config, secret, settings);
+      registry.set(name, { issuer: name, audience, algorithms, requireTyp: config.requireTyp === true, keys });
+    } catch (error) {
+      say(`its keys are unusable: ${error instanceof Error ? error.message : String(error)}`);
+    }
+  }
+  if (problems.length > 0) {
+    throw new RampartError('ERR_CONFIG_INVALID', `token verification is misconfigured:\n  ${problems.join('\n  ')}`);
+  }
+  return registry;
+}
+
+function keySource(config: IssuerConfig, secret: Uint8Array | undefined, settings: IssuerRegistrySettings): KeySource {
+  if (secret !== undefined) return secretSource(secret);
+  if (config.jwks !== undefined) return staticJwksSource(config.jwks);
+  if (config.jwksFile !== undefined) {
+    return new FileKeySource(config.jwksFile, { pollMs: settings.filePollMs, logger: settings.logger, now: settings.now });
+  }
+  return new RemoteKeySource(config.issuer, config.jwksUri, settings);
+}
+
+/**
+ * A string or a list of strings as a list.
+ *
+ * @example
+ * ```ts
+ * toList('orders'); // ['orders']
+ * ```
+ */
+export function toList(value: string | readonly string[]): readonly string[] {
+  return typeof value === 'string' ? [value] : [...value];
+}

@@ -1,0 +1,54 @@
+import { decodeJwt, decodeProtectedHeader, type JWSHeaderParameters } from 'jose';
+import { invalidToken, quote } from './token-errors.js';
+
+const COMPACT_JWS = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/;
+
+/**
+ * Checks, before any parsing, that `token` is a non-empty string of at most `maxBytes` characters in the JWS Compact
+ * Serialization (three non-empty base64url parts; so ASCII, where characters are bytes). A JWE (five parts), a
+ * two-part or unsigned (`alg: none`, empty signature) token and anything else fails with `ERR_TOKEN_INVALID`.
+ *
+ * @example
+ * ```ts
+ * assertTokenShape(token, 8192); // throws RampartError('ERR_TOKEN_INVALID', 'invalid token', { reason })
+ * ```
+ */
+export function assertTokenShape(token: unknown, maxBytes: number): asserts token is string {
+  if (typeof token !== 'string' || token.length === 0) throw invalidToken('empty or missing token');
+  if (token.length > maxBytes) throw invalidToken(`token too large: ${token.length} bytes > ${maxBytes}`);
+  if (COMPACT_JWS.test(token)) return;
+  const parts = token.split('.').length;
+  if (parts === 5) throw invalidToken('token is a JWE (5 parts): only signed JWTs are accepted');
+  if (parts === 3) throw invalidToken('token is not a JWS: an empty part (unsigned?) or non-base64url characters');
+  throw invalidToken(`token is not a JWS: ${parts} part(s) instead of 3`);
+}
+
+/** The unverified parts of a token needed to pick its issuer. Nothing here is trusted yet. */
+export interface UnverifiedToken {
+  readonly header: JWSHeaderParameters;
+  readonly iss: string;
+}
+
+/**
+ * Decodes (without verifying) the header and the `iss` claim of a token whose shape was checked, so the issuer's
+ * configuration can be chosen before any key is fetched.
+ *
+ * @example
+ * ```ts
+ * const { header, iss } = peekToken(token);
+ * ```
+ */
+export function peekToken(token: string): UnverifiedToken {
+  let header: JWSHeaderParameters;
+  let iss: unknown;
+  try {
+    header = decodeProtectedHeader(token) as JWSHeaderParameters;
+    iss = decodeJwt(token).iss;
+  } catch (error) {
+    throw invalidToken(`malformed token: ${error instanceof Error ? error.message : String(error)}`, error);
+  }
+  if (typeof iss !== 'string' || iss === '') {
+    throw invalidToken(`claim "iss" missing or not a string (got ${quote(iss)})`);
+  }
+  return { header, iss };
+}
