@@ -34,7 +34,7 @@ export {
   type CallContext,
   type IncomingMetadata,
 } from './context.js';
-export type { Interceptor, MethodInterceptor, MethodPlan, CallOutcome } from './interceptor.js';
+export type { Interceptor, MethodInterceptor, MethodPlan, CallOutcome, CallControl } from './interceptor.js';
 export {
   authDecisionDecorator,
   Public,

@@ -11,13 +11,23 @@ export interface CallOutcome {
   readonly error: RampartError | undefined;
 }
 
+/** Lets an interceptor end a call later, e.g. a stream whose token expires. */
+export interface CallControl {
+  /**
+   * Ends the call now with the error's status (if it has not ended yet): the client gets the mapped status, the
+   * handler's `ctx.signal` aborts with the error, and `onEnd` hooks see it.
+   */
+  end(error: RampartError): void;
+}
+
 /** What an interceptor does for one method; built once at start-up. */
 export interface MethodInterceptor {
   /**
    * Runs when the call's metadata has arrived, before any request message reaches the handler. Throw (a
-   * RampartError) to refuse the call: the handler never runs and the client gets the mapped status.
+   * RampartError) to refuse the call: the handler never runs and the client gets the mapped status. `control`
+   * ends the call later, for checks that outlive the start (token expiry on a long stream).
    */
-  onStart?(ctx: CallContext): void | Promise<void>;
+  onStart?(ctx: CallContext, control: CallControl): void | Promise<void>;
   /** Runs once when the call has ended, whatever the outcome. Must not throw. */
   onEnd?(ctx: CallContext, outcome: CallOutcome): void;
 }

@@ -5,7 +5,7 @@ import {
   type ServerInterceptingCallInterface,
   type ServerInterceptor,
 } from '@grpc/grpc-js';
-import { RampartError, STATUS_BY_CODE, type ErrorCode, type Logger } from '@rampart/core';
+import { RampartError, STATUS_BY_CODE, type CallControl, type ErrorCode, type Logger } from '@rampart/core';
 import type { RpcTelemetry } from '@rampart/telemetry';
 import { ServerCallContext } from './call-context.js';
 import { CallState } from './call-state.js';
@@ -54,7 +54,16 @@ export function createCallInterceptor(deps: CallInterceptorDeps): ServerIntercep
               return;
             }
             const current = state;
-            runStarts(runtime.starts, ctx).then(
+            const control: CallControl = {
+              end(error) {
+                if (current.ended) return;
+                logCallError(ctx.logger, error);
+                current.error = error;
+                ctx.abort(error);
+                intercepting.sendStatus({ code: error.status, details: error.publicMessage, metadata: new Metadata() });
+              },
+            };
+            runStarts(runtime.starts, ctx, control).then(
               () => {
                 if (!current.ended) passOn(metadata);
               },
@@ -89,8 +98,8 @@ export function createCallInterceptor(deps: CallInterceptorDeps): ServerIntercep
   };
 }
 
-async function runStarts(starts: MethodRuntime['starts'], ctx: ServerCallContext): Promise<void> {
-  for (const start of starts) await start(ctx);
+async function runStarts(starts: MethodRuntime['starts'], ctx: ServerCallContext, control: CallControl): Promise<void> {
+  for (const start of starts) await start(ctx, control);
 }
 
 function deadlineOf(call: ServerInterceptingCallInterface): Date | undefined {
