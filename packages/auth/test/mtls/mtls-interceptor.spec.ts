@@ -9,10 +9,14 @@ import {
   type MethodPlan,
   type PluginContext,
 } from '@rampart/core';
+import type { CallControl } from '@rampart/core';
 import { Container } from 'inversify';
 import { describe, expect, it } from 'vitest';
 import { compileMtlsRule, mtlsInterceptor, rampartAuth } from '../../src/index.js';
 import { callContext, method, peer, thrown } from './fakes.js';
+
+/** The interceptor never ends calls later, so its control is never used. */
+const noControl: CallControl = { end: () => { throw new Error('not expected'); } };
 
 class Payments {}
 
@@ -41,18 +45,18 @@ describe('mtlsInterceptor', () => {
     const hooks = interceptor.forMethod(plan([{ kind: 'token', options: {} }, mtls(['spiffe://ops.example'])]));
     expect(hooks?.onStart).toBeTypeOf('function');
     expect(hooks?.onEnd).toBeUndefined();
-    expect(hooks!.onStart!(callContext(peer('spiffe://ops.example/deploy')))).toBeUndefined();
+    expect(hooks!.onStart!(callContext(peer('spiffe://ops.example/deploy')), noControl)).toBeUndefined();
 
-    const denied = thrown(() => hooks!.onStart!(callContext(peer('spiffe://prod.example/deploy'))));
+    const denied = thrown(() => hooks!.onStart!(callContext(peer('spiffe://prod.example/deploy')), noControl));
     expect((denied as RampartError).status).toBe(Status.PERMISSION_DENIED);
-    const anonymous = thrown(() => hooks!.onStart!(callContext(undefined)));
+    const anonymous = thrown(() => hooks!.onStart!(callContext(undefined), noControl));
     expect((anonymous as RampartError).code).toBe('ERR_NO_CLIENT_CERTIFICATE');
   });
 
   it('requires every mTLS decision of a method to pass', () => {
     const hooks = interceptor.forMethod(plan([mtls(['spiffe://ops.example']), mtls(['spiffe://ops.example/deploy'])]));
-    expect(thrown(() => hooks!.onStart!(callContext(peer('spiffe://ops.example/deploy'))))).toBeUndefined();
-    const error = thrown(() => hooks!.onStart!(callContext(peer('spiffe://ops.example/other'))));
+    expect(thrown(() => hooks!.onStart!(callContext(peer('spiffe://ops.example/deploy')), noControl))).toBeUndefined();
+    const error = thrown(() => hooks!.onStart!(callContext(peer('spiffe://ops.example/other')), noControl));
     expect((error as RampartError).code).toBe('ERR_PEER_NOT_ALLOWED');
   });
 

@@ -1,0 +1,35 @@
+import { GrpcService, type CallContext } from '@rampart/core';
+import { RequireMtls } from '../../src/index.js';
+import type { ReadRequest__Output, Secret, Secret__Output, StoreResponse, VaultServiceHandlers } from '../generated/index.js';
+
+/** Records which handlers ran, so refusals can be shown to have stopped before handler code. */
+export const ran: string[] = [];
+
+export const ORDERS = 'spiffe://test.rampart.dev/orders';
+
+@GrpcService('rampart.authtest.v1.VaultService')
+@RequireMtls({ allow: [ORDERS] })
+export class VaultService implements VaultServiceHandlers {
+  read(req: ReadRequest__Output, ctx: CallContext): Promise<Secret> {
+    ran.push('read');
+    return Promise.resolve({ name: req.name, value: `for ${ctx.peer?.spiffeId ?? 'nobody'}` });
+  }
+
+  async *watch(req: ReadRequest__Output): AsyncIterable<Secret> {
+    ran.push('watch');
+    yield { name: req.name, value: '1' };
+    yield { name: req.name, value: '2' };
+  }
+
+  async store(secrets: AsyncIterable<Secret__Output>): Promise<StoreResponse> {
+    ran.push('store');
+    let stored = 0;
+    for await (const _secret of secrets) stored += 1;
+    return { stored };
+  }
+
+  async *exchange(secrets: AsyncIterable<Secret__Output>): AsyncIterable<Secret> {
+    ran.push('exchange');
+    for await (const secret of secrets) yield { name: secret.name, value: secret.value.toUpperCase() };
+  }
+}
