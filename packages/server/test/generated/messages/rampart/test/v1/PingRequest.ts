@@ -1,8 +1,0 @@
-// Original file: rampart/test/v1/echo.proto
-
-
-export interface PingRequest {
-}
-
-export interface PingRequest__Output {
-}
