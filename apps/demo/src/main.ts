@@ -38,15 +38,18 @@ async function main(): Promise<number> {
   const tls = credentials.createSsl(readFileSync(pki.caCert), readFileSync(clientCert.key), readFileSync(clientCert.chain));
   try {
     await waitUntilServing(address, 15_000, inventoryProcess.exited, tls);
-    const inventory = createClient(InventoryServiceDescriptor, {
+    // Connect to 127.0.0.1 but check the certificate for "localhost" (TLS SNI must not be an IP address).
+    const channelOptions = { 'grpc.ssl_target_name_override': 'localhost', 'grpc.default_authority': 'localhost' };
+    const trusted = createClient(InventoryServiceDescriptor, { address, protoRoot: PROTO_ROOT, credentials: tls, channelOptions });
+    const anonymous = createClient(InventoryServiceDescriptor, {
       address,
       protoRoot: PROTO_ROOT,
-      credentials: tls,
-      // Connect to 127.0.0.1 but check the certificate for "localhost" (TLS SNI must not be an IP address).
-      channelOptions: { 'grpc.ssl_target_name_override': 'localhost', 'grpc.default_authority': 'localhost' },
+      credentials: credentials.createSsl(readFileSync(pki.caCert)),
+      channelOptions,
     });
-    const rows = await runScenarios(inventory);
-    closeClient(inventory);
+    const rows = await runScenarios({ trusted, anonymous });
+    closeClient(trusted);
+    closeClient(anonymous);
     const unexpected = rows.filter((r) => r.expected !== r.actual).length;
     console.log(`\n${renderTable(rows)}\n`);
     console.log(`demo: ${rows.length} scenarios, ${unexpected} unexpected (${((Date.now() - started) / 1000).toFixed(1)} s)`);

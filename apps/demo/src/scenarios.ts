@@ -3,10 +3,19 @@ import { statusName } from '@rampart/core';
 import type { InventoryServiceClient } from './generated/index.js';
 import type { Row } from './table.js';
 
+/** The callers the demo plays. */
+export interface Callers {
+  /** A workload with a certificate from the demo CA. */
+  readonly trusted: InventoryServiceClient;
+  /** A client that speaks TLS but presents no certificate. */
+  readonly anonymous: InventoryServiceClient;
+}
+
 /** A scripted call and the status it must end with. */
 interface Scenario {
   readonly name: string;
   readonly expected: string;
+  readonly caller: keyof Callers;
   run(inventory: InventoryServiceClient): Promise<string>;
 }
 
@@ -14,6 +23,7 @@ const scenarios: Scenario[] = [
   {
     name: 'unary GetStock',
     expected: 'OK',
+    caller: 'trusted',
     run: async (c) => {
       const level = await c.getStock({ sku: 'SKU-RED-MUG' }, { deadline: 5_000 });
       return `${level.sku}: ${level.available} available`;
@@ -21,6 +31,7 @@ const scenarios: Scenario[] = [
   },
   {
     name: 'unary Reserve',
+    caller: 'trusted',
     expected: 'OK',
     run: async (c) => {
       const res = await c.reserve({ sku: 'SKU-RED-MUG', quantity: 2, orderId: 'demo-1' }, { deadline: 5_000 });
@@ -29,6 +40,7 @@ const scenarios: Scenario[] = [
   },
   {
     name: 'server stream WatchStock',
+    caller: 'trusted',
     expected: 'OK',
     run: async (c) => {
       const seen: number[] = [];
@@ -45,6 +57,7 @@ const scenarios: Scenario[] = [
   },
   {
     name: 'client stream AdjustStock',
+    caller: 'trusted',
     expected: 'OK',
     run: async (c) => {
       const res = await c.adjustStock(
@@ -59,6 +72,7 @@ const scenarios: Scenario[] = [
   },
   {
     name: 'bidi CheckStock',
+    caller: 'trusted',
     expected: 'OK',
     run: async (c) => {
       const out: string[] = [];
@@ -70,20 +84,30 @@ const scenarios: Scenario[] = [
   },
   {
     name: 'unknown SKU',
+    caller: 'trusted',
     expected: 'NOT_FOUND',
     run: async (c) => {
       await c.getStock({ sku: 'SKU-NOPE' }, { deadline: 5_000 });
       return 'answered';
     },
   },
+  {
+    name: 'no client certificate',
+    expected: 'UNAUTHENTICATED',
+    caller: 'anonymous',
+    run: async (c) => {
+      await c.getStock({ sku: 'SKU-RED-MUG' }, { deadline: 5_000 });
+      return 'answered';
+    },
+  },
 ];
 
 /** Runs every scenario against the inventory service. */
-export async function runScenarios(inventory: InventoryServiceClient): Promise<Row[]> {
+export async function runScenarios(callers: Callers): Promise<Row[]> {
   const rows: Row[] = [];
   for (const scenario of scenarios) {
     try {
-      const detail = await scenario.run(inventory);
+      const detail = await scenario.run(callers[scenario.caller]);
       rows.push({ scenario: scenario.name, expected: scenario.expected, actual: 'OK', detail });
     } catch (error) {
       const rpc = RpcError.from(error);

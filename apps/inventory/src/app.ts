@@ -1,4 +1,5 @@
 import 'reflect-metadata';
+import { rampartAuth } from '@rampart/auth';
 import { createApp, type CreateAppOptions, type RampartApp } from '@rampart/server';
 import { Container } from 'inversify';
 import { fileURLToPath } from 'node:url';
@@ -9,10 +10,10 @@ import { STOCK_REPOSITORY, StockRepository } from './stock-repository.js';
 export const PROTO_ROOT = fileURLToPath(new URL('../../../proto', import.meta.url));
 
 /** The inventory app's building blocks, for `main.ts` and for tests. */
-export function inventoryAppOptions(): Pick<CreateAppOptions, 'name' | 'services' | 'protos' | 'container'> {
+export function inventoryAppOptions(): Pick<CreateAppOptions, 'name' | 'services' | 'protos' | 'container' | 'plugins'> {
   const container = new Container();
   container.bind(STOCK_REPOSITORY).toConstantValue(new StockRepository());
-  return { name: 'inventory', services: [InventoryService], protos: { root: PROTO_ROOT }, container };
+  return { name: 'inventory', services: [InventoryService], protos: { root: PROTO_ROOT }, container, plugins: [rampartAuth()] };
 }
 
 /** Creates the inventory app; config comes from `RAMPART_CONFIG` files and the environment. */

@@ -1,4 +1,5 @@
-import { GrpcService, Public, type CallContext } from '@rampart/core';
+import { RequireMtls } from '@rampart/auth';
+import { GrpcService, type CallContext } from '@rampart/core';
 import { inject } from 'inversify';
 import type {
   AdjustStockResponse,
@@ -13,10 +14,11 @@ import type {
 import { STOCK_REPOSITORY, type StockRepository } from './stock-repository.js';
 
 /**
- * The demo warehouse. Public for now: the sample-apps work replaces `@Public()` with mTLS and token rules.
+ * The demo warehouse. Every method needs a client certificate from a workload the trust bundle vouches for; the
+ * sample-apps work adds per-method identities and token rules.
  */
 @GrpcService('rampart.demo.inventory.v1.InventoryService')
-@Public()
+@RequireMtls()
 export class InventoryService implements InventoryServiceHandlers {
   constructor(@inject(STOCK_REPOSITORY) private readonly stock: StockRepository) {}
 

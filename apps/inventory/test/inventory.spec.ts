@@ -9,11 +9,18 @@ let t: TestApp;
 let inventory: InventoryServiceClient;
 beforeAll(async () => {
   t = await startTestApp(inventoryAppOptions());
-  inventory = await t.client(InventoryServiceDescriptor);
+  inventory = await t.client(InventoryServiceDescriptor, { as: '/orders' });
 });
 afterAll(() => t.close());
 
 describe('inventory service', () => {
+  it('refuses a caller without a client certificate, before any handler runs', async () => {
+    const anonymous = await t.client(InventoryServiceDescriptor);
+    const err = await anonymous.getStock({ sku: 'SKU-RED-MUG' }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(RpcError);
+    expect((err as RpcError).code).toBe(Status.UNAUTHENTICATED);
+  });
+
   it('answers GetStock and refuses an unknown SKU with NOT_FOUND', async () => {
     expect(await inventory.getStock({ sku: 'SKU-RED-MUG' })).toEqual({ sku: 'SKU-RED-MUG', available: 40, reserved: 0 });
     await expect(inventory.getStock({ sku: 'nope' })).rejects.toMatchObject({ code: Status.NOT_FOUND });
