@@ -6,7 +6,7 @@ import {
   type ServerInterceptor,
 } from '@grpc/grpc-js';
 import { RampartError, STATUS_BY_CODE, type CallControl, type ErrorCode, type Logger } from '@rampart/core';
-import type { RpcTelemetry } from '@rampart/telemetry';
+import { RPC_SPAN, type RpcTelemetry } from '@rampart/telemetry';
 import { ServerCallContext } from './call-context.js';
 import { CallState } from './call-state.js';
 import { cancellationError, logCallError } from './grpc-status.js';
@@ -44,7 +44,9 @@ export function createCallInterceptor(deps: CallInterceptorDeps): ServerIntercep
           onReceiveMetadata(metadata, passOn) {
             const ctx = new ServerCallContext(runtime.info, metadata, deadlineOf(call), deps.logger);
             ctx.peer = deps.peers.of(call);
-            state = new CallState(ctx, deps.telemetry.startServerCall(runtime.info, metadata), runtime.ends, deps.logger, (s) =>
+            const telemetry = deps.telemetry.startServerCall(runtime.info, metadata);
+            ctx.values.set(RPC_SPAN, telemetry.span);
+            state = new CallState(ctx, telemetry, runtime.ends, deps.logger, (s) =>
               deps.inFlight.delete(s),
             );
             deps.inFlight.add(state);

@@ -4,3 +4,4 @@ export { scrubSecrets } from './scrub.js';
 export { createRpcTelemetry } from './rpc-telemetry.js';
 export type { RpcTelemetry, RpcCallTelemetry, RpcTelemetryOptions } from './rpc-telemetry-types.js';
 export { injectTraceContext } from './propagation.js';
+export { RPC_SPAN } from './call-span.js';

@@ -8,3 +8,4 @@ export {
 } from './test-app.js';
 export { TestPki, TEST_TRUST_DOMAIN } from './test-pki.js';
 export { deepMerge } from './merge.js';
+export { TestIssuer, type MintOptions } from './test-issuer.js';
