@@ -4,7 +4,14 @@ import { createLocalJWKSet, type FlattenedJWSInput, type JSONWebKeySet, type JWS
 import type { KeySource } from './key-source.js';
 import { invalidToken, quote } from './token-errors.js';
 
-/** Timing and plumbing for a {@link FileKeySource}. */
+/**
+ * Timing and plumbing for a {@link FileKeySource}.
+ *
+ * @example
+ * ```ts
+ * const settings: FileKeySettings = { pollMs: 1000, logger: undefined, now: Date.now };
+ * ```
+ */
 export interface FileKeySettings {
   /** Least time between two checks of the file's modification time, in ms. */
   readonly pollMs: number;

@@ -10,7 +10,14 @@ import {
   type IssuerConfig,
 } from './token-types.js';
 
-/** A checked issuer, ready to verify with. */
+/**
+ * A checked issuer, ready to verify with.
+ *
+ * @example
+ * ```ts
+ * const trusted: TrustedIssuer | undefined = registry.get(unverifiedIss);
+ * ```
+ */
 export interface TrustedIssuer {
   readonly issuer: string;
   readonly audience: readonly string[] | undefined;
@@ -19,7 +26,14 @@ export interface TrustedIssuer {
   readonly keys: KeySource;
 }
 
-/** What building key sources needs besides the issuer list. */
+/**
+ * What building key sources needs besides the issuer list.
+ *
+ * @example
+ * ```ts
+ * const settings: IssuerRegistrySettings = { ...remoteSettings, filePollMs: 1000 };
+ * ```
+ */
 export interface IssuerRegistrySettings extends RemoteKeySettings {
   readonly filePollMs: number;
 }

@@ -17,7 +17,17 @@ import { invalidToken, quote } from './token-errors.js';
 import type { KeySource } from './key-source.js';
 import type { TokenFetch } from './token-types.js';
 
-/** Timing and plumbing for a {@link RemoteKeySource}. */
+/**
+ * Timing and plumbing for a {@link RemoteKeySource}.
+ *
+ * @example
+ * ```ts
+ * const settings: RemoteKeySettings = {
+ *   timeoutMs: 1500, cooldownMs: 30_000, refreshMs: 600_000, retryBackoffMs: 5000,
+ *   fetch: undefined, logger: undefined, now: Date.now,
+ * };
+ * ```
+ */
 export interface RemoteKeySettings {
   readonly timeoutMs: number;
   readonly cooldownMs: number;

@@ -1,9 +1,23 @@
 import { RampartError } from '@rampart/core';
 import { errors } from 'jose';
 
-/** The one message a client sees for any token that is not accepted (except an expired one). */
+/**
+ * The one message a client sees for any token that is not accepted (except an expired one).
+ *
+ * @example
+ * ```ts
+ * if (err.message === INVALID_TOKEN_MESSAGE) audit.deny(err.reason);
+ * ```
+ */
 export const INVALID_TOKEN_MESSAGE = 'invalid token';
-/** The one message a client sees for a token whose `exp` has passed. */
+/**
+ * The one message a client sees for a token whose `exp` has passed.
+ *
+ * @example
+ * ```ts
+ * if (err.message === EXPIRED_TOKEN_MESSAGE) client.refreshToken();
+ * ```
+ */
 export const EXPIRED_TOKEN_MESSAGE = 'token expired';
 
 /**
@@ -30,7 +44,14 @@ export function expiredToken(reason: string): RampartError {
   return new RampartError('ERR_TOKEN_EXPIRED', EXPIRED_TOKEN_MESSAGE, { reason });
 }
 
-/** What is known about a token when its verification fails; every field is safe to log. */
+/**
+ * What is known about a token when its verification fails; every field is safe to log.
+ *
+ * @example
+ * ```ts
+ * const ctx: TokenFailureContext = { issuer, kid, alg, typ, allowedAlgorithms, expectedAudience, nowSec, toleranceSec };
+ * ```
+ */
 export interface TokenFailureContext {
   readonly issuer: string;
   readonly kid: unknown;
@@ -48,11 +69,13 @@ export interface TokenFailureContext {
  * @example
  * ```ts
  * quote('a'.repeat(500)); // '"aaaa…"' (at most 80 characters inside the quotes)
+ * quote(42); // '42'
  * ```
  */
 export function quote(value: unknown): string {
   if (value === undefined) return 'none';
-  const text = typeof value === 'string' ? value : JSON.stringify(value) ?? String(value);
+  if (typeof value === 'number') return String(value);
+  const text = typeof value === 'string' ? value : JSON.stringify(value) ?? typeof value;
   return JSON.stringify(text.length > 80 ? `${text.slice(0, 80)}…` : text);
 }
 

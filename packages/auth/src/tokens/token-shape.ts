@@ -23,7 +23,14 @@ export function assertTokenShape(token: unknown, maxBytes: number): asserts toke
   throw invalidToken(`token is not a JWS: ${parts} part(s) instead of 3`);
 }
 
-/** The unverified parts of a token needed to pick its issuer. Nothing here is trusted yet. */
+/**
+ * The unverified parts of a token needed to pick its issuer. Nothing here is trusted yet.
+ *
+ * @example
+ * ```ts
+ * const { header, iss }: UnverifiedToken = peekToken(token);
+ * ```
+ */
 export interface UnverifiedToken {
   readonly header: JWSHeaderParameters;
   readonly iss: string;
@@ -42,7 +49,7 @@ export function peekToken(token: string): UnverifiedToken {
   let header: JWSHeaderParameters;
   let iss: unknown;
   try {
-    header = decodeProtectedHeader(token) as JWSHeaderParameters;
+    header = decodeProtectedHeader(token);
     iss = decodeJwt(token).iss;
   } catch (error) {
     throw invalidToken(`malformed token: ${error instanceof Error ? error.message : String(error)}`, error);

@@ -1,25 +1,74 @@
 import type { Logger, Principal } from '@rampart/core';
 import type { FetchImplementation, JSONWebKeySet } from 'jose';
 
-/** Asymmetric JWS algorithms an issuer may be configured with. */
+/**
+ * Asymmetric JWS algorithms an issuer may be configured with.
+ *
+ * @example
+ * ```ts
+ * ASYMMETRIC_ALGORITHMS.includes('ES256'); // true
+ * ```
+ */
 export const ASYMMETRIC_ALGORITHMS = [
   'RS256', 'RS384', 'RS512', 'PS256', 'PS384', 'PS512', 'ES256', 'ES384', 'ES512', 'EdDSA', 'Ed25519',
 ] as const;
-/** HMAC algorithms, allowed only for an issuer configured with a `secret`. */
+/**
+ * HMAC algorithms, allowed only for an issuer configured with a `secret`.
+ *
+ * @example
+ * ```ts
+ * const issuer: IssuerConfig = { issuer: 'internal', secret, algorithms: [...HMAC_ALGORITHMS] };
+ * ```
+ */
 export const HMAC_ALGORITHMS = ['HS256', 'HS384', 'HS512'] as const;
-/** What an issuer with keys (discovery, `jwksUri`, `jwksFile`, `jwks`) accepts unless configured otherwise. */
+/**
+ * What an issuer with keys (discovery, `jwksUri`, `jwksFile`, `jwks`) accepts unless configured otherwise.
+ *
+ * @example
+ * ```ts
+ * const issuer: IssuerConfig = { issuer, algorithms: [...DEFAULT_ASYMMETRIC_ALGORITHMS, 'ES384'] };
+ * ```
+ */
 export const DEFAULT_ASYMMETRIC_ALGORITHMS: readonly AsymmetricAlgorithm[] = ['RS256', 'PS256', 'ES256', 'EdDSA'];
 
-/** An asymmetric JWS algorithm, e.g. `ES256`. */
+/**
+ * An asymmetric JWS algorithm.
+ *
+ * @example
+ * ```ts
+ * const alg: AsymmetricAlgorithm = 'ES256';
+ * ```
+ */
 export type AsymmetricAlgorithm = (typeof ASYMMETRIC_ALGORITHMS)[number];
-/** An HMAC JWS algorithm, e.g. `HS256`. */
+/**
+ * An HMAC JWS algorithm.
+ *
+ * @example
+ * ```ts
+ * const alg: HmacAlgorithm = 'HS256';
+ * ```
+ */
 export type HmacAlgorithm = (typeof HMAC_ALGORITHMS)[number];
-/** Any JWS algorithm Rampart can be configured to accept. `none` is not one of them. */
+/**
+ * Any JWS algorithm Rampart can be configured to accept. `none` is not one of them.
+ *
+ * @example
+ * ```ts
+ * const algorithms: TokenAlgorithm[] = ['ES256', 'EdDSA'];
+ * ```
+ */
 export type TokenAlgorithm = AsymmetricAlgorithm | HmacAlgorithm;
 
 /**
  * A fetch implementation for discovery and JWKS requests, e.g. one using an undici `Agent` with a private CA.
  * jose's `FetchImplementation`: it gets `method: 'GET'`, `redirect: 'manual'`, headers and an abort signal.
+ *
+ * @example
+ * ```ts
+ * import { Agent, fetch as undiciFetch } from 'undici';
+ * const dispatcher = new Agent({ connect: { ca } });
+ * const tokenFetch: TokenFetch = (url, init) => undiciFetch(url, { ...init, dispatcher }) as unknown as Promise<Response>;
+ * ```
  */
 export type TokenFetch = FetchImplementation;
 

@@ -3,7 +3,14 @@ import { LRUCache } from 'lru-cache';
 import type { TrustedIssuer } from './issuer-registry.js';
 import type { VerifiedToken } from './token-types.js';
 
-/** A cached verification: the result and what a hit must re-check. */
+/**
+ * A cached verification: the result and what a hit must re-check.
+ *
+ * @example
+ * ```ts
+ * const entry: CachedVerification = { verified, issuer, audience: ['inventory'], exp: payload.exp };
+ * ```
+ */
 export interface CachedVerification {
   readonly verified: VerifiedToken;
   readonly issuer: TrustedIssuer;
@@ -28,7 +35,7 @@ export function hashToken(token: string): string {
 
 /**
  * A bounded LRU of verified tokens keyed by {@link hashToken}. An entry lives until the token's `exp` at the latest;
- * the caller still checks `exp` against its clock and the call's audience on every hit.
+ * the caller still checks `exp` against its clock (a hit at or past `exp` counts as a miss) and the call's audience.
  *
  * @example
  * ```ts
@@ -43,7 +50,7 @@ export class VerifiedTokenCache {
 
   constructor(max: number, now: () => number) {
     this.#now = now;
-    this.#lru = new LRUCache<string, CachedVerification>({ max, ttlAutopurge: false, perf: { now } });
+    this.#lru = new LRUCache<string, CachedVerification>({ max, ttlResolution: 0, perf: { now } });
   }
 
   get(hash: string): CachedVerification | undefined {

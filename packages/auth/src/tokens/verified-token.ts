@@ -45,7 +45,7 @@ function optionalString(payload: JWTPayload, claim: string): string | undefined 
   if (value !== undefined && typeof value !== 'string') {
     throw invalidToken(`claim "${claim}" must be a string (got ${quote(value)})`);
   }
-  return value as string | undefined;
+  return value;
 }
 
 function scopes(payload: JWTPayload): string[] {
@@ -54,7 +54,7 @@ function scopes(payload: JWTPayload): string[] {
     const value = payload[claim];
     if (value === undefined) continue;
     if (typeof value === 'string') result.push(...value.split(' ').filter((s) => s !== ''));
-    else if (Array.isArray(value) && value.every((s) => typeof s === 'string')) result.push(...(value as string[]));
+    else if (claim === 'scp' && Array.isArray(value) && value.every((s) => typeof s === 'string')) result.push(...value);
     else throw invalidToken(`claim "${claim}" must be a string${claim === 'scp' ? ' or a list of strings' : ''}`);
   }
   return result;
@@ -64,13 +64,12 @@ function actors(act: unknown): string[] {
   const chain: string[] = [];
   let current = act;
   while (current !== undefined) {
-    const sub = (current as { sub?: unknown } | null)?.sub;
-    if (typeof current !== 'object' || current === null || typeof sub !== 'string' || sub === '') {
-      throw invalidToken('claim "act" malformed: every actor needs a string "sub"');
-    }
+    if (typeof current !== 'object' || current === null) throw invalidToken('claim "act" malformed: not an object');
+    const { sub, act: next } = current as { sub?: unknown; act?: unknown };
+    if (typeof sub !== 'string' || sub === '') throw invalidToken('claim "act" malformed: an actor without "sub"');
     if (chain.length === MAX_ACTOR_DEPTH) throw invalidToken(`claim "act" nests more than ${MAX_ACTOR_DEPTH} actors`);
     chain.push(sub);
-    current = (current as { act?: unknown }).act;
+    current = next;
   }
   return chain;
 }

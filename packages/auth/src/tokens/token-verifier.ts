@@ -1,0 +1,174 @@
+import { errors, jwtVerify, type JWTPayload } from 'jose';
+import { buildIssuerRegistry, toList, type TrustedIssuer } from './issuer-registry.js';
+import { invalidToken, quote, toTokenError } from './token-errors.js';
+import { assertTokenShape, peekToken } from './token-shape.js';
+import type { TokenVerifierOptions, VerifiedToken, VerifyOptions } from './token-types.js';
+import { toVerifiedToken } from './verified-token.js';
+import { hashToken, VerifiedTokenCache, type CachedVerification } from './verified-token-cache.js';
+import { verifierSettings } from './verifier-settings.js';
+
+/**
+ * Verifies bearer access tokens (JWT) with jose against a set of trusted issuers.
+ *
+ * Order of checks: size cap and compact-JWS shape (before any parsing) → verified-token cache (a hit is used only
+ * before the token's `exp` by this clock, and re-checks the call's audience and issuer) → unverified `iss` picks the issuer (an unknown one fails with no network
+ * call) → jose `jwtVerify` with that issuer's keys and algorithms: signature, `iss` exact, `aud`, `exp` required,
+ * `nbf`, `typ: at+jwt` when required → `iat` not in the future → claims to {@link VerifiedToken}.
+ *
+ * Every failure is a `RampartError`: `ERR_TOKEN_EXPIRED` ("token expired") or `ERR_TOKEN_INVALID` ("invalid
+ * token"), both UNAUTHENTICATED, with a precise `reason` (check, issuer, kid, alg) and never the token.
+ *
+ * @example
+ * ```ts
+ * const verifier = new TokenVerifier({ issuers: [{ issuer: 'https://issuer.example' }], audience: 'inventory' });
+ * const { principal } = await verifier.verify(bearer, { signal: ctx.signal });
+ * ```
+ */
+export class TokenVerifier {
+  readonly #issuers: ReadonlyMap<string, TrustedIssuer>;
+  readonly #cache: VerifiedTokenCache | undefined;
+  readonly #audience: readonly string[] | undefined;
+  readonly #toleranceSec: number;
+  readonly #maxTokenBytes: number;
+  readonly #now: () => number;
+
+  constructor(options: TokenVerifierOptions) {
+    const o = verifierSettings(options);
+    this.#now = options.now ?? Date.now;
+    this.#toleranceSec = o.clockToleranceSec;
+    this.#maxTokenBytes = o.maxTokenBytes;
+    this.#audience = options.audience === undefined ? undefined : toList(options.audience);
+    this.#issuers = buildIssuerRegistry(options.issuers, {
+      timeoutMs: o.jwksTimeoutMs,
+      cooldownMs: o.jwksCooldownMs,
+      refreshMs: o.jwksRefreshMs,
+      retryBackoffMs: o.retryBackoffMs,
+      filePollMs: o.jwksFilePollMs,
+      fetch: options.fetch,
+      logger: options.logger,
+      now: this.#now,
+    });
+    this.#cache = o.cacheMax > 0 ? new VerifiedTokenCache(o.cacheMax, this.#now) : undefined;
+  }
+
+  /**
+   * The configured issuers, in configuration order.
+   *
+   * @example
+   * ```ts
+   * logger.info({ issuers: verifier.issuers }, 'token issuers');
+   * ```
+   */
+  get issuers(): readonly string[] {
+    return [...this.#issuers.keys()];
+  }
+
+  /**
+   * Verifies `token` (the bare JWT, without `Bearer `). Resolves with the verified token or rejects with
+   * `ERR_TOKEN_INVALID` / `ERR_TOKEN_EXPIRED`; any wait for keys is bounded by `jwksTimeoutMs` and `options.signal`.
+   *
+   * @example
+   * ```ts
+   * const verified = await verifier.verify(token, { audience: 'inventory', signal: ctx.signal });
+   * ```
+   */
+  async verify(token: string, options: VerifyOptions = {}): Promise<VerifiedToken> {
+    assertTokenShape(token, this.#maxTokenBytes);
+    const tokenHash = hashToken(token);
+    const hit = this.#cache?.get(tokenHash);
+    if (hit !== undefined && hit.exp * 1000 > this.#now()) return this.#checkHit(hit, options);
+    const { header, iss } = peekToken(token);
+    const issuer = this.#issuers.get(iss);
+    if (issuer === undefined) throw invalidToken(`unknown issuer ${quote(iss)}`);
+    this.#checkIssuerAllowed(issuer, options);
+    const audience = this.#expectedAudience(issuer, options);
+    const nowMs = this.#now();
+    const nowSec = Math.floor(nowMs / 1000);
+    let payload: JWTPayload;
+    let verified: VerifiedToken;
+    try {
+      ({ payload } = await jwtVerify(token, (h, jws) => issuer.keys.getKey(h, jws, options.signal), {
+        algorithms: [...issuer.algorithms],
+        issuer: issuer.issuer,
+        audience: [...audience],
+        requiredClaims: ['exp', 'sub'],
+        clockTolerance: this.#toleranceSec,
+        currentDate: new Date(nowMs),
+        ...(issuer.requireTyp ? { typ: 'at+jwt' } : {}),
+      }));
+      if (typeof payload.iat === 'number' && payload.iat > nowSec + this.#toleranceSec) {
+        throw new errors.JWTClaimValidationFailed('"iat" is in the future', payload, 'iat', 'check_failed');
+      }
+      verified = toVerifiedToken(payload, tokenHash);
+    } catch (error) {
+      throw toTokenError(error, {
+        issuer: issuer.issuer,
+        kid: header.kid,
+        alg: header.alg,
+        typ: header.typ,
+        allowedAlgorithms: issuer.algorithms,
+        expectedAudience: audience,
+        nowSec,
+        toleranceSec: this.#toleranceSec,
+      });
+    }
+    const exp = payload.exp as number;
+    this.#cache?.set(tokenHash, { verified, issuer, audience: toList(payload.aud ?? []), exp });
+    return copyOf(verified);
+  }
+
+  /**
+   * Loads every issuer's keys now (discovery, JWKS, files), e.g. at start-up. Never rejects: returns one entry per
+   * issuer, with the reason when loading failed (verification retries lazily later).
+   *
+   * @example
+   * ```ts
+   * for (const r of await verifier.prefetchKeys()) if (!r.ok) logger.warn(r, 'issuer keys not loaded yet');
+   * ```
+   */
+  async prefetchKeys(signal?: AbortSignal): Promise<{ issuer: string; ok: boolean; reason?: string }[]> {
+    return Promise.all(
+      [...this.#issuers.values()].map((issuer) =>
+        issuer.keys.prefetch(signal).then(
+          () => ({ issuer: issuer.issuer, ok: true }),
+          (error: unknown) => ({ issuer: issuer.issuer, ok: false, reason: toTokenError(error, none(issuer)).reason }),
+        ),
+      ),
+    );
+  }
+
+  #checkHit(hit: CachedVerification, options: VerifyOptions): VerifiedToken {
+    const where = `(issuer ${quote(hit.issuer.issuer)}, cached)`;
+    this.#checkIssuerAllowed(hit.issuer, options);
+    const expected = this.#expectedAudience(hit.issuer, options);
+    if (!expected.some((aud) => hit.audience.includes(aud))) {
+      const got = quote(hit.audience.join(' '));
+      throw invalidToken(`claim "aud" check_failed: got ${got}, expected one of ${quote(expected.join(' '))} ${where}`);
+    }
+    return copyOf(hit.verified);
+  }
+
+  #checkIssuerAllowed(issuer: TrustedIssuer, options: VerifyOptions): void {
+    if (options.issuer !== undefined && !toList(options.issuer).includes(issuer.issuer)) {
+      throw invalidToken(`issuer ${quote(issuer.issuer)} is not accepted for this call`);
+    }
+  }
+
+  #expectedAudience(issuer: TrustedIssuer, options: VerifyOptions): readonly string[] {
+    const audience = options.audience === undefined ? (issuer.audience ?? this.#audience) : toList(options.audience);
+    if (audience === undefined || audience.length === 0) {
+      throw invalidToken('no expected audience: set auth.tokens.audience, the issuer audience or the call audience');
+    }
+    return audience;
+  }
+}
+
+/** A copy whose scope set the caller may not use to change the cached one. */
+function copyOf(verified: VerifiedToken): VerifiedToken {
+  return { ...verified, principal: { ...verified.principal, scopes: new Set(verified.principal.scopes) } };
+}
+
+function none(issuer: TrustedIssuer) {
+  const base = { kid: undefined, alg: undefined, typ: undefined, nowSec: 0, toleranceSec: 0, expectedAudience: [] };
+  return { ...base, issuer: issuer.issuer, allowedAlgorithms: issuer.algorithms };
+}

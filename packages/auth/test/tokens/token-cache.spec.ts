@@ -1,0 +1,125 @@
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { TokenVerifier, type TokenVerifierOptions } from '../../src/index.js';
+import { expectTokenError } from './support/expect-token-error.js';
+import { startJwksServer, type JwksServer } from './support/jwks-server.js';
+import { makeKey, mint, nowSec, type TestKey } from './support/keys.js';
+
+let server: JwksServer;
+let key: TestKey;
+const make = (options: Partial<TokenVerifierOptions> = {}) =>
+  new TokenVerifier({ issuers: [{ issuer: server.url }], audience: 'inventory', ...options });
+const token = (claims: object = {}) => mint(key, { iss: server.url, aud: 'inventory', ...claims });
+
+beforeAll(async () => {
+  key = await makeKey('ES256', 'ec-1');
+  server = await startJwksServer([key.publicJwk]);
+});
+afterAll(() => server.close());
+afterEach(() => vi.restoreAllMocks());
+
+/** Counts signature verifications (jose calls WebCrypto's `subtle.verify` once per verified signature). */
+const spyOnSignatures = () => vi.spyOn(crypto.subtle, 'verify');
+
+describe('verified-token cache', () => {
+  it('skips signature verification and the network on the second verify of the same token', async () => {
+    const verifier = make();
+    const t = await token();
+    const signatures = spyOnSignatures();
+    await verifier.verify(t);
+    expect(signatures).toHaveBeenCalledTimes(1);
+    const requests = server.requests.length;
+    const again = await verifier.verify(t);
+    expect(signatures).toHaveBeenCalledTimes(1);
+    expect(server.requests.length).toBe(requests);
+    expect(again.principal.subject).toBe('orders-client');
+  });
+
+  it('makes a repeated verification much cheaper than a full one', async () => {
+    const t = await token();
+    const cached = make();
+    const uncached = make({ cacheMax: 0 });
+    await cached.verify(t);
+    await uncached.verify(t);
+    const time = async (verifier: TokenVerifier) => {
+      const started = performance.now();
+      for (let i = 0; i < 200; i += 1) await verifier.verify(t);
+      return performance.now() - started;
+    };
+    const full = await time(uncached);
+    const hit = await time(cached);
+    expect(hit).toBeLessThan(full / 3);
+  });
+
+  it('does not serve an entry past the token exp', async () => {
+    let clock = Date.now();
+    const verifier = make({ now: () => clock, clockToleranceSec: 0 });
+    const t = await token({ exp: nowSec() + 60 });
+    const signatures = spyOnSignatures();
+    await verifier.verify(t);
+    await verifier.verify(t);
+    expect(signatures).toHaveBeenCalledTimes(1);
+    clock += 61_000;
+    await expectTokenError(verifier.verify(t), 'ERR_TOKEN_EXPIRED', /exp \d+ <= now \d+ - tolerance 0s/, t);
+  });
+
+  it('ends an entry at exp even inside the clock tolerance: the token is verified again', async () => {
+    let clock = Date.now();
+    const verifier = make({ now: () => clock, clockToleranceSec: 30 });
+    const t = await token({ exp: nowSec() + 60 });
+    const signatures = spyOnSignatures();
+    await verifier.verify(t);
+    clock += 59_000;
+    await verifier.verify(t);
+    expect(signatures).toHaveBeenCalledTimes(1);
+    clock += 10_000;
+    await expect(verifier.verify(t)).resolves.toBeDefined(); // past exp, within tolerance
+    expect(signatures).toHaveBeenCalledTimes(2);
+    clock += 30_000;
+    await expectTokenError(verifier.verify(t), 'ERR_TOKEN_EXPIRED', /tolerance 30s/, t);
+  });
+
+  it('keeps at most cacheMax tokens, evicting the least recently used', async () => {
+    const verifier = make({ cacheMax: 2 });
+    const [a, b, c] = await Promise.all([token({ jti: 'a' }), token({ jti: 'b' }), token({ jti: 'c' })]);
+    const signatures = spyOnSignatures();
+    for (const t of [a, b, c]) await verifier.verify(t);
+    expect(signatures).toHaveBeenCalledTimes(3);
+    await verifier.verify(c);
+    await verifier.verify(b);
+    expect(signatures).toHaveBeenCalledTimes(3);
+    await verifier.verify(a);
+    expect(signatures).toHaveBeenCalledTimes(4);
+  });
+
+  it('checks the call audience and issuer on a hit', async () => {
+    const verifier = make();
+    const t = await token({ aud: ['inventory', 'orders'] });
+    await verifier.verify(t);
+    await expect(verifier.verify(t, { audience: 'orders' })).resolves.toBeDefined();
+    await expectTokenError(
+      verifier.verify(t, { audience: 'billing' }),
+      'ERR_TOKEN_INVALID',
+      /claim "aud" check_failed: got "inventory orders", expected one of "billing" \(issuer ".*", cached\)/,
+      t,
+    );
+    await expectTokenError(verifier.verify(t, { issuer: 'https://x.example' }), 'ERR_TOKEN_INVALID', /not accepted for this call/, t);
+  });
+
+  it('hands out copies: a caller changing its scopes does not change the next call', async () => {
+    const verifier = make();
+    const t = await token({ scope: 'inventory:read' });
+    const first = await verifier.verify(t);
+    (first.principal.scopes as Set<string>).add('admin');
+    const second = await verifier.verify(t);
+    expect([...second.principal.scopes]).toEqual(['inventory:read']);
+  });
+
+  it('does not cache failures', async () => {
+    const verifier = make();
+    const t = await token({ aud: 'orders' });
+    const signatures = spyOnSignatures();
+    await expectTokenError(verifier.verify(t), 'ERR_TOKEN_INVALID', /aud/, t);
+    await expectTokenError(verifier.verify(t), 'ERR_TOKEN_INVALID', /aud/, t);
+    expect(signatures).toHaveBeenCalledTimes(2);
+  });
+});
