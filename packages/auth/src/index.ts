@@ -2,9 +2,7 @@
 export { RequireMtls, MTLS_DECISION, type RequireMtlsOptions } from './mtls/require-mtls.js';
 export { compileMtlsRule, type MtlsRule } from './mtls/mtls-rule.js';
 export { checkMtls } from './mtls/check-mtls.js';
-export { mtlsInterceptor } from './mtls/mtls-interceptor.js';
 export { describeMtlsRule } from './mtls/describe-mtls-rule.js';
-export { rampartAuth, type RampartAuthOptions } from './mtls/rampart-auth-plugin.js';
 // --- end mTLS ---
 // --- tokens: bearer token verification (jose, OIDC discovery, JWKS, verified-token cache) ---
 export { TokenVerifier } from './tokens/token-verifier.js';
@@ -27,3 +25,37 @@ export { tokenVerifierOptionsFromConfig } from './tokens/token-options-from-conf
 export { hashToken } from './tokens/verified-token-cache.js';
 export { INVALID_TOKEN_MESSAGE, EXPIRED_TOKEN_MESSAGE } from './tokens/token-errors.js';
 // --- end tokens ---
+// --- the pipeline: decorators, stages, audit, plugin ---
+export { Authenticated, TOKEN_DECISION, type AuthenticatedOptions } from './decorators/authenticated.js';
+export {
+  Authorize,
+  POLICY_DECISION,
+  type AuthorizationPolicy,
+  type PolicyClass,
+  type PolicyInput,
+} from './decorators/authorize.js';
+export {
+  AUTH_STAGE,
+  AUTH_STAGE_REMOVED,
+  STAGE_ORDER,
+  type AuthStage,
+  type AuthRequirements,
+  type AuthCallState,
+  type StageCheck,
+} from './pipeline/stage.js';
+export { AUTH_TOKENS, type AuthPipelineSettings } from './pipeline/tokens.js';
+export { PeerIdentityStage } from './pipeline/peer-identity-stage.js';
+export { MtlsStage } from './pipeline/mtls-stage.js';
+export { TokenStage } from './pipeline/token-stage.js';
+export { BindingStage } from './pipeline/binding-stage.js';
+export { OneTimeUseStage } from './pipeline/one-time-stage.js';
+export { AuthorizationStage } from './pipeline/authorization-stage.js';
+export { InMemoryReplayStore, type ReplayStore } from './pipeline/replay-store.js';
+export { DefaultAuthAuditor, type AuthAuditor, type AuthDecisionEvent, type AuditLevels } from './pipeline/auditor.js';
+export { authInterceptor } from './pipeline/auth-interceptor.js';
+export { authPipelineConfigSchema } from './pipeline/pipeline-config-schema.js';
+export { bearerTokenOf } from './pipeline/bearer.js';
+export { requirementsOf } from './pipeline/requirements.js';
+export { resolveStages } from './pipeline/resolve-stages.js';
+export { rampartAuth, RAMPART_AUTH, type RampartAuthOptions } from './plugin.js';
+// --- end pipeline ---

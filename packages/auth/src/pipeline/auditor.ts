@@ -1,0 +1,83 @@
+import { metrics, type Attributes, type Counter } from '@opentelemetry/api';
+import type { CallContext } from '@rampart/core';
+import { RPC_SPAN } from '@rampart/telemetry';
+
+/** One auth decision: what the audit records for every protected call. */
+export interface AuthDecisionEvent {
+  /** The RPC path. */
+  readonly method: string;
+  readonly decision: 'allow' | 'deny';
+  /** `ok`, or the error code that denied the call (`ERR_TOKEN_EXPIRED`, `ERR_PEER_NOT_ALLOWED`, …). */
+  readonly reason: string;
+  /** Why exactly (deny only): for the audit log, never sent to the client. */
+  readonly detail: string | undefined;
+  /** The gRPC status the call gets from this decision (0 when allowed). */
+  readonly status: number;
+  readonly subject: string | undefined;
+  readonly clientId: string | undefined;
+  /** The `act` chain of a delegated token, outermost first. */
+  readonly actors: readonly string[];
+  /** The caller's SPIFFE ID, when it presented a certificate. */
+  readonly peer: string | undefined;
+  /** Time spent deciding, in milliseconds. */
+  readonly durationMs: number;
+}
+
+/** Records auth decisions. Bound under `AUTH_TOKENS.Auditor`; rebind to send them elsewhere. */
+export interface AuthAuditor {
+  record(ctx: CallContext, event: AuthDecisionEvent): void;
+}
+
+/** Log levels of the default auditor. */
+export interface AuditLevels {
+  readonly allow: string;
+  readonly deny: string;
+}
+
+/**
+ * The default auditor: one pino line per decision on the call's logger (denies at warn and allows at debug by
+ * default), attributes and a `rampart.auth.decision` event on the RPC span, and a counter
+ * `rampart.auth.decisions{decision,reason}`. Never logs a token.
+ *
+ * @example
+ * ```ts
+ * container.rebind(AUTH_TOKENS.Auditor).toConstantValue(new DefaultAuthAuditor({ allow: 'info', deny: 'warn' }));
+ * ```
+ */
+export class DefaultAuthAuditor implements AuthAuditor {
+  readonly #counter: Counter = metrics.getMeter('@rampart/auth').createCounter('rampart.auth.decisions', {
+    description: 'Auth decisions, by decision and reason',
+  });
+  readonly #counterAttributes = new Map<string, Attributes>();
+
+  constructor(private readonly levels: AuditLevels = { allow: 'debug', deny: 'warn' }) {}
+
+  record(ctx: CallContext, event: AuthDecisionEvent): void {
+    const level = event.decision === 'allow' ? this.levels.allow : this.levels.deny;
+    if (level !== 'silent' && ctx.logger.isLevelEnabled(level)) {
+      const log = ctx.logger[level as 'debug' | 'info' | 'warn' | 'error'];
+      log.call(ctx.logger, { audit: event }, `auth ${event.decision}: ${event.reason}`);
+    }
+    const span = ctx.values.get(RPC_SPAN);
+    if (span?.isRecording()) {
+      const attributes: Attributes = {
+        'rampart.auth.decision': event.decision,
+        'rampart.auth.reason': event.reason,
+        'rampart.auth.duration_ms': event.durationMs,
+        ...(event.subject !== undefined ? { 'rampart.auth.subject': event.subject } : {}),
+        ...(event.clientId !== undefined ? { 'rampart.auth.client_id': event.clientId } : {}),
+        ...(event.actors.length > 0 ? { 'rampart.auth.actors': [...event.actors] } : {}),
+        ...(event.peer !== undefined ? { 'rampart.auth.peer': event.peer } : {}),
+      };
+      span.setAttributes(attributes);
+      span.addEvent('rampart.auth.decision', attributes);
+    }
+    const key = `${event.decision}|${event.reason}`;
+    let counterAttributes = this.#counterAttributes.get(key);
+    if (counterAttributes === undefined) {
+      counterAttributes = Object.freeze({ decision: event.decision, reason: event.reason });
+      this.#counterAttributes.set(key, counterAttributes);
+    }
+    this.#counter.add(1, counterAttributes);
+  }
+}

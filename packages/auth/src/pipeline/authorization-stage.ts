@@ -1,0 +1,49 @@
+import { RampartError, type CallContext } from '@rampart/core';
+import { inject, injectable, type Container } from 'inversify';
+import { AUTH_TOKENS } from './tokens.js';
+import type { AuthorizationPolicy, PolicyClass } from '../decorators/authorize.js';
+import { STAGE_ORDER, type AuthRequirements, type AuthStage, type StageCheck } from './stage.js';
+
+/**
+ * Authorization: the scopes `@Authenticated` asks for, then every `@Authorize` policy, resolved once from the
+ * container. Authenticated but not allowed → PERMISSION_DENIED.
+ */
+@injectable()
+export class AuthorizationStage implements AuthStage {
+  readonly name = 'authorization';
+  readonly order = STAGE_ORDER.authorization;
+
+  constructor(@inject(AUTH_TOKENS.Container) private readonly container: Container) {}
+
+  plan({ token, policies, method }: AuthRequirements): StageCheck | undefined {
+    const all = token?.scopes ?? [];
+    const any = token?.anyScopes ?? [];
+    if (all.length === 0 && any.length === 0 && policies.length === 0) return undefined;
+    const instances = policies.map((policy) => ({ name: policy.name, policy: this.#resolve(policy) }));
+    return async (ctx: CallContext) => {
+      const granted = ctx.principal?.scopes;
+      if (all.length > 0 || any.length > 0) {
+        const missing = all.filter((s) => !granted?.has(s));
+        if (missing.length > 0) {
+          throw new RampartError('ERR_INSUFFICIENT_SCOPE', 'insufficient scope', { reason: `missing scope ${missing.join(' ')}` });
+        }
+        if (any.length > 0 && !any.some((s) => granted?.has(s))) {
+          throw new RampartError('ERR_INSUFFICIENT_SCOPE', 'insufficient scope', { reason: `needs one of ${any.join(' ')}` });
+        }
+      }
+      for (const { name, policy } of instances) {
+        const verdict = await policy.authorize({ method, principal: ctx.principal, peer: ctx.peer, metadata: ctx.metadata, ctx });
+        if (verdict !== true) {
+          throw new RampartError('ERR_POLICY_DENIED', 'permission denied', {
+            reason: `policy ${name} denied${typeof verdict === 'string' ? `: ${verdict}` : ''}`,
+          });
+        }
+      }
+    };
+  }
+
+  #resolve(policy: PolicyClass): AuthorizationPolicy {
+    if (!this.container.isBound(policy)) this.container.bind(policy).toSelf().inSingletonScope();
+    return this.container.get(policy);
+  }
+}

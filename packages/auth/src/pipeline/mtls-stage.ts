@@ -1,0 +1,21 @@
+import { injectable } from 'inversify';
+import { checkMtls } from '../mtls/check-mtls.js';
+import { STAGE_ORDER, type AuthRequirements, type AuthStage, type StageCheck } from './stage.js';
+
+/** The mTLS rule: every `@RequireMtls` of the method must allow the peer. */
+@injectable()
+export class MtlsStage implements AuthStage {
+  readonly name = 'mtls';
+  readonly order = STAGE_ORDER.mtls;
+
+  plan({ mtls }: AuthRequirements): StageCheck | undefined {
+    if (mtls.length === 0) return undefined;
+    if (mtls.length === 1) {
+      const rule = mtls[0] as (typeof mtls)[number];
+      return (ctx) => checkMtls(rule, ctx.peer);
+    }
+    return (ctx) => {
+      for (const rule of mtls) checkMtls(rule, ctx.peer);
+    };
+  }
+}

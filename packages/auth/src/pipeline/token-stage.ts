@@ -1,0 +1,38 @@
+import { RampartError } from '@rampart/core';
+import { inject, injectable, optional } from 'inversify';
+import { AUTH_TOKENS } from './tokens.js';
+import type { TokenVerifier } from '../tokens/token-verifier.js';
+import { bearerTokenOf } from './bearer.js';
+import { STAGE_ORDER, type AuthRequirements, type AuthStage, type StageCheck } from './stage.js';
+
+/**
+ * The token: the call's bearer token verified against the trusted issuers (signature, issuer, audience, expiry,
+ * type; cached), then `ctx.principal` set from it.
+ */
+@injectable()
+export class TokenStage implements AuthStage {
+  readonly name = 'token';
+  readonly order = STAGE_ORDER.token;
+
+  constructor(@inject(AUTH_TOKENS.TokenVerifier) @optional() private readonly verifier: TokenVerifier | undefined) {}
+
+  plan({ token, method }: AuthRequirements): StageCheck | undefined {
+    if (token === undefined) return undefined;
+    const verifier = this.verifier;
+    if (verifier === undefined) {
+      throw new RampartError(
+        'ERR_CONFIG_INVALID',
+        `${method.path} requires a bearer token (@Authenticated) but no token issuer is configured. Fix: set auth.tokens.issuers (or RAMPART_AUTH_ISSUER)`,
+      );
+    }
+    const options = {
+      ...(token.audience !== undefined ? { audience: token.audience } : {}),
+      ...(token.issuer !== undefined ? { issuer: token.issuer } : {}),
+    };
+    return async (ctx, state) => {
+      const verified = await verifier.verify(bearerTokenOf(ctx.metadata), { ...options, signal: ctx.signal });
+      state.token = verified;
+      ctx.principal = verified.principal;
+    };
+  }
+}

@@ -1,0 +1,78 @@
+import { definePlugin, type ConfigSchemaFragment, type RampartPlugin } from '@rampart/core';
+import { tokenConfigSchema } from './tokens/token-config-schema.js';
+import { tokenVerifierOptionsFromConfig } from './tokens/token-options-from-config.js';
+import { TokenVerifier } from './tokens/token-verifier.js';
+import type { TokenFetch } from './tokens/token-types.js';
+import { DefaultAuthAuditor } from './pipeline/auditor.js';
+import { authInterceptor } from './pipeline/auth-interceptor.js';
+import { AuthorizationStage } from './pipeline/authorization-stage.js';
+import { BindingStage } from './pipeline/binding-stage.js';
+import { MtlsStage } from './pipeline/mtls-stage.js';
+import { OneTimeUseStage } from './pipeline/one-time-stage.js';
+import { PeerIdentityStage } from './pipeline/peer-identity-stage.js';
+import { authPipelineConfigSchema } from './pipeline/pipeline-config-schema.js';
+import { InMemoryReplayStore } from './pipeline/replay-store.js';
+import { AUTH_STAGE } from './pipeline/stage.js';
+import { TokenStage } from './pipeline/token-stage.js';
+import { AUTH_TOKENS, type AuthPipelineSettings } from './pipeline/tokens.js';
+
+/** Options of {@link rampartAuth}. */
+export interface RampartAuthOptions {
+  /** Use this verifier instead of one built from `auth.tokens.*`. */
+  readonly verifier?: TokenVerifier;
+  /** The fetch the verifier built from config uses for discovery and JWKS (e.g. one trusting a private CA). */
+  readonly fetch?: TokenFetch;
+}
+
+/** The plugin's name, for other plugins' `dependencies`. */
+export const RAMPART_AUTH = 'rampart-auth';
+
+const configSchema: ConfigSchemaFragment = {
+  auth: {
+    ...((tokenConfigSchema as { auth: object }).auth),
+    ...((authPipelineConfigSchema as { auth: object }).auth),
+  },
+};
+
+/**
+ * The auth plugin: enforces `@RequireMtls`, `@Authenticated` and `@Authorize` through the pipeline (peer identity →
+ * mTLS rule → token → certificate binding → one-time use → authorization, then one audit decision per call). It
+ * binds the stages under `AUTH_STAGE` and its services under `AUTH_TOKENS`; a plugin that depends on
+ * `rampart-auth` can add, replace (same name) or remove (`AUTH_STAGE_REMOVED`) stages and rebind the services.
+ *
+ * @example
+ * ```ts
+ * const app = await createApp({ name: 'inventory', services: [InventoryService], protos, plugins: [rampartAuth()] });
+ * ```
+ */
+export function rampartAuth(options: RampartAuthOptions = {}): RampartPlugin {
+  return definePlugin({
+    name: RAMPART_AUTH,
+    configSchema,
+    register(ctx) {
+      const { container, config, logger } = ctx;
+      container.bind(AUTH_TOKENS.Container).toConstantValue(container);
+      container.bind(AUTH_TOKENS.Settings).toConstantValue({
+        streamExpiryGraceMs: config.get<number>('auth.streamExpiryGraceMs'),
+      } satisfies AuthPipelineSettings);
+      const fromConfig = tokenVerifierOptionsFromConfig(config, { logger, ...(options.fetch ? { fetch: options.fetch } : {}) });
+      const verifier = options.verifier ?? (fromConfig.issuers.length > 0 ? new TokenVerifier(fromConfig) : undefined);
+      if (verifier !== undefined) container.bind(AUTH_TOKENS.TokenVerifier).toConstantValue(verifier);
+      if (!container.isBound(AUTH_TOKENS.ReplayStore)) {
+        container.bind(AUTH_TOKENS.ReplayStore).toConstantValue(new InMemoryReplayStore(config.get<number>('auth.replay.maxEntries')));
+      }
+      if (!container.isBound(AUTH_TOKENS.Auditor)) {
+        container.bind(AUTH_TOKENS.Auditor).toConstantValue(
+          new DefaultAuthAuditor({
+            allow: config.get<string>('auth.audit.allowLevel'),
+            deny: config.get<string>('auth.audit.denyLevel'),
+          }),
+        );
+      }
+      for (const stage of [PeerIdentityStage, MtlsStage, TokenStage, BindingStage, OneTimeUseStage, AuthorizationStage]) {
+        container.bind(AUTH_STAGE).to(stage).inSingletonScope();
+      }
+      ctx.addInterceptor(authInterceptor(container));
+    },
+  });
+}
