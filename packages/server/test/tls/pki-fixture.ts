@@ -48,7 +48,7 @@ export class PkiFixture {
   }
 
   /** Config values for an app serving TLS from this fixture's files. */
-  values(refreshIntervalMs = 200): Record<string, unknown> {
+  values(refreshIntervalMs = 200): { transport: Record<string, unknown> } {
     return {
       transport: {
         insecure: false,

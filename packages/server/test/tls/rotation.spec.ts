@@ -91,7 +91,7 @@ describe('certificate rotation without a restart', () => {
     await sleep(300);
     await loop.stop();
     expect(loop.failures).toEqual([]);
-    expect(loop.calls).toBeGreaterThan(10);
+    expect(loop.calls).toBeGreaterThan(3);
     expect(before).not.toBe(rotated.thumbprint);
     expect(seenNewAfter).toBeDefined();
     // Within the refresh interval (200 ms) plus scheduling slack.

@@ -129,7 +129,7 @@ describe('TLS server', () => {
     ['two URI SANs', [`spiffe://${TRUST_DOMAIN}/a`, `spiffe://${TRUST_DOMAIN}/b`]],
     ['a URI that is not a SPIFFE ID', ['https://example.com/orders']],
   ])('gives a certificate with %s no SPIFFE ID (X.509-SVID rules)', async (_label, uris) => {
-    const issued = await pki.client({ unsafeUris: uris as string[], dnsNames: ['client.internal'] });
+    const issued = await pki.client({ unsafeUris: uris, dnsNames: ['client.internal'] });
     const { ping, close } = pingAs(issued);
     seen.length = 0;
     await ping.ping({});
@@ -192,7 +192,7 @@ describe('TLS configuration errors', () => {
       name: 'tls-both',
       services: [PingService],
       protos: { root: protoRoot },
-      config: { values: { ...testConfigValues, ...pki.values(), transport: { ...(pki.values().transport as object), insecure: true } }, env: {} },
+      config: { values: { ...testConfigValues, ...pki.values(), transport: { ...pki.values().transport, insecure: true } }, env: {} },
       handleSignals: false,
     });
     await expect(both.listen()).rejects.toThrow(/choose one/);
