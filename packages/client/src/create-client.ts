@@ -1,6 +1,6 @@
 import {
   Client,
-  Metadata,
+  type Metadata,
   type CallOptions,
   type ChannelCredentials,
   type ChannelOptions,
@@ -10,6 +10,7 @@ import {
 } from '@grpc/grpc-js';
 import { loadSync, type MethodDefinition, type ServiceDefinition } from '@grpc/proto-loader';
 import { PROTO_LOADER_OPTIONS } from '@rampart/codegen';
+import { RampartError } from '@rampart/core';
 import type {
   ClientCallOptions,
   MethodDescriptor,
@@ -18,9 +19,10 @@ import type {
   ServiceDescriptor,
   ServiceShape,
 } from '@rampart/core';
-import { injectTraceContext } from '@rampart/telemetry';
 import { once } from 'node:events';
 import { RpcError } from './rpc-error.js';
+import { prepareCall } from './prepare-call.js';
+import type { TokenSource } from './tokens/token-client.js';
 
 /** Options of {@link createClient}. */
 export interface CreateClientOptions {
@@ -33,6 +35,13 @@ export interface CreateClientOptions {
   readonly channelOptions?: ChannelOptions;
   /** Applied when a call sets no deadline, in milliseconds. */
   readonly defaultDeadlineMs?: number;
+  /**
+   * Attach a bearer token to every call: from client credentials for `audience`, or, for calls made with
+   * `asCaller`, exchanged from the incoming call's token. Refused on a plaintext channel.
+   */
+  readonly tokens?: { readonly source: TokenSource; readonly audience: string };
+  /** Subtracted from a parent call's remaining time when it becomes this call's deadline, in ms (default 50). */
+  readonly deadlineMarginMs?: number;
 }
 
 const underlying = new WeakMap<object, Client>();
@@ -56,12 +65,18 @@ export function createClient<S extends ServiceShape>(
     descriptor.typeName
   ] as ServiceDefinition | undefined;
   if (!definition) throw new Error(`${descriptor.typeName} is not declared in ${descriptor.protoFile}`);
+  if (options.tokens && !options.credentials._isSecure()) {
+    throw new RampartError(
+      'ERR_INSECURE_TRANSPORT',
+      `refusing to send bearer tokens for ${options.tokens.audience} over a plaintext channel to ${options.address}: use TLS credentials`,
+    );
+  }
   const client = new Client(options.address, options.credentials, options.channelOptions);
   const result: Record<string, unknown> = {};
   for (const [localName, method] of Object.entries(descriptor.methods) as [string, MethodDescriptor][]) {
     const def = definition[method.name] as MethodDefinition<unknown, unknown> | undefined;
     if (!def) throw new Error(`${descriptor.typeName} has no method ${method.name}`);
-    result[localName] = methodOf(client, method, def, options.defaultDeadlineMs);
+    result[localName] = methodOf(client, method, def, options);
   }
   underlying.set(result, client);
   return result as ServiceClient<S>;
@@ -76,20 +91,12 @@ function methodOf(
   client: Client,
   method: MethodDescriptor,
   def: MethodDefinition<unknown, unknown>,
-  defaultDeadlineMs: number | undefined,
+  clientOptions: CreateClientOptions,
 ): unknown {
   const serialize = def.requestSerialize;
   const deserialize = def.responseDeserialize;
-  const prepare = (options: ClientCallOptions = {}): { metadata: Metadata; callOptions: CallOptions } => {
-    const metadata = new Metadata();
-    for (const [key, value] of Object.entries(options.metadata ?? {})) metadata.set(key, value);
-    injectTraceContext((key, value) => metadata.set(key, value));
-    const deadline = options.deadline ?? defaultDeadlineMs;
-    return {
-      metadata,
-      callOptions: deadline === undefined ? {} : { deadline: typeof deadline === 'number' ? Date.now() + deadline : deadline },
-    };
-  };
+  const prepare = (options: ClientCallOptions = {}): Promise<{ metadata: Metadata; callOptions: CallOptions }> =>
+    prepareCall(options, clientOptions);
   const cancelOnAbort = (signal: AbortSignal | undefined, call: { cancel(): void }): void => {
     if (!signal) return;
     if (signal.aborted) call.cancel();
@@ -98,36 +105,38 @@ function methodOf(
 
   switch (method.kind) {
     case 'unary':
-      return (request: unknown, options?: ClientCallOptions) =>
-        new Promise((resolve, reject) => {
-          const { metadata, callOptions } = prepare(options);
+      return async (request: unknown, options?: ClientCallOptions) => {
+        const { metadata, callOptions } = await prepare(options);
+        return new Promise((resolve, reject) => {
           const call = client.makeUnaryRequest(method.path, serialize, deserialize, request, metadata, callOptions, (error, response) =>
             error ? reject(RpcError.from(error)) : resolve(response),
           );
           cancelOnAbort(options?.signal, call);
         });
+      };
     case 'serverStream':
       return (request: unknown, options?: ClientCallOptions) =>
-        lazyIterable(() => {
-          const { metadata, callOptions } = prepare(options);
+        lazyIterable(async () => {
+          const { metadata, callOptions } = await prepare(options);
           const call = client.makeServerStreamRequest(method.path, serialize, deserialize, request, metadata, callOptions);
           cancelOnAbort(options?.signal, call);
           return call;
         });
     case 'clientStream':
-      return (requests: RequestStream<unknown>, options?: ClientCallOptions) =>
-        new Promise((resolve, reject) => {
-          const { metadata, callOptions } = prepare(options);
+      return async (requests: RequestStream<unknown>, options?: ClientCallOptions) => {
+        const { metadata, callOptions } = await prepare(options);
+        return new Promise((resolve, reject) => {
           const call = client.makeClientStreamRequest(method.path, serialize, deserialize, metadata, callOptions, (error, response) =>
             error ? reject(RpcError.from(error)) : resolve(response),
           );
           cancelOnAbort(options?.signal, call);
           writeAll(requests, call).catch(() => call.cancel());
         });
+      };
     case 'bidi':
       return (requests: RequestStream<unknown>, options?: ClientCallOptions) =>
-        lazyIterable(() => {
-          const { metadata, callOptions } = prepare(options);
+        lazyIterable(async () => {
+          const { metadata, callOptions } = await prepare(options);
           const call = client.makeBidiStreamRequest(method.path, serialize, deserialize, metadata, callOptions);
           cancelOnAbort(options?.signal, call);
           writeAll(requests, call).catch(() => call.cancel());
@@ -148,10 +157,12 @@ async function writeAll(
 }
 
 /** An async iterable that starts the call when iteration starts and cancels it when iteration stops early. */
-function lazyIterable(start: () => ClientReadableStream<unknown> | ClientDuplexStream<unknown, unknown>): AsyncIterable<unknown> {
+function lazyIterable(
+  start: () => Promise<ClientReadableStream<unknown> | ClientDuplexStream<unknown, unknown>>,
+): AsyncIterable<unknown> {
   return {
     async *[Symbol.asyncIterator]() {
-      const call = start();
+      const call = await start();
       let done = false;
       try {
         for await (const message of call) yield message;

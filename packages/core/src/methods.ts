@@ -90,6 +90,16 @@ export interface ClientCallOptions {
   readonly signal?: AbortSignal;
   /** Extra request metadata (ASCII values; keys ending in `-bin` take Buffers). */
   readonly metadata?: Readonly<Record<string, string | Buffer>>;
+  /**
+   * The call being handled when this call is made from a handler: its remaining deadline (minus a small margin)
+   * and request id flow into this call.
+   */
+  readonly parent?: CallContext;
+  /**
+   * Call as the parent call's caller: the parent's bearer token is exchanged (RFC 8693) for one whose audience is
+   * this service, with this workload as actor. Needs `parent` and a client with a token source.
+   */
+  readonly asCaller?: boolean;
 }
 
 /** A stream of requests a client sends: any (async) iterable. */

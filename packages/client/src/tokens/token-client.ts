@@ -1,0 +1,100 @@
+import { createHash } from 'node:crypto';
+import type { Logger } from '@rampart/core';
+import { RotatingTlsAgent, type ClientTlsFiles } from './https-agent.js';
+import { DEFAULT_TOKEN_CACHE_TIMING, TokenCache, type TokenCacheTiming } from './token-cache.js';
+import { discoverTokenEndpoint, requestToken, type TokenResponse } from './token-endpoint.js';
+
+/** How a workload gets tokens from its issuer. */
+export interface TokenClientOptions extends ClientTlsFiles {
+  /** The issuer URL; the token endpoint is found through OIDC discovery. */
+  readonly issuer: string;
+  /** This workload's `client_id` at the issuer (it authenticates with its certificate, RFC 8705 `tls_client_auth`). */
+  readonly clientId: string;
+  /** Scopes to ask for, per audience. */
+  readonly scopes?: Readonly<Record<string, readonly string[]>>;
+  /** Longest wait for one token request, in ms (default 5000). */
+  readonly requestTimeoutMs?: number;
+  readonly timing?: Partial<TokenCacheTiming>;
+  readonly logger?: Logger;
+  readonly now?: () => number;
+  readonly random?: () => number;
+}
+
+/** The source of the tokens a client sends. */
+export interface TokenSource {
+  /** A token for `audience` from OAuth 2.0 client credentials, certificate-bound. */
+  token(audience: string): Promise<string>;
+  /** A token for `audience` on behalf of the subject of `subjectToken` (RFC 8693 token exchange). */
+  exchange(subjectToken: string, audience: string): Promise<string>;
+}
+
+const TOKEN_EXCHANGE = 'urn:ietf:params:oauth:grant-type:token-exchange';
+const ACCESS_TOKEN_TYPE = 'urn:ietf:params:oauth:token-type:access_token';
+
+/**
+ * Gets short-lived, certificate-bound access tokens for a workload: client credentials per audience (resource
+ * indicator), and token exchange for calls made on behalf of a caller, both over mutual TLS with the workload's
+ * certificate, cached, refreshed before expiry, single-flight, with backoff.
+ *
+ * @example
+ * ```ts
+ * const tokens = new TokenClient({ issuer, clientId: 'spiffe://demo.rampart.dev/orders', certFile, keyFile, caFile,
+ *   scopes: { inventory: ['inventory:reserve'] } });
+ * const token = await tokens.token('inventory');
+ * ```
+ */
+export class TokenClient implements TokenSource {
+  readonly #agent: RotatingTlsAgent;
+  readonly #cache: TokenCache;
+  readonly #now: () => number;
+  readonly #timeoutMs: number;
+  #endpoint: Promise<string> | undefined;
+
+  constructor(private readonly options: TokenClientOptions) {
+    this.#agent = new RotatingTlsAgent(options);
+    this.#now = options.now ?? Date.now;
+    this.#timeoutMs = options.requestTimeoutMs ?? 5_000;
+    this.#cache = new TokenCache({ ...DEFAULT_TOKEN_CACHE_TIMING, ...options.timing }, this.#now, options.random, options.logger);
+  }
+
+  token(audience: string): Promise<string> {
+    const scope = (this.options.scopes?.[audience] ?? []).join(' ');
+    return this.#cache.get(`cc|${audience}`, () =>
+      this.#request({
+        grant_type: 'client_credentials',
+        client_id: this.options.clientId,
+        resource: audience,
+        ...(scope ? { scope } : {}),
+      }),
+    );
+  }
+
+  exchange(subjectToken: string, audience: string): Promise<string> {
+    const subject = createHash('sha256').update(subjectToken).digest('base64url');
+    const scope = (this.options.scopes?.[audience] ?? []).join(' ');
+    return this.#cache.get(`tx|${subject}|${audience}`, () =>
+      this.#request({
+        grant_type: TOKEN_EXCHANGE,
+        client_id: this.options.clientId,
+        subject_token: subjectToken,
+        subject_token_type: ACCESS_TOKEN_TYPE,
+        resource: audience,
+        ...(scope ? { scope } : {}),
+      }),
+    );
+  }
+
+  async close(): Promise<void> {
+    await this.#agent.close();
+  }
+
+  async #request(body: Record<string, string>): Promise<TokenResponse> {
+    const signal = AbortSignal.timeout(this.#timeoutMs);
+    this.#endpoint ??= discoverTokenEndpoint(this.options.issuer, this.#agent, signal).catch((error: unknown) => {
+      this.#endpoint = undefined;
+      throw error;
+    });
+    const endpoint = await this.#endpoint;
+    return requestToken(endpoint, body, this.#agent, signal, this.#now);
+  }
+}

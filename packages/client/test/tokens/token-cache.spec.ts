@@ -1,0 +1,124 @@
+import { RampartError } from '@rampart/core';
+import { describe, expect, it } from 'vitest';
+import { TokenCache, type TokenResponse } from '../../src/index.js';
+
+const timing = { refreshWhenLeft: 0.3, jitter: 0, expirySafetyMs: 1_000, initialBackoffMs: 100, maxBackoffMs: 1_000 };
+
+function clock(start = 1_000_000) {
+  let now = start;
+  return { now: () => now, advance: (ms: number) => void (now += ms) };
+}
+
+describe('TokenCache', () => {
+  it('answers 1,000 concurrent callers with exactly one request (single-flight)', async () => {
+    const c = clock();
+    const cache = new TokenCache(timing, c.now, () => 0);
+    let requests = 0;
+    let release!: () => void;
+    const gate = new Promise<void>((r) => (release = r));
+    const fetch = async (): Promise<TokenResponse> => {
+      requests += 1;
+      await gate;
+      return { accessToken: 'tok-1', expiresAt: c.now() + 60_000 };
+    };
+    const all = Promise.all(Array.from({ length: 1_000 }, () => cache.get('inventory', fetch)));
+    release();
+    const tokens = await all;
+    expect(requests).toBe(1);
+    expect(new Set(tokens)).toEqual(new Set(['tok-1']));
+  });
+
+  it('refreshes in the background before expiry while the current token keeps serving', async () => {
+    const c = clock();
+    const cache = new TokenCache(timing, c.now, () => 0);
+    let n = 0;
+    const fetch = (): Promise<TokenResponse> => Promise.resolve({ accessToken: `tok-${++n}`, expiresAt: c.now() + 60_000 });
+    expect(await cache.get('a', fetch)).toBe('tok-1');
+    c.advance(30_000); // 50% left: no refresh yet
+    expect(await cache.get('a', fetch)).toBe('tok-1');
+    expect(n).toBe(1);
+    c.advance(15_000); // 25% left: refresh starts, the current token still answers
+    expect(await cache.get('a', fetch)).toBe('tok-1');
+    await Promise.resolve();
+    expect(n).toBe(2);
+    expect(await cache.get('a', fetch)).toBe('tok-2');
+  });
+
+  it('spreads refreshes with jitter', async () => {
+    const refreshTimes: number[] = [];
+    for (const random of [0, 0.5, 1]) {
+      const c = clock();
+      const cache = new TokenCache({ ...timing, jitter: 0.2 }, c.now, () => random);
+      let n = 0;
+      const fetch = (): Promise<TokenResponse> => Promise.resolve({ accessToken: `t${++n}`, expiresAt: c.now() + 100_000 });
+      await cache.get('a', fetch);
+      let t = 0;
+      while (n === 1 && t < 100_000) {
+        c.advance(1_000);
+        t += 1_000;
+        await cache.get('a', fetch);
+      }
+      refreshTimes.push(t);
+    }
+    expect(refreshTimes[0]).toBeGreaterThan(refreshTimes[1]!);
+    expect(refreshTimes[1]).toBeGreaterThan(refreshTimes[2]!);
+  });
+
+  it('keeps serving the cached token while the issuer is down, then fails with a clear UNAVAILABLE after it expires', async () => {
+    const c = clock();
+    const cache = new TokenCache(timing, c.now, () => 0);
+    let up = true;
+    let requests = 0;
+    const fetch = (): Promise<TokenResponse> => {
+      requests += 1;
+      return up ? Promise.resolve({ accessToken: 'tok', expiresAt: c.now() + 10_000 }) : Promise.reject(new Error('connect ECONNREFUSED 127.0.0.1:8443'));
+    };
+    expect(await cache.get('a', fetch)).toBe('tok');
+    up = false;
+    c.advance(8_000); // refresh due; it fails in the background
+    expect(await cache.get('a', fetch)).toBe('tok');
+    await new Promise((r) => setImmediate(r));
+    c.advance(1_500); // within the safety margin of expiry: no longer handed out
+    const err = await cache.get('a', fetch).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(RampartError);
+    expect((err as RampartError).code).toBe('ERR_UNAVAILABLE');
+    expect((err as RampartError).reason).toContain('ECONNREFUSED');
+    // Backoff: an immediate retry fails fast without another request.
+    const before = requests;
+    await cache.get('a', fetch).catch(() => undefined);
+    expect(requests).toBe(before);
+    // Once the backoff has passed and the issuer is back, it recovers.
+    up = true;
+    c.advance(1_000);
+    expect(await cache.get('a', fetch)).toBe('tok');
+  });
+
+  it('backs off exponentially up to the maximum', async () => {
+    const c = clock();
+    const cache = new TokenCache(timing, c.now, () => 0);
+    let requests = 0;
+    const fetch = (): Promise<TokenResponse> => {
+      requests += 1;
+      return Promise.reject(new Error('down'));
+    };
+    const attemptsAt: number[] = [];
+    for (let t = 0; t <= 3_000; t += 50) {
+      const before = requests;
+      await cache.get('a', fetch).catch(() => undefined);
+      if (requests > before) attemptsAt.push(t);
+      c.advance(50);
+    }
+    const gaps = attemptsAt.slice(1).map((t, i) => t - attemptsAt[i]!);
+    expect(gaps.slice(0, 4)).toEqual([100, 200, 400, 800]);
+    expect(Math.max(...gaps)).toBeLessThanOrEqual(1_050);
+  });
+
+  it('keeps tokens for different keys apart', async () => {
+    const c = clock();
+    const cache = new TokenCache(timing, c.now, () => 0);
+    const fetch = (name: string) => (): Promise<TokenResponse> => Promise.resolve({ accessToken: name, expiresAt: c.now() + 60_000 });
+    expect(await cache.get('inventory', fetch('inv'))).toBe('inv');
+    expect(await cache.get('payments', fetch('pay'))).toBe('pay');
+    expect(await cache.get('inventory', fetch('other'))).toBe('inv');
+  });
+});
