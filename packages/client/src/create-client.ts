@@ -61,16 +61,16 @@ export function createClient<S extends ServiceShape>(
   descriptor: ServiceDescriptor<S>,
   options: CreateClientOptions,
 ): ServiceClient<S> {
-  const definition = loadSync(descriptor.protoFile, { ...PROTO_LOADER_OPTIONS, includeDirs: [options.protoRoot] })[
-    descriptor.typeName
-  ] as ServiceDefinition | undefined;
-  if (!definition) throw new Error(`${descriptor.typeName} is not declared in ${descriptor.protoFile}`);
   if (options.tokens && !options.credentials._isSecure()) {
     throw new RampartError(
       'ERR_INSECURE_TRANSPORT',
       `refusing to send bearer tokens for ${options.tokens.audience} over a plaintext channel to ${options.address}: use TLS credentials`,
     );
   }
+  const definition = loadSync(descriptor.protoFile, { ...PROTO_LOADER_OPTIONS, includeDirs: [options.protoRoot] })[
+    descriptor.typeName
+  ] as ServiceDefinition | undefined;
+  if (!definition) throw new Error(`${descriptor.typeName} is not declared in ${descriptor.protoFile}`);
   const client = new Client(options.address, options.credentials, options.channelOptions);
   const result: Record<string, unknown> = {};
   for (const [localName, method] of Object.entries(descriptor.methods) as [string, MethodDescriptor][]) {
