@@ -9,3 +9,5 @@ export { TokenClient, type TokenClientOptions, type TokenSource } from './tokens
 export { TokenCache, DEFAULT_TOKEN_CACHE_TIMING, type TokenCacheTiming } from './tokens/token-cache.js';
 export type { TokenResponse } from './tokens/token-endpoint.js';
 export type { ClientTlsFiles } from './tokens/https-agent.js';
+export { clientOf } from './di/client-of.js';
+export { rampartClients, TOKEN_CLIENT, type ClientTarget } from './di/rampart-clients.js';

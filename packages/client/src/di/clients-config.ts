@@ -1,0 +1,71 @@
+import type { ConfigSchemaFragment } from '@rampart/core';
+
+/** The env var prefix of a target's settings, e.g. `RAMPART_CLIENTS_INVENTORY_`. */
+export function targetEnvPrefix(name: string): string {
+  return `RAMPART_CLIENTS_${name.toUpperCase().replace(/[^A-Z0-9]/g, '_')}_`;
+}
+
+/** The config schema of one outgoing target, under `clients.<name>.*`. */
+export function targetSchema(name: string): ConfigSchemaFragment {
+  const env = targetEnvPrefix(name);
+  return {
+    address: {
+      doc: `Where ${name} is: host:port, several as ipv4:a:1,b:2, or dns:///name:port (round-robin over the resolved addresses).`,
+      format: String,
+      default: '',
+      env: `${env}ADDRESS`,
+    },
+    expectedServerId: {
+      doc: `The SPIFFE ID ${name} must present (checked instead of the hostname).`,
+      format: String,
+      default: '',
+      env: `${env}EXPECTED_SERVER_ID`,
+    },
+    audience: {
+      doc: `The audience (resource indicator) of tokens for ${name}; empty sends no token.`,
+      format: String,
+      default: '',
+      env: `${env}AUDIENCE`,
+    },
+    defaultDeadlineMs: {
+      doc: `Deadline of a call to ${name} that sets none and has no parent call.`,
+      format: 'nat',
+      default: 5_000,
+      env: `${env}DEFAULT_DEADLINE_MS`,
+    },
+    keepaliveMs: {
+      doc: `HTTP/2 keepalive ping interval towards ${name}; 0 disables.`,
+      format: 'nat',
+      default: 30_000,
+      env: `${env}KEEPALIVE_MS`,
+    },
+  };
+}
+
+/** Settings of the workload's own token client, under `auth.client.*`. */
+export const tokenClientSchema: ConfigSchemaFragment = {
+  issuer: {
+    doc: 'The issuer this workload gets tokens from (client credentials and token exchange); empty: no tokens.',
+    format: String,
+    default: '',
+    env: 'RAMPART_AUTH_CLIENT_ISSUER',
+  },
+  clientId: {
+    doc: "This workload's client_id at the issuer (often its SPIFFE ID).",
+    format: String,
+    default: '',
+    env: 'RAMPART_AUTH_CLIENT_ID',
+  },
+  issuerCaFile: {
+    doc: "Trust bundle for the issuer's HTTPS certificate; default: transport.tls.caFile.",
+    format: String,
+    default: '',
+    env: 'RAMPART_AUTH_CLIENT_ISSUER_CA_FILE',
+  },
+  scopes: {
+    doc: 'Scopes to ask for per audience, a JSON object such as {"inventory": ["inventory:reserve"]}.',
+    format: Object,
+    default: {},
+    env: 'RAMPART_AUTH_CLIENT_SCOPES',
+  },
+};

@@ -1,0 +1,109 @@
+import { definePlugin, RampartError, type ConfigReader, type Logger, type RampartPlugin, type ServiceDescriptor } from '@rampart/core';
+import { createClient, closeClient } from '../create-client.js';
+import { createMtlsChannelCredentials, type MtlsChannel } from '../tls/mtls-channel-credentials.js';
+import { TokenClient } from '../tokens/token-client.js';
+import { clientOf } from './client-of.js';
+import { targetSchema, tokenClientSchema } from './clients-config.js';
+
+/** A service this workload calls. */
+export interface ClientTarget {
+  readonly descriptor: ServiceDescriptor;
+  /** The folder the service's proto file is relative to. */
+  readonly protoRoot: string;
+}
+
+/** The DI token of the workload's `TokenClient` (bound when `auth.client.issuer` is set). */
+export const TOKEN_CLIENT = Symbol.for('rampart.client.TokenClient');
+
+/**
+ * Typed clients for the services this workload calls, bound in the container under `clientOf(descriptor)`. Each
+ * target is configured under `clients.<name>.*` (address, expected server SPIFFE ID, token audience, deadline,
+ * keepalive); the channel uses the workload's own certificate and trust bundle (`transport.tls.*`, hot reloaded)
+ * and checks the server's SPIFFE ID; tokens come from `auth.client.*` (client credentials, or token exchange for
+ * calls made with `asCaller`).
+ *
+ * @example
+ * ```ts
+ * createApp({ ..., plugins: [rampartAuth(), rampartClients({ inventory: { descriptor: InventoryServiceDescriptor, protoRoot } })] });
+ * ```
+ */
+export function rampartClients(targets: Readonly<Record<string, ClientTarget>>): RampartPlugin {
+  const configSchema = {
+    clients: Object.fromEntries(Object.keys(targets).map((name) => [name, targetSchema(name)])),
+    auth: { client: tokenClientSchema },
+  };
+  const channels: MtlsChannel[] = [];
+  const clients: object[] = [];
+  let tokens: TokenClient | undefined;
+  return definePlugin({
+    name: 'rampart-clients',
+    configSchema,
+    register(ctx) {
+      const { config, container, logger } = ctx;
+      tokens = tokenClientFrom(config, logger);
+      if (tokens) container.bind(TOKEN_CLIENT).toConstantValue(tokens);
+      for (const [name, target] of Object.entries(targets)) {
+        const key = (k: string) => `clients.${name}.${k}`;
+        const address = config.get<string>(key('address'));
+        if (address === '') {
+          throw new RampartError('ERR_CONFIG_INVALID', `${key('address')} is not set. Fix: set it (or RAMPART_CLIENTS_${name.toUpperCase()}_ADDRESS) to host:port`);
+        }
+        const expectedServerId = config.get<string>(key('expectedServerId'));
+        const channel = createMtlsChannelCredentials({
+          certFile: config.get<string>('transport.tls.certFile'),
+          keyFile: config.get<string>('transport.tls.keyFile'),
+          caFile: config.get<string>('transport.tls.caFile'),
+          ...(expectedServerId !== '' ? { expectedServerId } : {}),
+        });
+        channels.push(channel);
+        const audience = config.get<string>(key('audience'));
+        if (audience !== '' && !tokens) {
+          throw new RampartError('ERR_CONFIG_INVALID', `${key('audience')} is set but auth.client.issuer is not: set RAMPART_AUTH_CLIENT_ISSUER`);
+        }
+        const keepaliveMs = config.get<number>(key('keepaliveMs'));
+        const client = createClient(target.descriptor, {
+          address,
+          protoRoot: target.protoRoot,
+          credentials: channel.credentials,
+          defaultDeadlineMs: config.get<number>(key('defaultDeadlineMs')),
+          channelOptions: {
+            ...(keepaliveMs > 0 ? { 'grpc.keepalive_time_ms': keepaliveMs, 'grpc.keepalive_timeout_ms': 10_000 } : {}),
+            ...(address.startsWith('dns:') || address.includes(',')
+              ? { 'grpc.service_config': JSON.stringify({ loadBalancingConfig: [{ round_robin: {} }] }) }
+              : {}),
+          },
+          ...(audience !== '' && tokens ? { tokens: { source: tokens, audience } } : {}),
+        });
+        clients.push(client);
+        container.bind(clientOf(target.descriptor)).toConstantValue(client);
+      }
+      ctx.on('onInit', async () => {
+        await Promise.all(channels.map((c) => c.ready));
+      });
+      ctx.on('onClose', async () => {
+        for (const client of clients) closeClient(client);
+        for (const channel of channels) channel.close();
+        await tokens?.close();
+      });
+    },
+  });
+}
+
+function tokenClientFrom(config: ConfigReader, logger: Logger): TokenClient | undefined {
+  const issuer = config.get<string>('auth.client.issuer');
+  if (issuer === '') return undefined;
+  const clientId = config.get<string>('auth.client.clientId');
+  if (clientId === '') {
+    throw new RampartError('ERR_CONFIG_INVALID', 'auth.client.issuer is set but auth.client.clientId is not: set RAMPART_AUTH_CLIENT_ID');
+  }
+  const issuerCa = config.get<string>('auth.client.issuerCaFile');
+  return new TokenClient({
+    issuer,
+    clientId,
+    certFile: config.get<string>('transport.tls.certFile'),
+    keyFile: config.get<string>('transport.tls.keyFile'),
+    caFile: issuerCa !== '' ? issuerCa : config.get<string>('transport.tls.caFile'),
+    scopes: config.get<Record<string, string[]>>('auth.client.scopes'),
+    logger,
+  });
+}
