@@ -1,0 +1,30 @@
+import 'reflect-metadata';
+import { rampartAuth } from '@rampart/auth';
+import { rampartClients } from '@rampart/client';
+import { createApp, type CreateAppOptions, type RampartApp } from '@rampart/server';
+import { Container } from 'inversify';
+import { fileURLToPath } from 'node:url';
+import { InventoryServiceDescriptor } from './generated/index.js';
+import { ORDER_REPOSITORY, OrderRepository } from './order-repository.js';
+import { OrdersService } from './orders-service.js';
+
+/** The repository's `proto/` folder. */
+export const PROTO_ROOT = fileURLToPath(new URL('../../../proto', import.meta.url));
+
+/** The orders app's building blocks, for `main.ts` and for tests. */
+export function ordersAppOptions(): Pick<CreateAppOptions, 'name' | 'services' | 'protos' | 'container' | 'plugins'> {
+  const container = new Container();
+  container.bind(ORDER_REPOSITORY).toConstantValue(new OrderRepository());
+  return {
+    name: 'orders',
+    services: [OrdersService],
+    protos: { root: PROTO_ROOT },
+    container,
+    plugins: [rampartAuth(), rampartClients({ inventory: { descriptor: InventoryServiceDescriptor, protoRoot: PROTO_ROOT } })],
+  };
+}
+
+/** Creates the orders app; config comes from `RAMPART_CONFIG` files and the environment. */
+export function createOrdersApp(overrides: Partial<CreateAppOptions> = {}): Promise<RampartApp> {
+  return createApp({ ...ordersAppOptions(), ...overrides });
+}

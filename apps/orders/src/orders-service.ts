@@ -1,0 +1,102 @@
+import { Authenticated, RequireMtls } from '@rampart/auth';
+import { clientOf, RpcError } from '@rampart/client';
+import { GrpcService, RampartError, Status, type CallContext } from '@rampart/core';
+import { inject } from 'inversify';
+import {
+  InventoryServiceDescriptor,
+  type GetOrderRequest__Output,
+  type ImportOrdersResponse,
+  type InventoryServiceClient,
+  type Order,
+  type OrdersServiceHandlers,
+  type PlaceOrderRequest__Output,
+} from './generated/index.js';
+import { ORDER_REPOSITORY, type OrderRepository } from './order-repository.js';
+
+/** The demo trust domain's workloads. */
+export const DEMO_IDS = {
+  orders: 'spiffe://demo.rampart.dev/orders',
+  inventory: 'spiffe://demo.rampart.dev/inventory',
+} as const;
+
+/**
+ * The demo shop's orders. Every call needs a workload certificate and a token for audience `orders`; placing
+ * orders needs `orders:write` and a certificate-bound token. Placing an order reserves stock at inventory *as the
+ * caller*: the caller's token is exchanged for one whose audience is inventory, with orders as actor.
+ */
+@GrpcService('rampart.demo.orders.v1.OrdersService')
+@RequireMtls()
+@Authenticated({ scopes: ['orders:read'] })
+export class OrdersService implements OrdersServiceHandlers {
+  constructor(
+    @inject(ORDER_REPOSITORY) private readonly orders: OrderRepository,
+    @inject(clientOf(InventoryServiceDescriptor)) private readonly inventory: InventoryServiceClient,
+  ) {}
+
+  @Authenticated({ scopes: ['orders:write'], boundToCertificate: true })
+  async placeOrder(req: PlaceOrderRequest__Output, ctx: CallContext): Promise<Order> {
+    return this.#place(req, ctx);
+  }
+
+  getOrder(req: GetOrderRequest__Output): Promise<Order> {
+    return Promise.resolve(this.orders.get(req.orderId));
+  }
+
+  @Authenticated({ scopes: ['orders:write'], boundToCertificate: true })
+  async importOrders(requests: AsyncIterable<PlaceOrderRequest__Output>, ctx: CallContext): Promise<ImportOrdersResponse> {
+    let accepted = 0;
+    let rejected = 0;
+    for await (const req of requests) {
+      try {
+        await this.#place(req, ctx);
+        accepted += 1;
+      } catch (error) {
+        if (RampartError.is(error) && error.status === Status.INTERNAL) throw error;
+        rejected += 1;
+      }
+    }
+    return { accepted, rejected };
+  }
+
+  async *trackOrders(requests: AsyncIterable<GetOrderRequest__Output>): AsyncIterable<Order> {
+    for await (const req of requests) yield this.orders.get(req.orderId);
+  }
+
+  async #place(req: PlaceOrderRequest__Output, ctx: CallContext): Promise<Order> {
+    const orderId = this.orders.newId();
+    try {
+      const reservation = await this.inventory.reserve(
+        { sku: req.sku, quantity: req.quantity, orderId },
+        { parent: ctx, asCaller: true },
+      );
+      ctx.logger.info({ orderId, sku: req.sku, reservedFor: reservation.reservedFor }, 'order placed');
+      return this.orders.save({
+        orderId,
+        sku: req.sku,
+        quantity: req.quantity,
+        status: 'RESERVED',
+        reservationId: reservation.reservationId,
+        placedBy: reservation.reservedFor,
+      });
+    } catch (error) {
+      throw downstream(error);
+    }
+  }
+}
+
+/** A failed inventory call as this call's error: caller mistakes pass through, the rest is UNAVAILABLE. */
+function downstream(error: unknown): RampartError {
+  if (!(error instanceof RpcError)) return RampartError.from(error);
+  switch (error.code) {
+    case Status.FAILED_PRECONDITION:
+      return new RampartError('ERR_FAILED_PRECONDITION', error.details);
+    case Status.NOT_FOUND:
+      return new RampartError('ERR_NOT_FOUND', error.details);
+    case Status.INVALID_ARGUMENT:
+      return new RampartError('ERR_INVALID_ARGUMENT', error.details);
+    case Status.PERMISSION_DENIED:
+      return new RampartError('ERR_PERMISSION_DENIED', 'inventory refused the reservation', { reason: error.details });
+    default:
+      return new RampartError('ERR_UNAVAILABLE', 'inventory unavailable', { reason: `${error.code}: ${error.details}` });
+  }
+}
