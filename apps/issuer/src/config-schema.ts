@@ -1,0 +1,145 @@
+import { readFile } from 'node:fs/promises';
+import { fileURLToPath } from 'node:url';
+import { RampartError, type ConfigReader, type ConfigSchemaFragment } from '@rampart/core';
+import type { IssuerClientConfig } from './clients.js';
+import type { IssuerOptions } from './create-issuer.js';
+
+/** The repository's git-ignored folder for files made at run time (`src/` and `dist/` are both one level down). */
+const RUNTIME_DIR = fileURLToPath(new URL('../../../.rampart/', import.meta.url));
+
+/**
+ * Defaults that point into the repository's git-ignored `.rampart/` folder: the dev PKI (`.rampart/pki`, made by
+ * the demo or `ensureDevPki` with a workload named `issuer`) and the keys file.
+ *
+ * @example
+ * ```ts
+ * ISSUER_DEFAULT_PATHS.keysFile; // '/path/to/repo/.rampart/issuer/keys.json'
+ * ```
+ */
+export const ISSUER_DEFAULT_PATHS = {
+  keysFile: `${RUNTIME_DIR}issuer/keys.json`,
+  certFile: `${RUNTIME_DIR}pki/issuer-chain.pem`,
+  keyFile: `${RUNTIME_DIR}pki/issuer-key.pem`,
+  caFile: `${RUNTIME_DIR}pki/ca.pem`,
+} as const;
+
+function issuerUrl(value: unknown): void {
+  if (value === '') return;
+  if (typeof value !== 'string' || !URL.canParse(value) || new URL(value).protocol !== 'https:') {
+    throw new Error('must be empty or an https URL, e.g. https://localhost:9443');
+  }
+}
+
+/**
+ * The issuer's convict schema, under `issuer.*`. Nothing in it is secret: the TLS key and the signing keys are files
+ * named by path (keep them in a git-ignored folder, mode 0600).
+ *
+ * @example
+ * ```ts
+ * const config = loadConfig({ schemas: [issuerConfigSchema] }); // files from RAMPART_CONFIG, then env
+ * const issuer = await createIssuer(await issuerOptionsFromConfig(config));
+ * ```
+ */
+export const issuerConfigSchema: ConfigSchemaFragment = {
+  issuer: {
+    host: { doc: 'Address the issuer listens on.', format: String, default: '127.0.0.1', env: 'RAMPART_ISSUER_HOST' },
+    port: { doc: 'HTTPS port of the issuer (0: a free one).', format: 'port', default: 9443, env: 'RAMPART_ISSUER_PORT' },
+    url: {
+      doc: 'Issuer identifier (`iss`) and base of its endpoints: an https URL without path. Empty: https://<host>:<port>.',
+      format: issuerUrl,
+      default: '',
+      env: 'RAMPART_ISSUER_URL',
+    },
+    tls: {
+      certFile: {
+        doc: "PEM file of the issuer's server certificate (chain), e.g. from the dev PKI.",
+        format: String,
+        default: ISSUER_DEFAULT_PATHS.certFile,
+        env: 'RAMPART_ISSUER_TLS_CERT_FILE',
+      },
+      keyFile: {
+        doc: "PEM file of the server certificate's private key.",
+        format: String,
+        default: ISSUER_DEFAULT_PATHS.keyFile,
+        env: 'RAMPART_ISSUER_TLS_KEY_FILE',
+      },
+      caFile: {
+        doc: 'PEM trust bundle that client certificates must chain to.',
+        format: String,
+        default: ISSUER_DEFAULT_PATHS.caFile,
+        env: 'RAMPART_ISSUER_TLS_CA_FILE',
+      },
+    },
+    keysFile: {
+      doc: 'Signing keys (a JWK Set with private ES256 keys, mode 0600); created with one key when missing.',
+      format: String,
+      default: ISSUER_DEFAULT_PATHS.keysFile,
+      env: 'RAMPART_ISSUER_KEYS_FILE',
+    },
+    accessTokenTtlSec: {
+      doc: 'Lifetime of access tokens, in seconds, at least 1 (an exchanged token never outlives its subject token).',
+      format: 'nat',
+      default: 300,
+      env: 'RAMPART_ISSUER_ACCESS_TOKEN_TTL_SEC',
+    },
+    clockToleranceSec: {
+      doc: 'Allowed clock skew when verifying subject tokens for token exchange, in seconds.',
+      format: 'nat',
+      default: 5,
+      env: 'RAMPART_ISSUER_CLOCK_TOLERANCE_SEC',
+    },
+    clients: {
+      doc: 'Clients, a JSON array of { client_id, spiffe_id, audience?, resources: { "<audience URI>": ["scope", ...] }, exchange?: { audiences: [...] } }.',
+      format: Array,
+      default: [],
+      env: 'RAMPART_ISSUER_CLIENTS',
+    },
+    logLevel: {
+      doc: 'Lowest log level written.',
+      format: ['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'],
+      default: 'info',
+      env: 'RAMPART_ISSUER_LOG_LEVEL',
+    },
+  },
+};
+
+/**
+ * Turns the loaded configuration into {@link IssuerOptions}, reading the TLS files.
+ *
+ * @throws RampartError `ERR_CONFIG_INVALID` naming a TLS file that cannot be read.
+ *
+ * @example
+ * ```ts
+ * const options = await issuerOptionsFromConfig(loadConfig({ schemas: [issuerConfigSchema] }));
+ * ```
+ */
+export async function issuerOptionsFromConfig(config: ConfigReader): Promise<IssuerOptions> {
+  const read = async (key: string): Promise<string> => {
+    const path = config.get<string>(key);
+    try {
+      return await readFile(path, 'utf8');
+    } catch (error) {
+      throw new RampartError(
+        'ERR_CONFIG_INVALID',
+        `${key}: cannot read ${path} (${(error as NodeJS.ErrnoException).code ?? 'error'}). ` +
+          'Create the dev PKI (pnpm demo does) or point the setting at your own file.',
+        { cause: error },
+      );
+    }
+  };
+  const url = config.get<string>('issuer.url');
+  return {
+    host: config.get<string>('issuer.host'),
+    port: config.get<number>('issuer.port'),
+    ...(url === '' ? {} : { issuerUrl: url }),
+    tls: {
+      cert: await read('issuer.tls.certFile'),
+      key: await read('issuer.tls.keyFile'),
+      ca: await read('issuer.tls.caFile'),
+    },
+    keysFile: config.get<string>('issuer.keysFile'),
+    accessTokenTtlSec: config.get<number>('issuer.accessTokenTtlSec'),
+    clockToleranceSec: config.get<number>('issuer.clockToleranceSec'),
+    clients: config.get<IssuerClientConfig[]>('issuer.clients'),
+  };
+}

@@ -1,0 +1,7 @@
+export { createIssuer, type Issuer, type IssuerOptions, type IssuerProvider } from './create-issuer.js';
+export { issuerConfigSchema, issuerOptionsFromConfig, ISSUER_DEFAULT_PATHS } from './config-schema.js';
+export { parseClients, type IssuerClientConfig, type ClientPolicy } from './clients.js';
+export { rotateKeys, type RotateKeysOptions, type RotationResult } from './rotate-keys.js';
+export { loadSigningKeys, type SigningKeys } from './signing-keys.js';
+export { type KeyFile, type RotationStage, SIGNING_ALG } from './key-file.js';
+export { TOKEN_EXCHANGE_GRANT, ACCESS_TOKEN_TYPE } from './grant-types.js';

@@ -1,0 +1,138 @@
+import type { JWK } from 'jose';
+import type {
+  ClientCredentialsToken,
+  Configuration,
+  KoaContextWithOIDC,
+  ResourceServerInfo,
+  StructuredJwt,
+} from 'oidc-provider';
+import { errors } from 'oidc-provider';
+import type { ClientPolicy } from './clients.js';
+import { SIGNING_ALG } from './key-file.js';
+import { memoryAdapter } from './memory-adapter.js';
+import { peerCertificate, peerCertificateAuthorized, peerSpiffeIdMatches } from './mtls.js';
+import { TOKEN_EXCHANGE_GRANT } from './grant-types.js';
+import type { Delegation } from './token-exchange.js';
+import { grantFor, resourceServerInfo } from './token-policy.js';
+
+/** What the provider configuration is built from. */
+export interface ProviderSettings {
+  readonly policies: ReadonlyMap<string, ClientPolicy>;
+  readonly privateJwks: { readonly keys: readonly JWK[] };
+  readonly accessTokenTtlSec: number;
+  readonly delegations: WeakMap<ClientCredentialsToken, Delegation>;
+}
+
+/** Lifetime of the artifacts of flows this issuer does not offer; set only to silence the provider's warnings. */
+const UNUSED_TTL_SEC = 60;
+
+/**
+ * oidc-provider's configuration for a service-only issuer: client credentials and token exchange with
+ * `tls_client_auth` (the SPIFFE ID as `tls_client_auth_san_uri`), certificate-bound (`cnf.x5t#S256`) JWT access
+ * tokens signed ES256 for one required resource, and nothing a browser would use (no interactions, PAR, DPoP,
+ * logout, userinfo, refresh tokens).
+ *
+ * @example
+ * ```ts
+ * const provider = new Provider(url, providerConfiguration(settings));
+ * ```
+ */
+export function providerConfiguration(settings: ProviderSettings): Configuration {
+  const { policies, accessTokenTtlSec, delegations } = settings;
+  const clientTtl = (_ctx: unknown, token: ClientCredentialsToken): number =>
+    (token.resourceServer as { accessTokenTTL?: number } | undefined)?.accessTokenTTL ?? accessTokenTtlSec;
+
+  return {
+    adapter: memoryAdapter(),
+    jwks: { keys: settings.privateJwks.keys.map((key) => ({ ...key })) },
+    clients: [...policies.values()].map(clientMetadata),
+    clientAuthMethods: ['tls_client_auth'],
+    clientDefaults: {
+      grant_types: ['client_credentials'],
+      response_types: [],
+      token_endpoint_auth_method: 'tls_client_auth',
+      id_token_signed_response_alg: SIGNING_ALG,
+    },
+    responseTypes: ['none'],
+    scopes: ['openid'],
+    enabledJWA: { idTokenSigningAlgValues: [SIGNING_ALG] },
+    features: {
+      devInteractions: { enabled: false },
+      dPoP: { enabled: false },
+      pushedAuthorizationRequests: { enabled: false },
+      rpInitiatedLogout: { enabled: false },
+      userinfo: { enabled: false },
+      introspection: { enabled: false },
+      revocation: { enabled: false },
+      registration: { enabled: false },
+      clientCredentials: { enabled: true },
+      mTLS: {
+        enabled: true,
+        tlsClientAuth: true,
+        selfSignedTlsClientAuth: false,
+        certificateBoundAccessTokens: true,
+        getCertificate: peerCertificate,
+        certificateAuthorized: peerCertificateAuthorized,
+        certificateSubjectMatches: peerSpiffeIdMatches,
+      },
+      resourceIndicators: {
+        enabled: true,
+        // Called when the request has no `resource`: refuse, so that no opaque (stored) token is ever issued.
+        defaultResource(_ctx: unknown, _client: unknown, oneOf?: string | string[]) {
+          if (oneOf !== undefined) return Promise.resolve(oneOf);
+          return Promise.reject(
+            new errors.InvalidTarget(undefined, { detail: 'a resource parameter (the target audience) is required' }),
+          );
+        },
+        useGrantedResource: () => Promise.resolve(false),
+        getResourceServerInfo(ctx: KoaContextWithOIDC, resource: string): Promise<ResourceServerInfo> {
+          const policy = policies.get(ctx.oidc.client?.clientId ?? '');
+          const grant = grantFor(policy, resource, ctx.oidc.params['scope']);
+          // No scope asked: the token gets every scope the client may have for this resource.
+          if (typeof ctx.oidc.params['scope'] !== 'string' || ctx.oidc.params['scope'] === '') {
+            ctx.oidc.params['scope'] = grant.scopes.join(' ') || undefined;
+          }
+          return Promise.resolve(resourceServerInfo(grant, accessTokenTtlSec));
+        },
+      },
+    },
+    extraTokenClaims(_ctx: unknown, token: ClientCredentialsToken) {
+      const delegation = delegations.get(token);
+      return Promise.resolve(delegation === undefined ? undefined : { act: delegation.act });
+    },
+    formats: {
+      customizers: {
+        jwt(_ctx: unknown, token: ClientCredentialsToken, jwt: StructuredJwt) {
+          const delegation = delegations.get(token);
+          if (delegation !== undefined) jwt.payload['sub'] = delegation.sub;
+          return Promise.resolve(jwt);
+        },
+      },
+    },
+    ttl: {
+      ClientCredentials: clientTtl,
+      AccessToken: accessTokenTtlSec,
+      AuthorizationCode: UNUSED_TTL_SEC,
+      BackchannelAuthenticationRequest: UNUSED_TTL_SEC,
+      DeviceCode: UNUSED_TTL_SEC,
+      Grant: UNUSED_TTL_SEC,
+      IdToken: UNUSED_TTL_SEC,
+      Interaction: UNUSED_TTL_SEC,
+      PreAuthorizedCode: UNUSED_TTL_SEC,
+      RefreshToken: UNUSED_TTL_SEC,
+      Session: UNUSED_TTL_SEC,
+    },
+  };
+}
+
+function clientMetadata(policy: ClientPolicy): Record<string, unknown> {
+  return {
+    client_id: policy.clientId,
+    token_endpoint_auth_method: 'tls_client_auth',
+    tls_client_auth_san_uri: policy.spiffeId,
+    tls_client_certificate_bound_access_tokens: true,
+    grant_types: policy.exchangeAudiences.size > 0 ? ['client_credentials', TOKEN_EXCHANGE_GRANT] : ['client_credentials'],
+    response_types: [],
+    redirect_uris: [],
+  };
+}

@@ -1,0 +1,163 @@
+import { createLocalJWKSet, jwtVerify, type JWK, type JWTPayload } from 'jose';
+import { errors, type ClientCredentialsToken, type KoaContextWithOIDC, type Provider } from 'oidc-provider';
+import type { ClientPolicy } from './clients.js';
+import { ACCESS_TOKEN_TYPE, TOKEN_EXCHANGE_GRANT } from './grant-types.js';
+import { SIGNING_ALG } from './key-file.js';
+import { peerCertificate } from './mtls.js';
+import { grantFor, resourceServerInfo } from './token-policy.js';
+
+
+/**
+ * Every parameter of the grant: oidc-provider strips those not listed. `actor_token*`, `audience` and
+ * `requested_token_type` are listed so that they can be refused explicitly instead of being dropped.
+ */
+const PARAMETERS = [
+  'resource',
+  'scope',
+  'subject_token',
+  'subject_token_type',
+  'requested_token_type',
+  'audience',
+  'actor_token',
+  'actor_token_type',
+] as const;
+
+/** Deepest `act` chain accepted in a subject token. */
+const MAX_ACT_DEPTH = 8;
+
+/** The delegation recorded on an exchanged token, read back by `extraTokenClaims` and the JWT customizer. */
+export interface Delegation {
+  readonly sub: string;
+  readonly act: Readonly<Record<string, unknown>>;
+}
+
+/** What the grant needs from the issuer. */
+export interface TokenExchangeOptions {
+  readonly policies: ReadonlyMap<string, ClientPolicy>;
+  readonly publicJwks: { readonly keys: readonly JWK[] };
+  readonly accessTokenTtlSec: number;
+  readonly clockToleranceSec: number;
+  /** Where the grant records each exchanged token's `sub` and `act`. */
+  readonly delegations: WeakMap<ClientCredentialsToken, Delegation>;
+}
+
+/**
+ * Registers the token exchange grant (RFC 8693) for on-behalf-of calls. The exchanging client authenticates with its
+ * certificate like for client credentials and sends the access token it was called with (`subject_token`) and the
+ * downstream resource. The subject token must verify against this issuer's own keys and name the exchanging
+ * client's audience; the client must be allowed to exchange for that resource (`exchange.audiences`). The new token
+ * keeps the caller's `sub`, has `aud` = the resource, scopes limited to what the exchanging client may have for it,
+ * `act: { sub: <exchanging SPIFFE ID>, act: <previous act> }`, and is bound to the exchanging client's certificate.
+ * Its lifetime never exceeds the subject token's.
+ *
+ * @example
+ * ```ts
+ * registerTokenExchange(provider, { policies, publicJwks, accessTokenTtlSec: 300, clockToleranceSec: 5, delegations });
+ * ```
+ */
+export function registerTokenExchange(provider: Provider, options: TokenExchangeOptions): void {
+  const keys = createLocalJWKSet({ keys: [...options.publicJwks.keys] });
+
+  async function verifySubjectToken(token: string): Promise<JWTPayload> {
+    try {
+      const { payload } = await jwtVerify(token, keys, {
+        issuer: provider.issuer,
+        algorithms: [SIGNING_ALG],
+        typ: 'at+jwt',
+        clockTolerance: options.clockToleranceSec,
+        requiredClaims: ['sub', 'aud', 'exp', 'iat'],
+      });
+      return payload;
+    } catch (error) {
+      const reason = error instanceof Error ? error.message : 'verification failed';
+      throw new errors.InvalidGrant(`subject_token is not a valid access token of this issuer: ${reason}`);
+    }
+  }
+
+  async function handler(ctx: KoaContextWithOIDC): Promise<void> {
+    const { client, params } = ctx.oidc;
+    const policy = client === undefined ? undefined : options.policies.get(client.clientId);
+    if (client === undefined || policy === undefined) throw new errors.InvalidGrant('unknown client');
+    checkParameters(params);
+
+    const resource = params['resource'];
+    if (typeof resource !== 'string' || resource === '') {
+      throw new errors.InvalidTarget(undefined, { detail: 'token exchange requires one resource parameter' });
+    }
+    if (!policy.exchangeAudiences.has(resource)) {
+      throw new errors.InvalidTarget(undefined, {
+        detail: `client "${policy.clientId}" may not exchange tokens for resource "${resource}"`,
+      });
+    }
+    const grant = grantFor(policy, resource, params['scope']);
+    const subject = await verifySubjectToken(params['subject_token'] as string);
+    const audiences = Array.isArray(subject.aud) ? subject.aud : [subject.aud];
+    if (!audiences.includes(policy.audience)) {
+      throw new errors.InvalidGrant(
+        `subject_token audience ${JSON.stringify(subject.aud)} does not name the exchanging client's audience "${policy.audience}"`,
+      );
+    }
+    const previousAct = actOf(subject);
+    const certificate = peerCertificate(ctx);
+    if (certificate === undefined) throw new errors.InvalidGrant('mutual TLS client certificate not provided');
+
+    const remainingSec = (subject.exp as number) - Math.floor(Date.now() / 1000);
+    const token = new provider.ClientCredentials({
+      client,
+      resourceServer: new provider.ResourceServer(resource, resourceServerInfo(grant, options.accessTokenTtlSec)),
+      scope: grant.scopes.join(' ') || undefined,
+      expiresIn: Math.max(1, Math.min(options.accessTokenTtlSec, remainingSec)),
+    });
+    token.setThumbprint('x5t', certificate);
+    options.delegations.set(token, {
+      sub: subject.sub as string,
+      act: { sub: policy.spiffeId, ...(previousAct === undefined ? {} : { act: previousAct }) },
+    });
+    ctx.oidc.entity('ClientCredentials', token);
+    const accessToken = await token.save();
+    ctx.body = {
+      access_token: accessToken,
+      issued_token_type: ACCESS_TOKEN_TYPE,
+      token_type: token.tokenType,
+      expires_in: token.expiration,
+      ...(token.scope ? { scope: token.scope } : {}),
+    };
+  }
+
+  provider.registerGrantType(TOKEN_EXCHANGE_GRANT, handler, PARAMETERS);
+}
+
+function checkParameters(params: Readonly<Record<string, unknown>>): void {
+  if (params['actor_token'] !== undefined || params['actor_token_type'] !== undefined) {
+    throw new errors.InvalidRequest('actor_token is not supported: the authenticated client is the actor');
+  }
+  if (params['audience'] !== undefined) {
+    throw new errors.InvalidTarget('use resource, not audience');
+  }
+  if (typeof params['subject_token'] !== 'string' || params['subject_token'] === '') {
+    throw new errors.InvalidRequest("missing required parameter 'subject_token'");
+  }
+  if (params['subject_token_type'] !== ACCESS_TOKEN_TYPE) {
+    throw new errors.InvalidRequest(`subject_token_type must be ${ACCESS_TOKEN_TYPE}`);
+  }
+  const requested = params['requested_token_type'];
+  if (requested !== undefined && requested !== ACCESS_TOKEN_TYPE) {
+    throw new errors.InvalidRequest(`requested_token_type must be ${ACCESS_TOKEN_TYPE}`);
+  }
+}
+
+/** The subject token's `act` claim, checked to be a chain of `{ sub, act? }` objects of bounded depth. */
+function actOf(subject: JWTPayload): Record<string, unknown> | undefined {
+  const act = subject['act'];
+  if (act === undefined) return undefined;
+  let node: unknown = act;
+  for (let depth = 0; node !== undefined; depth += 1) {
+    if (depth >= MAX_ACT_DEPTH || typeof node !== 'object' || node === null || Array.isArray(node)) {
+      throw new errors.InvalidGrant('subject_token has a malformed or too deep act claim');
+    }
+    const { sub, act: inner } = node as { sub?: unknown; act?: unknown };
+    if (typeof sub !== 'string') throw new errors.InvalidGrant('subject_token has an act claim without sub');
+    node = inner;
+  }
+  return act as Record<string, unknown>;
+}

@@ -1,0 +1,146 @@
+import { writeFile } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { loadConfig } from '@rampart/config';
+import type { RampartError } from '@rampart/core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  createIssuer,
+  ISSUER_DEFAULT_PATHS,
+  issuerConfigSchema,
+  issuerOptionsFromConfig,
+  parseClients,
+  type IssuerOptions,
+} from '../src/index.js';
+import { CLIENTS, clientCredentials, createTestPki, ORDERS, removeTestPki, spiffe, type TestPki } from './harness.js';
+
+let pki: TestPki;
+beforeAll(async () => {
+  pki = await createTestPki();
+});
+afterAll(async () => {
+  await removeTestPki(pki);
+});
+
+const REPO_ROOT = fileURLToPath(new URL('../../../', import.meta.url));
+
+describe('issuer config', () => {
+  it('defaults to files in the repository’s git-ignored .rampart folder', () => {
+    const config = loadConfig({ schemas: [issuerConfigSchema], env: {}, files: [] });
+    expect(config.get('issuer.keysFile')).toBe(resolve(REPO_ROOT, '.rampart/issuer/keys.json'));
+    expect(config.get('issuer.tls.caFile')).toBe(resolve(REPO_ROOT, '.rampart/pki/ca.pem'));
+    expect(ISSUER_DEFAULT_PATHS.certFile).toBe(resolve(REPO_ROOT, '.rampart/pki/issuer-chain.pem'));
+    expect(config.get('issuer.accessTokenTtlSec')).toBe(300);
+    expect(config.get('issuer.clients')).toEqual([]);
+  });
+
+  it('reads everything from the environment (clients as JSON) and starts an issuer from it', async () => {
+    const files = { cert: join(pki.dir, 'server.pem'), key: join(pki.dir, 'server-key.pem'), ca: join(pki.dir, 'ca.pem') };
+    await writeFile(files.cert, pki.server.chainPem);
+    await writeFile(files.key, pki.server.keyPem, { mode: 0o600 });
+    await writeFile(files.ca, pki.ca.certPem);
+    const config = loadConfig({
+      schemas: [issuerConfigSchema],
+      files: [],
+      env: {
+        RAMPART_ISSUER_PORT: '0',
+        RAMPART_ISSUER_TLS_CERT_FILE: files.cert,
+        RAMPART_ISSUER_TLS_KEY_FILE: files.key,
+        RAMPART_ISSUER_TLS_CA_FILE: files.ca,
+        RAMPART_ISSUER_KEYS_FILE: join(pki.dir, 'env-keys.json'),
+        RAMPART_ISSUER_ACCESS_TOKEN_TTL_SEC: '60',
+        RAMPART_ISSUER_CLIENTS: JSON.stringify(CLIENTS),
+      },
+    });
+    const options = await issuerOptionsFromConfig(config);
+    expect(options).toMatchObject({ port: 0, accessTokenTtlSec: 60, clients: CLIENTS });
+    expect(options.tls.ca).toBe(pki.ca.certPem);
+    const issuer = await createIssuer({ ...options, logger: silentLogger() });
+    try {
+      const { url } = await issuer.listen();
+      const token = await clientCredentials(url, pki, 'web', ORDERS);
+      const [, payload] = token.split('.') as [string, string];
+      const claims = JSON.parse(Buffer.from(payload, 'base64url').toString()) as { exp: number; iat: number };
+      expect(claims.exp - claims.iat).toBe(60);
+    } finally {
+      await issuer.close();
+    }
+  });
+
+  it('names the TLS file it cannot read', async () => {
+    const config = loadConfig({
+      schemas: [issuerConfigSchema],
+      files: [],
+      env: { RAMPART_ISSUER_TLS_CERT_FILE: join(pki.dir, 'missing.pem') },
+    });
+    const error = await issuerOptionsFromConfig(config).catch((e: unknown) => e);
+    expect((error as RampartError).code).toBe('ERR_CONFIG_INVALID');
+    expect((error as Error).message).toContain('issuer.tls.certFile: cannot read');
+  });
+
+  it('refuses an issuer URL with a path, a zero lifetime, and invalid clients', async () => {
+    const base = {
+      tls: { cert: pki.server.chainPem, key: pki.server.keyPem, ca: pki.ca.certPem },
+      keysFile: join(pki.dir, 'refused-keys.json'),
+      clients: CLIENTS,
+    };
+    const cases: [string, Partial<IssuerOptions>][] = [
+      ['URL with a path', { issuerUrl: 'https://localhost:9443/oidc' }],
+      ['http URL', { issuerUrl: 'http://localhost:9443' }],
+      ['zero lifetime', { accessTokenTtlSec: 0 }],
+      ['bad SPIFFE ID', { clients: [{ client_id: 'x', spiffe_id: 'not-a-spiffe-id', resources: {} }] }],
+    ];
+    for (const [name, options] of cases) {
+      const error = await createIssuer({ ...base, ...options, logger: silentLogger() }).catch((e: unknown) => e);
+      expect((error as RampartError).code, name).toBe('ERR_CONFIG_INVALID');
+    }
+  });
+});
+
+describe('parseClients', () => {
+  it('turns config entries into policies', () => {
+    const [web, orders] = parseClients(CLIENTS);
+    expect(web).toMatchObject({ clientId: 'web', spiffeId: spiffe('web'), audience: spiffe('web') });
+    expect(web?.exchangeAudiences.size).toBe(0);
+    expect([...(orders?.resources.get(spiffe('inventory')) ?? [])]).toEqual(['inventory:read', 'inventory:reserve']);
+    expect([...(orders?.exchangeAudiences ?? [])]).toEqual([spiffe('inventory')]);
+  });
+
+  it('reports every problem at once, with where it is', () => {
+    let error: unknown;
+    try {
+      parseClients([
+        { client_id: 'a', spiffe_id: spiffe('a'), resources: { 'not a uri': ['x'] }, extra: 1 },
+        { client_id: 'b', spiffe_id: 'https://b', resources: { [ORDERS]: ['has space'] } },
+        { client_id: 'c', spiffe_id: spiffe('c'), resources: {}, exchange: { audiences: [ORDERS] } },
+        { client_id: 'c', spiffe_id: spiffe('c2'), resources: {} },
+      ]);
+    } catch (e) {
+      error = e;
+    }
+    expect((error as RampartError).code).toBe('ERR_CONFIG_INVALID');
+    const message = (error as Error).message;
+    expect(message).toContain('issuer.clients[0]: unknown key "extra"');
+    expect(message).toContain('issuer.clients[0].resources: "not a uri" must be an absolute URI');
+    expect(message).toContain('issuer.clients[1].spiffe_id must be a valid SPIFFE ID');
+    expect(message).toContain(`issuer.clients[1].resources["${ORDERS}"] must be a list of scope names`);
+    expect(message).toContain(`issuer.clients[2].exchange.audiences: "${ORDERS}" must also be listed in resources`);
+    expect(message).toContain('issuer.clients[3]: client_id "c" is used twice');
+  });
+});
+
+function silentLogger() {
+  // A logger that writes nothing, so refused configurations do not clutter the test output.
+  const noop = (): void => undefined;
+  const logger = {
+    trace: noop,
+    debug: noop,
+    info: noop,
+    warn: noop,
+    error: noop,
+    fatal: noop,
+    child: () => logger,
+    isLevelEnabled: () => false,
+  };
+  return logger;
+}
