@@ -1,4 +1,4 @@
-import { RequireMtls } from '@rampart/auth';
+import { Authenticated, RequireMtls } from '@rampart/auth';
 import { GrpcService, type CallContext } from '@rampart/core';
 import { inject } from 'inversify';
 import type {
@@ -13,12 +13,17 @@ import type {
 } from './generated/index.js';
 import { STOCK_REPOSITORY, type StockRepository } from './stock-repository.js';
 
+/** The only workload allowed to reserve stock. */
+export const ORDERS_WORKLOAD = 'spiffe://demo.rampart.dev/orders';
+
 /**
- * The demo warehouse. Every method needs a client certificate from a workload the trust bundle vouches for; the
- * sample-apps work adds per-method identities and token rules.
+ * The demo warehouse. Every call needs a workload certificate from the trust bundle and a token for inventory's
+ * audience with `inventory:read`; reserving needs the orders workload's certificate and a certificate-bound token
+ * with `inventory:reserve` (orders gets one by exchanging its caller's token); adjusting needs `inventory:adjust`.
  */
 @GrpcService('rampart.demo.inventory.v1.InventoryService')
 @RequireMtls()
+@Authenticated({ scopes: ['inventory:read'] })
 export class InventoryService implements InventoryServiceHandlers {
   constructor(@inject(STOCK_REPOSITORY) private readonly stock: StockRepository) {}
 
@@ -26,9 +31,13 @@ export class InventoryService implements InventoryServiceHandlers {
     return Promise.resolve(this.stock.level(req.sku));
   }
 
+  @RequireMtls({ allow: [ORDERS_WORKLOAD] })
+  @Authenticated({ scopes: ['inventory:reserve'], boundToCertificate: true })
   reserve(req: ReserveRequest__Output, ctx: CallContext): Promise<ReserveResponse> {
-    ctx.logger.info({ sku: req.sku, quantity: req.quantity, orderId: req.orderId }, 'reserving');
-    return Promise.resolve(this.stock.reserve(req.sku, req.quantity));
+    const principal = ctx.principal;
+    const reservedFor = principal ? [principal.subject, ...principal.actors].join(' via ') : 'unknown';
+    ctx.logger.info({ sku: req.sku, quantity: req.quantity, orderId: req.orderId, reservedFor }, 'reserving');
+    return Promise.resolve({ ...this.stock.reserve(req.sku, req.quantity), reservedFor });
   }
 
   async *watchStock(req: WatchStockRequest__Output, ctx: CallContext): AsyncIterable<StockLevel> {
@@ -40,6 +49,7 @@ export class InventoryService implements InventoryServiceHandlers {
     }
   }
 
+  @Authenticated({ scopes: ['inventory:adjust'] })
   async adjustStock(adjustments: AsyncIterable<StockAdjustment__Output>): Promise<AdjustStockResponse> {
     const touched = new Map<string, StockLevel>();
     let count = 0;

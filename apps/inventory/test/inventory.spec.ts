@@ -1,64 +1,88 @@
 import { RpcError } from '@rampart/client';
 import { Status } from '@rampart/core';
-import { startTestApp, type TestApp } from '@rampart/testing';
+import { startTestApp, TestIssuer, withBearer, type TestApp } from '@rampart/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { inventoryAppOptions } from '../src/app.js';
 import { InventoryServiceDescriptor, type InventoryServiceClient } from '../src/generated/index.js';
+import { ORDERS_WORKLOAD } from '../src/index.js';
 
+const AUDIENCE = 'spiffe://demo.rampart.dev/inventory';
 let t: TestApp;
-let inventory: InventoryServiceClient;
+let issuer: TestIssuer;
+let orders: InventoryServiceClient;
+let ordersThumbprint: string;
+let reader: string;
+
 beforeAll(async () => {
-  t = await startTestApp(inventoryAppOptions());
-  inventory = await t.client(InventoryServiceDescriptor, { as: '/orders' });
+  issuer = await TestIssuer.start({ audience: AUDIENCE });
+  t = await startTestApp({ ...inventoryAppOptions(), values: { auth: { tokens: { issuer: issuer.url, audience: AUDIENCE } } } });
+  orders = await t.client(InventoryServiceDescriptor, { as: ORDERS_WORKLOAD });
+  ordersThumbprint = (await t.pki!.clientCertificate(ORDERS_WORKLOAD)).thumbprint;
+  reader = await issuer.mint({ sub: 'alice' }, { scope: 'inventory:read inventory:adjust', expiresIn: 600 });
 });
-afterAll(() => t.close());
+afterAll(async () => {
+  await t?.close();
+  await issuer?.stop();
+});
+
+const reserveToken = (claims: Record<string, unknown> = {}) =>
+  issuer.mint({ sub: 'alice', act: { sub: ORDERS_WORKLOAD }, ...claims }, { scope: 'inventory:reserve', thumbprint: ordersThumbprint });
 
 describe('inventory service', () => {
-  it('refuses a caller without a client certificate, before any handler runs', async () => {
+  it('refuses a caller without a client certificate, and one without a token', async () => {
     const anonymous = await t.client(InventoryServiceDescriptor);
-    const err = await anonymous.getStock({ sku: 'SKU-RED-MUG' }).catch((e: unknown) => e);
-    expect(err).toBeInstanceOf(RpcError);
-    expect((err as RpcError).code).toBe(Status.UNAUTHENTICATED);
+    await expect(anonymous.getStock({ sku: 'SKU-RED-MUG' }, withBearer(reader))).rejects.toMatchObject({ code: Status.UNAUTHENTICATED });
+    await expect(orders.getStock({ sku: 'SKU-RED-MUG' })).rejects.toMatchObject({ code: Status.UNAUTHENTICATED });
   });
 
   it('answers GetStock and refuses an unknown SKU with NOT_FOUND', async () => {
-    expect(await inventory.getStock({ sku: 'SKU-RED-MUG' })).toEqual({ sku: 'SKU-RED-MUG', available: 40, reserved: 0 });
-    await expect(inventory.getStock({ sku: 'nope' })).rejects.toMatchObject({ code: Status.NOT_FOUND });
+    expect(await orders.getStock({ sku: 'SKU-RED-MUG' }, withBearer(reader))).toEqual({ sku: 'SKU-RED-MUG', available: 40, reserved: 0 });
+    await expect(orders.getStock({ sku: 'nope' }, withBearer(reader))).rejects.toMatchObject({ code: Status.NOT_FOUND });
   });
 
-  it('reserves stock and refuses to oversell', async () => {
-    const res = await inventory.reserve({ sku: 'SKU-BLUE-MUG', quantity: 2, orderId: 'o-1' });
+  it('reserves stock for orders on behalf of the caller, and refuses to oversell', async () => {
+    const res = await orders.reserve({ sku: 'SKU-BLUE-MUG', quantity: 2, orderId: 'o-1' }, withBearer(await reserveToken()));
     expect(res.remaining).toBe(10);
-    expect(res.reservationId).toMatch(/^[0-9a-f-]{36}$/);
-    const err = await inventory.reserve({ sku: 'SKU-BLUE-MUG', quantity: 99, orderId: 'o-2' }).catch((e: unknown) => e);
+    expect(res.reservedFor).toBe(`alice via ${ORDERS_WORKLOAD}`);
+    const err = await orders.reserve({ sku: 'SKU-BLUE-MUG', quantity: 99, orderId: 'o-2' }, withBearer(await reserveToken())).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(RpcError);
     expect((err as RpcError).code).toBe(Status.FAILED_PRECONDITION);
-    await expect(inventory.reserve({ sku: 'SKU-BLUE-MUG', quantity: 0, orderId: 'o-3' })).rejects.toMatchObject({
-      code: Status.INVALID_ARGUMENT,
+  });
+
+  it('lets only the orders workload reserve, with a bound token carrying inventory:reserve', async () => {
+    const other = await t.client(InventoryServiceDescriptor, { as: 'spiffe://demo.rampart.dev/demo-client' });
+    await expect(other.reserve({ sku: 'SKU-TEAPOT', quantity: 1, orderId: 'x' }, withBearer(await reserveToken()))).rejects.toMatchObject({
+      code: Status.PERMISSION_DENIED,
+    });
+    await expect(orders.reserve({ sku: 'SKU-TEAPOT', quantity: 1, orderId: 'x' }, withBearer(reader))).rejects.toMatchObject({
+      code: Status.UNAUTHENTICATED, // not certificate-bound
     });
   });
 
   it('streams stock changes to a watcher', async () => {
     const seen: number[] = [];
     const watching = (async () => {
-      for await (const level of inventory.watchStock({ sku: 'SKU-TEAPOT', maxUpdates: 3 })) seen.push(level.available);
+      for await (const level of orders.watchStock({ sku: 'SKU-TEAPOT', maxUpdates: 3 }, withBearer(reader))) seen.push(level.available);
     })();
     await new Promise((r) => setTimeout(r, 100));
-    await inventory.reserve({ sku: 'SKU-TEAPOT', quantity: 1, orderId: 'o-4' });
-    await inventory.reserve({ sku: 'SKU-TEAPOT', quantity: 1, orderId: 'o-5' });
+    await orders.reserve({ sku: 'SKU-TEAPOT', quantity: 1, orderId: 'o-4' }, withBearer(await reserveToken()));
+    await orders.reserve({ sku: 'SKU-TEAPOT', quantity: 1, orderId: 'o-5' }, withBearer(await reserveToken()));
     await watching;
     expect(seen).toEqual([3, 2, 1]);
   });
 
   it('applies a stream of adjustments and answers a stream of queries', async () => {
-    const res = await inventory.adjustStock([
-      { sku: 'SKU-RED-MUG', delta: 10 },
-      { sku: 'SKU-RED-MUG', delta: -5 },
-    ]);
+    const res = await orders.adjustStock(
+      [
+        { sku: 'SKU-RED-MUG', delta: 10 },
+        { sku: 'SKU-RED-MUG', delta: -5 },
+      ],
+      withBearer(reader),
+    );
     expect(res.adjustments).toBe(2);
     expect(res.levels).toEqual([{ sku: 'SKU-RED-MUG', available: 45, reserved: 0 }]);
     const levels: string[] = [];
-    for await (const level of inventory.checkStock([{ sku: 'SKU-RED-MUG' }, { sku: 'SKU-TEAPOT' }])) levels.push(level.sku);
+    for await (const level of orders.checkStock([{ sku: 'SKU-RED-MUG' }, { sku: 'SKU-TEAPOT' }], withBearer(reader))) levels.push(level.sku);
     expect(levels).toEqual(['SKU-RED-MUG', 'SKU-TEAPOT']);
   });
 });

@@ -59,3 +59,4 @@ export { requirementsOf } from './pipeline/requirements.js';
 export { resolveStages } from './pipeline/resolve-stages.js';
 export { rampartAuth, RAMPART_AUTH, type RampartAuthOptions } from './plugin.js';
 // --- end pipeline ---
+export { fetchTrusting } from './tokens/fetch-trusting.js';

@@ -15,6 +15,7 @@ import { InMemoryReplayStore } from './pipeline/replay-store.js';
 import { AUTH_STAGE } from './pipeline/stage.js';
 import { TokenStage } from './pipeline/token-stage.js';
 import { AUTH_TOKENS, type AuthPipelineSettings } from './pipeline/tokens.js';
+import { fetchTrusting } from './tokens/fetch-trusting.js';
 
 /** Options of {@link rampartAuth}. */
 export interface RampartAuthOptions {
@@ -55,7 +56,9 @@ export function rampartAuth(options: RampartAuthOptions = {}): RampartPlugin {
       container.bind(AUTH_TOKENS.Settings).toConstantValue({
         streamExpiryGraceMs: config.get<number>('auth.streamExpiryGraceMs'),
       } satisfies AuthPipelineSettings);
-      const fromConfig = tokenVerifierOptionsFromConfig(config, { logger, ...(options.fetch ? { fetch: options.fetch } : {}) });
+      const caFile = config.get<string>('auth.issuerCaFile');
+      const fetch = options.fetch ?? (caFile !== '' ? fetchTrusting(caFile) : undefined);
+      const fromConfig = tokenVerifierOptionsFromConfig(config, { logger, ...(fetch ? { fetch } : {}) });
       const verifier = options.verifier ?? (fromConfig.issuers.length > 0 ? new TokenVerifier(fromConfig) : undefined);
       if (verifier !== undefined) container.bind(AUTH_TOKENS.TokenVerifier).toConstantValue(verifier);
       if (!container.isBound(AUTH_TOKENS.ReplayStore)) {

@@ -5,6 +5,12 @@ const LEVELS = ['trace', 'debug', 'info', 'warn', 'error', 'silent'];
 /** The auth pipeline's own settings, under `auth.*` (token verification has `auth.tokens.*`). */
 export const authPipelineConfigSchema: ConfigSchemaFragment = {
   auth: {
+    issuerCaFile: {
+      doc: "PEM trust bundle for the token issuers' HTTPS (discovery and JWKS), e.g. a private CA; empty: the system's trust store.",
+      format: String,
+      default: '',
+      env: 'RAMPART_AUTH_ISSUER_CA_FILE',
+    },
     streamExpiryGraceMs: {
       doc: 'How long a stream may run past its token expiry before it is ended with UNAUTHENTICATED.',
       format: 'nat',

@@ -1,0 +1,137 @@
+import { createMtlsChannelCredentials, createClient, closeClient, TokenClient, type MtlsChannel } from '@rampart/client';
+import { createIssuer, type Issuer, type IssuerClientConfig } from '@rampart/issuer';
+import { inventoryAppOptions } from '@rampart/inventory';
+import { createCa, issueCertificate, type CertificateAuthority } from '@rampart/pki';
+import { createApp, type RampartApp } from '@rampart/server';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { ordersAppOptions, PROTO_ROOT } from '../src/app.js';
+import { OrdersServiceDescriptor, type OrdersServiceClient } from '../src/generated/index.js';
+
+export const ID = (name: string) => `spiffe://demo.rampart.dev/${name}`;
+export const INVENTORY = ID('inventory');
+export const ORDERS = ID('orders');
+export const ALICE = ID('demo-client');
+
+/** Who may get which tokens at the test issuer. */
+export const CLIENTS: IssuerClientConfig[] = [
+  {
+    client_id: 'orders',
+    spiffe_id: ORDERS,
+    resources: { [INVENTORY]: ['inventory:read', 'inventory:reserve'] },
+    exchange: { audiences: [INVENTORY] },
+  },
+  { client_id: 'demo-client', spiffe_id: ALICE, resources: { [ORDERS]: ['orders:read', 'orders:write'], [INVENTORY]: ['inventory:read'] } },
+];
+
+interface Files {
+  cert: string;
+  key: string;
+}
+
+/**
+ * The demo world in one process, for tests: a CA, the issuer (oidc-provider) over HTTPS, inventory and orders over
+ * mutual TLS on free loopback ports, and helpers to call orders as a workload.
+ */
+export class DemoWorld {
+  readonly dir = mkdtempSync(join(tmpdir(), 'rampart-s2s-'));
+  readonly caFile = join(this.dir, 'ca.pem');
+  issuer!: Issuer;
+  issuerUrl = '';
+  inventory!: RampartApp;
+  orders!: RampartApp;
+  ordersAddress = '';
+  readonly #channels: MtlsChannel[] = [];
+  readonly #clients: object[] = [];
+  readonly #tokenClients: TokenClient[] = [];
+  #ca!: CertificateAuthority;
+
+  async start(options: { accessTokenTtlSec?: number } = {}): Promise<this> {
+    this.#ca = await createCa({ commonName: 'demo world CA' });
+    writeFileSync(this.caFile, this.#ca.certPem);
+    const issuerCert = await issueCertificate(this.#ca, { spiffeId: ID('issuer'), dnsNames: ['localhost'], ipAddresses: ['127.0.0.1'], usage: 'server' });
+    this.issuer = await createIssuer({
+      host: '127.0.0.1',
+      port: 0,
+      tls: { cert: issuerCert.chainPem, key: issuerCert.keyPem, ca: this.#ca.certPem },
+      keysFile: join(this.dir, 'issuer-keys.json'),
+      accessTokenTtlSec: options.accessTokenTtlSec ?? 120,
+      clients: CLIENTS,
+    });
+    this.issuerUrl = (await this.issuer.listen()).url;
+    const inv = await this.workload('inventory');
+    this.inventory = await createApp({
+      ...inventoryAppOptions(),
+      config: { env: {}, values: this.#values(inv, INVENTORY, {}) },
+      handleSignals: false,
+    });
+    const inventoryPort = (await this.inventory.listen()).port;
+    const ord = await this.workload('orders');
+    this.orders = await createApp({
+      ...ordersAppOptions(),
+      config: {
+        env: {},
+        values: this.#values(ord, ORDERS, {
+          clients: { inventory: { address: `127.0.0.1:${inventoryPort}`, expectedServerId: INVENTORY, audience: INVENTORY } },
+          auth: { client: { issuer: this.issuerUrl, clientId: 'orders' } },
+        }),
+      },
+      handleSignals: false,
+    });
+    this.ordersAddress = `127.0.0.1:${(await this.orders.listen()).port}`;
+    return this;
+  }
+
+  /** Certificate files for a workload of the demo trust domain. */
+  async workload(name: string): Promise<Files> {
+    const issued = await issueCertificate(this.#ca, { spiffeId: ID(name), dnsNames: ['localhost'], ipAddresses: ['127.0.0.1'], usage: 'both' });
+    const files = { cert: join(this.dir, `${name}.pem`), key: join(this.dir, `${name}-key.pem`) };
+    writeFileSync(files.cert, issued.chainPem);
+    writeFileSync(files.key, issued.keyPem, { mode: 0o600 });
+    return files;
+  }
+
+  /** A token client for a workload registered at the issuer. */
+  tokenClient(files: Files, clientId: string, extra: Partial<ConstructorParameters<typeof TokenClient>[0]> = {}): TokenClient {
+    const client = new TokenClient({ issuer: this.issuerUrl, clientId, certFile: files.cert, keyFile: files.key, caFile: this.caFile, ...extra });
+    this.#tokenClients.push(client);
+    return client;
+  }
+
+  /** A typed orders client calling as the given workload, with tokens from `tokens`. */
+  async ordersClient(files: Files, tokens: TokenClient, expectedServerId = ORDERS): Promise<OrdersServiceClient> {
+    const channel = createMtlsChannelCredentials({ certFile: files.cert, keyFile: files.key, caFile: this.caFile, expectedServerId });
+    this.#channels.push(channel);
+    await channel.ready;
+    const client = createClient(OrdersServiceDescriptor, {
+      address: this.ordersAddress,
+      protoRoot: PROTO_ROOT,
+      credentials: channel.credentials,
+      tokens: { source: tokens, audience: ORDERS },
+      channelOptions: { 'grpc.use_local_subchannel_pool': 1 },
+    });
+    this.#clients.push(client);
+    return client;
+  }
+
+  async stop(): Promise<void> {
+    for (const client of this.#clients) closeClient(client);
+    for (const channel of this.#channels) channel.close();
+    for (const tokens of this.#tokenClients) await tokens.close();
+    await this.orders?.close({ graceMs: 200 });
+    await this.inventory?.close({ graceMs: 200 });
+    await this.issuer?.close();
+    rmSync(this.dir, { recursive: true, force: true });
+  }
+
+  #values(files: Files, audience: string, extra: Record<string, Record<string, unknown>>): Record<string, unknown> {
+    return {
+      server: { host: '127.0.0.1', port: 0, shutdownGraceMs: 200 },
+      log: { level: 'silent' },
+      transport: { tls: { certFile: files.cert, keyFile: files.key, caFile: this.caFile } },
+      ...extra,
+      auth: { tokens: { issuer: this.issuerUrl, audience }, issuerCaFile: this.caFile, ...(extra.auth ?? {}) },
+    };
+  }
+}
