@@ -1,6 +1,6 @@
 // Service-to-service calls against a real issuer (oidc-provider) and real servers: workload tokens by client
 // credentials with certificate binding, on-behalf-of calls by token exchange, single-flight, refresh, outages.
-import { RpcError, TokenClient } from '@rampart/client';
+import { RpcError, type TokenClient } from '@rampart/client';
 import { Status } from '@rampart/core';
 import { decodeJwt } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -14,7 +14,7 @@ beforeAll(async () => {
   grants = [];
   world.issuer.provider.on('grant.success', ((ctx: { oidc: { params?: { grant_type?: string; resource?: string } } }) => {
     grants.push(`${ctx.oidc.params?.grant_type ?? '?'} ${ctx.oidc.params?.resource ?? ''}`);
-  }) as never);
+  }));
 });
 afterAll(() => world?.stop());
 
