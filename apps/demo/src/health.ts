@@ -37,3 +37,25 @@ export async function waitUntilServing(
     client.close();
   }
 }
+
+/** Polls the issuer's discovery document over HTTPS until it answers 200, or fails after `timeoutMs`. */
+export async function waitForIssuer(url: string, caPem: Buffer, timeoutMs: number, exited: Promise<unknown>): Promise<void> {
+  const { get } = await import('node:https');
+  let gone = false;
+  void exited.then(() => (gone = true));
+  const until = Date.now() + timeoutMs;
+  while (Date.now() < until) {
+    if (gone) throw new Error('the issuer exited before it answered');
+    const status = await new Promise<number | undefined>((resolve) => {
+      const req = get(`${url}/.well-known/openid-configuration`, { ca: caPem, timeout: 1_000 }, (res) => {
+        res.resume();
+        resolve(res.statusCode);
+      });
+      req.on('error', () => resolve(undefined));
+      req.on('timeout', () => req.destroy());
+    });
+    if (status === 200) return;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`the issuer at ${url} did not answer within ${timeoutMs} ms`);
+}

@@ -1,2 +1,3 @@
 export { renderTable, type Row } from './table.js';
 export { runScenarios } from './scenarios.js';
+export { issuerClients } from './world.js';

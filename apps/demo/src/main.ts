@@ -1,64 +1,54 @@
-import { credentials } from '@grpc/grpc-js';
+import { thumbprintOfPem } from '@rampart/pki';
 import { readFileSync } from 'node:fs';
-import { closeClient, createClient } from '@rampart/client';
-import { fileURLToPath } from 'node:url';
-import { ensureDemoPki } from './dev-pki.js';
-import { freePort } from './free-port.js';
-import { InventoryServiceDescriptor } from './generated/index.js';
-import { waitUntilServing } from './health.js';
-import { startNode, stopAll, type Managed } from './processes.js';
+import { join } from 'node:path';
+import { Callers } from './callers.js';
+import { ensureDemoPki, RUNTIME_DIR } from './dev-pki.js';
+import { attackTokens } from './forged-tokens.js';
+import { waitForIssuer, waitUntilServing } from './health.js';
+import { stopAll, type Managed } from './processes.js';
 import { runScenarios } from './scenarios.js';
 import { renderTable } from './table.js';
+import { startWorld } from './world.js';
 
-const PROTO_ROOT = fileURLToPath(new URL('../../../proto', import.meta.url));
-const INVENTORY_MAIN = fileURLToPath(new URL('./main.js', import.meta.resolve('@rampart/inventory')));
-
-process.once('SIGINT', () => {
-  process.stderr.write('\ndemo: interrupted, stopping services\n');
-  void stopAll().finally(() => process.exit(130));
-});
+let stopping = false;
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.once(signal, () => {
+    stopping = true;
+    process.stderr.write(`\ndemo: ${signal}, stopping the services\n`);
+    void stopAll().finally(() => process.exit(130));
+  });
+}
 
 async function main(): Promise<number> {
   const started = Date.now();
   const pki = await ensureDemoPki();
-  const inventoryCert = pki.workloads.inventory;
-  const clientCert = pki.workloads['demo-client'];
-  if (!inventoryCert || !clientCert) throw new Error('the dev PKI has no inventory or demo-client certificate');
-  const port = await freePort();
-  const address = `127.0.0.1:${port}`;
-  console.log(`demo: dev PKI in .rampart/pki (trust domain demo.rampart.dev); starting inventory on ${address} (mTLS)`);
-  const inventoryProcess: Managed = startNode('inventory', INVENTORY_MAIN, {
-    RAMPART_SERVER_HOST: '127.0.0.1',
-    RAMPART_SERVER_PORT: String(port),
-    RAMPART_TLS_CERT_FILE: inventoryCert.chain,
-    RAMPART_TLS_KEY_FILE: inventoryCert.key,
-    RAMPART_TLS_CA_FILE: pki.caCert,
-    RAMPART_LOG_LEVEL: 'warn',
-  });
-  const tls = credentials.createSsl(readFileSync(pki.caCert), readFileSync(clientCert.key), readFileSync(clientCert.chain));
+  console.log('demo: dev PKI in .rampart/pki (CA + SPIFFE certificates for spiffe://demo.rampart.dev/{issuer,inventory,orders,demo-client,intruder})');
+  const world = await startWorld(pki, RUNTIME_DIR, 'warn');
+  const processes: Managed[] = [world.issuer, world.inventory, world.orders];
+  const callers = new Callers(pki, world.issuerUrl);
   try {
-    await waitUntilServing(address, 15_000, inventoryProcess.exited, tls);
-    // Connect to 127.0.0.1 but check the certificate for "localhost" (TLS SNI must not be an IP address).
-    const channelOptions = { 'grpc.ssl_target_name_override': 'localhost', 'grpc.default_authority': 'localhost' };
-    const trusted = createClient(InventoryServiceDescriptor, { address, protoRoot: PROTO_ROOT, credentials: tls, channelOptions });
-    const anonymous = createClient(InventoryServiceDescriptor, {
-      address,
-      protoRoot: PROTO_ROOT,
-      credentials: credentials.createSsl(readFileSync(pki.caCert)),
-      channelOptions,
-    });
-    const rows = await runScenarios({ trusted, anonymous });
-    closeClient(trusted);
-    closeClient(anonymous);
+    console.log(`demo: issuer ${world.issuerUrl}, inventory ${world.inventoryAddress}, orders ${world.ordersAddress} (each its own process)`);
+    const ca = readFileSync(pki.caCert);
+    await waitForIssuer(world.issuerUrl, ca, 20_000, world.issuer.exited);
+    const probe = await callers.mtls('demo-client', 'inventory');
+    await waitUntilServing(world.inventoryAddress, 20_000, world.inventory.exited, probe);
+    await waitUntilServing(world.ordersAddress, 20_000, world.orders.exited, await callers.mtls('demo-client', 'orders'));
+    const aliceCert = pki.workloads['demo-client']?.cert;
+    if (!aliceCert) throw new Error('no demo-client certificate');
+    const attacks = await attackTokens(world.issuerUrl, join(RUNTIME_DIR, 'issuer', 'keys.json'), thumbprintOfPem(readFileSync(aliceCert, 'utf8')));
+    const rows = await runScenarios({ callers, ordersAddress: world.ordersAddress, inventoryAddress: world.inventoryAddress, attacks });
     const unexpected = rows.filter((r) => r.expected !== r.actual).length;
     console.log(`\n${renderTable(rows)}\n`);
-    console.log(`demo: ${rows.length} scenarios, ${unexpected} unexpected (${((Date.now() - started) / 1000).toFixed(1)} s)`);
+    console.log(`demo: finished in ${((Date.now() - started) / 1000).toFixed(1)} s; stopping the services`);
+    console.log(`demo: ${rows.length} scenarios, ${unexpected} unexpected`);
     return unexpected === 0 ? 0 : 1;
   } catch (error) {
+    if (stopping) return 130;
     console.error(`demo: ${error instanceof Error ? error.message : String(error)}`);
-    console.error(`--- inventory output ---\n${inventoryProcess.output.join('')}`);
+    for (const p of processes) console.error(`--- ${p.name} output ---\n${p.output.join('').slice(-4_000)}`);
     return 1;
   } finally {
+    await callers.close().catch(() => undefined);
     await stopAll();
   }
 }

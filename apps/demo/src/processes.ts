@@ -10,15 +10,28 @@ export interface Managed {
 
 const running = new Set<Managed>();
 
-/** Starts `node <script>` with extra environment; its output is captured, not shown. */
-export function startNode(name: string, script: string, env: Record<string, string>): Managed {
+/**
+ * Starts `node <script>` with extra environment; its output is captured (and also handed to `onOutput`, e.g. to
+ * show it prettified).
+ */
+export function startNode(
+  name: string,
+  script: string,
+  env: Record<string, string>,
+  onOutput?: (chunk: Buffer) => void,
+): Managed {
   const child = spawn(process.execPath, [script], {
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const output: string[] = [];
-  child.stdout?.on('data', (chunk: Buffer) => output.push(chunk.toString()));
-  child.stderr?.on('data', (chunk: Buffer) => output.push(chunk.toString()));
+  const collect = (chunk: Buffer): void => {
+    output.push(chunk.toString());
+    if (output.length > 2_000) output.splice(0, 1_000);
+    onOutput?.(chunk);
+  };
+  child.stdout?.on('data', collect);
+  child.stderr?.on('data', collect);
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
   const managed = { name, child, output, exited };
   running.add(managed);
