@@ -1,0 +1,152 @@
+// The plugin registers the SDK so Rampart's spans (with the auth decision), the auth decision counter and the RPC
+// duration histogram are exported; trace context reaches the handler; close flushes and unregisters.
+import { context, propagation, SpanKind, trace } from '@opentelemetry/api';
+import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
+import type { Histogram } from '@opentelemetry/sdk-metrics';
+import { BasicTracerProvider, InMemorySpanExporter, type ReadableSpan } from '@opentelemetry/sdk-trace-base';
+import { rampartAuth } from '@rampart/auth';
+import { RpcError } from '@rampart/client';
+import { Status, type RampartError } from '@rampart/core';
+import { TestIssuer, withBearer } from '@rampart/testing';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { OTEL_TOKENS, rampartOtel } from '../src/index.js';
+import { PARENT_SPAN_ID, startProbe, TRACE_ID, TRACE_METADATA, type Probe } from './support/probe-app.js';
+import { TestMetricReader } from './support/test-metric-reader.js';
+
+const SPAN_NAME = 'rampart.oteltest.v1.ProbeService/WhoAmI';
+let issuer: TestIssuer;
+beforeAll(async () => {
+  issuer = await TestIssuer.start({ audience: 'probe' });
+});
+afterAll(() => issuer?.stop());
+
+const startFailure = (promise: Promise<unknown>): Promise<RampartError> =>
+  promise.then(
+    () => {
+      throw new Error('start-up should have failed');
+    },
+    (e: unknown) => e as RampartError,
+  );
+
+describe('with in-memory exporters', () => {
+  const spans = new InMemorySpanExporter();
+  const reader = new TestMetricReader();
+  let p: Probe;
+  beforeAll(async () => {
+    p = await startProbe(issuer, [rampartOtel({ spanExporter: spans, metricReader: reader }), rampartAuth()]);
+  });
+  afterAll(() => p?.t.close());
+
+  const lastSpan = (): ReadableSpan => {
+    const finished = spans.getFinishedSpans().filter((s) => s.name === SPAN_NAME);
+    expect(finished.length).toBeGreaterThan(0);
+    return finished.at(-1)!;
+  };
+
+  it('an allowed call: a SERVER span with the auth decision attributes and event, continuing the caller trace, active in the handler', async () => {
+    spans.reset();
+    const token = await issuer.mint({ sub: 'alice' }, { scope: 'probe:read' });
+    const reply = await p.probe.whoAmI({ delayMs: 10 }, withBearer(token, { metadata: TRACE_METADATA }));
+    const span = lastSpan();
+    expect(span.kind).toBe(SpanKind.SERVER);
+    expect(span.spanContext().traceId).toBe(TRACE_ID);
+    expect(span.parentSpanContext?.spanId).toBe(PARENT_SPAN_ID);
+    expect(reply).toEqual({ subject: 'alice', traceId: TRACE_ID, spanId: span.spanContext().spanId, baggageTenant: 'acme' });
+    expect(span.attributes).toMatchObject({
+      'rpc.system': 'grpc',
+      'rpc.method': 'WhoAmI',
+      'rpc.grpc.status_code': Status.OK,
+      'rampart.auth.decision': 'allow',
+      'rampart.auth.reason': 'ok',
+      'rampart.auth.subject': 'alice',
+    });
+    const event = span.events.find((e) => e.name === 'rampart.auth.decision');
+    expect(event?.attributes).toMatchObject({ 'rampart.auth.decision': 'allow', 'rampart.auth.reason': 'ok' });
+    expect(span.resource.attributes['service.name']).toBe('probe');
+  });
+
+  it('a refused call: the span says deny, why, and the status', async () => {
+    spans.reset();
+    const err = await p.probe.whoAmI({ delayMs: 0 }).then(() => undefined, (e: unknown) => e);
+    expect(err).toBeInstanceOf(RpcError);
+    if (!(err instanceof RpcError)) return;
+    expect(err.code).toBe(Status.UNAUTHENTICATED);
+    const span = lastSpan();
+    expect(span.attributes).toMatchObject({
+      'rampart.auth.decision': 'deny',
+      'rampart.auth.reason': 'ERR_TOKEN_MISSING',
+      'rpc.grpc.status_code': Status.UNAUTHENTICATED,
+    });
+    expect(span.events.map((e) => e.name)).toContain('rampart.auth.decision');
+  });
+
+  it('metrics: rampart.auth.decisions by decision and reason, and rpc.server.call.duration by status', async () => {
+    const token = await issuer.mint({ sub: 'bob' }, { scope: 'probe:read' });
+    await p.probe.whoAmI({ delayMs: 0 }, withBearer(token));
+    await p.probe.whoAmI({ delayMs: 0 }).catch(() => undefined);
+    const decisions = await reader.points<number>('rampart.auth.decisions');
+    const count = (decision: string, reason: string) =>
+      decisions.find((d) => d.attributes.decision === decision && d.attributes.reason === reason)?.value ?? 0;
+    expect(count('allow', 'ok')).toBeGreaterThanOrEqual(2);
+    expect(count('deny', 'ERR_TOKEN_MISSING')).toBeGreaterThanOrEqual(2);
+    const durations = await reader.points<Histogram>('rpc.server.call.duration');
+    const byStatus = (code: number) => durations.find((d) => d.attributes['rpc.grpc.status_code'] === code)?.value;
+    expect(byStatus(Status.OK)?.count).toBeGreaterThanOrEqual(2);
+    expect(byStatus(Status.UNAUTHENTICATED)?.count).toBeGreaterThanOrEqual(2);
+    expect(durations[0]?.attributes).toMatchObject({ 'rpc.system': 'grpc', 'rpc.service': 'rampart.oteltest.v1.ProbeService' });
+  });
+
+  it('binds the SDK providers in the container', () => {
+    expect(p.t.app.container.isBound(OTEL_TOKENS.TracerProvider)).toBe(true);
+    expect(p.t.app.container.isBound(OTEL_TOKENS.MeterProvider)).toBe(true);
+  });
+});
+
+describe('registration rules', () => {
+  it('close unregisters the SDK, so a later app (or another SDK) can register', async () => {
+    const spans = new InMemorySpanExporter();
+    const p = await startProbe(issuer, [rampartOtel({ spanExporter: spans, metricReader: new TestMetricReader() }), rampartAuth()]);
+    const token = await issuer.mint({ sub: 'carol' }, { scope: 'probe:read' });
+    await p.probe.whoAmI({ delayMs: 0 }, withBearer(token));
+    // (read before close: shutting the SDK down also shuts the in-memory exporter, which forgets its spans)
+    expect(spans.getFinishedSpans().map((s) => s.name)).toContain(SPAN_NAME);
+    await p.t.close();
+    const other = new BasicTracerProvider();
+    expect(trace.setGlobalTracerProvider(other)).toBe(true);
+    trace.disable();
+  });
+
+  it('listed after rampart-auth, it stops start-up saying to list it first', async () => {
+    const err = await startFailure(startProbe(issuer, [rampartAuth(), rampartOtel({ metricReader: new TestMetricReader() })]));
+    expect(err.code).toBe('ERR_PLUGIN_INVALID');
+    expect(err.message).toContain('list rampartOtel() before rampartAuth()');
+    expect(trace.setGlobalTracerProvider(new BasicTracerProvider())).toBe(true);
+    trace.disable();
+  });
+
+  it('with another SDK already registered, start-up stops naming it and leaves nothing of its own registered', async () => {
+    expect(trace.setGlobalTracerProvider(new BasicTracerProvider())).toBe(true);
+    try {
+      const err = await startFailure(startProbe(issuer, [rampartOtel({ spanExporter: new InMemorySpanExporter() }), rampartAuth()]));
+      expect(err.code).toBe('ERR_PLUGIN_INVALID');
+      expect(err.message).toContain('a global OpenTelemetry tracer provider is already registered');
+    } finally {
+      trace.disable();
+    }
+    const manager = new AsyncLocalStorageContextManager();
+    expect(context.setGlobalContextManager(manager)).toBe(true);
+    context.disable();
+    expect(propagation.fields()).toEqual([]);
+  });
+
+  it('OTEL_SDK_DISABLED=true registers nothing; the app works', async () => {
+    const p = await startProbe(issuer, [rampartOtel(), rampartAuth()], { OTEL_SDK_DISABLED: 'true' });
+    try {
+      const token = await issuer.mint({ sub: 'dave' }, { scope: 'probe:read' });
+      expect((await p.probe.whoAmI({ delayMs: 0 }, withBearer(token, { metadata: TRACE_METADATA }))).traceId).toBe('');
+      expect(p.t.app.container.isBound(OTEL_TOKENS.TracerProvider)).toBe(false);
+    } finally {
+      await p.t.close();
+    }
+  });
+});

@@ -1,0 +1,13 @@
+export { rampartRedis, RAMPART_REDIS } from './plugin.js';
+export { redisConfigSchema } from './config-schema.js';
+export { redisSettingsFromConfig, redisAddress, type RedisSettings } from './redis-settings.js';
+export {
+  RedisConnection,
+  REDIS_UNAVAILABLE_MESSAGE,
+  type RedisClient,
+  type RedisConnectionSettings,
+} from './redis-connection.js';
+export { RedisReplayStore, type RedisReplayStoreOptions } from './redis-replay-store.js';
+export { RedisRevocationList, type Revocation, type RevocationKind, type TokenIdentifiers } from './revocation-list.js';
+export { RevocationStage, REVOCATION_STAGE_ORDER } from './revocation-stage.js';
+export { REDIS_TOKENS } from './tokens.js';

@@ -1,0 +1,58 @@
+import { AUTH_STAGE, AUTH_TOKENS, RAMPART_AUTH } from '@rampart/auth';
+import { definePlugin, type RampartPlugin } from '@rampart/core';
+import { redisConfigSchema } from './config-schema.js';
+import { RedisConnection } from './redis-connection.js';
+import { RedisReplayStore } from './redis-replay-store.js';
+import { redisSettingsFromConfig } from './redis-settings.js';
+import { RedisRevocationList } from './revocation-list.js';
+import { RevocationStage } from './revocation-stage.js';
+import { REDIS_TOKENS } from './tokens.js';
+
+/**
+ * The plugin's name, for other plugins' `dependencies`.
+ *
+ * @example
+ * ```ts
+ * definePlugin({ name: 'revocation-admin-api', dependencies: [RAMPART_REDIS], register() {} });
+ * ```
+ */
+export const RAMPART_REDIS = 'rampart-redis';
+
+/**
+ * The Redis plugin, for services with more than one replica: one-time tokens are claimed in Redis (so a token used
+ * at one replica is refused at every other), and every call with a token is checked against a shared revocation
+ * list (`revoke({ jti | sub | clientId, until })`). Both fail closed: when Redis cannot answer within
+ * `redis.commandTimeoutMs`, the calls that need it get UNAVAILABLE; the client reconnects by itself.
+ *
+ * It uses only the plugin contract: it depends on `rampart-auth`, rebinds `AUTH_TOKENS.ReplayStore`, adds the
+ * `revocation` stage under `AUTH_STAGE`, connects in `onInit` and quits in `onClose`.
+ *
+ * @example
+ * ```ts
+ * // RAMPART_REDIS_URL=redis://redis.internal:6379
+ * const app = await createApp({ name: 'payments', services, protos, plugins: [rampartAuth(), rampartRedis()] });
+ * await app.listen();
+ * await app.container.get<RedisRevocationList>(REDIS_TOKENS.RevocationList)
+ *   .revoke({ sub: 'mallory', until: new Date(Date.now() + 3_600_000) });
+ * ```
+ */
+export function rampartRedis(): RampartPlugin {
+  return definePlugin({
+    name: RAMPART_REDIS,
+    dependencies: [RAMPART_AUTH],
+    configSchema: redisConfigSchema,
+    register(ctx) {
+      const settings = redisSettingsFromConfig(ctx.config);
+      const connection = new RedisConnection(settings, ctx.logger);
+      const { container } = ctx;
+      container.bind(REDIS_TOKENS.Connection).toConstantValue(connection);
+      container.bind(REDIS_TOKENS.RevocationList).toConstantValue(new RedisRevocationList(connection, settings.keyPrefix));
+      container
+        .rebind(AUTH_TOKENS.ReplayStore)
+        .toConstantValue(new RedisReplayStore(connection, { keyPrefix: settings.keyPrefix, graceMs: settings.replayGraceMs }));
+      if (settings.revocation) container.bind(AUTH_STAGE).to(RevocationStage).inSingletonScope();
+      ctx.on('onInit', () => connection.open());
+      ctx.on('onClose', () => connection.close());
+    },
+  });
+}

@@ -1,0 +1,189 @@
+import { RampartError, type Logger } from '@rampart/core';
+import { createClient } from '@redis/client';
+import { redisAddress, type RedisSettings } from './redis-settings.js';
+
+/**
+ * The message a call refused for want of Redis gets on the wire, with UNAVAILABLE (the reason goes to the audit log).
+ *
+ * @example
+ * ```ts
+ * if (err.code === Status.UNAVAILABLE && err.details === REDIS_UNAVAILABLE_MESSAGE) retryLater();
+ * ```
+ */
+export const REDIS_UNAVAILABLE_MESSAGE = 'auth store unavailable, try again later';
+
+/**
+ * The node-redis client the plugin uses (RESP2, no modules), as handed to {@link RedisConnection.run}.
+ *
+ * @example
+ * ```ts
+ * const ttl = await connection.run('ttl', (client: RedisClient) => client.pTTL('rampart:revoked:sub:mallory'));
+ * ```
+ */
+export type RedisClient = ReturnType<typeof createClient>;
+
+/**
+ * What {@link RedisConnection} needs to connect.
+ *
+ * @example
+ * ```ts
+ * const settings: RedisConnectionSettings = { url, commandTimeoutMs: 300, connectTimeoutMs: 5_000, reconnectMaxDelayMs: 1_000 };
+ * ```
+ */
+export type RedisConnectionSettings = Pick<RedisSettings, 'url' | 'commandTimeoutMs' | 'connectTimeoutMs' | 'reconnectMaxDelayMs'>;
+
+const noop = (): void => undefined;
+
+/**
+ * One node-redis client with the plugin's failure rules: commands never queue while Redis is away (the offline
+ * queue is off), every command is bounded by `commandTimeoutMs`, and any failure becomes `ERR_UNAVAILABLE`
+ * (UNAVAILABLE on the wire) so callers fail closed. The client reconnects by itself (backing off to
+ * `reconnectMaxDelayMs`); an outage is logged once when it starts and once when it ends, never per call.
+ *
+ * @example
+ * ```ts
+ * const connection = new RedisConnection(settings, logger);
+ * await connection.open();
+ * const reply = await connection.run('ping', (client) => client.ping());
+ * await connection.close();
+ * ```
+ */
+export class RedisConnection {
+  readonly address: string;
+  readonly #client: RedisClient;
+  readonly #timeoutMs: number;
+  #failing = false;
+  #opened = false;
+  #lastError: unknown;
+
+  constructor(
+    private readonly settings: RedisConnectionSettings,
+    private readonly logger: Logger,
+  ) {
+    this.address = redisAddress(settings.url);
+    this.#timeoutMs = settings.commandTimeoutMs;
+    this.#client = createClient({
+      url: settings.url,
+      disableOfflineQueue: true,
+      commandsQueueMaxLength: 10_000,
+      socket: {
+        connectTimeout: Math.max(settings.commandTimeoutMs, 1_000),
+        reconnectStrategy: (retries) => Math.min(50 * 2 ** Math.min(retries, 10), settings.reconnectMaxDelayMs),
+      },
+    });
+    this.#client.on('error', (error: unknown) => {
+      this.#lastError = error;
+      this.#down(error);
+    });
+    this.#client.on('ready', () => this.#up());
+  }
+
+  /** Whether commands can be sent now. */
+  get ready(): boolean {
+    return this.#client.isReady;
+  }
+
+  /**
+   * Connects, waiting up to `connectTimeoutMs` for the first connection. On failure the client is destroyed and
+   * the error names the address (never the credentials).
+   */
+  async open(): Promise<void> {
+    if (this.#opened) return;
+    this.#opened = true;
+    const connecting = this.#client.connect();
+    connecting.catch(noop);
+    let timer: NodeJS.Timeout | undefined;
+    try {
+      await Promise.race([
+        connecting,
+        new Promise<never>((_, reject) => {
+          timer = setTimeout(() => reject(new Error(`no connection within ${this.settings.connectTimeoutMs} ms`)), this.settings.connectTimeoutMs);
+        }),
+      ]);
+    } catch (error) {
+      this.#destroy();
+      const last = this.#lastError !== undefined && this.#lastError !== error ? ` (last error: ${messageOf(this.#lastError)})` : '';
+      throw new RampartError('ERR_UNAVAILABLE', `cannot connect to Redis at ${this.address}: ${messageOf(error)}${last}`, {
+        cause: error,
+      });
+    } finally {
+      clearTimeout(timer);
+    }
+    this.logger.info({ redis: this.address }, 'connected to redis');
+  }
+
+  /**
+   * Runs one command, bounded by `commandTimeoutMs`. Any failure (not connected, timeout, error reply) is thrown as
+   * `ERR_UNAVAILABLE` with `what` and the cause in its reason.
+   */
+  async run<T>(what: string, command: (client: RedisClient) => Promise<T>): Promise<T> {
+    if (!this.#client.isReady) throw this.#unavailable(what, 'not connected', undefined);
+    let timer: NodeJS.Timeout | undefined;
+    try {
+      const pending = command(this.#client);
+      pending.catch(noop);
+      const result = await Promise.race([
+        pending,
+        new Promise<never>((_, reject) => {
+          timer = setTimeout(() => reject(new Error(`no answer within ${this.#timeoutMs} ms`)), this.#timeoutMs);
+        }),
+      ]);
+      if (this.#failing) this.#up();
+      return result;
+    } catch (error) {
+      throw this.#unavailable(what, messageOf(error), error);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  /** Quits (waiting up to `commandTimeoutMs` for pending replies), then drops the socket. Idempotent. */
+  async close(): Promise<void> {
+    if (!this.#client.isOpen) return;
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([
+      this.#client.close().catch(noop),
+      new Promise<void>((resolve) => {
+        timer = setTimeout(resolve, this.#timeoutMs);
+      }),
+    ]);
+    clearTimeout(timer);
+    this.#destroy();
+    this.logger.debug({ redis: this.address }, 'redis connection closed');
+  }
+
+  #unavailable(what: string, why: string, cause: unknown): RampartError {
+    this.#down(cause ?? new Error(why));
+    return new RampartError('ERR_UNAVAILABLE', REDIS_UNAVAILABLE_MESSAGE, {
+      reason: `${what}: redis at ${this.address} ${why}`,
+      ...(cause !== undefined ? { cause } : {}),
+    });
+  }
+
+  #down(error: unknown): void {
+    if (this.#failing) return;
+    this.#failing = true;
+    this.logger.error(
+      { redis: this.address, err: error },
+      'redis unavailable: calls that need it (one-time tokens, revocation checks) fail with UNAVAILABLE until it answers again',
+    );
+  }
+
+  #up(): void {
+    if (!this.#failing) return;
+    this.#failing = false;
+    this.logger.info({ redis: this.address }, 'redis answers again');
+  }
+
+  #destroy(): void {
+    try {
+      if (this.#client.isOpen) this.#client.destroy();
+    } catch {
+      // already closed
+    }
+  }
+}
+
+function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
