@@ -1,16 +1,24 @@
 #!/usr/bin/env node
 // Regenerates docs/reference/configuration.md from the packages' config schemas (run `pnpm build` first).
 import { writeFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 
 const root = new URL('..', import.meta.url);
 const load = (pkg) => import(new URL(`packages/${pkg}/dist/index.js`, root).href);
 const { describeConfig } = await load('config');
 const { serverConfigSchema } = await load('server');
 const { tokenConfigSchema, authPipelineConfigSchema } = await load('auth');
+const { targetSchema, tokenClientSchema } = await load('client');
+const { issuerConfigSchema } = await import(new URL('apps/issuer/dist/index.js', root).href);
 
 const sections = [
   ['Server (`@rampart/server`)', [serverConfigSchema]],
   ['Auth plugin (`@rampart/auth`, `rampartAuth()`)', [authPipelineConfigSchema, tokenConfigSchema]],
+  [
+    'Outgoing calls (`@rampart/client`, `rampartClients({ <name>: ... })`; shown for a target named `inventory`)',
+    [{ clients: { inventory: targetSchema('inventory') }, auth: { client: tokenClientSchema } }],
+  ],
+  ['The sample issuer (`apps/issuer`)', [issuerConfigSchema]],
 ];
 
 const intro = `# Configuration reference
@@ -28,6 +36,12 @@ The tables are generated from the schemas by \`node scripts/config-reference.mjs
 the code.
 `;
 
-const body = sections.map(([title, schemas]) => `## ${title}\n\n${describeConfig(schemas).trim()}\n`).join('\n');
+// Defaults computed from the checkout's location are shown relative to it, so no machine path is written.
+const repo = fileURLToPath(root).replace(/\/$/, '');
+const body = sections
+  .map(([title, schemas]) => `## ${title}\n\n${describeConfig(schemas).trim()}\n`)
+  .join('\n')
+  .split(repo)
+  .join('<repo>');
 writeFileSync(new URL('docs/reference/configuration.md', root), `${intro}\n${body}`);
 process.stdout.write('docs/reference/configuration.md written\n');

@@ -11,3 +11,4 @@ export type { TokenResponse } from './tokens/token-endpoint.js';
 export type { ClientTlsFiles } from './tokens/https-agent.js';
 export { clientOf } from './di/client-of.js';
 export { rampartClients, TOKEN_CLIENT, type ClientTarget } from './di/rampart-clients.js';
+export { targetSchema, tokenClientSchema, targetEnvPrefix } from './di/clients-config.js';
