@@ -10,6 +10,8 @@ const { serverConfigSchema } = await load('server');
 const { tokenConfigSchema, authPipelineConfigSchema } = await load('auth');
 const { targetSchema, tokenClientSchema } = await load('client');
 const { issuerConfigSchema } = await import(new URL('apps/issuer/dist/index.js', root).href);
+const { redisConfigSchema } = await load('plugin-redis');
+const { otelConfigSchema } = await load('plugin-otel');
 
 const sections = [
   ['Server (`@rampart/server`)', [serverConfigSchema]],
@@ -18,6 +20,8 @@ const sections = [
     'Outgoing calls (`@rampart/client`, `rampartClients({ <name>: ... })`; shown for a target named `inventory`)',
     [{ clients: { inventory: targetSchema('inventory') }, auth: { client: tokenClientSchema } }],
   ],
+  ['Redis plugin (`@rampart/plugin-redis`)', [redisConfigSchema]],
+  ['OpenTelemetry plugin (`@rampart/plugin-otel`)', [otelConfigSchema]],
   ['The sample issuer (`apps/issuer`)', [issuerConfigSchema]],
 ];
 

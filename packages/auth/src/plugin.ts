@@ -60,7 +60,18 @@ export function rampartAuth(options: RampartAuthOptions = {}): RampartPlugin {
       const fetch = options.fetch ?? (caFile !== '' ? fetchTrusting(caFile) : undefined);
       const fromConfig = tokenVerifierOptionsFromConfig(config, { logger, ...(fetch ? { fetch } : {}) });
       const verifier = options.verifier ?? (fromConfig.issuers.length > 0 ? new TokenVerifier(fromConfig) : undefined);
-      if (verifier !== undefined) container.bind(AUTH_TOKENS.TokenVerifier).toConstantValue(verifier);
+      if (verifier !== undefined) {
+        container.bind(AUTH_TOKENS.TokenVerifier).toConstantValue(verifier);
+        // Fetch the issuers' keys as soon as the app serves, so the first call does not wait for discovery and JWKS.
+        // Not awaited: an issuer that is down must not hold up serving (calls then retry with backoff).
+        ctx.on('onReady', () => {
+          void verifier.prefetchKeys().then((results) => {
+            for (const result of results) {
+              if (!result.ok) logger.warn({ issuer: result.issuer, reason: result.reason }, 'could not fetch token signing keys yet; will retry on first use');
+            }
+          });
+        });
+      }
       if (!container.isBound(AUTH_TOKENS.ReplayStore)) {
         container.bind(AUTH_TOKENS.ReplayStore).toConstantValue(new InMemoryReplayStore(config.get<number>('auth.replay.maxEntries')));
       }

@@ -122,6 +122,25 @@ export async function createApp(options: CreateAppOptions): Promise<RampartApp> 
 
   const interceptors: Interceptor[] = [...(options.interceptors ?? [])];
   const lifecycle = new Lifecycle();
+  try {
+    return await build(options, plugins, config, logger, container, interceptors, lifecycle, env);
+  } catch (error) {
+    // Plugins that registered may hold resources (connections, SDK globals): let them release them.
+    await lifecycle.run('onClose', logger);
+    throw error;
+  }
+}
+
+async function build(
+  options: CreateAppOptions,
+  plugins: readonly RampartPlugin[],
+  config: LoadedConfig,
+  logger: Logger,
+  container: Container,
+  interceptors: Interceptor[],
+  lifecycle: Lifecycle,
+  env: Readonly<Record<string, string | undefined>>,
+): Promise<RampartApp> {
   for (const plugin of plugins) {
     await plugin.register({
       appName: options.name,

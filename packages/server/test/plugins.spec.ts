@@ -64,4 +64,17 @@ describe('plugins', () => {
     };
     await expect(startEchoApp({ plugins: [broken] })).rejects.toThrow(/broken: onInit hook failed: Error: cannot reach the vault/);
   });
+
+  it('a failed start lets the plugins that registered release what they hold (onClose runs)', async () => {
+    const released: string[] = [];
+    const holder: RampartPlugin = { name: 'holder', register: (ctx) => ctx.on('onClose', () => void released.push('holder')) };
+    const broken: RampartPlugin = {
+      name: 'broken-later',
+      register() {
+        throw new Error('cannot reach the vault');
+      },
+    };
+    await expect(startEchoApp({ plugins: [holder, broken] })).rejects.toThrow(/cannot reach the vault/);
+    expect(released).toEqual(['holder']);
+  });
 });

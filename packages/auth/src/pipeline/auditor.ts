@@ -45,9 +45,8 @@ export interface AuditLevels {
  * ```
  */
 export class DefaultAuthAuditor implements AuthAuditor {
-  readonly #counter: Counter = metrics.getMeter('@rampart/auth').createCounter('rampart.auth.decisions', {
-    description: 'Auth decisions, by decision and reason',
-  });
+  // Created on first use, not at construction: a metrics SDK registered after the auth plugin still gets it.
+  #counter: Counter | undefined;
   readonly #counterAttributes = new Map<string, Attributes>();
 
   constructor(private readonly levels: AuditLevels = { allow: 'debug', deny: 'warn' }) {}
@@ -78,6 +77,9 @@ export class DefaultAuthAuditor implements AuthAuditor {
       counterAttributes = Object.freeze({ decision: event.decision, reason: event.reason });
       this.#counterAttributes.set(key, counterAttributes);
     }
+    this.#counter ??= metrics.getMeter('@rampart/auth').createCounter('rampart.auth.decisions', {
+      description: 'Auth decisions, by decision and reason',
+    });
     this.#counter.add(1, counterAttributes);
   }
 }

@@ -57,6 +57,7 @@ export const STAGE_ORDER = {
   mtls: 200,
   token: 300,
   binding: 400,
-  oneTimeUse: 450,
   authorization: 500,
+  // After authorization, so a token refused for its scope or by a policy is not used up.
+  oneTimeUse: 550,
 } as const;

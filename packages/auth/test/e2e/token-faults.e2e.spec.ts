@@ -35,8 +35,10 @@ afterEach(async () => {
  * A TestIssuer and the attack vault trusting it (discovery, audience `vault`), with `tokens` merged into
  * `auth.tokens`. Stopped after the test.
  */
-async function startVault(tokens: Record<string, unknown> = {}, options: Partial<TestAppOptions> = {}) {
+async function startVault(tokens: Record<string, unknown> = {}, options: Partial<TestAppOptions> = {}, hangFromStart = false) {
   const issuer = await TestIssuer.start({ audience: 'vault' });
+  // The plugin prefetches keys when the app is ready; a cold-start test makes the issuer hang before that.
+  if (hangFromStart) issuer.outage('hang');
   const logs = captureLogs('vault');
   const vault = attackVault(issuer.url);
   let t: TestApp;
@@ -176,8 +178,8 @@ describe('a hanging JWKS endpoint', () => {
   // client's own timer ends the call with DEADLINE_EXCEEDED, which no server can pre-empt; the server stops waiting
   // at that moment too (the audit says "aborted"), so nothing keeps running for a call nobody waits for.
   it('is answered UNAUTHENTICATED after jwksTimeoutMs when the client deadline is long (cold start, all call kinds)', async () => {
-    const v = await startVault({ jwksTimeoutMs: 300, jwksRetryBackoffMs: 0 });
-    v.issuer.outage('hang');
+    const v = await startVault({ jwksTimeoutMs: 300, jwksRetryBackoffMs: 0 }, {}, true);
+    await sleep(400); // the prefetch at start-up has timed out
     for (const kind of KINDS) {
       const started = Date.now();
       const error = failed(await call(v.orders, kind, bearer(await v.token(), { deadline: 10_000 })));
@@ -216,8 +218,7 @@ describe('a hanging JWKS endpoint', () => {
   });
 
   it('with a client deadline shorter than jwksTimeoutMs: DEADLINE_EXCEEDED at the deadline, and the server stops waiting', async () => {
-    const v = await startVault({ jwksTimeoutMs: 5_000, jwksRetryBackoffMs: 0 });
-    v.issuer.outage('hang');
+    const v = await startVault({ jwksTimeoutMs: 5_000, jwksRetryBackoffMs: 0 }, {}, true);
     const started = Date.now();
     const error = failed(await call(v.orders, 'read', bearer(await v.token(), { deadline: 300 })));
     expect(error.code).toBe(Status.DEADLINE_EXCEEDED);
