@@ -5,7 +5,7 @@ import type { RedisRevocationList } from './revocation-list.js';
 import { REDIS_TOKENS } from './tokens.js';
 
 /**
- * Where the revocation stage runs: after certificate binding (400), before one-time use (450) and authorization (500).
+ * Where the revocation stage runs: after certificate binding (400), before authorization (500) and one-time use (550).
  *
  * @example
  * ```ts

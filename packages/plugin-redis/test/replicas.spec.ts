@@ -108,8 +108,8 @@ describe.skipIf(!redisInstalled)(`two replicas sharing one Redis${SKIP_REASON}`,
     await expect(revocations.revoke({ sub: 'z', until: new Date(Date.now() - 1) })).rejects.toMatchObject({ code: 'ERR_INVALID_ARGUMENT' });
   });
 
-  it('the revocation stage runs after binding and before one-time use and authorization', () => {
+  it('the revocation stage runs after binding and before authorization and one-time use', () => {
     const names = resolveStages(a.t.app.container).map((stage) => stage.name);
-    expect(names).toEqual(['peer-identity', 'mtls', 'token', 'binding', 'revocation', 'one-time-use', 'authorization']);
+    expect(names).toEqual(['peer-identity', 'mtls', 'token', 'binding', 'revocation', 'authorization', 'one-time-use']);
   });
 });

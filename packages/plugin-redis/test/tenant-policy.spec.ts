@@ -39,7 +39,7 @@ const forTenant = (token: string, tenant?: string) =>
 
 describe('the tenant-policy example plugin', () => {
   it('registers after rampart-auth (its dependency) and runs after the built-in authorization', () => {
-    expect(resolveStages(t.app.container).map((s) => s.name).slice(-2)).toEqual(['authorization', 'tenant']);
+    expect(resolveStages(t.app.container).map((s) => s.name).slice(-3)).toEqual(['authorization', 'tenant', 'one-time-use']);
   });
 
   it('lets a token of tenant acme act for acme', async () => {

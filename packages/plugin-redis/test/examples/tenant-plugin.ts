@@ -9,7 +9,7 @@ export const TENANT_METADATA_KEY = Symbol.for('example.tenant.MetadataKey');
 @injectable()
 export class TenantStage implements AuthStage {
   readonly name = 'tenant';
-  readonly order = 550; // after the built-in authorization (scopes, policies) at 500
+  readonly order = 520; // after the built-in authorization (500), before one-time use (550)
 
   constructor(@inject(TENANT_METADATA_KEY) private readonly metadataKey: string) {}
 
