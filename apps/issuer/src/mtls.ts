@@ -1,3 +1,4 @@
+import { parseSubjectAltNames } from '@rampart/core';
 import type { X509Certificate } from 'node:crypto';
 import type { Socket } from 'node:net';
 import { TLSSocket } from 'node:tls';
@@ -51,8 +52,7 @@ export function peerSpiffeIdMatches(ctx: WithSocket, property: string, expected:
 }
 
 /**
- * The URI SANs in node's `subjectAltName` text (`URI:…, DNS:…`); node quotes (JSON-style) a value holding a comma or
- * other special characters.
+ * The URI SANs in node's `subjectAltName` text; ambiguous text counts as none.
  *
  * @example
  * ```ts
@@ -60,12 +60,5 @@ export function peerSpiffeIdMatches(ctx: WithSocket, property: string, expected:
  * ```
  */
 export function uriSans(text: string | undefined): string[] {
-  const uris: string[] = [];
-  if (!text) return uris;
-  const entry = /(URI|DNS|IP Address|email|DirName|othername|Registered ID):("(?:[^"\\]|\\.)*"|[^,]*)(?:,\s*|$)/g;
-  for (const match of text.matchAll(entry)) {
-    const raw = match[2] ?? '';
-    if (match[1] === 'URI') uris.push(raw.startsWith('"') ? (JSON.parse(raw) as string) : raw);
-  }
-  return uris;
+  return [...(parseSubjectAltNames(text)?.uris ?? [])];
 }

@@ -64,3 +64,4 @@ export {
 export { TOKENS } from './tokens.js';
 export { METADATA } from './metadata-keys.js';
 export { parseSpiffeId, formatSpiffeId, type SpiffeIdParts } from './spiffe.js';
+export { parseSubjectAltNames, type SubjectAltNames } from './subject-alt-names.js';

@@ -10,4 +10,4 @@ export { serverConfigSchema } from './config-schema.js';
 export type { ServerTransport } from './credentials.js';
 export type { ProtoSource } from './proto-registry.js';
 export type { ServiceClass } from './method-table.js';
-export { identityFromDer, parseSubjectAltName } from './tls/peer-identity.js';
+export { identityFromDer } from './tls/peer-identity.js';

@@ -1,3 +1,5 @@
+import { parseSubjectAltNames } from '@rampart/core';
+
 /**
  * A certificate as Node exposes it: a `tls` peer certificate (`subjectaltname`, also what grpc-js's
  * `getAuthContext().sslPeerCertificate` holds) or a `node:crypto` `X509Certificate` (`subjectAltName`).
@@ -29,17 +31,8 @@ export type CertificateWithAltNames =
  * ```
  */
 export function uriSansOf(cert: CertificateWithAltNames | null | undefined): string[] | undefined {
-  const text = altNamesText(cert);
-  if (text === undefined || text === '') return [];
-  const entries = splitEntries(text);
-  if (entries === undefined) return undefined;
-  const uris: string[] = [];
-  for (const entry of entries) {
-    if (!entry.startsWith('URI:')) continue;
-    const value = entry.slice('URI:'.length);
-    uris.push(value.startsWith('"') ? decodeQuoted(value) : value);
-  }
-  return uris;
+  const parsed = parseSubjectAltNames(altNamesText(cert));
+  return parsed === undefined ? undefined : [...parsed.uris];
 }
 
 function altNamesText(cert: CertificateWithAltNames | null | undefined): string | undefined {
@@ -47,36 +40,4 @@ function altNamesText(cert: CertificateWithAltNames | null | undefined): string 
   const value =
     'subjectaltname' in cert ? cert.subjectaltname : 'subjectAltName' in cert ? cert.subjectAltName : undefined;
   return typeof value === 'string' ? value : undefined;
-}
-
-/** Splits at `", "` outside double quotes; `undefined` for an unterminated quote. */
-function splitEntries(text: string): string[] | undefined {
-  const entries: string[] = [];
-  let start = 0;
-  let quoted = false;
-  for (let i = 0; i < text.length; i++) {
-    const c = text[i];
-    if (quoted) {
-      if (c === '\\') i++;
-      else if (c === '"') quoted = false;
-    } else if (c === '"') {
-      quoted = true;
-    } else if (c === ',' && text[i + 1] === ' ') {
-      entries.push(text.slice(start, i));
-      start = i + 2;
-      i++;
-    }
-  }
-  if (quoted) return undefined;
-  entries.push(text.slice(start));
-  return entries;
-}
-
-function decodeQuoted(value: string): string {
-  try {
-    const decoded: unknown = JSON.parse(value);
-    return typeof decoded === 'string' ? decoded : value;
-  } catch {
-    return value;
-  }
 }

@@ -1,21 +1,5 @@
 import { createHash, X509Certificate } from 'node:crypto';
-import { parseSpiffeId, type PeerIdentity } from '@rampart/core';
-
-/** The SANs of a certificate, from node's `subjectAltName` text (`URI:…, DNS:…, IP Address:…`). */
-export function parseSubjectAltName(text: string | undefined): { uris: string[]; dnsNames: string[] } {
-  const uris: string[] = [];
-  const dnsNames: string[] = [];
-  if (!text) return { uris, dnsNames };
-  // Node quotes a value (JSON-style) when it contains a comma or other special characters.
-  const entry = /(URI|DNS|IP Address|email|DirName|othername|Registered ID):("(?:[^"\\]|\\.)*"|[^,]*)(?:,\s*|$)/g;
-  for (const match of text.matchAll(entry)) {
-    const raw = match[2] ?? '';
-    const value = raw.startsWith('"') ? (JSON.parse(raw) as string) : raw;
-    if (match[1] === 'URI') uris.push(value);
-    else if (match[1] === 'DNS') dnsNames.push(value);
-  }
-  return { uris, dnsNames };
-}
+import { parseSpiffeId, parseSubjectAltNames, type PeerIdentity } from '@rampart/core';
 
 /**
  * The identity in a verified client certificate (DER). The SPIFFE ID follows the X.509-SVID rules: exactly one
@@ -24,7 +8,8 @@ export function parseSubjectAltName(text: string | undefined): { uris: string[];
  */
 export function identityFromDer(der: Buffer): PeerIdentity {
   const cert = new X509Certificate(der);
-  const { uris, dnsNames } = parseSubjectAltName(cert.subjectAltName);
+  // Ambiguous SAN text (which Node should never produce) counts as no names, so no identity.
+  const { uris, dnsNames } = parseSubjectAltNames(cert.subjectAltName) ?? { uris: [], dnsNames: [] };
   let spiffeId: string | undefined;
   let trustDomain: string | undefined;
   if (uris.length === 1 && !cert.ca) {
