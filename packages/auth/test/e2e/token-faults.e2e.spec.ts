@@ -84,7 +84,10 @@ describe('JWKS endpoint down', () => {
     const v = await startVault({ jwksRefreshMs: 200, jwksRetryBackoffMs: 60_000 });
     const warm = await v.token();
     expect(await call(v.orders, 'read', bearer(warm))).toEqual({ ok: true, values: ['orders-client'] });
-    expect(v.issuer.requests).toBe(2); // discovery + JWKS (prefetched when the app became ready)
+    // discovery + JWKS (prefetched when the app became ready), plus a background refresh if the machine was slow
+    // enough for the keys to pass jwksRefreshMs before this call.
+    expect(v.issuer.requests).toBeGreaterThanOrEqual(2);
+    const base = v.issuer.requests;
     v.issuer.outage('down');
     await sleep(250); // the keys are now older than jwksRefreshMs: their next use refreshes them in the background
 
@@ -95,7 +98,10 @@ describe('JWKS endpoint down', () => {
     }
     expect(v.ran.map((r) => r.method)).toEqual(['read', ...KINDS]);
     await vi.waitFor(() => expect(v.logs.lines.some((l) => l.includes('JWKS fetch failed, keeping cached keys'))).toBe(true));
-    expect(v.issuer.requests).toBe(3); // one refresh tried against the down endpoint, then backoff: no hammering
+    // One refresh tried against the down endpoint (two if one was already on its way), then backoff: five calls with
+    // stale keys did not hammer it.
+    expect(v.issuer.requests - base).toBeGreaterThanOrEqual(1);
+    expect(v.issuer.requests - base).toBeLessThanOrEqual(2);
   });
 
   it('an unknown kid while down → UNAUTHENTICATED without hammering the endpoint; accepted once it is back', async () => {
