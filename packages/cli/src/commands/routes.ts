@@ -1,0 +1,60 @@
+import { basename, resolve } from 'node:path';
+import { parseCommand, stringOption, noExtraArguments } from '../args.js';
+import { CliError, UsageError, type CliIo } from '../io.js';
+import { runStep } from '../progress.js';
+import { formatRoutes, type RoutesFormat } from '../routes/format.js';
+import { authMatrixOf, loadAppOptions, needsBuild, resolveAppDir } from '../routes/load-app.js';
+import { authMatrixRows } from '../routes/rows.js';
+import { canRunTurbo, turboBinary } from '../tools.js';
+import { findWorkspaceRoot, readPackageJson } from '../workspace.js';
+
+const OPTIONS = {
+  app: { type: 'string' },
+  format: { type: 'string' },
+  config: { type: 'string', multiple: true },
+  'no-build': { type: 'boolean' },
+} as const;
+
+const FORMATS: readonly RoutesFormat[] = ['table', 'json', 'markdown'];
+
+/**
+ * `rampart routes`: prints an app's auth matrix (see `HELP.routes`). In the monorepo an app whose `dist/` is missing
+ * or older than its `src/` is built first (turbo), unless `--no-build`.
+ *
+ * @example
+ * ```ts
+ * await routesCommand(['--app', 'inventory', '--format', 'json'], io);
+ * ```
+ */
+export async function routesCommand(argv: readonly string[], io: CliIo): Promise<void> {
+  const { values, positionals } = parseCommand(argv, OPTIONS, 'routes');
+  noExtraArguments(positionals, 0, 'routes');
+  const format = stringOption(values, 'format', 'table') as RoutesFormat;
+  if (!FORMATS.includes(format)) throw new UsageError(`unknown format ${JSON.stringify(format)}: use ${FORMATS.join(', ')}`, 'routes');
+  const appDir = resolveAppDir(io.cwd, stringOption(values, 'app'), 'routes');
+  const root = findWorkspaceRoot(appDir);
+  const turbo = root !== undefined ? turboBinary(root) : undefined;
+  const packageName = readPackageJson(appDir)?.name;
+  if (values['no-build'] !== true && root !== undefined && packageName !== undefined && needsBuild(appDir)) {
+    const args = ['run', 'build', `--filter=${packageName}...`, '--output-logs=errors-only'];
+    if (turbo !== undefined && canRunTurbo(io.env)) {
+      await runStep(io, `building ${packageName} (its dist/ is missing or older than src/)`, turbo, args, { cwd: root });
+    } else {
+      io.err(`rampart: ${packageName}'s dist/ is missing or older than src/; build it with "pnpm turbo ${args.join(' ')}"\n`);
+    }
+  }
+  const configFiles = (Array.isArray(values['config']) ? values['config'] : []).map((f) => resolve(io.cwd, String(f)));
+  const options = await loadAppOptions(appDir);
+  let matrix;
+  try {
+    matrix = await authMatrixOf(appDir, options, configFiles);
+  } catch (error) {
+    if ((error as { code?: unknown }).code !== 'ERR_CONFIG_INVALID') throw error;
+    throw new CliError(
+      `${options.name} needs settings to start that rampart routes cannot guess:\n${(error as Error).message}\n` +
+        'Give them in a JSON config file: rampart routes --config <file.json> (placeholders are fine: nothing listens or connects)',
+    );
+  }
+  const rows = authMatrixRows(matrix);
+  io.out(formatRoutes(options.name || basename(appDir), rows, format));
+}
