@@ -2,12 +2,45 @@ import { fileURLToPath } from 'node:url';
 import { demoId, type DemoPki } from './dev-pki.js';
 import { freePort } from './free-port.js';
 import { startNode, type Managed } from './processes.js';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 const main = (pkg: string): string => fileURLToPath(new URL('./main.js', import.meta.resolve(pkg)));
 
-/** Who may get which tokens from the demo issuer. */
-export function issuerClients(): unknown[] {
+interface ClientEntry {
+  client_id: string;
+  spiffe_id: string;
+  resources: Record<string, string[]>;
+  exchange?: { audiences: string[] };
+}
+
+/**
+ * Who may get which tokens from the demo issuer: the sample workloads, merged with the workloads `rampart new
+ * service` registered in `.rampart/issuer/clients.json` (resources and exchange audiences are unioned per client).
+ */
+export function issuerClients(runtimeDir?: string): unknown[] {
+  const base = sampleClients();
+  const file = runtimeDir === undefined ? undefined : join(runtimeDir, 'issuer', 'clients.json');
+  if (file === undefined || !existsSync(file)) return base;
+  const extra = (JSON.parse(readFileSync(file, 'utf8')) as { issuer?: { clients?: ClientEntry[] } }).issuer?.clients ?? [];
+  const byId = new Map(base.map((c) => [c.client_id, c]));
+  for (const entry of extra) {
+    const known = byId.get(entry.client_id);
+    if (!known) {
+      byId.set(entry.client_id, entry);
+      continue;
+    }
+    for (const [audience, scopes] of Object.entries(entry.resources)) {
+      known.resources[audience] = [...new Set([...(known.resources[audience] ?? []), ...scopes])];
+    }
+    if (entry.exchange) {
+      known.exchange = { audiences: [...new Set([...(known.exchange?.audiences ?? []), ...entry.exchange.audiences])] };
+    }
+  }
+  return [...byId.values()];
+}
+
+function sampleClients(): ClientEntry[] {
   return [
     {
       client_id: 'orders',
@@ -71,7 +104,7 @@ export async function startWorld(
     RAMPART_ISSUER_TLS_KEY_FILE: files('issuer').key,
     RAMPART_ISSUER_TLS_CA_FILE: pki.caCert,
     RAMPART_ISSUER_KEYS_FILE: join(runtimeDir, 'issuer', 'keys.json'),
-    RAMPART_ISSUER_CLIENTS: JSON.stringify(issuerClients()),
+    RAMPART_ISSUER_CLIENTS: JSON.stringify(issuerClients(runtimeDir)),
     RAMPART_ISSUER_LOG_LEVEL: logLevel,
   }, onOutput?.('issuer'));
   const inventory = startNode('inventory', main('@rampart/inventory'), {
