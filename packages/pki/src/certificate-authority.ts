@@ -19,7 +19,7 @@ const DEFAULT_CA_VALIDITY_DAYS = 30;
 const DAY_MS = 24 * 60 * 60 * 1000;
 
 /**
- * A certificate and its private key, both PEM. `keyPem` is PKCS#8 (`-----BEGIN PRIVATE KEY-----`).
+ * A certificate and its private key, both PEM. `keyPem` is PKCS#8 (a PEM block labelled `PRIVATE KEY`).
  *
  * @example
  * ```ts

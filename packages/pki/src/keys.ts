@@ -15,7 +15,7 @@ export function generateP256KeyPair(): Promise<webcrypto.CryptoKeyPair> {
 }
 
 /**
- * Exports a private key as PKCS#8 PEM (`-----BEGIN PRIVATE KEY-----`), ending in a newline.
+ * Exports a private key as PKCS#8 PEM (a block labelled `PRIVATE KEY`), ending in a newline.
  *
  * @example
  * ```ts
