@@ -45,6 +45,8 @@ export async function writeEchoProto(tmp: TempDir): Promise<string> {
 
 export interface EchoServer {
   readonly port: number;
+  /** Calls answered so far. */
+  readonly calls: number;
   stop(): Promise<void>;
 }
 
@@ -63,8 +65,10 @@ export async function startEchoServer(
     'EchoService'
   ] as ServiceClientConstructor;
   const server = new Server();
+  let calls = 0;
   server.addService(service.service, {
     WhoAmI(call: ServerUnaryCall<unknown, unknown>, callback: sendUnaryData<unknown>) {
+      calls += 1;
       callback(null, { peerSpiffeId: spiffeIdOfCertificate(call.getAuthContext().sslPeerCertificate) ?? '' });
     },
   });
@@ -78,6 +82,9 @@ export async function startEchoServer(
   );
   return {
     port,
+    get calls() {
+      return calls;
+    },
     stop: () =>
       new Promise<void>((resolve) => {
         server.tryShutdown(() => resolve());

@@ -1,0 +1,109 @@
+import { RampartError, type ConfigReader, type LifecycleHook, type PluginContext } from '@rampart/core';
+import { Container } from 'inversify';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { ServiceClient } from '@rampart/core';
+import { clientOf, rampartClients } from '../../src/index.js';
+import { EchoDescriptor, rpcErrorOf, startEchoServer, writeEchoProto, type EchoServer, type EchoShape } from '../tls/support/echo-server.js';
+import { createCa, INVENTORY, issueCertificate, ORDERS, tempDir, writeClientFiles, type TempDir } from '../tls/support/pki-dir.js';
+
+const noop = (): void => undefined;
+const logger = { trace: noop, debug: noop, info: noop, warn: noop, error: noop, fatal: noop, child: () => logger, isLevelEnabled: () => false };
+
+/** Registers the plugin with a config of plain values, runs its onInit hooks, and returns the container and onClose. */
+async function register(plugin: ReturnType<typeof rampartClients>, values: Record<string, unknown>) {
+  const hooks: Record<string, LifecycleHook[]> = {};
+  const config: ConfigReader = {
+    get: <T>(key: string) => {
+      if (!(key in values)) throw new Error(`unexpected key ${key}`);
+      return values[key] as T;
+    },
+    has: (key) => key in values,
+  };
+  const container = new Container();
+  const ctx: PluginContext = {
+    appName: 'orders',
+    container,
+    config,
+    logger,
+    addInterceptor: noop,
+    on: (event, hook) => void (hooks[event] ??= []).push(hook),
+  };
+  await plugin.register(ctx);
+  for (const hook of hooks.onInit ?? []) await hook();
+  return { container, close: async () => { for (const hook of hooks.onClose ?? []) await hook(); } };
+}
+
+describe('rampartClients', () => {
+  let tmp: TempDir;
+  let protoRoot: string;
+  const servers: EchoServer[] = [];
+  let base: Record<string, unknown>;
+
+  beforeAll(async () => {
+    tmp = await tempDir();
+    protoRoot = await writeEchoProto(tmp);
+    const ca = await createCa({ commonName: 'clients plugin CA', validityDays: 1 });
+    for (let i = 0; i < 2; i++) servers.push(await startEchoServer(protoRoot, await issueCertificate(ca, { spiffeId: INVENTORY, usage: 'server' }), ca));
+    const files = await writeClientFiles(tmp, 'orders', ca, { spiffeId: ORDERS });
+    base = {
+      'transport.tls.certFile': files.certFile,
+      'transport.tls.keyFile': files.keyFile,
+      'transport.tls.caFile': files.caFile,
+      'auth.client.issuer': '',
+      'auth.client.clientId': '',
+      'auth.client.issuerCaFile': '',
+      'auth.client.scopes': {},
+      'clients.inventory.expectedServerId': INVENTORY,
+      'clients.inventory.audience': '',
+      'clients.inventory.defaultDeadlineMs': 5_000,
+      'clients.inventory.keepaliveMs': 30_000,
+    };
+  });
+  afterAll(async () => {
+    for (const server of servers) await server.stop();
+    await tmp.remove();
+  });
+
+  it('binds a typed client under clientOf(descriptor), pinned to the server SPIFFE ID, round-robin over several addresses', async () => {
+    const plugin = rampartClients({ inventory: { descriptor: EchoDescriptor, protoRoot } });
+    const address = `ipv4:${servers.map((s) => `127.0.0.1:${s.port}`).join(',')}`;
+    const { container, close } = await register(plugin, { ...base, 'clients.inventory.address': address });
+    try {
+      const client = container.get<ServiceClient<EchoShape>>(clientOf(EchoDescriptor));
+      const before = servers.map((s) => s.calls);
+      for (let i = 0; i < 10; i++) expect((await client.whoAmI({})).peerSpiffeId).toBe(ORDERS);
+      const served = servers.map((s, i) => s.calls - (before[i] ?? 0));
+      expect(served.reduce((a, b) => a + b, 0)).toBe(10);
+      expect(served.every((n) => n > 0)).toBe(true);
+    } finally {
+      await close();
+    }
+  });
+
+  it('refuses a server with another identity, through the configured pin', async () => {
+    const plugin = rampartClients({ inventory: { descriptor: EchoDescriptor, protoRoot } });
+    const { container, close } = await register(plugin, {
+      ...base,
+      'clients.inventory.address': `127.0.0.1:${servers[0]!.port}`,
+      'clients.inventory.expectedServerId': 'spiffe://demo.rampart.dev/payments',
+    });
+    try {
+      const error = await rpcErrorOf(container.get<ServiceClient<EchoShape>>(clientOf(EchoDescriptor)).whoAmI({}));
+      expect(error.details).toContain(`expected spiffe://demo.rampart.dev/payments, got ${INVENTORY}`);
+    } finally {
+      await close();
+    }
+  });
+
+  it('names the missing setting when a target has no address, or an audience without an issuer', async () => {
+    const plugin = rampartClients({ inventory: { descriptor: EchoDescriptor, protoRoot } });
+    await expect(register(plugin, { ...base, 'clients.inventory.address': '' })).rejects.toThrow(/clients\.inventory\.address is not set/);
+    const err = await register(rampartClients({ inventory: { descriptor: EchoDescriptor, protoRoot } }), {
+      ...base,
+      'clients.inventory.address': '127.0.0.1:1',
+      'clients.inventory.audience': INVENTORY,
+    }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(RampartError);
+    expect((err as RampartError).message).toContain('auth.client.issuer is not');
+  });
+});
