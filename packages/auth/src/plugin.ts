@@ -77,10 +77,10 @@ export function rampartAuth(options: RampartAuthOptions = {}): RampartPlugin {
       }
       if (!container.isBound(AUTH_TOKENS.Auditor)) {
         container.bind(AUTH_TOKENS.Auditor).toConstantValue(
-          new DefaultAuthAuditor({
-            allow: config.get<string>('auth.audit.allowLevel'),
-            deny: config.get<string>('auth.audit.denyLevel'),
-          }),
+          new DefaultAuthAuditor(
+            { allow: config.get<string>('auth.audit.allowLevel'), deny: config.get<string>('auth.audit.denyLevel') },
+            logger,
+          ),
         );
       }
       for (const stage of [PeerIdentityStage, MtlsStage, TokenStage, BindingStage, OneTimeUseStage, AuthorizationStage]) {

@@ -19,17 +19,20 @@ export function requestIdOf(metadata: IncomingMetadata): string {
 }
 
 /**
- * The CallContext of one call. The per-call logger is created on first use, so calls that never log do not pay
- * for a child logger.
+ * The CallContext of one call. Everything a call may never use is made on first use — the request id, the typed
+ * values, the abort signal and the per-call child logger — so a call that needs none of them (a cached,
+ * allowed decision and a plain handler) does not pay for them.
  */
 export class ServerCallContext implements CallContext {
-  readonly values: ContextValues = createContextValues();
   peer: PeerIdentity | undefined = undefined;
   principal: Principal | undefined = undefined;
-  readonly requestId: string;
-  readonly #controller = new AbortController();
   readonly #rootLogger: Logger;
   #logger: Logger | undefined;
+  #requestId: string | undefined;
+  #values: ContextValues | undefined;
+  #controller: AbortController | undefined;
+  #abortReason: unknown;
+  #aborted = false;
 
   constructor(
     readonly method: MethodInfo,
@@ -38,10 +41,23 @@ export class ServerCallContext implements CallContext {
     rootLogger: Logger,
   ) {
     this.#rootLogger = rootLogger;
-    this.requestId = requestIdOf(metadata);
+  }
+
+  get requestId(): string {
+    this.#requestId ??= requestIdOf(this.metadata);
+    return this.#requestId;
+  }
+
+  get values(): ContextValues {
+    this.#values ??= createContextValues();
+    return this.#values;
   }
 
   get signal(): AbortSignal {
+    if (this.#controller === undefined) {
+      this.#controller = new AbortController();
+      if (this.#aborted) this.#controller.abort(this.#abortReason);
+    }
     return this.#controller.signal;
   }
 
@@ -59,8 +75,16 @@ export class ServerCallContext implements CallContext {
     this.#logger = logger;
   }
 
+  /** Whether the call was aborted (without creating the signal). */
+  get aborted(): boolean {
+    return this.#aborted;
+  }
+
   /** Aborts `signal` with `reason` (once). */
   abort(reason: unknown): void {
-    if (!this.#controller.signal.aborted) this.#controller.abort(reason);
+    if (this.#aborted) return;
+    this.#aborted = true;
+    this.#abortReason = reason;
+    this.#controller?.abort(reason);
   }
 }

@@ -1,5 +1,5 @@
 import { metrics, type Attributes, type Counter } from '@opentelemetry/api';
-import type { CallContext } from '@rampart/core';
+import type { CallContext, Logger } from '@rampart/core';
 import { RPC_SPAN } from '@rampart/telemetry';
 
 /** One auth decision: what the audit records for every protected call. */
@@ -49,11 +49,19 @@ export class DefaultAuthAuditor implements AuthAuditor {
   #counter: Counter | undefined;
   readonly #counterAttributes = new Map<string, Attributes>();
 
-  constructor(private readonly levels: AuditLevels = { allow: 'debug', deny: 'warn' }) {}
+  /**
+   * @param levels log levels of allow and deny lines.
+   * @param rootLogger when given, its level is checked first, so a call whose decision is not logged never creates
+   *   its per-call child logger (which costs more than the rest of a cached decision).
+   */
+  constructor(
+    private readonly levels: AuditLevels = { allow: 'debug', deny: 'warn' },
+    private readonly rootLogger?: Logger,
+  ) {}
 
   record(ctx: CallContext, event: AuthDecisionEvent): void {
     const level = event.decision === 'allow' ? this.levels.allow : this.levels.deny;
-    if (level !== 'silent' && ctx.logger.isLevelEnabled(level)) {
+    if (level !== 'silent' && (this.rootLogger?.isLevelEnabled(level) ?? true) && ctx.logger.isLevelEnabled(level)) {
       const log = ctx.logger[level as 'debug' | 'info' | 'warn' | 'error'];
       log.call(ctx.logger, { audit: event }, `auth ${event.decision}: ${event.reason}`);
     }

@@ -29,10 +29,20 @@ export class TokenStage implements AuthStage {
       ...(token.audience !== undefined ? { audience: token.audience } : {}),
       ...(token.issuer !== undefined ? { issuer: token.issuer } : {}),
     };
-    return async (ctx, state) => {
-      const verified = await verifier.verify(bearerTokenOf(ctx.metadata), { ...options, signal: ctx.signal });
-      state.token = verified;
-      ctx.principal = verified.principal;
+    // A cached token is decided synchronously (no promise on the warm path); a new one is verified asynchronously,
+    // its wait for keys bounded by the call's own signal.
+    return (ctx, state) => {
+      const token = bearerTokenOf(ctx.metadata);
+      const cached = verifier.verifyCached(token, options);
+      if (cached !== undefined) {
+        state.token = cached;
+        ctx.principal = cached.principal;
+        return undefined;
+      }
+      return verifier.verify(token, { ...options, signal: ctx.signal }).then((verified) => {
+        state.token = verified;
+        ctx.principal = verified.principal;
+      });
     };
   }
 }

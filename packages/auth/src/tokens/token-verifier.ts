@@ -77,6 +77,28 @@ export class TokenVerifier {
     const tokenHash = hashToken(token);
     const hit = this.#cache?.get(tokenHash);
     if (hit !== undefined && hit.exp * 1000 > this.#now()) return this.#checkHit(hit, options);
+    return this.#verifyUncached(token, tokenHash, options);
+  }
+
+  /**
+   * The synchronous fast path: the verified token when `token` is in the verified-token cache (still checking expiry,
+   * issuer and audience for this call, which may throw), or `undefined` when it must be verified with
+   * {@link TokenVerifier.verify}. Lets a warm call be decided without a promise.
+   *
+   * @example
+   * ```ts
+   * const verified = verifier.verifyCached(token, options) ?? (await verifier.verify(token, options));
+   * ```
+   */
+  verifyCached(token: string, options: Omit<VerifyOptions, 'signal'> = {}): VerifiedToken | undefined {
+    if (this.#cache === undefined) return undefined;
+    assertTokenShape(token, this.#maxTokenBytes);
+    const hit = this.#cache.get(hashToken(token));
+    if (hit === undefined || hit.exp * 1000 <= this.#now()) return undefined;
+    return this.#checkHit(hit, options);
+  }
+
+  async #verifyUncached(token: string, tokenHash: string, options: VerifyOptions): Promise<VerifiedToken> {
     const { header, iss } = peekToken(token);
     const issuer = this.#issuers.get(iss);
     if (issuer === undefined) throw invalidToken(`unknown issuer ${quote(iss)}`);
@@ -138,10 +160,10 @@ export class TokenVerifier {
   }
 
   #checkHit(hit: CachedVerification, options: VerifyOptions): VerifiedToken {
-    const where = `(issuer ${quote(hit.issuer.issuer)}, cached)`;
     this.#checkIssuerAllowed(hit.issuer, options);
     const expected = this.#expectedAudience(hit.issuer, options);
     if (!expected.some((aud) => hit.audience.includes(aud))) {
+      const where = `(issuer ${quote(hit.issuer.issuer)}, cached)`;
       const got = quote(hit.audience.join(' '));
       throw invalidToken(`claim "aud" check_failed: got ${got}, expected one of ${quote(expected.join(' '))} ${where}`);
     }
