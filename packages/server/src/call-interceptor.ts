@@ -45,10 +45,9 @@ export function createCallInterceptor(deps: CallInterceptorDeps): ServerIntercep
             const ctx = new ServerCallContext(runtime.info, metadata, deadlineOf(call), deps.logger);
             ctx.peer = deps.peers.of(call);
             const telemetry = deps.telemetry.startServerCall(runtime.info, metadata);
-            ctx.values.set(RPC_SPAN, telemetry.span);
-            state = new CallState(ctx, telemetry, runtime.ends, deps.logger, (s) =>
-              deps.inFlight.delete(s),
-            );
+            // Only a recording span is worth handing on (without an SDK, nobody reads it).
+            if (telemetry.span.isRecording()) ctx.values.set(RPC_SPAN, telemetry.span);
+            state = new CallState(ctx, telemetry, runtime.ends, deps.logger, deps.inFlight);
             deps.inFlight.add(state);
             deps.states.set(metadata, state);
             if (runtime.starts.length === 0) {
@@ -65,17 +64,25 @@ export function createCallInterceptor(deps: CallInterceptorDeps): ServerIntercep
                 intercepting.sendStatus({ code: error.status, details: error.publicMessage, metadata: new Metadata() });
               },
             };
-            runStarts(runtime.starts, ctx, control).then(
-              () => {
-                if (!current.ended) passOn(metadata);
-              },
-              (thrown: unknown) => {
-                const error = RampartError.from(thrown);
-                logCallError(ctx.logger, error);
-                current.error = error;
-                intercepting.sendStatus({ code: error.status, details: error.publicMessage, metadata: new Metadata() });
-              },
-            );
+            const refuse = (thrown: unknown): void => {
+              const error = RampartError.from(thrown);
+              logCallError(ctx.logger, error);
+              current.error = error;
+              intercepting.sendStatus({ code: error.status, details: error.publicMessage, metadata: new Metadata() });
+            };
+            const release = (): void => {
+              if (!current.ended) passOn(metadata);
+            };
+            // Synchronous while the hooks are (mTLS, cached tokens): no promise, no extra tick before the handler.
+            let pending: Promise<void> | undefined;
+            try {
+              pending = runStarts(runtime.starts, ctx, control);
+            } catch (thrown) {
+              refuse(thrown);
+              return;
+            }
+            if (pending === undefined) release();
+            else pending.then(release, refuse);
           },
           onCancel() {
             if (!state || state.ended) return;
@@ -100,8 +107,20 @@ export function createCallInterceptor(deps: CallInterceptorDeps): ServerIntercep
   };
 }
 
-async function runStarts(starts: MethodRuntime['starts'], ctx: ServerCallContext, control: CallControl): Promise<void> {
-  for (const start of starts) await start(ctx, control);
+/**
+ * Runs the `onStart` hooks in order. Returns undefined when all of them finished synchronously, else a promise
+ * for the rest; a synchronous throw propagates.
+ */
+function runStarts(starts: MethodRuntime['starts'], ctx: ServerCallContext, control: CallControl): Promise<void> | undefined {
+  for (let i = 0; i < starts.length; i++) {
+    const result = (starts[i] as MethodRuntime['starts'][number])(ctx, control);
+    if (result instanceof Promise) return result.then(() => runStartsAsync(starts, i + 1, ctx, control));
+  }
+  return undefined;
+}
+
+async function runStartsAsync(starts: MethodRuntime['starts'], from: number, ctx: ServerCallContext, control: CallControl): Promise<void> {
+  for (let i = from; i < starts.length; i++) await (starts[i] as MethodRuntime['starts'][number])(ctx, control);
 }
 
 function deadlineOf(call: ServerInterceptingCallInterface): Date | undefined {

@@ -14,7 +14,7 @@ export class CallState {
     readonly telemetry: RpcCallTelemetry,
     private readonly ends: readonly NonNullable<MethodInterceptor['onEnd']>[],
     private readonly logger: Logger,
-    private readonly onFinished: (state: CallState) => void,
+    private readonly inFlight: Set<CallState>,
   ) {}
 
   get ended(): boolean {
@@ -34,6 +34,6 @@ export class CallState {
       }
     }
     this.telemetry.end(status, error);
-    this.onFinished(this);
+    this.inFlight.delete(this);
   }
 }
