@@ -1,0 +1,84 @@
+import { presentScenarios, type BenchResults, type Target } from '../results.js';
+
+const num = (n: number | null | undefined, digits = 0): string =>
+  n === null || n === undefined || !Number.isFinite(n)
+    ? 'n/a'
+    : n.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits });
+
+/** `1.05×`, or `n/a`. */
+export function times(n: number | null): string {
+  return n === null ? 'n/a' : `${num(n, 2)}×`;
+}
+
+function verdict(target: Target): string {
+  return target.pass === null ? 'n/a' : target.pass ? '**PASS**' : '**MISS**';
+}
+
+/** The results as Markdown: scenarios table, targets with PASS/MISS, memory check, machine notes. */
+export function renderMarkdown(results: BenchResults): string {
+  const s = results.settings;
+  const lines: string[] = [];
+  lines.push(
+    `## Rampart benchmark: ${results.mode} run, ${results.started_at.slice(0, 16).replace('T', ' ')} UTC`,
+    '',
+    `${s.rounds} rounds, scenarios alternating; per scenario and round ${s.warmupMs / 1000} s warm-up, ${s.measureMs / 1000} s measured; ` +
+      `${s.concurrency} calls in flight over ${s.connections} HTTP/2 connections (streams: ${s.streamConcurrency} streams of ${s.streamMessages} messages). ` +
+      `Node ${results.machine.node}, ${results.machine.cpus} cores, ` +
+      (results.machine.pinned ? 'server pinned to core 0 and load to core 1 (taskset).' : 'NOT pinned (no taskset or one core).') +
+      ' Figures are medians over rounds.',
+    '',
+    '| scenario | req/s | p50 ms | p99 ms | server CPU µs/req | server core busy | load CPU µs/req | peak RSS MB | errors |',
+    '| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
+  );
+  for (const name of presentScenarios(results)) {
+    const r = results.scenarios[name];
+    if (!r) continue;
+    const unit = r.unit === 'messages' ? ' (msg/s, per msg)' : '';
+    lines.push(
+      `| ${r.label}${unit} | ${num(r.rps)} | ${num(r.p50_ms, 2)} | ${num(r.p99_ms, 2)} | ${num(r.cpu_us_per_req, 1)} | ${num(r.server_cpu_util * 100)} % | ${num(r.gen_cpu_us_per_req, 1)} | ${num(r.rss_mb)} | ${r.errors}${r.first_error ? ` (${r.first_error})` : ''} |`,
+    );
+  }
+  lines.push(
+    '',
+    `Streams: req/s is messages/s and CPU is per message; p50/p99 are per whole stream of ${s.streamMessages} messages.`,
+    `Raw jose \`jwtVerify\` (ES256, in-process, key imported): ${num(results.baselines.jose_jwtverify_us, 1)} µs CPU per verification.`,
+    '',
+    '### Targets',
+    '',
+    '| target | measured | target | result |',
+    '| --- | ---: | ---: | --- |',
+  );
+  for (const t of results.targets) lines.push(`| ${t.label} | ${times(t.value)} | ${t.op === '<=' ? '≤' : '≥'} ${num(t.limit, 2)}× | ${verdict(t)} |`);
+  const r = results.ratios;
+  lines.push(
+    '',
+    `Other ratios: Rampart @RequireMtls vs grpc-js mTLS CPU/call ${times(r.rampart_mtls_vs_grpc_mtls.cpu_us_per_req)}, req/s ${times(r.rampart_mtls_vs_grpc_mtls.rps)}; ` +
+      `grpc-js mTLS vs plaintext CPU/call ${times(r.grpc_mtls_vs_plaintext.cpu_us_per_req)}; ` +
+      `Rampart warm vs NestJS CPU/call ${times(r.auth_warm_vs_nest.cpu_us_per_req)}; streaming CPU/message ${times(r.stream_rampart_vs_grpc.cpu_us_per_req)}.`,
+    '',
+    '### Memory',
+    '',
+  );
+  const m = results.memory;
+  if (m) {
+    lines.push(
+      `Server RSS (after a forced GC) after ${num(m.small_calls)} authenticated calls: ${num(m.rss_small_mb, 1)} MB (heap ${num(m.heap_small_mb, 1)} MB); ` +
+        `after ${num(m.large_calls)}: ${num(m.rss_large_mb, 1)} MB (heap ${num(m.heap_large_mb, 1)} MB); errors ${m.errors}.` +
+        (results.mode === 'quick'
+          ? ' Quick mode: fewer calls than the full run (100,000 vs 1,000,000), and the first mark falls in the early growth of a fresh process, so growth reads higher than in the full run.'
+          : ''),
+    );
+  } else {
+    lines.push('Not run.');
+  }
+  const foreign = results.machine.foreign_cores_median;
+  lines.push(
+    '',
+    `Machine: load average ${results.machine.loadavg_before.map((l) => num(l, 2)).join(' ')} before, ${results.machine.loadavg_after
+      .map((l) => num(l, 2))
+      .join(' ')} after; other processes kept ${num(foreign, 2)} cores busy during the windows (median). ` +
+      'Server CPU per request is the primary figure: it barely moves when other processes take turns on the cores, requests/s and latency do.',
+    '',
+  );
+  return lines.join('\n');
+}

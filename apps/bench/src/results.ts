@@ -1,0 +1,255 @@
+import type { LoadWindow, ServerWindow } from './ipc.js';
+import { SCENARIOS, SCENARIO_NAMES, type ScenarioName, type Settings } from './scenarios.js';
+import { median, round } from './stats.js';
+
+/** What one scenario measured in one round: the server's window and the generator's. */
+export interface RoundSample {
+  readonly server: ServerWindow;
+  readonly load: LoadWindow;
+  readonly errors: number;
+  readonly firstError: string | undefined;
+  /** Average number of cores busy with other processes during the window (NaN when unknown). */
+  readonly foreignCores: number;
+}
+
+/** One round's figures. */
+export interface RoundResult {
+  readonly rps: number;
+  readonly p50_ms: number;
+  readonly p99_ms: number;
+  readonly cpu_us_per_req: number;
+  readonly server_cpu_util: number;
+  readonly gen_cpu_us_per_req: number;
+  readonly rss_mb: number;
+  readonly errors: number;
+  readonly foreign_cores: number;
+}
+
+/** A scenario's figures: the median over rounds (errors summed, RSS the peak). */
+export interface ScenarioResult extends RoundResult {
+  readonly label: string;
+  readonly description: string;
+  readonly unit: 'calls' | 'messages';
+  readonly first_error?: string;
+  readonly rounds: readonly RoundResult[];
+}
+
+export interface MemoryCheck {
+  readonly small_calls: number;
+  readonly large_calls: number;
+  readonly rss_small_mb: number;
+  readonly rss_large_mb: number;
+  readonly heap_small_mb: number;
+  readonly heap_large_mb: number;
+  readonly errors: number;
+}
+
+export interface Target {
+  readonly id: string;
+  readonly label: string;
+  /** The measured value, null when a scenario it needs did not run. */
+  readonly value: number | null;
+  readonly op: '<=' | '>=';
+  readonly limit: number;
+  readonly pass: boolean | null;
+}
+
+export interface Ratios {
+  readonly auth_warm_vs_grpc_mtls: { readonly cpu_us_per_req: number | null; readonly rps: number | null; readonly p99_ms: number | null };
+  readonly rampart_mtls_vs_grpc_mtls: { readonly cpu_us_per_req: number | null; readonly rps: number | null; readonly p99_ms: number | null };
+  readonly grpc_mtls_vs_plaintext: { readonly cpu_us_per_req: number | null; readonly rps: number | null };
+  readonly auth_warm_vs_nest: { readonly rps: number | null; readonly cpu_us_per_req: number | null };
+  /** (cold − warm server CPU per call) / raw jose jwtVerify CPU per call. */
+  readonly cold_verification_vs_jose: number | null;
+  readonly stream_rampart_vs_grpc: { readonly rps: number | null; readonly cpu_us_per_req: number | null };
+  /** RSS after the large number of calls / after the small number. */
+  readonly rss_growth: number | null;
+}
+
+export interface BenchResults {
+  readonly version: 1;
+  readonly mode: Settings['mode'];
+  readonly started_at: string;
+  readonly finished_at: string;
+  readonly duration_s: number;
+  readonly machine: {
+    readonly cpus: number;
+    readonly node: string;
+    readonly pinned: boolean;
+    readonly loadavg_before: readonly number[];
+    readonly loadavg_after: readonly number[];
+    /** Median over all windows of the cores busy with processes other than the bench's. */
+    readonly foreign_cores_median: number | null;
+  };
+  readonly settings: Settings;
+  readonly scenarios: Partial<Record<ScenarioName, ScenarioResult>>;
+  readonly baselines: { readonly jose_jwtverify_us: number | null; readonly jose_rounds_us: readonly number[] };
+  readonly memory: MemoryCheck | null;
+  readonly ratios: Ratios;
+  readonly targets: readonly Target[];
+}
+
+const finite = (n: number): number | null => (Number.isFinite(n) ? n : null);
+
+/** One round's figures from its raw windows. */
+export function roundResult(sample: RoundSample): RoundResult {
+  const { server, load } = sample;
+  return {
+    rps: round(load.units / (load.wallMs / 1000), 1),
+    p50_ms: round(load.p50Ms, 3),
+    p99_ms: round(load.p99Ms, 3),
+    cpu_us_per_req: round(server.cpuUs / server.units, 2),
+    server_cpu_util: round(server.cpuUs / 1000 / server.wallMs, 3),
+    gen_cpu_us_per_req: round(load.cpuUs / load.units, 2),
+    rss_mb: round(server.maxRssMb, 1),
+    errors: sample.errors,
+    foreign_cores: round(sample.foreignCores, 2),
+  };
+}
+
+/** A scenario's result from its rounds: medians, summed errors, peak RSS. */
+export function scenarioResult(name: ScenarioName, samples: readonly RoundSample[]): ScenarioResult {
+  const rounds = samples.map(roundResult);
+  const med = (key: keyof RoundResult, digits: number): number => round(median(rounds.map((r) => r[key])), digits);
+  const firstError = samples.find((s) => s.firstError !== undefined)?.firstError;
+  const scenario = SCENARIOS[name];
+  return {
+    label: scenario.label,
+    description: scenario.description,
+    unit: scenario.unit,
+    rps: med('rps', 1),
+    p50_ms: med('p50_ms', 3),
+    p99_ms: med('p99_ms', 3),
+    cpu_us_per_req: med('cpu_us_per_req', 2),
+    server_cpu_util: med('server_cpu_util', 3),
+    gen_cpu_us_per_req: med('gen_cpu_us_per_req', 2),
+    rss_mb: Math.max(...rounds.map((r) => r.rss_mb)),
+    errors: rounds.reduce((sum, r) => sum + r.errors, 0),
+    foreign_cores: med('foreign_cores', 2),
+    ...(firstError !== undefined ? { first_error: firstError } : {}),
+    rounds,
+  };
+}
+
+/** The ratios the targets are judged on. */
+export function computeRatios(
+  scenarios: BenchResults['scenarios'],
+  joseUs: number | null,
+  memory: MemoryCheck | null,
+): Ratios {
+  const ratio = (a: ScenarioName, b: ScenarioName, key: 'cpu_us_per_req' | 'rps' | 'p99_ms'): number | null => {
+    const x = scenarios[a]?.[key];
+    const y = scenarios[b]?.[key];
+    return x === undefined || y === undefined ? null : finite(round(x / y, 3));
+  };
+  const warm = scenarios['rampart-auth-warm']?.cpu_us_per_req;
+  const cold = scenarios['rampart-auth-cold']?.cpu_us_per_req;
+  return {
+    auth_warm_vs_grpc_mtls: {
+      cpu_us_per_req: ratio('rampart-auth-warm', 'grpc-mtls', 'cpu_us_per_req'),
+      rps: ratio('rampart-auth-warm', 'grpc-mtls', 'rps'),
+      p99_ms: ratio('rampart-auth-warm', 'grpc-mtls', 'p99_ms'),
+    },
+    rampart_mtls_vs_grpc_mtls: {
+      cpu_us_per_req: ratio('rampart-mtls', 'grpc-mtls', 'cpu_us_per_req'),
+      rps: ratio('rampart-mtls', 'grpc-mtls', 'rps'),
+      p99_ms: ratio('rampart-mtls', 'grpc-mtls', 'p99_ms'),
+    },
+    grpc_mtls_vs_plaintext: {
+      cpu_us_per_req: ratio('grpc-mtls', 'grpc-plaintext', 'cpu_us_per_req'),
+      rps: ratio('grpc-mtls', 'grpc-plaintext', 'rps'),
+    },
+    auth_warm_vs_nest: {
+      rps: ratio('rampart-auth-warm', 'nest-jwt', 'rps'),
+      cpu_us_per_req: ratio('rampart-auth-warm', 'nest-jwt', 'cpu_us_per_req'),
+    },
+    cold_verification_vs_jose:
+      warm === undefined || cold === undefined || joseUs === null ? null : finite(round((cold - warm) / joseUs, 3)),
+    stream_rampart_vs_grpc: {
+      rps: ratio('stream-rampart-auth', 'stream-grpc-mtls', 'rps'),
+      cpu_us_per_req: ratio('stream-rampart-auth', 'stream-grpc-mtls', 'cpu_us_per_req'),
+    },
+    rss_growth: memory === null ? null : finite(round(memory.rss_large_mb / memory.rss_small_mb, 3)),
+  };
+}
+
+/** The issue's targets, judged on the ratios. Reported, never asserted. */
+export function judgeTargets(ratios: Ratios, memory: MemoryCheck | null): Target[] {
+  const target = (id: string, label: string, value: number | null, op: Target['op'], limit: number): Target => ({
+    id,
+    label,
+    value,
+    op,
+    limit,
+    pass: value === null ? null : op === '<=' ? value <= limit : value >= limit,
+  });
+  const memoryLabel = memory
+    ? `RSS after ${memory.large_calls.toLocaleString('en-US')} vs ${memory.small_calls.toLocaleString('en-US')} authenticated calls`
+    : 'RSS flat between 100k and 1M authenticated calls';
+  return [
+    target('warm-cpu', 'Rampart full auth (warm) server CPU/call vs bare grpc-js mTLS', ratios.auth_warm_vs_grpc_mtls.cpu_us_per_req, '<=', 1.1),
+    target('warm-rps', 'Rampart full auth (warm) requests/s vs bare grpc-js mTLS', ratios.auth_warm_vs_grpc_mtls.rps, '>=', 0.9),
+    target('warm-p99', 'Rampart full auth (warm) p99 vs bare grpc-js mTLS', ratios.auth_warm_vs_grpc_mtls.p99_ms, '<=', 1.2),
+    target('vs-nest', 'Rampart full auth (warm) requests/s vs NestJS + JWT guard', ratios.auth_warm_vs_nest.rps, '>=', 1.5),
+    target('cold-jose', 'cold verification cost (cold − warm CPU/call) vs raw jose jwtVerify', ratios.cold_verification_vs_jose, '<=', 1.1),
+    target('stream', 'streaming messages/s, Rampart full auth vs bare grpc-js mTLS', ratios.stream_rampart_vs_grpc.rps, '>=', 0.95),
+    target('rss', memoryLabel, ratios.rss_growth, '<=', 1.1),
+  ];
+}
+
+/** Everything {@link buildResults} needs besides the measurements. */
+export interface RunInfo {
+  readonly settings: Settings;
+  readonly startedAt: Date;
+  readonly finishedAt: Date;
+  readonly cpus: number;
+  readonly node: string;
+  readonly pinned: boolean;
+  readonly loadavgBefore: readonly number[];
+  readonly loadavgAfter: readonly number[];
+}
+
+/** The results document (`results/latest.json`) from the samples of every round. */
+export function buildResults(
+  info: RunInfo,
+  samples: ReadonlyMap<ScenarioName, readonly RoundSample[]>,
+  joseRounds: readonly number[],
+  memory: MemoryCheck | null,
+): BenchResults {
+  const scenarios: BenchResults['scenarios'] = {};
+  for (const name of SCENARIO_NAMES) {
+    const list = samples.get(name);
+    if (list !== undefined && list.length > 0) scenarios[name] = scenarioResult(name, list);
+  }
+  const joseUs = joseRounds.length > 0 ? round(median([...joseRounds]), 2) : null;
+  const ratios = computeRatios(scenarios, joseUs, memory);
+  const foreign = Object.values(scenarios)
+    .flatMap((s) => s.rounds.map((r) => r.foreign_cores))
+    .filter(Number.isFinite);
+  return {
+    version: 1,
+    mode: info.settings.mode,
+    started_at: info.startedAt.toISOString(),
+    finished_at: info.finishedAt.toISOString(),
+    duration_s: round((info.finishedAt.getTime() - info.startedAt.getTime()) / 1000, 1),
+    machine: {
+      cpus: info.cpus,
+      node: info.node,
+      pinned: info.pinned,
+      loadavg_before: info.loadavgBefore.map((l) => round(l, 2)),
+      loadavg_after: info.loadavgAfter.map((l) => round(l, 2)),
+      foreign_cores_median: foreign.length > 0 ? round(median(foreign), 2) : null,
+    },
+    settings: info.settings,
+    scenarios,
+    baselines: { jose_jwtverify_us: joseUs, jose_rounds_us: [...joseRounds] },
+    memory,
+    ratios,
+    targets: judgeTargets(ratios, memory),
+  };
+}
+
+/** The scenario names present in `results`, in report order. */
+export function presentScenarios(results: Pick<BenchResults, 'scenarios'>): ScenarioName[] {
+  return SCENARIO_NAMES.filter((name) => results.scenarios[name] !== undefined);
+}

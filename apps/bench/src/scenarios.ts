@@ -1,0 +1,168 @@
+import type { LoadConfig, ServerKind } from './ipc.js';
+import type { ClientKind } from './load/transport.js';
+
+/** The scenarios, in report order. */
+export const SCENARIO_NAMES = [
+  'grpc-plaintext',
+  'grpc-mtls',
+  'rampart-mtls',
+  'rampart-auth-warm',
+  'rampart-auth-cold',
+  'nest-jwt',
+  'stream-grpc-mtls',
+  'stream-rampart-auth',
+] as const;
+export type ScenarioName = (typeof SCENARIO_NAMES)[number];
+
+/** One scenario: a server process of some kind and the load thrown at it. */
+export interface Scenario {
+  readonly name: ScenarioName;
+  /** Short label for tables and the chart. */
+  readonly label: string;
+  readonly description: string;
+  readonly server: ServerKind;
+  readonly tls: boolean;
+  readonly method: LoadConfig['method'];
+  readonly tokens: LoadConfig['tokens'];
+  /** What `rps` counts: unary calls, or messages of server streams. */
+  readonly unit: 'calls' | 'messages';
+}
+
+export const SCENARIOS: Readonly<Record<ScenarioName, Scenario>> = {
+  'grpc-plaintext': {
+    name: 'grpc-plaintext',
+    label: 'grpc-js plaintext',
+    description: 'bare grpc-js, h2c without TLS, no auth: the floor',
+    server: 'grpc-plaintext',
+    tls: false,
+    method: 'unary',
+    tokens: 'none',
+    unit: 'calls',
+  },
+  'grpc-mtls': {
+    name: 'grpc-mtls',
+    label: 'grpc-js mTLS',
+    description: 'bare grpc-js, mutual TLS required at the port (createSsl(..., true)), no token: the ceiling for a grpc-js framework',
+    server: 'grpc-mtls',
+    tls: true,
+    method: 'unary',
+    tokens: 'none',
+    unit: 'calls',
+  },
+  'rampart-mtls': {
+    name: 'rampart-mtls',
+    label: 'Rampart @RequireMtls',
+    description: 'Rampart with @RequireMtls() only: peer identity (cached per connection) and the mTLS rule, audit, context, telemetry',
+    server: 'rampart-mtls',
+    tls: true,
+    method: 'unary',
+    tokens: 'none',
+    unit: 'calls',
+  },
+  'rampart-auth-warm': {
+    name: 'rampart-auth-warm',
+    label: 'Rampart mTLS+JWT (warm)',
+    description:
+      'Rampart default path: @RequireMtls + @Authenticated({ scopes, boundToCertificate }), the same ES256 token every call (verified-token cache hit), binding and scope checked every call',
+    server: 'rampart-auth',
+    tls: true,
+    method: 'unary',
+    tokens: 'warm',
+    unit: 'calls',
+  },
+  'rampart-auth-cold': {
+    name: 'rampart-auth-cold',
+    label: 'Rampart mTLS+JWT (cold)',
+    description:
+      'as warm, but every call brings a token the server has not cached (a pool larger than the cache, cycled): full jose verification per call',
+    server: 'rampart-auth',
+    tls: true,
+    method: 'unary',
+    tokens: 'cold',
+    unit: 'calls',
+  },
+  'nest-jwt': {
+    name: 'nest-jwt',
+    label: 'NestJS mTLS+JWT guard',
+    description:
+      'NestJS 11 gRPC microservice (grpc-js), mutual TLS at the port, a guard calling jose jwtVerify per call (no cache, no binding check) and checking the scope',
+    server: 'nest-jwt',
+    tls: true,
+    method: 'unary',
+    tokens: 'warm',
+    unit: 'calls',
+  },
+  'stream-grpc-mtls': {
+    name: 'stream-grpc-mtls',
+    label: 'stream: grpc-js mTLS',
+    description: 'server streaming, bare grpc-js over mutual TLS, write() with drain: messages per second',
+    server: 'grpc-mtls',
+    tls: true,
+    method: 'stream',
+    tokens: 'none',
+    unit: 'messages',
+  },
+  'stream-rampart-auth': {
+    name: 'stream-rampart-auth',
+    label: 'stream: Rampart mTLS+JWT',
+    description: 'server streaming through Rampart with full auth (checked once, at stream start), an async generator handler: messages per second',
+    server: 'rampart-auth',
+    tls: true,
+    method: 'stream',
+    tokens: 'warm',
+    unit: 'messages',
+  },
+};
+
+/** How long and how hard a run is. */
+export interface Settings {
+  readonly mode: 'quick' | 'full';
+  /** The load generator's HTTP/2 client. */
+  readonly client: ClientKind;
+  readonly rounds: number;
+  /** Unmeasured pass over every scenario before round 1 (JIT warm-up). */
+  readonly initialWarmupMs: number;
+  /** Warm-up before each measured window (the loop was paused while other scenarios ran). */
+  readonly warmupMs: number;
+  readonly measureMs: number;
+  readonly concurrency: number;
+  readonly connections: number;
+  readonly streamConcurrency: number;
+  readonly streamMessages: number;
+  /** Distinct tokens for the cold scenario: more than the verified-token cache's 10 000 entries. */
+  readonly coldTokens: number;
+  /** How long the raw jose measurement runs per round. */
+  readonly joseMs: number;
+  /** Memory check: RSS after `memorySmall` calls and after `memoryLarge` calls (0: skipped). */
+  readonly memorySmall: number;
+  readonly memoryLarge: number;
+}
+
+export const FULL: Settings = {
+  mode: 'full',
+  client: 'lite',
+  rounds: 8,
+  initialWarmupMs: 2_000,
+  warmupMs: 500,
+  measureMs: 3_000,
+  concurrency: 32,
+  connections: 4,
+  streamConcurrency: 8,
+  streamMessages: 100,
+  coldTokens: 12_000,
+  joseMs: 1_000,
+  memorySmall: 100_000,
+  memoryLarge: 1_000_000,
+};
+
+export const QUICK: Settings = {
+  ...FULL,
+  mode: 'quick',
+  rounds: 3,
+  initialWarmupMs: 500,
+  warmupMs: 250,
+  measureMs: 800,
+  joseMs: 500,
+  memorySmall: 20_000,
+  memoryLarge: 60_000,
+};

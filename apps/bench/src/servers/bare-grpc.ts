@@ -1,0 +1,60 @@
+import { readFileSync } from 'node:fs';
+import { once } from 'node:events';
+import {
+  Server,
+  ServerCredentials,
+  type sendUnaryData,
+  type ServerUnaryCall,
+  type ServerWritableStream,
+  type ServiceDefinition,
+} from '@grpc/grpc-js';
+import { loadSync } from '@grpc/proto-loader';
+import { PROTO_LOADER_OPTIONS } from '@rampart/codegen';
+import type { EchoRequest__Output, EchoResponse, StreamRequest__Output } from '../generated/index.js';
+import type { Fixtures } from '../ipc.js';
+import { BENCH_PROTO_FILE, BENCH_PROTO_ROOT, BENCH_SERVICE } from '../paths.js';
+import { served } from './served.js';
+
+/** The bench service's grpc-js definition, loaded with the options Rampart uses. */
+export function benchServiceDefinition(): ServiceDefinition {
+  const definition = loadSync(BENCH_PROTO_FILE, { ...PROTO_LOADER_OPTIONS, includeDirs: [BENCH_PROTO_ROOT] });
+  return definition[BENCH_SERVICE] as ServiceDefinition;
+}
+
+/** The handlers a grpc-js user writes by hand: echo, and a server stream that respects back-pressure. */
+export const bareHandlers = {
+  echo(call: ServerUnaryCall<EchoRequest__Output, EchoResponse>, callback: sendUnaryData<EchoResponse>): void {
+    served.units += 1;
+    callback(null, { payload: call.request.payload });
+  },
+  stream(call: ServerWritableStream<StreamRequest__Output, EchoResponse>): void {
+    const { payload, count } = call.request;
+    void (async () => {
+      for (let i = 0; i < count && !call.cancelled; i++) {
+        served.units += 1;
+        if (!call.write({ payload })) await once(call, 'drain');
+      }
+      call.end();
+    })();
+  },
+};
+
+/**
+ * Bare grpc-js: the ceiling for any framework on it. `mtls` serves TLS and requires a client certificate from the
+ * bench CA at the port (`createSsl(..., true)`), as a grpc-js user would; otherwise plaintext.
+ */
+export async function startBareGrpc(fixtures: Fixtures, mtls: boolean): Promise<{ port: number; close(): void }> {
+  const server = new Server();
+  server.addService(benchServiceDefinition(), bareHandlers);
+  const credentials = mtls
+    ? ServerCredentials.createSsl(
+        readFileSync(fixtures.caFile),
+        [{ private_key: readFileSync(fixtures.serverKeyFile), cert_chain: readFileSync(fixtures.serverCertFile) }],
+        true,
+      )
+    : ServerCredentials.createInsecure();
+  const port = await new Promise<number>((resolve, reject) =>
+    server.bindAsync('127.0.0.1:0', credentials, (error, bound) => (error ? reject(error) : resolve(bound))),
+  );
+  return { port, close: () => server.forceShutdown() };
+}

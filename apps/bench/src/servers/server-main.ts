@@ -1,0 +1,95 @@
+/**
+ * A benchmark server process: starts the server of its kind, reports its port, then measures windows on request
+ * (CPU time of the whole process and units served), reports RSS, and exits when told or when the orchestrator goes.
+ */
+import { SERVER_ENV, type FromServer, type ServerConfig, type ToServer } from '../ipc.js';
+import { served } from './served.js';
+
+const send = (message: FromServer): void => void process.send?.(message);
+const maxRssMb = (): number => process.resourceUsage().maxRSS / 1024;
+
+/** Starts the server of `kind`, importing only what it needs (so RSS and start-up are each server's own). */
+async function start(config: ServerConfig): Promise<{ port: number; close(): Promise<void> | void }> {
+  const { kind, fixtures } = config;
+  switch (kind) {
+    case 'grpc-plaintext':
+    case 'grpc-mtls':
+      return (await import('./bare-grpc.js')).startBareGrpc(fixtures, kind === 'grpc-mtls');
+    case 'rampart-mtls':
+    case 'rampart-auth': {
+      const { port, app } = await (await import('./rampart-app.js')).startRampart(fixtures, kind === 'rampart-auth');
+      return { port, close: () => app.close({ graceMs: 200 }) };
+    }
+    case 'nest-jwt':
+      return (await import('./nest-app.js')).startNest(fixtures);
+    case 'jose-baseline':
+      return { port: 0, close() {} };
+  }
+}
+
+async function main(): Promise<void> {
+  const config = JSON.parse(process.env[SERVER_ENV] ?? '{}') as ServerConfig;
+  const server = await start(config);
+  const jose =
+    config.kind === 'jose-baseline' ? await (await import('./jose-baseline.js')).createJoseBaseline(config.fixtures) : undefined;
+  let window: { cpu: NodeJS.CpuUsage; units: number; at: number; startUs: number } | undefined;
+  const monotonicUs = (): number => Number(process.hrtime.bigint() / 1000n);
+
+  process.on('message', (raw) => {
+    const message = raw as ToServer;
+    switch (message.type) {
+      case 'start':
+        window = { cpu: process.cpuUsage(), units: served.units, at: performance.now(), startUs: monotonicUs() };
+        send({ type: 'started' });
+        break;
+      case 'stop': {
+        if (!window) {
+          send({ type: 'error', message: 'stop without start' });
+          break;
+        }
+        const cpu = process.cpuUsage(window.cpu);
+        send({
+          type: 'window',
+          cpuUs: cpu.user + cpu.system,
+          units: served.units - window.units,
+          wallMs: performance.now() - window.at,
+          maxRssMb: maxRssMb(),
+          startUs: window.startUs,
+          endUs: monotonicUs(),
+        });
+        window = undefined;
+        break;
+      }
+      case 'rss': {
+        const gc = (globalThis as { gc?: () => void }).gc;
+        gc?.();
+        gc?.();
+        const memory = process.memoryUsage();
+        send({ type: 'rss', rssMb: memory.rss / 2 ** 20, heapUsedMb: memory.heapUsed / 2 ** 20 });
+        break;
+      }
+      case 'jose':
+        if (!jose) {
+          send({ type: 'error', message: 'not a jose-baseline process' });
+          break;
+        }
+        jose(message.durationMs, message.concurrency).then(
+          (result) => send({ type: 'jose', ...result }),
+          (error: unknown) => send({ type: 'error', message: String(error) }),
+        );
+        break;
+      case 'exit':
+        void Promise.resolve(server.close()).finally(() => process.exit(0));
+        break;
+    }
+  });
+  // The orchestrator died or closed the channel: do not linger.
+  process.on('disconnect', () => process.exit(0));
+  send({ type: 'ready', port: server.port });
+}
+
+main().catch((error: unknown) => {
+  send({ type: 'error', message: error instanceof Error ? (error.stack ?? error.message) : String(error) });
+  process.exitCode = 1;
+  setTimeout(() => process.exit(1), 100).unref();
+});

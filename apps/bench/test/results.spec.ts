@@ -1,0 +1,98 @@
+import { describe, expect, it } from 'vitest';
+import { buildResults, type RoundSample, type RunInfo } from '../src/results.js';
+import { QUICK, SCENARIO_NAMES, type ScenarioName } from '../src/scenarios.js';
+
+/** A sample whose server spent `cpuUsPerUnit` per unit and whose generator saw `rps`. */
+function sample(cpuUsPerUnit: number, rps: number, p99Ms = 5): RoundSample {
+  const units = rps;
+  return {
+    server: { cpuUs: cpuUsPerUnit * units, units, wallMs: 1000, maxRssMb: 80, startUs: 0, endUs: 1e6 },
+    load: { units, wallMs: 1000, p50Ms: p99Ms / 2, p99Ms, cpuUs: 40 * units },
+    errors: 0,
+    firstError: undefined,
+    foreignCores: 0.1,
+  };
+}
+
+const info: RunInfo = {
+  settings: QUICK,
+  startedAt: new Date('2026-01-01T00:00:00Z'),
+  finishedAt: new Date('2026-01-01T00:00:40Z'),
+  cpus: 2,
+  node: 'v20.20.2',
+  pinned: true,
+  loadavgBefore: [0.1, 0.2, 0.3],
+  loadavgAfter: [1, 1, 1],
+};
+
+const perScenario: Record<ScenarioName, [cpu: number, rps: number]> = {
+  'grpc-plaintext': [90, 11_000],
+  'grpc-mtls': [100, 10_000],
+  'rampart-mtls': [104, 9_600],
+  'rampart-auth-warm': [108, 9_200],
+  'rampart-auth-cold': [318, 3_100],
+  'nest-jwt': [330, 3_000],
+  'stream-grpc-mtls': [10, 100_000],
+  'stream-rampart-auth': [10.3, 97_000],
+};
+
+function results() {
+  const samples = new Map(
+    SCENARIO_NAMES.map((name) => {
+      const [cpu, rps] = perScenario[name];
+      return [name, [sample(cpu, rps), sample(cpu * 1.02, rps * 0.98), sample(cpu * 3, rps / 3)]] as const;
+    }),
+  );
+  const memory = { small_calls: 10_000, large_calls: 60_000, rss_small_mb: 100, rss_large_mb: 104, heap_small_mb: 20, heap_large_mb: 21, errors: 0 };
+  return buildResults(info, samples, [200, 205, 195], memory);
+}
+
+describe('the results document', () => {
+  it('has scenarios.<name>.{rps,p50_ms,p99_ms,cpu_us_per_req,rss_mb,errors} for every scenario', () => {
+    const json = JSON.parse(JSON.stringify(results())) as Record<string, unknown> & { scenarios: Record<string, Record<string, unknown>> };
+    expect(Object.keys(json.scenarios)).toEqual([...SCENARIO_NAMES]);
+    for (const name of SCENARIO_NAMES) {
+      const s = json.scenarios[name]!;
+      for (const key of ['rps', 'p50_ms', 'p99_ms', 'cpu_us_per_req', 'rss_mb', 'errors']) {
+        expect(typeof s[key], `${name}.${key}`).toBe('number');
+      }
+      expect(s.rounds).toHaveLength(3);
+    }
+    expect(json).toMatchObject({ version: 1, mode: 'quick', duration_s: 40, machine: { pinned: true, cpus: 2 } });
+    expect(json.ratios).toBeTypeOf('object');
+    expect(json.targets).toHaveLength(7);
+  });
+
+  it('takes medians over rounds, so one disturbed round does not move the figures', () => {
+    const warm = results().scenarios['rampart-auth-warm']!;
+    expect(warm.cpu_us_per_req).toBeCloseTo(108 * 1.02, 1);
+    expect(warm.rps).toBeCloseTo(9_200 * 0.98, 0);
+    expect(warm.errors).toBe(0);
+  });
+
+  it('computes the ratios and judges the targets', () => {
+    const r = results();
+    expect(r.ratios.auth_warm_vs_grpc_mtls.cpu_us_per_req).toBeCloseTo(1.08, 2);
+    expect(r.ratios.auth_warm_vs_grpc_mtls.rps).toBeCloseTo(0.92, 2);
+    expect(r.ratios.auth_warm_vs_nest.rps).toBeCloseTo(3.07, 2);
+    expect(r.ratios.cold_verification_vs_jose).toBeCloseTo(((318 - 108) * 1.02) / 200, 2);
+    expect(r.ratios.rss_growth).toBe(1.04);
+    expect(r.baselines.jose_jwtverify_us).toBe(200);
+    expect(Object.fromEntries(r.targets.map((t) => [t.id, t.pass]))).toEqual({
+      'warm-cpu': true,
+      'warm-rps': true,
+      'warm-p99': true,
+      'vs-nest': true,
+      'cold-jose': true,
+      stream: true,
+      rss: true,
+    });
+  });
+
+  it('leaves ratios of scenarios that did not run null, and their targets undecided', () => {
+    const r = buildResults(info, new Map([['grpc-mtls', [sample(100, 10_000)]]]), [], null);
+    expect(Object.keys(r.scenarios)).toEqual(['grpc-mtls']);
+    expect(r.ratios.auth_warm_vs_grpc_mtls.rps).toBeNull();
+    expect(r.targets.every((t) => t.pass === null)).toBe(true);
+  });
+});
