@@ -54,7 +54,7 @@ const underlying = new WeakMap<object, Client>();
  * ```ts
  * const inventory = createClient(InventoryServiceDescriptor, { address, protoRoot, credentials });
  * const level = await inventory.getStock({ sku: 'A-1' }, { deadline: 2_000 });
- * for await (const update of inventory.watchStock({ sku: 'A-1' })) console.log(update.available);
+ * for await (const update of inventory.watchStock({ sku: 'A-1' })) levels.push(update.available);
  * ```
  */
 export function createClient<S extends ServiceShape>(
