@@ -29,6 +29,13 @@ export class TokenStage implements AuthStage {
       ...(token.audience !== undefined ? { audience: token.audience } : {}),
       ...(token.issuer !== undefined ? { issuer: token.issuer } : {}),
     };
+    const withoutAudience = verifier.issuersWithoutAudience(options);
+    if (withoutAudience.length > 0) {
+      throw new RampartError(
+        'ERR_CONFIG_INVALID',
+        `${method.path} requires a bearer token, but tokens from ${withoutAudience.join(', ')} would have no expected audience, so every call would be refused. Fix: set auth.tokens.audience (RAMPART_AUTH_AUDIENCE) to this service's audience, or give the issuer or @Authenticated an audience`,
+      );
+    }
     // A cached token is decided synchronously (no promise on the warm path); a new one is verified asynchronously,
     // its wait for keys bounded by the call's own signal.
     return (ctx, state) => {

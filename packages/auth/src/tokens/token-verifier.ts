@@ -176,6 +176,24 @@ export class TokenVerifier {
     }
   }
 
+  /**
+   * The issuers that would have no expected audience for calls with these options (no call audience, no issuer
+   * audience, no default): every token from them would be refused. Checked at start-up so such a config fails there.
+   *
+   * @example
+   * ```ts
+   * verifier.issuersWithoutAudience({}); // ['https://issuer.example'] when auth.tokens.audience is unset
+   * ```
+   */
+  issuersWithoutAudience(options: Pick<VerifyOptions, 'audience' | 'issuer'> = {}): string[] {
+    if (options.audience !== undefined && toList(options.audience).length > 0) return [];
+    const accepted = options.issuer === undefined ? undefined : toList(options.issuer);
+    return [...this.#issuers.values()]
+      .filter((issuer) => accepted === undefined || accepted.includes(issuer.issuer))
+      .filter((issuer) => (issuer.audience ?? this.#audience ?? []).length === 0)
+      .map((issuer) => issuer.issuer);
+  }
+
   #expectedAudience(issuer: TrustedIssuer, options: VerifyOptions): readonly string[] {
     const audience = options.audience === undefined ? (issuer.audience ?? this.#audience) : toList(options.audience);
     if (audience === undefined || audience.length === 0) {

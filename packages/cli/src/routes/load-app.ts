@@ -7,7 +7,7 @@ import { createApp, type AuthMatrixEntry, type CreateAppOptions } from '@rampart
 import { CliError, UsageError } from '../io.js';
 import { findWorkspaceRoot } from '../workspace.js';
 
-/** Where a placeholder issuer points when an app's auth plugin needs one to pass the start-up check. */
+/** Where a placeholder issuer (and audience) points when an app's auth plugin needs one to pass the start-up check. */
 export const PLACEHOLDER_ISSUER = 'https://issuer.invalid';
 
 /**
@@ -130,7 +130,8 @@ export async function authMatrixOf(appDir: string, options: CreateAppOptions, co
     server: { host: '127.0.0.1', port: 0 },
     transport: { insecure: true },
     log: { level: 'silent' },
-    ...(needsIssuer(options.plugins) ? { auth: { tokens: { issuer: PLACEHOLDER_ISSUER } } } : {}),
+    // A placeholder issuer and audience let the start-up check pass; the matrix does not depend on them.
+    ...(needsIssuer(options.plugins) ? { auth: { tokens: { issuer: PLACEHOLDER_ISSUER, audience: PLACEHOLDER_ISSUER } } } : {}),
   };
   const app = await server.createApp({ ...options, config: { values, env: {}, files: [...configFiles] }, handleSignals: false });
   const matrix = app.authMatrix();
