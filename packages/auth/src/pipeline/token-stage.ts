@@ -39,14 +39,13 @@ export class TokenStage implements AuthStage {
     // A cached token is decided synchronously (no promise on the warm path); a new one is verified asynchronously,
     // its wait for keys bounded by the call's own signal.
     return (ctx, state) => {
-      const token = bearerTokenOf(ctx.metadata);
-      const cached = verifier.verifyCached(token, options);
-      if (cached !== undefined) {
-        state.token = cached;
-        ctx.principal = cached.principal;
+      const result = verifier.verifyFast(bearerTokenOf(ctx.metadata), options, () => ctx.signal);
+      if (!(result instanceof Promise)) {
+        state.token = result;
+        ctx.principal = result.principal;
         return undefined;
       }
-      return verifier.verify(token, { ...options, signal: ctx.signal }).then((verified) => {
+      return result.then((verified) => {
         state.token = verified;
         ctx.principal = verified.principal;
       });

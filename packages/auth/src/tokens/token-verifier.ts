@@ -73,29 +73,32 @@ export class TokenVerifier {
    * ```
    */
   async verify(token: string, options: VerifyOptions = {}): Promise<VerifiedToken> {
+    return this.verifyFast(token, options);
+  }
+
+  /**
+   * {@link TokenVerifier.verify} without a promise when it can: a token in the verified-token cache is answered
+   * synchronously (expiry, issuer and audience still checked for this call, which may throw); any other token
+   * yields a promise. The shape is checked and the token hashed once either way. Lets a warm call be decided
+   * without a microtask. `signalOnMiss` supplies the call's signal only when keys may have to be waited for, so a
+   * cached token does not make the caller build one.
+   *
+   * @example
+   * ```ts
+   * const result = verifier.verifyFast(token, options);
+   * const verified = result instanceof Promise ? await result : result;
+   * ```
+   */
+  verifyFast(
+    token: string,
+    options: VerifyOptions = {},
+    signalOnMiss?: () => AbortSignal,
+  ): VerifiedToken | Promise<VerifiedToken> {
     assertTokenShape(token, this.#maxTokenBytes);
     const tokenHash = hashToken(token);
     const hit = this.#cache?.get(tokenHash);
     if (hit !== undefined && hit.exp * 1000 > this.#now()) return this.#checkHit(hit, options);
-    return this.#verifyUncached(token, tokenHash, options);
-  }
-
-  /**
-   * The synchronous fast path: the verified token when `token` is in the verified-token cache (still checking expiry,
-   * issuer and audience for this call, which may throw), or `undefined` when it must be verified with
-   * {@link TokenVerifier.verify}. Lets a warm call be decided without a promise.
-   *
-   * @example
-   * ```ts
-   * const verified = verifier.verifyCached(token, options) ?? (await verifier.verify(token, options));
-   * ```
-   */
-  verifyCached(token: string, options: Omit<VerifyOptions, 'signal'> = {}): VerifiedToken | undefined {
-    if (this.#cache === undefined) return undefined;
-    assertTokenShape(token, this.#maxTokenBytes);
-    const hit = this.#cache.get(hashToken(token));
-    if (hit === undefined || hit.exp * 1000 <= this.#now()) return undefined;
-    return this.#checkHit(hit, options);
+    return this.#verifyUncached(token, tokenHash, signalOnMiss ? { ...options, signal: signalOnMiss() } : options);
   }
 
   async #verifyUncached(token: string, tokenHash: string, options: VerifyOptions): Promise<VerifiedToken> {
