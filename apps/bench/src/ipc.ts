@@ -2,7 +2,11 @@
 import type { ClientKind } from './load/transport.js';
 
 /** What a server process is. */
-export type ServerKind = 'grpc-plaintext' | 'grpc-mtls' | 'rampart-mtls' | 'rampart-auth' | 'nest-jwt' | 'jose-baseline';
+export type ServerKind =
+  | 'grpc-plaintext'
+  | 'grpc-mtls'
+  | 'grpc-mtls-interceptor'
+  | 'rampart-mtls' | 'rampart-auth' | 'nest-jwt' | 'jose-baseline';
 
 /** Files and values every process reads (written once by the orchestrator into a temporary folder). */
 export interface Fixtures {

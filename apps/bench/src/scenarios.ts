@@ -5,6 +5,7 @@ import type { ClientKind } from './load/transport.js';
 export const SCENARIO_NAMES = [
   'grpc-plaintext',
   'grpc-mtls',
+  'grpc-mtls-interceptor',
   'rampart-mtls',
   'rampart-auth-warm',
   'rampart-auth-cold',
@@ -44,6 +45,17 @@ export const SCENARIOS: Readonly<Record<ScenarioName, Scenario>> = {
     label: 'grpc-js mTLS',
     description: 'bare grpc-js, mutual TLS required at the port (createSsl(..., true)), no token: the ceiling for a grpc-js framework',
     server: 'grpc-mtls',
+    tls: true,
+    method: 'unary',
+    tokens: 'none',
+    unit: 'calls',
+  },
+  'grpc-mtls-interceptor': {
+    name: 'grpc-mtls-interceptor',
+    label: 'grpc-js mTLS + interceptor',
+    description:
+      'bare grpc-js over mutual TLS with one pass-through server interceptor: the per-call layer grpc-js adds for any framework that holds a call until it decides',
+    server: 'grpc-mtls-interceptor',
     tls: true,
     method: 'unary',
     tokens: 'none',

@@ -28,6 +28,7 @@ const info: RunInfo = {
 const perScenario: Record<ScenarioName, [cpu: number, rps: number]> = {
   'grpc-plaintext': [90, 11_000],
   'grpc-mtls': [100, 10_000],
+  'grpc-mtls-interceptor': [101, 9_900],
   'rampart-mtls': [104, 9_600],
   'rampart-auth-warm': [108, 9_200],
   'rampart-auth-cold': [318, 3_100],

@@ -15,6 +15,7 @@ export type {
   MethodInfo,
   UnaryHandler,
   ServerStreamHandler,
+  ResponseStream,
   ClientStreamHandler,
   BidiHandler,
   HandlerFor,

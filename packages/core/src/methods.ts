@@ -55,12 +55,17 @@ export interface MethodInfo extends MethodDescriptor {
 
 /** A unary handler: one request in, one response out. */
 export type UnaryHandler<Req, Res> = (request: Req, ctx: CallContext) => Promise<Res> | Res;
+/**
+ * What a streaming handler returns: usually an `async *` generator; a synchronous iterable (a `*` generator, an
+ * array) when every message is at hand, which the server writes without a promise per message.
+ */
+export type ResponseStream<Res> = AsyncIterable<Res> | Iterable<Res>;
 /** A server-streaming handler, usually an `async *` method. */
-export type ServerStreamHandler<Req, Res> = (request: Req, ctx: CallContext) => AsyncIterable<Res>;
+export type ServerStreamHandler<Req, Res> = (request: Req, ctx: CallContext) => ResponseStream<Res>;
 /** A client-streaming handler: consumes the requests with `for await`, returns one response. */
 export type ClientStreamHandler<Req, Res> = (requests: AsyncIterable<Req>, ctx: CallContext) => Promise<Res> | Res;
 /** A bidirectional-streaming handler, usually an `async *` method consuming `requests`. */
-export type BidiHandler<Req, Res> = (requests: AsyncIterable<Req>, ctx: CallContext) => AsyncIterable<Res>;
+export type BidiHandler<Req, Res> = (requests: AsyncIterable<Req>, ctx: CallContext) => ResponseStream<Res>;
 
 /** The handler type for one method shape. */
 export type HandlerFor<M extends MethodShape> = M['kind'] extends 'unary'

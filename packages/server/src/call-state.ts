@@ -2,8 +2,12 @@ import type { CallOutcome, MethodInterceptor, RampartError } from '@rampart/core
 import type { RpcCallTelemetry } from '@rampart/telemetry';
 import type { Logger } from '@rampart/core';
 import type { ServerCallContext } from './call-context.js';
+import { logCallError } from './grpc-status.js';
 
-/** What the server knows about one call in flight, shared by its interceptor and its handler adapter. */
+/** Sends an error status to the client, the way the call's kind does it (callback, or the stream's `error`). */
+export type EndCall = (error: RampartError) => void;
+
+/** What the server knows about one call in flight, shared by its hooks and its handler adapter. */
 export class CallState {
   /** The error that ended the call, set by whoever ends it with an error. */
   error: RampartError | undefined = undefined;
@@ -15,10 +19,24 @@ export class CallState {
     private readonly ends: readonly NonNullable<MethodInterceptor['onEnd']>[],
     private readonly logger: Logger,
     private readonly inFlight: Set<CallState>,
+    private readonly endCall: EndCall,
   ) {}
 
   get ended(): boolean {
     return this.#ended;
+  }
+
+  /**
+   * Ends the call with `error` (if it has not ended): logs it, aborts `ctx.signal`, sends the error's status to the
+   * client and runs the `onEnd` hooks.
+   */
+  fail(error: RampartError): void {
+    if (this.#ended) return;
+    this.error = error;
+    logCallError(this.ctx.logger, error);
+    this.ctx.abort(error);
+    this.endCall(error);
+    this.finish(error.status, error);
   }
 
   /** Runs the `onEnd` hooks (in reverse order), ends the span and forgets the call. Only the first call counts. */

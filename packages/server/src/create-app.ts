@@ -15,7 +15,7 @@ import {
 } from '@rampart/core';
 import { createLogger, createRpcTelemetry, type RpcTelemetry } from '@rampart/telemetry';
 import { Container } from 'inversify';
-import { createCallInterceptor, type CallStates } from './call-interceptor.js';
+import { CallRunner } from './call-runner.js';
 import type { CallState } from './call-state.js';
 import { serverConfigSchema } from './config-schema.js';
 import { createServerTransport, type ServerTransport } from './credentials.js';
@@ -154,29 +154,23 @@ async function build(
 
   const protos = loadProtos(options.protos);
   const bindings = buildMethodTable(options.services, protos, interceptors);
-  const states: CallStates = new WeakMap();
   const inFlight = new Set<CallState>();
-  const methods = new Map<string, MethodRuntime>();
-  for (const binding of bindings) for (const runtime of binding.methods.values()) methods.set(runtime.info.path, runtime);
+  const runner = new CallRunner({
+    inFlight,
+    logger,
+    telemetry: options.telemetry ?? createRpcTelemetry(),
+    peers: new PeerIdentityCache(),
+  });
 
+  // No grpc-js server interceptor: Rampart's hooks run inside each method's handler, before the handler (ADR 0007).
   const server = new Server({
-    interceptors: [
-      createCallInterceptor({
-        methods,
-        states,
-        inFlight,
-        logger,
-        telemetry: options.telemetry ?? createRpcTelemetry(),
-        peers: new PeerIdentityCache(),
-      }),
-    ],
     'grpc.max_receive_message_length': config.get<number>('server.maxReceiveMessageBytes'),
     'grpc.max_send_message_length': config.get<number>('server.maxSendMessageBytes'),
   });
   for (const binding of bindings) {
     if (!container.isBound(binding.serviceClass)) container.bind(binding.serviceClass).toSelf().inSingletonScope();
     const instance = container.get(binding.serviceClass) as Record<string, unknown>;
-    server.addService(binding.definition, implementationOf(binding, instance, states));
+    server.addService(binding.definition, implementationOf(binding, instance, runner));
   }
   const health = new HealthReporter(bindings.map((b) => b.typeName));
   health.implementation.addToServer(server);
@@ -191,7 +185,7 @@ async function build(
 function implementationOf(
   binding: ServiceBinding,
   instance: Record<string, unknown>,
-  states: CallStates,
+  runner: CallRunner,
 ): UntypedServiceImplementation {
   const implementation: UntypedServiceImplementation = {};
   for (const [key, runtime] of binding.methods) {
@@ -200,7 +194,7 @@ function implementationOf(
       throw new RampartError('ERR_SERVICE_DEFINITION', `${binding.serviceClass.name}.${runtime.info.handlerName} is not a function`);
     }
     const handler = (fn as (input: unknown, ctx: CallContext) => unknown).bind(instance);
-    implementation[key] = adaptHandler(runtime, handler, states);
+    implementation[key] = adaptHandler(runtime, handler, runner);
   }
   return implementation;
 }

@@ -1,18 +1,19 @@
 import { once } from 'node:events';
-import type {
-  handleBidiStreamingCall,
-  handleClientStreamingCall,
-  handleServerStreamingCall,
-  handleUnaryCall,
-  Metadata,
-  ServerDuplexStream,
-  ServerReadableStream,
-  ServerWritableStream,
-  UntypedHandleCall,
+import {
+  status as GrpcStatus,
+  type handleBidiStreamingCall,
+  type handleClientStreamingCall,
+  type handleServerStreamingCall,
+  type handleUnaryCall,
+  type sendUnaryData,
+  type ServerDuplexStream,
+  type ServerReadableStream,
+  type ServerWritableStream,
+  type UntypedHandleCall,
 } from '@grpc/grpc-js';
 import { context } from '@opentelemetry/api';
 import { RampartError, type CallContext } from '@rampart/core';
-import type { CallStates } from './call-interceptor.js';
+import type { CallRunner, HandlerCall } from './call-runner.js';
 import type { CallState } from './call-state.js';
 import { logCallError, serviceErrorOf } from './grpc-status.js';
 import type { MethodRuntime } from './method-table.js';
@@ -20,81 +21,101 @@ import type { MethodRuntime } from './method-table.js';
 type Handler = (input: unknown, ctx: CallContext) => unknown;
 
 /**
- * Calls `fn` so that a synchronous throw becomes a rejection: a handler written as a plain (non-async) method that
- * throws still ends its call with the mapped status instead of escaping into grpc-js, which would answer UNKNOWN.
+ * Adapts a Rampart handler (plain async code) to the grpc-js handler of its call kind: Rampart's hooks first (the
+ * handler runs only once they all passed), then promises for unary results, iterables for streams (with
+ * back-pressure both ways), errors to their mapped status.
  */
-async function attempt(fn: () => unknown): Promise<unknown> {
-  return await fn();
-}
-
-/**
- * Adapts a Rampart handler (plain async code) to the grpc-js handler of its call kind: promises for unary results,
- * async iterables for streams (with back-pressure both ways), errors to their mapped status.
- */
-export function adaptHandler(runtime: MethodRuntime, handler: Handler, states: CallStates): UntypedHandleCall {
-  const stateOf = (metadata: Metadata): CallState => {
-    const state = states.get(metadata);
-    if (!state) throw new Error(`no call state for ${runtime.info.path}: the Rampart interceptor did not run`);
-    return state;
-  };
-  const fail = (state: CallState, thrown: unknown): RampartError => {
-    const error = state.ctx.signal.aborted && !RampartError.is(thrown) ? RampartError.from(state.ctx.signal.reason) : RampartError.from(thrown);
-    state.error ??= error;
-    logCallError(state.ctx.logger, error);
-    return error;
-  };
+export function adaptHandler(runtime: MethodRuntime, handler: Handler, runner: CallRunner): UntypedHandleCall {
   const where = `${runtime.info.service}.${runtime.info.handlerName}`;
+  const replyWith = (callback: sendUnaryData<unknown>) => (error: RampartError) => callback(serviceErrorOf(error));
+  const emitOn = (call: HandlerCall) => (error: RampartError) => void call.emit('error', serviceErrorOf(error));
 
   switch (runtime.info.kind) {
     case 'unary': {
       const unary: handleUnaryCall<unknown, unknown> = (call, callback) => {
-        const state = stateOf(call.metadata);
-        context
-          .with(state.telemetry.context, () => attempt(() => handler(call.request, state.ctx)))
-          .then(
-            (response) => callback(null, checkResponse(response, where)),
-            (thrown: unknown) => callback(serviceErrorOf(fail(state, thrown))),
-          );
+        const state = runner.begin(runtime, call as unknown as HandlerCall, replyWith(callback));
+        runner.admit(runtime, state, () =>
+          settle(state, () => handler(call.request, state.ctx), (response) => respond(state, callback, response, where)),
+        );
       };
       return unary;
     }
     case 'serverStream': {
       const serverStream: handleServerStreamingCall<unknown, unknown> = (call) => {
-        const state = stateOf(call.metadata);
-        context
-          .with(state.telemetry.context, () => attempt(() => pump(handler(call.request, state.ctx), call, state, where)))
-          .then(
-            () => call.end(),
-            (thrown: unknown) => call.emit('error', serviceErrorOf(fail(state, thrown))),
-          );
+        const state = runner.begin(runtime, call as unknown as HandlerCall, emitOn(call as unknown as HandlerCall));
+        runner.admit(runtime, state, () =>
+          settle(state, () => pump(handler(call.request, state.ctx), call, state, where), () => close(state, call)),
+        );
       };
       return serverStream;
     }
     case 'clientStream': {
       const clientStream: handleClientStreamingCall<unknown, unknown> = (call, callback) => {
-        const state = stateOf(call.metadata);
-        context
-          .with(state.telemetry.context, () => attempt(() => handler(requestsOf(call, state), state.ctx)))
-          .then(
-            (response) => callback(null, checkResponse(response, where)),
-            (thrown: unknown) => callback(serviceErrorOf(fail(state, thrown))),
-          );
+        const state = runner.begin(runtime, call as unknown as HandlerCall, replyWith(callback));
+        runner.admit(runtime, state, () =>
+          settle(state, () => handler(requestsOf(call, state), state.ctx), (response) => respond(state, callback, response, where)),
+        );
       };
       return clientStream;
     }
     case 'bidi': {
       const bidi: handleBidiStreamingCall<unknown, unknown> = (call) => {
-        const state = stateOf(call.metadata);
-        context
-          .with(state.telemetry.context, () => attempt(() => pump(handler(requestsOf(call, state), state.ctx), call, state, where)))
-          .then(
-            () => call.end(),
-            (thrown: unknown) => call.emit('error', serviceErrorOf(fail(state, thrown))),
-          );
+        const state = runner.begin(runtime, call as unknown as HandlerCall, emitOn(call as unknown as HandlerCall));
+        runner.admit(runtime, state, () =>
+          settle(state, () => pump(handler(requestsOf(call, state), state.ctx), call, state, where), () => close(state, call)),
+        );
       };
       return bidi;
     }
   }
+}
+
+/**
+ * Runs `run` (the handler, in the call's trace context) and passes what it returned or resolved to to `done`; a
+ * throw, a rejection or a throw in `done` ends the call with the mapped status. A handler written as a plain
+ * (non-async) method that throws is handled like one that rejects. No promise is made for a synchronous result.
+ */
+function settle(state: CallState, run: () => unknown, done: (value: unknown) => void): void {
+  const fail = (thrown: unknown): void => failCall(state, thrown);
+  let result: unknown;
+  try {
+    result = context.with(state.telemetry.context, run);
+  } catch (thrown) {
+    fail(thrown);
+    return;
+  }
+  const complete = (value: unknown): void => {
+    try {
+      done(value);
+    } catch (thrown) {
+      fail(thrown);
+    }
+  };
+  if (result instanceof Promise) result.then(complete, fail);
+  else complete(result);
+}
+
+function failCall(state: CallState, thrown: unknown): void {
+  const ctx = state.ctx;
+  const error = ctx.aborted && !RampartError.is(thrown) ? RampartError.from(ctx.signal.reason) : RampartError.from(thrown);
+  if (state.ended) {
+    // Cancelled or ended by a hook: the client has its status already; a server fault is still worth a log line.
+    if (error !== state.error) logCallError(ctx.logger, error);
+    return;
+  }
+  state.fail(error);
+}
+
+function respond(state: CallState, callback: sendUnaryData<unknown>, response: unknown, where: string): void {
+  if (state.ended) return;
+  callback(null, checkResponse(response, where));
+  state.finish(GrpcStatus.OK);
+}
+
+function close(state: CallState, call: HandlerCall & { end(): unknown }): void {
+  if (state.ended) return;
+  call.end();
+  state.finish(GrpcStatus.OK);
 }
 
 function checkResponse(response: unknown, where: string): unknown {
@@ -106,28 +127,70 @@ function checkResponse(response: unknown, where: string): unknown {
   return response;
 }
 
-/** Writes every message the handler yields, waiting for 'drain' when the transport's buffer is full. */
-async function pump(
-  output: unknown,
-  call: ServerWritableStream<unknown, unknown> | ServerDuplexStream<unknown, unknown>,
-  state: CallState,
-  where: string,
-): Promise<void> {
-  if (output === null || typeof output !== 'object' || !(Symbol.asyncIterator in output)) {
+function checkMessage(message: unknown, where: string): void {
+  if (message === null || typeof message !== 'object') {
     throw new RampartError('ERR_INTERNAL', 'internal error', {
-      cause: new TypeError(`${where} must return an async iterable (write it as an async generator: async *${where.split('.').pop()}(...))`),
+      cause: new TypeError(`${where} yielded ${message === null ? 'null' : typeof message} instead of a message`),
     });
   }
-  const signal = state.ctx.signal;
-  for await (const message of output as AsyncIterable<unknown>) {
-    if (signal.aborted) break;
-    if (message === null || typeof message !== 'object') {
-      throw new RampartError('ERR_INTERNAL', 'internal error', {
-        cause: new TypeError(`${where} yielded ${message === null ? 'null' : typeof message} instead of a message`),
-      });
-    }
-    if (!call.write(message)) await once(call, 'drain', { signal });
+}
+
+type Writer = ServerWritableStream<unknown, unknown> | ServerDuplexStream<unknown, unknown>;
+
+/**
+ * Writes every message the handler yields, waiting for 'drain' when the transport's buffer is full. An async
+ * iterable (an `async *` generator) is the general form; a synchronous iterable (a `*` generator, an array) is
+ * written in a plain loop, with no promise per message, and waits only when the transport pushes back.
+ */
+function pump(output: unknown, call: Writer, state: CallState, where: string): Promise<void> | undefined {
+  if (output !== null && typeof output === 'object') {
+    if (Symbol.asyncIterator in output) return pumpAsync(output as AsyncIterable<unknown>, call, state, where);
+    if (Symbol.iterator in output) return pumpSync((output as Iterable<unknown>)[Symbol.iterator](), call, state, where);
   }
+  throw new RampartError('ERR_INTERNAL', 'internal error', {
+    cause: new TypeError(
+      `${where} must return an iterable of messages (write it as a generator: async *${where.split('.').pop()}(...) or *${where.split('.').pop()}(...))`,
+    ),
+  });
+}
+
+async function pumpAsync(output: AsyncIterable<unknown>, call: Writer, state: CallState, where: string): Promise<void> {
+  const ctx = state.ctx;
+  for await (const message of output) {
+    if (ctx.aborted) break;
+    checkMessage(message, where);
+    if (!call.write(message)) await once(call, 'drain', { signal: ctx.signal });
+  }
+}
+
+function pumpSync(iterator: Iterator<unknown>, call: Writer, state: CallState, where: string): Promise<void> | undefined {
+  const ctx = state.ctx;
+  try {
+    for (;;) {
+      if (ctx.aborted) {
+        iterator.return?.();
+        return undefined;
+      }
+      const next = iterator.next();
+      if (next.done === true) return undefined;
+      checkMessage(next.value, where);
+      // The transport is full: wait for it, then go on with the rest (the generator stays suspended meanwhile).
+      if (!call.write(next.value)) return drainThenPump(iterator, call, state, where);
+    }
+  } catch (error) {
+    iterator.return?.();
+    throw error;
+  }
+}
+
+async function drainThenPump(iterator: Iterator<unknown>, call: Writer, state: CallState, where: string): Promise<void> {
+  try {
+    await once(call, 'drain', { signal: state.ctx.signal });
+  } catch (error) {
+    iterator.return?.();
+    throw error;
+  }
+  await pumpSync(iterator, call, state, where);
 }
 
 /** The request stream a handler reads: ends when the client half-closes, throws the cancellation when cancelled. */
@@ -139,7 +202,7 @@ async function* requestsOf(
     // Not `for await (... of call)`: that destroys the duplex when the requests end, before the responses are sent.
     for await (const message of call.iterator({ destroyOnReturn: false })) yield message;
   } catch (error) {
-    throw state.ctx.signal.aborted ? state.ctx.signal.reason : error;
+    throw state.ctx.aborted ? state.ctx.signal.reason : error;
   }
-  if (state.ctx.signal.aborted) throw state.ctx.signal.reason;
+  if (state.ctx.aborted) throw state.ctx.signal.reason;
 }

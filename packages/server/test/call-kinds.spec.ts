@@ -45,6 +45,48 @@ describe('the four call kinds', () => {
   });
 });
 
+describe('server streaming from a synchronous generator', () => {
+  it('every yielded message arrives in order, then OK', async () => {
+    const got = await collect(s.echo.tally({ from: 3, to: 40, failAfter: -1 }));
+    expect(got.map((m) => m.index)).toEqual(Array.from({ length: 37 }, (_, i) => i + 3));
+    expect(probe.finallyRan).toBe(1);
+  });
+
+  it('a throw mid-stream: the messages before it arrive, then the mapped status', async () => {
+    const got: number[] = [];
+    const err = await rejectionOf(
+      (async () => {
+        for await (const m of s.echo.tally({ from: 0, to: 10, failAfter: 4 })) got.push(m.index);
+      })(),
+    );
+    expect((err as RpcError).code).toBe(Status.FAILED_PRECONDITION);
+    expect(got).toEqual([0, 1, 2, 3, 4]);
+    expect(probe.finallyRan).toBe(1);
+  });
+
+  it('a slow reader suspends the generator at the transport; going away runs its finally block', async () => {
+    const iterator = s.echo.tally({ from: 0, to: 5_000, failAfter: -1 })[Symbol.asyncIterator]();
+    for (let i = 0; i < 3; i++) await iterator.next();
+    await new Promise((r) => setTimeout(r, 300));
+    // 5,000 messages of 16 KiB would be 80 MB: the loop must stop when write() pushes back.
+    expect(probe.produced).toBeGreaterThan(3);
+    expect(probe.produced).toBeLessThan(500);
+    await iterator.return?.();
+    await new Promise((r) => setTimeout(r, 100));
+    expect(probe.finallyRan).toBe(1);
+  });
+
+  it('a slow reader that keeps reading gets every message', async () => {
+    let count = 0;
+    for await (const m of s.echo.tally({ from: 0, to: 400, failAfter: -1 })) {
+      expect(m.index).toBe(count);
+      count += 1;
+      if (count % 100 === 0) await new Promise((r) => setTimeout(r, 20));
+    }
+    expect(count).toBe(400);
+  });
+});
+
 describe('errors mid-stream', () => {
   it('server streaming: messages before the error arrive, then the mapped status', async () => {
     const got: number[] = [];

@@ -131,6 +131,7 @@ describe('start-up checks', () => {
     expect(app.authMatrix().map((e) => [e.method, e.kind, e.decisions.map((d) => d.kind)])).toEqual([
       ['Echo', 'unary', ['public']],
       ['Count', 'serverStream', ['public']],
+      ['Tally', 'serverStream', ['public']],
       ['Collect', 'clientStream', ['public']],
       ['Chat', 'bidi', ['public']],
     ]);

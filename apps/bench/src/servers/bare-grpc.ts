@@ -3,6 +3,8 @@ import { once } from 'node:events';
 import {
   Server,
   ServerCredentials,
+  ServerInterceptingCall,
+  type ServerInterceptor,
   type sendUnaryData,
   type ServerUnaryCall,
   type ServerWritableStream,
@@ -40,11 +42,31 @@ export const bareHandlers = {
 };
 
 /**
+ * A server interceptor that holds nothing and changes nothing: what grpc-js charges per call once any interceptor is
+ * installed (it then wraps every call in a `ServerInterceptingCall` layer). A framework that must hold the request
+ * until an asynchronous check decides pays at least this.
+ */
+const passThrough: ServerInterceptor = (_descriptor, call) =>
+  new ServerInterceptingCall(call, {
+    start(next) {
+      next({
+        onReceiveMetadata(metadata, passOn) {
+          passOn(metadata);
+        },
+      });
+    },
+  });
+
+/**
  * Bare grpc-js: the ceiling for any framework on it. `mtls` serves TLS and requires a client certificate from the
  * bench CA at the port (`createSsl(..., true)`), as a grpc-js user would; otherwise plaintext.
  */
-export async function startBareGrpc(fixtures: Fixtures, mtls: boolean): Promise<{ port: number; close(): void }> {
-  const server = new Server();
+export async function startBareGrpc(
+  fixtures: Fixtures,
+  mtls: boolean,
+  interceptor = false,
+): Promise<{ port: number; close(): void }> {
+  const server = new Server(interceptor ? { interceptors: [passThrough] } : {});
   server.addService(benchServiceDefinition(), bareHandlers);
   const credentials = mtls
     ? ServerCredentials.createSsl(

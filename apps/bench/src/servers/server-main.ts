@@ -15,6 +15,8 @@ async function start(config: ServerConfig): Promise<{ port: number; close(): Pro
     case 'grpc-plaintext':
     case 'grpc-mtls':
       return (await import('./bare-grpc.js')).startBareGrpc(fixtures, kind === 'grpc-mtls');
+    case 'grpc-mtls-interceptor':
+      return (await import('./bare-grpc.js')).startBareGrpc(fixtures, true, true);
     case 'rampart-mtls':
     case 'rampart-auth': {
       const { port, app } = await (await import('./rampart-app.js')).startRampart(fixtures, kind === 'rampart-auth');

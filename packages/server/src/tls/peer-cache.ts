@@ -1,10 +1,20 @@
-import type { ServerInterceptingCallInterface } from '@grpc/grpc-js';
+import type { ServerUnaryCall } from '@grpc/grpc-js';
 import type { PeerIdentity } from '@rampart/core';
 import { identityFromDer } from './peer-identity.js';
 
-/** What grpc-js 1.14's base server call keeps: its HTTP/2 stream, whose session is the connection. */
-interface WithStream {
-  readonly stream?: { readonly session?: object };
+/**
+ * What grpc-js 1.14's handler call objects keep: the server call (`call`), whose HTTP/2 stream's session is the
+ * connection.
+ */
+interface WithSession {
+  readonly call?: { readonly stream?: { readonly session?: object } };
+}
+
+/** A grpc-js handler call: what the cache reads of it. */
+export type PeerCall = Pick<ServerUnaryCall<unknown, unknown>, 'getAuthContext'>;
+
+function sessionOf(call: PeerCall): object | undefined {
+  return (call as unknown as WithSession).call?.stream?.session;
 }
 
 /**
@@ -18,8 +28,8 @@ export class PeerIdentityCache {
   readonly #bySession = new WeakMap<object, PeerIdentity | null>();
 
   /** The verified peer identity of the call's connection, or undefined without a verified client certificate. */
-  of(call: ServerInterceptingCallInterface): PeerIdentity | undefined {
-    const session = (call as unknown as WithStream).stream?.session;
+  of(call: PeerCall): PeerIdentity | undefined {
+    const session = sessionOf(call);
     if (session !== undefined) {
       const cached = this.#bySession.get(session);
       if (cached !== undefined) return cached ?? undefined;
@@ -31,7 +41,7 @@ export class PeerIdentityCache {
   }
 
   /** Whether this grpc-js exposes the connection, so identities are cached per connection. */
-  static canCachePerConnection(call: ServerInterceptingCallInterface): boolean {
-    return (call as unknown as WithStream).stream?.session !== undefined;
+  static canCachePerConnection(call: PeerCall): boolean {
+    return sessionOf(call) !== undefined;
   }
 }

@@ -1,0 +1,98 @@
+import type { EventEmitter } from 'node:events';
+import type { ServerUnaryCall } from '@grpc/grpc-js';
+import { RampartError, type CallControl, type Logger } from '@rampart/core';
+import { RPC_SPAN, type RpcTelemetry } from '@rampart/telemetry';
+import { ServerCallContext } from './call-context.js';
+import { CallState, type EndCall } from './call-state.js';
+import { cancellationError } from './grpc-status.js';
+import type { MethodRuntime } from './method-table.js';
+import type { PeerIdentityCache } from './tls/peer-cache.js';
+
+/** What the handler call objects of all four call kinds have in common. */
+export type HandlerCall = Pick<ServerUnaryCall<unknown, unknown>, 'getDeadline' | 'getAuthContext' | 'metadata'> & EventEmitter;
+
+/** Dependencies of the call runner. */
+export interface CallRunnerDeps {
+  readonly inFlight: Set<CallState>;
+  readonly logger: Logger;
+  readonly telemetry: RpcTelemetry;
+  readonly peers: PeerIdentityCache;
+}
+
+/**
+ * Starts Rampart's side of each call, from inside the grpc-js handler of its method (see ADR 0007): the call's
+ * context and span, its peer identity, its `onStart` hooks. The handler adapter runs the handler only once every
+ * hook passed, so a refused call never reaches handler code, for all four call kinds.
+ */
+export class CallRunner {
+  constructor(private readonly deps: CallRunnerDeps) {}
+
+  /** The state of a call that has just reached its grpc-js handler; `end` ends it with an error status. */
+  begin(runtime: MethodRuntime, call: HandlerCall, end: EndCall): CallState {
+    const { deps } = this;
+    const metadata = call.metadata;
+    const ctx = new ServerCallContext(runtime.info, metadata, deadlineOf(call), deps.logger);
+    ctx.peer = deps.peers.of(call);
+    const telemetry = deps.telemetry.startServerCall(runtime.info, metadata);
+    // Only a recording span is worth handing on (without an SDK, nobody reads it).
+    if (telemetry.span.isRecording()) ctx.values.set(RPC_SPAN, telemetry.span);
+    const state = new CallState(ctx, telemetry, runtime.ends, deps.logger, deps.inFlight, end);
+    deps.inFlight.add(state);
+    call.on('cancelled', () => {
+      if (state.ended) return;
+      const error = cancellationError(ctx.deadline);
+      ctx.abort(error);
+      state.finish(error.status, error);
+    });
+    return state;
+  }
+
+  /**
+   * Runs the method's `onStart` hooks in order and calls `proceed` once all of them passed: synchronously while
+   * the hooks are (mTLS, cached tokens), else after the last one settled. A hook that throws ends the call with
+   * the error's status; `proceed` is then never called.
+   */
+  admit(runtime: MethodRuntime, state: CallState, proceed: () => void): void {
+    const starts = runtime.starts;
+    if (starts.length === 0) {
+      proceed();
+      return;
+    }
+    const control: CallControl = { end: (error) => state.fail(error) };
+    const refuse = (thrown: unknown): void => state.fail(RampartError.from(thrown));
+    const release = (): void => {
+      if (!state.ended) proceed();
+    };
+    let pending: Promise<void> | undefined;
+    try {
+      pending = runStarts(starts, state.ctx, control);
+    } catch (thrown) {
+      refuse(thrown);
+      return;
+    }
+    if (pending === undefined) release();
+    else pending.then(release, refuse);
+  }
+}
+
+/**
+ * Runs the `onStart` hooks in order. Returns undefined when all of them finished synchronously, else a promise
+ * for the rest; a synchronous throw propagates.
+ */
+function runStarts(starts: MethodRuntime['starts'], ctx: ServerCallContext, control: CallControl): Promise<void> | undefined {
+  for (let i = 0; i < starts.length; i++) {
+    const result = (starts[i] as MethodRuntime['starts'][number])(ctx, control);
+    if (result instanceof Promise) return result.then(() => runStartsAsync(starts, i + 1, ctx, control));
+  }
+  return undefined;
+}
+
+async function runStartsAsync(starts: MethodRuntime['starts'], from: number, ctx: ServerCallContext, control: CallControl): Promise<void> {
+  for (let i = from; i < starts.length; i++) await (starts[i] as MethodRuntime['starts'][number])(ctx, control);
+}
+
+function deadlineOf(call: HandlerCall): Date | undefined {
+  const deadline = call.getDeadline();
+  const ms = deadline instanceof Date ? deadline.getTime() : deadline;
+  return Number.isFinite(ms) ? new Date(ms) : undefined;
+}
