@@ -22,7 +22,7 @@ import { createServerTransport, type ServerTransport } from './credentials.js';
 import { adaptHandler } from './handlers.js';
 import { HealthReporter } from './health.js';
 import { Lifecycle } from './lifecycle.js';
-import { buildMethodTable, type MethodRuntime, type ServiceBinding, type ServiceClass } from './method-table.js';
+import { buildMethodTable, type ServiceBinding, type ServiceClass } from './method-table.js';
 import { loadProtos, type ProtoSource } from './proto-registry.js';
 import { PeerIdentityCache } from './tls/peer-cache.js';
 

@@ -33,7 +33,7 @@ export function adaptHandler(runtime: MethodRuntime, handler: Handler, runner: C
   switch (runtime.info.kind) {
     case 'unary': {
       const unary: handleUnaryCall<unknown, unknown> = (call, callback) => {
-        const state = runner.begin(runtime, call as unknown as HandlerCall, replyWith(callback));
+        const state = runner.begin(runtime, call, replyWith(callback));
         runner.admit(runtime, state, () =>
           settle(state, () => handler(call.request, state.ctx), (response) => respond(state, callback, response, where)),
         );
@@ -42,7 +42,7 @@ export function adaptHandler(runtime: MethodRuntime, handler: Handler, runner: C
     }
     case 'serverStream': {
       const serverStream: handleServerStreamingCall<unknown, unknown> = (call) => {
-        const state = runner.begin(runtime, call as unknown as HandlerCall, emitOn(call as unknown as HandlerCall));
+        const state = runner.begin(runtime, call, emitOn(call));
         runner.admit(runtime, state, () =>
           settle(state, () => pump(handler(call.request, state.ctx), call, state, where), () => close(state, call)),
         );
@@ -51,7 +51,7 @@ export function adaptHandler(runtime: MethodRuntime, handler: Handler, runner: C
     }
     case 'clientStream': {
       const clientStream: handleClientStreamingCall<unknown, unknown> = (call, callback) => {
-        const state = runner.begin(runtime, call as unknown as HandlerCall, replyWith(callback));
+        const state = runner.begin(runtime, call, replyWith(callback));
         runner.admit(runtime, state, () =>
           settle(state, () => handler(requestsOf(call, state), state.ctx), (response) => respond(state, callback, response, where)),
         );
@@ -60,7 +60,7 @@ export function adaptHandler(runtime: MethodRuntime, handler: Handler, runner: C
     }
     case 'bidi': {
       const bidi: handleBidiStreamingCall<unknown, unknown> = (call) => {
-        const state = runner.begin(runtime, call as unknown as HandlerCall, emitOn(call as unknown as HandlerCall));
+        const state = runner.begin(runtime, call, emitOn(call));
         runner.admit(runtime, state, () =>
           settle(state, () => pump(handler(requestsOf(call, state), state.ctx), call, state, where), () => close(state, call)),
         );
