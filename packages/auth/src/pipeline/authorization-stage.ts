@@ -20,17 +20,20 @@ export class AuthorizationStage implements AuthStage {
     const any = token?.anyScopes ?? [];
     if (all.length === 0 && any.length === 0 && policies.length === 0) return undefined;
     const instances = policies.map((policy) => ({ name: policy.name, policy: this.#resolve(policy) }));
-    return async (ctx: CallContext) => {
+    const checkScopes = (ctx: CallContext): void => {
       const granted = ctx.principal?.scopes;
-      if (all.length > 0 || any.length > 0) {
+      if (!all.every((s) => granted?.has(s) === true)) {
         const missing = all.filter((s) => !granted?.has(s));
-        if (missing.length > 0) {
-          throw new RampartError('ERR_INSUFFICIENT_SCOPE', 'insufficient scope', { reason: `missing scope ${missing.join(' ')}` });
-        }
-        if (any.length > 0 && !any.some((s) => granted?.has(s))) {
-          throw new RampartError('ERR_INSUFFICIENT_SCOPE', 'insufficient scope', { reason: `needs one of ${any.join(' ')}` });
-        }
+        throw new RampartError('ERR_INSUFFICIENT_SCOPE', 'insufficient scope', { reason: `missing scope ${missing.join(' ')}` });
       }
+      if (any.length > 0 && !any.some((s) => granted?.has(s))) {
+        throw new RampartError('ERR_INSUFFICIENT_SCOPE', 'insufficient scope', { reason: `needs one of ${any.join(' ')}` });
+      }
+    };
+    // Scopes are decided synchronously (no promise for a warm call); policies may be asynchronous.
+    if (instances.length === 0) return checkScopes;
+    return async (ctx: CallContext) => {
+      checkScopes(ctx);
       for (const { name, policy } of instances) {
         const verdict = await policy.authorize({ method, principal: ctx.principal, peer: ctx.peer, metadata: ctx.metadata, ctx });
         if (verdict !== true) {

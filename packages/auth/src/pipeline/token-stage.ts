@@ -1,13 +1,27 @@
-import { RampartError } from '@rampart/core';
+import { RampartError, type CallContext } from '@rampart/core';
 import { inject, injectable, optional } from 'inversify';
 import { AUTH_TOKENS } from './tokens.js';
+import type { PeerIdentity } from '@rampart/core';
 import type { TokenVerifier } from '../tokens/token-verifier.js';
+import type { CachedVerification } from '../tokens/verified-token-cache.js';
 import { bearerTokenOf } from './bearer.js';
-import { STAGE_ORDER, type AuthRequirements, type AuthStage, type StageCheck } from './stage.js';
+import { STAGE_ORDER, type AuthCallState, type AuthRequirements, type AuthStage, type StageCheck } from './stage.js';
+import type { VerifiedToken } from '../tokens/token-types.js';
+
+/** The last verified bearer value of one connection (see ADR 0008). */
+interface LastBearer {
+  readonly authorization: string;
+  readonly entry: CachedVerification;
+}
 
 /**
  * The token: the call's bearer token verified against the trusted issuers (signature, issuer, audience, expiry,
  * type; cached), then `ctx.principal` set from it.
+ *
+ * Per connection with a verified client certificate, the stage remembers the last `authorization` value it saw
+ * verified: a call that brings the very same value on that connection skips parsing, hashing and the cache
+ * lookup (the issuer, audience and expiry are still checked for every call, as on a cache hit). It is forgotten
+ * with the connection, and replaced when the connection brings another token (ADR 0008).
  */
 @injectable()
 export class TokenStage implements AuthStage {
@@ -36,19 +50,32 @@ export class TokenStage implements AuthStage {
         `${method.path} requires a bearer token, but tokens from ${withoutAudience.join(', ')} would have no expected audience, so every call would be refused. Fix: set auth.tokens.audience (RAMPART_AUTH_AUDIENCE) to this service's audience, or give the issuer or @Authenticated an audience`,
       );
     }
+    // Keyed by the connection's peer identity, one object per connection (ADR 0006); nothing without a certificate.
+    const lastByConnection = verifier.caches ? new WeakMap<PeerIdentity, LastBearer>() : undefined;
+    const accept = (ctx: CallContext, state: AuthCallState, verified: VerifiedToken): undefined => {
+      state.token = verified;
+      ctx.principal = verified.principal;
+      return undefined;
+    };
     // A cached token is decided synchronously (no promise on the warm path); a new one is verified asynchronously,
     // its wait for keys bounded by the call's own signal.
     return (ctx, state) => {
-      const result = verifier.verifyFast(bearerTokenOf(ctx.metadata), options, () => ctx.signal);
-      if (!(result instanceof Promise)) {
-        state.token = result;
-        ctx.principal = result.principal;
-        return undefined;
+      const values = ctx.metadata.get('authorization');
+      const peer = ctx.peer;
+      if (lastByConnection !== undefined && peer !== undefined && values.length === 1) {
+        const last = lastByConnection.get(peer);
+        if (last !== undefined && last.authorization === values[0]) {
+          const verified = verifier.acceptVerified(last.entry, options);
+          if (verified !== undefined) return accept(ctx, state, verified);
+        }
       }
-      return result.then((verified) => {
-        state.token = verified;
-        ctx.principal = verified.principal;
-      });
+      const result = verifier.verifyEntryFast(bearerTokenOf(ctx.metadata), options, () => ctx.signal);
+      const remember = (entry: CachedVerification): undefined => {
+        const verified = verifier.checkVerified(entry, options);
+        if (lastByConnection !== undefined && peer !== undefined) lastByConnection.set(peer, { authorization: values[0] as string, entry });
+        return accept(ctx, state, verified);
+      };
+      return result instanceof Promise ? result.then(remember) : remember(result);
     };
   }
 }

@@ -94,14 +94,57 @@ export class TokenVerifier {
     options: VerifyOptions = {},
     signalOnMiss?: () => AbortSignal,
   ): VerifiedToken | Promise<VerifiedToken> {
+    const entry = this.verifyEntryFast(token, options, signalOnMiss);
+    return entry instanceof Promise ? entry.then((e) => this.#checkHit(e, options)) : this.#checkHit(entry, options);
+  }
+
+  /**
+   * {@link TokenVerifier.verifyFast}, answering the verification itself (claims, issuer, audience, `exp`) rather
+   * than checking it for this call: for a caller that remembers it (per connection, say) and calls
+   * {@link TokenVerifier.acceptVerified} for each call that brings the same token. Undefined-free: a token that
+   * cannot be verified throws or rejects, as with `verifyFast`.
+   *
+   * @example
+   * ```ts
+   * const entry = await verifier.verifyEntryFast(token, options);
+   * const verified = verifier.acceptVerified(entry, options); // undefined once the token expired
+   * ```
+   */
+  verifyEntryFast(
+    token: string,
+    options: VerifyOptions = {},
+    signalOnMiss?: () => AbortSignal,
+  ): CachedVerification | Promise<CachedVerification> {
     assertTokenShape(token, this.#maxTokenBytes);
     const tokenHash = hashToken(token);
     const hit = this.#cache?.get(tokenHash);
-    if (hit !== undefined && hit.exp * 1000 > this.#now()) return this.#checkHit(hit, options);
+    if (hit !== undefined && hit.exp * 1000 > this.#now()) return hit;
     return this.#verifyUncached(token, tokenHash, signalOnMiss ? { ...options, signal: signalOnMiss() } : options);
   }
 
-  async #verifyUncached(token: string, tokenHash: string, options: VerifyOptions): Promise<VerifiedToken> {
+  /**
+   * Checks a verification from {@link TokenVerifier.verifyEntryFast} for one more call: undefined once the token
+   * reached its `exp` by this clock (verify it again), else the verified token, after the call's issuer and
+   * audience were checked (which may throw `ERR_TOKEN_INVALID`).
+   */
+  acceptVerified(entry: CachedVerification, options: VerifyOptions = {}): VerifiedToken | undefined {
+    return entry.exp * 1000 > this.#now() ? this.#checkHit(entry, options) : undefined;
+  }
+
+  /**
+   * Checks the call's issuer and audience against a verification just made by
+   * {@link TokenVerifier.verifyEntryFast} (whose expiry, with clock tolerance, was checked by that verification).
+   */
+  checkVerified(entry: CachedVerification, options: VerifyOptions = {}): VerifiedToken {
+    return this.#checkHit(entry, options);
+  }
+
+  /** Whether verifications may be remembered at all (false when the verified-token cache is turned off). */
+  get caches(): boolean {
+    return this.#cache !== undefined;
+  }
+
+  async #verifyUncached(token: string, tokenHash: string, options: VerifyOptions): Promise<CachedVerification> {
     const { header, iss } = peekToken(token);
     const issuer = this.#issuers.get(iss);
     if (issuer === undefined) throw invalidToken(`unknown issuer ${quote(iss)}`);
@@ -137,9 +180,9 @@ export class TokenVerifier {
         toleranceSec: this.#toleranceSec,
       });
     }
-    const exp = payload.exp as number;
-    this.#cache?.set(tokenHash, { verified, issuer, audience: toList(payload.aud ?? []), exp });
-    return copyOf(verified);
+    const entry: CachedVerification = { verified, issuer, audience: toList(payload.aud ?? []), exp: payload.exp as number };
+    this.#cache?.set(tokenHash, entry);
+    return entry;
   }
 
   /**
@@ -170,7 +213,7 @@ export class TokenVerifier {
       const got = quote(hit.audience.join(' '));
       throw invalidToken(`claim "aud" check_failed: got ${got}, expected one of ${quote(expected.join(' '))} ${where}`);
     }
-    return copyOf(hit.verified);
+    return hit.verified;
   }
 
   #checkIssuerAllowed(issuer: TrustedIssuer, options: VerifyOptions): void {
@@ -204,11 +247,6 @@ export class TokenVerifier {
     }
     return audience;
   }
-}
-
-/** A copy whose scope set the caller may not use to change the cached one. */
-function copyOf(verified: VerifiedToken): VerifiedToken {
-  return { ...verified, principal: { ...verified.principal, scopes: new Set(verified.principal.scopes) } };
 }
 
 function none(issuer: TrustedIssuer) {

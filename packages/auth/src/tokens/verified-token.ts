@@ -9,7 +9,9 @@ const MAX_ACTOR_DEPTH = 10;
  * Builds the {@link VerifiedToken} of verified claims: `sub` must be a non-empty string; `client_id`, `scope` (space
  * separated), `scp` (list or space-separated string), `act` (nested `{ sub, act }`, outermost actor first), `jti`
  * and `cnf["x5t#S256"]` must have their proper types when present (a malformed binding must never read as "not
- * bound"). The claims are deep-frozen.
+ * bound"). The result is immutable (frozen objects, a scope set that refuses changes), so the verified-token cache
+ * can hand the same object to every call that brings the token: no copy per call, and no handler can widen what a
+ * later call is granted.
  *
  * @example
  * ```ts
@@ -21,23 +23,51 @@ export function toVerifiedToken(payload: JWTPayload, tokenHash: string): Verifie
   const { sub, iss, exp } = payload;
   if (typeof sub !== 'string' || sub === '') throw invalidToken(`claim "sub" missing or not a string (got ${quote(sub)})`);
   const clientId = optionalString(payload, 'client_id');
-  const principal: Principal = {
+  const principal: Principal = Object.freeze({
     subject: sub,
     issuer: iss as string,
     clientId,
-    scopes: new Set(scopes(payload)),
+    scopes: new ScopeSet(scopes(payload)),
     actors: Object.freeze(actors(payload.act)),
     expiresAt: new Date((exp as number) * 1000),
     claims: deepFreeze(payload),
-  };
+  });
   const jti = optionalString(payload, 'jti');
   const thumbprint = confirmation(payload.cnf);
-  return {
+  return Object.freeze({
     principal,
     tokenHash,
     ...(jti === undefined ? {} : { jti }),
     ...(thumbprint === undefined ? {} : { confirmationThumbprint: thumbprint }),
-  };
+  });
+}
+
+/**
+ * The granted scopes: a `Set` (so `instanceof Set`, iteration and `new Set(scopes)` work) whose `add`, `delete` and
+ * `clear` throw. Shared by every call that brings the same token.
+ */
+export class ScopeSet extends Set<string> {
+  readonly #sealed: boolean;
+
+  constructor(scopes: Iterable<string>) {
+    super();
+    for (const scope of scopes) super.add(scope);
+    this.#sealed = true;
+    Object.freeze(this);
+  }
+
+  override add(scope: string): this {
+    if (this.#sealed) throw new TypeError('the scopes of a verified token are read-only');
+    return super.add(scope);
+  }
+
+  override delete(): boolean {
+    throw new TypeError('the scopes of a verified token are read-only');
+  }
+
+  override clear(): void {
+    throw new TypeError('the scopes of a verified token are read-only');
+  }
 }
 
 function optionalString(payload: JWTPayload, claim: string): string | undefined {

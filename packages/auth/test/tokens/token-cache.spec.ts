@@ -105,13 +105,26 @@ describe('verified-token cache', () => {
     await expectTokenError(verifier.verify(t, { issuer: 'https://x.example' }), 'ERR_TOKEN_INVALID', /not accepted for this call/, t);
   });
 
-  it('hands out copies: a caller changing its scopes does not change the next call', async () => {
+  it('hands out an immutable result: a caller cannot widen what the next call with the token is granted', async () => {
     const verifier = make();
-    const t = await token({ scope: 'inventory:read' });
+    const t = await token({ scope: 'inventory:read', act: { sub: 'svc' } });
     const first = await verifier.verify(t);
-    (first.principal.scopes as Set<string>).add('admin');
+    const scopes = first.principal.scopes as Set<string>;
+    expect(scopes).toBeInstanceOf(Set);
+    expect(() => scopes.add('admin')).toThrow(/read-only/);
+    expect(() => scopes.delete('inventory:read')).toThrow(/read-only/);
+    expect(() => scopes.clear()).toThrow(/read-only/);
+    expect(() => Object.assign(first.principal, { subject: 'root' })).toThrow(TypeError);
+    expect(() => Object.assign(first, { confirmationThumbprint: undefined })).toThrow(TypeError);
+    expect(() => (first.principal.actors as string[]).push('mallory')).toThrow(TypeError);
     const second = await verifier.verify(t);
     expect([...second.principal.scopes]).toEqual(['inventory:read']);
+    expect(second.principal.subject).toBe(first.principal.subject);
+    expect(second.principal.actors).toEqual(['svc']);
+    // A copy of the scopes is an ordinary, writable set.
+    const mine = new Set(second.principal.scopes);
+    mine.add('admin');
+    expect(mine.has('admin')).toBe(true);
   });
 
   it('does not cache failures', async () => {
