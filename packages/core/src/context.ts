@@ -33,23 +33,31 @@ export interface ContextValues {
 
 /** Creates an empty set of context values. */
 export function createContextValues(): ContextValues {
-  const map = new Map<symbol, unknown>();
-  return {
-    get<T>(key: ContextKey<T>): T {
-      return map.has(key.id) ? (map.get(key.id) as T) : key.defaultValue;
-    },
-    set(key, value) {
-      map.set(key.id, value);
-      return this;
-    },
-    has(key) {
-      return map.has(key.id);
-    },
-    delete(key) {
-      map.delete(key.id);
-      return this;
-    },
-  };
+  return new ContextValueMap();
+}
+
+/** Context values whose map is made on the first `set`: a call that only reads (defaults) allocates no map. */
+class ContextValueMap implements ContextValues {
+  #map: Map<symbol, unknown> | undefined;
+
+  get<T>(key: ContextKey<T>): T {
+    const map = this.#map;
+    return map !== undefined && map.has(key.id) ? (map.get(key.id) as T) : key.defaultValue;
+  }
+
+  set<T>(key: ContextKey<T>, value: T): this {
+    (this.#map ??= new Map()).set(key.id, value);
+    return this;
+  }
+
+  has(key: ContextKey<unknown>): boolean {
+    return this.#map?.has(key.id) ?? false;
+  }
+
+  delete(key: ContextKey<unknown>): this {
+    this.#map?.delete(key.id);
+    return this;
+  }
 }
 
 /** A read-only view of the request metadata (gRPC headers). grpc-js's `Metadata` satisfies it. */

@@ -58,20 +58,23 @@ export class CallRunner {
       proceed();
       return;
     }
-    const control: CallControl = { end: (error) => state.fail(error) };
-    const refuse = (thrown: unknown): void => state.fail(RampartError.from(thrown));
-    const release = (): void => {
-      if (!state.ended) proceed();
-    };
     let pending: Promise<void> | undefined;
     try {
-      pending = runStarts(starts, state.ctx, control);
+      pending = runStarts(starts, state.ctx, state);
     } catch (thrown) {
-      refuse(thrown);
+      state.fail(RampartError.from(thrown));
       return;
     }
-    if (pending === undefined) release();
-    else pending.then(release, refuse);
+    if (pending === undefined) {
+      if (!state.ended) proceed();
+      return;
+    }
+    pending.then(
+      () => {
+        if (!state.ended) proceed();
+      },
+      (thrown: unknown) => state.fail(RampartError.from(thrown)),
+    );
   }
 }
 

@@ -1,4 +1,4 @@
-import type { CallOutcome, MethodInterceptor, RampartError } from '@rampart/core';
+import type { CallControl, CallOutcome, MethodInterceptor, RampartError } from '@rampart/core';
 import type { RpcCallTelemetry } from '@rampart/telemetry';
 import type { Logger } from '@rampart/core';
 import type { ServerCallContext } from './call-context.js';
@@ -7,8 +7,11 @@ import { logCallError } from './grpc-status.js';
 /** Sends an error status to the client, the way the call's kind does it (callback, or the stream's `error`). */
 export type EndCall = (error: RampartError) => void;
 
-/** What the server knows about one call in flight, shared by its hooks and its handler adapter. */
-export class CallState {
+/**
+ * What the server knows about one call in flight, shared by its hooks and its handler adapter. It is also the
+ * call's `CallControl`: `end(error)` ends the call from a hook, later (token expiry on a long stream).
+ */
+export class CallState implements CallControl {
   /** The error that ended the call, set by whoever ends it with an error. */
   error: RampartError | undefined = undefined;
   #ended = false;
@@ -37,6 +40,10 @@ export class CallState {
     this.ctx.abort(error);
     this.endCall(error);
     this.finish(error.status, error);
+  }
+
+  end(error: RampartError): void {
+    this.fail(error);
   }
 
   /** Runs the `onEnd` hooks (in reverse order), ends the span and forgets the call. Only the first call counts. */

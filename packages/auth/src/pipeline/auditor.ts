@@ -48,6 +48,7 @@ export class DefaultAuthAuditor implements AuthAuditor {
   // Created on first use, not at construction: a metrics SDK registered after the auth plugin still gets it.
   #counter: Counter | undefined;
   readonly #counterAttributes = new Map<string, Attributes>();
+  readonly #allowedOk: Attributes = Object.freeze({ decision: 'allow', reason: 'ok' });
 
   /**
    * @param levels log levels of allow and deny lines.
@@ -79,15 +80,21 @@ export class DefaultAuthAuditor implements AuthAuditor {
       span.setAttributes(attributes);
       span.addEvent('rampart.auth.decision', attributes);
     }
-    const key = `${event.decision}|${event.reason}`;
-    let counterAttributes = this.#counterAttributes.get(key);
-    if (counterAttributes === undefined) {
-      counterAttributes = Object.freeze({ decision: event.decision, reason: event.reason });
-      this.#counterAttributes.set(key, counterAttributes);
-    }
+    const counterAttributes = event.decision === 'allow' && event.reason === 'ok' ? this.#allowedOk : this.#attributesOf(event);
     this.#counter ??= metrics.getMeter('@rampart/auth').createCounter('rampart.auth.decisions', {
       description: 'Auth decisions, by decision and reason',
     });
     this.#counter.add(1, counterAttributes);
+  }
+
+  /** The counter's attributes for a decision and reason, one frozen object each. */
+  #attributesOf(event: AuthDecisionEvent): Attributes {
+    const key = `${event.decision}|${event.reason}`;
+    let attributes = this.#counterAttributes.get(key);
+    if (attributes === undefined) {
+      attributes = Object.freeze({ decision: event.decision, reason: event.reason });
+      this.#counterAttributes.set(key, attributes);
+    }
+    return attributes;
   }
 }
