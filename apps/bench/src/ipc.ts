@@ -6,6 +6,7 @@ export type ServerKind =
   | 'grpc-plaintext'
   | 'grpc-mtls'
   | 'grpc-mtls-interceptor'
+  | 'rampart-auth-async-stream'
   | 'rampart-mtls' | 'rampart-auth' | 'nest-jwt' | 'jose-baseline';
 
 /** Files and values every process reads (written once by the orchestrator into a temporary folder). */

@@ -1,6 +1,6 @@
 /**
  * `pnpm bench [--quick]`: runs every scenario alternately, writes `results/latest.{json,md,svg}` and prints the
- * Markdown table. Other flags: `--rounds N`, `--measure-ms N`, `--only a,b`, `--no-memory`, `--no-pin`,
+ * Markdown table. Other flags: `--rounds N`, `--epochs N` (fresh processes N times), `--measure-ms N`, `--only a,b`, `--no-memory`, `--no-pin`,
  * `--client lite|node-http2` (the generator's HTTP/2 client; default lite),
  * `--profile` (servers run with `--cpu-prof`, profiles in `results/profiles/`).
  */
@@ -20,6 +20,7 @@ const { values } = parseArgs({
   options: {
     quick: { type: 'boolean', default: false },
     rounds: { type: 'string' },
+    epochs: { type: 'string' },
     'measure-ms': { type: 'string' },
     only: { type: 'string' },
     'no-memory': { type: 'boolean', default: false },
@@ -45,6 +46,7 @@ function clientKind(text: string | undefined): ClientKind {
 const settings: Settings = {
   ...base,
   rounds: positive(values.rounds, base.rounds),
+  epochs: positive(values.epochs, base.epochs),
   measureMs: positive(values['measure-ms'], base.measureMs),
   client: clientKind(values.client),
   ...(values['no-memory'] ? { memorySmall: 0, memoryLarge: 0 } : {}),

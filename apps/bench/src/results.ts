@@ -62,6 +62,10 @@ export interface Ratios {
   /** (cold − warm server CPU per call) / raw jose jwtVerify CPU per call. */
   readonly cold_verification_vs_jose: number | null;
   readonly stream_rampart_vs_grpc: { readonly rps: number | null; readonly cpu_us_per_req: number | null };
+  /** The same with an async generator handler. */
+  readonly stream_rampart_async_vs_grpc: { readonly rps: number | null; readonly cpu_us_per_req: number | null };
+  /** grpc-js with one pass-through server interceptor vs without: what the interceptor layer costs. */
+  readonly grpc_interceptor_vs_grpc_mtls: { readonly cpu_us_per_req: number | null; readonly rps: number | null };
   /** RSS after the large number of calls / after the small number. */
   readonly rss_growth: number | null;
 }
@@ -168,6 +172,14 @@ export function computeRatios(
     stream_rampart_vs_grpc: {
       rps: ratio('stream-rampart-auth', 'stream-grpc-mtls', 'rps'),
       cpu_us_per_req: ratio('stream-rampart-auth', 'stream-grpc-mtls', 'cpu_us_per_req'),
+    },
+    stream_rampart_async_vs_grpc: {
+      rps: ratio('stream-rampart-auth-async', 'stream-grpc-mtls', 'rps'),
+      cpu_us_per_req: ratio('stream-rampart-auth-async', 'stream-grpc-mtls', 'cpu_us_per_req'),
+    },
+    grpc_interceptor_vs_grpc_mtls: {
+      cpu_us_per_req: ratio('grpc-mtls-interceptor', 'grpc-mtls', 'cpu_us_per_req'),
+      rps: ratio('grpc-mtls-interceptor', 'grpc-mtls', 'rps'),
     },
     rss_growth: memory === null ? null : finite(round(memory.rss_large_mb / memory.rss_small_mb, 3)),
   };

@@ -171,9 +171,10 @@ async function stopChild<I extends { type: string }>(child: Child<I, { type: str
 }
 
 /**
- * Runs the benchmark: one server process per scenario (and one for raw jose), started once and kept warm; then
- * `rounds` rounds, each measuring every scenario once (the order rotates by one each round) and raw jose
- * verification, so drift on the machine hits all alike; then the memory check on a fresh server.
+ * Runs the benchmark: one server process per scenario (and one for raw jose), kept warm for an epoch; in each epoch
+ * its share of the `rounds` rounds, each measuring every scenario once (the order rotates by one each round) and raw
+ * jose verification, so drift on the machine hits all alike; every epoch starts fresh processes. Then the memory
+ * check on a fresh server.
  */
 export async function runBench(options: RunOptions): Promise<BenchResults> {
   const { settings } = options;
@@ -185,7 +186,7 @@ export async function runBench(options: RunOptions): Promise<BenchResults> {
   const servers = new Map<ScenarioName, { child: ServerChild; port: number }>();
   const pairs = new Map<ScenarioName, Pair>();
   let jose: ServerChild | undefined;
-  try {
+  const startAll = async (): Promise<ServerChild> => {
     options.log(`starting ${options.scenarios.length} servers and their load generators…`);
     const joseStart = startServer('jose-baseline', 'jose', fixtures, options);
     await Promise.all([
@@ -201,36 +202,52 @@ export async function runBench(options: RunOptions): Promise<BenchResults> {
         pairs.set(name, { server: server.child, load });
       }),
     );
-    // A first, unmeasured pass over every scenario, so the JIT has compiled the hot paths before round 1.
-    const warmupErrors = new Map<ScenarioName, number>();
-    for (const name of options.scenarios) warmupErrors.set(name, await warm(pairs.get(name) as Pair, settings.initialWarmupMs));
-    await joseChild.request({ type: 'jose', durationMs: 300, concurrency: JOSE_CONCURRENCY }, 'jose'); // JIT warm-up
-
-    const samples = new Map<ScenarioName, RoundSample[]>(options.scenarios.map((n) => [n, []]));
-    const joseRounds: number[] = [];
-    for (let r = 0; r < settings.rounds; r++) {
-      const order = options.scenarios.map((_, i) => options.scenarios[(i + r) % options.scenarios.length] as ScenarioName);
-      for (const name of order) {
-        const sample = await measure(pairs.get(name) as Pair, settings);
-        const extra = r === 0 ? (warmupErrors.get(name) ?? 0) : 0;
-        samples.get(name)?.push(extra > 0 ? { ...sample, errors: sample.errors + extra } : sample);
-        const rr = scenarioResult(name, [sample]);
-        options.log(
-          `round ${r + 1}/${settings.rounds} ${name.padEnd(20)} ${rr.rps.toFixed(0).padStart(7)}/s  cpu ${rr.cpu_us_per_req.toFixed(1).padStart(6)} µs  p99 ${rr.p99_ms.toFixed(2)} ms  errors ${rr.errors}`,
-        );
-      }
-      const j = await joseChild.request({ type: 'jose', durationMs: settings.joseMs, concurrency: JOSE_CONCURRENCY }, 'jose');
-      joseRounds.push(round(j.cpuUs / j.verifies, 2));
-      options.log(`round ${r + 1}/${settings.rounds} jose jwtVerify        cpu ${(j.cpuUs / j.verifies).toFixed(1)} µs/verify`);
-    }
-    if (options.profile) {
-      const windows = Object.fromEntries([...samples].map(([name, list]) => [name, list.map((x) => [x.server.startUs, x.server.endUs])]));
-      writeFileSync(join(RESULTS_DIR, 'profiles', 'windows.json'), `${JSON.stringify(windows, null, 2)}\n`);
-    }
+    return joseChild;
+  };
+  const stopAll = async (): Promise<void> => {
     await Promise.all([...pairs.values()].map((p) => stopChild(p.load, { type: 'exit' })));
     pairs.clear();
     await Promise.all([...servers.values()].map((s) => stopChild(s.child, { type: 'exit' })));
     servers.clear();
+    if (jose !== undefined) await stopChild(jose, { type: 'exit' });
+    jose = undefined;
+  };
+  try {
+    const samples = new Map<ScenarioName, RoundSample[]>(options.scenarios.map((n) => [n, []]));
+    const joseRounds: number[] = [];
+    // Epochs: every server and generator process is started afresh for each, so that one process's luck (JIT
+    // decisions, heap layout: ±15 % here) does not decide a scenario's figure. Profiling keeps one epoch.
+    const epochs = options.profile ? 1 : Math.min(settings.epochs, settings.rounds);
+    let r = 0;
+    for (let epoch = 0; epoch < epochs; epoch++) {
+      const joseChild = await startAll();
+      // A first, unmeasured pass over every scenario, so the JIT has compiled the hot paths before the rounds.
+      const warmupErrors = new Map<ScenarioName, number>();
+      for (const name of options.scenarios) warmupErrors.set(name, await warm(pairs.get(name) as Pair, settings.initialWarmupMs));
+      await joseChild.request({ type: 'jose', durationMs: 300, concurrency: JOSE_CONCURRENCY }, 'jose'); // JIT warm-up
+
+      const until = Math.round((settings.rounds * (epoch + 1)) / epochs);
+      for (let first = true; r < until; r++, first = false) {
+        const order = options.scenarios.map((_, i) => options.scenarios[(i + r) % options.scenarios.length] as ScenarioName);
+        for (const name of order) {
+          const sample = await measure(pairs.get(name) as Pair, settings);
+          const extra = first ? (warmupErrors.get(name) ?? 0) : 0;
+          samples.get(name)?.push(extra > 0 ? { ...sample, errors: sample.errors + extra } : sample);
+          const rr = scenarioResult(name, [sample]);
+          options.log(
+            `round ${r + 1}/${settings.rounds} ${name.padEnd(21)} ${rr.rps.toFixed(0).padStart(7)}/s  cpu ${rr.cpu_us_per_req.toFixed(1).padStart(6)} µs  p99 ${rr.p99_ms.toFixed(2)} ms  errors ${rr.errors}`,
+          );
+        }
+        const j = await joseChild.request({ type: 'jose', durationMs: settings.joseMs, concurrency: JOSE_CONCURRENCY }, 'jose');
+        joseRounds.push(round(j.cpuUs / j.verifies, 2));
+        options.log(`round ${r + 1}/${settings.rounds} jose jwtVerify         cpu ${(j.cpuUs / j.verifies).toFixed(1)} µs/verify`);
+      }
+      if (options.profile) {
+        const windows = Object.fromEntries([...samples].map(([name, list]) => [name, list.map((x) => [x.server.startUs, x.server.endUs])]));
+        writeFileSync(join(RESULTS_DIR, 'profiles', 'windows.json'), `${JSON.stringify(windows, null, 2)}\n`);
+      }
+      await stopAll();
+    }
 
     let memory: MemoryCheck | null = null;
     if (settings.memoryLarge > 0) {
@@ -251,7 +268,7 @@ export async function runBench(options: RunOptions): Promise<BenchResults> {
   } finally {
     for (const p of pairs.values()) p.load.kill();
     for (const s of servers.values()) s.child.kill();
-    jose?.send({ type: 'exit' });
+    jose?.kill();
     cleanup();
   }
 }

@@ -12,6 +12,7 @@ export const SCENARIO_NAMES = [
   'nest-jwt',
   'stream-grpc-mtls',
   'stream-rampart-auth',
+  'stream-rampart-auth-async',
 ] as const;
 export type ScenarioName = (typeof SCENARIO_NAMES)[number];
 
@@ -117,8 +118,20 @@ export const SCENARIOS: Readonly<Record<ScenarioName, Scenario>> = {
   'stream-rampart-auth': {
     name: 'stream-rampart-auth',
     label: 'stream: Rampart mTLS+JWT',
-    description: 'server streaming through Rampart with full auth (checked once, at stream start), an async generator handler: messages per second',
+    description:
+      'server streaming through Rampart with full auth (checked once, at stream start), a synchronous generator handler (as the bare handler is a plain loop): messages per second',
     server: 'rampart-auth',
+    tls: true,
+    method: 'stream',
+    tokens: 'warm',
+    unit: 'messages',
+  },
+  'stream-rampart-auth-async': {
+    name: 'stream-rampart-auth-async',
+    label: 'stream: Rampart mTLS+JWT, async gen.',
+    description:
+      'as stream-rampart-auth with an async generator handler (the general form, for handlers that await between messages): a promise per message',
+    server: 'rampart-auth-async-stream',
     tls: true,
     method: 'stream',
     tokens: 'warm',
@@ -132,6 +145,8 @@ export interface Settings {
   /** The load generator's HTTP/2 client. */
   readonly client: ClientKind;
   readonly rounds: number;
+  /** Times every server and generator process is started afresh; the rounds are split between them. */
+  readonly epochs: number;
   /** Unmeasured pass over every scenario before round 1 (JIT warm-up). */
   readonly initialWarmupMs: number;
   /** Warm-up before each measured window (the loop was paused while other scenarios ran). */
@@ -154,6 +169,7 @@ export const FULL: Settings = {
   mode: 'full',
   client: 'lite',
   rounds: 8,
+  epochs: 2,
   initialWarmupMs: 2_000,
   warmupMs: 500,
   measureMs: 3_000,
@@ -171,6 +187,7 @@ export const QUICK: Settings = {
   ...FULL,
   mode: 'quick',
   rounds: 3,
+  epochs: 1,
   initialWarmupMs: 500,
   warmupMs: 250,
   measureMs: 800,

@@ -35,6 +35,7 @@ const perScenario: Record<ScenarioName, [cpu: number, rps: number]> = {
   'nest-jwt': [330, 3_000],
   'stream-grpc-mtls': [10, 100_000],
   'stream-rampart-auth': [10.3, 97_000],
+  'stream-rampart-auth-async': [11, 90_000],
 };
 
 function results() {

@@ -21,7 +21,7 @@ export function renderMarkdown(results: BenchResults): string {
   lines.push(
     `## Rampart benchmark: ${results.mode} run, ${results.started_at.slice(0, 16).replace('T', ' ')} UTC`,
     '',
-    `${s.rounds} rounds, scenarios alternating; per scenario and round ${s.warmupMs / 1000} s warm-up, ${s.measureMs / 1000} s measured; ` +
+    `${s.rounds} rounds${s.epochs > 1 ? ` in ${s.epochs} epochs (fresh server and load processes for each)` : ''}, scenarios alternating; per scenario and round ${s.warmupMs / 1000} s warm-up, ${s.measureMs / 1000} s measured; ` +
       `${s.concurrency} calls in flight over ${s.connections} HTTP/2 connections (streams: ${s.streamConcurrency} streams of ${s.streamMessages} messages). ` +
       `Node ${results.machine.node}, ${results.machine.cpus} cores, ` +
       (results.machine.pinned ? 'server pinned to core 0 and load to core 1 (taskset).' : 'NOT pinned (no taskset or one core).') +
@@ -54,7 +54,9 @@ export function renderMarkdown(results: BenchResults): string {
     '',
     `Other ratios: Rampart @RequireMtls vs grpc-js mTLS CPU/call ${times(r.rampart_mtls_vs_grpc_mtls.cpu_us_per_req)}, req/s ${times(r.rampart_mtls_vs_grpc_mtls.rps)}; ` +
       `grpc-js mTLS vs plaintext CPU/call ${times(r.grpc_mtls_vs_plaintext.cpu_us_per_req)}; ` +
-      `Rampart warm vs NestJS CPU/call ${times(r.auth_warm_vs_nest.cpu_us_per_req)}; streaming CPU/message ${times(r.stream_rampart_vs_grpc.cpu_us_per_req)}.`,
+      `Rampart warm vs NestJS CPU/call ${times(r.auth_warm_vs_nest.cpu_us_per_req)}; streaming CPU/message ${times(r.stream_rampart_vs_grpc.cpu_us_per_req)}; ` +
+      `streaming from an async generator msg/s ${times(r.stream_rampart_async_vs_grpc.rps)} (CPU/message ${times(r.stream_rampart_async_vs_grpc.cpu_us_per_req)}); ` +
+      `grpc-js with a pass-through interceptor vs without CPU/call ${times(r.grpc_interceptor_vs_grpc_mtls.cpu_us_per_req)}.`,
     '',
     '### Memory',
     '',

@@ -18,8 +18,10 @@ async function start(config: ServerConfig): Promise<{ port: number; close(): Pro
     case 'grpc-mtls-interceptor':
       return (await import('./bare-grpc.js')).startBareGrpc(fixtures, true, true);
     case 'rampart-mtls':
-    case 'rampart-auth': {
-      const { port, app } = await (await import('./rampart-app.js')).startRampart(fixtures, kind === 'rampart-auth');
+    case 'rampart-auth':
+    case 'rampart-auth-async-stream': {
+      const auth = kind !== 'rampart-mtls';
+      const { port, app } = await (await import('./rampart-app.js')).startRampart(fixtures, auth, 'info', kind === 'rampart-auth-async-stream');
       return { port, close: () => app.close({ graceMs: 200 }) };
     }
     case 'nest-jwt':
