@@ -18,9 +18,20 @@ function echo(req: EchoRequest__Output): Promise<EchoResponse> {
   return Promise.resolve({ payload: req.payload });
 }
 
-// An async generator is how Rampart handlers stream (the adapter writes what it yields, with back-pressure).
+// Every message is at hand, so the handler is a synchronous generator, as the bare grpc-js handler is a plain
+// loop: the adapter writes what it yields and suspends it only when the transport pushes back.
+function* stream(req: StreamRequest__Output, signal: AbortSignal): Iterable<EchoResponse> {
+  const message = { payload: req.payload };
+  for (let i = 0; i < req.count && !signal.aborted; i++) {
+    served.units += 1;
+    yield message;
+  }
+}
+
+// The same as an async generator, the general form (a handler that awaits between messages): a promise and a few
+// microtasks per message, which the `stream-rampart-auth-async` scenario shows.
 // eslint-disable-next-line @typescript-eslint/require-await
-async function* stream(req: StreamRequest__Output, signal: AbortSignal): AsyncIterable<EchoResponse> {
+async function* streamAsync(req: StreamRequest__Output, signal: AbortSignal): AsyncIterable<EchoResponse> {
   const message = { payload: req.payload };
   for (let i = 0; i < req.count && !signal.aborted; i++) {
     served.units += 1;
@@ -36,7 +47,7 @@ export class MtlsOnlyBench implements BenchServiceHandlers {
     return echo(req);
   }
 
-  stream(req: StreamRequest__Output, ctx: CallContext): AsyncIterable<EchoResponse> {
+  stream(req: StreamRequest__Output, ctx: CallContext): Iterable<EchoResponse> {
     return stream(req, ctx.signal);
   }
 }
@@ -50,8 +61,22 @@ export class FullAuthBench implements BenchServiceHandlers {
     return echo(req);
   }
 
-  stream(req: StreamRequest__Output, ctx: CallContext): AsyncIterable<EchoResponse> {
+  stream(req: StreamRequest__Output, ctx: CallContext): Iterable<EchoResponse> {
     return stream(req, ctx.signal);
+  }
+}
+
+/** Full auth as above, streaming from an async generator. */
+@GrpcService('rampart.bench.v1.BenchService')
+@RequireMtls()
+@Authenticated({ scopes: [BENCH_SCOPE], boundToCertificate: true })
+export class FullAuthAsyncStreamBench implements BenchServiceHandlers {
+  echo(req: EchoRequest__Output): Promise<EchoResponse> {
+    return echo(req);
+  }
+
+  stream(req: StreamRequest__Output, ctx: CallContext): AsyncIterable<EchoResponse> {
+    return streamAsync(req, ctx.signal);
   }
 }
 
@@ -64,10 +89,11 @@ export async function startRampart(
   fixtures: Fixtures,
   auth: boolean,
   logLevel = 'info',
+  asyncStream = false,
 ): Promise<{ port: number; app: RampartApp }> {
   const app = await createApp({
     name: auth ? 'bench-auth' : 'bench-mtls',
-    services: [auth ? FullAuthBench : MtlsOnlyBench],
+    services: [auth ? (asyncStream ? FullAuthAsyncStreamBench : FullAuthBench) : MtlsOnlyBench],
     protos: { root: BENCH_PROTO_ROOT },
     plugins: [rampartAuth()],
     handleSignals: false,
