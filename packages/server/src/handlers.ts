@@ -1,4 +1,3 @@
-import { once } from 'node:events';
 import {
   status as GrpcStatus,
   type handleBidiStreamingCall,
@@ -159,7 +158,7 @@ async function pumpAsync(output: AsyncIterable<unknown>, call: Writer, state: Ca
   for await (const message of output) {
     if (ctx.aborted) break;
     checkMessage(message, where);
-    if (!call.write(message)) await once(call, 'drain', { signal: ctx.signal });
+    if (!call.write(message)) await drained(call, state);
   }
 }
 
@@ -184,13 +183,22 @@ function pumpSync(iterator: Iterator<unknown>, call: Writer, state: CallState, w
 }
 
 async function drainThenPump(iterator: Iterator<unknown>, call: Writer, state: CallState, where: string): Promise<void> {
-  try {
-    await once(call, 'drain', { signal: state.ctx.signal });
-  } catch (error) {
-    iterator.return?.();
-    throw error;
-  }
+  await drained(call, state);
   await pumpSync(iterator, call, state, where);
+}
+
+/** Resolves when the transport drained or the call was aborted (the pump then sees `ctx.aborted` and stops). */
+function drained(call: Writer, state: CallState): Promise<void> {
+  const ctx = state.ctx;
+  if (ctx.aborted) return Promise.resolve();
+  return new Promise((resolve) => {
+    const wake = (): void => {
+      ctx.wakeOnAbort(undefined);
+      resolve();
+    };
+    call.once('drain', wake);
+    ctx.wakeOnAbort(wake);
+  });
 }
 
 /** The request stream a handler reads: ends when the client half-closes, throws the cancellation when cancelled. */
