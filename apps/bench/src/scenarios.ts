@@ -9,6 +9,7 @@ export const SCENARIO_NAMES = [
   'rampart-mtls',
   'rampart-auth-warm',
   'rampart-auth-cold',
+  'grpc-mtls-jose',
   'nest-jwt',
   'stream-grpc-mtls',
   'stream-rampart-auth',
@@ -89,6 +90,17 @@ export const SCENARIOS: Readonly<Record<ScenarioName, Scenario>> = {
     description:
       'as warm, but every call brings a token the server has not cached (a pool larger than the cache, cycled): full jose verification per call',
     server: 'rampart-auth',
+    tls: true,
+    method: 'unary',
+    tokens: 'cold',
+    unit: 'calls',
+  },
+  'grpc-mtls-jose': {
+    name: 'grpc-mtls-jose',
+    label: 'grpc-js mTLS + jose per call',
+    description:
+      'bare grpc-js over mutual TLS, the handler verifying each call\'s token with jose jwtVerify (key imported once, same claim checks, no cache), fed the cold scenario\'s tokens: what jose itself costs per call in a server',
+    server: 'grpc-mtls-jose',
     tls: true,
     method: 'unary',
     tokens: 'cold',

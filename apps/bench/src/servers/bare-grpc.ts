@@ -4,6 +4,7 @@ import {
   Server,
   ServerCredentials,
   ServerInterceptingCall,
+  status,
   type ServerInterceptor,
   type sendUnaryData,
   type ServerUnaryCall,
@@ -11,6 +12,7 @@ import {
   type ServiceDefinition,
 } from '@grpc/grpc-js';
 import { loadSync } from '@grpc/proto-loader';
+import { importJWK, jwtVerify, type JWK } from 'jose';
 import { PROTO_LOADER_OPTIONS } from '@rampart/codegen';
 import type { EchoRequest__Output, EchoResponse, StreamRequest__Output } from '../generated/index.js';
 import type { Fixtures } from '../ipc.js';
@@ -42,6 +44,37 @@ export const bareHandlers = {
 };
 
 /**
+ * Bare grpc-js handlers that verify the call's bearer token with jose `jwtVerify` on every call (the key imported
+ * once, the claim checks Rampart asks for; no cache): what jose itself costs per call inside a grpc-js server, the
+ * floor for Rampart's cold verification.
+ */
+async function joseHandlers(fixtures: Fixtures): Promise<typeof bareHandlers> {
+  const jwk = (JSON.parse(readFileSync(fixtures.jwksFile, 'utf8')) as { keys: JWK[] }).keys[0] as JWK;
+  const key = await importJWK(jwk, 'ES256');
+  const options = {
+    algorithms: ['ES256'],
+    issuer: fixtures.issuer,
+    audience: fixtures.audience,
+    requiredClaims: ['exp', 'sub'],
+    typ: 'at+jwt',
+  };
+  return {
+    ...bareHandlers,
+    echo(call, callback) {
+      const header = call.metadata.get('authorization')[0];
+      if (typeof header !== 'string' || !header.startsWith('Bearer ')) {
+        callback({ code: status.UNAUTHENTICATED, details: 'missing token' });
+        return;
+      }
+      jwtVerify(header.slice(7), key, options).then(
+        () => bareHandlers.echo(call, callback),
+        () => callback({ code: status.UNAUTHENTICATED, details: 'invalid token' }),
+      );
+    },
+  };
+}
+
+/**
  * A server interceptor that holds nothing and changes nothing: what grpc-js charges per call once any interceptor is
  * installed (it then wraps every call in a `ServerInterceptingCall` layer). A framework that must hold the request
  * until an asynchronous check decides pays at least this.
@@ -64,10 +97,10 @@ const passThrough: ServerInterceptor = (_descriptor, call) =>
 export async function startBareGrpc(
   fixtures: Fixtures,
   mtls: boolean,
-  interceptor = false,
+  variant: 'interceptor' | 'jose' | undefined = undefined,
 ): Promise<{ port: number; close(): void }> {
-  const server = new Server(interceptor ? { interceptors: [passThrough] } : {});
-  server.addService(benchServiceDefinition(), bareHandlers);
+  const server = new Server(variant === 'interceptor' ? { interceptors: [passThrough] } : {});
+  server.addService(benchServiceDefinition(), variant === 'jose' ? await joseHandlers(fixtures) : bareHandlers);
   const credentials = mtls
     ? ServerCredentials.createSsl(
         readFileSync(fixtures.caFile),

@@ -16,7 +16,9 @@ async function start(config: ServerConfig): Promise<{ port: number; close(): Pro
     case 'grpc-mtls':
       return (await import('./bare-grpc.js')).startBareGrpc(fixtures, kind === 'grpc-mtls');
     case 'grpc-mtls-interceptor':
-      return (await import('./bare-grpc.js')).startBareGrpc(fixtures, true, true);
+      return (await import('./bare-grpc.js')).startBareGrpc(fixtures, true, 'interceptor');
+    case 'grpc-mtls-jose':
+      return (await import('./bare-grpc.js')).startBareGrpc(fixtures, true, 'jose');
     case 'rampart-mtls':
     case 'rampart-auth':
     case 'rampart-auth-async-stream': {

@@ -1,16 +1,19 @@
 import { createLocalJWKSet, type CryptoKey, type FlattenedJWSInput, type JSONWebKeySet, type JWSHeaderParameters } from 'jose';
 
+/** The call's signal, asked for only when a key source must wait (building a call's AbortSignal costs µs). */
+export type LazySignal = () => AbortSignal | undefined;
+
 /**
  * Where one issuer's verification keys come from. `getKey` is called only after the token's shape, size and issuer
- * were checked; it may wait for the network, bounded by the verifier's timeout and by `signal`.
+ * were checked; it may wait for the network, bounded by the verifier's timeout and by the call's signal.
  *
  * @example
  * ```ts
- * const key = await source.getKey(header, jws, ctx.signal);
+ * const key = await source.getKey(header, jws, () => ctx.signal);
  * ```
  */
 export interface KeySource {
-  getKey(header: JWSHeaderParameters, token: FlattenedJWSInput, signal?: AbortSignal): Promise<CryptoKey | Uint8Array>;
+  getKey(header: JWSHeaderParameters, token: FlattenedJWSInput, signal?: LazySignal): Promise<CryptoKey | Uint8Array>;
   /** Loads keys ahead of the first request; rejects with the reason when that fails. */
   prefetch(signal?: AbortSignal): Promise<void>;
 }

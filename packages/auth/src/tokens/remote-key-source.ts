@@ -14,7 +14,7 @@ import {
 import { withDeadline } from './deadline.js';
 import { discoverJwksUri } from './discovery.js';
 import { invalidToken, quote } from './token-errors.js';
-import type { KeySource } from './key-source.js';
+import type { KeySource, LazySignal } from './key-source.js';
 import type { TokenFetch } from './token-types.js';
 
 /**
@@ -49,7 +49,7 @@ export interface RemoteKeySettings {
  * @example
  * ```ts
  * const source = new RemoteKeySource('https://issuer.example', undefined, settings);
- * const key = await source.getKey(header, jws, ctx.signal);
+ * const key = await source.getKey(header, jws, () => ctx.signal);
  * ```
  */
 export class RemoteKeySource implements KeySource {
@@ -69,15 +69,15 @@ export class RemoteKeySource implements KeySource {
     this.#settings = settings;
   }
 
-  async getKey(header: JWSHeaderParameters, token: FlattenedJWSInput, signal?: AbortSignal) {
-    if (this.#cache.uat === undefined) await this.#fetchNow(signal);
+  async getKey(header: JWSHeaderParameters, token: FlattenedJWSInput, signal?: LazySignal) {
+    if (this.#cache.uat === undefined) await this.#fetchNow(signal?.());
     else if (this.#settings.now() - this.#loadedAt >= this.#settings.refreshMs) this.#refreshInBackground();
     try {
       return await this.#localSet()(header, token);
     } catch (error) {
       if (!(error instanceof errors.JWKSNoMatchingKey) || this.#remote?.coolingDown === true) throw error;
       if (this.#inBackoff()) throw error;
-      await this.#fetchNow(signal);
+      await this.#fetchNow(signal?.());
       return this.#localSet()(header, token);
     }
   }

@@ -1,4 +1,4 @@
-import { decodeJwt, decodeProtectedHeader, type JWSHeaderParameters } from 'jose';
+import { decodeJwt } from 'jose';
 import { invalidToken, quote } from './token-errors.js';
 
 const COMPACT_JWS = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/;
@@ -24,32 +24,17 @@ export function assertTokenShape(token: unknown, maxBytes: number): asserts toke
 }
 
 /**
- * The unverified parts of a token needed to pick its issuer. Nothing here is trusted yet.
+ * Decodes (without verifying) the `iss` claim of a token whose shape was checked, so the issuer's configuration can
+ * be chosen before any key is fetched. Nothing here is trusted yet.
  *
  * @example
  * ```ts
- * const { header, iss }: UnverifiedToken = peekToken(token);
+ * const iss = unverifiedIssuer(token);
  * ```
  */
-export interface UnverifiedToken {
-  readonly header: JWSHeaderParameters;
-  readonly iss: string;
-}
-
-/**
- * Decodes (without verifying) the header and the `iss` claim of a token whose shape was checked, so the issuer's
- * configuration can be chosen before any key is fetched.
- *
- * @example
- * ```ts
- * const { header, iss } = peekToken(token);
- * ```
- */
-export function peekToken(token: string): UnverifiedToken {
-  let header: JWSHeaderParameters;
+export function unverifiedIssuer(token: string): string {
   let iss: unknown;
   try {
-    header = decodeProtectedHeader(token);
     iss = decodeJwt(token).iss;
   } catch (error) {
     throw invalidToken(`malformed token: ${error instanceof Error ? error.message : String(error)}`, error);
@@ -57,5 +42,5 @@ export function peekToken(token: string): UnverifiedToken {
   if (typeof iss !== 'string' || iss === '') {
     throw invalidToken(`claim "iss" missing or not a string (got ${quote(iss)})`);
   }
-  return { header, iss };
+  return iss;
 }

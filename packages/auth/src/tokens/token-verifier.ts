@@ -1,7 +1,8 @@
-import { errors, jwtVerify, type JWTPayload } from 'jose';
+import { decodeProtectedHeader, errors, jwtVerify, type JWSHeaderParameters, type JWTPayload } from 'jose';
+import type { LazySignal } from './key-source.js';
 import { buildIssuerRegistry, toList, type TrustedIssuer } from './issuer-registry.js';
 import { invalidToken, quote, toTokenError } from './token-errors.js';
-import { assertTokenShape, peekToken } from './token-shape.js';
+import { assertTokenShape, unverifiedIssuer } from './token-shape.js';
 import type { TokenVerifierOptions, VerifiedToken, VerifyOptions } from './token-types.js';
 import { toVerifiedToken } from './verified-token.js';
 import { hashToken, VerifiedTokenCache, type CachedVerification } from './verified-token-cache.js';
@@ -119,7 +120,8 @@ export class TokenVerifier {
     const tokenHash = hashToken(token);
     const hit = this.#cache?.get(tokenHash);
     if (hit !== undefined && hit.exp * 1000 > this.#now()) return hit;
-    return this.#verifyUncached(token, tokenHash, signalOnMiss ? { ...options, signal: signalOnMiss() } : options);
+    const signal: LazySignal = signalOnMiss ?? (() => options.signal);
+    return this.#verifyUncached(token, tokenHash, options, signal);
   }
 
   /**
@@ -144,10 +146,10 @@ export class TokenVerifier {
     return this.#cache !== undefined;
   }
 
-  async #verifyUncached(token: string, tokenHash: string, options: VerifyOptions): Promise<CachedVerification> {
-    const { header, iss } = peekToken(token);
-    const issuer = this.#issuers.get(iss);
-    if (issuer === undefined) throw invalidToken(`unknown issuer ${quote(iss)}`);
+  async #verifyUncached(token: string, tokenHash: string, options: VerifyOptions, signal: LazySignal): Promise<CachedVerification> {
+    // The unverified `iss` picks the issuer: an unknown one fails before any key is fetched (no JWKS refetch for a
+    // made-up `kid`). The header is decoded only for an error's context.
+    const issuer = this.#issuerOf(token);
     this.#checkIssuerAllowed(issuer, options);
     const audience = this.#expectedAudience(issuer, options);
     const nowMs = this.#now();
@@ -155,7 +157,7 @@ export class TokenVerifier {
     let payload: JWTPayload;
     let verified: VerifiedToken;
     try {
-      ({ payload } = await jwtVerify(token, (h, jws) => issuer.keys.getKey(h, jws, options.signal), {
+      ({ payload } = await jwtVerify(token, (h, jws) => issuer.keys.getKey(h, jws, signal), {
         algorithms: [...issuer.algorithms],
         issuer: issuer.issuer,
         audience: [...audience],
@@ -169,11 +171,12 @@ export class TokenVerifier {
       }
       verified = toVerifiedToken(payload, tokenHash);
     } catch (error) {
+      const header = headerOf(token);
       throw toTokenError(error, {
         issuer: issuer.issuer,
-        kid: header.kid,
-        alg: header.alg,
-        typ: header.typ,
+        kid: header?.kid,
+        alg: header?.alg,
+        typ: header?.typ,
         allowedAlgorithms: issuer.algorithms,
         expectedAudience: audience,
         nowSec,
@@ -203,6 +206,13 @@ export class TokenVerifier {
         ),
       ),
     );
+  }
+
+  #issuerOf(token: string): TrustedIssuer {
+    const iss = unverifiedIssuer(token);
+    const issuer = this.#issuers.get(iss);
+    if (issuer === undefined) throw invalidToken(`unknown issuer ${quote(iss)}`);
+    return issuer;
   }
 
   #checkHit(hit: CachedVerification, options: VerifyOptions): VerifiedToken {
@@ -246,6 +256,15 @@ export class TokenVerifier {
       throw invalidToken('no expected audience: set auth.tokens.audience, the issuer audience or the call audience');
     }
     return audience;
+  }
+}
+
+/** The token's protected header for an error's context, or undefined when it does not decode. */
+function headerOf(token: string): JWSHeaderParameters | undefined {
+  try {
+    return decodeProtectedHeader(token);
+  } catch {
+    return undefined;
   }
 }
 
