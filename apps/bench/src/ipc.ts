@@ -50,13 +50,23 @@ export interface ServerWindow {
   /** The window on the monotonic clock V8's CPU profiles use (µs), to cut profiles to the windows. */
   readonly startUs: number;
   readonly endUs: number;
+  /** Garbage-collection pauses in the window (V8's `gc` performance entries): their sum, the longest, how many. */
+  readonly gcMs: number;
+  readonly gcMaxMs: number;
+  readonly gcCount: number;
 }
 
 export type ToServer =
   | { readonly type: 'start' }
   | { readonly type: 'stop' }
   | { readonly type: 'rss' }
-  | { readonly type: 'jose'; readonly durationMs: number; readonly concurrency: number }
+  | {
+      readonly type: 'jose';
+      readonly durationMs: number;
+      readonly concurrency: number;
+      /** `jose`: raw `jwtVerify`; `rampart`: Rampart's `TokenVerifier` (cache on, every token a miss). */
+      readonly verifier: 'jose' | 'rampart';
+    }
   | { readonly type: 'exit' };
 
 export type FromServer =

@@ -23,6 +23,9 @@ export interface RoundResult {
   readonly rss_mb: number;
   readonly errors: number;
   readonly foreign_cores: number;
+  /** Share of the window the server spent in GC pauses, and its longest pause (ms). */
+  readonly gc_pause_share: number;
+  readonly gc_max_pause_ms: number;
 }
 
 /** A scenario's figures: the median over rounds (errors summed, RSS the peak). */
@@ -71,6 +74,8 @@ export interface Ratios {
   readonly stream_rampart_async_vs_grpc: { readonly rps: number | null; readonly cpu_us_per_req: number | null };
   /** grpc-js with one pass-through server interceptor vs without: what the interceptor layer costs. */
   readonly grpc_interceptor_vs_grpc_mtls: { readonly cpu_us_per_req: number | null; readonly rps: number | null };
+  /** Rampart's `TokenVerifier` vs raw jose `jwtVerify`, CPU per verification in the same tight loop (no server). */
+  readonly verifier_vs_jose_loop?: number | null;
   /** RSS after the large number of calls / after the small number. */
   readonly rss_growth: number | null;
 }
@@ -92,7 +97,13 @@ export interface BenchResults {
   };
   readonly settings: Settings;
   readonly scenarios: Partial<Record<ScenarioName, ScenarioResult>>;
-  readonly baselines: { readonly jose_jwtverify_us: number | null; readonly jose_rounds_us: readonly number[] };
+  readonly baselines: {
+    readonly jose_jwtverify_us: number | null;
+    readonly jose_rounds_us: readonly number[];
+    /** Rampart's `TokenVerifier` in the same loop as raw jose (every token a cache miss). */
+    readonly rampart_verify_us: number | null;
+    readonly rampart_verify_rounds_us: readonly number[];
+  };
   readonly memory: MemoryCheck | null;
   readonly ratios: Ratios;
   readonly targets: readonly Target[];
@@ -113,6 +124,8 @@ export function roundResult(sample: RoundSample): RoundResult {
     rss_mb: round(server.maxRssMb, 1),
     errors: sample.errors,
     foreign_cores: round(sample.foreignCores, 2),
+    gc_pause_share: round(server.gcMs / server.wallMs, 3),
+    gc_max_pause_ms: round(server.gcMaxMs, 1),
   };
 }
 
@@ -135,6 +148,8 @@ export function scenarioResult(name: ScenarioName, samples: readonly RoundSample
     rss_mb: Math.max(...rounds.map((r) => r.rss_mb)),
     errors: rounds.reduce((sum, r) => sum + r.errors, 0),
     foreign_cores: med('foreign_cores', 2),
+    gc_pause_share: med('gc_pause_share', 3),
+    gc_max_pause_ms: med('gc_max_pause_ms', 1),
     ...(firstError !== undefined ? { first_error: firstError } : {}),
     rounds,
   };
@@ -244,6 +259,7 @@ export function buildResults(
   samples: ReadonlyMap<ScenarioName, readonly RoundSample[]>,
   joseRounds: readonly number[],
   memory: MemoryCheck | null,
+  verifierRounds: readonly number[] = [],
 ): BenchResults {
   const scenarios: BenchResults['scenarios'] = {};
   for (const name of SCENARIO_NAMES) {
@@ -251,7 +267,11 @@ export function buildResults(
     if (list !== undefined && list.length > 0) scenarios[name] = scenarioResult(name, list);
   }
   const joseUs = joseRounds.length > 0 ? round(median([...joseRounds]), 2) : null;
-  const ratios = computeRatios(scenarios, joseUs, memory);
+  const verifierUs = verifierRounds.length > 0 ? round(median([...verifierRounds]), 2) : null;
+  const ratios = {
+    ...computeRatios(scenarios, joseUs, memory),
+    verifier_vs_jose_loop: joseUs === null || verifierUs === null ? null : finite(round(verifierUs / joseUs, 3)),
+  };
   const foreign = Object.values(scenarios)
     .flatMap((s) => s.rounds.map((r) => r.foreign_cores))
     .filter(Number.isFinite);
@@ -271,7 +291,12 @@ export function buildResults(
     },
     settings: info.settings,
     scenarios,
-    baselines: { jose_jwtverify_us: joseUs, jose_rounds_us: [...joseRounds] },
+    baselines: {
+      jose_jwtverify_us: joseUs,
+      jose_rounds_us: [...joseRounds],
+      rampart_verify_us: verifierUs,
+      rampart_verify_rounds_us: [...verifierRounds],
+    },
     memory,
     ratios,
     targets: judgeTargets(ratios, memory),

@@ -215,6 +215,7 @@ export async function runBench(options: RunOptions): Promise<BenchResults> {
   try {
     const samples = new Map<ScenarioName, RoundSample[]>(options.scenarios.map((n) => [n, []]));
     const joseRounds: number[] = [];
+    const verifierRounds: number[] = [];
     // Epochs: every server and generator process is started afresh for each, so that one process's luck (JIT
     // decisions, heap layout: ±15 % here) does not decide a scenario's figure. Profiling keeps one epoch.
     const epochs = options.profile ? 1 : Math.min(settings.epochs, settings.rounds);
@@ -224,7 +225,9 @@ export async function runBench(options: RunOptions): Promise<BenchResults> {
       // A first, unmeasured pass over every scenario, so the JIT has compiled the hot paths before the rounds.
       const warmupErrors = new Map<ScenarioName, number>();
       for (const name of options.scenarios) warmupErrors.set(name, await warm(pairs.get(name) as Pair, settings.initialWarmupMs));
-      await joseChild.request({ type: 'jose', durationMs: 300, concurrency: JOSE_CONCURRENCY }, 'jose'); // JIT warm-up
+      for (const verifier of ['jose', 'rampart'] as const) {
+        await joseChild.request({ type: 'jose', durationMs: 300, concurrency: JOSE_CONCURRENCY, verifier }, 'jose'); // JIT warm-up
+      }
 
       const until = Math.round((settings.rounds * (epoch + 1)) / epochs);
       for (let first = true; r < until; r++, first = false) {
@@ -238,9 +241,13 @@ export async function runBench(options: RunOptions): Promise<BenchResults> {
             `round ${r + 1}/${settings.rounds} ${name.padEnd(21)} ${rr.rps.toFixed(0).padStart(7)}/s  cpu ${rr.cpu_us_per_req.toFixed(1).padStart(6)} µs  p99 ${rr.p99_ms.toFixed(2)} ms  errors ${rr.errors}`,
           );
         }
-        const j = await joseChild.request({ type: 'jose', durationMs: settings.joseMs, concurrency: JOSE_CONCURRENCY }, 'jose');
-        joseRounds.push(round(j.cpuUs / j.verifies, 2));
-        options.log(`round ${r + 1}/${settings.rounds} jose jwtVerify         cpu ${(j.cpuUs / j.verifies).toFixed(1)} µs/verify`);
+        // Raw jose and Rampart's verifier, alternating which goes first.
+        for (const verifier of r % 2 === 0 ? (['jose', 'rampart'] as const) : (['rampart', 'jose'] as const)) {
+          const j = await joseChild.request({ type: 'jose', durationMs: settings.joseMs, concurrency: JOSE_CONCURRENCY, verifier }, 'jose');
+          (verifier === 'jose' ? joseRounds : verifierRounds).push(round(j.cpuUs / j.verifies, 2));
+          const label = verifier === 'jose' ? 'jose jwtVerify        ' : 'Rampart TokenVerifier ';
+          options.log(`round ${r + 1}/${settings.rounds} ${label} cpu ${(j.cpuUs / j.verifies).toFixed(1)} µs/verify`);
+        }
       }
       if (options.profile) {
         const windows = Object.fromEntries([...samples].map(([name, list]) => [name, list.map((x) => [x.server.startUs, x.server.endUs])]));
@@ -264,7 +271,7 @@ export async function runBench(options: RunOptions): Promise<BenchResults> {
       loadavgBefore: loadBefore,
       loadavgAfter: loadavg(),
     };
-    return buildResults(info, samples, joseRounds, memory);
+    return buildResults(info, samples, joseRounds, memory, verifierRounds);
   } finally {
     for (const p of pairs.values()) p.load.kill();
     for (const s of servers.values()) s.child.kill();

@@ -6,7 +6,7 @@ import { QUICK, SCENARIO_NAMES, type ScenarioName } from '../src/scenarios.js';
 function sample(cpuUsPerUnit: number, rps: number, p99Ms = 5): RoundSample {
   const units = rps;
   return {
-    server: { cpuUs: cpuUsPerUnit * units, units, wallMs: 1000, maxRssMb: 80, startUs: 0, endUs: 1e6 },
+    server: { cpuUs: cpuUsPerUnit * units, units, wallMs: 1000, maxRssMb: 80, startUs: 0, endUs: 1e6, gcMs: 120, gcMaxMs: 9.5, gcCount: 40 },
     load: { units, wallMs: 1000, p50Ms: p99Ms / 2, p99Ms, cpuUs: 40 * units },
     errors: 0,
     firstError: undefined,
@@ -47,7 +47,7 @@ function results() {
     }),
   );
   const memory = { small_calls: 10_000, large_calls: 60_000, rss_small_mb: 100, rss_large_mb: 104, heap_small_mb: 20, heap_large_mb: 21, errors: 0 };
-  return buildResults(info, samples, [200, 205, 195], memory);
+  return buildResults(info, samples, [200, 205, 195], memory, [210, 214, 206]);
 }
 
 describe('the results document', () => {
@@ -71,6 +71,8 @@ describe('the results document', () => {
     expect(warm.cpu_us_per_req).toBeCloseTo(108 * 1.02, 1);
     expect(warm.rps).toBeCloseTo(9_200 * 0.98, 0);
     expect(warm.errors).toBe(0);
+    expect(warm.gc_pause_share).toBe(0.12);
+    expect(warm.gc_max_pause_ms).toBe(9.5);
   });
 
   it('computes the ratios and judges the targets', () => {
@@ -82,6 +84,8 @@ describe('the results document', () => {
     expect(r.ratios.cold_verification_vs_jose_loop).toBeCloseTo(((318 - 108) * 1.02) / 200, 2);
     expect(r.ratios.rss_growth).toBe(1.04);
     expect(r.baselines.jose_jwtverify_us).toBe(200);
+    expect(r.baselines.rampart_verify_us).toBe(210);
+    expect(r.ratios.verifier_vs_jose_loop).toBeCloseTo(1.05, 3);
     expect(Object.fromEntries(r.targets.map((t) => [t.id, t.pass]))).toEqual({
       'warm-cpu': true,
       'warm-rps': true,

@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { TokenVerifier } from '@rampart/auth';
 import { importJWK, jwtVerify, type JWK } from 'jose';
 import type { Fixtures } from '../ipc.js';
 
@@ -14,8 +15,13 @@ export interface JoseWindow {
  * The floor for cold verification: jose `jwtVerify` alone, in-process, with the public key already imported, the
  * same claim checks Rampart asks for, over the same pool of tokens, `concurrency` at a time for `durationMs`.
  * Reports the process's CPU time per verification (WebCrypto work runs on libuv's pool; its threads count too).
+ * `verifier: 'rampart'` runs Rampart's own `TokenVerifier` the same way, configured as the bench's Rampart servers
+ * are (JWKS file, audience, `requireTyp`, ES256, default cache): the pool of tokens is larger than the cache, so
+ * every verification is a miss, and the two loops compare verification alone, with no server around it.
  */
-export async function createJoseBaseline(fixtures: Fixtures): Promise<(durationMs: number, concurrency: number) => Promise<JoseWindow>> {
+export async function createJoseBaseline(
+  fixtures: Fixtures,
+): Promise<(durationMs: number, concurrency: number, verifier: 'jose' | 'rampart') => Promise<JoseWindow>> {
   const tokens = readFileSync(fixtures.coldTokensFile, 'utf8').split('\n');
   const jwk = (JSON.parse(readFileSync(fixtures.jwksFile, 'utf8')) as { keys: JWK[] }).keys[0] as JWK;
   const key = await importJWK(jwk, 'ES256');
@@ -27,8 +33,17 @@ export async function createJoseBaseline(fixtures: Fixtures): Promise<(durationM
     typ: 'at+jwt',
     clockTolerance: 0,
   };
+  const rampart = new TokenVerifier({
+    issuers: [{ issuer: fixtures.issuer, jwksFile: fixtures.jwksFile, requireTyp: true, algorithms: ['ES256'] }],
+    audience: fixtures.audience,
+    clockToleranceSec: 0,
+  });
+  await rampart.prefetchKeys();
+  const raw = (token: string) => jwtVerify(token, key, options);
+  const ours = (token: string) => rampart.verify(token);
   let next = 0;
-  return async (durationMs, concurrency) => {
+  return async (durationMs, concurrency, verifier) => {
+    const verify = verifier === 'rampart' ? ours : raw;
     let verifies = 0;
     let errors = 0;
     const startCpu = process.cpuUsage();
@@ -39,7 +54,7 @@ export async function createJoseBaseline(fixtures: Fixtures): Promise<(durationM
         const token = tokens[next] as string;
         next = (next + 1) % tokens.length;
         try {
-          await jwtVerify(token, key, options);
+          await verify(token);
           verifies += 1;
         } catch {
           errors += 1;

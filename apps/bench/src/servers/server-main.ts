@@ -2,6 +2,7 @@
  * A benchmark server process: starts the server of its kind, reports its port, then measures windows on request
  * (CPU time of the whole process and units served), reports RSS, and exits when told or when the orchestrator goes.
  */
+import { PerformanceObserver } from 'node:perf_hooks';
 import { SERVER_ENV, type FromServer, type ServerConfig, type ToServer } from '../ipc.js';
 import { served } from './served.js';
 
@@ -33,6 +34,16 @@ async function start(config: ServerConfig): Promise<{ port: number; close(): Pro
   }
 }
 
+/** Garbage-collection pauses since the window started: they set the tail latency of a saturated server. */
+const gc = { count: 0, ms: 0, maxMs: 0 };
+new PerformanceObserver((list) => {
+  for (const entry of list.getEntries()) {
+    gc.count += 1;
+    gc.ms += entry.duration;
+    if (entry.duration > gc.maxMs) gc.maxMs = entry.duration;
+  }
+}).observe({ entryTypes: ['gc'] });
+
 async function main(): Promise<void> {
   const config = JSON.parse(process.env[SERVER_ENV] ?? '{}') as ServerConfig;
   const server = await start(config);
@@ -46,6 +57,7 @@ async function main(): Promise<void> {
     switch (message.type) {
       case 'start':
         window = { cpu: process.cpuUsage(), units: served.units, at: performance.now(), startUs: monotonicUs() };
+        Object.assign(gc, { count: 0, ms: 0, maxMs: 0 });
         send({ type: 'started' });
         break;
       case 'stop': {
@@ -62,6 +74,9 @@ async function main(): Promise<void> {
           maxRssMb: maxRssMb(),
           startUs: window.startUs,
           endUs: monotonicUs(),
+          gcMs: gc.ms,
+          gcMaxMs: gc.maxMs,
+          gcCount: gc.count,
         });
         window = undefined;
         break;
@@ -79,7 +94,7 @@ async function main(): Promise<void> {
           send({ type: 'error', message: 'not a jose-baseline process' });
           break;
         }
-        jose(message.durationMs, message.concurrency).then(
+        jose(message.durationMs, message.concurrency, message.verifier).then(
           (result) => send({ type: 'jose', ...result }),
           (error: unknown) => send({ type: 'error', message: String(error) }),
         );
