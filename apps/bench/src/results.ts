@@ -72,6 +72,8 @@ export interface Ratios {
   readonly stream_rampart_vs_grpc: { readonly rps: number | null; readonly cpu_us_per_req: number | null };
   /** The same with an async generator handler. */
   readonly stream_rampart_async_vs_grpc: { readonly rps: number | null; readonly cpu_us_per_req: number | null };
+  /** grpc-js receiving (and ignoring) the token header vs without: what carrying the token costs. */
+  readonly grpc_token_header_vs_grpc_mtls: { readonly cpu_us_per_req: number | null; readonly rps: number | null };
   /** grpc-js with one pass-through server interceptor vs without: what the interceptor layer costs. */
   readonly grpc_interceptor_vs_grpc_mtls: { readonly cpu_us_per_req: number | null; readonly rps: number | null };
   /** Rampart's `TokenVerifier` vs raw jose `jwtVerify`, CPU per verification in the same tight loop (no server). */
@@ -202,6 +204,10 @@ export function computeRatios(
     stream_rampart_async_vs_grpc: {
       rps: ratio('stream-rampart-auth-async', 'stream-grpc-mtls', 'rps'),
       cpu_us_per_req: ratio('stream-rampart-auth-async', 'stream-grpc-mtls', 'cpu_us_per_req'),
+    },
+    grpc_token_header_vs_grpc_mtls: {
+      cpu_us_per_req: ratio('grpc-mtls-token', 'grpc-mtls', 'cpu_us_per_req'),
+      rps: ratio('grpc-mtls-token', 'grpc-mtls', 'rps'),
     },
     grpc_interceptor_vs_grpc_mtls: {
       cpu_us_per_req: ratio('grpc-mtls-interceptor', 'grpc-mtls', 'cpu_us_per_req'),

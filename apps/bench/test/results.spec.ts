@@ -29,6 +29,7 @@ const perScenario: Record<ScenarioName, [cpu: number, rps: number]> = {
   'grpc-plaintext': [90, 11_000],
   'grpc-mtls': [100, 10_000],
   'grpc-mtls-interceptor': [101, 9_900],
+  'grpc-mtls-token': [102, 9_800],
   'rampart-mtls': [104, 9_600],
   'rampart-auth-warm': [108, 9_200],
   'rampart-auth-cold': [318, 3_100],

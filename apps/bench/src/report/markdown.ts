@@ -60,6 +60,7 @@ export function renderMarkdown(results: BenchResults): string {
       `Rampart warm vs NestJS CPU/call ${times(r.auth_warm_vs_nest.cpu_us_per_req)}; streaming CPU/message ${times(r.stream_rampart_vs_grpc.cpu_us_per_req)}; ` +
       `streaming from an async generator msg/s ${times(r.stream_rampart_async_vs_grpc.rps)} (CPU/message ${times(r.stream_rampart_async_vs_grpc.cpu_us_per_req)}); ` +
       `grpc-js with a pass-through interceptor vs without CPU/call ${times(r.grpc_interceptor_vs_grpc_mtls.cpu_us_per_req)}; ` +
+      `grpc-js receiving the token header (not verified) vs without CPU/call ${times(r.grpc_token_header_vs_grpc_mtls.cpu_us_per_req)}; ` +
       `cold verification cost vs raw jwtVerify in a tight loop (no server) ${times(r.cold_verification_vs_jose_loop)}.`,
     '',
     '### Memory',
