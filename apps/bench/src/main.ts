@@ -2,7 +2,8 @@
  * `pnpm bench [--quick]`: runs every scenario alternately, writes `results/latest.{json,md,svg}` and prints the
  * Markdown table. Other flags: `--rounds N`, `--epochs N` (fresh processes N times), `--measure-ms N`, `--only a,b`, `--no-memory`, `--no-pin`,
  * `--client lite|node-http2` (the generator's HTTP/2 client; default lite),
- * `--profile` (servers run with `--cpu-prof`, profiles in `results/profiles/`).
+ * `--profile` (servers run with `--cpu-prof`, profiles in `results/profiles/`), `--server-node-args="<flags>"` (the
+ * same Node/V8 flags for every server process, e.g. a larger young generation).
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -27,6 +28,7 @@ const { values } = parseArgs({
     'no-pin': { type: 'boolean', default: false },
     profile: { type: 'boolean', default: false },
     client: { type: 'string' },
+    'server-node-args': { type: 'string' },
   },
   strict: true,
 });
@@ -49,6 +51,7 @@ const settings: Settings = {
   epochs: positive(values.epochs, base.epochs),
   measureMs: positive(values['measure-ms'], base.measureMs),
   client: clientKind(values.client),
+  serverNodeArgs: values['server-node-args']?.split(' ').filter((a) => a !== '') ?? base.serverNodeArgs,
   ...(values['no-memory'] ? { memorySmall: 0, memoryLarge: 0 } : {}),
 };
 const only = values.only?.split(',').map((s) => s.trim());

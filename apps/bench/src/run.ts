@@ -62,7 +62,12 @@ async function startServer(
     ? ['--cpu-prof', `--cpu-prof-dir=${join(RESULTS_DIR, 'profiles')}`, `--cpu-prof-name=${name}.cpuprofile`]
     : [];
   const child = Child.spawn<ToServer, FromServer>(
-    { script: SERVER_SCRIPT, env: { [SERVER_ENV]: JSON.stringify({ kind, fixtures }) }, name: `server ${name}`, nodeArgs: [...nodeArgs, ...profileArgs] },
+    {
+      script: SERVER_SCRIPT,
+      env: { [SERVER_ENV]: JSON.stringify({ kind, fixtures }) },
+      name: `server ${name}`,
+      nodeArgs: [...options.settings.serverNodeArgs, ...nodeArgs, ...profileArgs],
+    },
     false,
   );
   const { port } = await child.next('ready', 60_000);

@@ -187,6 +187,8 @@ export interface Settings {
   /** Memory check: RSS after `memorySmall` calls and after `memoryLarge` calls (0: skipped). */
   readonly memorySmall: number;
   readonly memoryLarge: number;
+  /** Extra Node/V8 flags for every server process alike (e.g. `--max-semi-space-size=64`); none by default. */
+  readonly serverNodeArgs: readonly string[];
 }
 
 export const FULL: Settings = {
@@ -205,6 +207,7 @@ export const FULL: Settings = {
   joseMs: 1_000,
   memorySmall: 100_000,
   memoryLarge: 1_000_000,
+  serverNodeArgs: [],
 };
 
 export const QUICK: Settings = {

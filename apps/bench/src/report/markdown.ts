@@ -25,6 +25,7 @@ export function renderMarkdown(results: BenchResults): string {
       `${s.concurrency} calls in flight over ${s.connections} HTTP/2 connections (streams: ${s.streamConcurrency} streams of ${s.streamMessages} messages). ` +
       `Node ${results.machine.node}, ${results.machine.cpus} cores, ` +
       (results.machine.pinned ? 'server pinned to core 0 and load to core 1 (taskset).' : 'NOT pinned (no taskset or one core).') +
+      (s.serverNodeArgs.length > 0 ? ` Every server ran with \`${s.serverNodeArgs.join(' ')}\`.` : '') +
       ' Figures are medians over rounds.',
     '',
     '| scenario | req/s | p50 ms | p99 ms | server CPU µs/req | server core busy | load CPU µs/req | peak RSS MB | GC pauses | longest GC pause ms | errors |',
