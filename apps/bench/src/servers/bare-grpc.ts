@@ -12,11 +12,11 @@ import {
   type ServiceDefinition,
 } from '@grpc/grpc-js';
 import { loadSync } from '@grpc/proto-loader';
-import { importJWK, jwtVerify, type JWK } from 'jose';
 import { PROTO_LOADER_OPTIONS } from '@rampart/codegen';
 import type { EchoRequest__Output, EchoResponse, StreamRequest__Output } from '../generated/index.js';
 import type { Fixtures } from '../ipc.js';
 import { BENCH_PROTO_FILE, BENCH_PROTO_ROOT, BENCH_SERVICE } from '../paths.js';
+import { rawJoseVerifier } from './jose-baseline.js';
 import { served } from './served.js';
 
 /** The bench service's grpc-js definition, loaded with the options Rampart uses. */
@@ -49,15 +49,7 @@ export const bareHandlers = {
  * floor for Rampart's cold verification.
  */
 async function joseHandlers(fixtures: Fixtures): Promise<typeof bareHandlers> {
-  const jwk = (JSON.parse(readFileSync(fixtures.jwksFile, 'utf8')) as { keys: JWK[] }).keys[0] as JWK;
-  const key = await importJWK(jwk, 'ES256');
-  const options = {
-    algorithms: ['ES256'],
-    issuer: fixtures.issuer,
-    audience: fixtures.audience,
-    requiredClaims: ['exp', 'sub'],
-    typ: 'at+jwt',
-  };
+  const verify = await rawJoseVerifier(fixtures);
   return {
     ...bareHandlers,
     echo(call, callback) {
@@ -66,7 +58,7 @@ async function joseHandlers(fixtures: Fixtures): Promise<typeof bareHandlers> {
         callback({ code: status.UNAUTHENTICATED, details: 'missing token' });
         return;
       }
-      jwtVerify(header.slice(7), key, options).then(
+      verify(header.slice(7)).then(
         () => bareHandlers.echo(call, callback),
         () => callback({ code: status.UNAUTHENTICATED, details: 'invalid token' }),
       );

@@ -1,7 +1,25 @@
 import { readFileSync } from 'node:fs';
 import { TokenVerifier } from '@rampart/auth';
-import { importJWK, jwtVerify, type JWK } from 'jose';
+import { importJWK, jwtVerify, type JWK, type JWTVerifyResult } from 'jose';
 import type { Fixtures } from '../ipc.js';
+
+/**
+ * Raw jose: `jwtVerify` with the issuer's public key imported once and the claim checks Rampart asks for (issuer,
+ * audience, ES256, `typ: at+jwt`, `exp` and `sub` required, no clock tolerance). No cache.
+ */
+export async function rawJoseVerifier(fixtures: Fixtures): Promise<(token: string) => Promise<JWTVerifyResult>> {
+  const jwk = (JSON.parse(readFileSync(fixtures.jwksFile, 'utf8')) as { keys: JWK[] }).keys[0] as JWK;
+  const key = await importJWK(jwk, 'ES256');
+  const options = {
+    algorithms: ['ES256'],
+    issuer: fixtures.issuer,
+    audience: fixtures.audience,
+    requiredClaims: ['exp', 'sub'],
+    typ: 'at+jwt',
+    clockTolerance: 0,
+  };
+  return (token) => jwtVerify(token, key, options);
+}
 
 /** What raw verification cost over one window. */
 export interface JoseWindow {
@@ -23,23 +41,13 @@ export async function createJoseBaseline(
   fixtures: Fixtures,
 ): Promise<(durationMs: number, concurrency: number, verifier: 'jose' | 'rampart') => Promise<JoseWindow>> {
   const tokens = readFileSync(fixtures.coldTokensFile, 'utf8').split('\n');
-  const jwk = (JSON.parse(readFileSync(fixtures.jwksFile, 'utf8')) as { keys: JWK[] }).keys[0] as JWK;
-  const key = await importJWK(jwk, 'ES256');
-  const options = {
-    algorithms: ['ES256'],
-    issuer: fixtures.issuer,
-    audience: fixtures.audience,
-    requiredClaims: ['exp', 'sub'],
-    typ: 'at+jwt',
-    clockTolerance: 0,
-  };
+  const raw = await rawJoseVerifier(fixtures);
   const rampart = new TokenVerifier({
     issuers: [{ issuer: fixtures.issuer, jwksFile: fixtures.jwksFile, requireTyp: true, algorithms: ['ES256'] }],
     audience: fixtures.audience,
     clockToleranceSec: 0,
   });
   await rampart.prefetchKeys();
-  const raw = (token: string) => jwtVerify(token, key, options);
   const ours = (token: string) => rampart.verify(token);
   // One cursor per verifier over the pool: Rampart's verifier sees every token again only after all 12,000 others,
   // more than its cache holds, so each of its verifications is a miss (a shared cursor would let hits in).
