@@ -1,12 +1,11 @@
-import { RampartError, type CallContext } from '@rampart/core';
+import { RampartError, type CallContext, type PeerIdentity } from '@rampart/core';
 import { inject, injectable, optional } from 'inversify';
-import { AUTH_TOKENS } from './tokens.js';
-import type { PeerIdentity } from '@rampart/core';
+import type { VerifiedToken } from '../tokens/token-types.js';
 import type { TokenVerifier } from '../tokens/token-verifier.js';
 import type { CachedVerification } from '../tokens/verified-token-cache.js';
 import { bearerTokenOf } from './bearer.js';
 import { STAGE_ORDER, type AuthCallState, type AuthRequirements, type AuthStage, type StageCheck } from './stage.js';
-import type { VerifiedToken } from '../tokens/token-types.js';
+import { AUTH_TOKENS } from './tokens.js';
 
 /** The last verified bearer value of one connection (see ADR 0008). */
 interface LastBearer {

@@ -102,8 +102,8 @@ export class TokenVerifier {
   /**
    * {@link TokenVerifier.verifyFast}, answering the verification itself (claims, issuer, audience, `exp`) rather
    * than checking it for this call: for a caller that remembers it (per connection, say) and calls
-   * {@link TokenVerifier.acceptVerified} for each call that brings the same token. Undefined-free: a token that
-   * cannot be verified throws or rejects, as with `verifyFast`.
+   * {@link TokenVerifier.acceptVerified} for each call that brings the same token. A token that cannot be verified
+   * throws or rejects, as with `verifyFast`.
    *
    * @example
    * ```ts
