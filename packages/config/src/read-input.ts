@@ -183,7 +183,7 @@ export function readEnvironment(state: ReadState, env: Readonly<Record<string, s
 
 function assignFromEnv(state: ReadState, leaf: LeafSpec, raw: string, source: Source): void {
   const enumOptions = Array.isArray(leaf.definition['format']) ? (leaf.definition['format'] as unknown[]) : undefined;
-  const known = coerceEnv(leaf.kind, raw, enumOptions);
+  const known = coerceEnv(leaf.kind, raw, enumOptions, leaf.definition['default']);
   if (known !== undefined) {
     state.assigned.set(leaf.key, { value: known.value, source, raw });
     return;

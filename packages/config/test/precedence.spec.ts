@@ -84,6 +84,41 @@ describe('loadConfig precedence', () => {
     });
     expect(config.get('flags')).toEqual({ on: true, ratio: 0.25, tags: ['a', 'b'], grace: 1500 });
   });
+
+  it('reads JSON from the environment for a custom format whose default is a list or an object', () => {
+    const listOfNamed = (value: unknown): void => {
+      if (!Array.isArray(value) || !value.every((v) => typeof (v as { name?: unknown }).name === 'string')) {
+        throw new Error('must be a JSON array of { name }');
+      }
+    };
+    const limits = (value: unknown): void => {
+      if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new Error('must be a JSON object');
+    };
+    const plain = (value: unknown): void => {
+      if (typeof value !== 'string') throw new Error('must be a string');
+    };
+    const schema = {
+      peers: {
+        list: { format: listOfNamed, default: [], env: 'PEERS_LIST' },
+        limits: { format: limits, default: {}, env: 'PEERS_LIMITS' },
+        label: { format: plain, default: '', env: 'PEERS_LABEL' },
+      },
+    };
+    const config = loadConfig({
+      schemas: [schema],
+      env: { PEERS_LIST: '[{"name":"a"},{"name":"b"}]', PEERS_LIMITS: '{"max":3}', PEERS_LABEL: '[not json]' },
+    });
+    expect(config.get('peers')).toEqual({ list: [{ name: 'a' }, { name: 'b' }], limits: { max: 3 }, label: '[not json]' });
+    expect(config.sourceOf('peers.list')).toBe('env:PEERS_LIST');
+  });
+
+  it('refuses JSON that does not parse for such a format, naming the key and the variable', () => {
+    const listOfNamed = (value: unknown): void => {
+      if (!Array.isArray(value)) throw new Error('must be a JSON array of { name }');
+    };
+    const schema = { peers: { list: { format: listOfNamed, default: [], env: 'PEERS_LIST' } } };
+    expect(() => loadConfig({ schemas: [schema], env: { PEERS_LIST: '[{"name":' } })).toThrow(/peers\.list[\s\S]*PEERS_LIST|PEERS_LIST[\s\S]*peers\.list/);
+  });
 });
 
 describe('undefined in values', () => {

@@ -1,3 +1,4 @@
+import { loadConfig } from '@rampart/config';
 import type { ConfigReader } from '@rampart/core';
 import { RampartError } from '@rampart/core';
 import { describe, expect, it } from 'vitest';
@@ -97,6 +98,24 @@ describe('tokenVerifierOptionsFromConfig', () => {
     });
     const same = tokenVerifierOptionsFromConfig(reader({ issuer: 'https://a.example', issuers: [{ issuer: 'https://a.example' }] }));
     expect(same.issuers).toEqual([{ issuer: 'https://a.example' }]);
+  });
+
+  it('reads the issuers list from RAMPART_AUTH_ISSUERS (JSON), and names the variable when it is not a valid list', () => {
+    const env = {
+      RAMPART_AUTH_ISSUERS: '[{"issuer":"https://a.example","jwksUri":"https://a.example/jwks","requireTyp":true}]',
+      RAMPART_AUTH_AUDIENCE: 'inventory',
+    };
+    const config = loadConfig({ schemas: [tokenConfigSchema], env });
+    expect(config.sourceOf('auth.tokens.issuers')).toBe('env:RAMPART_AUTH_ISSUERS');
+    expect(tokenVerifierOptionsFromConfig(config).issuers).toEqual([
+      { issuer: 'https://a.example', jwksUri: 'https://a.example/jwks', requireTyp: true },
+    ]);
+    expect(() => loadConfig({ schemas: [tokenConfigSchema], env: { RAMPART_AUTH_ISSUERS: '[{"issuer":"x","secret":"s"}]' } })).toThrow(
+      /auth\.tokens\.issuers[\s\S]*no secrets here/,
+    );
+    expect(() => loadConfig({ schemas: [tokenConfigSchema], env: { RAMPART_AUTH_ISSUERS: 'https://a.example' } })).toThrow(
+      /auth\.tokens\.issuers[\s\S]*RAMPART_AUTH_ISSUERS|RAMPART_AUTH_ISSUERS[\s\S]*auth\.tokens\.issuers/,
+    );
   });
 
   it('gives the HMAC secret to its issuer, and the result verifies HS256 tokens', async () => {
