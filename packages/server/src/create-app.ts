@@ -251,14 +251,20 @@ class App implements RampartApp {
       );
       return { host, port, address, secure: this.#transport.secure };
     } catch (error) {
-      this.state = 'created';
+      // A server that failed to start cannot be started again (grpc-js is shut down): close it for good, so that
+      // plugins release what they hold (connections, timers) and the process can exit.
+      this.state = 'closed';
+      this.health.setAll('NOT_SERVING');
       this.#transport?.close();
       this.server.forceShutdown();
+      this.#removeSignalHandlers();
+      await this.lifecycle.run('onClose', this.logger);
       throw error;
     }
   }
 
   close(options: { readonly graceMs?: number } = {}): Promise<void> {
+    if (this.state === 'closed' && this.#closing === undefined) return Promise.resolve(); // a failed listen() closed it
     this.#closing ??= this.#close(options.graceMs ?? this.config.get<number>('server.shutdownGraceMs'));
     return this.#closing;
   }

@@ -1,6 +1,8 @@
 import { RampartError, TOKENS, type Logger, type RampartPlugin } from '@rampart/core';
 import { describe, expect, it } from 'vitest';
-import { startEchoApp } from './fixtures/harness.js';
+import { createApp } from '../src/index.js';
+import { EchoService } from './fixtures/echo-service.js';
+import { protoRoot, startEchoApp, testConfigValues } from './fixtures/harness.js';
 
 describe('plugins', () => {
   it('a missing dependency stops start-up with a message that names it', async () => {
@@ -63,6 +65,32 @@ describe('plugins', () => {
       },
     };
     await expect(startEchoApp({ plugins: [broken] })).rejects.toThrow(/broken: onInit hook failed: Error: cannot reach the vault/);
+  });
+
+  it('a failed listen() closes the app: onClose runs once, a later close() is a no-op, listen() cannot be retried', async () => {
+    const events: string[] = [];
+    const holder: RampartPlugin = {
+      name: 'holder',
+      register: (ctx) => {
+        ctx.on('onShutdown', () => void events.push('shutdown'));
+        ctx.on('onClose', () => void events.push('close'));
+      },
+    };
+    const app = await createApp({
+      name: 'fails-to-listen',
+      services: [EchoService],
+      protos: { root: protoRoot },
+      plugins: [holder],
+      // Production refuses plaintext: listen() fails after createApp succeeded.
+      config: { values: testConfigValues, env: { NODE_ENV: 'production' } },
+      handleSignals: false,
+    });
+    await expect(app.listen()).rejects.toMatchObject({ code: 'ERR_INSECURE_TRANSPORT' });
+    expect(app.state).toBe('closed');
+    expect(events).toEqual(['close']);
+    await app.close();
+    expect(events).toEqual(['close']);
+    await expect(app.listen()).rejects.toMatchObject({ code: 'ERR_APP_STATE' });
   });
 
   it('a failed start lets the plugins that registered release what they hold (onClose runs)', async () => {

@@ -111,7 +111,7 @@ describe('start-up checks', () => {
     });
     const err = await failure(app.listen());
     expect(err.code).toBe('ERR_INSECURE_TRANSPORT');
-    expect(app.state).toBe('created');
+    expect(app.state).toBe('closed');
   });
 
   it('refuses to start without TLS unless plaintext is asked for explicitly', async () => {

@@ -213,6 +213,6 @@ describe('TLS configuration errors', () => {
       handleSignals: false,
     });
     await expect(bad.listen()).rejects.toThrow();
-    expect(bad.state).toBe('created');
+    expect(bad.state).toBe('closed');
   });
 });
