@@ -1,7 +1,7 @@
 import { readFile, stat } from 'node:fs/promises';
 import type { Logger } from '@rampart/core';
-import { createLocalJWKSet, type FlattenedJWSInput, type JSONWebKeySet, type JWSHeaderParameters } from 'jose';
-import type { KeySource } from './key-source.js';
+import type { FlattenedJWSInput, JSONWebKeySet, JWSHeaderParameters } from 'jose';
+import { KeySelection, type KeySource } from './key-source.js';
 import { invalidToken, quote } from './token-errors.js';
 
 /**
@@ -19,8 +19,6 @@ export interface FileKeySettings {
   readonly now: () => number;
 }
 
-type LocalSet = ReturnType<typeof createLocalJWKSet>;
-
 /**
  * An issuer's keys from a local JWKS file. On use, at most every `pollMs`, the file's size and modification time are
  * checked; when they changed the file is read again. A missing, unreadable or invalid file keeps the last good keys
@@ -34,7 +32,7 @@ type LocalSet = ReturnType<typeof createLocalJWKSet>;
 export class FileKeySource implements KeySource {
   readonly #path: string;
   readonly #settings: FileKeySettings;
-  #keys: LocalSet | undefined;
+  #keys: KeySelection | undefined;
   #stamp: string | undefined;
   #badStamp: string | undefined;
   #lastError = 'not read yet';
@@ -53,7 +51,12 @@ export class FileKeySource implements KeySource {
     if (this.#keys === undefined) {
       throw invalidToken(`JWKS file ${quote(this.#path)} has no usable keys: ${this.#lastError}`);
     }
-    return this.#keys(header, token);
+    return this.#keys.select(header, token);
+  }
+
+  keyNow(alg: string, kid: string | undefined) {
+    if (this.#keys === undefined || this.#settings.now() - this.#checkedAt >= this.#settings.pollMs) return undefined;
+    return this.#keys.selected(alg, kid);
   }
 
   async prefetch(): Promise<void> {
@@ -83,7 +86,7 @@ export class FileKeySource implements KeySource {
     if (stamp === this.#stamp || stamp === this.#badStamp) return;
     try {
       const text = await readFile(this.#path, 'utf8');
-      this.#keys = createLocalJWKSet(parseJson(text) as JSONWebKeySet);
+      this.#keys = new KeySelection(parseJson(text) as JSONWebKeySet);
       this.#stamp = stamp;
       this.#badStamp = undefined;
       this.#lastError = '';

@@ -14,6 +14,12 @@ export type LazySignal = () => AbortSignal | undefined;
  */
 export interface KeySource {
   getKey(header: JWSHeaderParameters, token: FlattenedJWSInput, signal?: LazySignal): Promise<CryptoKey | Uint8Array>;
+  /**
+   * The key `getKey` already selected for this `alg` and `kid` (`kid` undefined: a header without one), when the
+   * keys it came from are still current and nothing is due (no file check, no fetch), so a verification can hand it
+   * to jose directly. Undefined otherwise: ask `getKey`. Never waits and never fetches.
+   */
+  keyNow(alg: string, kid: string | undefined): CryptoKey | Uint8Array | undefined;
   /** Loads keys ahead of the first request; rejects with the reason when that fails. */
   prefetch(signal?: AbortSignal): Promise<void>;
 }
@@ -28,12 +34,54 @@ export interface KeySource {
  * ```
  */
 export function staticJwksSource(jwks: JSONWebKeySet): KeySource {
-  const local = createLocalJWKSet(jwks);
+  const selection = new KeySelection(jwks);
   return {
-    getKey: (header, token) => local(header, token),
+    getKey: (header, token) => selection.select(header, token),
+    keyNow: (alg, kid) => selection.selected(alg, kid),
     prefetch: () => Promise.resolve(),
   };
 }
+
+/**
+ * jose's key selection from one version of a JWKS (`createLocalJWKSet`: by `kid`, `alg` and the key's `kty`, `crv`,
+ * `alg`, `use` and `key_ops`; exactly one key must match), remembering each key it selected by the header's `alg`
+ * and `kid`, the only header members that selection reads. A later token with the same `alg` and `kid` gets the
+ * same key without a selection: jose's own checks (allowed algorithms, the key fits `alg`) still run when it
+ * verifies. Only successful selections are remembered, so the memo holds at most one entry per key and `alg`
+ * (jose asks for a key only after `alg` passed the allowed list). Build a new one when the key set changes.
+ *
+ * @example
+ * ```ts
+ * const selection = new KeySelection(jwks);
+ * await selection.select(header, jws);
+ * selection.selected('ES256', header.kid); // the same CryptoKey
+ * ```
+ */
+export class KeySelection {
+  readonly #select: ReturnType<typeof createLocalJWKSet>;
+  readonly #selected = new Map<string, CryptoKey>();
+
+  constructor(jwks: JSONWebKeySet) {
+    this.#select = createLocalJWKSet(jwks);
+  }
+
+  async select(header: JWSHeaderParameters, token: FlattenedJWSInput): Promise<CryptoKey> {
+    const key = await this.#select(header, token);
+    const { alg, kid } = header;
+    // A flattened JWS's unprotected header takes part in jose's selection; only compact tokens (none) are remembered.
+    if (typeof alg === 'string' && (kid === undefined || typeof kid === 'string') && token.header === undefined) {
+      this.#selected.set(selectionKey(alg, kid), key);
+    }
+    return key;
+  }
+
+  selected(alg: string, kid: string | undefined): CryptoKey | undefined {
+    return this.#selected.get(selectionKey(alg, kid));
+  }
+}
+
+/** `alg` never contains a space, so "no kid" and any `kid`, even an empty one, get distinct keys. */
+const selectionKey = (alg: string, kid: string | undefined): string => (kid === undefined ? alg : `${alg} ${kid}`);
 
 /**
  * An HMAC secret. Only used for an issuer whose algorithms are all HS*.
@@ -47,6 +95,7 @@ export function secretSource(secret: Uint8Array): KeySource {
   const copy = Uint8Array.from(secret);
   return {
     getKey: () => Promise.resolve(copy),
+    keyNow: () => copy,
     prefetch: () => Promise.resolve(),
   };
 }

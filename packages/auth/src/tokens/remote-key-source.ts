@@ -1,6 +1,5 @@
 import type { Logger } from '@rampart/core';
 import {
-  createLocalJWKSet,
   createRemoteJWKSet,
   customFetch,
   errors,
@@ -14,7 +13,7 @@ import {
 import { withDeadline } from './deadline.js';
 import { discoverJwksUri } from './discovery.js';
 import { invalidToken, quote } from './token-errors.js';
-import type { KeySource, LazySignal } from './key-source.js';
+import { KeySelection, type KeySource, type LazySignal } from './key-source.js';
 import type { TokenFetch } from './token-types.js';
 
 /**
@@ -58,7 +57,7 @@ export class RemoteKeySource implements KeySource {
   #jwksUrl: URL | undefined;
   #remote: RemoteJWKSet | undefined;
   readonly #cache: { jwks?: JSONWebKeySet; uat?: number } = {};
-  #local: { uat: number; resolve: ReturnType<typeof createLocalJWKSet> } | undefined;
+  #local: { uat: number; selection: KeySelection } | undefined;
   #loadedAt = 0;
   #pending: Promise<void> | undefined;
   #failure: { at: number; reason: string } | undefined;
@@ -73,13 +72,20 @@ export class RemoteKeySource implements KeySource {
     if (this.#cache.uat === undefined) await this.#fetchNow(signal?.());
     else if (this.#settings.now() - this.#loadedAt >= this.#settings.refreshMs) this.#refreshInBackground();
     try {
-      return await this.#localSet()(header, token);
+      return await this.#localSet().select(header, token);
     } catch (error) {
       if (!(error instanceof errors.JWKSNoMatchingKey) || this.#remote?.coolingDown === true) throw error;
       if (this.#inBackoff()) throw error;
       await this.#fetchNow(signal?.());
-      return this.#localSet()(header, token);
+      return this.#localSet().select(header, token);
     }
+  }
+
+  keyNow(alg: string, kid: string | undefined) {
+    const uat = this.#cache.uat;
+    if (uat === undefined || this.#local?.uat !== uat) return undefined;
+    if (this.#settings.now() - this.#loadedAt >= this.#settings.refreshMs) this.#refreshInBackground();
+    return this.#local.selection.selected(alg, kid);
   }
 
   prefetch(signal?: AbortSignal): Promise<void> {
@@ -139,11 +145,11 @@ export class RemoteKeySource implements KeySource {
     return this.#remote;
   }
 
-  #localSet(): ReturnType<typeof createLocalJWKSet> {
+  #localSet(): KeySelection {
     const { jwks, uat } = this.#cache;
     if (jwks === undefined || uat === undefined) throw invalidToken(`no JWKS loaded for ${quote(this.#issuer)}`);
-    if (this.#local?.uat !== uat) this.#local = { uat, resolve: createLocalJWKSet(jwks) };
-    return this.#local.resolve;
+    if (this.#local?.uat !== uat) this.#local = { uat, selection: new KeySelection(jwks) };
+    return this.#local.selection;
   }
 }
 

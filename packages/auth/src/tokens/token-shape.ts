@@ -47,3 +47,25 @@ export function unverifiedIssuer(token: string): string {
   }
   return iss;
 }
+
+/**
+ * The `alg` and `kid` of a token whose shape was checked, decoded without verifying, to look up a key already
+ * selected for them (`KeySource.keyNow`); undefined when the header does not decode or `alg`/`kid` have the
+ * wrong types (jose then reports the problem when it verifies). Nothing here is trusted yet.
+ *
+ * @example
+ * ```ts
+ * const header = unverifiedKeyHint(token); // { alg: 'ES256', kid: 'k1' }
+ * ```
+ */
+export function unverifiedKeyHint(token: string): { readonly alg: string; readonly kid: string | undefined } | undefined {
+  try {
+    const header: unknown = JSON.parse(Buffer.from(token.slice(0, token.indexOf('.')), 'base64url').toString('utf8'));
+    if (header === null || typeof header !== 'object') return undefined;
+    const { alg, kid } = header as { alg?: unknown; kid?: unknown };
+    if (typeof alg !== 'string' || (kid !== undefined && typeof kid !== 'string')) return undefined;
+    return { alg, kid };
+  } catch {
+    return undefined;
+  }
+}

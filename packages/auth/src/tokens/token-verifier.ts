@@ -1,8 +1,8 @@
-import { decodeProtectedHeader, errors, jwtVerify, type JWSHeaderParameters, type JWTPayload } from 'jose';
+import { decodeProtectedHeader, errors, jwtVerify, type JWSHeaderParameters, type CryptoKey, type JWTPayload, type JWTVerifyOptions } from 'jose';
 import type { LazySignal } from './key-source.js';
 import { buildIssuerRegistry, toList, type TrustedIssuer } from './issuer-registry.js';
 import { invalidToken, quote, toTokenError } from './token-errors.js';
-import { assertTokenShape, unverifiedIssuer } from './token-shape.js';
+import { assertTokenShape, unverifiedIssuer, unverifiedKeyHint } from './token-shape.js';
 import type { TokenVerifierOptions, VerifiedToken, VerifyOptions } from './token-types.js';
 import { toVerifiedToken } from './verified-token.js';
 import { hashToken, VerifiedTokenCache, type CachedVerification } from './verified-token-cache.js';
@@ -27,6 +27,8 @@ import { verifierSettings } from './verifier-settings.js';
  */
 export class TokenVerifier {
   readonly #issuers: ReadonlyMap<string, TrustedIssuer>;
+  /** The issuer, when exactly one is trusted. */
+  readonly #single: TrustedIssuer | undefined;
   readonly #cache: VerifiedTokenCache | undefined;
   readonly #audience: readonly string[] | undefined;
   readonly #toleranceSec: number;
@@ -49,6 +51,7 @@ export class TokenVerifier {
       logger: options.logger,
       now: this.#now,
     });
+    this.#single = this.#issuers.size === 1 ? [...this.#issuers.values()][0] : undefined;
     this.#cache = o.cacheMax > 0 ? new VerifiedTokenCache(o.cacheMax, this.#now) : undefined;
   }
 
@@ -147,9 +150,12 @@ export class TokenVerifier {
   }
 
   async #verifyUncached(token: string, tokenHash: string, options: VerifyOptions, signal: LazySignal): Promise<CachedVerification> {
-    // The unverified `iss` picks the issuer: an unknown one fails before any key is fetched (no JWKS refetch for a
-    // made-up `kid`). The header is decoded only for an error's context.
-    const issuer = this.#issuerOf(token);
+    // With one trusted issuer, a key already selected for the token's `alg` and `kid` goes to jose directly (no
+    // resolver, no network) and jose checks `iss`. Any other way, the unverified `iss` picks the issuer first, so an
+    // unknown issuer fails before any key is fetched (no JWKS refetch for a made-up `kid`).
+    const single = this.#single;
+    const keyAtHand = single === undefined ? undefined : keyNow(single, token);
+    const issuer = keyAtHand === undefined ? this.#issuerOf(token) : (single as TrustedIssuer);
     this.#checkIssuerAllowed(issuer, options);
     const audience = this.#expectedAudience(issuer, options);
     const nowMs = this.#now();
@@ -157,20 +163,27 @@ export class TokenVerifier {
     let payload: JWTPayload;
     let verified: VerifiedToken;
     try {
-      ({ payload } = await jwtVerify(token, (h, jws) => issuer.keys.getKey(h, jws, signal), {
-        algorithms: [...issuer.algorithms],
+      // One object shape for every call (jose reads these options on every verification).
+      const verifyOptions: JWTVerifyOptions = {
+        algorithms: issuer.algorithms as string[],
         issuer: issuer.issuer,
-        audience: [...audience],
-        requiredClaims: ['exp', 'sub'],
+        audience: audience as string[],
+        requiredClaims: REQUIRED_CLAIMS,
         clockTolerance: this.#toleranceSec,
         currentDate: new Date(nowMs),
-        ...(issuer.requireTyp ? { typ: 'at+jwt' } : {}),
-      }));
+        typ: issuer.requireTyp ? 'at+jwt' : undefined,
+      };
+      ({ payload } =
+        keyAtHand === undefined
+          ? await jwtVerify(token, (h, jws) => issuer.keys.getKey(h, jws, signal), verifyOptions)
+          : await jwtVerify(token, keyAtHand, verifyOptions));
       if (typeof payload.iat === 'number' && payload.iat > nowSec + this.#toleranceSec) {
         throw new errors.JWTClaimValidationFailed('"iat" is in the future', payload, 'iat', 'check_failed');
       }
       verified = toVerifiedToken(payload, tokenHash);
     } catch (error) {
+      // Report an unknown issuer as such, as when the unverified `iss` is read first (it throws when unknown).
+      if (keyAtHand !== undefined) this.#issuerOf(token);
       const header = headerOf(token);
       throw toTokenError(error, {
         issuer: issuer.issuer,
@@ -257,6 +270,14 @@ export class TokenVerifier {
     }
     return audience;
   }
+}
+
+const REQUIRED_CLAIMS = ['exp', 'sub'];
+
+/** The key `issuer`'s source already selected for the token's `alg` and `kid`, if any (never fetches). */
+function keyNow(issuer: TrustedIssuer, token: string): CryptoKey | Uint8Array | undefined {
+  const hint = unverifiedKeyHint(token);
+  return hint === undefined ? undefined : issuer.keys.keyNow(hint.alg, hint.kid);
 }
 
 /** The token's protected header for an error's context, or undefined when it does not decode. */

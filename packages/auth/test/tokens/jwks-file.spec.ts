@@ -83,7 +83,11 @@ describe('local JWKS file', () => {
     await write(path, jwks(k2));
     const t2 = await token(k2);
     await expectTokenError(verifier.verify(t2), 'ERR_TOKEN_INVALID', /no key in the issuer JWKS matches/, t2);
+    await expect(verifier.verify(await token(k1))).resolves.toBeDefined(); // the old keys until the next check
     clock += 1000;
     await expect(verifier.verify(t2)).resolves.toBeDefined();
+    // The key selected for k1 before the reload is not used after it: k1 is no longer in the file.
+    const t1 = await token(k1);
+    await expectTokenError(verifier.verify(t1), 'ERR_TOKEN_INVALID', /no key in the issuer JWKS matches.*kid "k1"/, t1);
   });
 });

@@ -21,23 +21,50 @@ afterEach(() => vi.restoreAllMocks());
 const spyOnSignatures = () => vi.spyOn(crypto.subtle, 'verify');
 
 describe('verified-token cache', () => {
-  it('skips signature verification and the network on the second verify of the same token', async () => {
+  it('keeps a token from its second verification: later ones skip signature verification and the network', async () => {
     const verifier = make();
     const t = await token();
     const signatures = spyOnSignatures();
     await verifier.verify(t);
     expect(signatures).toHaveBeenCalledTimes(1);
+    await verifier.verify(t); // the first one only noted the token (admission), this one stores it
+    expect(signatures).toHaveBeenCalledTimes(2);
     const requests = server.requests.length;
     const again = await verifier.verify(t);
-    expect(signatures).toHaveBeenCalledTimes(1);
+    expect(signatures).toHaveBeenCalledTimes(2);
     expect(server.requests.length).toBe(requests);
     expect(again.principal.subject).toBe('orders-client');
+  });
+
+  it('tokens used once do not displace the tokens in repeated use', async () => {
+    const verifier = make({ cacheMax: 2 });
+    const [a, b] = await Promise.all([token({ jti: 'a' }), token({ jti: 'b' })]);
+    const once = await Promise.all(Array.from({ length: 8 }, (_, i) => token({ jti: `once-${i}` })));
+    for (const t of [a, a, b, b]) await verifier.verify(t);
+    const signatures = spyOnSignatures();
+    for (const t of once) await verifier.verify(t);
+    expect(signatures).toHaveBeenCalledTimes(8);
+    await verifier.verify(a);
+    await verifier.verify(b);
+    expect(signatures).toHaveBeenCalledTimes(8); // both still cached: without admission, a and b would be evicted
+  });
+
+  it('notes tokens for a window of cacheMax new tokens: a token seen again only after it is noted anew', async () => {
+    const verifier = make({ cacheMax: 2 });
+    const [t, x, y] = await Promise.all([token({ jti: 't' }), token({ jti: 'x' }), token({ jti: 'y' })]);
+    const signatures = spyOnSignatures();
+    for (const each of [t, x, y]) await verifier.verify(each); // the third new token starts a new window
+    await verifier.verify(t); // noted anew
+    await verifier.verify(t); // stored
+    await verifier.verify(t); // a hit
+    expect(signatures).toHaveBeenCalledTimes(5);
   });
 
   it('makes a repeated verification much cheaper than a full one', async () => {
     const t = await token();
     const cached = make();
     const uncached = make({ cacheMax: 0 });
+    await cached.verify(t);
     await cached.verify(t);
     await uncached.verify(t);
     const time = async (verifier: TokenVerifier) => {
@@ -55,9 +82,8 @@ describe('verified-token cache', () => {
     const verifier = make({ now: () => clock, clockToleranceSec: 0 });
     const t = await token({ exp: nowSec() + 60 });
     const signatures = spyOnSignatures();
-    await verifier.verify(t);
-    await verifier.verify(t);
-    expect(signatures).toHaveBeenCalledTimes(1);
+    for (let i = 0; i < 3; i += 1) await verifier.verify(t);
+    expect(signatures).toHaveBeenCalledTimes(2);
     clock += 61_000;
     await expectTokenError(verifier.verify(t), 'ERR_TOKEN_EXPIRED', /exp \d+ <= now \d+ - tolerance 0s/, t);
   });
@@ -68,12 +94,13 @@ describe('verified-token cache', () => {
     const t = await token({ exp: nowSec() + 60 });
     const signatures = spyOnSignatures();
     await verifier.verify(t);
+    await verifier.verify(t);
     clock += 59_000;
     await verifier.verify(t);
-    expect(signatures).toHaveBeenCalledTimes(1);
+    expect(signatures).toHaveBeenCalledTimes(2);
     clock += 10_000;
     await expect(verifier.verify(t)).resolves.toBeDefined(); // past exp, within tolerance
-    expect(signatures).toHaveBeenCalledTimes(2);
+    expect(signatures).toHaveBeenCalledTimes(3);
     clock += 30_000;
     await expectTokenError(verifier.verify(t), 'ERR_TOKEN_EXPIRED', /tolerance 30s/, t);
   });
@@ -82,18 +109,19 @@ describe('verified-token cache', () => {
     const verifier = make({ cacheMax: 2 });
     const [a, b, c] = await Promise.all([token({ jti: 'a' }), token({ jti: 'b' }), token({ jti: 'c' })]);
     const signatures = spyOnSignatures();
-    for (const t of [a, b, c]) await verifier.verify(t);
-    expect(signatures).toHaveBeenCalledTimes(3);
+    for (const t of [a, a, b, b, c, c]) await verifier.verify(t); // each stored at its second verification
+    expect(signatures).toHaveBeenCalledTimes(6);
     await verifier.verify(c);
     await verifier.verify(b);
-    expect(signatures).toHaveBeenCalledTimes(3);
+    expect(signatures).toHaveBeenCalledTimes(6);
     await verifier.verify(a);
-    expect(signatures).toHaveBeenCalledTimes(4);
+    expect(signatures).toHaveBeenCalledTimes(7);
   });
 
   it('checks the call audience and issuer on a hit', async () => {
     const verifier = make();
     const t = await token({ aud: ['inventory', 'orders'] });
+    await verifier.verify(t);
     await verifier.verify(t);
     await expect(verifier.verify(t, { audience: 'orders' })).resolves.toBeDefined();
     await expectTokenError(
