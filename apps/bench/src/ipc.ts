@@ -60,6 +60,8 @@ export type ToServer =
   | { readonly type: 'start' }
   | { readonly type: 'stop' }
   | { readonly type: 'rss' }
+  /** A full (major) garbage collection now, under load: see `Settings.settleGc`. */
+  | { readonly type: 'major-gc' }
   | {
       readonly type: 'jose';
       readonly durationMs: number;
@@ -74,6 +76,7 @@ export type FromServer =
   | { readonly type: 'started' }
   | ({ readonly type: 'window' } & ServerWindow)
   | { readonly type: 'rss'; readonly rssMb: number; readonly heapUsedMb: number }
+  | { readonly type: 'major-gc'; readonly ms: number }
   | { readonly type: 'jose'; readonly verifies: number; readonly cpuUs: number; readonly wallMs: number; readonly errors: number }
   | { readonly type: 'error'; readonly message: string };
 

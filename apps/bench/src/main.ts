@@ -3,7 +3,8 @@
  * Markdown table. Other flags: `--rounds N`, `--epochs N` (fresh processes N times), `--measure-ms N`, `--only a,b`, `--no-memory`, `--no-pin`,
  * `--client lite|node-http2` (the generator's HTTP/2 client; default lite),
  * `--profile` (servers run with `--cpu-prof`, profiles in `results/profiles/`), `--server-node-args="<flags>"` (the
- * same Node/V8 flags for every server process, e.g. a larger young generation).
+ * same Node/V8 flags for every server process, e.g. a larger young generation), `--no-settle-gc` (no major GC in
+ * each window's warm-up, see `Settings.settleGc`).
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -26,6 +27,7 @@ const { values } = parseArgs({
     only: { type: 'string' },
     'no-memory': { type: 'boolean', default: false },
     'no-pin': { type: 'boolean', default: false },
+    'no-settle-gc': { type: 'boolean', default: false },
     profile: { type: 'boolean', default: false },
     client: { type: 'string' },
     'server-node-args': { type: 'string' },
@@ -52,6 +54,7 @@ const settings: Settings = {
   measureMs: positive(values['measure-ms'], base.measureMs),
   client: clientKind(values.client),
   serverNodeArgs: values['server-node-args']?.split(' ').filter((a) => a !== '') ?? base.serverNodeArgs,
+  settleGc: !values['no-settle-gc'],
   ...(values['no-memory'] ? { memorySmall: 0, memoryLarge: 0 } : {}),
 };
 const only = values.only?.split(',').map((s) => s.trim());

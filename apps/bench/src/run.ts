@@ -66,7 +66,7 @@ async function startServer(
       script: SERVER_SCRIPT,
       env: { [SERVER_ENV]: JSON.stringify({ kind, fixtures }) },
       name: `server ${name}`,
-      nodeArgs: [...options.settings.serverNodeArgs, ...nodeArgs, ...profileArgs],
+      nodeArgs: [...options.settings.serverNodeArgs, ...(options.settings.settleGc ? ['--expose-gc'] : []), ...nodeArgs, ...profileArgs],
     },
     false,
   );
@@ -119,7 +119,13 @@ async function warm(pair: Pair, ms: number): Promise<number> {
 /** One measured window of one scenario: the loop warms up, then server and generator measure together. */
 async function measure(pair: Pair, settings: Settings): Promise<RoundSample> {
   await pair.load.request({ type: 'run' }, 'running');
-  await sleep(settings.warmupMs);
+  if (settings.settleGc) {
+    await sleep(settings.warmupMs / 2);
+    await pair.server.request({ type: 'major-gc' }, 'major-gc');
+    await sleep(settings.warmupMs / 2);
+  } else {
+    await sleep(settings.warmupMs);
+  }
   const before = cpuTimes();
   await pair.server.request({ type: 'start' }, 'started');
   pair.load.send({ type: 'measure' });

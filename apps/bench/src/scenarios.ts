@@ -189,6 +189,15 @@ export interface Settings {
   readonly memoryLarge: number;
   /** Extra Node/V8 flags for every server process alike (e.g. `--max-semi-space-size=64`); none by default. */
   readonly serverNodeArgs: readonly string[];
+  /**
+   * Force one major GC in the server, under load, in the warm-up of every measured window, so that every server is
+   * measured in the state a long-running server is in. A grpc-js server under sustained load changes regime at its
+   * first major GC: from then on each scavenge promotes ~2 MB of per-call objects instead of ~50 KB and the server
+   * spends ~18 % instead of ~3 % of its time in GC pauses (docs/benchmarks.md, "Two GC regimes"). Without this, a
+   * server with a small heap (bare grpc-js) is often measured before its first major GC and one with a larger heap
+   * (Rampart, NestJS) after it. `--no-settle-gc` turns it off.
+   */
+  readonly settleGc: boolean;
 }
 
 export const FULL: Settings = {
@@ -208,6 +217,7 @@ export const FULL: Settings = {
   memorySmall: 100_000,
   memoryLarge: 1_000_000,
   serverNodeArgs: [],
+  settleGc: true,
 };
 
 export const QUICK: Settings = {

@@ -26,6 +26,9 @@ export function renderMarkdown(results: BenchResults): string {
       `Node ${results.machine.node}, ${results.machine.cpus} cores, ` +
       (results.machine.pinned ? 'server pinned to core 0 and load to core 1 (taskset).' : 'NOT pinned (no taskset or one core).') +
       (s.serverNodeArgs.length > 0 ? ` Every server ran with \`${s.serverNodeArgs.join(' ')}\`.` : '') +
+      (s.settleGc
+        ? ' Every server had one forced major GC under load in each warm-up, so all are measured in the steady state of a long-running server (`--no-settle-gc`: without).'
+        : ' No forced major GC (`--no-settle-gc`): servers may be measured before or after their first major GC.') +
       ' Figures are medians over rounds.',
     '',
     '| scenario | req/s | p50 ms | p99 ms | server CPU µs/req | server core busy | load CPU µs/req | peak RSS MB | GC pauses | longest GC pause ms | errors |',

@@ -89,6 +89,17 @@ async function main(): Promise<void> {
         send({ type: 'rss', rssMb: memory.rss / 2 ** 20, heapUsedMb: memory.heapUsed / 2 ** 20 });
         break;
       }
+      case 'major-gc': {
+        const collect = (globalThis as { gc?: () => void }).gc;
+        if (collect === undefined) {
+          send({ type: 'error', message: 'major-gc needs the server started with --expose-gc' });
+          break;
+        }
+        const at = performance.now();
+        collect();
+        send({ type: 'major-gc', ms: performance.now() - at });
+        break;
+      }
       case 'jose':
         if (!jose) {
           send({ type: 'error', message: 'not a jose-baseline process' });
