@@ -5,6 +5,7 @@ import { RPC_SPAN, type RpcTelemetry } from '@rampart/telemetry';
 import { ServerCallContext } from './call-context.js';
 import { CallState, type EndCall } from './call-state.js';
 import { cancellationError } from './grpc-status.js';
+import type { InFlightCalls } from './in-flight.js';
 import type { MethodRuntime } from './method-table.js';
 import type { PeerIdentityCache } from './tls/peer-cache.js';
 
@@ -13,7 +14,7 @@ export type HandlerCall = Pick<ServerUnaryCall<unknown, unknown>, 'getDeadline' 
 
 /** Dependencies of the call runner. */
 export interface CallRunnerDeps {
-  readonly inFlight: Set<CallState>;
+  readonly inFlight: InFlightCalls<CallState>;
   readonly logger: Logger;
   readonly telemetry: RpcTelemetry;
   readonly peers: PeerIdentityCache;
@@ -38,11 +39,15 @@ export class CallRunner {
     if (telemetry.span.isRecording()) ctx.values.set(RPC_SPAN, telemetry.span);
     const state = new CallState(ctx, telemetry, runtime.ends, deps.logger, deps.inFlight, end);
     deps.inFlight.add(state);
+    // grpc-js keeps the call's listeners as long as the call object lives; the link lets the state go when the call
+    // ends (see CallState.link), instead of removing the listener, which costs more.
+    const link = state.link;
     call.on('cancelled', () => {
-      if (state.ended) return;
-      const error = cancellationError(ctx.deadline);
-      ctx.abort(error);
-      state.finish(error.status, error);
+      const current = link.state;
+      if (current === undefined || current.ended) return;
+      const error = cancellationError(current.ctx.deadline);
+      current.ctx.abort(error);
+      current.finish(error.status, error);
     });
     return state;
   }

@@ -3,6 +3,7 @@ import type { RpcCallTelemetry } from '@rampart/telemetry';
 import type { Logger } from '@rampart/core';
 import type { ServerCallContext } from './call-context.js';
 import { logCallError } from './grpc-status.js';
+import type { InFlightCalls, InFlightEntry } from './in-flight.js';
 
 /** Sends an error status to the client, the way the call's kind does it (callback, or the stream's `error`). */
 export type EndCall = (error: RampartError) => void;
@@ -11,9 +12,17 @@ export type EndCall = (error: RampartError) => void;
  * What the server knows about one call in flight, shared by its hooks and its handler adapter. It is also the
  * call's `CallControl`: `end(error)` ends the call from a hook, later (token expiry on a long stream).
  */
-export class CallState implements CallControl {
+export class CallState implements CallControl, InFlightEntry {
   /** The error that ended the call, set by whoever ends it with an error. */
   error: RampartError | undefined = undefined;
+  inFlightPrev: InFlightEntry | undefined = undefined;
+  inFlightNext: InFlightEntry | undefined = undefined;
+  /**
+   * How the grpc-js call's `cancelled` listener reaches this state; emptied when the call ends. Node's HTTP/2 layer
+   * keeps a finished call's objects reachable for a while (docs/benchmarks.md, "Two GC regimes"): through this link
+   * they do not keep Rampart's per-call objects (context, span, auth state) alive with them.
+   */
+  readonly link: { state: CallState | undefined } = { state: this };
   #ended = false;
 
   constructor(
@@ -21,7 +30,7 @@ export class CallState implements CallControl {
     readonly telemetry: RpcCallTelemetry,
     private readonly ends: readonly NonNullable<MethodInterceptor['onEnd']>[],
     private readonly logger: Logger,
-    private readonly inFlight: Set<CallState>,
+    private readonly inFlight: InFlightCalls<CallState>,
     private readonly endCall: EndCall,
   ) {}
 
@@ -59,6 +68,7 @@ export class CallState implements CallControl {
       }
     }
     this.telemetry.end(status, error);
-    this.inFlight.delete(this);
+    this.inFlight.remove(this);
+    this.link.state = undefined;
   }
 }

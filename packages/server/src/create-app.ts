@@ -21,6 +21,7 @@ import { serverConfigSchema } from './config-schema.js';
 import { createServerTransport, type ServerTransport } from './credentials.js';
 import { adaptHandler } from './handlers.js';
 import { HealthReporter } from './health.js';
+import { InFlightCalls } from './in-flight.js';
 import { Lifecycle } from './lifecycle.js';
 import { buildMethodTable, type ServiceBinding, type ServiceClass } from './method-table.js';
 import { loadProtos, type ProtoSource } from './proto-registry.js';
@@ -154,7 +155,7 @@ async function build(
 
   const protos = loadProtos(options.protos);
   const bindings = buildMethodTable(options.services, protos, interceptors);
-  const inFlight = new Set<CallState>();
+  const inFlight = new InFlightCalls<CallState>();
   const runner = new CallRunner({
     inFlight,
     logger,
@@ -215,7 +216,7 @@ class App implements RampartApp {
     private readonly bindings: readonly ServiceBinding[],
     private readonly health: HealthReporter,
     private readonly lifecycle: Lifecycle,
-    private readonly inFlight: Set<CallState>,
+    private readonly inFlight: InFlightCalls<CallState>,
     private readonly env: Readonly<Record<string, string | undefined>>,
   ) {
     this.name = options.name;
