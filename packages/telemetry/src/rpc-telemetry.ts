@@ -1,4 +1,14 @@
-import { metrics, ROOT_CONTEXT, trace, type Context, type Span } from '@opentelemetry/api';
+import {
+  INVALID_SPAN_CONTEXT,
+  metrics,
+  propagation,
+  ProxyTracerProvider,
+  ROOT_CONTEXT,
+  trace,
+  type Context,
+  type Span,
+  type TracerProvider,
+} from '@opentelemetry/api';
 import type { MethodInfo } from '@rampart/core';
 import { extractTraceContext } from './propagation.js';
 import type { RpcTelemetry, RpcTelemetryOptions } from './rpc-telemetry-types.js';
@@ -25,7 +35,9 @@ const SCOPE = '@rampart/telemetry';
  * ```
  */
 export function createRpcTelemetry(options: RpcTelemetryOptions = {}): RpcTelemetry {
-  const tracer = (options.tracerProvider ?? trace.getTracerProvider()).getTracer(SCOPE);
+  const provider = options.tracerProvider ?? trace.getTracerProvider();
+  const tracer = provider.getTracer(SCOPE);
+  const idle = idleCheck(provider);
   const meter = (options.meterProvider ?? metrics.getMeterProvider()).getMeter(SCOPE);
   const duration = meter.createHistogram('rpc.server.call.duration', {
     description: 'Duration of gRPC server calls, from the arrival of the metadata to the final status.',
@@ -42,11 +54,31 @@ export function createRpcTelemetry(options: RpcTelemetryOptions = {}): RpcTeleme
         info = new MethodTelemetry(method);
         methods.set(method, info);
       }
+      // Nothing registered (no tracing SDK, no propagator): the span would be a no-op wrapping the invalid span
+      // context and the context the root one, whatever the call brings; skip making them.
+      if (idle?.() === true) return new ServerCall(ROOT_CONTEXT, IDLE_SPAN, info, duration, startedAt);
       const parent = extractTraceContext(metadata, ROOT_CONTEXT);
       const span = tracer.startSpan(info.spanName, info.spanOptions, parent);
       return new ServerCall(contextFor(span, parent), span, info, duration, startedAt);
     },
   };
+}
+
+/** The span of every call while nothing is registered: the API's no-op span, shared (it has no state). */
+const IDLE_SPAN: Span = trace.wrapSpanContext(INVALID_SPAN_CONTEXT);
+
+/**
+ * For the API's global proxy provider with no tracing SDK behind it yet: a check, cheap enough for every call,
+ * that nothing is registered still (no SDK delegate, no propagator). Undefined for any other provider, or when an
+ * SDK is already there. An SDK or a propagator registered later turns it false for the calls after it.
+ */
+function idleCheck(provider: TracerProvider): (() => boolean) | undefined {
+  if (!(provider instanceof ProxyTracerProvider)) return undefined;
+  const noop = provider.getDelegate();
+  const probe = noop.getTracer(SCOPE).startSpan('rampart.probe', undefined, ROOT_CONTEXT);
+  probe.end();
+  if (probe.isRecording() || probe.spanContext() !== INVALID_SPAN_CONTEXT) return undefined;
+  return () => provider.getDelegate() === noop && propagation.fields().length === 0;
 }
 
 /**

@@ -223,6 +223,37 @@ describe('without an OpenTelemetry SDK', () => {
     traced.end(Status.INTERNAL, new Error('boom'));
   });
 
+  it('with nothing registered (no SDK, no propagator) makes no span per call, and notices a propagator registered later', () => {
+    propagation.disable();
+    try {
+      const telemetry = createRpcTelemetry();
+      const incoming = metadata({ traceparent: `00-${TRACE_ID}-${PARENT_ID}-01` });
+      const first = telemetry.startServerCall(reserve, incoming);
+      const second = telemetry.startServerCall(reserve, metadata());
+      expect(first.span).toBe(second.span); // one shared no-op span
+      expect(first.span.isRecording()).toBe(false);
+      expect(first.context).toBe(ROOT_CONTEXT); // no propagator: the incoming trace context is not read, as before
+      first.end(Status.OK);
+      second.end(Status.INTERNAL, new Error('boom'));
+
+      propagation.setGlobalPropagator(new W3CTraceContextPropagator());
+      const traced = telemetry.startServerCall(reserve, incoming);
+      expect(trace.getSpanContext(traced.context)?.traceId).toBe(TRACE_ID);
+      traced.end(Status.OK);
+
+      propagation.disable();
+      const exporter = new InMemorySpanExporter();
+      trace.setGlobalTracerProvider(new BasicTracerProvider({ spanProcessors: [new SimpleSpanProcessor(exporter)] }));
+      const recorded = telemetry.startServerCall(reserve, metadata());
+      expect(recorded.span.isRecording()).toBe(true);
+      recorded.end(Status.OK);
+      expect(exporter.getFinishedSpans()).toHaveLength(1);
+    } finally {
+      propagation.disable();
+      propagation.setGlobalPropagator(new W3CTraceContextPropagator());
+    }
+  });
+
   it('picks up a tracer provider registered later through the global proxy', () => {
     const telemetry = createRpcTelemetry();
     const exporter = new InMemorySpanExporter();

@@ -26,6 +26,12 @@ export interface AuthDecisionEvent {
 /** Records auth decisions. Bound under `AUTH_TOKENS.Auditor`; rebind to send them elsewhere. */
 export interface AuthAuditor {
   record(ctx: CallContext, event: AuthDecisionEvent): void;
+  /**
+   * Optional: records an allowed call when the auditor needs no event for it (nothing would log it or put it on a
+   * span), and returns true; returns false when it wants the full event, which {@link AuthAuditor.record} then gets.
+   * Spares every allowed call building an event nobody reads.
+   */
+  recordAllowed?(ctx: CallContext): boolean;
 }
 
 /** Log levels of the default auditor. */
@@ -80,11 +86,23 @@ export class DefaultAuthAuditor implements AuthAuditor {
       span.setAttributes(attributes);
       span.addEvent('rampart.auth.decision', attributes);
     }
-    const counterAttributes = event.decision === 'allow' && event.reason === 'ok' ? this.#allowedOk : this.#attributesOf(event);
+    this.#count(event.decision === 'allow' && event.reason === 'ok' ? this.#allowedOk : this.#attributesOf(event));
+  }
+
+  /** Counts the call when its allow line is not logged (by the root logger's level) and its span is not recording. */
+  recordAllowed(ctx: CallContext): boolean {
+    const level = this.levels.allow;
+    if (level !== 'silent' && (this.rootLogger?.isLevelEnabled(level) ?? true)) return false;
+    if (ctx.values.get(RPC_SPAN)?.isRecording() === true) return false;
+    this.#count(this.#allowedOk);
+    return true;
+  }
+
+  #count(attributes: Attributes): void {
     this.#counter ??= metrics.getMeter('@rampart/auth').createCounter('rampart.auth.decisions', {
       description: 'Auth decisions, by decision and reason',
     });
-    this.#counter.add(1, counterAttributes);
+    this.#counter.add(1, attributes);
   }
 
   /** The counter's attributes for a decision and reason, one frozen object each. */

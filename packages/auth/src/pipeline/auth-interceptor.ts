@@ -43,7 +43,7 @@ export function authInterceptor(container: Container): Interceptor {
       const path = plan.method.path;
 
       const allowed = (ctx: CallContext, control: CallControl, started: number): void => {
-        auditor.record(ctx, event(path, ctx, started, undefined));
+        if (auditor.recordAllowed?.(ctx) !== true) auditor.record(ctx, event(path, ctx, started, undefined));
         const expiresAt = ctx.principal?.expiresAt.getTime();
         if (streaming && expiresAt !== undefined) {
           const delay = Math.min(Math.max(expiresAt + streamExpiryGraceMs - Date.now(), 0), MAX_TIMER_MS);
@@ -96,10 +96,15 @@ export function authInterceptor(container: Container): Interceptor {
           allowed(ctx, control, started);
           return undefined;
         },
-        onEnd(ctx) {
-          const timer = ctx.values.get(EXPIRY_TIMER);
-          if (timer !== undefined) clearTimeout(timer);
-        },
+        // Only a stream gets an expiry timer to clear.
+        ...(streaming
+          ? {
+              onEnd(ctx: CallContext) {
+                const timer = ctx.values.get(EXPIRY_TIMER);
+                if (timer !== undefined) clearTimeout(timer);
+              },
+            }
+          : {}),
       };
     },
   };

@@ -20,13 +20,16 @@ export class AuthorizationStage implements AuthStage {
     const any = token?.anyScopes ?? [];
     if (all.length === 0 && any.length === 0 && policies.length === 0) return undefined;
     const instances = policies.map((policy) => ({ name: policy.name, policy: this.#resolve(policy) }));
+    // Plain loops: this runs on every call, and a callback per check would be allocated on each.
     const checkScopes = (ctx: CallContext): void => {
       const granted = ctx.principal?.scopes;
-      if (!all.every((s) => granted?.has(s) === true)) {
-        const missing = all.filter((s) => !granted?.has(s));
-        throw new RampartError('ERR_INSUFFICIENT_SCOPE', 'insufficient scope', { reason: `missing scope ${missing.join(' ')}` });
+      for (let i = 0; i < all.length; i++) {
+        if (granted?.has(all[i] as string) !== true) {
+          const missing = all.filter((s) => !granted?.has(s));
+          throw new RampartError('ERR_INSUFFICIENT_SCOPE', 'insufficient scope', { reason: `missing scope ${missing.join(' ')}` });
+        }
       }
-      if (any.length > 0 && !any.some((s) => granted?.has(s))) {
+      if (any.length > 0 && !hasAny(granted, any)) {
         throw new RampartError('ERR_INSUFFICIENT_SCOPE', 'insufficient scope', { reason: `needs one of ${any.join(' ')}` });
       }
     };
@@ -49,4 +52,10 @@ export class AuthorizationStage implements AuthStage {
     if (!this.container.isBound(policy)) this.container.bind(policy).toSelf().inSingletonScope();
     return this.container.get(policy);
   }
+}
+
+function hasAny(granted: ReadonlySet<string> | undefined, wanted: readonly string[]): boolean {
+  if (granted === undefined) return false;
+  for (let i = 0; i < wanted.length; i++) if (granted.has(wanted[i] as string)) return true;
+  return false;
 }

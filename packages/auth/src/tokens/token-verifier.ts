@@ -231,7 +231,7 @@ export class TokenVerifier {
   #checkHit(hit: CachedVerification, options: VerifyOptions): VerifiedToken {
     this.#checkIssuerAllowed(hit.issuer, options);
     const expected = this.#expectedAudience(hit.issuer, options);
-    if (!expected.some((aud) => hit.audience.includes(aud))) {
+    if (!intersects(expected, hit.audience)) {
       const where = `(issuer ${quote(hit.issuer.issuer)}, cached)`;
       const got = quote(hit.audience.join(' '));
       throw invalidToken(`claim "aud" check_failed: got ${got}, expected one of ${quote(expected.join(' '))} ${where}`);
@@ -273,6 +273,12 @@ export class TokenVerifier {
 }
 
 const REQUIRED_CLAIMS = ['exp', 'sub'];
+
+/** Whether the lists share an element (a loop: this runs on every call that reuses a verification). */
+function intersects(a: readonly string[], b: readonly string[]): boolean {
+  for (let i = 0; i < a.length; i++) if (b.includes(a[i] as string)) return true;
+  return false;
+}
 
 /** The key `issuer`'s source already selected for the token's `alg` and `kid`, if any (never fetches). */
 function keyNow(issuer: TrustedIssuer, token: string): CryptoKey | Uint8Array | undefined {
