@@ -1,4 +1,5 @@
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { openSync } from 'node:fs';
 import { cpus } from 'node:os';
 
 /** Whether processes can be pinned to cores here: `taskset` exists and there are at least two cores. */
@@ -32,11 +33,13 @@ export interface SpawnOptions {
   readonly nodeArgs?: readonly string[];
   /** A name for error messages. */
   readonly name: string;
+  /** Write the child's stdout to this file instead of discarding it (e.g. V8's `--trace-gc-nvp` lines). */
+  readonly stdoutFile?: string;
 }
 
 /**
  * A child process with a typed IPC channel: `send`, and `next(type)` for the next message of a type. stdout is
- * discarded (servers log there, as in production), stderr is kept for error messages.
+ * discarded (servers log there, as in production) unless `stdoutFile` is given, stderr is kept for error messages.
  */
 export class Child<In extends { type: string }, Out extends { type: string }> {
   readonly #queue: Out[] = [];
@@ -69,7 +72,7 @@ export class Child<In extends { type: string }, Out extends { type: string }> {
         ? ['taskset', ['-c', String(options.core), process.execPath, ...node]]
         : [process.execPath, node];
     const child = spawn(command, args, {
-      stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
+      stdio: ['ignore', options.stdoutFile === undefined ? 'ignore' : openSync(options.stdoutFile, 'w'), 'pipe', 'ipc'],
       env: { ...process.env, ...options.env },
       serialization: 'json',
     });

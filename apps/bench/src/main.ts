@@ -4,7 +4,8 @@
  * `--client lite|node-http2` (the generator's HTTP/2 client; default lite),
  * `--profile` (servers run with `--cpu-prof`, profiles in `results/profiles/`), `--server-node-args="<flags>"` (the
  * same Node/V8 flags for every server process, e.g. a larger young generation), `--no-settle-gc` (no major GC in
- * each window's warm-up, see `Settings.settleGc`).
+ * each window's warm-up, see `Settings.settleGc`), `--server-output <dir>` (keep each server's stdout there, e.g.
+ * with `--server-node-args=--trace-gc-nvp`).
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -31,6 +32,7 @@ const { values } = parseArgs({
     profile: { type: 'boolean', default: false },
     client: { type: 'string' },
     'server-node-args': { type: 'string' },
+    'server-output': { type: 'string' },
   },
   strict: true,
 });
@@ -65,12 +67,18 @@ const scenarios = (only as ScenarioName[] | undefined) ?? [...SCENARIO_NAMES];
 const pin = !values['no-pin'] && canPin();
 if (!pin) console.error('note: not pinning processes to cores (no taskset, fewer than two cores, or --no-pin)');
 
+function mkdirReturning(dir: string): string {
+  mkdirSync(dir, { recursive: true });
+  return dir;
+}
+
 const t0 = performance.now();
 const results = await runBench({
   settings,
   scenarios,
   pin,
   profile: values.profile,
+  ...(values['server-output'] === undefined ? {} : { serverOutputDir: mkdirReturning(values['server-output']) }),
   log: (line) => console.error(`[${((performance.now() - t0) / 1000).toFixed(1).padStart(5)} s] ${line}`),
 });
 mkdirSync(RESULTS_DIR, { recursive: true });

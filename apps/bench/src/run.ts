@@ -33,6 +33,8 @@ export interface RunOptions {
   readonly profile: boolean;
   /** Progress lines (stderr). */
   readonly log: (line: string) => void;
+  /** Keep each server's stdout in `<dir>/<server>-<time>.log` (default: discarded). */
+  readonly serverOutputDir?: string;
 }
 
 const SERVER_CORE = 0;
@@ -66,6 +68,7 @@ async function startServer(
       script: SERVER_SCRIPT,
       env: { [SERVER_ENV]: JSON.stringify({ kind, fixtures }) },
       name: `server ${name}`,
+      ...(options.serverOutputDir === undefined ? {} : { stdoutFile: join(options.serverOutputDir, `${name}-${Date.now()}.log`) }),
       nodeArgs: [...options.settings.serverNodeArgs, ...(options.settings.settleGc ? ['--expose-gc'] : []), ...nodeArgs, ...profileArgs],
     },
     false,

@@ -1,7 +1,7 @@
 import { readFile, stat } from 'node:fs/promises';
 import type { Logger } from '@rampart/core';
 import type { FlattenedJWSInput, JSONWebKeySet, JWSHeaderParameters } from 'jose';
-import { KeySelection, type KeySource } from './key-source.js';
+import { KeySelection, type KeyHint, type KeySource } from './key-source.js';
 import { invalidToken, quote } from './token-errors.js';
 
 /**
@@ -54,9 +54,9 @@ export class FileKeySource implements KeySource {
     return this.#keys.select(header, token);
   }
 
-  keyNow(alg: string, kid: string | undefined) {
+  keyNow(hint: KeyHint) {
     if (this.#keys === undefined || this.#settings.now() - this.#checkedAt >= this.#settings.pollMs) return undefined;
-    return this.#keys.selected(alg, kid);
+    return this.#keys.selected(hint);
   }
 
   async prefetch(): Promise<void> {

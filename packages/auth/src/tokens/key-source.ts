@@ -4,6 +4,29 @@ import { createLocalJWKSet, type CryptoKey, type FlattenedJWSInput, type JSONWeb
 export type LazySignal = () => AbortSignal | undefined;
 
 /**
+ * A token header's `alg` and `kid`, read without verifying, and `id`, the two as one string for lookups (see
+ * {@link keyHint}).
+ */
+export interface KeyHint {
+  readonly alg: string;
+  readonly kid: string | undefined;
+  readonly id: string;
+}
+
+/**
+ * The {@link KeyHint} for an `alg` and `kid`. `alg` never contains a space, so "no kid" and any `kid`, even an empty
+ * one, get distinct ids.
+ *
+ * @example
+ * ```ts
+ * keyHint('ES256', 'k1'); // { alg: 'ES256', kid: 'k1', id: 'ES256 k1' }
+ * ```
+ */
+export function keyHint(alg: string, kid: string | undefined): KeyHint {
+  return Object.freeze({ alg, kid, id: kid === undefined ? alg : `${alg} ${kid}` });
+}
+
+/**
  * Where one issuer's verification keys come from. `getKey` is called only after the token's shape, size and issuer
  * were checked; it may wait for the network, bounded by the verifier's timeout and by the call's signal.
  *
@@ -15,11 +38,11 @@ export type LazySignal = () => AbortSignal | undefined;
 export interface KeySource {
   getKey(header: JWSHeaderParameters, token: FlattenedJWSInput, signal?: LazySignal): Promise<CryptoKey | Uint8Array>;
   /**
-   * The key `getKey` already selected for this `alg` and `kid` (`kid` undefined: a header without one), when the
+   * The key `getKey` already selected for the header's `alg` and `kid` (`kid` undefined: a header without one), when the
    * keys it came from are still current and nothing is due (no file check, no fetch), so a verification can hand it
    * to jose directly. Undefined otherwise: ask `getKey`. Never waits and never fetches.
    */
-  keyNow(alg: string, kid: string | undefined): CryptoKey | Uint8Array | undefined;
+  keyNow(hint: KeyHint): CryptoKey | Uint8Array | undefined;
   /** Loads keys ahead of the first request; rejects with the reason when that fails. */
   prefetch(signal?: AbortSignal): Promise<void>;
 }
@@ -37,7 +60,7 @@ export function staticJwksSource(jwks: JSONWebKeySet): KeySource {
   const selection = new KeySelection(jwks);
   return {
     getKey: (header, token) => selection.select(header, token),
-    keyNow: (alg, kid) => selection.selected(alg, kid),
+    keyNow: (hint) => selection.selected(hint),
     prefetch: () => Promise.resolve(),
   };
 }
@@ -54,7 +77,7 @@ export function staticJwksSource(jwks: JSONWebKeySet): KeySource {
  * ```ts
  * const selection = new KeySelection(jwks);
  * await selection.select(header, jws);
- * selection.selected('ES256', header.kid); // the same CryptoKey
+ * selection.selected(keyHint('ES256', header.kid)); // the same CryptoKey
  * ```
  */
 export class KeySelection {
@@ -70,18 +93,15 @@ export class KeySelection {
     const { alg, kid } = header;
     // A flattened JWS's unprotected header takes part in jose's selection; only compact tokens (none) are remembered.
     if (typeof alg === 'string' && (kid === undefined || typeof kid === 'string') && token.header === undefined) {
-      this.#selected.set(selectionKey(alg, kid), key);
+      this.#selected.set(keyHint(alg, kid).id, key);
     }
     return key;
   }
 
-  selected(alg: string, kid: string | undefined): CryptoKey | undefined {
-    return this.#selected.get(selectionKey(alg, kid));
+  selected(hint: KeyHint): CryptoKey | undefined {
+    return this.#selected.get(hint.id);
   }
 }
-
-/** `alg` never contains a space, so "no kid" and any `kid`, even an empty one, get distinct keys. */
-const selectionKey = (alg: string, kid: string | undefined): string => (kid === undefined ? alg : `${alg} ${kid}`);
 
 /**
  * An HMAC secret. Only used for an issuer whose algorithms are all HS*.

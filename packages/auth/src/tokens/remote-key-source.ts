@@ -13,7 +13,7 @@ import {
 import { withDeadline } from './deadline.js';
 import { discoverJwksUri } from './discovery.js';
 import { invalidToken, quote } from './token-errors.js';
-import { KeySelection, type KeySource, type LazySignal } from './key-source.js';
+import { KeySelection, type KeyHint, type KeySource, type LazySignal } from './key-source.js';
 import type { TokenFetch } from './token-types.js';
 
 /**
@@ -81,11 +81,11 @@ export class RemoteKeySource implements KeySource {
     }
   }
 
-  keyNow(alg: string, kid: string | undefined) {
+  keyNow(hint: KeyHint) {
     const uat = this.#cache.uat;
     if (uat === undefined || this.#local?.uat !== uat) return undefined;
     if (this.#settings.now() - this.#loadedAt >= this.#settings.refreshMs) this.#refreshInBackground();
-    return this.#local.selection.selected(alg, kid);
+    return this.#local.selection.selected(hint);
   }
 
   prefetch(signal?: AbortSignal): Promise<void> {

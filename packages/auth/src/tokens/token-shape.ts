@@ -1,3 +1,4 @@
+import { keyHint, type KeyHint } from './key-source.js';
 import { invalidToken, quote } from './token-errors.js';
 
 const COMPACT_JWS = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/;
@@ -49,22 +50,43 @@ export function unverifiedIssuer(token: string): string {
 }
 
 /**
- * The `alg` and `kid` of a token whose shape was checked, decoded without verifying, to look up a key already
- * selected for them (`KeySource.keyNow`); undefined when the header does not decode or `alg`/`kid` have the
- * wrong types (jose then reports the problem when it verifies). Nothing here is trusted yet.
+ * The `alg` and `kid` of tokens whose shape was checked, decoded without verifying, to look up a key already selected
+ * for them (`KeySource.keyNow`). Tokens from one issuer key share their header, so the hint is kept per header (at
+ * most `max`, forgotten all at once when full): a repeated header costs a map lookup instead of a base64url decode
+ * and a `JSON.parse`. Undefined when the header does not decode or `alg`/`kid` have the wrong types (jose then
+ * reports the problem when it verifies). Nothing here is trusted yet.
  *
  * @example
  * ```ts
- * const header = unverifiedKeyHint(token); // { alg: 'ES256', kid: 'k1' }
+ * const hints = new KeyHints();
+ * hints.of(token); // { alg: 'ES256', kid: 'k1', id: 'ES256 k1' }
  * ```
  */
-export function unverifiedKeyHint(token: string): { readonly alg: string; readonly kid: string | undefined } | undefined {
+export class KeyHints {
+  readonly #byHeader = new Map<string, KeyHint>();
+
+  constructor(private readonly max = 64) {}
+
+  of(token: string): KeyHint | undefined {
+    const header = token.slice(0, token.indexOf('.'));
+    const known = this.#byHeader.get(header);
+    if (known !== undefined) return known;
+    const hint = decodeHint(header);
+    if (hint !== undefined) {
+      if (this.#byHeader.size >= this.max) this.#byHeader.clear();
+      this.#byHeader.set(header, hint);
+    }
+    return hint;
+  }
+}
+
+function decodeHint(header: string): KeyHint | undefined {
   try {
-    const header: unknown = JSON.parse(Buffer.from(token.slice(0, token.indexOf('.')), 'base64url').toString('utf8'));
-    if (header === null || typeof header !== 'object') return undefined;
-    const { alg, kid } = header as { alg?: unknown; kid?: unknown };
+    const parsed: unknown = JSON.parse(Buffer.from(header, 'base64url').toString('utf8'));
+    if (parsed === null || typeof parsed !== 'object') return undefined;
+    const { alg, kid } = parsed as { alg?: unknown; kid?: unknown };
     if (typeof alg !== 'string' || (kid !== undefined && typeof kid !== 'string')) return undefined;
-    return { alg, kid };
+    return keyHint(alg, kid);
   } catch {
     return undefined;
   }

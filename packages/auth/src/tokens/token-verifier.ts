@@ -2,7 +2,7 @@ import { decodeProtectedHeader, errors, jwtVerify, type JWSHeaderParameters, typ
 import type { LazySignal } from './key-source.js';
 import { buildIssuerRegistry, toList, type TrustedIssuer } from './issuer-registry.js';
 import { invalidToken, quote, toTokenError } from './token-errors.js';
-import { assertTokenShape, unverifiedIssuer, unverifiedKeyHint } from './token-shape.js';
+import { assertTokenShape, KeyHints, unverifiedIssuer } from './token-shape.js';
 import type { TokenVerifierOptions, VerifiedToken, VerifyOptions } from './token-types.js';
 import { toVerifiedToken } from './verified-token.js';
 import { hashToken, VerifiedTokenCache, type CachedVerification } from './verified-token-cache.js';
@@ -29,6 +29,7 @@ export class TokenVerifier {
   readonly #issuers: ReadonlyMap<string, TrustedIssuer>;
   /** The issuer, when exactly one is trusted. */
   readonly #single: TrustedIssuer | undefined;
+  readonly #hints = new KeyHints();
   readonly #cache: VerifiedTokenCache | undefined;
   readonly #audience: readonly string[] | undefined;
   readonly #toleranceSec: number;
@@ -149,12 +150,18 @@ export class TokenVerifier {
     return this.#cache !== undefined;
   }
 
+  /** The key `issuer`'s source already selected for the token's `alg` and `kid`, if any (never fetches). */
+  #keyNow(issuer: TrustedIssuer, token: string): CryptoKey | Uint8Array | undefined {
+    const hint = this.#hints.of(token);
+    return hint === undefined ? undefined : issuer.keys.keyNow(hint);
+  }
+
   async #verifyUncached(token: string, tokenHash: string, options: VerifyOptions, signal: LazySignal): Promise<CachedVerification> {
     // With one trusted issuer, a key already selected for the token's `alg` and `kid` goes to jose directly (no
     // resolver, no network) and jose checks `iss`. Any other way, the unverified `iss` picks the issuer first, so an
     // unknown issuer fails before any key is fetched (no JWKS refetch for a made-up `kid`).
     const single = this.#single;
-    const keyAtHand = single === undefined ? undefined : keyNow(single, token);
+    const keyAtHand = single === undefined ? undefined : this.#keyNow(single, token);
     const issuer = keyAtHand === undefined ? this.#issuerOf(token) : (single as TrustedIssuer);
     this.#checkIssuerAllowed(issuer, options);
     const audience = this.#expectedAudience(issuer, options);
@@ -280,11 +287,6 @@ function intersects(a: readonly string[], b: readonly string[]): boolean {
   return false;
 }
 
-/** The key `issuer`'s source already selected for the token's `alg` and `kid`, if any (never fetches). */
-function keyNow(issuer: TrustedIssuer, token: string): CryptoKey | Uint8Array | undefined {
-  const hint = unverifiedKeyHint(token);
-  return hint === undefined ? undefined : issuer.keys.keyNow(hint.alg, hint.kid);
-}
 
 /** The token's protected header for an error's context, or undefined when it does not decode. */
 function headerOf(token: string): JWSHeaderParameters | undefined {

@@ -1,5 +1,6 @@
 import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import { KeySelection } from '../../src/tokens/key-source.js';
+import { keyHint, KeySelection } from '../../src/tokens/key-source.js';
+import { KeyHints } from '../../src/tokens/token-shape.js';
 import { TokenVerifier } from '../../src/index.js';
 import { expectTokenError } from './support/expect-token-error.js';
 import { makeKey, mint, type TestKey } from './support/keys.js';
@@ -25,27 +26,51 @@ const jws = { payload: '', signature: '' };
 describe('KeySelection', () => {
   it('remembers a key once jose selected it, per alg and kid, and nothing it did not select', async () => {
     const selection = new KeySelection({ keys: [k1.publicJwk, k2.publicJwk, rs.publicJwk] });
-    expect(selection.selected('ES256', 'k1')).toBeUndefined();
+    expect(selection.selected(keyHint('ES256', 'k1'))).toBeUndefined();
     const key = await selection.select(header('ES256', 'k1'), jws);
-    expect(selection.selected('ES256', 'k1')).toBe(key);
-    expect(selection.selected('ES256', 'k2')).toBeUndefined();
-    expect(selection.selected('ES384', 'k1')).toBeUndefined();
-    expect(selection.selected('ES256', undefined)).toBeUndefined();
+    expect(selection.selected(keyHint('ES256', 'k1'))).toBe(key);
+    expect(selection.selected(keyHint('ES256', 'k2'))).toBeUndefined();
+    expect(selection.selected(keyHint('ES384', 'k1'))).toBeUndefined();
+    expect(selection.selected(keyHint('ES256', undefined))).toBeUndefined();
     await expect(selection.select(header('ES256', 'nope'), jws)).rejects.toThrow(/no applicable key/i);
-    expect(selection.selected('ES256', 'nope')).toBeUndefined();
+    expect(selection.selected(keyHint('ES256', 'nope'))).toBeUndefined();
   });
 
   it('keeps a header without kid apart from any kid, even an empty one', async () => {
     const selection = new KeySelection({ keys: [k1.publicJwk] });
     const key = await selection.select(header('ES256'), jws);
-    expect(selection.selected('ES256', undefined)).toBe(key);
-    expect(selection.selected('ES256', '')).toBeUndefined();
+    expect(selection.selected(keyHint('ES256', undefined))).toBe(key);
+    expect(selection.selected(keyHint('ES256', ''))).toBeUndefined();
   });
 
   it('does not remember a selection made with an unprotected header (flattened JWS)', async () => {
     const selection = new KeySelection({ keys: [k1.publicJwk] });
     await selection.select(header('ES256', 'k1'), { ...jws, header: {} });
-    expect(selection.selected('ES256', 'k1')).toBeUndefined();
+    expect(selection.selected(keyHint('ES256', 'k1'))).toBeUndefined();
+  });
+});
+
+describe('KeyHints', () => {
+  it("reads a header's alg and kid once per distinct header, and nothing from a header that does not qualify", async () => {
+    const hints = new KeyHints(2);
+    const [a, b] = [await mint(k1, { iss: ISSUER, aud: 'api' }), await mint(k1, { iss: ISSUER, aud: 'api', sub: 'other' })];
+    const first = hints.of(a);
+    expect(first).toEqual({ alg: 'ES256', kid: 'k1', id: 'ES256 k1' });
+    expect(hints.of(b)).toBe(first); // same header: the same hint, no decode
+    const numericKid = `${Buffer.from(JSON.stringify({ alg: 'ES256', kid: 7 })).toString('base64url')}.e30.sig`;
+    expect(hints.of(numericKid)).toBeUndefined();
+    expect(hints.of('not-base64-json.e30.sig')).toBeUndefined();
+  });
+
+  it('forgets all hints when full, so a flood of distinct headers cannot grow it', async () => {
+    const hints = new KeyHints(2);
+    const headerFor = (kid: string) => `${Buffer.from(JSON.stringify({ alg: 'ES256', kid })).toString('base64url')}.e30.sig`;
+    const kept = hints.of(headerFor('a'));
+    hints.of(headerFor('b'));
+    expect(hints.of(headerFor('a'))).toBe(kept);
+    hints.of(headerFor('c')); // full: cleared, then 'c' noted
+    expect(hints.of(headerFor('a'))).not.toBe(kept);
+    expect(hints.of(headerFor('a'))).toEqual(kept);
   });
 });
 
