@@ -12,9 +12,11 @@ import { verifierSettings } from './verifier-settings.js';
  * Verifies bearer access tokens (JWT) with jose against a set of trusted issuers.
  *
  * Order of checks: size cap and compact-JWS shape (before any parsing) → verified-token cache (a hit is used only
- * before the token's `exp` by this clock, and re-checks the call's audience and issuer) → unverified `iss` picks the issuer (an unknown one fails with no network
- * call) → jose `jwtVerify` with that issuer's keys and algorithms: signature, `iss` exact, `aud`, `exp` required,
- * `nbf`, `typ: at+jwt` when required → `iat` not in the future → claims to {@link VerifiedToken}.
+ * before the token's `exp` by this clock, and re-checks the call's audience and issuer) → unverified `iss` picks the
+ * issuer (an unknown one fails with no network call; with a single issuer whose key for the token's `alg` and `kid`
+ * is already at hand, jose's exact `iss` check stands in for it, ADR 0009) → jose `jwtVerify` with that issuer's keys
+ * and algorithms: signature, `iss` exact, `aud`, `exp` required, `nbf`, `typ: at+jwt` when required → `iat` not in
+ * the future → claims to {@link VerifiedToken}. A verification is cached from the token's second one (admission).
  *
  * Every failure is a `RampartError`: `ERR_TOKEN_EXPIRED` ("token expired") or `ERR_TOKEN_INVALID` ("invalid
  * token"), both UNAUTHENTICATED, with a precise `reason` (check, issuer, kid, alg) and never the token.
@@ -279,14 +281,13 @@ export class TokenVerifier {
   }
 }
 
-const REQUIRED_CLAIMS = ['exp', 'sub'];
+const REQUIRED_CLAIMS = Object.freeze(['exp', 'sub']) as string[];
 
 /** Whether the lists share an element (a loop: this runs on every call that reuses a verification). */
 function intersects(a: readonly string[], b: readonly string[]): boolean {
   for (let i = 0; i < a.length; i++) if (b.includes(a[i] as string)) return true;
   return false;
 }
-
 
 /** The token's protected header for an error's context, or undefined when it does not decode. */
 function headerOf(token: string): JWSHeaderParameters | undefined {
