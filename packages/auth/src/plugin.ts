@@ -63,14 +63,18 @@ export function rampartAuth(options: RampartAuthOptions = {}): RampartPlugin {
       if (verifier !== undefined) {
         container.bind(AUTH_TOKENS.TokenVerifier).toConstantValue(verifier);
         // Fetch the issuers' keys as soon as the app serves, so the first call does not wait for discovery and JWKS.
-        // Not awaited: an issuer that is down must not hold up serving (calls then retry with backoff).
+        // Not awaited: an issuer that is down must not hold up serving (calls then retry with backoff). Shutting
+        // down stops the wait, so nothing is logged about it after the app stopped.
+        const prefetch = new AbortController();
         ctx.on('onReady', () => {
-          void verifier.prefetchKeys().then((results) => {
+          void verifier.prefetchKeys(prefetch.signal).then((results) => {
+            if (prefetch.signal.aborted) return;
             for (const result of results) {
               if (!result.ok) logger.warn({ issuer: result.issuer, reason: result.reason }, 'could not fetch token signing keys yet; will retry on first use');
             }
           });
         });
+        ctx.on('onShutdown', () => prefetch.abort());
       }
       if (!container.isBound(AUTH_TOKENS.ReplayStore)) {
         container.bind(AUTH_TOKENS.ReplayStore).toConstantValue(new InMemoryReplayStore(config.get<number>('auth.replay.maxEntries')));
