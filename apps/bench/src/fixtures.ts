@@ -3,14 +3,10 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { TestPki } from '@rampart/testing';
 import { exportJWK, generateKeyPair, SignJWT } from 'jose';
+import { BENCH_AUDIENCE, BENCH_CLIENT, BENCH_ISSUER, BENCH_SCOPE } from './constants.js';
 import type { Fixtures } from './ipc.js';
 
-/** The issuer every bench token names (keys come from a JWKS file, no network). */
-export const BENCH_ISSUER = 'https://issuer.bench.rampart.dev';
-export const BENCH_AUDIENCE = 'bench';
-export const BENCH_SCOPE = 'bench:call';
-/** The SPIFFE ID (path in the test trust domain) of the load generator's client certificate. */
-export const BENCH_CLIENT = '/bench-client';
+export { BENCH_AUDIENCE, BENCH_CLIENT, BENCH_ISSUER, BENCH_SCOPE };
 
 /**
  * Writes everything the servers and generators need into a temporary folder: an ephemeral CA with the server's and

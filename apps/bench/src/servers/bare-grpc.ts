@@ -16,7 +16,7 @@ import { PROTO_LOADER_OPTIONS } from '@rampart/codegen';
 import type { EchoRequest__Output, EchoResponse, StreamRequest__Output } from '../generated/index.js';
 import type { Fixtures } from '../ipc.js';
 import { BENCH_PROTO_FILE, BENCH_PROTO_ROOT, BENCH_SERVICE } from '../paths.js';
-import { rawJoseVerifier } from './jose-baseline.js';
+import { rawJoseVerifier } from './raw-jose.js';
 import { served } from './served.js';
 
 /** The bench service's grpc-js definition, loaded with the options Rampart uses. */

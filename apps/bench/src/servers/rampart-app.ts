@@ -10,7 +10,7 @@ import type {
 } from '../generated/index.js';
 import type { Fixtures } from '../ipc.js';
 import { BENCH_PROTO_ROOT } from '../paths.js';
-import { BENCH_SCOPE } from '../fixtures.js';
+import { BENCH_SCOPE } from '../constants.js';
 import { served } from './served.js';
 
 function echo(req: EchoRequest__Output): Promise<EchoResponse> {

@@ -1,0 +1,58 @@
+import { readFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+
+const SRC = join(dirname(fileURLToPath(import.meta.url)), '..', 'src');
+
+/**
+ * The packages a module loads at run time, following its relative imports: static `import ... from` and `export ...
+ * from` statements, not `import type` (erased) and not dynamic `import()` (server-main loads each server that way,
+ * only for its own kind).
+ */
+function packagesLoadedBy(entry: string): Set<string> {
+  const packages = new Set<string>();
+  const seen = new Set<string>();
+  const visit = (file: string): void => {
+    if (seen.has(file)) return;
+    seen.add(file);
+    const text = readFileSync(file, 'utf8');
+    for (const match of text.matchAll(/^(?:import|export)\s+(type\s+)?(?:[^'";]*?\s+from\s+)?'([^']+)'/gm)) {
+      const [, typeOnly, specifier] = match as unknown as [string, string | undefined, string];
+      if (typeOnly !== undefined) continue;
+      if (specifier.startsWith('.')) visit(resolve(dirname(file), specifier.replace(/\.js$/, '.ts')));
+      else if (!specifier.startsWith('node:')) packages.add(specifier.split('/').slice(0, specifier.startsWith('@') ? 2 : 1).join('/'));
+    }
+  };
+  visit(join(SRC, entry));
+  return packages;
+}
+
+// A server process's heap, RSS and GC pauses are measured as that server's: it must not carry the bench's own tools
+// (the test PKI pulls in @peculiar/x509 and undici: ~8 MB of heap, which lengthened every major GC of the Rampart
+// server), nor, for the baselines, Rampart.
+describe('what each bench server process loads', () => {
+  it('the Rampart server loads Rampart, not the test PKI that makes the fixtures', () => {
+    const loaded = packagesLoadedBy('servers/rampart-app.ts');
+    expect(loaded).toContain('@rampart/server');
+    expect(loaded).toContain('@rampart/auth');
+    expect(loaded).not.toContain('@rampart/testing');
+  });
+
+  it('the bare grpc-js servers (with and without jose) load neither Rampart nor the test PKI', () => {
+    const loaded = packagesLoadedBy('servers/bare-grpc.ts');
+    expect(loaded).toContain('@grpc/grpc-js');
+    expect(loaded).toContain('jose');
+    expect([...loaded].filter((name) => name.startsWith('@rampart/'))).toEqual(['@rampart/codegen']);
+  });
+
+  it('the NestJS server loads neither Rampart nor the test PKI', () => {
+    const loaded = packagesLoadedBy('servers/nest-app.ts');
+    expect(loaded).toContain('@nestjs/microservices');
+    expect([...loaded].filter((name) => name.startsWith('@rampart/'))).toEqual(['@rampart/codegen']);
+  });
+
+  it('follows relative imports, so a constant taken from the fixtures module would be caught', () => {
+    expect(packagesLoadedBy('fixtures.ts')).toContain('@rampart/testing');
+  });
+});
