@@ -90,13 +90,20 @@ export class CallRunner {
 function runStarts(starts: MethodRuntime['starts'], ctx: ServerCallContext, control: CallControl): Promise<void> | undefined {
   for (let i = 0; i < starts.length; i++) {
     const result = (starts[i] as MethodRuntime['starts'][number])(ctx, control);
-    if (result instanceof Promise) return result.then(() => runStartsAsync(starts, i + 1, ctx, control));
+    if (result instanceof Promise) {
+      // The last hook's own promise is the answer (the usual case: auth is the one asynchronous hook).
+      return i + 1 === starts.length ? result : result.then(() => runStartsAsync(starts, i + 1, ctx, control));
+    }
   }
   return undefined;
 }
 
+/** The hooks after an asynchronous one, in order; a synchronous one is not awaited (no microtask for it). */
 async function runStartsAsync(starts: MethodRuntime['starts'], from: number, ctx: ServerCallContext, control: CallControl): Promise<void> {
-  for (let i = from; i < starts.length; i++) await (starts[i] as MethodRuntime['starts'][number])(ctx, control);
+  for (let i = from; i < starts.length; i++) {
+    const result = (starts[i] as MethodRuntime['starts'][number])(ctx, control);
+    if (result instanceof Promise) await result;
+  }
 }
 
 function deadlineOf(call: HandlerCall): Date | undefined {

@@ -30,7 +30,16 @@ const gate: Interceptor = {
 };
 const second: Interceptor = {
   name: 'second',
-  forMethod: (plan) => (plan.method.name === 'Ping' ? undefined : { onStart: () => void order.push('second') }),
+  forMethod: (plan) =>
+    plan.method.name === 'Ping'
+      ? undefined
+      : {
+          // Synchronous, after the asynchronous gate: it runs once the gate settled, and may still refuse.
+          onStart(ctx) {
+            order.push('second');
+            if (ctx.metadata.get('x-deny')[0] === 'second') throw new RampartError('ERR_INSUFFICIENT_SCOPE', 'insufficient scope');
+          },
+        },
 };
 
 let s: Started;
@@ -78,6 +87,14 @@ describe('interceptors', () => {
     const err = await rejectionOf(call(deny('perm')));
     expect((err as RpcError).code).toBe(Status.PERMISSION_DENIED);
     expect(probe.calls).toEqual([]);
+  });
+
+  it.each(kinds)('%s: a synchronous hook after an asynchronous one refuses before any handler code runs', async (_kind, call) => {
+    const err = await rejectionOf(call(deny('second')));
+    expect((err as RpcError).code).toBe(Status.PERMISSION_DENIED);
+    expect(order).toEqual(['gate', 'second']);
+    expect(probe.calls).toEqual([]);
+    expect(probe.received).toEqual([]);
   });
 
   it.each(kinds)('%s: allowed calls reach the handler', async (_kind, call) => {

@@ -71,7 +71,11 @@ export function authInterceptor(container: Container): Interceptor {
       ): Promise<void> => {
         try {
           await pending;
-          for (let i = from; i < checks.length; i++) await (checks[i] as StageCheck)(ctx, state);
+          // The checks after the asynchronous one: only a promise is awaited (a microtask per check otherwise).
+          for (let i = from; i < checks.length; i++) {
+            const result = (checks[i] as StageCheck)(ctx, state);
+            if (result instanceof Promise) await result;
+          }
         } catch (thrown) {
           denied(ctx, started, thrown);
         }
