@@ -1,6 +1,6 @@
 import type { LoadWindow, ServerWindow } from './ipc.js';
 import { SCENARIOS, SCENARIO_NAMES, type ScenarioName, type Settings } from './scenarios.js';
-import { median, round } from './stats.js';
+import { median, percentile, round } from './stats.js';
 
 /** What one scenario measured in one round: the server's window and the generator's. */
 export interface RoundSample {
@@ -50,11 +50,25 @@ export interface MemoryCheck {
 export interface Target {
   readonly id: string;
   readonly label: string;
-  /** The measured value, null when a scenario it needs did not run. */
+  /** The measured value (from the scenarios' medians), null when a scenario it needs did not run. */
   readonly value: number | null;
   readonly op: '<=' | '>=';
   readonly limit: number;
   readonly pass: boolean | null;
+  /**
+   * The same ratio within each round (the scenarios of one round run seconds apart, so the machine's drift hits both
+   * alike): its middle half (first to third quartile) and how many rounds met the target. Null for a target without
+   * rounds (memory) or when a scenario did not run.
+   */
+  readonly rounds: RoundSpread | null;
+}
+
+/** How a target's ratio spread over the rounds. */
+export interface RoundSpread {
+  readonly q1: number;
+  readonly q3: number;
+  readonly met: number;
+  readonly count: number;
 }
 
 export interface Ratios {
@@ -217,8 +231,50 @@ export function computeRatios(
   };
 }
 
-/** The issue's targets, judged on the ratios. Reported, never asserted. */
-export function judgeTargets(ratios: Ratios, memory: MemoryCheck | null): Target[] {
+type RoundKey = 'cpu_us_per_req' | 'rps' | 'p99_ms';
+
+/** `a / b` within each round, for the rounds both scenarios ran (empty when either did not run). */
+export function roundRatios(scenarios: BenchResults['scenarios'], a: ScenarioName, b: ScenarioName, key: RoundKey): number[] {
+  const x = scenarios[a]?.rounds ?? [];
+  const y = scenarios[b]?.rounds ?? [];
+  return x.slice(0, y.length).map((r, i) => r[key] / (y[i] as RoundResult)[key]);
+}
+
+/** The cold-verification ratio within each round: (cold − warm) / (grpc-js + jose − grpc-js mTLS), CPU per call. */
+export function coldRoundRatios(scenarios: BenchResults['scenarios']): number[] {
+  const [cold, warm, jose, bare] = (['rampart-auth-cold', 'rampart-auth-warm', 'grpc-mtls-jose', 'grpc-mtls'] as const).map(
+    (name) => scenarios[name]?.rounds ?? [],
+  ) as [readonly RoundResult[], readonly RoundResult[], readonly RoundResult[], readonly RoundResult[]];
+  const count = Math.min(cold.length, warm.length, jose.length, bare.length);
+  return Array.from({ length: count }, (_, i) => {
+    const rampart = (cold[i] as RoundResult).cpu_us_per_req - (warm[i] as RoundResult).cpu_us_per_req;
+    return rampart / ((jose[i] as RoundResult).cpu_us_per_req - (bare[i] as RoundResult).cpu_us_per_req);
+  });
+}
+
+/** The middle half of `ratios` and how many meet `op limit`; null for no rounds. */
+export function spreadOf(ratios: readonly number[], op: Target['op'], limit: number): RoundSpread | null {
+  const finiteRatios = ratios.filter(Number.isFinite);
+  if (finiteRatios.length === 0) return null;
+  const sorted = [...finiteRatios].sort((p, q) => p - q);
+  return {
+    q1: round(percentile(sorted, 25), 3),
+    q3: round(percentile(sorted, 75), 3),
+    met: sorted.filter((r) => (op === '<=' ? r <= limit : r >= limit)).length,
+    count: sorted.length,
+  };
+}
+
+/** The issue's targets, judged on the ratios; each with its spread over the rounds. Reported, never asserted. */
+export function judgeTargets(ratios: Ratios, memory: MemoryCheck | null, scenarios: BenchResults['scenarios'] = {}): Target[] {
+  const perRound: Record<string, number[]> = {
+    'warm-cpu': roundRatios(scenarios, 'rampart-auth-warm', 'grpc-mtls', 'cpu_us_per_req'),
+    'warm-rps': roundRatios(scenarios, 'rampart-auth-warm', 'grpc-mtls', 'rps'),
+    'warm-p99': roundRatios(scenarios, 'rampart-auth-warm', 'grpc-mtls', 'p99_ms'),
+    'vs-nest': roundRatios(scenarios, 'rampart-auth-warm', 'nest-jwt', 'rps'),
+    'cold-jose': coldRoundRatios(scenarios),
+    stream: roundRatios(scenarios, 'stream-rampart-auth', 'stream-grpc-mtls', 'rps'),
+  };
   const target = (id: string, label: string, value: number | null, op: Target['op'], limit: number): Target => ({
     id,
     label,
@@ -226,6 +282,7 @@ export function judgeTargets(ratios: Ratios, memory: MemoryCheck | null): Target
     op,
     limit,
     pass: value === null ? null : op === '<=' ? value <= limit : value >= limit,
+    rounds: value === null ? null : spreadOf(perRound[id] ?? [], op, limit),
   });
   const memoryLabel = memory
     ? `RSS after ${memory.large_calls.toLocaleString('en-US')} vs ${memory.small_calls.toLocaleString('en-US')} authenticated calls`
@@ -305,7 +362,7 @@ export function buildResults(
     },
     memory,
     ratios,
-    targets: judgeTargets(ratios, memory),
+    targets: judgeTargets(ratios, memory, scenarios),
   };
 }
 

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { buildResults, type RoundSample, type RunInfo } from '../src/results.js';
+import { buildResults, coldRoundRatios, type RoundSample, type RunInfo } from '../src/results.js';
+import { median, round } from '../src/stats.js';
 import { QUICK, SCENARIO_NAMES, type ScenarioName } from '../src/scenarios.js';
 
 /** A sample whose server spent `cpuUsPerUnit` per unit and whose generator saw `rps`. */
@@ -96,6 +97,40 @@ describe('the results document', () => {
       stream: true,
       rss: true,
     });
+  });
+
+  it('pairs the scenarios within each round for every target\'s spread: quartiles and rounds met', () => {
+    // Bare grpc-js drifts from 100 to 130 µs over four rounds; Rampart is 1.00, 1.30, 1.05 and 1.20 times it in each.
+    const bare = [100, 110, 120, 130];
+    const factors = [1.0, 1.3, 1.05, 1.2];
+    const r = buildResults(
+      info,
+      new Map([
+        ['grpc-mtls', bare.map((cpu) => sample(cpu, 10_000))],
+        ['rampart-auth-warm', bare.map((cpu, i) => sample(cpu * (factors[i] as number), 9_000))],
+      ]),
+      [],
+      null,
+    );
+    const warm = r.targets.find((t) => t.id === 'warm-cpu')!;
+    expect(warm.rounds).toEqual({ q1: 1.0, q3: 1.2, met: 2, count: 4 });
+    // The result itself is still the ratio of the medians.
+    expect(warm.value).toBeCloseTo(median(bare.map((cpu, i) => cpu * (factors[i] as number))) / median(bare), 3);
+    expect(r.targets.find((t) => t.id === 'warm-rps')!.rounds).toEqual({ q1: 0.9, q3: 0.9, met: 4, count: 4 });
+    expect(r.targets.find((t) => t.id === 'cold-jose')!.rounds).toBeNull();
+    expect(r.targets.find((t) => t.id === 'rss')!.rounds).toBeNull();
+  });
+
+  it('computes the cold-verification ratio within each round from its four scenarios', () => {
+    expect(
+      coldRoundRatios({
+        'rampart-auth-cold': results().scenarios['rampart-auth-cold'],
+        'rampart-auth-warm': results().scenarios['rampart-auth-warm'],
+        'grpc-mtls-jose': results().scenarios['grpc-mtls-jose'],
+        'grpc-mtls': results().scenarios['grpc-mtls'],
+      }).map((x) => round(x, 3)),
+    ).toEqual([1.05, 1.05, 1.05]);
+    expect(coldRoundRatios({})).toEqual([]);
   });
 
   it('leaves ratios of scenarios that did not run null, and their targets undecided', () => {

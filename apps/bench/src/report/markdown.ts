@@ -14,6 +14,12 @@ function verdict(target: Target): string {
   return target.pass === null ? 'n/a' : target.pass ? '**PASS**' : '**MISS**';
 }
 
+/** `0.98-1.21× (5/8)`: the middle half of a target's ratio over the rounds, and how many rounds met it. */
+export function spread(target: Target): string {
+  const r = target.rounds;
+  return r === null ? 'n/a' : `${num(r.q1, 2)}-${num(r.q3, 2)}× (${r.met}/${r.count})`;
+}
+
 /** The results as Markdown: scenarios table, targets with PASS/MISS, memory check, machine notes. */
 export function renderMarkdown(results: BenchResults): string {
   const s = results.settings;
@@ -52,12 +58,18 @@ export function renderMarkdown(results: BenchResults): string {
     '',
     '### Targets',
     '',
-    '| target | measured | target | result |',
-    '| --- | ---: | ---: | --- |',
+    '| target | measured | per round: middle half (rounds met) | target | result |',
+    '| --- | ---: | ---: | ---: | --- |',
   );
-  for (const t of results.targets) lines.push(`| ${t.label} | ${times(t.value)} | ${t.op === '<=' ? '≤' : '≥'} ${num(t.limit, 2)}× | ${verdict(t)} |`);
+  for (const t of results.targets) {
+    lines.push(`| ${t.label} | ${times(t.value)} | ${spread(t)} | ${t.op === '<=' ? '≤' : '≥'} ${num(t.limit, 2)}× | ${verdict(t)} |`);
+  }
   const r = results.ratios;
   lines.push(
+    '',
+    'Measured: the ratio of the scenarios\' medians (the result). Per round: the same ratio within each round, where the two ' +
+      'scenarios ran seconds apart; its first to third quartile shows how far the machine\'s noise moves it, and a ' +
+      'result whose middle half straddles the target is not settled by one run.',
     '',
     `Other ratios: Rampart @RequireMtls vs grpc-js mTLS CPU/call ${times(r.rampart_mtls_vs_grpc_mtls.cpu_us_per_req)}, req/s ${times(r.rampart_mtls_vs_grpc_mtls.rps)}; ` +
       `grpc-js mTLS vs plaintext CPU/call ${times(r.grpc_mtls_vs_plaintext.cpu_us_per_req)}; ` +

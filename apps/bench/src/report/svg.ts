@@ -87,7 +87,8 @@ export function renderSvg(results: BenchResults): string {
     const colour = t.pass === null ? '#6b7280' : t.pass ? '#15803d' : '#b91c1c';
     out.push(
       `<text x="${LABEL_X}" y="${y}" font-size="12"><tspan font-weight="bold" fill="${colour}">${verdict}</tspan> ${escapeXml(
-        `${t.label}: ${t.value === null ? 'n/a' : `${fmt(t.value, 2)}×`} (target ${t.op === '<=' ? '≤' : '≥'} ${fmt(t.limit, 2)}×)`,
+        `${t.label}: ${t.value === null ? 'n/a' : `${fmt(t.value, 2)}×`} (target ${t.op === '<=' ? '≤' : '≥'} ${fmt(t.limit, 2)}×` +
+          `${t.rounds === null ? '' : `; rounds ${fmt(t.rounds.q1, 2)}-${fmt(t.rounds.q3, 2)}×, ${t.rounds.met}/${t.rounds.count} met`})`,
       )}</text>`,
     );
   }
