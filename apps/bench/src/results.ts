@@ -94,6 +94,11 @@ export interface Ratios {
   readonly verifier_vs_jose_loop?: number | null;
   /** RSS after the large number of calls / after the small number. */
   readonly rss_growth: number | null;
+  /**
+   * The A/A control: the same bare grpc-js mTLS server in a second process vs the first, CPU per call (the median
+   * ratio and its middle half over the rounds). Ideally 1.00; how far it is off is the noise of this run.
+   */
+  readonly aa_control?: { readonly cpu_us_per_req: number | null; readonly rounds: RoundSpread | null };
 }
 
 export interface BenchResults {
@@ -228,6 +233,10 @@ export function computeRatios(
       rps: ratio('grpc-mtls-interceptor', 'grpc-mtls', 'rps'),
     },
     rss_growth: memory === null ? null : finite(round(memory.rss_large_mb / memory.rss_small_mb, 3)),
+    aa_control: {
+      cpu_us_per_req: ratio('grpc-mtls-again', 'grpc-mtls', 'cpu_us_per_req'),
+      rounds: spreadOf(roundRatios(scenarios, 'grpc-mtls-again', 'grpc-mtls', 'cpu_us_per_req'), '<=', 1.1),
+    },
   };
 }
 

@@ -5,6 +5,7 @@ import type { ClientKind } from './load/transport.js';
 export const SCENARIO_NAMES = [
   'grpc-plaintext',
   'grpc-mtls',
+  'grpc-mtls-again',
   'grpc-mtls-interceptor',
   'grpc-mtls-token',
   'rampart-mtls',
@@ -47,6 +48,17 @@ export const SCENARIOS: Readonly<Record<ScenarioName, Scenario>> = {
     name: 'grpc-mtls',
     label: 'grpc-js mTLS',
     description: 'bare grpc-js, mutual TLS required at the port (createSsl(..., true)), no token: the ceiling for a grpc-js framework',
+    server: 'grpc-mtls',
+    tls: true,
+    method: 'unary',
+    tokens: 'none',
+    unit: 'calls',
+  },
+  'grpc-mtls-again': {
+    name: 'grpc-mtls-again',
+    label: 'grpc-js mTLS, again (A/A)',
+    description:
+      'the grpc-mtls server once more, in a process of its own: an A/A control, so each run shows how far two identical servers differ on this machine (the noise any ratio carries)',
     server: 'grpc-mtls',
     tls: true,
     method: 'unary',

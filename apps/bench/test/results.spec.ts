@@ -29,6 +29,7 @@ const info: RunInfo = {
 const perScenario: Record<ScenarioName, [cpu: number, rps: number]> = {
   'grpc-plaintext': [90, 11_000],
   'grpc-mtls': [100, 10_000],
+  'grpc-mtls-again': [99, 10_100],
   'grpc-mtls-interceptor': [101, 9_900],
   'grpc-mtls-token': [102, 9_800],
   'rampart-mtls': [104, 9_600],
@@ -85,6 +86,8 @@ describe('the results document', () => {
     expect(r.ratios.cold_verification_vs_jose).toBeCloseTo((318 - 108) / (300 - 100), 2);
     expect(r.ratios.cold_verification_vs_jose_loop).toBeCloseTo(((318 - 108) * 1.02) / 200, 2);
     expect(r.ratios.rss_growth).toBe(1.04);
+    expect(r.ratios.aa_control?.cpu_us_per_req).toBeCloseTo(0.99, 3);
+    expect(r.ratios.aa_control?.rounds).toMatchObject({ q1: 0.99, q3: 0.99, count: 3 });
     expect(r.baselines.jose_jwtverify_us).toBe(200);
     expect(r.baselines.rampart_verify_us).toBe(210);
     expect(r.ratios.verifier_vs_jose_loop).toBeCloseTo(1.05, 3);
