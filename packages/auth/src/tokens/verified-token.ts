@@ -29,7 +29,7 @@ export function toVerifiedToken(payload: JWTPayload, tokenHash: string): Verifie
     clientId,
     scopes: new ScopeSet(scopes(payload)),
     actors: Object.freeze(actors(payload.act)),
-    expiresAt: new Date((exp as number) * 1000),
+    expiresAt: new ReadonlyDate((exp as number) * 1000),
     claims: deepFreeze(payload),
   });
   const jti = optionalString(payload, 'jti');
@@ -69,6 +69,27 @@ export class ScopeSet extends Set<string> {
     throw new TypeError('the scopes of a verified token are read-only');
   }
 }
+
+/**
+ * The token's expiry: a `Date` (so `instanceof Date`, `getTime()` and formatting work) whose setters throw. The
+ * principal is shared by every call that brings the token, and the auth pipeline schedules a stream's end and a
+ * one-time token's replay record from this date: a handler that moved it (`expiresAt.setMinutes(...)` to compute
+ * something, say) would change them for later calls.
+ */
+export class ReadonlyDate extends Date {
+  constructor(ms: number) {
+    super(ms);
+    Object.freeze(this);
+  }
+}
+for (const name of Object.getOwnPropertyNames(Date.prototype).filter((n) => n.startsWith('set'))) {
+  Object.defineProperty(ReadonlyDate.prototype, name, {
+    value: function readOnly(): never {
+      throw new TypeError('the expiry of a verified token is read-only (copy it: new Date(expiresAt))');
+    },
+  });
+}
+Object.freeze(ReadonlyDate.prototype);
 
 function optionalString(payload: JWTPayload, claim: string): string | undefined {
   const value = payload[claim];

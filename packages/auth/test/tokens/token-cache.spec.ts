@@ -145,7 +145,14 @@ describe('verified-token cache', () => {
     expect(() => Object.assign(first.principal, { subject: 'root' })).toThrow(TypeError);
     expect(() => Object.assign(first, { confirmationThumbprint: undefined })).toThrow(TypeError);
     expect(() => (first.principal.actors as string[]).push('mallory')).toThrow(TypeError);
+    const expiresAt = first.principal.expiresAt;
+    expect(expiresAt).toBeInstanceOf(Date);
+    expect(() => expiresAt.setTime(Date.now() + 86_400_000)).toThrow(/read-only/);
+    expect(() => expiresAt.setMinutes(expiresAt.getMinutes() + 60)).toThrow(/read-only/);
+    expect(() => expiresAt.setUTCFullYear(2999)).toThrow(/read-only/);
     const second = await verifier.verify(t);
+    expect(second.principal.expiresAt.getTime()).toBe(first.principal.expiresAt.getTime());
+    expect(second.principal.expiresAt.toISOString()).toBe(new Date(second.principal.expiresAt).toISOString());
     expect([...second.principal.scopes]).toEqual(['inventory:read']);
     expect(second.principal.subject).toBe(first.principal.subject);
     expect(second.principal.actors).toEqual(['svc']);
