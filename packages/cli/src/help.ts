@@ -65,7 +65,8 @@ writes the public keys next to it as jwks.json, which the dev config of generate
 
 Prints every method of an app with what protects it: mTLS rule, token rule, scopes, policies, public. It is the data
 of the start-up check: the app's options come from the exported <name>AppOptions() of its dist/app.js, and
-createApp() runs with port 0, plaintext, silent logs and a placeholder issuer, without listening.
+createApp() runs with port 0, plaintext, silent logs, a placeholder issuer and placeholder addresses (with a throwaway
+certificate) for outgoing clients, without listening or connecting.
 
   --app <name|dir>          an app under apps/, or an app directory (default: the app the current directory is in)
   --format <f>              table (default), json or markdown

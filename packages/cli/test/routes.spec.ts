@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import type { RouteRow } from '../src/index.js';
 import { rampart, REPO_ROOT } from './helpers.js';
+import { readdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 const ANY = 'any SPIFFE ID trusted by the trust bundle';
@@ -38,6 +40,22 @@ describe('rampart routes (the real inventory app)', () => {
     const markdown = await rampart(['routes', '--app', 'apps/inventory', '--format', 'markdown', '--no-build'], REPO_ROOT);
     expect(markdown.out.split('\n')[0]).toBe('| method | kind | mTLS | token | scopes | policies | public |');
     expect(markdown.out).toContain(`| GetStock | unary | ${ANY} | required | inventory:read | - | no |`);
+  });
+
+  it('needs no config for an app with outgoing targets (the real orders app): placeholder addresses and a throwaway certificate', async () => {
+    const before = readdirSync(tmpdir()).filter((name) => name.startsWith('rampart-routes-'));
+    const run = await rampart(['routes', '--app', 'orders', '--format', 'json', '--no-build'], REPO_ROOT);
+    expect(run.code, run.err).toBe(0);
+    const { app, methods } = JSON.parse(run.out) as { app: string; methods: RouteRow[] };
+    expect(app).toBe('orders');
+    expect(methods.map((m) => [m.method, m.kind, m.token?.scopes])).toEqual([
+      ['PlaceOrder', 'unary', ['orders:write']],
+      ['GetOrder', 'unary', ['orders:read']],
+      ['ImportOrders', 'clientStream', ['orders:write']],
+      ['TrackOrders', 'bidi', ['orders:read']],
+    ]);
+    // The throwaway certificate's directory is gone again.
+    expect(readdirSync(tmpdir()).filter((name) => name.startsWith('rampart-routes-'))).toEqual(before);
   });
 
   it('fails clearly for an unknown app and asks which app outside one', async () => {

@@ -1,8 +1,10 @@
-import { existsSync, readdirSync, statSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
 import { basename, join, relative, resolve, sep } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { RampartPlugin } from '@rampart/core';
+import { ensureDevPki } from '@rampart/pki';
 import { createApp, type AuthMatrixEntry, type CreateAppOptions } from '@rampart/server';
 import { CliError, UsageError } from '../io.js';
 import { findWorkspaceRoot } from '../workspace.js';
@@ -105,6 +107,21 @@ export async function loadAppOptions(appDir: string): Promise<CreateAppOptions> 
   return await (module[name] as () => CreateAppOptions | Promise<CreateAppOptions>)();
 }
 
+/** Where placeholder outgoing targets (`clients.<name>.address`) point: nothing connects while the matrix is read. */
+export const PLACEHOLDER_ADDRESS = 'placeholder.invalid:443';
+
+/** A placeholder address for every outgoing target a plugin's config schema declares (`clients.<name>.address`). */
+function clientPlaceholders(plugins: readonly RampartPlugin[] | undefined): Record<string, { address: string }> {
+  const clients: Record<string, { address: string }> = {};
+  for (const plugin of plugins ?? []) {
+    const targets = (plugin.configSchema as { clients?: Record<string, { address?: unknown } | undefined> } | undefined)?.clients;
+    for (const [name, target] of Object.entries(targets ?? {})) {
+      if (target?.address !== undefined) clients[name] = { address: PLACEHOLDER_ADDRESS };
+    }
+  }
+  return clients;
+}
+
 function needsIssuer(plugins: readonly RampartPlugin[] | undefined): boolean {
   return (plugins ?? []).some((p) => {
     const auth = (p.configSchema as { auth?: { tokens?: { issuer?: unknown } } } | undefined)?.auth;
@@ -114,7 +131,8 @@ function needsIssuer(plugins: readonly RampartPlugin[] | undefined): boolean {
 
 /**
  * The auth matrix of an app, computed exactly as at start-up: `createApp` from the app's own `@rampart/server`, with
- * port 0, plaintext, silent logs and (when its auth plugin is installed) a placeholder issuer; no config files but
+ * port 0, plaintext, silent logs, (when its auth plugin is installed) a placeholder issuer and placeholder addresses for
+ * the outgoing targets its plugins declare; no config files but
  * `configFiles`, no environment; never listening. The app is closed again.
  *
  * @throws whatever `createApp` throws (e.g. a method without an auth decision).
@@ -130,15 +148,43 @@ export async function authMatrixOf(appDir: string, options: CreateAppOptions, co
     server: { host: '127.0.0.1', port: 0 },
     transport: { insecure: true },
     log: { level: 'silent' },
-    // A placeholder issuer and audience let the start-up check pass; the matrix does not depend on them.
+    // A placeholder issuer and audience, and placeholder addresses for outgoing targets, let the start-up check
+    // pass; the matrix depends on none of them. Config files (--config) still override them.
     ...(needsIssuer(options.plugins) ? { auth: { tokens: { issuer: PLACEHOLDER_ISSUER, audience: PLACEHOLDER_ISSUER } } } : {}),
   };
-  const app = await server.createApp({ ...options, config: { values, env: {}, files: [...configFiles] }, handleSignals: false });
-  const matrix = app.authMatrix();
-  let timer: NodeJS.Timeout | undefined;
-  await Promise.race([app.close({ graceMs: 0 }), new Promise((r) => (timer = setTimeout(r, 1_000)))]);
-  clearTimeout(timer);
-  return matrix;
+  const clients = clientPlaceholders(options.plugins);
+  // Outgoing targets need a client certificate to build their channels: a throwaway one, removed afterwards.
+  const throwaway = Object.keys(clients).length > 0 ? await throwawayTls() : undefined;
+  if (throwaway !== undefined) {
+    values['clients'] = clients;
+    values['transport'] = { insecure: true, tls: throwaway.files };
+  }
+  try {
+    const app = await server.createApp({ ...options, config: { values, env: {}, files: [...configFiles] }, handleSignals: false });
+    const matrix = app.authMatrix();
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([app.close({ graceMs: 0 }), new Promise((r) => (timer = setTimeout(r, 1_000)))]);
+    clearTimeout(timer);
+    return matrix;
+  } finally {
+    throwaway?.remove();
+  }
+}
+
+/** A CA and one workload certificate in a fresh temporary directory, for channels that are never used. */
+async function throwawayTls(): Promise<{ files: { certFile: string; keyFile: string; caFile: string }; remove(): void }> {
+  const dir = mkdtempSync(join(tmpdir(), 'rampart-routes-'));
+  try {
+    const pki = await ensureDevPki({ dir, trustDomain: 'routes.invalid', workloads: [{ name: 'routes' }] });
+    const workload = pki.workloads['routes'] as { cert: string; key: string };
+    return {
+      files: { certFile: workload.cert, keyFile: workload.key, caFile: pki.caCert },
+      remove: () => rmSync(dir, { recursive: true, force: true }),
+    };
+  } catch (error) {
+    rmSync(dir, { recursive: true, force: true });
+    throw error;
+  }
 }
 
 /** `createApp` from the app's own `@rampart/server` (standalone apps have theirs), else the CLI's. */
