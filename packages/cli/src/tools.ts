@@ -25,7 +25,7 @@ export function pnpmCommand(env: Readonly<Record<string, string | undefined>>, r
  *
  * @example
  * ```ts
- * turboBinary('/work/main'); // '/work/main/node_modules/.bin/turbo'
+ * turboBinary('/srv/my-repo'); // '/srv/my-repo/node_modules/.bin/turbo'
  * ```
  */
 export function turboBinary(root: string): string | undefined {

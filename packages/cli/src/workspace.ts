@@ -24,7 +24,7 @@ export interface WorkspacePackage {
  *
  * @example
  * ```ts
- * findWorkspaceRoot(process.cwd()); // '/work/main'
+ * findWorkspaceRoot(process.cwd()); // '/srv/my-repo'
  * ```
  */
 export function findWorkspaceRoot(from: string): string | undefined {
@@ -66,7 +66,7 @@ export function requireWorkspaceRoot(cwd: string, root?: string): string {
  *
  * @example
  * ```ts
- * runtimeDir('/work/main/apps/inventory'); // '/work/main/.rampart'
+ * runtimeDir('/srv/my-repo/apps/inventory'); // '/srv/my-repo/.rampart'
  * ```
  */
 export function runtimeDir(cwd: string): string {
@@ -78,7 +78,7 @@ export function runtimeDir(cwd: string): string {
  *
  * @example
  * ```ts
- * workspacePackages('/work/main').map((p) => p.name); // ['@rampart/auth', ...]
+ * workspacePackages('/srv/my-repo').map((p) => p.name); // ['@rampart/auth', ...]
  * ```
  */
 export function workspacePackages(root: string): WorkspacePackage[] {

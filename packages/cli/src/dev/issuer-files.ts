@@ -12,7 +12,7 @@ export const DEV_ISSUER_URL = 'https://127.0.0.1:9443';
  *
  * @example
  * ```ts
- * issuerFiles('/work/main/.rampart').keys; // '/work/main/.rampart/issuer/keys.json'
+ * issuerFiles('/srv/my-repo/.rampart').keys; // '/srv/my-repo/.rampart/issuer/keys.json'
  * ```
  */
 export function issuerFiles(runtime: string): { keys: string; jwks: string; clients: string } {

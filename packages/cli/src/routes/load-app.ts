@@ -20,7 +20,7 @@ export const PLACEHOLDER_ISSUER = 'https://issuer.invalid';
  *
  * @example
  * ```ts
- * resolveAppDir('/work/main', 'inventory'); // '/work/main/apps/inventory'
+ * resolveAppDir('/srv/my-repo', 'inventory'); // '/srv/my-repo/apps/inventory'
  * ```
  */
 export function resolveAppDir(cwd: string, app: string | undefined, topic: string): string {
@@ -88,7 +88,7 @@ function camel(name: string): string {
  *
  * @example
  * ```ts
- * const options = await loadAppOptions('/work/main/apps/inventory');
+ * const options = await loadAppOptions('/srv/my-repo/apps/inventory');
  * ```
  */
 export async function loadAppOptions(appDir: string): Promise<CreateAppOptions> {

@@ -14,7 +14,7 @@ import { testTemplate } from './test-template.js';
  *
  * @example
  * ```ts
- * const file: ScaffoldFile = { path: '/work/main/apps/payments/src/app.ts', content: '…' };
+ * const file: ScaffoldFile = { path: '/srv/my-repo/apps/payments/src/app.ts', content: '…' };
  * ```
  */
 export interface ScaffoldFile {

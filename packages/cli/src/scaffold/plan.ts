@@ -49,7 +49,7 @@ export const EXAMPLE_RPCS: Readonly<Record<CallKind, ExampleRpc>> = {
  *
  * @example
  * ```ts
- * const plan = planService({ name: 'payments' }, '/work/main');
+ * const plan = planService({ name: 'payments' }, '/srv/my-repo');
  * plan.protoFile; // 'rampart/demo/payments/v1/payments.proto'
  * ```
  */
@@ -110,7 +110,7 @@ export function parseKinds(value: string | undefined): CallKind[] {
  *
  * @example
  * ```ts
- * planService({ name: 'payments', kinds: 'unary' }, '/work/main').typeName; // 'rampart.demo.payments.v1.PaymentsService'
+ * planService({ name: 'payments', kinds: 'unary' }, '/srv/my-repo').typeName; // 'rampart.demo.payments.v1.PaymentsService'
  * ```
  */
 export function planService(
