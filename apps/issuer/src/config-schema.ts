@@ -69,6 +69,12 @@ export const issuerConfigSchema: ConfigSchemaFragment = {
         default: ISSUER_DEFAULT_PATHS.caFile,
         env: 'RAMPART_ISSUER_TLS_CA_FILE',
       },
+      refreshIntervalMs: {
+        doc: 'How often the certificate, key and trust bundle files are re-read; a replaced, usable set serves new connections (at least 100).',
+        format: 'nat',
+        default: 30_000,
+        env: 'RAMPART_ISSUER_TLS_REFRESH_INTERVAL_MS',
+      },
     },
     keysFile: {
       doc: 'Signing keys (a JWK Set with private ES256 keys, mode 0600); created with one key when missing.',
@@ -136,6 +142,12 @@ export async function issuerOptionsFromConfig(config: ConfigReader): Promise<Iss
       cert: await read('issuer.tls.certFile'),
       key: await read('issuer.tls.keyFile'),
       ca: await read('issuer.tls.caFile'),
+    },
+    tlsFiles: {
+      certFile: config.get<string>('issuer.tls.certFile'),
+      keyFile: config.get<string>('issuer.tls.keyFile'),
+      caFile: config.get<string>('issuer.tls.caFile'),
+      refreshIntervalMs: config.get<number>('issuer.tls.refreshIntervalMs'),
     },
     keysFile: config.get<string>('issuer.keysFile'),
     accessTokenTtlSec: config.get<number>('issuer.accessTokenTtlSec'),

@@ -6,6 +6,7 @@ import Provider, { type ClientCredentialsToken, type KoaContextWithOIDC } from '
 import { parseClients, type IssuerClientConfig } from './clients.js';
 import { providerConfiguration } from './provider-configuration.js';
 import { loadSigningKeys } from './signing-keys.js';
+import { tlsProblem, watchTlsFiles, type IssuerTls, type IssuerTlsFiles } from './tls-files.js';
 import { registerTokenExchange, type Delegation } from './token-exchange.js';
 
 /**
@@ -33,7 +34,12 @@ export interface IssuerOptions {
    */
   readonly issuerUrl?: string;
   /** The server certificate (chain), its private key, and the trust bundle client certificates must chain to. */
-  readonly tls: { readonly cert: string; readonly key: string; readonly ca: string };
+  readonly tls: IssuerTls;
+  /**
+   * The files `tls` was read from: while listening, the issuer re-reads them every `refreshIntervalMs` and serves a
+   * replaced, usable set to new connections, without a restart (as Rampart services do with theirs).
+   */
+  readonly tlsFiles?: IssuerTlsFiles;
   /** The signing keys file (JWKS with private keys, mode 0600); created with one ES256 key when missing. */
   readonly keysFile: string;
   /** Access token lifetime in seconds. Default 300. */
@@ -69,6 +75,12 @@ export interface Issuer {
   readonly provider: IssuerProvider;
   /** The kid that signs new tokens. */
   readonly signingKid: string;
+  /**
+   * Serves new connections with this certificate, key and trust bundle (open ones keep theirs).
+   *
+   * @throws RampartError `ERR_CONFIG_INVALID` when the set is not usable (see `tlsProblem`); the previous one stays.
+   */
+  updateTls(tls: IssuerTls): void;
 }
 
 /**
@@ -109,6 +121,10 @@ export async function createIssuer(options: IssuerOptions): Promise<Issuer> {
     throw new RampartError('ERR_CONFIG_INVALID', 'accessTokenTtlSec must be a positive whole number of seconds');
   }
   if (options.issuerUrl !== undefined) checkIssuerUrl(options.issuerUrl);
+  const initialTlsProblem = tlsProblem(options.tls);
+  if (initialTlsProblem !== undefined) {
+    throw new RampartError('ERR_CONFIG_INVALID', `issuer TLS: ${initialTlsProblem}. Fix: point issuer.tls.* at the issuer's certificate, its key and the trust bundle`);
+  }
   const policies = new Map(parseClients(options.clients).map((p) => [p.clientId, p]));
   const keys = await loadSigningKeys(options.keysFile);
   const logger = options.logger ?? createLogger({ name: 'issuer' });
@@ -160,7 +176,15 @@ export async function createIssuer(options: IssuerOptions): Promise<Issuer> {
     },
   );
 
+  const updateTls = (tls: IssuerTls): void => {
+    const problem = tlsProblem(tls);
+    if (problem !== undefined) throw new RampartError('ERR_CONFIG_INVALID', `issuer TLS: ${problem}`);
+    server.setSecureContext({ cert: tls.cert, key: tls.key, ca: tls.ca, minVersion: 'TLSv1.2' });
+  };
+  let watcher: { stop(): void } | undefined;
+
   return {
+    updateTls,
     get url(): string {
       if (url === undefined) throw new RampartError('ERR_APP_STATE', 'the issuer URL is known after listen()');
       return url;
@@ -181,10 +205,13 @@ export async function createIssuer(options: IssuerOptions): Promise<Issuer> {
       const { port } = server.address() as AddressInfo;
       url ??= defaultUrl(host, port);
       provider ??= start(url);
+      if (options.tlsFiles !== undefined) watcher ??= watchTlsFiles(options.tlsFiles, options.tls, updateTls, logger);
       logger.info({ url, port, signingKid: keys.signingKid, clients: policies.size }, 'issuer listening');
       return { port, url };
     },
     close() {
+      watcher?.stop();
+      watcher = undefined;
       return new Promise<void>((resolve) => {
         if (!server.listening) {
           resolve();
