@@ -1,6 +1,6 @@
 import { parseArgs } from 'node:util';
 import type { ClientKind } from './load/transport.js';
-import { FULL, QUICK, SCENARIO_NAMES, type ScenarioName, type Settings } from './scenarios.js';
+import { FULL, FULL_RUN_ONLY, QUICK, SCENARIO_NAMES, type ScenarioName, type Settings } from './scenarios.js';
 
 export const USAGE = `usage: pnpm bench [--quick] [options]
 
@@ -8,7 +8,8 @@ export const USAGE = `usage: pnpm bench [--quick] [options]
   --rounds N                rounds per epoch (each scenario once per round, alternating)
   --epochs N                fresh server and load processes N times
   --measure-ms N            measured window per scenario and round
-  --only a,b                only these scenarios (${SCENARIO_NAMES.join(', ')})
+  --only a,b                only these scenarios (${SCENARIO_NAMES.join(', ')});
+                            a quick run leaves out ${[...FULL_RUN_ONLY].join(', ')} unless named here
   --no-memory               skip the RSS check after 100,000 and 1,000,000 calls
   --no-pin                  do not pin the server and the load to separate cores
   --no-settle-gc            no forced major GC in each warm-up
@@ -104,7 +105,7 @@ export function parseCli(argv: readonly string[]): CliRequest {
   return {
     help: values.help,
     settings,
-    scenarios: (only as ScenarioName[] | undefined) ?? [...SCENARIO_NAMES],
+    scenarios: (only as ScenarioName[] | undefined) ?? SCENARIO_NAMES.filter((name) => !(values.quick && FULL_RUN_ONLY.has(name))),
     pin: !values['no-pin'],
     profile: values.profile,
     serverOutputDir: values['server-output'],

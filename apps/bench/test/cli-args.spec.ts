@@ -31,6 +31,13 @@ describe('pnpm bench arguments', () => {
     expect(request.pin).toBe(false);
   });
 
+  it('leaves the A/A control out of a quick run unless --only names it', () => {
+    expect(parseCli(['--quick']).scenarios).not.toContain('grpc-mtls-again');
+    expect(parseCli(['--quick']).scenarios).toHaveLength(SCENARIO_NAMES.length - 1);
+    expect(parseCli([]).scenarios).toContain('grpc-mtls-again');
+    expect(parseCli(['--quick', '--only', 'grpc-mtls,grpc-mtls-again']).scenarios).toEqual(['grpc-mtls', 'grpc-mtls-again']);
+  });
+
   it('asks for help with --help or -h', () => {
     expect(parseCli(['--help']).help).toBe(true);
     expect(parseCli(['-h']).help).toBe(true);

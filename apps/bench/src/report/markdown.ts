@@ -72,8 +72,10 @@ export function renderMarkdown(results: BenchResults): string {
       'scenarios ran seconds apart; its first to third quartile shows how far the machine\'s noise moves it, and a ' +
       'result whose middle half straddles the target is not settled by one run.',
     '',
-    `A/A control (the same bare grpc-js mTLS server in two processes, CPU/call): ${times(aa?.cpu_us_per_req ?? null)}` +
-      `${aa?.rounds ? `, per round ${num(aa.rounds.q1, 2)}-${num(aa.rounds.q3, 2)}×` : ''}: what this run's noise alone does to a ratio.`,
+    aa?.cpu_us_per_req == null
+      ? 'A/A control: not run (full runs have it; a quick run with `--only ...,grpc-mtls,grpc-mtls-again`).'
+      : `A/A control (the same bare grpc-js mTLS server in two processes, CPU/call): ${times(aa.cpu_us_per_req)}` +
+        `${aa.rounds ? `, per round ${num(aa.rounds.q1, 2)}-${num(aa.rounds.q3, 2)}×` : ''}: what this run's noise alone does to a ratio.`,
     '',
     `Other ratios: Rampart @RequireMtls vs grpc-js mTLS CPU/call ${times(r.rampart_mtls_vs_grpc_mtls.cpu_us_per_req)}, req/s ${times(r.rampart_mtls_vs_grpc_mtls.rps)}; ` +
       `grpc-js mTLS vs plaintext CPU/call ${times(r.grpc_mtls_vs_plaintext.cpu_us_per_req)}; ` +
