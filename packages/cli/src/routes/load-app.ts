@@ -131,9 +131,9 @@ function needsIssuer(plugins: readonly RampartPlugin[] | undefined): boolean {
 
 /**
  * The auth matrix of an app, computed exactly as at start-up: `createApp` from the app's own `@rampart/server`, with
- * port 0, plaintext, silent logs, (when its auth plugin is installed) a placeholder issuer and placeholder addresses for
- * the outgoing targets its plugins declare; no config files but
- * `configFiles`, no environment; never listening. The app is closed again.
+ * port 0, plaintext, silent logs, (when its auth plugin is installed) a placeholder issuer, and placeholder addresses
+ * with a throwaway client certificate for the outgoing targets its plugins declare; no config files but `configFiles`,
+ * no environment; never listening. The app is closed again.
  *
  * @throws whatever `createApp` throws (e.g. a method without an auth decision).
  *
