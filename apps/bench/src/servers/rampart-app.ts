@@ -39,43 +39,34 @@ async function* streamAsync(req: StreamRequest__Output, signal: AbortSignal): As
   }
 }
 
-/** Rampart with `@RequireMtls()` only: any workload certificate from the trust bundle, no token. */
-@GrpcService('rampart.bench.v1.BenchService')
-@RequireMtls()
-export class MtlsOnlyBench implements BenchServiceHandlers {
+/** The bench's handlers, shared by the three services below, which differ only in what protects them. */
+class BenchHandlers implements BenchServiceHandlers {
   echo(req: EchoRequest__Output): Promise<EchoResponse> {
     return echo(req);
   }
 
-  stream(req: StreamRequest__Output, ctx: CallContext): Iterable<EchoResponse> {
+  stream(req: StreamRequest__Output, ctx: CallContext): Iterable<EchoResponse> | AsyncIterable<EchoResponse> {
     return stream(req, ctx.signal);
   }
 }
+
+/** Rampart with `@RequireMtls()` only: any workload certificate from the trust bundle, no token. */
+@GrpcService('rampart.bench.v1.BenchService')
+@RequireMtls()
+export class MtlsOnlyBench extends BenchHandlers {}
 
 /** Rampart's default path: mTLS, a certificate-bound JWT from the trusted issuer, and the bench scope. */
 @GrpcService('rampart.bench.v1.BenchService')
 @RequireMtls()
 @Authenticated({ scopes: [BENCH_SCOPE], boundToCertificate: true })
-export class FullAuthBench implements BenchServiceHandlers {
-  echo(req: EchoRequest__Output): Promise<EchoResponse> {
-    return echo(req);
-  }
-
-  stream(req: StreamRequest__Output, ctx: CallContext): Iterable<EchoResponse> {
-    return stream(req, ctx.signal);
-  }
-}
+export class FullAuthBench extends BenchHandlers {}
 
 /** Full auth as above, streaming from an async generator. */
 @GrpcService('rampart.bench.v1.BenchService')
 @RequireMtls()
 @Authenticated({ scopes: [BENCH_SCOPE], boundToCertificate: true })
-export class FullAuthAsyncStreamBench implements BenchServiceHandlers {
-  echo(req: EchoRequest__Output): Promise<EchoResponse> {
-    return echo(req);
-  }
-
-  stream(req: StreamRequest__Output, ctx: CallContext): AsyncIterable<EchoResponse> {
+export class FullAuthAsyncStreamBench extends BenchHandlers {
+  override stream(req: StreamRequest__Output, ctx: CallContext): AsyncIterable<EchoResponse> {
     return streamAsync(req, ctx.signal);
   }
 }
