@@ -1,0 +1,134 @@
+/**
+ * What Rampart's own per-call work costs (run it: `node apps/bench/dist/handler-loop-main.js`), without
+ * the transport. The grpc-js unary handlers that Rampart registers (the `@RequireMtls` app and the full-auth app of
+ * the bench) and the bare grpc-js handler are called in one process, in a closed loop of 32 calls in flight, with
+ * call objects shaped like grpc-js 1.14's (`request`, `metadata`, `getDeadline`, `getAuthContext`, the session behind
+ * `call.stream`, the `cancelled` event), 4 sessions standing for 4 connections, the warm token on every call.
+ * Reports CPU time per call (median of alternating rounds) and Rampart minus bare.
+ *
+ * No network, no HTTP/2, no GC regime of a server: far steadier than `pnpm bench` (a few % between runs instead of
+ * ±10-15 %), so it can show a change of a few hundred nanoseconds in Rampart's adapter, hooks and auth stages. It
+ * says nothing about grpc-js, Node's HTTP/2 layer or a server's GC: the end-to-end figures are `pnpm bench`'s.
+ */
+import { EventEmitter } from 'node:events';
+import { readFileSync } from 'node:fs';
+import { Metadata, type Server } from '@grpc/grpc-js';
+import { createFixtures } from './fixtures.js';
+import { bareHandlers } from './servers/bare-grpc.js';
+import { startRampart } from './servers/rampart-app.js';
+
+type UnaryHandler = (call: object, callback: (error: unknown, value?: unknown) => void) => void;
+
+const ECHO_PATH = '/rampart.bench.v1.BenchService/Echo';
+
+/** The parts of grpc-js 1.14's `ServerUnaryCallImpl` that handlers (and Rampart) read. */
+class LoopCall extends EventEmitter {
+  readonly cancelled = false;
+  readonly call: { readonly stream: { readonly session: object } };
+
+  constructor(
+    readonly request: { payload: string },
+    readonly metadata: Metadata,
+    session: object,
+    private readonly peerDer: Buffer,
+  ) {
+    super();
+    this.call = { stream: { session } };
+  }
+
+  getDeadline(): number {
+    return Number.POSITIVE_INFINITY;
+  }
+
+  getAuthContext(): { transportSecurityType: string; sslPeerCertificate: { raw: Buffer } } {
+    return { transportSecurityType: 'ssl', sslPeerCertificate: { raw: this.peerDer } };
+  }
+
+  getPath(): string {
+    return ECHO_PATH;
+  }
+}
+
+/** The unary handler grpc-js would call for `path` on `server`. */
+function handlerOf(server: Server, path: string): UnaryHandler {
+  const handlers = (server as unknown as { handlers: Map<string, { func: UnaryHandler }> }).handlers;
+  const handler = handlers.get(path);
+  if (handler === undefined) throw new Error(`no handler for ${path}: grpc-js keeps its handlers elsewhere in this version`);
+  return handler.func;
+}
+
+/** Runs `calls` calls through `handler`, 32 in flight; returns CPU µs per call. */
+async function runLoop(handler: UnaryHandler, calls: number, make: (i: number) => LoopCall): Promise<number> {
+  let started = 0;
+  let failed: unknown;
+  const worker = async (): Promise<void> => {
+    while (started < calls) {
+      const call = make(started++);
+      await new Promise<void>((resolve) =>
+        handler(call, (error) => {
+          if (error) failed ??= error;
+          resolve();
+        }),
+      );
+    }
+  };
+  const cpu = process.cpuUsage();
+  await Promise.all(Array.from({ length: 32 }, worker));
+  const used = process.cpuUsage(cpu);
+  if (failed !== undefined) throw new Error(`a call failed: ${JSON.stringify(failed)}`);
+  return (used.user + used.system) / calls;
+}
+
+/** The bare grpc-js handler's entry in {@link HandlerLoopResults}. */
+export const BARE = 'bare grpc-js handler';
+
+/** CPU µs per call of each handler, one entry per round. */
+export type HandlerLoopResults = Map<string, number[]>;
+
+/**
+ * Runs the three handlers (bare grpc-js, Rampart `@RequireMtls`, Rampart full auth with the warm token) `rounds`
+ * times each, alternating, `calls` calls a round, after a warm-up pass; rejects if any call fails (so the loop's
+ * call objects still satisfy Rampart's handlers).
+ */
+export async function handlerLoop(calls: number, rounds: number): Promise<HandlerLoopResults> {
+  const { fixtures, cleanup } = await createFixtures(1);
+  const mtls = await startRampart(fixtures, false, 'silent');
+  const auth = await startRampart(fixtures, true, 'silent');
+  try {
+    const peerDer = Buffer.from(
+      readFileSync(fixtures.clientCertFile, 'utf8')
+        .replace(/-----(BEGIN|END) CERTIFICATE-----/g, '')
+        .replace(/\s+/g, ''),
+      'base64',
+    );
+    const sessions = [{}, {}, {}, {}];
+    const withToken = new Metadata();
+    withToken.set('authorization', `Bearer ${fixtures.warmToken}`);
+    const without = new Metadata();
+    const request = { payload: 'hello from the loop!!' };
+    const loops: Record<string, { handler: UnaryHandler; metadata: Metadata }> = {
+      [BARE]: { handler: (call, callback) => bareHandlers.echo(call as never, callback), metadata: without },
+      'Rampart @RequireMtls': { handler: handlerOf((mtls.app as unknown as { server: Server }).server, ECHO_PATH), metadata: without },
+      'Rampart mTLS+JWT (warm)': { handler: handlerOf((auth.app as unknown as { server: Server }).server, ECHO_PATH), metadata: withToken },
+    };
+    const names = Object.keys(loops);
+    const run = (name: string, n: number): Promise<number> => {
+      const { handler, metadata } = loops[name] as { handler: UnaryHandler; metadata: Metadata };
+      return runLoop(handler, n, (i) => new LoopCall(request, metadata, sessions[i % 4] as object, peerDer));
+    };
+    for (const name of names) await run(name, Math.min(calls, 50_000)); // JIT warm-up
+    const results: HandlerLoopResults = new Map(names.map((name) => [name, []]));
+    for (let round = 0; round < rounds; round++) {
+      for (let k = 0; k < names.length; k++) {
+        const name = names[(k + round) % names.length] as string;
+        results.get(name)?.push(await run(name, calls));
+      }
+    }
+    return results;
+  } finally {
+    await mtls.app.close({ graceMs: 0 });
+    await auth.app.close({ graceMs: 0 });
+    cleanup();
+  }
+}
+
