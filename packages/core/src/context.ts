@@ -85,4 +85,6 @@ export interface CallContext {
   /** The authenticated principal, once a token has been verified. */
   principal: Principal | undefined;
   readonly values: ContextValues;
+  /** When the call reached the server, on the `performance.now()` clock (for durations); set by the server. */
+  readonly startedAt?: number;
 }

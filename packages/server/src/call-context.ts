@@ -40,6 +40,7 @@ export class ServerCallContext implements CallContext {
     readonly metadata: IncomingMetadata,
     readonly deadline: Date | undefined,
     rootLogger: Logger,
+    readonly startedAt: number = performance.now(),
   ) {
     this.#rootLogger = rootLogger;
   }

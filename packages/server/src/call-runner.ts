@@ -32,9 +32,11 @@ export class CallRunner {
   begin(runtime: MethodRuntime, call: HandlerCall, end: EndCall): CallState {
     const { deps } = this;
     const metadata = call.metadata;
-    const ctx = new ServerCallContext(runtime.info, metadata, deadlineOf(call), deps.logger);
+    // One clock read per call: the call's duration (telemetry) and its auth decision's both start here.
+    const startedAt = performance.now();
+    const ctx = new ServerCallContext(runtime.info, metadata, deadlineOf(call), deps.logger, startedAt);
     ctx.peer = deps.peers.of(call);
-    const telemetry = deps.telemetry.startServerCall(runtime.info, metadata);
+    const telemetry = deps.telemetry.startServerCall(runtime.info, metadata, startedAt);
     // Only a recording span is worth handing on (without an SDK, nobody reads it).
     if (telemetry.span.isRecording()) ctx.values.set(RPC_SPAN, telemetry.span);
     const state = new CallState(ctx, telemetry, runtime.ends, deps.logger, deps.inFlight, end);

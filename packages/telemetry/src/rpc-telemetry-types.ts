@@ -40,9 +40,10 @@ export interface RpcTelemetry {
   /**
    * Starts a SERVER span named `<service>/<method>` with rpc.system=grpc, rpc.service, rpc.method, parented by the
    * W3C trace context extracted from the incoming metadata (traceparent/tracestate). Pass the same `MethodInfo`
-   * object on every call of a method: what does not change per call is built once per object.
+   * object on every call of a method: what does not change per call is built once per object. `startedAt`
+   * (`performance.now()` when the call arrived) is where its duration starts; default: now.
    */
-  startServerCall(method: MethodInfo, metadata: IncomingMetadata): RpcCallTelemetry;
+  startServerCall(method: MethodInfo, metadata: IncomingMetadata, startedAt?: number): RpcCallTelemetry;
 }
 
 /**

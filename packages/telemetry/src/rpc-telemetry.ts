@@ -1,4 +1,5 @@
 import {
+  createNoopMeter,
   INVALID_SPAN_CONTEXT,
   metrics,
   propagation,
@@ -44,11 +45,12 @@ export function createRpcTelemetry(options: RpcTelemetryOptions = {}): RpcTeleme
     unit: 's',
     advice: { explicitBucketBoundaries: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10] },
   });
+  // A histogram from the API's no-op meter stays one (the API has no proxy meter provider): no clock read to feed it.
+  const recorded = duration === createNoopMeter().createHistogram(SCOPE) ? undefined : duration;
   const methods = new WeakMap<MethodInfo, MethodTelemetry>();
 
   return {
-    startServerCall(method, metadata) {
-      const startedAt = performance.now();
+    startServerCall(method, metadata, startedAt = recorded === undefined ? 0 : performance.now()) {
       let info = methods.get(method);
       if (info === undefined) {
         info = new MethodTelemetry(method);
@@ -56,10 +58,10 @@ export function createRpcTelemetry(options: RpcTelemetryOptions = {}): RpcTeleme
       }
       // Nothing registered (no tracing SDK, no propagator): the span would be a no-op wrapping the invalid span
       // context and the context the root one, whatever the call brings; skip making them.
-      if (idle?.() === true) return new ServerCall(ROOT_CONTEXT, IDLE_SPAN, info, duration, startedAt);
+      if (idle?.() === true) return new ServerCall(ROOT_CONTEXT, IDLE_SPAN, info, recorded, startedAt);
       const parent = extractTraceContext(metadata, ROOT_CONTEXT);
       const span = tracer.startSpan(info.spanName, info.spanOptions, parent);
-      return new ServerCall(contextFor(span, parent), span, info, duration, startedAt);
+      return new ServerCall(contextFor(span, parent), span, info, recorded, startedAt);
     },
   };
 }

@@ -76,7 +76,8 @@ export class ServerCall implements RpcCallTelemetry {
     readonly context: Context,
     readonly span: Span,
     private readonly method: MethodTelemetry,
-    private readonly duration: Histogram,
+    /** Undefined when nothing records it (the API's no-op meter). */
+    private readonly duration: Histogram | undefined,
     private readonly startedAt: number,
   ) {}
 
@@ -92,6 +93,6 @@ export class ServerCall implements RpcCallTelemetry {
       }
     }
     span.end();
-    this.duration.record((performance.now() - this.startedAt) / 1000, this.method.attributes(status));
+    this.duration?.record((performance.now() - this.startedAt) / 1000, this.method.attributes(status));
   }
 }

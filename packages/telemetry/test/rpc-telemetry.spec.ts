@@ -1,4 +1,4 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { context, propagation, ROOT_CONTEXT, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
 import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
 import { W3CTraceContextPropagator } from '@opentelemetry/core';
@@ -201,11 +201,34 @@ describe('rpc.server.call.duration', () => {
     expect(value.sum).toBeLessThan(1);
     expect((byStatus.get(Status.PERMISSION_DENIED)!.value as Histogram).count).toBe(1);
   });
+
+  it('measures a call from the start time it is given', async () => {
+    const { telemetry, durations } = setup();
+    telemetry.startServerCall(reserve, metadata(), performance.now() - 2_000).end(Status.OK);
+    const value = (await durations())?.dataPoints[0]?.value as Histogram;
+    expect(value.count).toBe(1);
+    expect(value.sum).toBeGreaterThanOrEqual(2);
+    expect(value.sum).toBeLessThan(3);
+  });
 });
 
 describe('without an OpenTelemetry SDK', () => {
   afterEach(() => {
     trace.disable();
+  });
+
+  it('reads no clock for the duration when no meter provider records it (the no-op histogram stays one)', () => {
+    const telemetry = createRpcTelemetry();
+    const now = vi.spyOn(performance, 'now');
+    try {
+      telemetry.startServerCall(reserve, metadata()).end(Status.OK);
+      expect(now).not.toHaveBeenCalled();
+      const { telemetry: recording } = setup();
+      recording.startServerCall(reserve, metadata()).end(Status.OK);
+      expect(now).toHaveBeenCalled();
+    } finally {
+      now.mockRestore();
+    }
   });
 
   it('works on the no-op providers and passes the incoming trace context through', () => {

@@ -86,7 +86,7 @@ export function authInterceptor(container: Container): Interceptor {
         // Synchronous while every check is (mTLS, cached tokens are not: verification is async), so a call whose
         // checks are all synchronous costs no promise.
         onStart(ctx, control) {
-          const started = performance.now();
+          const started = ctx.startedAt ?? performance.now();
           const state: AuthCallState = { token: undefined };
           for (let i = 0; i < checks.length; i++) {
             let result: void | Promise<void>;
