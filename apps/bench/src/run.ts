@@ -123,9 +123,10 @@ async function warm(pair: Pair, ms: number): Promise<number> {
 async function measure(pair: Pair, settings: Settings): Promise<RoundSample> {
   await pair.load.request({ type: 'run' }, 'running');
   if (settings.settleGc) {
-    await sleep(settings.warmupMs / 2);
+    // First thing in the warm-up: a major GC deoptimizes a few dozen hot functions of every server ("weak objects"),
+    // and the whole warm-up is then left for them to be optimized again before the window starts.
     await pair.server.request({ type: 'major-gc' }, 'major-gc');
-    await sleep(settings.warmupMs / 2);
+    await sleep(settings.warmupMs);
   } else {
     await sleep(settings.warmupMs);
   }

@@ -213,7 +213,10 @@ export interface Settings {
    * first major GC: from then on each scavenge promotes ~2 MB of per-call objects instead of ~50 KB and the server
    * spends ~18 % instead of ~3 % of its time in GC pauses (docs/benchmarks.md, "Two GC regimes"). Without this, a
    * server with a small heap (bare grpc-js) is often measured before its first major GC and one with a larger heap
-   * (Rampart, NestJS) after it. `--no-settle-gc` turns it off.
+   * (Rampart, NestJS) after it. It runs first thing in the warm-up: the GC deoptimizes a few dozen hot functions in
+   * every server (`--trace-deopt`: "weak objects"), which are optimized again before the window (full runs: 1 s;
+   * with the GC in the middle of a 0.5 s warm-up, `--trace-opt` showed 12-56 re-optimizations inside each measured
+   * window). `--no-settle-gc` turns it off.
    */
   readonly settleGc: boolean;
 }
@@ -224,7 +227,7 @@ export const FULL: Settings = {
   rounds: 8,
   epochs: 2,
   initialWarmupMs: 2_000,
-  warmupMs: 500,
+  warmupMs: 1_000,
   measureMs: 3_000,
   concurrency: 32,
   connections: 4,
