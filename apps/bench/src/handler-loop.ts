@@ -10,6 +10,7 @@
  * ±10-15 %), so it can show a change of a few hundred nanoseconds in Rampart's adapter, hooks and auth stages. It
  * says nothing about grpc-js, Node's HTTP/2 layer or a server's GC: the end-to-end figures are `pnpm bench`'s.
  */
+import { X509Certificate } from 'node:crypto';
 import { EventEmitter } from 'node:events';
 import { readFileSync } from 'node:fs';
 import { Metadata, type Server } from '@grpc/grpc-js';
@@ -95,12 +96,7 @@ export async function handlerLoop(calls: number, rounds: number): Promise<Handle
   const mtls = await startRampart(fixtures, false, 'silent');
   const auth = await startRampart(fixtures, true, 'silent');
   try {
-    const peerDer = Buffer.from(
-      readFileSync(fixtures.clientCertFile, 'utf8')
-        .replace(/-----(BEGIN|END) CERTIFICATE-----/g, '')
-        .replace(/\s+/g, ''),
-      'base64',
-    );
+    const peerDer = new X509Certificate(readFileSync(fixtures.clientCertFile)).raw;
     const sessions = [{}, {}, {}, {}];
     const withToken = new Metadata();
     withToken.set('authorization', `Bearer ${fixtures.warmToken}`);

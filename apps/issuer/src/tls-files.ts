@@ -1,6 +1,7 @@
-import { createPrivateKey, X509Certificate } from 'node:crypto';
+import { X509Certificate } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import type { Logger } from '@rampart/core';
+import { certificateKeyProblem } from '@rampart/pki';
 
 /** The issuer's TLS material, PEM text. */
 export interface IssuerTls {
@@ -30,19 +31,10 @@ export interface IssuerTlsFiles {
  * ```
  */
 export function tlsProblem(tls: IssuerTls, now: Date = new Date()): string | undefined {
-  let cert: X509Certificate;
-  try {
-    cert = new X509Certificate(tls.cert);
-  } catch (error) {
-    return `the certificate does not parse (${(error as Error).message})`;
-  }
-  try {
-    if (!cert.checkPrivateKey(createPrivateKey(tls.key))) return 'the private key does not match the certificate';
-  } catch (error) {
-    return `the private key does not parse (${(error as Error).message})`;
-  }
-  if (new Date(cert.validTo) <= now) return `the certificate expired at ${new Date(cert.validTo).toISOString()}`;
-  if (new Date(cert.validFrom) > now) return `the certificate is not valid before ${new Date(cert.validFrom).toISOString()}`;
+  const pair = certificateKeyProblem(tls.cert, tls.key, now.getTime());
+  if (pair !== undefined) return pair;
+  const validFrom = new Date(new X509Certificate(tls.cert).validFrom);
+  if (validFrom > now) return `the certificate is not valid before ${validFrom.toISOString()}`;
   try {
     new X509Certificate(tls.ca);
   } catch (error) {

@@ -14,3 +14,4 @@ export {
   type CertificateUsage,
 } from './issue-certificate.js';
 export { ensureDevPki, type DevPkiOptions, type DevPkiPaths, type DevPkiWorkload } from './dev-pki.js';
+export { certificateKeyProblem } from './certificate-pem.js';

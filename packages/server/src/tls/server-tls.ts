@@ -1,7 +1,7 @@
-import { createPrivateKey, X509Certificate } from 'node:crypto';
 import { accessSync, constants } from 'node:fs';
 import { experimental, type ServerCredentials } from '@grpc/grpc-js';
 import { RampartError, type ConfigReader, type Logger } from '@rampart/core';
+import { certificateKeyProblem } from '@rampart/pki';
 import type { ServerTransport } from '../credentials.js';
 
 const FILE_KEYS = [
@@ -53,7 +53,7 @@ export function createTlsServerTransport(config: ConfigReader, logger: Logger): 
     if (identityLoaded && caLoaded) settle?.resolve();
   };
   const onIdentity = (update: { certificate: Buffer; privateKey: Buffer } | null): void => {
-    const problem = update === null ? 'could not be read' : pairProblem(update.certificate, update.privateKey);
+    const problem = update === null ? 'could not be read' : certificateKeyProblem(update.certificate, update.privateKey);
     if (problem !== undefined) {
       logger.error({ certificateFile, privateKeyFile, problem }, 'TLS certificate or key unusable; new connections will fail until fixed');
       if (!identityLoaded) {
@@ -101,16 +101,4 @@ export function createTlsServerTransport(config: ConfigReader, logger: Logger): 
       provider.removeCaCertificateListener(onCa);
     },
   };
-}
-
-/** Why a certificate chain and key cannot serve TLS, or undefined when they can. */
-function pairProblem(certificate: Buffer, privateKey: Buffer): string | undefined {
-  try {
-    const leaf = new X509Certificate(certificate);
-    if (!leaf.checkPrivateKey(createPrivateKey(privateKey))) return 'the private key does not match the certificate';
-    if (new Date(leaf.validTo).getTime() < Date.now()) return `the certificate expired at ${leaf.validTo}`;
-    return undefined;
-  } catch (error) {
-    return `not valid PEM (${error instanceof Error ? error.message : String(error)})`;
-  }
 }

@@ -1,0 +1,15 @@
+import { describe, expect, it } from 'vitest';
+import { certificateKeyProblem, createCa, issueCertificate } from '../src/index.js';
+
+describe('certificateKeyProblem', () => {
+  it('accepts a certificate with its key, and names a mismatched key, an expired certificate and bad PEM', async () => {
+    const ca = await createCa({ commonName: 'Key problem test CA', validityDays: 1 });
+    const server = await issueCertificate(ca, { spiffeId: 'spiffe://test.rampart.dev/server', usage: 'server' });
+    const other = await issueCertificate(ca, { spiffeId: 'spiffe://test.rampart.dev/other', usage: 'server' });
+    expect(certificateKeyProblem(server.chainPem, server.keyPem)).toBeUndefined();
+    expect(certificateKeyProblem(Buffer.from(server.certPem), Buffer.from(server.keyPem))).toBeUndefined();
+    expect(certificateKeyProblem(server.certPem, other.keyPem)).toBe('the private key does not match the certificate');
+    expect(certificateKeyProblem(server.certPem, server.keyPem, server.notAfter.getTime() + 1_000)).toMatch(/^the certificate expired at /);
+    expect(certificateKeyProblem('not a certificate', server.keyPem)).toMatch(/^not valid PEM \(/);
+  });
+});
