@@ -4,11 +4,13 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 
 const SRC = join(dirname(fileURLToPath(import.meta.url)), '..', 'src');
+const PACKAGES = join(SRC, '..', '..', '..', 'packages');
 
 /**
- * The packages a module loads at run time, following its relative imports: static `import ... from` and `export ...
- * from` statements, not `import type` (erased) and not dynamic `import()` (server-main loads each server that way,
- * only for its own kind).
+ * The packages a module loads at run time, following its relative imports and, into their sources, the workspace's
+ * own packages (`@rampart/x` is `packages/x/src/index.ts`): static `import ... from` and `export ... from`
+ * statements, not `import type` (erased) and not dynamic `import()` (server-main loads each server that way, only
+ * for its own kind; @rampart/pki loads @peculiar/x509 that way, only to issue certificates).
  */
 function packagesLoadedBy(entry: string): Set<string> {
   const packages = new Set<string>();
@@ -21,7 +23,11 @@ function packagesLoadedBy(entry: string): Set<string> {
       const [, typeOnly, specifier] = match as unknown as [string, string | undefined, string];
       if (typeOnly !== undefined) continue;
       if (specifier.startsWith('.')) visit(resolve(dirname(file), specifier.replace(/\.js$/, '.ts')));
-      else if (!specifier.startsWith('node:')) packages.add(specifier.split('/').slice(0, specifier.startsWith('@') ? 2 : 1).join('/'));
+      else if (!specifier.startsWith('node:')) {
+        const name = specifier.split('/').slice(0, specifier.startsWith('@') ? 2 : 1).join('/');
+        packages.add(name);
+        if (name.startsWith('@rampart/')) visit(join(PACKAGES, name.slice('@rampart/'.length), 'src', 'index.ts'));
+      }
     }
   };
   visit(join(SRC, entry));
@@ -37,6 +43,11 @@ describe('what each bench server process loads', () => {
     expect(loaded).toContain('@rampart/server');
     expect(loaded).toContain('@rampart/auth');
     expect(loaded).not.toContain('@rampart/testing');
+    // Rampart itself must not load it either: @rampart/pki, which the server uses for its certificate check, loads
+    // the X.509 library only to issue certificates (it put ~2.5 MB into the server's heap when it loaded it eagerly).
+    expect(loaded).toContain('@rampart/pki');
+    expect(loaded).not.toContain('@peculiar/x509');
+    expect(loaded).not.toContain('undici');
   });
 
   it('the bare grpc-js servers (with and without jose) load neither Rampart nor the test PKI', () => {
@@ -52,7 +63,10 @@ describe('what each bench server process loads', () => {
     expect([...loaded].filter((name) => name.startsWith('@rampart/'))).toEqual(['@rampart/codegen']);
   });
 
-  it('follows relative imports, so a constant taken from the fixtures module would be caught', () => {
-    expect(packagesLoadedBy('fixtures.ts')).toContain('@rampart/testing');
+  it('follows relative imports and the workspace packages, so a constant taken from the fixtures module would be caught', () => {
+    const loaded = packagesLoadedBy('fixtures.ts');
+    expect(loaded).toContain('@rampart/testing');
+    // fixtures.ts -> @rampart/testing -> its own sources: followed into the workspace package.
+    expect(loaded).toContain('@rampart/pki');
   });
 });

@@ -12,7 +12,7 @@ import { randomSerialNumber } from './serial-number.js';
 import { commonNameOnly } from './subject-names.js';
 import { parseCertificatePem } from './certificate-pem.js';
 import { validityWindow } from './validity.js';
-import { x509 } from './x509-library.js';
+import { loadX509 } from './x509-library.js';
 
 const DEFAULT_CA_COMMON_NAME = 'Rampart development CA';
 const DEFAULT_CA_VALIDITY_DAYS = 30;
@@ -96,8 +96,9 @@ const materials = new WeakMap<CertificateAuthority, Promise<CaMaterial>>();
  * ```
  */
 export async function createCa(options: CreateCaOptions = {}): Promise<CertificateAuthority> {
+  const x509 = await loadX509();
   const name = options.commonName ?? DEFAULT_CA_COMMON_NAME;
-  const subject = commonNameOnly(name);
+  const subject = commonNameOnly(x509, name);
   const { notBefore, notAfter } = validityWindow({
     lifetimeMs: (options.validityDays ?? DEFAULT_CA_VALIDITY_DAYS) * DAY_MS,
     label: 'validityDays',
@@ -173,7 +174,7 @@ async function loadCaMaterial(
   if (!keyMatchesCertificate(key.keyObject, nodeCert)) {
     throw new TypeError('CA private key does not belong to the CA certificate');
   }
-  const cert = new x509.X509Certificate(nodeCert.raw);
+  const cert = new (await loadX509()).X509Certificate(nodeCert.raw);
   const material: CaMaterial = { cert, nodeCert, signingKey: key.signingKey };
   const ca: CertificateAuthority = Object.freeze({
     name: cert.subjectName.getField('CN')[0] ?? nodeCert.subject,

@@ -3,7 +3,7 @@ import { type CertificateAuthority, caMaterial, loadCa } from './certificate-aut
 import { keyMatchesCertificate, readP256PrivateKey } from './keys.js';
 import { altNamesExtension, type AltNames } from './subject-names.js';
 import { parseCertificatePem } from './certificate-pem.js';
-import { x509 } from './x509-library.js';
+import { loadX509 } from './x509-library.js';
 
 /**
  * Loads a CA from its PEM files and keeps it only if it is valid now and stays valid for `keepForMs`.
@@ -67,12 +67,13 @@ export async function isUsableWorkload(
   if (nodeCert.ca || !nodeCert.checkIssued(caCert) || !nodeCert.verify(caCert.publicKey)) {
     return false;
   }
+  const x509 = await loadX509();
   const cert = new x509.X509Certificate(nodeCert.raw);
   if (!coversWindow(cert.notBefore, cert.notAfter, now, keepForMs)) {
     return false;
   }
   const actual = cert.getExtension(x509.SubjectAlternativeNameExtension)?.value;
-  const wanted = altNamesExtension(expected)?.value;
+  const wanted = altNamesExtension(x509, expected)?.value;
   return sameBytes(actual, wanted);
 }
 

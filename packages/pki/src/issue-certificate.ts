@@ -8,7 +8,7 @@ import { parseSpiffeId } from './spiffe-id.js';
 import { altNamesExtension, assertDnsName, assertIpAddress, commonNameOnly, type AltNames } from './subject-names.js';
 import { thumbprintOfDer } from './thumbprint.js';
 import { validityWindow, type ValidityWindow } from './validity.js';
-import { x509 } from './x509-library.js';
+import { loadX509 } from './x509-library.js';
 
 const DEFAULT_VALIDITY_HOURS = 24;
 const HOUR_MS = 60 * 60 * 1000;
@@ -112,12 +112,14 @@ export interface IssuedCertificate extends PemKeyPair {
  */
 export async function issueCertificate(ca: CertificateAuthority, options: IssueOptions): Promise<IssuedCertificate> {
   const names = checkedAltNames(options);
-  const usages = extendedKeyUsages(options.usage ?? 'both');
-  const subject = commonNameOnly(options.commonName ?? defaultCommonName(options));
+  const usage = checkedUsage(options.usage ?? 'both');
+  const x509 = await loadX509();
+  const usages = extendedKeyUsages(x509, usage);
+  const subject = commonNameOnly(x509, options.commonName ?? defaultCommonName(options));
   const material = await caMaterial(ca);
   const window = leafValidity(options, material);
   const keys = await generateP256KeyPair();
-  const extensions = await leafExtensions(names, usages, keys.publicKey, material);
+  const extensions = await leafExtensions(x509, names, usages, keys.publicKey, material);
 
   const cert = await x509.X509CertificateGenerator.create(
     {
@@ -171,7 +173,12 @@ function checkedAltNames(options: IssueOptions): AltNames {
   return { uris, dnsNames, ipAddresses };
 }
 
-function extendedKeyUsages(usage: CertificateUsage): string[] {
+function checkedUsage(usage: unknown): CertificateUsage {
+  if (usage === 'server' || usage === 'client' || usage === 'both') return usage;
+  throw new TypeError(`issueCertificate: usage must be 'server', 'client' or 'both', got ${JSON.stringify(usage)}`);
+}
+
+function extendedKeyUsages(x509: typeof X509, usage: CertificateUsage): string[] {
   switch (usage) {
     case 'server':
       return [x509.ExtendedKeyUsage.serverAuth];
@@ -179,8 +186,6 @@ function extendedKeyUsages(usage: CertificateUsage): string[] {
       return [x509.ExtendedKeyUsage.clientAuth];
     case 'both':
       return [x509.ExtendedKeyUsage.serverAuth, x509.ExtendedKeyUsage.clientAuth];
-    default:
-      throw new TypeError(`issueCertificate: usage must be 'server', 'client' or 'both', got ${JSON.stringify(usage)}`);
   }
 }
 
@@ -208,6 +213,7 @@ function leafValidity(options: IssueOptions, material: CaMaterial): ValidityWind
 }
 
 async function leafExtensions(
+  x509: typeof X509,
   names: AltNames,
   usages: string[],
   publicKey: webcrypto.CryptoKey,
@@ -223,7 +229,7 @@ async function leafExtensions(
       ? await x509.AuthorityKeyIdentifierExtension.create(material.cert.publicKey, false, webCrypto)
       : new x509.AuthorityKeyIdentifierExtension(caKeyId, false),
   ];
-  const san = altNamesExtension(names);
+  const san = altNamesExtension(x509, names);
   if (san !== undefined) {
     extensions.push(san);
   }

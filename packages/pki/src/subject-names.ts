@@ -1,6 +1,5 @@
 import { isIP } from 'node:net';
 import type * as X509 from '@peculiar/x509';
-import { x509 } from './x509-library.js';
 
 const DNS_LABEL = /^(?!-)[a-z0-9-]{1,63}(?<!-)$/i;
 const MAX_DNS_NAME_LENGTH = 253;
@@ -67,10 +66,10 @@ export function assertIpAddress(address: string): void {
  *
  * @example
  * ```ts
- * const san = altNamesExtension({ uris: ['spiffe://demo.rampart.dev/orders'], dnsNames: [], ipAddresses: [] });
+ * const san = altNamesExtension(await loadX509(), { uris: ['spiffe://demo.rampart.dev/orders'], dnsNames: [], ipAddresses: [] });
  * ```
  */
-export function altNamesExtension(names: AltNames): X509.SubjectAlternativeNameExtension | undefined {
+export function altNamesExtension(x509: typeof X509, names: AltNames): X509.SubjectAlternativeNameExtension | undefined {
   const entries: X509.JsonGeneralName[] = [
     ...names.uris.map((value): X509.JsonGeneralName => ({ type: 'url', value })),
     ...names.dnsNames.map((value): X509.JsonGeneralName => ({ type: 'dns', value })),
@@ -87,10 +86,10 @@ export function altNamesExtension(names: AltNames): X509.SubjectAlternativeNameE
  *
  * @example
  * ```ts
- * const subject = commonNameOnly('Rampart development CA');
+ * const subject = commonNameOnly(await loadX509(), 'Rampart development CA');
  * ```
  */
-export function commonNameOnly(commonName: string): X509.Name {
+export function commonNameOnly(x509: typeof X509, commonName: string): X509.Name {
   if (typeof commonName !== 'string' || commonName.length === 0 || commonName.length > MAX_COMMON_NAME_LENGTH) {
     throw new TypeError(`commonName must be 1 to ${MAX_COMMON_NAME_LENGTH} characters, got ${JSON.stringify(commonName)}`);
   }

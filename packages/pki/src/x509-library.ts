@@ -1,13 +1,22 @@
-import 'reflect-metadata';
-import * as X509 from '@peculiar/x509';
+import type * as X509 from '@peculiar/x509';
+
+let loading: Promise<typeof X509> | undefined;
 
 /**
- * The `@peculiar/x509` module. It pulls in tsyringe, which needs a `Reflect.getMetadata` polyfill: the same
- * `reflect-metadata` that inversify and Rampart's decorators use, loaded above.
+ * The `@peculiar/x509` module, loaded on first use. Only issuing and inspecting certificates need it (a CA, a
+ * workload certificate, the dev PKI's checks), all asynchronous; the rest of this package (SPIFFE IDs,
+ * thumbprints, the certificate/key check a server makes at start-up) does not. Loading it eagerly put the library
+ * and its dependencies (tsyringe, asn1js, pkijs, tslib: ~2.5 MB of heap) into every Rampart server, where every
+ * major GC had to walk them. It pulls in tsyringe, which needs a `Reflect.getMetadata` polyfill: the same
+ * `reflect-metadata` that inversify and Rampart's decorators use, loaded first.
  *
  * @example
  * ```ts
+ * const x509 = await loadX509();
  * const usage = new x509.KeyUsagesExtension(x509.KeyUsageFlags.digitalSignature, true);
  * ```
  */
-export const x509: typeof X509 = X509;
+export function loadX509(): Promise<typeof X509> {
+  loading ??= import('reflect-metadata').then(() => import('@peculiar/x509'));
+  return loading;
+}

@@ -1,7 +1,9 @@
 // Test-only inspection of certificate extensions that node:crypto does not expose (key usage bits,
 // criticality, key identifiers). It reuses the package's own loader of @peculiar/x509.
 import { X509Certificate } from 'node:crypto';
-import { x509 } from '../../src/x509-library.js';
+import { loadX509 } from '../../src/x509-library.js';
+
+const x509 = await loadX509();
 
 /** Extension details of a PEM certificate. */
 export interface CertificateDetails {
