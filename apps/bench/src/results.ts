@@ -61,6 +61,12 @@ export interface Target {
    * rounds (memory) or when a scenario did not run.
    */
   readonly rounds: RoundSpread | null;
+  /**
+   * Whether this run settles the verdict: the ratio's middle half over the rounds lies wholly on the verdict's side
+   * of the target (a pass whose rounds' first quartile misses it, or a miss whose third quartile meets it, is not
+   * settled: the machine's noise alone could turn it). True for a target without rounds; null without a value.
+   */
+  readonly settled: boolean | null;
 }
 
 /** How a target's ratio spread over the rounds. */
@@ -284,15 +290,13 @@ export function judgeTargets(ratios: Ratios, memory: MemoryCheck | null, scenari
     'cold-jose': coldRoundRatios(scenarios),
     stream: roundRatios(scenarios, 'stream-rampart-auth', 'stream-grpc-mtls', 'rps'),
   };
-  const target = (id: string, label: string, value: number | null, op: Target['op'], limit: number): Target => ({
-    id,
-    label,
-    value,
-    op,
-    limit,
-    pass: value === null ? null : op === '<=' ? value <= limit : value >= limit,
-    rounds: value === null ? null : spreadOf(perRound[id] ?? [], op, limit),
-  });
+  const target = (id: string, label: string, value: number | null, op: Target['op'], limit: number): Target => {
+    const meets = (ratio: number): boolean => (op === '<=' ? ratio <= limit : ratio >= limit);
+    const pass = value === null ? null : meets(value);
+    const rounds = value === null ? null : spreadOf(perRound[id] ?? [], op, limit);
+    const settled = pass === null ? null : rounds === null || (meets(rounds.q1) === pass && meets(rounds.q3) === pass);
+    return { id, label, value, op, limit, pass, rounds, settled };
+  };
   const memoryLabel = memory
     ? `RSS after ${memory.large_calls.toLocaleString('en-US')} vs ${memory.small_calls.toLocaleString('en-US')} authenticated calls`
     : 'RSS flat between 100k and 1M authenticated calls';

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { buildResults, coldRoundRatios, type RoundSample, type RunInfo } from '../src/results.js';
+import { verdict } from '../src/report/markdown.js';
 import { median, round } from '../src/stats.js';
 import { QUICK, SCENARIO_NAMES, type ScenarioName } from '../src/scenarios.js';
 
@@ -100,6 +101,8 @@ describe('the results document', () => {
       stream: true,
       rss: true,
     });
+    // Every round gives the same ratios here, so each verdict is settled.
+    expect(r.targets.every((t) => t.settled === true)).toBe(true);
   });
 
   it('pairs the scenarios within each round for every target\'s spread: quartiles and rounds met', () => {
@@ -119,7 +122,13 @@ describe('the results document', () => {
     expect(warm.rounds).toEqual({ q1: 1.0, q3: 1.2, met: 2, count: 4 });
     // The result itself is still the ratio of the medians.
     expect(warm.value).toBeCloseTo(median(bare.map((cpu, i) => cpu * (factors[i] as number))) / median(bare), 3);
-    expect(r.targets.find((t) => t.id === 'warm-rps')!.rounds).toEqual({ q1: 0.9, q3: 0.9, met: 4, count: 4 });
+    // The middle half (1.00-1.20x) straddles the 1.10x target: whatever the medians say, this run does not settle it.
+    expect(warm.settled).toBe(false);
+    expect(verdict(warm)).toMatch(/^(PASS|MISS), unsettled$/);
+    const rps = r.targets.find((t) => t.id === 'warm-rps')!;
+    expect(rps.rounds).toEqual({ q1: 0.9, q3: 0.9, met: 4, count: 4 });
+    expect(rps.settled).toBe(true);
+    expect(verdict(rps)).toBe('**PASS**');
     expect(r.targets.find((t) => t.id === 'cold-jose')!.rounds).toBeNull();
     expect(r.targets.find((t) => t.id === 'rss')!.rounds).toBeNull();
   });
@@ -140,6 +149,7 @@ describe('the results document', () => {
     const r = buildResults(info, new Map([['grpc-mtls', [sample(100, 10_000)]]]), [], null);
     expect(Object.keys(r.scenarios)).toEqual(['grpc-mtls']);
     expect(r.ratios.auth_warm_vs_grpc_mtls.rps).toBeNull();
-    expect(r.targets.every((t) => t.pass === null)).toBe(true);
+    expect(r.targets.every((t) => t.pass === null && t.settled === null)).toBe(true);
+    expect(verdict(r.targets[0]!)).toBe('n/a');
   });
 });

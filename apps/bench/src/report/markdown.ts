@@ -10,8 +10,11 @@ export function times(n: number | null): string {
   return n === null ? 'n/a' : `${num(n, 2)}×`;
 }
 
-function verdict(target: Target): string {
-  return target.pass === null ? 'n/a' : target.pass ? '**PASS**' : '**MISS**';
+/** `**PASS**`, `**MISS**`, or `PASS, unsettled` when the rounds' middle half straddles the target. */
+export function verdict(target: Target): string {
+  if (target.pass === null) return 'n/a';
+  const word = target.pass ? 'PASS' : 'MISS';
+  return target.settled === false ? `${word}, unsettled` : `**${word}**`;
 }
 
 /** `0.98-1.21× (5/8)`: the middle half of a target's ratio over the rounds, and how many rounds met it. */

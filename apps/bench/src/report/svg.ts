@@ -83,8 +83,8 @@ export function renderSvg(results: BenchResults): string {
   out.push(`<text x="${LABEL_X}" y="${y}" font-size="13" font-weight="bold">targets</text>`);
   for (const t of results.targets) {
     y += 18;
-    const verdict = t.pass === null ? 'n/a' : t.pass ? 'PASS' : 'MISS';
-    const colour = t.pass === null ? '#6b7280' : t.pass ? '#15803d' : '#b91c1c';
+    const verdict = t.pass === null ? 'n/a' : `${t.pass ? 'PASS' : 'MISS'}${t.settled === false ? ' (unsettled)' : ''}`;
+    const colour = t.pass === null ? '#6b7280' : t.settled === false ? '#b45309' : t.pass ? '#15803d' : '#b91c1c';
     out.push(
       `<text x="${LABEL_X}" y="${y}" font-size="12"><tspan font-weight="bold" fill="${colour}">${verdict}</tspan> ${escapeXml(
         `${t.label}: ${t.value === null ? 'n/a' : `${fmt(t.value, 2)}×`} (target ${t.op === '<=' ? '≤' : '≥'} ${fmt(t.limit, 2)}×` +
