@@ -6,9 +6,9 @@ let loading: Promise<typeof X509> | undefined;
  * The `@peculiar/x509` module, loaded on first use. Only issuing and inspecting certificates need it (a CA, a
  * workload certificate, the dev PKI's checks), all asynchronous; the rest of this package (SPIFFE IDs,
  * thumbprints, the certificate/key check a server makes at start-up) does not. Loading it eagerly put the library
- * and its dependencies (tsyringe, asn1js, pkijs, tslib: ~2.5 MB of heap) into every Rampart server, where every
- * major GC had to walk them. It pulls in tsyringe, which needs a `Reflect.getMetadata` polyfill: the same
- * `reflect-metadata` that inversify and Rampart's decorators use, loaded first.
+ * and its dependencies (the @peculiar/asn1-* schemas, tsyringe, tslib: ~2.7 MB of heap) into every Rampart
+ * server, where every major GC had to walk them. It pulls in tsyringe, which needs a `Reflect.getMetadata`
+ * polyfill: the same `reflect-metadata` that inversify and Rampart's decorators use, loaded first.
  *
  * @example
  * ```ts
