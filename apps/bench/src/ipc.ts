@@ -54,6 +54,12 @@ export interface ServerWindow {
   readonly gcMs: number;
   readonly gcMaxMs: number;
   readonly gcCount: number;
+  /**
+   * The server's V8 heap in use right after it started, after two forced GCs, MB (NaN without `--expose-gc`): what
+   * it loaded and built before serving anything. Deterministic to a few kB, unlike the figures under load, so a
+   * module that should not be there shows at once (and it lengthens every major GC).
+   */
+  readonly heapAfterStartMb: number;
 }
 
 export type ToServer =

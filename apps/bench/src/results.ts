@@ -26,6 +26,8 @@ export interface RoundResult {
   /** Share of the window the server spent in GC pauses, and its longest pause (ms). */
   readonly gc_pause_share: number;
   readonly gc_max_pause_ms: number;
+  /** The server's heap in use right after start-up, after forced GCs (MB; null when GC could not be forced). */
+  readonly heap_start_mb: number | null;
 }
 
 /** A scenario's figures: the median over rounds (errors summed, RSS the peak). */
@@ -138,6 +140,12 @@ export interface BenchResults {
 
 const finite = (n: number): number | null => (Number.isFinite(n) ? n : null);
 
+/** The median of the values that are there, or null when none is. */
+function medianOrNull(values: readonly (number | null)[], digits: number): number | null {
+  const present = values.filter((v): v is number => v !== null);
+  return present.length === 0 ? null : round(median(present), digits);
+}
+
 /** One round's figures from its raw windows. */
 export function roundResult(sample: RoundSample): RoundResult {
   const { server, load } = sample;
@@ -153,13 +161,15 @@ export function roundResult(sample: RoundSample): RoundResult {
     foreign_cores: round(sample.foreignCores, 2),
     gc_pause_share: round(server.gcMs / server.wallMs, 3),
     gc_max_pause_ms: round(server.gcMaxMs, 1),
+    heap_start_mb: finite(round(server.heapAfterStartMb, 2)),
   };
 }
 
 /** A scenario's result from its rounds: medians, summed errors, peak RSS. */
 export function scenarioResult(name: ScenarioName, samples: readonly RoundSample[]): ScenarioResult {
   const rounds = samples.map(roundResult);
-  const med = (key: keyof RoundResult, digits: number): number => round(median(rounds.map((r) => r[key])), digits);
+  const med = (key: Exclude<keyof RoundResult, 'heap_start_mb'>, digits: number): number =>
+    round(median(rounds.map((r) => r[key])), digits);
   const firstError = samples.find((s) => s.firstError !== undefined)?.firstError;
   const scenario = SCENARIOS[name];
   return {
@@ -177,6 +187,7 @@ export function scenarioResult(name: ScenarioName, samples: readonly RoundSample
     foreign_cores: med('foreign_cores', 2),
     gc_pause_share: med('gc_pause_share', 3),
     gc_max_pause_ms: med('gc_max_pause_ms', 1),
+    heap_start_mb: medianOrNull(rounds.map((r) => r.heap_start_mb), 2),
     ...(firstError !== undefined ? { first_error: firstError } : {}),
     rounds,
   };

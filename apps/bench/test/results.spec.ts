@@ -8,7 +8,7 @@ import { QUICK, SCENARIO_NAMES, type ScenarioName } from '../src/scenarios.js';
 function sample(cpuUsPerUnit: number, rps: number, p99Ms = 5): RoundSample {
   const units = rps;
   return {
-    server: { cpuUs: cpuUsPerUnit * units, units, wallMs: 1000, maxRssMb: 80, startUs: 0, endUs: 1e6, gcMs: 120, gcMaxMs: 9.5, gcCount: 40 },
+    server: { cpuUs: cpuUsPerUnit * units, units, wallMs: 1000, maxRssMb: 80, startUs: 0, endUs: 1e6, gcMs: 120, gcMaxMs: 9.5, gcCount: 40, heapAfterStartMb: 14.25 },
     load: { units, wallMs: 1000, p50Ms: p99Ms / 2, p99Ms, cpuUs: 40 * units },
     errors: 0,
     firstError: undefined,
@@ -77,6 +77,15 @@ describe('the results document', () => {
     expect(warm.errors).toBe(0);
     expect(warm.gc_pause_share).toBe(0.12);
     expect(warm.gc_max_pause_ms).toBe(9.5);
+    expect(warm.heap_start_mb).toBe(14.25);
+  });
+
+  it('reports the heap after start-up as null when the server could not force a GC (no --expose-gc)', () => {
+    const s = sample(100, 10_000);
+    const withoutGc: RoundSample = { ...s, server: { ...s.server, heapAfterStartMb: Number.NaN } };
+    const r = buildResults(info, new Map([['grpc-mtls', [withoutGc, withoutGc]]]), [], null);
+    expect(r.scenarios['grpc-mtls']!.heap_start_mb).toBeNull();
+    expect(JSON.parse(JSON.stringify(r)).scenarios['grpc-mtls'].heap_start_mb).toBeNull();
   });
 
   it('computes the ratios and judges the targets', () => {

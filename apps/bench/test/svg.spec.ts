@@ -5,7 +5,7 @@ import { buildResults, type RoundSample } from '../src/results.js';
 import { FULL, SCENARIOS, SCENARIO_NAMES } from '../src/scenarios.js';
 
 const sample = (cpu: number, units: number): RoundSample => ({
-  server: { cpuUs: cpu * units, units, wallMs: 1000, maxRssMb: 90, startUs: 0, endUs: 1e6, gcMs: 100, gcMaxMs: 8, gcCount: 30 },
+  server: { cpuUs: cpu * units, units, wallMs: 1000, maxRssMb: 90, startUs: 0, endUs: 1e6, gcMs: 100, gcMaxMs: 8, gcCount: 30, heapAfterStartMb: 14.25 },
   load: { units, wallMs: 1000, p50Ms: 2, p99Ms: 4, cpuUs: 30 * units },
   errors: 0,
   firstError: undefined,
@@ -58,6 +58,11 @@ describe('the Markdown report', () => {
   it('has a table row per scenario and a PASS/MISS/n/a verdict per target', () => {
     const md = renderMarkdown(results);
     for (const name of SCENARIO_NAMES) expect(md).toContain(`| ${SCENARIOS[name].label}`);
+    // Every row has the heap the server started with (the samples say 14.25 MB), in its own column.
+    expect(md).toContain('| heap after start MB |');
+    const rows = md.split('\n').filter((l) => SCENARIO_NAMES.some((name) => l.startsWith(`| ${SCENARIOS[name].label}`)));
+    expect(rows).toHaveLength(SCENARIO_NAMES.length);
+    for (const row of rows) expect(row.split(' | ')[8]).toBe('14.3');
     const verdicts = md.split('\n').filter((l) => /\| (\*\*PASS\*\*|\*\*MISS\*\*|n\/a) \|$/.test(l));
     expect(verdicts).toHaveLength(results.targets.length);
   });

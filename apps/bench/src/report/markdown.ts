@@ -40,21 +40,22 @@ export function renderMarkdown(results: BenchResults): string {
         : ' No forced major GC (`--no-settle-gc`): servers may be measured before or after their first major GC.') +
       ' Figures are medians over rounds.',
     '',
-    '| scenario | req/s | p50 ms | p99 ms | server CPU µs/req | server core busy | load CPU µs/req | peak RSS MB | GC pauses | longest GC pause ms | errors |',
-    '| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
+    '| scenario | req/s | p50 ms | p99 ms | server CPU µs/req | server core busy | load CPU µs/req | peak RSS MB | heap after start MB | GC pauses | longest GC pause ms | errors |',
+    '| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
   );
   for (const name of presentScenarios(results)) {
     const r = results.scenarios[name];
     if (!r) continue;
     const unit = r.unit === 'messages' ? ' (msg/s, per msg)' : '';
     lines.push(
-      `| ${r.label}${unit} | ${num(r.rps)} | ${num(r.p50_ms, 2)} | ${num(r.p99_ms, 2)} | ${num(r.cpu_us_per_req, 1)} | ${num(r.server_cpu_util * 100)} % | ${num(r.gen_cpu_us_per_req, 1)} | ${num(r.rss_mb)} | ${num(r.gc_pause_share * 100)} % | ${num(r.gc_max_pause_ms, 1)} | ${r.errors}${r.first_error ? ` (${r.first_error})` : ''} |`,
+      `| ${r.label}${unit} | ${num(r.rps)} | ${num(r.p50_ms, 2)} | ${num(r.p99_ms, 2)} | ${num(r.cpu_us_per_req, 1)} | ${num(r.server_cpu_util * 100)} % | ${num(r.gen_cpu_us_per_req, 1)} | ${num(r.rss_mb)} | ${num(r.heap_start_mb, 1)} | ${num(r.gc_pause_share * 100)} % | ${num(r.gc_max_pause_ms, 1)} | ${r.errors}${r.first_error ? ` (${r.first_error})` : ''} |`,
     );
   }
   lines.push(
     '',
     `Streams: req/s is messages/s and CPU is per message; p50/p99 are per whole stream of ${s.streamMessages} messages. ` +
-      'GC pauses: share of the window the server spent in garbage-collection pauses, and its longest pause (medians over rounds): with 32 calls in flight, the longest pauses set the p99.',
+      'GC pauses: share of the window the server spent in garbage-collection pauses, and its longest pause (medians over rounds): with 32 calls in flight, the longest pauses set the p99. ' +
+      'Heap after start: the server\'s V8 heap in use once it started, after forced GCs, before any call (what it loaded; major GCs walk it).',
     `Raw jose \`jwtVerify\` (ES256, in-process, key imported): ${num(results.baselines.jose_jwtverify_us, 1)} µs CPU per verification; ` +
       `Rampart's \`TokenVerifier\` in the same loop (every token a cache miss): ${num(results.baselines.rampart_verify_us, 1)} µs ` +
       `(${times(results.ratios.verifier_vs_jose_loop ?? null)}).`,

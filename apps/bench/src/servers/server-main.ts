@@ -44,9 +44,19 @@ new PerformanceObserver((list) => {
   }
 }).observe({ entryTypes: ['gc'] });
 
+/** The heap in use after two forced GCs, MB; NaN when GC cannot be forced (no `--expose-gc`). */
+function heapAfterGcMb(): number {
+  const collect = (globalThis as { gc?: () => void }).gc;
+  if (collect === undefined) return Number.NaN;
+  collect();
+  collect();
+  return process.memoryUsage().heapUsed / 2 ** 20;
+}
+
 async function main(): Promise<void> {
   const config = JSON.parse(process.env[SERVER_ENV] ?? '{}') as ServerConfig;
   const server = await start(config);
+  const heapAfterStartMb = heapAfterGcMb();
   const jose =
     config.kind === 'jose-baseline' ? await (await import('./jose-baseline.js')).createJoseBaseline(config.fixtures) : undefined;
   let window: { cpu: NodeJS.CpuUsage; units: number; at: number; startUs: number } | undefined;
@@ -77,16 +87,15 @@ async function main(): Promise<void> {
           gcMs: gc.ms,
           gcMaxMs: gc.maxMs,
           gcCount: gc.count,
+          heapAfterStartMb,
         });
         window = undefined;
         break;
       }
       case 'rss': {
-        const gc = (globalThis as { gc?: () => void }).gc;
-        gc?.();
-        gc?.();
+        const heapUsedMb = heapAfterGcMb();
         const memory = process.memoryUsage();
-        send({ type: 'rss', rssMb: memory.rss / 2 ** 20, heapUsedMb: memory.heapUsed / 2 ** 20 });
+        send({ type: 'rss', rssMb: memory.rss / 2 ** 20, heapUsedMb: Number.isNaN(heapUsedMb) ? memory.heapUsed / 2 ** 20 : heapUsedMb });
         break;
       }
       case 'major-gc': {
