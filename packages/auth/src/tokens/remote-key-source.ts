@@ -43,7 +43,9 @@ export interface RemoteKeySettings {
  * - the first `getKey` triggers discovery and the first fetch, bounded by `timeoutMs` and the call's `signal`;
  * - keys older than `refreshMs` are refreshed in the background; when that fails the cached keys keep serving;
  * - an unknown `kid` refetches once the cooldown has passed, unless the last fetch failed less than
- *   `retryBackoffMs` ago (a down JWKS endpoint is not hammered by tokens with made-up `kid`s).
+ *   `retryBackoffMs` ago (a down JWKS endpoint is not hammered by tokens with made-up `kid`s);
+ * - a failed {@link RemoteKeySource.prefetch} (at start-up, the issuer often is not up yet) does not start that
+ *   backoff: the first call fetches again, and only a failure a call ran into holds back the calls after it.
  *
  * @example
  * ```ts
@@ -60,7 +62,8 @@ export class RemoteKeySource implements KeySource {
   #local: { uat: number; selection: KeySelection } | undefined;
   #loadedAt = 0;
   #pending: Promise<void> | undefined;
-  #failure: { at: number; reason: string } | undefined;
+  /** The last failed fetch; `prefetch`: made by {@link RemoteKeySource.prefetch}, not for a call. */
+  #failure: { at: number; reason: string; prefetch: boolean } | undefined;
 
   constructor(issuer: string, jwksUri: string | undefined, settings: RemoteKeySettings) {
     this.#issuer = issuer;
@@ -89,15 +92,15 @@ export class RemoteKeySource implements KeySource {
   }
 
   prefetch(signal?: AbortSignal): Promise<void> {
-    return this.#fetchNow(signal);
+    return this.#fetchNow(signal, true);
   }
 
-  #fetchNow(signal: AbortSignal | undefined): Promise<void> {
+  #fetchNow(signal: AbortSignal | undefined, prefetch = false): Promise<void> {
     if (this.#inBackoff() && this.#failure !== undefined) {
       const wait = this.#failure.at + this.#settings.retryBackoffMs - this.#settings.now();
       return Promise.reject(invalidToken(`${this.#failure.reason}; next attempt in ${Math.max(wait, 0)} ms`));
     }
-    return withDeadline(this.#reload(), this.#settings.timeoutMs, signal, `JWKS fetch for ${quote(this.#issuer)}`);
+    return withDeadline(this.#reload(prefetch), this.#settings.timeoutMs, signal, `JWKS fetch for ${quote(this.#issuer)}`);
   }
 
   #refreshInBackground(): void {
@@ -105,19 +108,24 @@ export class RemoteKeySource implements KeySource {
     this.#reload().catch(() => undefined);
   }
 
+  /** Whether a call's failed fetch was recent enough to hold back the next one (a failed prefetch never is). */
   #inBackoff(): boolean {
-    return this.#failure !== undefined && this.#settings.now() - this.#failure.at < this.#settings.retryBackoffMs;
+    const failure = this.#failure;
+    return failure !== undefined && !failure.prefetch && this.#settings.now() - failure.at < this.#settings.retryBackoffMs;
   }
 
-  /** One discovery + JWKS fetch at a time, shared by every caller; records and logs the outcome. */
-  #reload(): Promise<void> {
-    this.#pending ??= this.#doReload().finally(() => {
+  /**
+   * One discovery + JWKS fetch at a time, shared by every caller; records and logs the outcome. `prefetch`: this
+   * fetch is the prefetch's, so its failure does not start the backoff (a call joining it shares its outcome).
+   */
+  #reload(prefetch = false): Promise<void> {
+    this.#pending ??= this.#doReload(prefetch).finally(() => {
       this.#pending = undefined;
     });
     return this.#pending;
   }
 
-  async #doReload(): Promise<void> {
+  async #doReload(prefetch: boolean): Promise<void> {
     try {
       const remote = this.#remote ?? (await this.#createRemote());
       await remote.reload();
@@ -125,7 +133,7 @@ export class RemoteKeySource implements KeySource {
       this.#failure = undefined;
     } catch (error) {
       const reason = describeFetchFailure(this.#issuer, error);
-      this.#failure = { at: this.#settings.now(), reason };
+      this.#failure = { at: this.#settings.now(), reason, prefetch };
       const kept = this.#cache.uat === undefined ? 'no keys yet' : 'keeping cached keys';
       this.#settings.logger?.warn({ issuer: this.#issuer, reason }, `JWKS fetch failed, ${kept}`);
       throw invalidToken(reason, error);

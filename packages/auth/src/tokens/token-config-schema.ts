@@ -78,7 +78,7 @@ export const tokenConfigSchema: ConfigSchemaFragment = {
       jwksTimeoutMs: nat('Longest wait for issuer discovery plus a JWKS fetch during one verification, in ms.', D.jwksTimeoutMs, 'RAMPART_AUTH_JWKS_TIMEOUT_MS'),
       jwksCooldownMs: nat('After a JWKS fetch, how long an unknown kid does not trigger another, in ms.', D.jwksCooldownMs, 'RAMPART_AUTH_JWKS_COOLDOWN_MS'),
       jwksRefreshMs: nat('Age after which JWKS keys are refreshed in the background (kept if that fails), in ms.', D.jwksRefreshMs, 'RAMPART_AUTH_JWKS_REFRESH_MS'),
-      jwksRetryBackoffMs: nat('After a failed discovery or JWKS fetch, how long before the next attempt, in ms.', D.retryBackoffMs, 'RAMPART_AUTH_JWKS_RETRY_BACKOFF_MS'),
+      jwksRetryBackoffMs: nat('After a call\'s discovery or JWKS fetch failed, how long before the next attempt, in ms (a failed start-up prefetch does not count).', D.retryBackoffMs, 'RAMPART_AUTH_JWKS_RETRY_BACKOFF_MS'),
       jwksFilePollMs: nat('How often a jwksFile is checked for changes (on use), in ms.', D.jwksFilePollMs, 'RAMPART_AUTH_JWKS_FILE_POLL_MS'),
       hmacSecret: {
         doc: 'HMAC secret (>= 32 bytes) for HS256 tokens of auth.tokens.hmacIssuer. Only from the environment or a file.',

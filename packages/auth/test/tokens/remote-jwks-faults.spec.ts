@@ -149,6 +149,27 @@ describe('OIDC discovery', () => {
     expect(server.requests).toEqual(['/.well-known/openid-configuration', '/.well-known/openid-configuration', '/jwks']);
   });
 
+  it('after a failed prefetch (the issuer not up yet at start-up) the first call fetches again instead of waiting out the backoff', async () => {
+    const { server, verifier, token } = await setup({ retryBackoffMs: 60_000 });
+    server.discoveryMode = 'down';
+    const [prefetched] = await verifier.prefetchKeys();
+    expect(prefetched).toMatchObject({ ok: false, reason: expect.stringMatching(/answered HTTP 503/) as unknown });
+    server.discoveryMode = 'ok';
+    await expect(verifier.verify(await token(k1))).resolves.toMatchObject({ principal: { issuer: server.url } });
+    expect(server.requests).toEqual(['/.well-known/openid-configuration', '/.well-known/openid-configuration', '/jwks']);
+  });
+
+  it('after a failed prefetch and a failed first call, the backoff holds: no fetch per call while the issuer is down', async () => {
+    const { server, verifier, token } = await setup({ retryBackoffMs: 60_000 });
+    server.discoveryMode = 'down';
+    await verifier.prefetchKeys();
+    const t1 = await token(k1);
+    // The first call fetched again (and failed): its reason is the fetch's own, not the backoff's.
+    await expectTokenError(verifier.verify(t1), 'ERR_TOKEN_INVALID', /answered HTTP 503(?!; next attempt)/, t1);
+    await expectTokenError(verifier.verify(t1), 'ERR_TOKEN_INVALID', /answered HTTP 503; next attempt in \d+ ms/, t1);
+    expect(server.requests).toEqual(['/.well-known/openid-configuration', '/.well-known/openid-configuration']);
+  });
+
   it('prefetchKeys loads keys up front and reports failures per issuer without throwing', async () => {
     const { server, token } = await setup();
     const down = await startJwksServer();
