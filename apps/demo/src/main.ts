@@ -41,6 +41,11 @@ async function main(): Promise<number> {
     console.log(`\n${renderTable(rows)}\n`);
     console.log(`demo: finished in ${((Date.now() - started) / 1000).toFixed(1)} s; stopping the services`);
     console.log(`demo: ${rows.length} scenarios, ${unexpected} unexpected`);
+    if (unexpected > 0) {
+      // The services log every refused call (with its reason) and every error at warn: what explains the rows above.
+      // The scenarios that should succeed run first, so the start of each output is what matters.
+      for (const p of processes) console.error(`--- ${p.name} output (warn and above) ---\n${p.output.join('').slice(0, 8_000)}`);
+    }
     return unexpected === 0 ? 0 : 1;
   } catch (error) {
     if (stopping) return 130;
