@@ -35,10 +35,10 @@ afterEach(async () => {
  * A TestIssuer and the attack vault trusting it (discovery, audience `vault`), with `tokens` merged into
  * `auth.tokens`. Stopped after the test.
  */
-async function startVault(tokens: Record<string, unknown> = {}, options: Partial<TestAppOptions> = {}, hangFromStart = false) {
+async function startVault(tokens: Record<string, unknown> = {}, options: Partial<TestAppOptions> = {}, fromStart?: 'hang' | 'down') {
   const issuer = await TestIssuer.start({ audience: 'vault' });
-  // The plugin prefetches keys when the app is ready; a cold-start test makes the issuer hang before that.
-  if (hangFromStart) issuer.outage('hang');
+  // The plugin prefetches keys when the app is ready; a cold-start test makes the issuer hang (or fail) before that.
+  if (fromStart !== undefined) issuer.outage(fromStart);
   const logs = captureLogs('vault');
   const vault = attackVault(issuer.url);
   let t: TestApp;
@@ -61,7 +61,7 @@ async function startVault(tokens: Record<string, unknown> = {}, options: Partial
     await issuer.stop();
   });
   // Let the start-up prefetch (discovery + JWKS) finish, so request counts below do not race with it.
-  if (!hangFromStart) await vi.waitFor(() => expect(issuer.requests).toBeGreaterThanOrEqual(2), { timeout: 3_000, interval: 10 });
+  if (fromStart === undefined) await vi.waitFor(() => expect(issuer.requests).toBeGreaterThanOrEqual(2), { timeout: 3_000, interval: 10 });
   const orders = await t.client(VaultServiceDescriptor, { as: '/orders' });
   const { thumbprint } = await t.pki!.clientCertificate('/orders');
   /** A token that passes all four methods from the orders certificate. */
@@ -138,6 +138,16 @@ describe('JWKS endpoint down', () => {
   });
 });
 
+describe('a service that starts before its issuer answers', () => {
+  it('accepts valid tokens as soon as the issuer is up, without waiting out the backoff of its failed start-up fetch', async () => {
+    const v = await startVault({ jwksRetryBackoffMs: 60_000 }, {}, 'down');
+    await vi.waitFor(() => expect(v.logs.lines.some((l) => l.includes('could not fetch token signing keys yet'))).toBe(true));
+    v.issuer.outage('up');
+    for (const kind of KINDS) expect((await call(v.orders, kind, bearer(await v.token()))).ok, kind).toBe(true);
+    expect(v.ran.map((r) => r.method)).toEqual([...KINDS]);
+  });
+});
+
 describe('signing-key rotation', () => {
   // jwksCooldownMs is how long after a JWKS fetch a token with an unknown kid does NOT trigger another fetch (it is
   // refused at once). With 0, the first token signed by a new key fetches the JWKS and is accepted on the first
@@ -186,7 +196,7 @@ describe('a hanging JWKS endpoint', () => {
   // client's own timer ends the call with DEADLINE_EXCEEDED, which no server can pre-empt; the server stops waiting
   // at that moment too (the audit says "aborted"), so nothing keeps running for a call nobody waits for.
   it('is answered UNAUTHENTICATED after jwksTimeoutMs when the client deadline is long (cold start, all call kinds)', async () => {
-    const v = await startVault({ jwksTimeoutMs: 300, jwksRetryBackoffMs: 0 }, {}, true);
+    const v = await startVault({ jwksTimeoutMs: 300, jwksRetryBackoffMs: 0 }, {}, 'hang');
     await sleep(400); // the prefetch at start-up has timed out
     for (const kind of KINDS) {
       const started = Date.now();
@@ -226,7 +236,7 @@ describe('a hanging JWKS endpoint', () => {
   });
 
   it('with a client deadline shorter than jwksTimeoutMs: DEADLINE_EXCEEDED at the deadline, and the server stops waiting', async () => {
-    const v = await startVault({ jwksTimeoutMs: 5_000, jwksRetryBackoffMs: 0 }, {}, true);
+    const v = await startVault({ jwksTimeoutMs: 5_000, jwksRetryBackoffMs: 0 }, {}, 'hang');
     const started = Date.now();
     const error = failed(await call(v.orders, 'read', bearer(await v.token(), { deadline: 300 })));
     expect(error.code).toBe(Status.DEADLINE_EXCEEDED);
