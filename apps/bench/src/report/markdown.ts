@@ -1,4 +1,4 @@
-import { presentScenarios, type BenchResults, type Target } from '../results.js';
+import { presentScenarios, verdictText, type BenchResults, type Target } from '../results.js';
 
 const num = (n: number | null | undefined, digits = 0): string =>
   n === null || n === undefined || !Number.isFinite(n)
@@ -12,9 +12,8 @@ export function times(n: number | null): string {
 
 /** `**PASS**`, `**MISS**`, or `PASS, unsettled` when the rounds' middle half straddles the target. */
 export function verdict(target: Target): string {
-  if (target.pass === null) return 'n/a';
-  const word = target.pass ? 'PASS' : 'MISS';
-  return target.settled === false ? `${word}, unsettled` : `**${word}**`;
+  const text = verdictText(target);
+  return target.pass !== null && target.settled !== false ? `**${text}**` : text;
 }
 
 /** `0.98-1.21× (5/8)`: the middle half of a target's ratio over the rounds, and how many rounds met it. */

@@ -1,4 +1,4 @@
-import { presentScenarios, type BenchResults, type ScenarioResult } from '../results.js';
+import { presentScenarios, verdictText, type BenchResults, type ScenarioResult } from '../results.js';
 import type { ScenarioName } from '../scenarios.js';
 
 /** Escapes text for SVG content and attributes. */
@@ -83,7 +83,7 @@ export function renderSvg(results: BenchResults): string {
   out.push(`<text x="${LABEL_X}" y="${y}" font-size="13" font-weight="bold">targets</text>`);
   for (const t of results.targets) {
     y += 18;
-    const verdict = t.pass === null ? 'n/a' : `${t.pass ? 'PASS' : 'MISS'}${t.settled === false ? ' (unsettled)' : ''}`;
+    const verdict = verdictText(t);
     const colour = t.pass === null ? '#6b7280' : t.settled === false ? '#b45309' : t.pass ? '#15803d' : '#b91c1c';
     out.push(
       `<text x="${LABEL_X}" y="${y}" font-size="12"><tspan font-weight="bold" fill="${colour}">${verdict}</tspan> ${escapeXml(
