@@ -71,13 +71,6 @@ export interface Target {
   readonly settled: boolean | null;
 }
 
-/** A target's verdict in words, for every report: `PASS`, `MISS`, `PASS, unsettled`, `MISS, unsettled` or `n/a`. */
-export function verdictText(target: Target): string {
-  if (target.pass === null) return 'n/a';
-  const word = target.pass ? 'PASS' : 'MISS';
-  return target.settled === false ? `${word}, unsettled` : word;
-}
-
 /** How a target's ratio spread over the rounds. */
 export interface RoundSpread {
   readonly q1: number;

@@ -1,4 +1,5 @@
-import { presentScenarios, verdictText, type BenchResults, type Target } from '../results.js';
+import { presentScenarios, type BenchResults, type Target } from '../results.js';
+import { verdictText } from './verdict.js';
 
 const num = (n: number | null | undefined, digits = 0): string =>
   n === null || n === undefined || !Number.isFinite(n)

@@ -1,4 +1,5 @@
-import { presentScenarios, verdictText, type BenchResults, type ScenarioResult } from '../results.js';
+import { presentScenarios, type BenchResults, type ScenarioResult } from '../results.js';
+import { verdictText } from './verdict.js';
 import type { ScenarioName } from '../scenarios.js';
 
 /** Escapes text for SVG content and attributes. */
