@@ -4,8 +4,9 @@ import { STAGE_ORDER, type AuthRequirements, type AuthStage, type StageCheck } f
 
 /**
  * Certificate binding (RFC 8705): a token carrying `cnf["x5t#S256"]` is accepted only from the certificate with
- * that thumbprint, always; with `boundToCertificate: true`, a token without `cnf` is refused too. A stolen bound
- * token is useless from another workload.
+ * that thumbprint, on every method whatever its options say; with `boundToCertificate: true`, a token without `cnf`
+ * is refused too. A stolen bound token is useless from another workload. A token constrained any other way (DPoP
+ * `jkt`, `jwk`, an empty or unknown `cnf`) never gets here: verification refuses it (`certificateConfirmation`).
  */
 @injectable()
 export class BindingStage implements AuthStage {

@@ -1,5 +1,6 @@
 import type { Principal } from '@rampart/core';
 import type { JWTPayload } from 'jose';
+import { certificateConfirmation } from './confirmation.js';
 import { invalidToken, quote } from './token-errors.js';
 import type { VerifiedToken } from './token-types.js';
 
@@ -7,9 +8,9 @@ const MAX_ACTOR_DEPTH = 10;
 
 /**
  * Builds the {@link VerifiedToken} of verified claims: `sub` must be a non-empty string; `client_id`, `scope` (space
- * separated), `scp` (list or space-separated string), `act` (nested `{ sub, act }`, outermost actor first), `jti`
- * and `cnf["x5t#S256"]` must have their proper types when present (a malformed binding must never read as "not
- * bound"). The result is immutable (frozen objects, a scope set that refuses changes), so the verified-token cache
+ * separated), `scp` (list or space-separated string), `act` (nested `{ sub, act }`, outermost actor first) and `jti`
+ * must have their proper types when present; `cnf` may only bind the token to a certificate (`x5t#S256`, see
+ * {@link certificateConfirmation}: a malformed or unverifiable binding never reads as "not bound"). The result is immutable (frozen objects, a scope set that refuses changes), so the verified-token cache
  * can hand the same object to every call that brings the token: no copy per call, and no handler can widen what a
  * later call is granted.
  *
@@ -33,7 +34,7 @@ export function toVerifiedToken(payload: JWTPayload, tokenHash: string): Verifie
     claims: deepFreeze(payload),
   });
   const jti = optionalString(payload, 'jti');
-  const thumbprint = confirmation(payload.cnf);
+  const thumbprint = certificateConfirmation(payload.cnf);
   return Object.freeze({
     principal,
     tokenHash,
@@ -123,16 +124,6 @@ function actors(act: unknown): string[] {
     current = next;
   }
   return chain;
-}
-
-function confirmation(cnf: unknown): string | undefined {
-  if (cnf === undefined) return undefined;
-  if (typeof cnf !== 'object' || cnf === null) throw invalidToken('claim "cnf" must be an object');
-  const thumbprint = (cnf as Record<string, unknown>)['x5t#S256'];
-  if (thumbprint !== undefined && (typeof thumbprint !== 'string' || thumbprint === '')) {
-    throw invalidToken('claim "cnf" has a malformed "x5t#S256"');
-  }
-  return thumbprint;
 }
 
 function deepFreeze<T>(value: T): T {

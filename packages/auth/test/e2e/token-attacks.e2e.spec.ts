@@ -142,6 +142,9 @@ const primaryPublicKey = async (): Promise<CryptoKey> => (await importJWK(primar
 
 const bearer = (token: string): Record<string, string | Buffer> => ({ authorization: `Bearer ${token}` });
 const UNAUTH_INVALID = [Status.UNAUTHENTICATED, 'invalid token', 'ERR_TOKEN_INVALID'] as const;
+const UNBOUND = [Status.UNAUTHENTICATED, 'invalid token', 'ERR_TOKEN_BINDING'] as const;
+/** A DPoP key thumbprint (RFC 9449's example). */
+const DPOP_JKT = '0ZcOCORZNYy-DWpqq30jZyJGHTN0d2HglBV3uiguA4I';
 /** Tokens of the second trusted issuer: `watch` accepts the primary issuer only (its own case below). */
 const NOT_WATCH: readonly Kind[] = ['read', 'store', 'exchange'];
 
@@ -201,6 +204,13 @@ const attacks: Attack[] = [
   { name: 'scope as a list instead of a string', token: () => good({ scope: ['vault:read', 'vault:write'] as unknown as string }), refused: UNAUTH_INVALID, detail: /claim "scope" must be a string/ },
   { name: 'act without a sub', token: () => good({ act: { client_id: 'gateway' } }), refused: UNAUTH_INVALID, detail: /claim "act" malformed/ },
   { name: 'cnf x5t#S256 not a string', token: () => good({ cnf: { 'x5t#S256': 42 } }), refused: UNAUTH_INVALID, detail: /claim "cnf" has a malformed "x5t#S256"/ },
+  { name: 'cnf a list instead of an object', token: () => good({ cnf: [ordersCert.thumbprint] }), refused: UNAUTH_INVALID, detail: /claim "cnf" must be an object/ },
+  // sender constraints Rampart cannot verify (issue 16 item 5): refused on every method, never taken as bearer tokens
+  { name: 'a DPoP-bound token (cnf jkt)', token: () => good({ cnf: { jkt: DPOP_JKT } }), refused: UNBOUND, detail: /claim "cnf" holds "jkt" \(DPoP, RFC 9449\): a sender constraint this server cannot verify/ },
+  { name: 'a token bound to a key (cnf jwk)', token: async () => good({ cnf: { jwk: attacker.jwks.keys[0] } }), refused: UNBOUND, detail: /claim "cnf" holds "jwk" \(a proof-of-possession key, RFC 7800\)/ },
+  { name: 'an empty cnf', token: () => good({ cnf: {} }), refused: UNBOUND, detail: /claim "cnf" is empty/ },
+  { name: 'cnf with an unknown member', token: () => good({ cnf: { 'x5t#S512': 'AAAA' } }), refused: UNBOUND, detail: /claim "cnf" holds "x5t#S512" \(not a confirmation method Rampart knows\)/ },
+  { name: 'cnf with the right x5t#S256 and a DPoP jkt', token: () => good({ cnf: { 'x5t#S256': ordersCert.thumbprint, jkt: DPOP_JKT } }), refused: UNBOUND, detail: /claim "cnf" holds "jkt"/ },
   // the token's bytes
   { name: 'stripped signature', token: async () => replacePart(await good(), 2, ''), refused: UNAUTH_INVALID, detail: /not a JWS: an empty part/ },
   { name: 'altered signature', token: async () => replacePart(await good(), 2, flipMiddle(part(await good(), 2))), refused: UNAUTH_INVALID, detail: /signature verification failed/ },
