@@ -87,10 +87,11 @@ export function buildIssuerRegistry(
     if (audience?.length === 0 || audience?.some((aud) => typeof aud !== 'string' || aud === '')) {
       say('`audience` must be a non-empty string or list of non-empty strings');
     }
+    if (config.requireTyp !== undefined && typeof config.requireTyp !== 'boolean') say('`requireTyp` must be true or false');
     if (problems.length > before) continue;
     try {
       const keys = keySource(config, secret, settings);
-      registry.set(name, { issuer: name, audience, algorithms, requireTyp: config.requireTyp === true, keys });
+      registry.set(name, { issuer: name, audience, algorithms, requireTyp: config.requireTyp !== false, keys });
     } catch (error) {
       say(`its keys are unusable: ${error instanceof Error ? error.message : String(error)}`);
     }

@@ -61,7 +61,7 @@ export const tokenConfigSchema: ConfigSchemaFragment = {
         env: 'RAMPART_AUTH_ISSUER',
       },
       issuers: {
-        doc: 'Trusted issuers, a JSON array of { issuer, audience?, jwksUri?, jwksFile?, requireTyp?, algorithms? }. Keys come from OIDC discovery unless jwksUri or jwksFile is given; algorithms default to RS256, PS256, ES256, EdDSA.',
+        doc: 'Trusted issuers, a JSON array of { issuer, audience?, jwksUri?, jwksFile?, requireTyp?, algorithms? }. Keys come from OIDC discovery unless jwksUri or jwksFile is given; algorithms default to RS256, PS256, ES256, EdDSA; requireTyp defaults to true (tokens must say typ at+jwt, RFC 9068): set it to false for an issuer whose access tokens say typ JWT.',
         format: issuerList,
         default: [],
         env: 'RAMPART_AUTH_ISSUERS',

@@ -101,11 +101,15 @@ export function toTokenError(error: unknown, ctx: TokenFailureContext): RampartE
   return invalidToken(`${describe(error, ctx)} ${where}`, error);
 }
 
+/** What a refusal for `typ` adds: the rule, and the setting that turns it off for an issuer that needs that. */
+const TYP_ADVICE =
+  '; the issuer requires typ at+jwt (RFC 9068): if it issues access tokens with another typ, set requireTyp: false on its entry in auth.tokens.issuers';
+
 function describe(error: unknown, ctx: TokenFailureContext): string {
   if (error instanceof errors.JWTClaimValidationFailed) {
     const got = error.claim === 'typ' ? ctx.typ : (error.payload as Record<string, unknown>)[error.claim];
     const expected = error.claim === 'aud' ? `, expected one of ${quote(ctx.expectedAudience.join(' '))}` : '';
-    return `claim "${error.claim}" ${error.reason}: ${error.message} (got ${quote(got)}${expected})`;
+    return `claim "${error.claim}" ${error.reason}: ${error.message} (got ${quote(got)}${expected})${error.claim === 'typ' ? TYP_ADVICE : ''}`;
   }
   if (error instanceof errors.JOSEAlgNotAllowed) {
     return `alg ${quote(ctx.alg)} is not allowed for this issuer (allowed: ${ctx.allowedAlgorithms.join(', ')})`;

@@ -78,7 +78,7 @@ export type TokenFetch = FetchImplementation;
  *
  * @example
  * ```ts
- * const issuer: IssuerConfig = { issuer: 'https://issuer.example', requireTyp: true };
+ * const issuer: IssuerConfig = { issuer: 'https://issuer.example', audience: 'inventory' };
  * ```
  */
 export interface IssuerConfig {
@@ -94,7 +94,11 @@ export interface IssuerConfig {
   readonly jwks?: JSONWebKeySet;
   /** An HMAC secret (at least as long as the hash: 32 bytes for HS256). Makes the issuer HS*-only. */
   readonly secret?: string | Uint8Array;
-  /** Require the RFC 9068 header `typ: at+jwt`. Default false. */
+  /**
+   * Require the RFC 9068 header `typ: at+jwt` (or `application/at+jwt`), as RFC 9068 §4 asks of a resource server.
+   * Default true. `false` is the opt-out for an identity provider whose access tokens say `typ: JWT` or nothing
+   * (see docs/security/tokens.md for which do): its tokens are then accepted whatever their `typ`.
+   */
   readonly requireTyp?: boolean;
   /** Accepted algorithms. Default RS256, PS256, ES256, EdDSA; HS256 for an issuer with a `secret`. */
   readonly algorithms?: readonly TokenAlgorithm[];

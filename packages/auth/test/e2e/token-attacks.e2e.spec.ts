@@ -26,8 +26,9 @@ import { call, captureLogs, expectNoTokenIn, failed, KINDS, LEVEL, type Kind } f
 import { stringField1, unaryWithExtraHeader } from './raw-h2.js';
 
 // The attack suite of issue 4, end to end: a real Rampart server over TLS (ephemeral CA), the auth plugin configured
-// from config values, a TestIssuer serving discovery and JWKS as the trusted issuer (typ at+jwt required), a second
-// trusted issuer with an RS256 key in a JWKS file (for crafted tokens), and an attacker with its own issuer and keys.
+// from config values, a TestIssuer serving discovery and JWKS as the trusted issuer (typ at+jwt required: the default),
+// a second trusted issuer with an RS256 key in a JWKS file (for crafted tokens; typ not required: the opt-out), and an
+// attacker with its own issuer and keys.
 // Every case asserts the gRPC status and message, that no handler ran, the audit line's reason (so the call was
 // refused for the reason the case is about), and that no log line carries the token.
 
@@ -71,8 +72,8 @@ beforeAll(async () => {
         tokens: {
           audience: 'vault',
           issuers: [
-            { issuer: primary.url, requireTyp: true },
-            { issuer: LOCAL_ISSUER, jwksFile: join(jwksDir, 'jwks.json') },
+            { issuer: primary.url },
+            { issuer: LOCAL_ISSUER, jwksFile: join(jwksDir, 'jwks.json'), requireTyp: false },
           ],
         },
       },
@@ -143,6 +144,8 @@ const primaryPublicKey = async (): Promise<CryptoKey> => (await importJWK(primar
 const bearer = (token: string): Record<string, string | Buffer> => ({ authorization: `Bearer ${token}` });
 const UNAUTH_INVALID = [Status.UNAUTHENTICATED, 'invalid token', 'ERR_TOKEN_INVALID'] as const;
 const UNBOUND = [Status.UNAUTHENTICATED, 'invalid token', 'ERR_TOKEN_BINDING'] as const;
+/** A refusal for `typ`, naming the setting that opts an issuer out. */
+const TYP_REFUSED = /claim "typ" check_failed.*requires typ at\+jwt \(RFC 9068\).*set requireTyp: false on its entry in auth\.tokens\.issuers/;
 /** A DPoP key thumbprint (RFC 9449's example). */
 const DPOP_JKT = '0ZcOCORZNYy-DWpqq30jZyJGHTN0d2HglBV3uiguA4I';
 /** Tokens of the second trusted issuer: `watch` accepts the primary issuer only (its own case below). */
@@ -199,8 +202,8 @@ const attacks: Attack[] = [
   { name: 'wrong aud', token: () => good({}, { audience: 'orders' }), refused: UNAUTH_INVALID, detail: /claim "aud" check_failed.*got "orders".*expected one of "vault"/ },
   { name: 'aud a list without ours', token: () => good({}, { audience: ['orders', 'inventory'] }), refused: UNAUTH_INVALID, detail: /claim "aud" check_failed/ },
   { name: 'missing aud', token: () => good({ aud: undefined }), refused: UNAUTH_INVALID, detail: /claim "aud" missing/ },
-  { name: 'typ JWT where at+jwt is required', token: () => good({}, { typ: 'JWT' }), refused: UNAUTH_INVALID, detail: /claim "typ" check_failed.*got "JWT"/ },
-  { name: 'no typ where at+jwt is required', token: () => good({}, { header: { typ: undefined } }), refused: UNAUTH_INVALID, detail: /claim "typ" check_failed/ },
+  { name: 'typ JWT (at+jwt is required by default)', token: () => good({}, { typ: 'JWT' }), refused: UNAUTH_INVALID, detail: TYP_REFUSED },
+  { name: 'no typ (at+jwt is required by default)', token: () => good({}, { header: { typ: undefined } }), refused: UNAUTH_INVALID, detail: TYP_REFUSED },
   { name: 'scope as a list instead of a string', token: () => good({ scope: ['vault:read', 'vault:write'] as unknown as string }), refused: UNAUTH_INVALID, detail: /claim "scope" must be a string/ },
   { name: 'act without a sub', token: () => good({ act: { client_id: 'gateway' } }), refused: UNAUTH_INVALID, detail: /claim "act" malformed/ },
   { name: 'cnf x5t#S256 not a string', token: () => good({ cnf: { 'x5t#S256': 42 } }), refused: UNAUTH_INVALID, detail: /claim "cnf" has a malformed "x5t#S256"/ },
@@ -322,11 +325,15 @@ describe('valid tokens pass for all four call kinds', () => {
     }
   });
 
-  it('the second trusted issuer (RS256 from a JWKS file, typ not required) passes where it is accepted', async () => {
-    // The control for the crafted-key cases: the same key and claims, correctly signed, are accepted.
-    const token = await local({}, { typ: 'JWT' });
-    expect(await call(clients.orders, 'read', { metadata: bearer(token) })).toEqual({ ok: true, values: ['orders-client'] });
-    expect(vault.ran).toEqual([{ method: 'read', subject: 'orders-client', issuer: LOCAL_ISSUER, peer: ORDERS }]);
+  it('the second trusted issuer (RS256 from a JWKS file, requireTyp: false) passes where it is accepted, typ JWT or none', async () => {
+    // The control for the crafted-key cases: the same key and claims, correctly signed, are accepted; and the opt-out
+    // for issuers of typ JWT works.
+    for (const header of [{ typ: 'JWT' }, {}]) {
+      const token = await local({}, header);
+      expect(await call(clients.orders, 'read', { metadata: bearer(token) })).toEqual({ ok: true, values: ['orders-client'] });
+    }
+    expect(vault.ran.map((r) => r.issuer)).toEqual([LOCAL_ISSUER, LOCAL_ISSUER]);
+    expect(vault.ran[0]).toEqual({ method: 'read', subject: 'orders-client', issuer: LOCAL_ISSUER, peer: ORDERS });
   });
 
   it('a bound token passes without binding being required, from its own certificate', async () => {

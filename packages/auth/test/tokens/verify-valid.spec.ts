@@ -92,11 +92,20 @@ describe('valid tokens', () => {
     await expectTokenError(noAudience.verify(token), 'ERR_TOKEN_INVALID', /no expected audience/, token);
   });
 
-  it('accepts typ at+jwt and application/at+jwt when the issuer requires it', async () => {
+  it('accepts typ at+jwt and application/at+jwt (required by default, and with requireTyp: true)', async () => {
     const strict = new TokenVerifier({ issuers: [{ issuer: server.url, requireTyp: true }], audience: 'inventory' });
     for (const typ of ['at+jwt', 'application/at+jwt']) {
       const token = await mint(keys.ES256, { iss: server.url, aud: 'inventory' }, { typ });
       await expect(strict.verify(token)).resolves.toMatchObject({ principal: { subject: 'orders-client' } });
+      await expect(verifier.verify(token)).resolves.toMatchObject({ principal: { subject: 'orders-client' } });
+    }
+  });
+
+  it('with requireTyp: false (the opt-out for issuers of typ JWT) accepts any typ, or none', async () => {
+    const lax = new TokenVerifier({ issuers: [{ issuer: server.url, requireTyp: false }], audience: 'inventory' });
+    for (const typ of ['JWT', undefined, 'at+jwt']) {
+      const token = await mint(keys.ES256, { iss: server.url, aud: 'inventory' }, { typ });
+      await expect(lax.verify(token)).resolves.toMatchObject({ principal: { subject: 'orders-client' } });
     }
   });
 

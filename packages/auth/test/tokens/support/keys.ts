@@ -20,8 +20,8 @@ export async function makeKey(alg: TestAlg, kid: string): Promise<TestKey> {
 export const nowSec = (): number => Math.floor(Date.now() / 1000);
 
 /**
- * Signs a token with `key`. Defaults: `sub`, `iat` now, `exp` in 5 minutes; `claims` and `header` override them.
- * A claim set to `undefined` is left out.
+ * Signs a token with `key`. Defaults: `sub`, `iat` now, `exp` in 5 minutes, header `typ: at+jwt`; `claims` and `header`
+ * override them. A claim or header member set to `undefined` is left out.
  */
 export async function mint(
   key: TestKey | { alg: string; kid?: string; secret: Uint8Array },
@@ -31,7 +31,7 @@ export async function mint(
   const payload: JWTPayload = { sub: 'orders-client', iat: nowSec(), exp: nowSec() + 300, ...claims };
   for (const [name, value] of Object.entries(payload)) if (value === undefined) delete payload[name];
   const signingKey = 'secret' in key ? key.secret : key.privateKey;
-  return new SignJWT(payload).setProtectedHeader({ alg: key.alg, kid: key.kid, ...header }).sign(signingKey);
+  return new SignJWT(payload).setProtectedHeader({ alg: key.alg, kid: key.kid, typ: 'at+jwt', ...header }).sign(signingKey);
 }
 
 /** base64url of a JSON value (for hand-made token parts). */
