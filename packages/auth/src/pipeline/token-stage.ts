@@ -57,7 +57,7 @@ export class TokenStage implements AuthStage {
       return undefined;
     };
     // A cached token is decided synchronously (no promise on the warm path); a new one is verified asynchronously,
-    // its wait for keys bounded by the call's own signal.
+    // its wait for keys bounded by the call's own deadline and cancellation (and by auth.tokens.jwksTimeoutMs).
     return (ctx, state) => {
       const values = ctx.metadata.get('authorization');
       const peer = ctx.peer;
@@ -68,7 +68,7 @@ export class TokenStage implements AuthStage {
           if (verified !== undefined) return accept(ctx, state, verified);
         }
       }
-      const result = verifier.verifyEntryFast(bearerTokenOf(ctx.metadata), options, () => ctx.signal);
+      const result = verifier.verifyEntryFast(bearerTokenOf(ctx.metadata), options, () => ctx);
       const remember = (entry: CachedVerification): undefined => {
         const verified = verifier.checkVerified(entry, options);
         if (lastByConnection !== undefined && peer !== undefined) lastByConnection.set(peer, { authorization: values[0] as string, entry });

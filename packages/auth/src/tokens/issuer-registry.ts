@@ -43,7 +43,8 @@ const HMAC_MIN_BYTES: Readonly<Record<string, number>> = { HS256: 32, HS384: 48,
 /**
  * Checks every issuer and builds its key source. Problems are collected and thrown as one `ERR_CONFIG_INVALID`:
  * duplicates, several or no usable key sources, `none`/HS* for an issuer with public keys, asymmetric algorithms
- * for an HMAC issuer, a secret shorter than its hash, and non-HTTPS key URLs (HTTP is allowed on loopback only).
+ * for an HMAC issuer, a secret shorter than its hash, non-HTTPS key URLs (HTTP is allowed on loopback only), and
+ * `jwksHosts` that are not bare hosts or that an issuer without discovery lists.
  *
  * @example
  * ```ts
@@ -83,6 +84,8 @@ export function buildIssuerRegistry(
     if (url !== undefined && !(URL.canParse(url) && isFetchableUrl(new URL(url)))) {
       say(`${config.jwksUri === undefined ? 'a discovered issuer' : 'jwksUri'} must be an https URL (http only on loopback)`);
     }
+    const jwksHosts = hostList(config.jwksHosts, say);
+    if (jwksHosts.length > 0 && sources.length > 0) say('`jwksHosts` applies to discovery only: drop it, or drop jwksUri/jwksFile/jwks/secret');
     const audience = config.audience === undefined ? undefined : toList(config.audience);
     if (audience?.length === 0 || audience?.some((aud) => typeof aud !== 'string' || aud === '')) {
       say('`audience` must be a non-empty string or list of non-empty strings');
@@ -90,7 +93,7 @@ export function buildIssuerRegistry(
     if (config.requireTyp !== undefined && typeof config.requireTyp !== 'boolean') say('`requireTyp` must be true or false');
     if (problems.length > before) continue;
     try {
-      const keys = keySource(config, secret, settings);
+      const keys = keySource(config, jwksHosts, secret, settings);
       registry.set(name, { issuer: name, audience, algorithms, requireTyp: config.requireTyp !== false, keys });
     } catch (error) {
       say(`its keys are unusable: ${error instanceof Error ? error.message : String(error)}`);
@@ -102,13 +105,33 @@ export function buildIssuerRegistry(
   return registry;
 }
 
-function keySource(config: IssuerConfig, secret: Uint8Array | undefined, settings: IssuerRegistrySettings): KeySource {
+function keySource(
+  config: IssuerConfig,
+  jwksHosts: readonly string[],
+  secret: Uint8Array | undefined,
+  settings: IssuerRegistrySettings,
+): KeySource {
   if (secret !== undefined) return secretSource(secret);
   if (config.jwks !== undefined) return staticJwksSource(config.jwks);
   if (config.jwksFile !== undefined) {
     return new FileKeySource(config.jwksFile, { pollMs: settings.filePollMs, logger: settings.logger, now: settings.now });
   }
-  return new RemoteKeySource(config.issuer, config.jwksUri, settings);
+  return new RemoteKeySource(config.issuer, { jwksUri: config.jwksUri, jwksHosts }, settings);
+}
+
+/** `jwksHosts` checked and lower-cased: each a bare `host` or `host:port` (no scheme, path or credentials). */
+function hostList(hosts: readonly string[] | undefined, say: (text: string) => void): string[] {
+  if (hosts === undefined) return [];
+  const list: unknown = hosts;
+  if (!Array.isArray(list)) {
+    say('`jwksHosts` must be a list of host names');
+    return [];
+  }
+  const isHost = (host: unknown): host is string =>
+    typeof host === 'string' && URL.canParse(`https://${host}`) && new URL(`https://${host}`).host === host.toLowerCase();
+  const wrong = (list as unknown[]).filter((host) => !isHost(host));
+  if (wrong.length > 0) say(`\`jwksHosts\` entries must be a host or host:port, e.g. "keys.example" (got ${wrong.map((h) => JSON.stringify(h)).join(', ')})`);
+  return (list as unknown[]).filter(isHost).map((host) => host.toLowerCase());
 }
 
 /**

@@ -1,7 +1,11 @@
 import { createLocalJWKSet, type CryptoKey, type FlattenedJWSInput, type JSONWebKeySet, type JWSHeaderParameters } from 'jose';
+import type { CallBounds } from './deadline.js';
 
-/** The call's signal, asked for only when a key source must wait (building a call's AbortSignal costs µs). */
-export type LazySignal = () => AbortSignal | undefined;
+/**
+ * The call's signal and deadline, asked for only when a key source must wait (building a call's AbortSignal costs
+ * µs): a gRPC call passes `() => ctx`.
+ */
+export type LazyCall = () => CallBounds | undefined;
 
 /**
  * A token header's `alg` and `kid`, read without verifying, and `id`, the two as one string for lookups (see
@@ -28,15 +32,16 @@ export function keyHint(alg: string, kid: string | undefined): KeyHint {
 
 /**
  * Where one issuer's verification keys come from. `getKey` is called only after the token's shape, size and issuer
- * were checked; it may wait for the network, bounded by the verifier's timeout and by the call's signal.
+ * were checked; it may wait for the network, until the call's deadline or cancellation and at most the verifier's
+ * `jwksTimeoutMs`.
  *
  * @example
  * ```ts
- * const key = await source.getKey(header, jws, () => ctx.signal);
+ * const key = await source.getKey(header, jws, () => ctx);
  * ```
  */
 export interface KeySource {
-  getKey(header: JWSHeaderParameters, token: FlattenedJWSInput, signal?: LazySignal): Promise<CryptoKey | Uint8Array>;
+  getKey(header: JWSHeaderParameters, token: FlattenedJWSInput, call?: LazyCall): Promise<CryptoKey | Uint8Array>;
   /**
    * The key `getKey` already selected for the header's `alg` and `kid` (`kid` undefined: a header without one), when the
    * keys it came from are still current and nothing is due (no file check, no fetch), so a verification can hand it

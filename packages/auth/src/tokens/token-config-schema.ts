@@ -2,10 +2,10 @@ import type { ConfigSchemaFragment } from '@rampart/core';
 import { ASYMMETRIC_ALGORITHMS, HMAC_ALGORITHMS } from './token-types.js';
 import { TOKEN_VERIFIER_DEFAULTS as D } from './verifier-settings.js';
 
-const ISSUER_KEYS = new Set(['issuer', 'audience', 'jwksUri', 'jwksFile', 'requireTyp', 'algorithms']);
+const ISSUER_KEYS = new Set(['issuer', 'audience', 'jwksUri', 'jwksFile', 'jwksHosts', 'requireTyp', 'algorithms']);
 const ALGORITHMS: readonly string[] = [...ASYMMETRIC_ALGORITHMS, ...HMAC_ALGORITHMS];
 
-/** convict format of `auth.tokens.issuers`: a list of `{ issuer, audience?, jwksUri?, jwksFile?, requireTyp?, algorithms? }`. */
+/** convict format of `auth.tokens.issuers`: a list of `{ issuer, audience?, jwksUri?, jwksFile?, jwksHosts?, requireTyp?, algorithms? }`. */
 function issuerList(value: unknown): void {
   if (!Array.isArray(value)) throw new Error('must be a JSON array of issuer objects');
   value.forEach((entry: unknown, i) => {
@@ -22,6 +22,10 @@ function issuerList(value: unknown): void {
     }
     if (e.jwksUri !== undefined && !URL.canParse(e.jwksUri as string)) throw new Error(`${at}: "jwksUri" must be an absolute URL`);
     if (e.requireTyp !== undefined && typeof e.requireTyp !== 'boolean') throw new Error(`${at}: "requireTyp" must be true or false`);
+    const hosts = e.jwksHosts;
+    if (hosts !== undefined && !(Array.isArray(hosts) && hosts.every((h) => typeof h === 'string' && h !== ''))) {
+      throw new Error(`${at}: "jwksHosts" must be a list of host names (host or host:port)`);
+    }
     const aud = e.audience;
     if (aud !== undefined && !(typeof aud === 'string' || (Array.isArray(aud) && aud.every((a) => typeof a === 'string')))) {
       throw new Error(`${at}: "audience" must be a string or a list of strings`);
@@ -61,7 +65,7 @@ export const tokenConfigSchema: ConfigSchemaFragment = {
         env: 'RAMPART_AUTH_ISSUER',
       },
       issuers: {
-        doc: 'Trusted issuers, a JSON array of { issuer, audience?, jwksUri?, jwksFile?, requireTyp?, algorithms? }. Keys come from OIDC discovery unless jwksUri or jwksFile is given; algorithms default to RS256, PS256, ES256, EdDSA; requireTyp defaults to true (tokens must say typ at+jwt, RFC 9068): set it to false for an issuer whose access tokens say typ JWT.',
+        doc: "Trusted issuers, a JSON array of { issuer, audience?, jwksUri?, jwksFile?, jwksHosts?, requireTyp?, algorithms? }. Keys come from OIDC discovery unless jwksUri or jwksFile is given; a discovered jwks_uri must be https on the issuer's host or on a host listed in jwksHosts (host or host:port); algorithms default to RS256, PS256, ES256, EdDSA; requireTyp defaults to true (tokens must say typ at+jwt, RFC 9068): set it to false for an issuer whose access tokens say typ JWT.",
         format: issuerList,
         default: [],
         env: 'RAMPART_AUTH_ISSUERS',
@@ -75,7 +79,9 @@ export const tokenConfigSchema: ConfigSchemaFragment = {
       clockToleranceSec: nat('Allowed clock skew for exp, nbf and iat, in seconds.', D.clockToleranceSec, 'RAMPART_AUTH_CLOCK_TOLERANCE_SEC'),
       maxTokenBytes: nat('Longest bearer token accepted, checked before parsing.', D.maxTokenBytes, 'RAMPART_AUTH_MAX_TOKEN_BYTES'),
       cacheMax: nat('Most verified tokens cached (by SHA-256, until exp); 0 disables the cache.', D.cacheMax, 'RAMPART_AUTH_TOKEN_CACHE_MAX'),
-      jwksTimeoutMs: nat('Longest wait for issuer discovery plus a JWKS fetch during one verification, in ms.', D.jwksTimeoutMs, 'RAMPART_AUTH_JWKS_TIMEOUT_MS'),
+      jwksTimeoutMs: nat("The cap on one call's wait for issuer discovery plus a JWKS fetch, in ms: the call's deadline ends the wait sooner when it comes first. Also the time budget of one discovery + JWKS fetch.", D.jwksTimeoutMs, 'RAMPART_AUTH_JWKS_TIMEOUT_MS'),
+      discoveryMaxBytes: nat('Largest OIDC discovery document read, in bytes (at least 1024); a larger answer is refused and reading stops there.', D.discoveryMaxBytes, 'RAMPART_AUTH_DISCOVERY_MAX_BYTES'),
+      jwksMaxBytes: nat('Largest JWKS read, in bytes (at least 1024); a larger answer is refused and reading stops there (the keys already loaded keep serving).', D.jwksMaxBytes, 'RAMPART_AUTH_JWKS_MAX_BYTES'),
       jwksCooldownMs: nat('After a JWKS fetch, how long an unknown kid does not trigger another, in ms.', D.jwksCooldownMs, 'RAMPART_AUTH_JWKS_COOLDOWN_MS'),
       jwksRefreshMs: nat('Age after which JWKS keys are refreshed in the background (kept if that fails), in ms.', D.jwksRefreshMs, 'RAMPART_AUTH_JWKS_REFRESH_MS'),
       jwksRetryBackoffMs: nat('After a call\'s discovery or JWKS fetch failed, how long before the next attempt, in ms (a failed start-up prefetch does not count).', D.retryBackoffMs, 'RAMPART_AUTH_JWKS_RETRY_BACKOFF_MS'),

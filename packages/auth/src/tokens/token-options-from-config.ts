@@ -49,6 +49,8 @@ export function tokenVerifierOptionsFromConfig(
     maxTokenBytes: get<number>('maxTokenBytes'),
     cacheMax: get<number>('cacheMax'),
     jwksTimeoutMs: get<number>('jwksTimeoutMs'),
+    discoveryMaxBytes: get<number>('discoveryMaxBytes'),
+    jwksMaxBytes: get<number>('jwksMaxBytes'),
     jwksCooldownMs: get<number>('jwksCooldownMs'),
     jwksRefreshMs: get<number>('jwksRefreshMs'),
     retryBackoffMs: get<number>('jwksRetryBackoffMs'),

@@ -88,6 +88,11 @@ export interface IssuerConfig {
   readonly audience?: string | readonly string[];
   /** Fetch keys from this JWKS URL instead of using discovery. */
   readonly jwksUri?: string;
+  /**
+   * With discovery: hosts (`host` or `host:port`, as in a URL) other than the issuer's own that its discovery
+   * document may name in `jwks_uri`, e.g. `['www.googleapis.com']`. Default none: keys come from the issuer's host.
+   */
+  readonly jwksHosts?: readonly string[];
   /** Read keys from this local JWKS file, re-read when it changes; a bad file keeps the last good keys. */
   readonly jwksFile?: string;
   /** Fixed keys (tests, embedded setups). */
@@ -122,8 +127,15 @@ export interface TokenVerifierOptions {
   readonly maxTokenBytes?: number;
   /** Most verified tokens kept in the cache; 0 disables the cache. Default 10 000. */
   readonly cacheMax?: number;
-  /** Longest wait for discovery plus a JWKS fetch in one verification, in ms. Default 1500. */
+  /**
+   * The cap on one verification's wait for keys (discovery plus a JWKS fetch), in ms; the call's deadline ends the
+   * wait sooner when it comes first. Also the time budget of one discovery + JWKS fetch. Default 5000.
+   */
   readonly jwksTimeoutMs?: number;
+  /** Largest OIDC discovery document read, in bytes; a larger one is refused. Default 131 072 (128 KiB). */
+  readonly discoveryMaxBytes?: number;
+  /** Largest JWKS read, in bytes; a larger one is refused (the keys already loaded keep serving). Default 524 288. */
+  readonly jwksMaxBytes?: number;
   /** After a successful JWKS fetch, how long an unknown `kid` does not trigger another, in ms. Default 30 000. */
   readonly jwksCooldownMs?: number;
   /** Age after which cached JWKS keys are refreshed in the background, in ms. Default 600 000. */
@@ -153,8 +165,10 @@ export interface VerifyOptions {
   readonly audience?: string | readonly string[];
   /** Accept only these issuers for this call (they must also be configured). */
   readonly issuer?: string | readonly string[];
-  /** The call's own deadline or cancellation: stops any wait for keys. */
+  /** The call's cancellation: stops any wait for keys. */
   readonly signal?: AbortSignal;
+  /** The call's deadline: any wait for keys ends there (or after `jwksTimeoutMs`, whichever comes first). */
+  readonly deadline?: Date;
 }
 
 /**

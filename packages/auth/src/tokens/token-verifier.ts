@@ -1,5 +1,6 @@
 import { decodeProtectedHeader, errors, jwtVerify, type JWSHeaderParameters, type CryptoKey, type JWTPayload, type JWTVerifyOptions } from 'jose';
-import type { LazySignal } from './key-source.js';
+import type { CallBounds } from './deadline.js';
+import type { LazyCall } from './key-source.js';
 import { buildIssuerRegistry, toList, type TrustedIssuer } from './issuer-registry.js';
 import { invalidToken, quote, toTokenError } from './token-errors.js';
 import { assertTokenShape, KeyHints, unverifiedIssuer } from './token-shape.js';
@@ -49,6 +50,8 @@ export class TokenVerifier {
       cooldownMs: o.jwksCooldownMs,
       refreshMs: o.jwksRefreshMs,
       retryBackoffMs: o.retryBackoffMs,
+      discoveryMaxBytes: o.discoveryMaxBytes,
+      jwksMaxBytes: o.jwksMaxBytes,
       filePollMs: o.jwksFilePollMs,
       fetch: options.fetch,
       logger: options.logger,
@@ -72,7 +75,8 @@ export class TokenVerifier {
 
   /**
    * Verifies `token` (the bare JWT, without `Bearer `). Resolves with the verified token or rejects with
-   * `ERR_TOKEN_INVALID` / `ERR_TOKEN_EXPIRED`; any wait for keys is bounded by `jwksTimeoutMs` and `options.signal`.
+   * `ERR_TOKEN_INVALID` / `ERR_TOKEN_EXPIRED`; any wait for keys ends at `options.deadline` or `options.signal`, and
+   * after `jwksTimeoutMs` at the latest.
    *
    * @example
    * ```ts
@@ -87,8 +91,8 @@ export class TokenVerifier {
    * {@link TokenVerifier.verify} without a promise when it can: a token in the verified-token cache is answered
    * synchronously (expiry, issuer and audience still checked for this call, which may throw); any other token
    * yields a promise. The shape is checked and the token hashed once either way. Lets a warm call be decided
-   * without a microtask. `signalOnMiss` supplies the call's signal only when keys may have to be waited for, so a
-   * cached token does not make the caller build one.
+   * without a microtask. `callOnMiss` supplies the call's signal and deadline only when keys may have to be waited
+   * for, so a cached token does not make the caller build a signal (a gRPC call passes `() => ctx`).
    *
    * @example
    * ```ts
@@ -99,9 +103,9 @@ export class TokenVerifier {
   verifyFast(
     token: string,
     options: VerifyOptions = {},
-    signalOnMiss?: () => AbortSignal,
+    callOnMiss?: () => CallBounds,
   ): VerifiedToken | Promise<VerifiedToken> {
-    const entry = this.verifyEntryFast(token, options, signalOnMiss);
+    const entry = this.verifyEntryFast(token, options, callOnMiss);
     return entry instanceof Promise ? entry.then((e) => this.#checkHit(e, options)) : this.#checkHit(entry, options);
   }
 
@@ -120,14 +124,13 @@ export class TokenVerifier {
   verifyEntryFast(
     token: string,
     options: VerifyOptions = {},
-    signalOnMiss?: () => AbortSignal,
+    callOnMiss?: () => CallBounds,
   ): CachedVerification | Promise<CachedVerification> {
     assertTokenShape(token, this.#maxTokenBytes);
     const tokenHash = hashToken(token);
     const hit = this.#cache?.get(tokenHash);
     if (hit !== undefined && hit.exp * 1000 > this.#now()) return hit;
-    const signal: LazySignal = signalOnMiss ?? (() => options.signal);
-    return this.#verifyUncached(token, tokenHash, options, signal);
+    return this.#verifyUncached(token, tokenHash, options, callOnMiss ?? (() => options));
   }
 
   /**
@@ -158,7 +161,7 @@ export class TokenVerifier {
     return hint === undefined ? undefined : issuer.keys.keyNow(hint);
   }
 
-  async #verifyUncached(token: string, tokenHash: string, options: VerifyOptions, signal: LazySignal): Promise<CachedVerification> {
+  async #verifyUncached(token: string, tokenHash: string, options: VerifyOptions, call: LazyCall): Promise<CachedVerification> {
     // With one trusted issuer, a key already selected for the token's `alg` and `kid` goes to jose directly (no
     // resolver, no network) and jose checks `iss`. Any other way, the unverified `iss` picks the issuer first, so an
     // unknown issuer fails before any key is fetched (no JWKS refetch for a made-up `kid`).
@@ -184,7 +187,7 @@ export class TokenVerifier {
       };
       ({ payload } =
         keyAtHand === undefined
-          ? await jwtVerify(token, (h, jws) => issuer.keys.getKey(h, jws, signal), verifyOptions)
+          ? await jwtVerify(token, (h, jws) => issuer.keys.getKey(h, jws, call), verifyOptions)
           : await jwtVerify(token, keyAtHand, verifyOptions));
       if (typeof payload.iat === 'number' && payload.iat > nowSec + this.#toleranceSec) {
         throw new errors.JWTClaimValidationFailed('"iat" is in the future', payload, 'iat', 'check_failed');

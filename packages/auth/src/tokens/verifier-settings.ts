@@ -6,18 +6,20 @@ import type { TokenVerifierOptions } from './token-types.js';
  *
  * @example
  * ```ts
- * TOKEN_VERIFIER_DEFAULTS.jwksTimeoutMs; // 1500
+ * TOKEN_VERIFIER_DEFAULTS.jwksTimeoutMs; // 5000
  * ```
  */
 export const TOKEN_VERIFIER_DEFAULTS = Object.freeze({
   clockToleranceSec: 30,
   maxTokenBytes: 8192,
   cacheMax: 10_000,
-  jwksTimeoutMs: 1500,
+  jwksTimeoutMs: 5000,
   jwksCooldownMs: 30_000,
   jwksRefreshMs: 600_000,
   retryBackoffMs: 5000,
   jwksFilePollMs: 1000,
+  discoveryMaxBytes: 131_072,
+  jwksMaxBytes: 524_288,
 });
 
 /**
@@ -39,6 +41,8 @@ const MINIMUM: Readonly<Record<keyof VerifierSettings, number>> = {
   jwksRefreshMs: 0,
   retryBackoffMs: 0,
   jwksFilePollMs: 0,
+  discoveryMaxBytes: 1024,
+  jwksMaxBytes: 1024,
 };
 
 /**

@@ -46,7 +46,7 @@ describe('remote JWKS: caching, refetch and outages', () => {
     await verifier.verify(await token(k1));
     server.jwksMode = 'down';
     const t2 = await token(k2);
-    await expectTokenError(verifier.verify(t2), 'ERR_TOKEN_INVALID', /JWKS fetch for "http:.*" failed: Expected 200 OK/, t2);
+    await expectTokenError(verifier.verify(t2), 'ERR_TOKEN_INVALID', /JWKS fetch for "http:.*" failed: "http:.*\/jwks" answered HTTP 503/, t2);
     expect(server.jwksHits()).toBe(2);
     await expectTokenError(verifier.verify(t2), 'ERR_TOKEN_INVALID', /no key in the issuer JWKS matches.*kid "k2"/, t2);
     expect(server.jwksHits()).toBe(2);
@@ -111,11 +111,10 @@ describe('hanging endpoints and deadlines', () => {
     server.jwksMode = 'hang';
     const t1 = await token(k1);
     const started = performance.now();
-    const reason = /aborted: the call was cancelled or its deadline passed/;
-    await expectTokenError(verifier.verify(t1, { signal: AbortSignal.timeout(100) }), 'ERR_TOKEN_INVALID', reason, t1);
+    await expectTokenError(verifier.verify(t1, { signal: AbortSignal.timeout(100) }), 'ERR_TOKEN_INVALID', /aborted: the call's deadline passed/, t1);
     expect(performance.now() - started).toBeLessThan(1000);
     const aborted = AbortSignal.abort();
-    await expectTokenError(verifier.verify(t1, { signal: aborted }), 'ERR_TOKEN_INVALID', reason, t1);
+    await expectTokenError(verifier.verify(t1, { signal: aborted }), 'ERR_TOKEN_INVALID', /aborted: the call was cancelled/, t1);
   });
 });
 
@@ -132,7 +131,7 @@ describe('OIDC discovery', () => {
   it('refuses a jwks_uri over plain HTTP to a non-loopback host', async () => {
     const { server, verifier, token } = await setup();
     server.jwksUri = 'http://keys.example/jwks';
-    await expectTokenError(verifier.verify(await token(k1)), 'ERR_TOKEN_INVALID', /no usable https jwks_uri/);
+    await expectTokenError(verifier.verify(await token(k1)), 'ERR_TOKEN_INVALID', /names jwks_uri "http:\/\/keys\.example\/jwks": not https/);
   });
 
   it('is lazy, and retried on a later call after the backoff when it failed', async () => {

@@ -39,7 +39,10 @@ describe('tokenConfigSchema', () => {
       expect('default' in s, key).toBe(true);
     }
     expect(settings.clockToleranceSec!.default).toBe(TOKEN_VERIFIER_DEFAULTS.clockToleranceSec);
-    expect(settings.jwksTimeoutMs!.default).toBe(1500);
+    expect(settings.jwksTimeoutMs!.default).toBe(5000);
+    expect(settings.discoveryMaxBytes!.default).toBe(131_072);
+    expect(settings.jwksMaxBytes!.default).toBe(524_288);
+    expect(TOKEN_VERIFIER_DEFAULTS).toMatchObject({ jwksTimeoutMs: 5000, discoveryMaxBytes: 131_072, jwksMaxBytes: 524_288 });
     expect(settings.maxTokenBytes!.default).toBe(8192);
     expect(settings.audience!.env).toBe('RAMPART_AUTH_AUDIENCE');
     expect(settings.issuer!.env).toBe('RAMPART_AUTH_ISSUER');
@@ -61,6 +64,8 @@ describe('tokenConfigSchema', () => {
     expect(() => check([{ issuer: 'x', algorithms: ['none'] }])).toThrow(/"algorithms" must be a list of/);
     expect(() => check([{ issuer: 'x', jwksUri: 'not a url' }])).toThrow(/"jwksUri" must be an absolute URL/);
     expect(() => check([{ issuer: 'x', requireTyp: 'yes' }])).toThrow(/"requireTyp" must be true or false/);
+    expect(() => check([{ issuer: 'https://a.example', jwksHosts: ['keys.example', 'keys.example:8443'] }])).not.toThrow();
+    expect(() => check([{ issuer: 'x', jwksHosts: 'keys.example' }])).toThrow(/"jwksHosts" must be a list of host names/);
     expect(() => check([{ issuer: 'x', audience: 3 }])).toThrow(/"audience" must be a string or a list/);
     expect(() => formatOf('issuer')('not a url')).toThrow('must be an absolute URL or empty');
     expect(() => formatOf('issuer')('')).not.toThrow();
@@ -82,6 +87,8 @@ describe('tokenVerifierOptionsFromConfig', () => {
         jwksRefreshMs: 10,
         jwksRetryBackoffMs: 11,
         jwksFilePollMs: 12,
+        discoveryMaxBytes: 2048,
+        jwksMaxBytes: 4096,
       }),
     );
     expect(options).toEqual({
@@ -95,6 +102,8 @@ describe('tokenVerifierOptionsFromConfig', () => {
       jwksRefreshMs: 10,
       retryBackoffMs: 11,
       jwksFilePollMs: 12,
+      discoveryMaxBytes: 2048,
+      jwksMaxBytes: 4096,
     });
     const same = tokenVerifierOptionsFromConfig(reader({ issuer: 'https://a.example', issuers: [{ issuer: 'https://a.example' }] }));
     expect(same.issuers).toEqual([{ issuer: 'https://a.example' }]);
@@ -170,6 +179,11 @@ describe('TokenVerifier refuses unsafe or broken configuration at construction',
     ['a negative tolerance', { issuers: [{ issuer: ok }], clockToleranceSec: -1 }, /clockToleranceSec must be an integer >= 0/],
     ['a zero timeout', { issuers: [{ issuer: ok }], jwksTimeoutMs: 0 }, /jwksTimeoutMs must be an integer >= 1/],
     ['a fractional cache size', { issuers: [{ issuer: ok }], cacheMax: 1.5 }, /cacheMax must be an integer >= 0/],
+    ['a tiny JWKS size cap', { issuers: [{ issuer: ok }], jwksMaxBytes: 10 }, /jwksMaxBytes must be an integer >= 1024/],
+    ['a tiny discovery size cap', { issuers: [{ issuer: ok }], discoveryMaxBytes: 0 }, /discoveryMaxBytes must be an integer >= 1024/],
+    ['jwksHosts with a scheme or path', { issuers: [{ issuer: ok, jwksHosts: ['https://keys.example', 'keys.example/jwks'] }] }, /`jwksHosts` entries must be a host or host:port.*"https:\/\/keys\.example", "keys\.example\/jwks"/],
+    ['jwksHosts without discovery', { issuers: [{ issuer: ok, jwksUri: `${ok}/jwks`, jwksHosts: ['keys.example'] }] }, /`jwksHosts` applies to discovery only/],
+    ['requireTyp not a boolean (in code)', { issuers: [{ issuer: ok, requireTyp: 'no' as never }] }, /`requireTyp` must be true or false/],
   ])('%s', (_name, options, message) => {
     let error: unknown;
     try {
