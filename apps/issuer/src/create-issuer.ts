@@ -3,9 +3,12 @@ import type { AddressInfo } from 'node:net';
 import { RampartError, type Logger } from '@rampart/core';
 import { createLogger } from '@rampart/telemetry';
 import Provider, { type ClientCredentialsToken, type KoaContextWithOIDC } from 'oidc-provider';
+import { parseTrustBundle } from './certificate-chain.js';
 import { parseClients, type IssuerClientConfig } from './clients.js';
+import { recordRequestCertificate, requestCertificate, verifyRequestCertificate } from './mtls.js';
 import { providerConfiguration } from './provider-configuration.js';
 import { loadSigningKeys } from './signing-keys.js';
+import { refuseRenegotiation } from './tls-connections.js';
 import { tlsProblem, watchTlsFiles, type IssuerTls, type IssuerTlsFiles } from './tls-files.js';
 import { registerTokenExchange, type Delegation } from './token-exchange.js';
 
@@ -158,6 +161,8 @@ export async function createIssuer(options: IssuerOptions): Promise<Issuer> {
   };
   if (url !== undefined) provider = start(url);
 
+  // The trust bundle client certificates are checked against for each request (replaced with the TLS files).
+  let anchors = parseTrustBundle(options.tls.ca);
   const server: Server = createServer(
     {
       cert: options.tls.cert,
@@ -172,14 +177,18 @@ export async function createIssuer(options: IssuerOptions): Promise<Issuer> {
         res.writeHead(503).end();
         return;
       }
+      // Read and check the client certificate now, before anything awaits: every check of this request uses it.
+      recordRequestCertificate(req, verifyRequestCertificate(req.socket, anchors));
       void handle(req, res);
     },
   );
+  refuseRenegotiation(server, logger);
 
   const updateTls = (tls: IssuerTls): void => {
     const problem = tlsProblem(tls);
     if (problem !== undefined) throw new RampartError('ERR_CONFIG_INVALID', `issuer TLS: ${problem}`);
     server.setSecureContext({ cert: tls.cert, key: tls.key, ca: tls.ca, minVersion: 'TLSv1.2' });
+    anchors = parseTrustBundle(tls.ca);
   };
   let watcher: { stop(): void } | undefined;
 
@@ -245,13 +254,15 @@ function logEvents(provider: Provider, logger: Logger): void {
   });
 }
 
-/** The request's grant type, client and resource: never a token. */
+/** The request's grant type, client and resource, and why its client certificate is not usable: never a token. */
 function requestFields(ctx: KoaContextWithOIDC): Record<string, unknown> {
   const { params, client } = ctx.oidc;
+  const { problem } = requestCertificate(ctx);
   return {
     grantType: params['grant_type'],
     clientId: client?.clientId ?? params['client_id'],
     resource: params['resource'],
+    ...(problem === undefined ? {} : { certificateProblem: problem }),
   };
 }
 

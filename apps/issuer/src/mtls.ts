@@ -1,37 +1,123 @@
 import { parseSubjectAltNames } from '@rampart/core';
-import type { X509Certificate } from 'node:crypto';
+import { X509Certificate } from 'node:crypto';
+import type { IncomingMessage } from 'node:http';
 import type { Socket } from 'node:net';
-import { TLSSocket } from 'node:tls';
+import { TLSSocket, type DetailedPeerCertificate } from 'node:tls';
+import { chainProblem } from './certificate-chain.js';
+
+/**
+ * The client certificate of one request, read and checked once when the request arrived: every later question
+ * about it (client authentication, the token's `cnf` binding, token exchange) reads this record, never the
+ * socket again, so nothing that happens on the connection afterwards can change the answer.
+ */
+export interface RequestCertificate {
+  /** The certificate the peer presented, verified or not; undefined without one. */
+  readonly certificate: X509Certificate | undefined;
+  /** Why it cannot authenticate the client; undefined when it is verified. */
+  readonly problem: string | undefined;
+}
 
 /** The part of Koa's context the mTLS callbacks read. */
-interface WithSocket {
-  readonly socket: Socket;
+interface WithRequest {
+  readonly req: IncomingMessage;
+}
+
+const recorded = new WeakMap<IncomingMessage, RequestCertificate>();
+const NOT_RECORDED: RequestCertificate = { certificate: undefined, problem: 'no certificate was recorded for this request' };
+
+/**
+ * Verifies the certificate the client presents on `socket` now, for the request being read: a certificate is there,
+ * the TLS handshake verified it (`authorized`, no `authorizationError`; Node sets `authorized` once and never
+ * clears it, while a renegotiation sets `authorizationError`), and it chains to `anchors` (the trust bundle) now.
+ * Call it synchronously when the request arrives, before any `await`.
+ *
+ * @example
+ * ```ts
+ * const { certificate, problem } = verifyRequestCertificate(req.socket, parseTrustBundle(caPem));
+ * ```
+ */
+export function verifyRequestCertificate(
+  socket: Socket,
+  anchors: readonly X509Certificate[],
+  now: Date = new Date(),
+): RequestCertificate {
+  if (!(socket instanceof TLSSocket)) return { certificate: undefined, problem: 'the connection is not TLS' };
+  const [certificate, ...issuers] = peerChain(socket);
+  if (certificate === undefined) return { certificate: undefined, problem: 'no client certificate' };
+  // Node sets authorizationError to OpenSSL's code (a string), although its types say Error.
+  const handshakeError: unknown = socket.authorizationError;
+  if (!socket.authorized || (handshakeError !== null && handshakeError !== undefined)) {
+    const reason = typeof handshakeError === 'string' ? handshakeError : handshakeError instanceof Error ? handshakeError.message : 'not authorized';
+    return { certificate, problem: `the TLS handshake did not verify it (${reason})` };
+  }
+  return { certificate, problem: chainProblem(certificate, issuers, anchors, now) };
 }
 
 /**
- * The client certificate the peer presented on this connection, verified or not; `undefined` without one (or on a
- * connection that is not TLS). The https server asks for it (`requestCert`) without requiring it.
+ * The peer's certificate followed by the certificates above it (those it sent, completed by node from the trust
+ * store), as node:crypto certificates; empty without one. Read with `getPeerCertificate(true)`, which leaves the
+ * connection as it is: on a server, node's `getPeerX509Certificate()` takes the intermediates out of the chain
+ * OpenSSL keeps for the connection, so later reads (the next request on it) would no longer see them.
+ */
+function peerChain(socket: TLSSocket): X509Certificate[] {
+  const chain: X509Certificate[] = [];
+  let node: DetailedPeerCertificate | undefined = socket.getPeerCertificate(true);
+  while (node?.raw !== undefined && chain.length < 8) {
+    chain.push(new X509Certificate(node.raw));
+    node = node.issuerCertificate === node ? undefined : node.issuerCertificate;
+  }
+  return chain;
+}
+
+/**
+ * Keeps `certificate` as the client certificate of `req`, for the mTLS callbacks below.
+ *
+ * @example
+ * ```ts
+ * recordRequestCertificate(req, verifyRequestCertificate(req.socket, anchors));
+ * ```
+ */
+export function recordRequestCertificate(req: IncomingMessage, certificate: RequestCertificate): void {
+  recorded.set(req, certificate);
+}
+
+/**
+ * The client certificate recorded for this request (none recorded: no certificate, fail closed).
+ *
+ * @example
+ * ```ts
+ * const { problem } = requestCertificate(ctx); // logged with a refused token request
+ * ```
+ */
+export function requestCertificate(ctx: WithRequest): RequestCertificate {
+  return recorded.get(ctx.req) ?? NOT_RECORDED;
+}
+
+/**
+ * The client certificate this request presented, verified or not; `undefined` without one. The https server asks
+ * for it (`requestCert`) without requiring it.
  *
  * @example
  * ```ts
  * features: { mTLS: { getCertificate: peerCertificate } }
  * ```
  */
-export function peerCertificate(ctx: WithSocket): X509Certificate | undefined {
-  return ctx.socket instanceof TLSSocket ? ctx.socket.getPeerX509Certificate() : undefined;
+export function peerCertificate(ctx: WithRequest): X509Certificate | undefined {
+  return requestCertificate(ctx).certificate;
 }
 
 /**
- * Whether the client certificate chains to the trust bundle the https server was given (`ca`): Node's own
- * verification, done during the handshake.
+ * Whether this request's client certificate was verified when the request arrived (see
+ * {@link verifyRequestCertificate}).
  *
  * @example
  * ```ts
  * features: { mTLS: { certificateAuthorized: peerCertificateAuthorized } }
  * ```
  */
-export function peerCertificateAuthorized(ctx: WithSocket): boolean {
-  return ctx.socket instanceof TLSSocket && ctx.socket.authorized;
+export function peerCertificateAuthorized(ctx: WithRequest): boolean {
+  const { certificate, problem } = requestCertificate(ctx);
+  return certificate !== undefined && problem === undefined;
 }
 
 /**
@@ -43,7 +129,7 @@ export function peerCertificateAuthorized(ctx: WithSocket): boolean {
  * features: { mTLS: { certificateSubjectMatches: peerSpiffeIdMatches } }
  * ```
  */
-export function peerSpiffeIdMatches(ctx: WithSocket, property: string, expected: string): boolean {
+export function peerSpiffeIdMatches(ctx: WithRequest, property: string, expected: string): boolean {
   if (property !== 'tls_client_auth_san_uri') return false;
   const cert = peerCertificate(ctx);
   if (cert === undefined || cert.ca) return false;

@@ -26,6 +26,7 @@ declare module 'oidc-provider' {
 
   /** Koa's context with the provider's `oidc` member. */
   export interface KoaContextWithOIDC {
+    readonly req: IncomingMessage;
     readonly socket: Socket;
     readonly oidc: OIDCContext;
     body: unknown;

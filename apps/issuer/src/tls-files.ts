@@ -2,6 +2,7 @@ import { X509Certificate } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import type { Logger } from '@rampart/core';
 import { certificateKeyProblem } from '@rampart/pki';
+import { parseTrustBundle } from './certificate-chain.js';
 
 /** The issuer's TLS material, PEM text. */
 export interface IssuerTls {
@@ -36,7 +37,7 @@ export function tlsProblem(tls: IssuerTls, now: Date = new Date()): string | und
   const validFrom = new Date(new X509Certificate(tls.cert).validFrom);
   if (validFrom > now) return `the certificate is not valid before ${validFrom.toISOString()}`;
   try {
-    new X509Certificate(tls.ca);
+    parseTrustBundle(tls.ca);
   } catch (error) {
     return `the trust bundle does not parse (${(error as Error).message})`;
   }

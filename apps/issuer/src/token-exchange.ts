@@ -78,6 +78,10 @@ export function registerTokenExchange(provider: Provider, options: TokenExchange
     const { client, params } = ctx.oidc;
     const policy = client === undefined ? undefined : options.policies.get(client.clientId);
     if (client === undefined || policy === undefined) throw new errors.InvalidGrant('unknown client');
+    // The certificate client authentication verified for this request (recorded when it arrived), read before any
+    // await: the new token is bound to it.
+    const certificate = peerCertificate(ctx);
+    if (certificate === undefined) throw new errors.InvalidGrant('mutual TLS client certificate not provided');
     checkParameters(params);
 
     const resource = params['resource'];
@@ -98,8 +102,6 @@ export function registerTokenExchange(provider: Provider, options: TokenExchange
       );
     }
     const previousAct = actOf(subject);
-    const certificate = peerCertificate(ctx);
-    if (certificate === undefined) throw new errors.InvalidGrant('mutual TLS client certificate not provided');
 
     const remainingSec = (subject.exp as number) - Math.floor(Date.now() / 1000);
     const token = new provider.ClientCredentials({

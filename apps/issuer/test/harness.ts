@@ -1,5 +1,5 @@
 import { mkdtemp, rm } from 'node:fs/promises';
-import { request } from 'node:https';
+import { request, type Agent } from 'node:https';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
@@ -49,6 +49,8 @@ export interface TestPki {
   readonly clients: Record<'web' | 'orders' | 'inventory' | 'stranger', ClientIdentity>;
   /** A certificate for the orders SPIFFE ID from a CA the issuer does not trust. */
   readonly foreignOrders: ClientIdentity;
+  /** The CA that issued `foreignOrders`. */
+  readonly untrustedCa: CertificateAuthority;
 }
 
 function identity(issued: IssuedCertificate): ClientIdentity {
@@ -78,6 +80,7 @@ export async function createTestPki(): Promise<TestPki> {
       stranger: await client('stranger'),
     },
     foreignOrders: identity(await issueCertificate(otherCa, { spiffeId: ORDERS, usage: 'client' })),
+    untrustedCa: otherCa,
   };
 }
 
@@ -226,4 +229,27 @@ export function exchangeRequest(
 /** The `detail` of the last "token request refused" log line. */
 export function lastRefusal(logs: LogLines): Record<string, unknown> | undefined {
   return logs.entries.filter((e) => e['msg'] === 'token request refused').at(-1);
+}
+
+/** POSTs a form through `agent` (which may reuse a connection) and says whether the connection was reused. */
+export function postForm(
+  url: string,
+  agent: Agent,
+  form: Record<string, string>,
+): Promise<{ status: number; body: Record<string, unknown>; reusedSocket: boolean }> {
+  return new Promise((resolve, reject) => {
+    const req = request(url, { method: 'POST', agent, headers: { 'content-type': 'application/x-www-form-urlencoded' } }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (chunk: Buffer) => chunks.push(chunk));
+      res.on('end', () =>
+        resolve({
+          status: res.statusCode ?? 0,
+          body: JSON.parse(Buffer.concat(chunks).toString('utf8')) as Record<string, unknown>,
+          reusedSocket: req.reusedSocket,
+        }),
+      );
+    });
+    req.on('error', reject);
+    req.end(new URLSearchParams(form).toString());
+  });
 }
