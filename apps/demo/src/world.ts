@@ -11,12 +11,13 @@ interface ClientEntry {
   client_id: string;
   spiffe_id: string;
   resources: Record<string, string[]>;
-  exchange?: { audiences: string[] };
+  /** Audience → scope of the caller's token → the scopes it delegates there (see apps/issuer). */
+  exchange?: Record<string, Record<string, string[]>>;
 }
 
 /**
  * Who may get which tokens from the demo issuer: the sample workloads, merged with the workloads `rampart new
- * service` registered in `.rampart/issuer/clients.json` (resources and exchange audiences are unioned per client).
+ * service` registered in `.rampart/issuer/clients.json` (resources and exchange delegations are unioned per client).
  */
 export function issuerClients(runtimeDir?: string): unknown[] {
   const base = sampleClients();
@@ -31,14 +32,17 @@ export function issuerClients(runtimeDir?: string): unknown[] {
       continue;
     }
     for (const [audience, scopes] of Object.entries(entry.resources)) {
-      known.resources[audience] = [...new Set([...(known.resources[audience] ?? []), ...scopes])];
+      known.resources[audience] = union(known.resources[audience], scopes);
     }
-    if (entry.exchange) {
-      known.exchange = { audiences: [...new Set([...(known.exchange?.audiences ?? []), ...entry.exchange.audiences])] };
+    for (const [audience, delegations] of Object.entries(entry.exchange ?? {})) {
+      const merged = ((known.exchange ??= {})[audience] ??= {});
+      for (const [subjectScope, scopes] of Object.entries(delegations)) merged[subjectScope] = union(merged[subjectScope], scopes);
     }
   }
   return [...byId.values()];
 }
+
+const union = (a: readonly string[] | undefined, b: readonly string[]): string[] => [...new Set([...(a ?? []), ...b])];
 
 function sampleClients(): ClientEntry[] {
   return [
@@ -46,7 +50,10 @@ function sampleClients(): ClientEntry[] {
       client_id: 'orders',
       spiffe_id: demoId('orders'),
       resources: { [demoId('inventory')]: ['inventory:read', 'inventory:reserve'] },
-      exchange: { audiences: [demoId('inventory')] },
+      // In a caller's name, orders may reserve stock only for a caller allowed to place orders.
+      exchange: {
+        [demoId('inventory')]: { 'orders:write': ['inventory:read', 'inventory:reserve'], 'orders:read': ['inventory:read'] },
+      },
     },
     {
       client_id: 'demo-client',

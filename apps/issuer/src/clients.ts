@@ -9,7 +9,9 @@ import { parseSpiffeId, RampartError } from '@rampart/core';
  *   client_id: 'orders',
  *   spiffe_id: 'spiffe://demo.rampart.dev/orders',
  *   resources: { 'spiffe://demo.rampart.dev/inventory': ['inventory:read', 'inventory:reserve'] },
- *   exchange: { audiences: ['spiffe://demo.rampart.dev/inventory'] },
+ *   exchange: {
+ *     'spiffe://demo.rampart.dev/inventory': { 'orders:write': ['inventory:read', 'inventory:reserve'], 'orders:read': ['inventory:read'] },
+ *   },
  * };
  * ```
  */
@@ -25,8 +27,13 @@ export interface IssuerClientConfig {
   readonly audience?: string;
   /** Resource indicator (an absolute URI, used as `aud`) → the scopes this client may get for it. */
   readonly resources: Readonly<Record<string, readonly string[]>>;
-  /** Token exchange (RFC 8693): the audiences this client may exchange a caller's token for. */
-  readonly exchange?: { readonly audiences: readonly string[] };
+  /**
+   * Token exchange (RFC 8693): each audience this client may exchange a caller's token for → a delegation map from the
+   * scopes of the caller's token (the subject token, meant for this client) to the scopes this client may then have
+   * at that audience in the caller's name. An exchanged token gets at most the union of the scopes its subject
+   * token's scopes map to (all of them within `resources[audience]`); nothing mapped → `invalid_scope`.
+   */
+  readonly exchange?: Readonly<Record<string, Readonly<Record<string, readonly string[]>>>>;
 }
 
 /**
@@ -43,7 +50,8 @@ export interface ClientPolicy {
   readonly spiffeId: string;
   readonly audience: string;
   readonly resources: ReadonlyMap<string, ReadonlySet<string>>;
-  readonly exchangeAudiences: ReadonlySet<string>;
+  /** Audience this client may exchange tokens for → subject token scope → the scopes it delegates there. */
+  readonly exchange: ReadonlyMap<string, ReadonlyMap<string, ReadonlySet<string>>>;
 }
 
 const CLIENT_KEYS = new Set(['client_id', 'spiffe_id', 'audience', 'resources', 'exchange']);
@@ -108,19 +116,14 @@ function parseClient(entry: unknown, at: string, problems: string[]): ClientPoli
     problems.push(`${at}.audience must be an absolute URI without a fragment`);
   }
   const resources = parseResources(entry['resources'], `${at}.resources`, problems);
-  const exchangeAudiences = parseExchange(entry['exchange'], `${at}.exchange`, problems);
-  for (const target of exchangeAudiences) {
-    if (resources !== undefined && !resources.has(target)) {
-      problems.push(`${at}.exchange.audiences: "${target}" must also be listed in resources (with its scopes)`);
-    }
-  }
+  const exchange = parseExchange(entry['exchange'], `${at}.exchange`, resources ?? new Map(), problems);
   if (problems.length > before || resources === undefined) return undefined;
   return {
     clientId: clientId as string,
     spiffeId: spiffeId as string,
     audience: audience as string,
     resources,
-    exchangeAudiences,
+    exchange,
   };
 }
 
@@ -144,18 +147,51 @@ function parseResources(value: unknown, at: string, problems: string[]): Map<str
   return resources;
 }
 
-function parseExchange(value: unknown, at: string, problems: string[]): Set<string> {
-  if (value === undefined) return new Set();
-  const audiences = isRecord(value) ? value['audiences'] : undefined;
-  if (!isRecord(value) || Object.keys(value).some((k) => k !== 'audiences') || !Array.isArray(audiences)) {
-    problems.push(`${at} must be { "audiences": ["<audience URI>", ...] }`);
-    return new Set();
+const EXCHANGE_FORMAT = '{ "<audience URI>": { "<scope of the caller\'s token>": ["<scope at that audience>", ...] } }';
+
+/** `exchange`: audience → (subject token scope → delegated scopes), every delegated scope one of `resources[audience]`. */
+function parseExchange(
+  value: unknown,
+  at: string,
+  resources: ReadonlyMap<string, ReadonlySet<string>>,
+  problems: string[],
+): Map<string, Map<string, Set<string>>> {
+  const exchange = new Map<string, Map<string, Set<string>>>();
+  if (value === undefined) return exchange;
+  if (!isRecord(value)) {
+    problems.push(`${at} must be ${EXCHANGE_FORMAT}`);
+    return exchange;
   }
-  if (!audiences.every((a): a is string => isResourceIndicator(a))) {
-    problems.push(`${at}.audiences must be absolute URIs without a fragment`);
-    return new Set();
+  if ('audiences' in value) {
+    problems.push(
+      `${at}.audiences is no longer read: name each audience with the scopes the caller's token delegates there, ${EXCHANGE_FORMAT} (docs/adr/0011)`,
+    );
+    return exchange;
   }
-  return new Set(audiences);
+  for (const [audience, mapping] of Object.entries(value)) {
+    const where = `${at}["${audience}"]`;
+    const allowed = resources.get(audience);
+    if (!isResourceIndicator(audience)) problems.push(`${at}: "${audience}" must be an absolute URI without a fragment`);
+    else if (allowed === undefined) problems.push(`${where}: the audience must also be listed in resources (with its scopes)`);
+    if (!isRecord(mapping) || Object.keys(mapping).length === 0) {
+      problems.push(`${where} must map at least one scope of the caller's token to scopes at "${audience}", e.g. { "orders:write": ["inventory:reserve"] }`);
+      continue;
+    }
+    const delegations = new Map<string, Set<string>>();
+    for (const [subjectScope, scopes] of Object.entries(mapping)) {
+      if (!SCOPE_TOKEN.test(subjectScope) || !Array.isArray(scopes) || !scopes.every((s): s is string => typeof s === 'string' && SCOPE_TOKEN.test(s))) {
+        problems.push(`${where}["${subjectScope}"] must be a list of scope names (no spaces or quotes)`);
+        continue;
+      }
+      const unknown = scopes.filter((scope) => allowed !== undefined && !allowed.has(scope));
+      if (unknown.length > 0) {
+        problems.push(`${where}["${subjectScope}"]: "${unknown.join('", "')}" not in resources["${audience}"]: the client may not have it there`);
+      }
+      delegations.set(subjectScope, new Set(scopes));
+    }
+    exchange.set(audience, delegations);
+  }
+  return exchange;
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {

@@ -95,7 +95,7 @@ export const issuerConfigSchema: ConfigSchemaFragment = {
       env: 'RAMPART_ISSUER_CLOCK_TOLERANCE_SEC',
     },
     clients: {
-      doc: 'Clients, a JSON array of { client_id, spiffe_id, audience?, resources: { "<audience URI>": ["scope", ...] }, exchange?: { audiences: [...] } }.',
+      doc: 'Clients, a JSON array of { client_id, spiffe_id, audience?, resources: { "<audience URI>": ["scope", ...] }, exchange?: { "<audience URI>": { "<scope of the caller\'s token>": ["<scope there>", ...] } } }; an exchanged token gets at most the scopes its subject token\'s scopes map to.',
       format: Array,
       default: [],
       env: 'RAMPART_ISSUER_CLIENTS',

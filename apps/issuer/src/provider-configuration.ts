@@ -131,7 +131,7 @@ function clientMetadata(policy: ClientPolicy): Record<string, unknown> {
     token_endpoint_auth_method: 'tls_client_auth',
     tls_client_auth_san_uri: policy.spiffeId,
     tls_client_certificate_bound_access_tokens: true,
-    grant_types: policy.exchangeAudiences.size > 0 ? ['client_credentials', TOKEN_EXCHANGE_GRANT] : ['client_credentials'],
+    grant_types: policy.exchange.size > 0 ? ['client_credentials', TOKEN_EXCHANGE_GRANT] : ['client_credentials'],
     response_types: [],
     redirect_uris: [],
   };

@@ -1,10 +1,11 @@
 import { createLocalJWKSet, jwtVerify, type JWK, type JWTPayload } from 'jose';
 import { errors, type ClientCredentialsToken, type KoaContextWithOIDC, type Provider } from 'oidc-provider';
 import type { ClientPolicy } from './clients.js';
+import { checkMayAct, delegatedGrant } from './delegation.js';
 import { ACCESS_TOKEN_TYPE, TOKEN_EXCHANGE_GRANT } from './grant-types.js';
 import { SIGNING_ALG } from './key-file.js';
 import { peerCertificate } from './mtls.js';
-import { grantFor, resourceServerInfo } from './token-policy.js';
+import { resourceServerInfo } from './token-policy.js';
 
 
 /**
@@ -44,11 +45,13 @@ export interface TokenExchangeOptions {
 /**
  * Registers the token exchange grant (RFC 8693) for on-behalf-of calls. The exchanging client authenticates with its
  * certificate like for client credentials and sends the access token it was called with (`subject_token`) and the
- * downstream resource. The subject token must verify against this issuer's own keys and name the exchanging
- * client's audience; the client must be allowed to exchange for that resource (`exchange.audiences`). The new token
- * keeps the caller's `sub`, has `aud` = the resource, scopes limited to what the exchanging client may have for it,
- * `act: { sub: <exchanging SPIFFE ID>, act: <previous act> }`, and is bound to the exchanging client's certificate.
- * Its lifetime never exceeds the subject token's.
+ * downstream resource. The subject token must verify against this issuer's own keys, name the exchanging client's
+ * audience and, when it has `may_act`, name the exchanging client there; the client must be allowed to exchange for
+ * that resource (`exchange`). The new token keeps the caller's `sub`, has `aud` = the resource, scopes at most those
+ * the subject token's scopes delegate there (`delegatedGrant`), `act: { sub: <exchanging SPIFFE ID>, act: <previous
+ * act> }`, and is bound to the exchanging client's certificate. Its lifetime never exceeds the subject token's.
+ * The subject token's own `cnf` is not compared with the exchanging client's certificate (it names the caller's,
+ * checked by the workload that received the call): see docs/adr/0010.
  *
  * @example
  * ```ts
@@ -88,12 +91,11 @@ export function registerTokenExchange(provider: Provider, options: TokenExchange
     if (typeof resource !== 'string' || resource === '') {
       throw new errors.InvalidTarget(undefined, { detail: 'token exchange requires one resource parameter' });
     }
-    if (!policy.exchangeAudiences.has(resource)) {
+    if (!policy.exchange.has(resource)) {
       throw new errors.InvalidTarget(undefined, {
         detail: `client "${policy.clientId}" may not exchange tokens for resource "${resource}"`,
       });
     }
-    const grant = grantFor(policy, resource, params['scope']);
     const subject = await verifySubjectToken(params['subject_token'] as string);
     const audiences = Array.isArray(subject.aud) ? subject.aud : [subject.aud];
     if (!audiences.includes(policy.audience)) {
@@ -101,7 +103,9 @@ export function registerTokenExchange(provider: Provider, options: TokenExchange
         `subject_token audience ${JSON.stringify(subject.aud)} does not name the exchanging client's audience "${policy.audience}"`,
       );
     }
+    checkMayAct(subject, policy.spiffeId, provider.issuer);
     const previousAct = actOf(subject);
+    const grant = delegatedGrant(policy, resource, subject, params['scope']);
 
     const remainingSec = (subject.exp as number) - Math.floor(Date.now() / 1000);
     const token = new provider.ClientCredentials({

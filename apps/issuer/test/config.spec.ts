@@ -12,7 +12,7 @@ import {
   parseClients,
   type IssuerOptions,
 } from '../src/index.js';
-import { CLIENTS, clientCredentials, createTestPki, ORDERS, removeTestPki, spiffe, type TestPki } from './harness.js';
+import { CLIENTS, clientCredentials, createTestPki, INVENTORY, ORDERS, removeTestPki, spiffe, type TestPki } from './harness.js';
 
 let pki: TestPki;
 beforeAll(async () => {
@@ -101,9 +101,39 @@ describe('parseClients', () => {
   it('turns config entries into policies', () => {
     const [web, orders] = parseClients(CLIENTS);
     expect(web).toMatchObject({ clientId: 'web', spiffeId: spiffe('web'), audience: spiffe('web') });
-    expect(web?.exchangeAudiences.size).toBe(0);
-    expect([...(orders?.resources.get(spiffe('inventory')) ?? [])]).toEqual(['inventory:read', 'inventory:reserve']);
-    expect([...(orders?.exchangeAudiences ?? [])]).toEqual([spiffe('inventory')]);
+    expect(web?.exchange.size).toBe(0);
+    expect([...(orders?.resources.get(spiffe('inventory')) ?? [])]).toEqual(['inventory:read', 'inventory:reserve', 'inventory:adjust']);
+    expect([...(orders?.exchange.keys() ?? [])]).toEqual([spiffe('inventory')]);
+    const delegations = orders?.exchange.get(spiffe('inventory'));
+    expect([...(delegations?.get('orders:place') ?? [])]).toEqual(['inventory:read', 'inventory:reserve']);
+    expect([...(delegations?.get('orders:read') ?? [])]).toEqual(['inventory:read']);
+  });
+
+  it('refuses exchange maps that could not be enforced, and the old { audiences } form with how to migrate', () => {
+    const entry = (exchange: unknown) => ({ client_id: 'o', spiffe_id: ORDERS, resources: { [INVENTORY]: ['inventory:read'] }, exchange });
+    const problems = (exchange: unknown): string => {
+      try {
+        parseClients([entry(exchange)]);
+      } catch (e) {
+        expect((e as RampartError).code).toBe('ERR_CONFIG_INVALID');
+        return (e as Error).message;
+      }
+      throw new Error('accepted');
+    };
+    expect(problems({ audiences: [INVENTORY] })).toContain(
+      'issuer.clients[0].exchange.audiences is no longer read: name each audience with the scopes the caller\'s token delegates there',
+    );
+    expect(problems({ [INVENTORY]: { 'orders:write': ['inventory:reserve'] } })).toContain(
+      `issuer.clients[0].exchange["${INVENTORY}"]["orders:write"]: "inventory:reserve" not in resources["${INVENTORY}"]`,
+    );
+    expect(problems({ [ORDERS]: { 'orders:write': ['inventory:read'] } })).toContain(
+      `issuer.clients[0].exchange["${ORDERS}"]: the audience must also be listed in resources`,
+    );
+    expect(problems({ [INVENTORY]: {} })).toContain(`issuer.clients[0].exchange["${INVENTORY}"] must map at least one scope`);
+    expect(problems({ [INVENTORY]: { 'orders:write': 'inventory:read' } })).toContain(
+      `issuer.clients[0].exchange["${INVENTORY}"]["orders:write"] must be a list of scope names`,
+    );
+    expect(problems(['x'])).toContain('issuer.clients[0].exchange must be { "<audience URI>": {');
   });
 
   it('reports every problem at once, with where it is', () => {
@@ -112,7 +142,7 @@ describe('parseClients', () => {
       parseClients([
         { client_id: 'a', spiffe_id: spiffe('a'), resources: { 'not a uri': ['x'] }, extra: 1 },
         { client_id: 'b', spiffe_id: 'https://b', resources: { [ORDERS]: ['has space'] } },
-        { client_id: 'c', spiffe_id: spiffe('c'), resources: {}, exchange: { audiences: [ORDERS] } },
+        { client_id: 'c', spiffe_id: spiffe('c'), resources: {}, exchange: { [ORDERS]: { 'web:call': ['orders:read'] } } },
         { client_id: 'c', spiffe_id: spiffe('c2'), resources: {} },
       ]);
     } catch (e) {
@@ -124,7 +154,7 @@ describe('parseClients', () => {
     expect(message).toContain('issuer.clients[0].resources: "not a uri" must be an absolute URI');
     expect(message).toContain('issuer.clients[1].spiffe_id must be a valid SPIFFE ID');
     expect(message).toContain(`issuer.clients[1].resources["${ORDERS}"] must be a list of scope names`);
-    expect(message).toContain(`issuer.clients[2].exchange.audiences: "${ORDERS}" must also be listed in resources`);
+    expect(message).toContain(`issuer.clients[2].exchange["${ORDERS}"]: the audience must also be listed in resources`);
     expect(message).toContain('issuer.clients[3]: client_id "c" is used twice');
   });
 });

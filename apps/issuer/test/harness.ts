@@ -1,11 +1,11 @@
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { request, type Agent } from 'node:https';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { createCa, issueCertificate, type CertificateAuthority, type IssuedCertificate } from '@rampart/pki';
 import { createLogger } from '@rampart/telemetry';
-import { createLocalJWKSet, jwtVerify, type JWK, type JWTPayload, type ProtectedHeaderParameters } from 'jose';
+import { createLocalJWKSet, importJWK, jwtVerify, SignJWT, type JWK, type JWTPayload, type ProtectedHeaderParameters } from 'jose';
 import { createIssuer, type Issuer, type IssuerClientConfig, type IssuerOptions } from '../src/index.js';
 
 export const TRUST_DOMAIN = 'test.rampart.dev';
@@ -17,20 +17,24 @@ export const BILLING = spiffe('billing');
 export const TOKEN_EXCHANGE = 'urn:ietf:params:oauth:grant-type:token-exchange';
 export const ACCESS_TOKEN = 'urn:ietf:params:oauth:token-type:access_token';
 
-/** web → orders → inventory → billing: each may call the next, orders and inventory on behalf of their caller. */
+/**
+ * web → orders → inventory → billing: each may call the next, orders and inventory on behalf of their caller, with
+ * what the caller's scopes delegate: placing an order lets orders read and reserve stock in the caller's name,
+ * reading orders only lets it read stock; a reservation lets inventory charge.
+ */
 export const CLIENTS: IssuerClientConfig[] = [
   { client_id: 'web', spiffe_id: WEB, resources: { [ORDERS]: ['orders:place', 'orders:read'] } },
   {
     client_id: 'orders',
     spiffe_id: ORDERS,
-    resources: { [INVENTORY]: ['inventory:read', 'inventory:reserve'] },
-    exchange: { audiences: [INVENTORY] },
+    resources: { [INVENTORY]: ['inventory:read', 'inventory:reserve', 'inventory:adjust'] },
+    exchange: { [INVENTORY]: { 'orders:place': ['inventory:read', 'inventory:reserve'], 'orders:read': ['inventory:read'] } },
   },
   {
     client_id: 'inventory',
     spiffe_id: INVENTORY,
     resources: { [BILLING]: ['billing:charge'] },
-    exchange: { audiences: [BILLING] },
+    exchange: { [BILLING]: { 'inventory:reserve': ['billing:charge'] } },
   },
 ];
 
@@ -252,4 +256,23 @@ export function postForm(
     req.on('error', reject);
     req.end(new URLSearchParams(form).toString());
   });
+}
+
+/**
+ * Signs an access token with the issuer's own private key (the issuer started with `keys.json` in the test folder),
+ * as the issuer would for web calling orders with `orders:place`, with chosen claims on top.
+ */
+export async function signAsIssuer(pki: TestPki, issuerUrl: string, claims: Record<string, unknown>): Promise<string> {
+  const file = JSON.parse(await readFile(join(pki.dir, 'keys.json'), 'utf8')) as { keys: JWK[] };
+  const jwk = file.keys[0]!;
+  const key = await importJWK(jwk, 'ES256');
+  const now = Math.floor(Date.now() / 1000);
+  return new SignJWT({ client_id: 'web', scope: 'orders:place', exp: now + 60, ...claims })
+    .setProtectedHeader({ alg: 'ES256', typ: 'at+jwt', kid: jwk.kid! })
+    .setIssuer(issuerUrl)
+    .setSubject('web')
+    .setAudience(ORDERS)
+    .setIssuedAt(now - 60)
+    .setJti('test-jti')
+    .sign(key);
 }

@@ -77,7 +77,8 @@ export interface IssuerClientEntry {
   client_id: string;
   spiffe_id: string;
   resources: Record<string, string[]>;
-  exchange?: { audiences: string[] };
+  /** Token exchange: audience → scope of the caller's token → the scopes it delegates there (see apps/issuer). */
+  exchange?: Record<string, Record<string, string[]>>;
 }
 
 /**
