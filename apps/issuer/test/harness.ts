@@ -106,10 +106,14 @@ export class LogLines {
   }
 }
 
+/**
+ * Starts an issuer on 127.0.0.1, port 0, logging into `logs`; `granted()` counts the tokens it issued (its
+ * `grant.success` events), so a test can show that a refused request issued none.
+ */
 export async function startIssuer(
   pki: TestPki,
   overrides: Partial<IssuerOptions> = {},
-): Promise<{ issuer: Issuer; url: string; port: number; logs: LogLines }> {
+): Promise<{ issuer: Issuer; url: string; port: number; logs: LogLines; granted: () => number }> {
   const logs = new LogLines();
   const issuer = await createIssuer({
     host: '127.0.0.1',
@@ -123,7 +127,11 @@ export async function startIssuer(
     ...overrides,
   });
   const { url, port } = await issuer.listen();
-  return { issuer, url, port, logs };
+  let grants = 0;
+  issuer.provider.on('grant.success', () => {
+    grants += 1;
+  });
+  return { issuer, url, port, logs, granted: () => grants };
 }
 
 export interface HttpResult {

@@ -10,8 +10,18 @@ import { decodeJwt } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { recordRequestCertificate, requestCertificate, verifyRequestCertificate } from '../src/mtls.js';
 import { parseTrustBundle } from '../src/certificate-chain.js';
-import { createTestPki, INVENTORY, lastRefusal, ORDERS, postForm, removeTestPki, startIssuer, type TestPki } from './harness.js';
-import { libsslClientAvailable, libsslRenegotiation, nodeRenegotiation } from './renegotiating-client.js';
+import {
+  createTestPki,
+  INVENTORY,
+  lastRefusal,
+  ORDERS,
+  postForm,
+  removeTestPki,
+  startIssuer,
+  type ClientIdentity,
+  type TestPki,
+} from './harness.js';
+import { libsslClientAvailable, libsslRenegotiation, nodeRenegotiation, type RenegotiationOutcome } from './renegotiating-client.js';
 import { selfSignedLeaf } from './x509-fixtures.js';
 
 const libssl = libsslClientAvailable();
@@ -23,17 +33,13 @@ const ordersTokenRequest = { grant_type: 'client_credentials', client_id: 'order
 const REFUSED_RENEGOTIATION = 'TLS renegotiation refused; connection closed';
 
 let pki: TestPki;
-let forgedOrders: Awaited<ReturnType<typeof selfSignedLeaf>>;
+let forgedOrders: ClientIdentity;
 let started: Awaited<ReturnType<typeof startIssuer>>;
-let granted = 0;
 
 beforeAll(async () => {
   pki = await createTestPki();
   forgedOrders = await selfSignedLeaf(ORDERS);
   started = await startIssuer(pki);
-  started.issuer.provider.on('grant.success', () => {
-    granted += 1;
-  });
 });
 
 afterAll(async () => {
@@ -44,31 +50,22 @@ afterAll(async () => {
 const messages = (): string[] => started.logs.entries.map((e) => String(e['msg']));
 const count = (msg: string): number => messages().filter((m) => m === msg).length;
 
+/** orders' token request from the libssl client: connecting as `first`, then renegotiating as `second` (or not). */
+const ordersTokenAs = (first: ClientIdentity, second: ClientIdentity, renegotiate = true): Promise<RenegotiationOutcome> =>
+  libsslRenegotiation(started.port, { ca: pki.ca.certPem, first, second, path: '/token', form: ordersTokenRequest, renegotiate });
+
 describe.skipIf(!libssl)('a client renegotiating at the issuer (a libssl client)', () => {
   it('presenting its own certificate without renegotiating gets its token (the client works)', async () => {
-    const before = granted;
-    const outcome = await libsslRenegotiation(started.port, {
-      ca: pki.ca.certPem,
-      first: pki.clients.orders,
-      second: pki.clients.orders,
-      path: '/token',
-      form: ordersTokenRequest,
-      renegotiate: false,
-    });
+    const before = started.granted();
+    const outcome = await ordersTokenAs(pki.clients.orders, pki.clients.orders, false);
     expect(outcome.status).toBe(200);
     expect(decodeJwt(outcome.body?.['access_token'] as string)).toMatchObject({ sub: 'orders', cnf: { 'x5t#S256': pki.clients.orders.thumbprint } });
-    expect(granted).toBe(before + 1);
+    expect(started.granted()).toBe(before + 1);
   });
 
   it('cannot swap its verified certificate for a forged one naming another workload: disconnected, logged, no token', async () => {
-    const before = { granted, issued: count('token issued'), refused: count(REFUSED_RENEGOTIATION) };
-    const outcome = await libsslRenegotiation(started.port, {
-      ca: pki.ca.certPem,
-      first: pki.clients.web,
-      second: forgedOrders,
-      path: '/token',
-      form: ordersTokenRequest,
-    });
+    const before = { granted: started.granted(), issued: count('token issued'), refused: count(REFUSED_RENEGOTIATION) };
+    const outcome = await ordersTokenAs(pki.clients.web, forgedOrders);
     expect(outcome).toMatchObject({ connected: true, renegotiated: false });
     expect(outcome.error).toMatch(/^renegotiation failed/);
     expect(outcome.status).toBeUndefined();
@@ -78,20 +75,13 @@ describe.skipIf(!libssl)('a client renegotiating at the issuer (a libssl client)
       remoteAddress: '127.0.0.1',
       reason: 'ERR_TLS_RENEGOTIATION_DISABLED',
     });
-    expect(granted).toBe(before.granted);
+    expect(started.granted()).toBe(before.granted);
     expect(count('token issued')).toBe(before.issued);
   });
 
   it('the control: the forged certificate presented from the start is refused as unverified (401 invalid_client)', async () => {
-    const before = granted;
-    const outcome = await libsslRenegotiation(started.port, {
-      ca: pki.ca.certPem,
-      first: forgedOrders,
-      second: forgedOrders,
-      path: '/token',
-      form: ordersTokenRequest,
-      renegotiate: false,
-    });
+    const before = started.granted();
+    const outcome = await ordersTokenAs(forgedOrders, forgedOrders, false);
     expect(outcome.status).toBe(401);
     expect(outcome.body?.['error']).toBe('invalid_client');
     expect(lastRefusal(started.logs)).toMatchObject({
@@ -99,23 +89,16 @@ describe.skipIf(!libssl)('a client renegotiating at the issuer (a libssl client)
       detail: 'client certificate was not verified',
       certificateProblem: 'the TLS handshake did not verify it (DEPTH_ZERO_SELF_SIGNED_CERT)',
     });
-    expect(granted).toBe(before);
+    expect(started.granted()).toBe(before);
   });
 
   it('the control: a verified certificate with a foreign SPIFFE ID is refused for that client (401 invalid_client)', async () => {
-    const before = granted;
-    const outcome = await libsslRenegotiation(started.port, {
-      ca: pki.ca.certPem,
-      first: pki.clients.web,
-      second: pki.clients.web,
-      path: '/token',
-      form: ordersTokenRequest,
-      renegotiate: false,
-    });
+    const before = started.granted();
+    const outcome = await ordersTokenAs(pki.clients.web, pki.clients.web, false);
     expect(outcome.status).toBe(401);
     expect(outcome.body?.['error']).toBe('invalid_client');
     expect(lastRefusal(started.logs)?.['detail']).toBe('certificate subject value does not match the registered one');
-    expect(granted).toBe(before);
+    expect(started.granted()).toBe(before);
   });
 });
 

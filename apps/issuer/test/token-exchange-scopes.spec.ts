@@ -18,14 +18,10 @@ import {
 
 let pki: TestPki;
 let started: Awaited<ReturnType<typeof startIssuer>>;
-let granted = 0;
 
 beforeAll(async () => {
   pki = await createTestPki();
   started = await startIssuer(pki);
-  started.issuer.provider.on('grant.success', () => {
-    granted += 1;
-  });
 });
 
 afterAll(async () => {
@@ -35,9 +31,9 @@ afterAll(async () => {
 
 /** Exchanges `subject` as orders for inventory; on refusal also checks that no token was issued. */
 async function exchange(subject: string, scope?: string): Promise<{ status: number; body: Record<string, unknown> }> {
-  const before = granted;
+  const before = started.granted();
   const result = await exchangeRequest(started.url, pki, 'orders', subject, INVENTORY, scope === undefined ? {} : { scope });
-  if (result.status !== 200) expect(granted, 'a refused exchange issued a token').toBe(before);
+  if (result.status !== 200) expect(started.granted(), 'a refused exchange issued a token').toBe(before);
   return result;
 }
 

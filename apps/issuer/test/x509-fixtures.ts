@@ -14,53 +14,61 @@ interface Signer {
   readonly keys: webcrypto.CryptoKeyPair;
 }
 
-/** A certificate for `spiffeId` (clientAuth, `CA:false`) signed by `issuer`, or by its own key without one. */
-async function leaf(spiffeId: string, issuer?: Signer): Promise<{ cert: x509.X509Certificate; key: string }> {
-  const keys = await webcrypto.subtle.generateKey(ALGORITHM, true, ['sign', 'verify']);
-  const name = `CN=${spiffeId.split('/').pop() ?? 'workload'}`;
-  const cert = await x509.X509CertificateGenerator.create(
+/** A certificate for `subject`'s public key with `extensions`, signed by `issuer`, or self-signed without one. */
+async function certificate(
+  subject: Signer,
+  extensions: x509.Extension[],
+  issuer: Signer = subject,
+): Promise<x509.X509Certificate> {
+  return x509.X509CertificateGenerator.create(
     {
-      serialNumber: '02',
-      subject: name,
-      issuer: issuer?.name ?? name,
+      serialNumber: issuer === subject ? '01' : '02',
+      subject: subject.name,
+      issuer: issuer.name,
       notBefore: new Date(Date.now() - 60_000),
       notAfter: new Date(Date.now() + HOUR_MS),
-      publicKey: keys.publicKey,
-      signingKey: (issuer?.keys ?? keys).privateKey,
+      publicKey: subject.keys.publicKey,
+      signingKey: issuer.keys.privateKey,
       signingAlgorithm: ALGORITHM,
-      extensions: [
-        new x509.BasicConstraintsExtension(false, undefined, true),
-        new x509.KeyUsagesExtension(x509.KeyUsageFlags.digitalSignature, true),
-        new x509.ExtendedKeyUsageExtension([x509.ExtendedKeyUsage.clientAuth]),
-        new x509.SubjectAlternativeNameExtension([{ type: 'url', value: spiffeId }]),
-      ],
+      extensions,
     },
     webcrypto,
   );
-  return { cert, key: await pemKey(keys.privateKey) };
 }
 
-/** A CA certificate named `name`, self-signed without `issuer`. */
-async function ca(name: string, issuer?: Signer): Promise<Signer & { cert: x509.X509Certificate }> {
-  const keys = await webcrypto.subtle.generateKey(ALGORITHM, true, ['sign', 'verify']);
-  const cert = await x509.X509CertificateGenerator.create(
-    {
-      serialNumber: '01',
-      subject: name,
-      issuer: issuer?.name ?? name,
-      notBefore: new Date(Date.now() - 60_000),
-      notAfter: new Date(Date.now() + HOUR_MS),
-      publicKey: keys.publicKey,
-      signingKey: (issuer?.keys ?? keys).privateKey,
-      signingAlgorithm: ALGORITHM,
-      extensions: [
-        new x509.BasicConstraintsExtension(true, issuer === undefined ? undefined : 0, true),
-        new x509.KeyUsagesExtension(x509.KeyUsageFlags.keyCertSign | x509.KeyUsageFlags.cRLSign, true),
-      ],
-    },
-    webcrypto,
+const newSigner = async (name: string): Promise<Signer> => ({
+  name,
+  keys: await webcrypto.subtle.generateKey(ALGORITHM, true, ['sign', 'verify']),
+});
+
+/** A certificate for `spiffeId` (clientAuth, `CA:false`) signed by `issuer`, or by its own key without one. */
+async function leaf(spiffeId: string, issuer?: Signer): Promise<{ cert: x509.X509Certificate; key: string }> {
+  const subject = await newSigner(`CN=${spiffeId.split('/').pop() ?? 'workload'}`);
+  const cert = await certificate(
+    subject,
+    [
+      new x509.BasicConstraintsExtension(false, undefined, true),
+      new x509.KeyUsagesExtension(x509.KeyUsageFlags.digitalSignature, true),
+      new x509.ExtendedKeyUsageExtension([x509.ExtendedKeyUsage.clientAuth]),
+      new x509.SubjectAlternativeNameExtension([{ type: 'url', value: spiffeId }]),
+    ],
+    issuer,
   );
-  return { name, keys, cert };
+  return { cert, key: await pemKey(subject.keys.privateKey) };
+}
+
+/** A CA certificate named `name`, self-signed without `issuer` (an intermediate with pathlen 0 with one). */
+async function ca(name: string, issuer?: Signer): Promise<Signer & { cert: x509.X509Certificate }> {
+  const subject = await newSigner(name);
+  const cert = await certificate(
+    subject,
+    [
+      new x509.BasicConstraintsExtension(true, issuer === undefined ? undefined : 0, true),
+      new x509.KeyUsagesExtension(x509.KeyUsageFlags.keyCertSign | x509.KeyUsageFlags.cRLSign, true),
+    ],
+    issuer,
+  );
+  return { ...subject, cert };
 }
 
 async function pemKey(key: webcrypto.CryptoKey): Promise<string> {
