@@ -20,7 +20,7 @@ export const CLIENTS: IssuerClientConfig[] = [
     client_id: 'orders',
     spiffe_id: ORDERS,
     resources: { [INVENTORY]: ['inventory:read', 'inventory:reserve'] },
-    exchange: { audiences: [INVENTORY] },
+    exchange: { [INVENTORY]: { 'orders:write': ['inventory:read', 'inventory:reserve'], 'orders:read': ['inventory:read'] } },
   },
   { client_id: 'demo-client', spiffe_id: ALICE, resources: { [ORDERS]: ['orders:read', 'orders:write'], [INVENTORY]: ['inventory:read'] } },
 ];
