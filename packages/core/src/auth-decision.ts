@@ -1,5 +1,5 @@
 import 'reflect-metadata';
-import { RampartError } from './errors.js';
+import type { AnyClass } from './class-chain.js';
 import { METADATA } from './metadata-keys.js';
 
 /**
@@ -12,6 +12,12 @@ export interface AuthDecision<O = unknown> {
   /** `public`, `mtls`, `token`, `policy`, or a plugin's own kind. */
   readonly kind: string;
   readonly options: O;
+  /**
+   * Where the decision was written, e.g. `InventoryService` (on the class) or `InventoryService.reserve` (on a
+   * method). Set on the decisions {@link effectiveDecisions} returns, for error messages and the auth matrix; the
+   * decorators leave it out.
+   */
+  readonly declaredOn?: string;
 }
 
 /** The kind recorded by `@Public()`. */
@@ -48,7 +54,10 @@ export function authDecisionDecorator(decision: AuthDecision): DecisionDecorator
 
 /**
  * Marks a class or method as reachable without any credentials. Use sparingly: health checks and truly public
- * data. On a method it overrides the class's decisions.
+ * data. On a method it replaces the decisions of its own class. It is never inherited by code it was not written
+ * on (a subclass's override of the method, or a method a subclass adds), and it cannot be combined with any other
+ * decision that applies to the method, on the same class or any class of its inheritance chain: that stops
+ * start-up (`ERR_AUTH_CONFLICT`). See {@link effectiveDecisions}.
  *
  * @example
  * ```ts
@@ -60,54 +69,30 @@ export function Public(): DecisionDecorator {
   return authDecisionDecorator({ kind: PUBLIC_DECISION, options: {} });
 }
 
-/** Decisions recorded on the class itself (inherited from base classes too). */
-export function readClassDecisions(serviceClass: abstract new (...args: never[]) => unknown): AuthDecision[] {
-  return (Reflect.getMetadata(METADATA.authDecisions, serviceClass) as AuthDecision[] | undefined) ?? [];
-}
-
-/** Decisions recorded on one handler method. */
-export function readMethodDecisions(
-  serviceClass: abstract new (...args: never[]) => unknown,
-  handlerName: string,
-): AuthDecision[] {
-  return (
-    (Reflect.getMetadata(METADATA.authDecisions, serviceClass.prototype as object, handlerName) as
-      | AuthDecision[]
-      | undefined) ?? []
-  );
-}
-
 /**
- * The decisions that apply to a method: a method-level decision replaces the class-level decisions of the same
- * kind, and a method-level `@Public()` replaces them all. `@Public()` next to another decision on the same level
- * is a contradiction and throws `ERR_AUTH_CONFLICT`.
+ * The decisions written on the class itself with a class decorator, not those of its base classes (see
+ * {@link effectiveDecisions} for how the levels add up).
  *
  * @example
  * ```ts
- * effectiveDecisions(InventoryService, 'reserve'); // [{ kind: 'mtls', ... }, { kind: 'token', ... }]
+ * readClassDecisions(InventoryService); // [{ kind: 'mtls', options: { ... } }]
  * ```
  */
-export function effectiveDecisions(
-  serviceClass: abstract new (...args: never[]) => unknown,
-  handlerName: string,
-): AuthDecision[] {
-  const where = `${serviceClass.name}.${handlerName}`;
-  const onMethod = readMethodDecisions(serviceClass, handlerName);
-  const onClass = readClassDecisions(serviceClass);
-  assertNoPublicConflict(onMethod, where);
-  assertNoPublicConflict(onClass, serviceClass.name);
-  if (onMethod.length === 0) return onClass;
-  if (onMethod.some((d) => d.kind === PUBLIC_DECISION)) return onMethod;
-  const overridden = new Set(onMethod.map((d) => d.kind));
-  return [...onClass.filter((d) => d.kind !== PUBLIC_DECISION && !overridden.has(d.kind)), ...onMethod];
+export function readClassDecisions(cls: AnyClass): AuthDecision[] {
+  return (Reflect.getOwnMetadata(METADATA.authDecisions, cls) as AuthDecision[] | undefined) ?? [];
 }
 
-function assertNoPublicConflict(decisions: readonly AuthDecision[], where: string): void {
-  if (decisions.length > 1 && decisions.some((d) => d.kind === PUBLIC_DECISION)) {
-    const others = decisions.filter((d) => d.kind !== PUBLIC_DECISION).map((d) => d.kind);
-    throw new RampartError(
-      'ERR_AUTH_CONFLICT',
-      `${where} is marked @Public() and also requires ${others.join(', ')}: remove one of them`,
-    );
-  }
+/**
+ * The decisions written on one method of the class itself, not on the same method of a base class (see
+ * {@link effectiveDecisions} for how the levels add up).
+ *
+ * @example
+ * ```ts
+ * readMethodDecisions(InventoryService, 'reserve'); // [{ kind: 'token', options: { scopes: [...] } }]
+ * ```
+ */
+export function readMethodDecisions(cls: AnyClass, handlerName: string): AuthDecision[] {
+  const prototype = cls.prototype as object | undefined;
+  if (prototype === undefined || prototype === null) return [];
+  return (Reflect.getOwnMetadata(METADATA.authDecisions, prototype, handlerName) as AuthDecision[] | undefined) ?? [];
 }

@@ -1,6 +1,6 @@
 import type { PeerIdentity, Principal } from './identity.js';
 import type { Logger } from './logger.js';
-import type { MethodInfo } from './methods.js';
+import type { MethodInfo } from './method-info.js';
 
 /** A typed key for values carried on a call, with a default for when nothing was set. */
 export interface ContextKey<T> {

@@ -6,13 +6,11 @@ export {
   type ErrorCode,
   type RampartErrorOptions,
 } from './errors.js';
+export type { MethodKind, MethodDescriptor, MethodInfo } from './method-info.js';
 export type {
-  MethodKind,
   MethodShape,
   ServiceShape,
-  MethodDescriptor,
   ServiceDescriptor,
-  MethodInfo,
   UnaryHandler,
   ServerStreamHandler,
   ResponseStream,
@@ -40,11 +38,11 @@ export {
   authDecisionDecorator,
   Public,
   PUBLIC_DECISION,
-  effectiveDecisions,
   readClassDecisions,
   readMethodDecisions,
   type AuthDecision,
 } from './auth-decision.js';
+export { effectiveDecisions } from './effective-decisions.js';
 export {
   GrpcService,
   GrpcMethod,

@@ -1,6 +1,6 @@
 import type { CallContext } from './context.js';
 import type { RampartError } from './errors.js';
-import type { MethodInfo } from './methods.js';
+import type { MethodInfo } from './method-info.js';
 import type { Status } from './status.js';
 import type { AuthDecision } from './auth-decision.js';
 

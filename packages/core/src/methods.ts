@@ -1,7 +1,5 @@
 import type { CallContext } from './context.js';
-
-/** The four gRPC call kinds. */
-export type MethodKind = 'unary' | 'serverStream' | 'clientStream' | 'bidi';
+import type { MethodDescriptor, MethodKind } from './method-info.js';
 
 /**
  * The message types of one RPC, as generated from the `.proto`: `Req`/`Res` are the shapes a sender may build
@@ -24,15 +22,6 @@ export interface MethodShape<
 /** A map from a service's method names (lowerCamelCase) to their shapes; generated per service. */
 export type ServiceShape = { readonly [method: string]: MethodShape };
 
-/** What is known about one RPC at run time. */
-export interface MethodDescriptor<K extends MethodKind = MethodKind> {
-  /** The method's name in the `.proto`, e.g. `WatchStock`. */
-  readonly name: string;
-  /** The HTTP/2 path, e.g. `/rampart.demo.inventory.v1.InventoryService/WatchStock`. */
-  readonly path: string;
-  readonly kind: K;
-}
-
 /**
  * A generated description of a gRPC service: its full name and its methods, keyed by the lowerCamelCase name the
  * handler class uses. `S` carries the message types for handlers and clients.
@@ -43,14 +32,6 @@ export interface ServiceDescriptor<S extends ServiceShape = ServiceShape> {
   /** The `.proto` file that declares it, relative to the proto root. */
   readonly protoFile: string;
   readonly methods: { readonly [K in keyof S]: MethodDescriptor<S[K]['kind']> };
-}
-
-/** Method information a call carries: the descriptor plus the service it belongs to. */
-export interface MethodInfo extends MethodDescriptor {
-  /** The fully qualified service name. */
-  readonly service: string;
-  /** The handler's property name on the service class. */
-  readonly handlerName: string;
 }
 
 /** A unary handler: one request in, one response out. */

@@ -75,6 +75,6 @@ describe('auth decisions', () => {
       @RequireThing(1)
       m(): void {}
     }
-    expect(() => effectiveDecisions(Confused, 'm')).toThrow(/Confused\.m is marked @Public\(\) and also requires thing/);
+    expect(() => effectiveDecisions(Confused, 'm')).toThrow(/Confused\.m is marked @Public\(\) \(on Confused\.m\) and also requires thing \(on Confused\.m\)/);
   });
 });

@@ -6,6 +6,7 @@ import {
   readServiceMetadata,
   resolveHandlerName,
   type AuthDecision,
+  type ErrorCode,
   type Interceptor,
   type MethodInfo,
   type MethodInterceptor,
@@ -30,6 +31,12 @@ export interface MethodRuntime {
   readonly interceptors: readonly string[];
 }
 
+/** One reason not to start. */
+interface Problem {
+  readonly code: ErrorCode;
+  readonly text: string;
+}
+
 /** One service class bound to its proto definition. */
 export interface ServiceBinding {
   readonly serviceClass: ServiceClass;
@@ -41,15 +48,17 @@ export interface ServiceBinding {
 
 /**
  * Binds service classes to their protos and decides, once, what runs for each method. Refuses to start, naming
- * every offending method, when: a class lacks `@GrpcService` or names an unknown service; an RPC has no handler;
- * a method has no auth decision (default deny); a decision's kind is enforced by no interceptor.
+ * every offending method, when: a class lacks `@GrpcService` or names an unknown service; an RPC has no handler
+ * (methods every object inherits from `Object.prototype` do not count); a subclass serves an RPC with another
+ * method than its base class; a method has no auth decision (default deny); `@Public()` meets another decision
+ * anywhere in the class chain; a decision's kind is enforced by no interceptor.
  */
 export function buildMethodTable(
   serviceClasses: readonly ServiceClass[],
   protos: ProtoRegistry,
   interceptors: readonly Interceptor[],
 ): ServiceBinding[] {
-  const problems: { code: 'ERR_SERVICE_DEFINITION' | 'ERR_NO_AUTH_DECISION' | 'ERR_UNENFORCED_DECISION'; text: string }[] = [];
+  const problems: Problem[] = [];
   const enforced = new Set<string>([PUBLIC_DECISION, ...interceptors.flatMap((i) => i.enforces ?? [])]);
   const bindings: ServiceBinding[] = [];
   const seen = new Set<string>();
@@ -69,16 +78,24 @@ export function buildMethodTable(
     const methods = new Map<string, MethodRuntime>();
     for (const [key, method] of Object.entries(definition) as [string, MethodDefinition<unknown, unknown>][]) {
       const rpcName = method.originalName ?? key;
-      const handlerName = resolveHandlerName(serviceClass, key) ?? resolveHandlerName(serviceClass, rpcName);
+      let handlerName: string | undefined;
+      let decisions: AuthDecision[];
+      try {
+        handlerName = resolveHandlerName(serviceClass, key) ?? resolveHandlerName(serviceClass, rpcName);
+        decisions = handlerName === undefined ? [] : effectiveDecisions(serviceClass, handlerName);
+      } catch (error) {
+        if (!RampartError.is(error)) throw error;
+        problems.push({ code: error.code, text: error.message });
+        continue;
+      }
       const where = `${serviceClass.name}.${handlerName ?? lowerFirst(key)}`;
       if (handlerName === undefined) {
         problems.push({
           code: 'ERR_SERVICE_DEFINITION',
-          text: `${where} is missing: rpc ${key} of ${meta.typeName} has no handler (add the method, or map one with @GrpcMethod('${key}'))`,
+          text: `${where} is missing: rpc ${key} of ${meta.typeName} has no handler (add the method, or map one with @GrpcMethod('${key}'))${inheritedFromObject(key, rpcName)}`,
         });
         continue;
       }
-      const decisions = effectiveDecisions(serviceClass, handlerName);
       if (decisions.length === 0) {
         problems.push({
           code: 'ERR_NO_AUTH_DECISION',
@@ -132,6 +149,12 @@ export function buildMethodTable(
 function kindOf(method: MethodDefinition<unknown, unknown>): MethodKind {
   if (method.requestStream) return method.responseStream ? 'bidi' : 'clientStream';
   return method.responseStream ? 'serverStream' : 'unary';
+}
+
+/** A hint for an RPC whose handler name only `Object.prototype` has (`ToString` → `toString`). */
+function inheritedFromObject(key: string, rpcName: string): string {
+  const name = [lowerFirst(key), key, rpcName].find((n) => n in Object.prototype);
+  return name === undefined ? '' : `; ${name} inherited from Object does not count`;
 }
 
 function lowerFirst(name: string): string {

@@ -1,0 +1,85 @@
+import { authDecisionDecorator, GrpcMethod, GrpcService, Public, RampartError } from '@rampart/core';
+import { describe, expect, it } from 'vitest';
+import { createApp, type ServiceClass } from '../src/index.js';
+import { protoRoot, rejectionOf, testConfigValues } from './fixtures/harness.js';
+
+// Start-up checks for service classes built by inheritance (the request path through a real server is tested in
+// packages/auth/test/e2e/inheritance.e2e.spec.ts, with the auth plugin).
+
+const RequireThing = () => authDecisionDecorator({ kind: 'thing', options: {} });
+const enforcesThing = { name: 'thing', enforces: ['thing'], forMethod: () => undefined };
+
+const create = (services: ServiceClass[]) =>
+  createApp({
+    name: 'inheritance-test',
+    services,
+    protos: { root: protoRoot },
+    interceptors: [enforcesThing],
+    config: { values: testConfigValues, env: {} },
+    handleSignals: false,
+  });
+
+async function refusal(services: ServiceClass[]): Promise<RampartError> {
+  const err = await rejectionOf(create(services));
+  expect(err).toBeInstanceOf(RampartError);
+  return err as RampartError;
+}
+
+class PingBase {
+  @Public()
+  ping(): Promise<object> {
+    return Promise.resolve({ ok: true });
+  }
+}
+
+describe('start-up checks through inheritance', () => {
+  it('@Public() on an inherited base method next to a subclass class decision stops start-up, naming both', async () => {
+    @GrpcService('rampart.test.v1.PingService')
+    @RequireThing()
+    class GuardedPing extends PingBase {}
+    const err = await refusal([GuardedPing]);
+    expect(err.code).toBe('ERR_AUTH_CONFLICT');
+    expect(err.message).toContain('refusing to start: 1 problem(s)');
+    expect(err.message).toContain('GuardedPing.ping is marked @Public() (on PingBase.ping) and also requires thing (on GuardedPing)');
+  });
+
+  it('an undecorated override of a @Public() base method gets the subclass decision, not @Public()', async () => {
+    @GrpcService('rampart.test.v1.PingService')
+    @RequireThing()
+    class OverridingPing extends PingBase {
+      override ping(): Promise<object> {
+        return Promise.resolve({ ok: false });
+      }
+    }
+    const app = await create([OverridingPing]);
+    expect(app.authMatrix().map((e) => [e.handler, e.decisions.map((d) => `${d.kind}@${d.declaredOn ?? '?'}`)])).toEqual([
+      ['OverridingPing.ping', ['thing@OverridingPing']],
+    ]);
+  });
+
+  it('an undecorated override of a @Public() base method with no other decision stops start-up, naming the fix', async () => {
+    @GrpcService('rampart.test.v1.PingService')
+    class BarePing extends PingBase {
+      override ping(): Promise<object> {
+        return Promise.resolve({ ok: false });
+      }
+    }
+    const err = await refusal([BarePing]);
+    expect(err.code).toBe('ERR_NO_AUTH_DECISION');
+    expect(err.message).toContain('BarePing.ping has no auth decision: the @Public() on PingBase.ping does not reach BarePing.ping');
+  });
+
+  it('a subclass serving an RPC with another method than its base stops start-up', async () => {
+    @GrpcService('rampart.test.v1.PingService')
+    class Remapped extends PingBase {
+      @GrpcMethod('Ping')
+      @Public()
+      areYouThere(): Promise<object> {
+        return Promise.resolve({ ok: true });
+      }
+    }
+    const err = await refusal([Remapped]);
+    expect(err.code).toBe('ERR_SERVICE_DEFINITION');
+    expect(err.message).toContain('Remapped serves rpc Ping with areYouThere, but its base class PingBase serves it with ping');
+  });
+});
