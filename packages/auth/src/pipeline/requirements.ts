@@ -16,9 +16,13 @@ export function requirementsOf(plan: MethodPlan): AuthRequirements {
     else if (decision.kind === POLICY_DECISION) policies.push(...(decision.options as { policies: PolicyClass[] }).policies);
   }
   if (tokens.length > 1) {
+    // Also across classes of an inheritance chain (decisions add up there): their options have no safe merge.
+    const where = plan.decisions.filter((d) => d.kind === TOKEN_DECISION).map((d) => d.declaredOn ?? '?');
     throw new RampartError(
       'ERR_AUTH_CONFLICT',
-      `${plan.method.path} has ${tokens.length} @Authenticated decorators on the same level: merge them into one`,
+      `${plan.serviceClass.name}.${plan.method.handlerName} (rpc ${plan.method.path}) has ${tokens.length} @Authenticated ` +
+        `decorators (on ${where.join(', ')}), and a method takes one: merge them into one, or move a class-level one ` +
+        'onto the methods that need it',
     );
   }
   return { method: plan.method, decisions: plan.decisions, mtls, token: tokens[0], policies };

@@ -1,0 +1,85 @@
+import { GrpcService, Public, type CallContext } from '@rampart/core';
+import { TEST_TRUST_DOMAIN } from '@rampart/testing';
+import { Authenticated, Authorize, RequireMtls, type AuthorizationPolicy, type PolicyInput } from '../../src/index.js';
+import type { ReadRequest__Output, Secret, Secret__Output, StoreResponse, VaultServiceHandlers } from '../generated/index.js';
+
+// Service classes built by inheritance, as in the two attacks of issue 16 item 3. Each handler records that it ran.
+
+export const ORDERS = `spiffe://${TEST_TRUST_DOMAIN}/orders`;
+
+/** The handlers that ran, and the methods the policy was asked about. */
+export const ran: string[] = [];
+export const asked: string[] = [];
+
+/** A policy that allows everything and records that it was asked. */
+export class AllowAndRecord implements AuthorizationPolicy {
+  authorize({ method }: PolicyInput): boolean {
+    asked.push(method.name);
+    return true;
+  }
+}
+
+/** The vault's four handlers, undecorated. */
+class VaultHandlers implements VaultServiceHandlers {
+  read(req: ReadRequest__Output, ctx: CallContext): Promise<Secret> {
+    ran.push('read');
+    return Promise.resolve({ name: req.name, value: ctx.principal?.subject ?? ctx.peer?.spiffeId ?? 'anyone' });
+  }
+
+  async *watch(req: ReadRequest__Output): AsyncIterable<Secret> {
+    ran.push('watch');
+    yield { name: req.name, value: '1' };
+    yield { name: req.name, value: '2' };
+  }
+
+  async store(secrets: AsyncIterable<Secret__Output>): Promise<StoreResponse> {
+    ran.push('store');
+    let stored = 0;
+    for await (const _secret of secrets) stored += 1;
+    return { stored };
+  }
+
+  async *exchange(secrets: AsyncIterable<Secret__Output>): AsyncIterable<Secret> {
+    ran.push('exchange');
+    for await (const secret of secrets) yield { name: secret.name, value: secret.value.toUpperCase() };
+  }
+}
+
+/** Attack 1, the base: only the orders workload, with a token that has `vault:read`. */
+@RequireMtls({ allow: [ORDERS] })
+@Authenticated({ scopes: ['vault:read'] })
+export class GuardedVaultBase extends VaultHandlers {}
+
+/**
+ * Attack 1, the subclass: adds a policy at class level. Before decisions added up along the chain, this class-level
+ * list replaced its base's, and the vault served anyone without a certificate or a token.
+ */
+@GrpcService('rampart.authtest.v1.VaultService')
+@Authorize(AllowAndRecord)
+export class AuditedVault extends GuardedVaultBase {}
+
+/** Attack 2, the base: a vault whose `read` is public. */
+export class OpenReadBase extends VaultHandlers {
+  @Public()
+  override read(req: ReadRequest__Output, ctx: CallContext): Promise<Secret> {
+    return super.read(req, ctx);
+  }
+}
+
+/**
+ * Attack 2, the subclass: every method needs the orders workload, and `read` is overridden without decorators.
+ * Before, the override inherited the base's `@Public()`, which dropped this class's `@RequireMtls`.
+ */
+@GrpcService('rampart.authtest.v1.VaultService')
+@RequireMtls({ allow: [ORDERS] })
+export class LockedVault extends OpenReadBase {
+  override read(req: ReadRequest__Output, ctx: CallContext): Promise<Secret> {
+    ran.push('override');
+    return super.read(req, ctx);
+  }
+}
+
+/** Two `@Authenticated` that apply to one method from two classes of the chain: start-up stops. */
+@GrpcService('rampart.authtest.v1.VaultService')
+@Authenticated({ scopes: ['vault:write'] })
+export class DoublyAuthenticatedVault extends GuardedVaultBase {}
