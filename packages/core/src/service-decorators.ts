@@ -31,7 +31,9 @@ export function GrpcService(typeName: string): ClassDecorator {
 }
 
 /**
- * Serves the named RPC with this method when the names do not match by convention.
+ * Serves the named RPC with this method when the names do not match by convention. A base class's mappings apply
+ * to its subclasses (an override of the mapped method serves the RPC); a subclass that maps an RPC its base class
+ * serves to another method stops start-up, since the base method's auth decisions would no longer apply.
  *
  * @example
  * ```ts

@@ -24,7 +24,10 @@ export interface AuthenticatedOptions {
 
 /**
  * Requires a valid bearer token (`authorization: Bearer …`) from a trusted issuer on every call of the class or
- * method. On a method it replaces the class's `@Authenticated`. Combine with `@RequireMtls` to require both.
+ * method. On a method it replaces its own class's `@Authenticated`. Combine with `@RequireMtls` to require both.
+ * Decisions add up along the inheritance chain (a base class's decorators apply to a subclass and its overrides):
+ * a method takes one `@Authenticated`, so two that apply to it, on one class or on a base class and a subclass,
+ * stop start-up (`ERR_AUTH_CONFLICT`). See docs/security/decisions.md.
  *
  * @example
  * ```ts

@@ -26,8 +26,9 @@ export interface AuthorizationPolicy {
 export type PolicyClass = Newable<AuthorizationPolicy>;
 
 /**
- * Adds authorization policies to a class or method (on a method it replaces the class's `@Authorize`). Every
- * policy must allow.
+ * Adds authorization policies to a class or method (on a method it replaces its own class's `@Authorize`). Every
+ * policy must allow, including those of base classes: decisions add up along the inheritance chain, and a
+ * subclass's `@Authorize` never drops its base's `@RequireMtls` or `@Authenticated` (docs/security/decisions.md).
  *
  * @example
  * ```ts

@@ -24,7 +24,9 @@ export interface RequireMtlsOptions {
 
 /**
  * Requires a verified client certificate with a SPIFFE ID, optionally from an allow list. On a class it applies to
- * every method; on a method it replaces the class's `@RequireMtls`. Counts as an auth decision. The allow list is
+ * every method; on a method it replaces its own class's `@RequireMtls`. Counts as an auth decision. The rules of
+ * base classes (on the class, or on a method a subclass overrides) still apply: every rule that applies must allow
+ * the peer (docs/security/decisions.md). The allow list is
  * validated and compiled here, when the class is defined, so a typo stops the app before it starts.
  *
  * No certificate, or one without a valid SPIFFE ID → UNAUTHENTICATED; an ID not allowed → PERMISSION_DENIED.
