@@ -1,18 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { GrpcMethod, RampartError, resolveHandlerName } from '../src/index.js';
+import { GrpcMethod, resolveHandlerName } from '../src/index.js';
+import { refusal } from './refusal.js';
 
 // RPC names whose lowerCamelCase (or exact) form is a member every object inherits from Object.prototype.
 const OBJECT_NAMES = ['ToString', 'ValueOf', 'Constructor', 'HasOwnProperty', 'IsPrototypeOf', 'ToLocaleString', '__defineGetter__', '__proto__'];
-
-function refusal(run: () => unknown): RampartError {
-  try {
-    run();
-  } catch (error) {
-    expect(error).toBeInstanceOf(RampartError);
-    return error as RampartError;
-  }
-  throw new Error('expected a refusal');
-}
 
 describe('resolveHandlerName: only the class and its bases count', () => {
   it.each(OBJECT_NAMES)('%s has no handler on a class that does not implement it', (rpc) => {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { authDecisionDecorator, effectiveDecisions, Public, RampartError, type AuthDecision } from '../src/index.js';
+import { authDecisionDecorator, effectiveDecisions, Public, type AuthDecision } from '../src/index.js';
+import { refusal } from './refusal.js';
 
 // Stand-ins for the auth package's decorators (core does not depend on it): same mechanism, distinct kinds.
 const Mtls = (allow: string) => authDecisionDecorator({ kind: 'mtls', options: { allow } });
@@ -12,16 +13,6 @@ const describeAll = (decisions: readonly AuthDecision[]): string[] =>
 
 const applied = (cls: abstract new (...args: never[]) => unknown, method: string): string[] =>
   describeAll(effectiveDecisions(cls, method));
-
-function refusal(run: () => unknown): RampartError {
-  try {
-    run();
-  } catch (error) {
-    expect(error).toBeInstanceOf(RampartError);
-    return error as RampartError;
-  }
-  throw new Error('expected a refusal');
-}
 
 describe('auth decisions through inheritance: they add up along the class chain', () => {
   it('base class decisions + subclass class decision: all apply (the subclass adding @Authorize drops nothing)', () => {

@@ -1,14 +1,13 @@
 import { GrpcService, Public, type CallContext } from '@rampart/core';
-import { TEST_TRUST_DOMAIN } from '@rampart/testing';
 import { Authenticated, Authorize, RequireMtls, type AuthorizationPolicy, type PolicyInput } from '../../src/index.js';
-import type { ReadRequest__Output, Secret, Secret__Output, StoreResponse, VaultServiceHandlers } from '../generated/index.js';
+import type { ReadRequest__Output, Secret } from '../generated/index.js';
+import { ORDERS, ran, VaultHandlers } from './vault-service.js';
+
+export { ORDERS, ran } from './vault-service.js';
 
 // Service classes built by inheritance, as in the two attacks of issue 16 item 3. Each handler records that it ran.
 
-export const ORDERS = `spiffe://${TEST_TRUST_DOMAIN}/orders`;
-
-/** The handlers that ran, and the methods the policy was asked about. */
-export const ran: string[] = [];
+/** The methods the policy was asked about (the handlers that ran are in `ran`). */
 export const asked: string[] = [];
 
 /** A policy that allows everything and records that it was asked. */
@@ -16,32 +15,6 @@ export class AllowAndRecord implements AuthorizationPolicy {
   authorize({ method }: PolicyInput): boolean {
     asked.push(method.name);
     return true;
-  }
-}
-
-/** The vault's four handlers, undecorated. */
-class VaultHandlers implements VaultServiceHandlers {
-  read(req: ReadRequest__Output, ctx: CallContext): Promise<Secret> {
-    ran.push('read');
-    return Promise.resolve({ name: req.name, value: ctx.principal?.subject ?? ctx.peer?.spiffeId ?? 'anyone' });
-  }
-
-  async *watch(req: ReadRequest__Output): AsyncIterable<Secret> {
-    ran.push('watch');
-    yield { name: req.name, value: '1' };
-    yield { name: req.name, value: '2' };
-  }
-
-  async store(secrets: AsyncIterable<Secret__Output>): Promise<StoreResponse> {
-    ran.push('store');
-    let stored = 0;
-    for await (const _secret of secrets) stored += 1;
-    return { stored };
-  }
-
-  async *exchange(secrets: AsyncIterable<Secret__Output>): AsyncIterable<Secret> {
-    ran.push('exchange');
-    for await (const secret of secrets) yield { name: secret.name, value: secret.value.toUpperCase() };
   }
 }
 

@@ -122,7 +122,7 @@ describe("attack 2: an undecorated override of a base method marked @Public() ge
     expect(failed(await call(thief, 'read', {})).code).toBe(Status.PERMISSION_DENIED);
     expect(ran).toEqual([]);
     const orders = await t.client(VaultServiceDescriptor, { as: '/orders' });
-    expect(await call(orders, 'read', {})).toEqual({ ok: true, values: [ORDERS] });
+    expect(await call(orders, 'read', {})).toEqual({ ok: true, values: [`for ${ORDERS}`] });
     expect(ran).toEqual(['override', 'read']);
     expect(logs.audits().map((l) => l.audit.reason)).toEqual(['ERR_PEER_NOT_ALLOWED', 'ok']);
   });

@@ -7,9 +7,8 @@ export const ran: string[] = [];
 
 export const ORDERS = 'spiffe://test.rampart.dev/orders';
 
-@GrpcService('rampart.authtest.v1.VaultService')
-@RequireMtls({ allow: [ORDERS] })
-export class VaultService implements VaultServiceHandlers {
+/** The vault's four handlers, undecorated; each records that it ran. */
+export class VaultHandlers implements VaultServiceHandlers {
   read(req: ReadRequest__Output, ctx: CallContext): Promise<Secret> {
     ran.push('read');
     return Promise.resolve({ name: req.name, value: `for ${ctx.peer?.spiffeId ?? 'nobody'}` });
@@ -33,3 +32,8 @@ export class VaultService implements VaultServiceHandlers {
     for await (const secret of secrets) yield { name: secret.name, value: secret.value.toUpperCase() };
   }
 }
+
+/** The vault for the mTLS tests: only the orders workload. */
+@GrpcService('rampart.authtest.v1.VaultService')
+@RequireMtls({ allow: [ORDERS] })
+export class VaultService extends VaultHandlers {}
