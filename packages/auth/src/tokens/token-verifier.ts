@@ -150,6 +150,19 @@ export class TokenVerifier {
     return this.#checkHit(entry, options);
   }
 
+  /**
+   * The allowed clock skew, in seconds: a token is accepted until this long after its `exp`. Whatever must outlive
+   * a token's acceptance (a one-time token's `jti` in a replay store) is kept until `exp` plus this.
+   *
+   * @example
+   * ```ts
+   * const acceptedUntil = verified.principal.expiresAt.getTime() + verifier.clockToleranceSec * 1000;
+   * ```
+   */
+  get clockToleranceSec(): number {
+    return this.#toleranceSec;
+  }
+
   /** Whether verifications may be remembered at all (false when the verified-token cache is turned off). */
   get caches(): boolean {
     return this.#cache !== undefined;
