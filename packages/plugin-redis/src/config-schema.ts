@@ -51,7 +51,7 @@ export const redisConfigSchema: ConfigSchemaFragment = {
       'RAMPART_REDIS_RECONNECT_MAX_DELAY_MS',
     ),
     replayGraceMs: duration(
-      "How long a one-time token's jti is kept past its exp, covering clock tolerance and skew between replicas.",
+      "How long a one-time token's jti is kept in Redis past its exp plus auth.tokens.clockToleranceSec, for clock skew between replicas. At least the clock tolerance (in ms), or start-up stops.",
       60_000,
       'RAMPART_REDIS_REPLAY_GRACE_MS',
     ),

@@ -1,9 +1,9 @@
-import { AUTH_STAGE, AUTH_TOKENS, RAMPART_AUTH } from '@rampart/auth';
+import { AUTH_STAGE, AUTH_TOKENS, RAMPART_AUTH, type TokenVerifier } from '@rampart/auth';
 import { definePlugin, type RampartPlugin } from '@rampart/core';
 import { redisConfigSchema } from './config-schema.js';
 import { RedisConnection } from './redis-connection.js';
 import { RedisReplayStore } from './redis-replay-store.js';
-import { redisSettingsFromConfig } from './redis-settings.js';
+import { checkReplayGrace, redisSettingsFromConfig } from './redis-settings.js';
 import { RedisRevocationList } from './revocation-list.js';
 import { RevocationStage } from './revocation-stage.js';
 import { REDIS_TOKENS } from './tokens.js';
@@ -43,8 +43,11 @@ export function rampartRedis(): RampartPlugin {
     configSchema: redisConfigSchema,
     register(ctx) {
       const settings = redisSettingsFromConfig(ctx.config);
-      const connection = new RedisConnection(settings, ctx.logger);
       const { container } = ctx;
+      // The tolerance of the verifier in use (one given to rampartAuth in code, else the one built from config).
+      const verifier = container.isBound(AUTH_TOKENS.TokenVerifier) ? container.get<TokenVerifier>(AUTH_TOKENS.TokenVerifier) : undefined;
+      checkReplayGrace(settings.replayGraceMs, verifier?.clockToleranceSec ?? ctx.config.get<number>('auth.tokens.clockToleranceSec'));
+      const connection = new RedisConnection(settings, ctx.logger);
       container.bind(REDIS_TOKENS.Connection).toConstantValue(connection);
       container.bind(REDIS_TOKENS.RevocationList).toConstantValue(new RedisRevocationList(connection, settings.keyPrefix));
       container

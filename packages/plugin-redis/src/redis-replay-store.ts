@@ -12,7 +12,7 @@ import type { RedisConnection } from './redis-connection.js';
 export interface RedisReplayStoreOptions {
   /** Prefix of the store's keys (`<prefix>jti:<issuer>|<jti>`). */
   readonly keyPrefix: string;
-  /** How long a key outlives the token's `exp`, in ms (clock tolerance and skew between replicas). */
+  /** How long a key outlives the moment it was claimed until (the token's `exp` plus clock tolerance), in ms: skew between replicas. */
   readonly graceMs: number;
 }
 

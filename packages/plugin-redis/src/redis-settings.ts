@@ -48,6 +48,30 @@ export function redisSettingsFromConfig(config: ConfigReader): RedisSettings {
 }
 
 /**
+ * Checks that a one-time token's `jti` outlives every replica's acceptance of the token: the one-time stage asks
+ * the store to keep it until `exp` plus the clock tolerance, by the clock of the replica that claimed it, and
+ * `redis.replayGraceMs` is added on top for replicas whose clocks differ. A grace below the tolerance (the skew the
+ * deployment says it allows) stops start-up, naming both keys and the fix (ADR 0016).
+ *
+ * @example
+ * ```ts
+ * checkReplayGrace(60_000, 30); // fine
+ * checkReplayGrace(10_000, 30); // throws ERR_CONFIG_INVALID naming redis.replayGraceMs and auth.tokens.clockToleranceSec
+ * ```
+ */
+export function checkReplayGrace(replayGraceMs: number, clockToleranceSec: number): void {
+  const minimum = clockToleranceSec * 1000;
+  if (replayGraceMs >= minimum) return;
+  throw new RampartError(
+    'ERR_CONFIG_INVALID',
+    `redis.replayGraceMs (${replayGraceMs} ms) is below auth.tokens.clockToleranceSec (${clockToleranceSec} s): ` +
+      'a replica whose clock runs behind would accept a one-time token again after its jti left Redis. ' +
+      `Fix: set redis.replayGraceMs (RAMPART_REDIS_REPLAY_GRACE_MS) to at least ${minimum}, ` +
+      'or lower auth.tokens.clockToleranceSec (RAMPART_AUTH_CLOCK_TOLERANCE_SEC)',
+  );
+}
+
+/**
  * The URL without credentials, for logs and error messages.
  *
  * @example

@@ -8,6 +8,9 @@ import type {
   SpendRequest__Output,
 } from '../generated/index.js';
 
+/** The subjects `spend` ran for, so tests can assert that a refused call never reached it. */
+export const spends: string[] = [];
+
 /** The test service: mTLS from any workload of the test CA, a token with `ledger:read`; `spend` is one-time. */
 @GrpcService('rampart.redistest.v1.LedgerService')
 @RequireMtls()
@@ -19,7 +22,8 @@ export class LedgerService implements LedgerServiceHandlers {
   }
 
   @Authenticated({ scopes: ['ledger:spend'], oneTimeUse: true })
-  spend(req: SpendRequest__Output): Promise<SpendReply> {
+  spend(req: SpendRequest__Output, ctx: CallContext): Promise<SpendReply> {
+    spends.push(ctx.principal?.subject ?? '');
     return Promise.resolve({ spent: req.amount });
   }
 }
