@@ -6,7 +6,7 @@ export {
   type MtlsChannelOptions,
 } from './tls/mtls-channel-credentials.js';
 export { TokenClient, type TokenClientOptions, type TokenSource } from './tokens/token-client.js';
-export { TokenCache, DEFAULT_TOKEN_CACHE_TIMING, type TokenCacheTiming } from './tokens/token-cache.js';
+export { TokenCache, DEFAULT_TOKEN_CACHE_TIMING, DEFAULT_TOKEN_CACHE_MAX_ENTRIES, type TokenCacheTiming } from './tokens/token-cache.js';
 export type { TokenResponse } from './tokens/token-endpoint.js';
 export type { ClientTlsFiles } from './tokens/https-agent.js';
 export { clientOf } from './di/client-of.js';

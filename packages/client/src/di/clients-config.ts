@@ -68,4 +68,10 @@ export const tokenClientSchema: ConfigSchemaFragment = {
     default: {},
     env: 'RAMPART_AUTH_CLIENT_SCOPES',
   },
+  tokenCacheMaxEntries: {
+    doc: 'Most tokens the token client keeps (one per audience, one per caller token and audience exchanged); past it the least recently used is dropped. At least 1.',
+    format: 'nat',
+    default: 10_000,
+    env: 'RAMPART_AUTH_CLIENT_TOKEN_CACHE_MAX_ENTRIES',
+  },
 };

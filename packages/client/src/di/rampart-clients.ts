@@ -97,6 +97,13 @@ function tokenClientFrom(config: ConfigReader, logger: Logger): TokenClient | un
     throw new RampartError('ERR_CONFIG_INVALID', 'auth.client.issuer is set but auth.client.clientId is not: set RAMPART_AUTH_CLIENT_ID');
   }
   const issuerCa = config.get<string>('auth.client.issuerCaFile');
+  const cacheMaxEntries = config.get<number>('auth.client.tokenCacheMaxEntries');
+  if (cacheMaxEntries < 1) {
+    throw new RampartError(
+      'ERR_CONFIG_INVALID',
+      'auth.client.tokenCacheMaxEntries is 0: the token client needs room for at least 1 token. Fix: set RAMPART_AUTH_CLIENT_TOKEN_CACHE_MAX_ENTRIES to 1 or more (default 10000)',
+    );
+  }
   return new TokenClient({
     issuer,
     clientId,
@@ -104,6 +111,7 @@ function tokenClientFrom(config: ConfigReader, logger: Logger): TokenClient | un
     keyFile: config.get<string>('transport.tls.keyFile'),
     caFile: issuerCa !== '' ? issuerCa : config.get<string>('transport.tls.caFile'),
     scopes: config.get<Record<string, string[]>>('auth.client.scopes'),
+    cacheMaxEntries,
     logger,
   });
 }

@@ -1,4 +1,5 @@
 import { RampartError, type Logger } from '@rampart/core';
+import { LRUCache } from 'lru-cache';
 import type { TokenResponse } from './token-endpoint.js';
 
 /** Refresh and retry timing of a {@link TokenCache}. */
@@ -22,6 +23,17 @@ export const DEFAULT_TOKEN_CACHE_TIMING: TokenCacheTiming = {
   maxBackoffMs: 30_000,
 };
 
+/**
+ * Most tokens a {@link TokenCache} keeps by default: one per audience for client credentials, one per caller token
+ * and audience for token exchange.
+ *
+ * @example
+ * ```ts
+ * new TokenCache(DEFAULT_TOKEN_CACHE_TIMING, Date.now, Math.random, logger, DEFAULT_TOKEN_CACHE_MAX_ENTRIES);
+ * ```
+ */
+export const DEFAULT_TOKEN_CACHE_MAX_ENTRIES = 10_000;
+
 interface Slot {
   token: TokenResponse | undefined;
   refreshAt: number;
@@ -36,16 +48,36 @@ interface Slot {
  * however many callers wait (single-flight), refreshed in the background before it expires (with jitter) while the
  * current one keeps serving, and retried with exponential backoff after a failure. When no usable token is left and
  * the issuer cannot be reached, callers get a clear UNAVAILABLE error at once instead of piling up requests.
+ *
+ * At most `maxEntries` keys are kept; past that the least recently used one is forgotten (a caller asking for it
+ * again gets a new token), so a service that exchanges the tokens of many distinct callers holds bounded memory.
+ *
+ * @example
+ * ```ts
+ * const cache = new TokenCache(DEFAULT_TOKEN_CACHE_TIMING, Date.now, Math.random, logger, 1_000);
+ * const token = await cache.get('cc|inventory', () => requestToken(...));
+ * ```
  */
 export class TokenCache {
-  readonly #slots = new Map<string, Slot>();
+  readonly #slots: LRUCache<string, Slot>;
 
   constructor(
     private readonly timing: TokenCacheTiming = DEFAULT_TOKEN_CACHE_TIMING,
     private readonly now: () => number = Date.now,
     private readonly random: () => number = Math.random,
     private readonly logger?: Logger,
-  ) {}
+    maxEntries: number = DEFAULT_TOKEN_CACHE_MAX_ENTRIES,
+  ) {
+    if (!Number.isSafeInteger(maxEntries) || maxEntries < 1) {
+      throw new RampartError('ERR_CONFIG_INVALID', `the token cache needs room for at least 1 token (maxEntries ${String(maxEntries)})`);
+    }
+    this.#slots = new LRUCache<string, Slot>({ max: maxEntries });
+  }
+
+  /** How many keys the cache holds (at most its `maxEntries`). */
+  get size(): number {
+    return this.#slots.size;
+  }
 
   /** A usable token for `key`, fetching it with `fetch` when needed. */
   async get(key: string, fetch: () => Promise<TokenResponse>): Promise<string> {

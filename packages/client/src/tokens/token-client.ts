@@ -15,6 +15,8 @@ export interface TokenClientOptions extends ClientTlsFiles {
   /** Longest wait for one token request, in ms (default 5000). */
   readonly requestTimeoutMs?: number;
   readonly timing?: Partial<TokenCacheTiming>;
+  /** Most tokens kept (one per audience, one per caller token and audience exchanged); default 10 000, LRU. */
+  readonly cacheMaxEntries?: number;
   readonly logger?: Logger;
   readonly now?: () => number;
   readonly random?: () => number;
@@ -54,7 +56,13 @@ export class TokenClient implements TokenSource {
     this.#agent = new RotatingTlsAgent(options);
     this.#now = options.now ?? Date.now;
     this.#timeoutMs = options.requestTimeoutMs ?? 5_000;
-    this.#cache = new TokenCache({ ...DEFAULT_TOKEN_CACHE_TIMING, ...options.timing }, this.#now, options.random, options.logger);
+    this.#cache = new TokenCache(
+      { ...DEFAULT_TOKEN_CACHE_TIMING, ...options.timing },
+      this.#now,
+      options.random,
+      options.logger,
+      options.cacheMaxEntries,
+    );
   }
 
   token(audience: string): Promise<string> {

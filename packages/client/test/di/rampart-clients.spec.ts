@@ -106,4 +106,16 @@ describe('rampartClients', () => {
     expect(err).toBeInstanceOf(RampartError);
     expect((err as RampartError).message).toContain('auth.client.issuer is not');
   });
+
+  it('refuses a token cache with no room, naming the setting', async () => {
+    const err = await register(rampartClients({ inventory: { descriptor: EchoDescriptor, protoRoot } }), {
+      ...base,
+      'auth.client.issuer': 'https://issuer.example',
+      'auth.client.clientId': ORDERS,
+      'auth.client.tokenCacheMaxEntries': 0,
+      'clients.inventory.address': '127.0.0.1:1',
+    }).catch((e: unknown) => e);
+    expect(RampartError.is(err) && err.code).toBe('ERR_CONFIG_INVALID');
+    expect((err as RampartError).message).toMatch(/^auth\.client\.tokenCacheMaxEntries is 0: .* Fix: set RAMPART_AUTH_CLIENT_TOKEN_CACHE_MAX_ENTRIES to 1 or more/);
+  });
 });

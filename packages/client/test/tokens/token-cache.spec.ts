@@ -113,6 +113,38 @@ describe('TokenCache', () => {
     expect(Math.max(...gaps)).toBeLessThanOrEqual(1_050);
   });
 
+  it('holds at most maxEntries tokens however many distinct keys are asked for (one per caller token, exchange)', async () => {
+    const c = clock();
+    const cache = new TokenCache(timing, c.now, () => 0, undefined, 100);
+    let requests = 0;
+    const fetch = (): Promise<TokenResponse> => Promise.resolve({ accessToken: `tok-${++requests}`, expiresAt: c.now() + 60_000 });
+    for (let i = 0; i < 5_000; i++) await cache.get(`tx|caller-${i}|inventory`, fetch);
+    expect(requests).toBe(5_000);
+    expect(cache.size).toBe(100);
+  });
+
+  it('forgets the least recently used token first; a forgotten key gets a new token', async () => {
+    const c = clock();
+    const cache = new TokenCache(timing, c.now, () => 0, undefined, 3);
+    const requested: string[] = [];
+    const fetch = (key: string) => (): Promise<TokenResponse> => {
+      requested.push(key);
+      return Promise.resolve({ accessToken: `${key}-${requested.length}`, expiresAt: c.now() + 60_000 });
+    };
+    for (const key of ['a', 'b', 'c']) await cache.get(key, fetch(key));
+    expect(await cache.get('a', fetch('a'))).toBe('a-1'); // 'a' is now the most recently used
+    await cache.get('d', fetch('d')); // forgets 'b'
+    expect(cache.size).toBe(3);
+    expect(await cache.get('a', fetch('a'))).toBe('a-1');
+    expect(await cache.get('c', fetch('c'))).toBe('c-3');
+    expect(await cache.get('b', fetch('b'))).toBe('b-5');
+    expect(requested).toEqual(['a', 'b', 'c', 'd', 'b']);
+  });
+
+  it('refuses a size below 1', () => {
+    expect(() => new TokenCache(timing, Date.now, Math.random, undefined, 0)).toThrow(/at least 1 token/);
+  });
+
   it('keeps tokens for different keys apart', async () => {
     const c = clock();
     const cache = new TokenCache(timing, c.now, () => 0);
