@@ -36,11 +36,29 @@ export const serverConfigSchema: ConfigSchemaFragment = {
       default: 4 * 1024 * 1024,
       env: 'RAMPART_SERVER_MAX_SEND_MESSAGE_BYTES',
     },
+    maxConcurrentStreams: {
+      doc: 'Most calls one connection may have open at once (HTTP/2 SETTINGS_MAX_CONCURRENT_STREAMS, 1 to 4294967295). A client waits for a free slot; a peer that ignores the limit is refused by HTTP/2.',
+      format: 'nat',
+      default: 1000,
+      env: 'RAMPART_SERVER_MAX_CONCURRENT_STREAMS',
+    },
     reflection: {
       doc: 'Serve gRPC server reflection (service and message schemas, no data) so grpcurl-style tools work.',
       format: Boolean,
       default: true,
       env: 'RAMPART_SERVER_REFLECTION',
+    },
+    reflectionRequireMtls: {
+      doc: 'Serve reflection only to clients with a verified certificate carrying a SPIFFE ID (others: UNAUTHENTICATED). Health stays public.',
+      format: Boolean,
+      default: false,
+      env: 'RAMPART_SERVER_REFLECTION_REQUIRE_MTLS',
+    },
+    reflectionAllow: {
+      doc: 'SPIFFE IDs allowed to use reflection (others: PERMISSION_DENIED); a non-empty list implies reflectionRequireMtls.',
+      format: Array,
+      default: [],
+      env: 'RAMPART_SERVER_REFLECTION_ALLOW',
     },
   },
   transport: {

@@ -1,6 +1,5 @@
 import 'reflect-metadata';
 import { Server, type UntypedServiceImplementation } from '@grpc/grpc-js';
-import { ReflectionService } from '@grpc/reflection';
 import { loadConfig, type LoadedConfig } from '@rampart/config';
 import {
   orderPlugins,
@@ -25,6 +24,8 @@ import { InFlightCalls } from './in-flight.js';
 import { Lifecycle } from './lifecycle.js';
 import { buildMethodTable, type ServiceBinding, type ServiceClass } from './method-table.js';
 import { loadProtos, type ProtoSource } from './proto-registry.js';
+import { addReflection, reflectionAccessFromConfig } from './reflection-access.js';
+import { grpcServerOptions } from './server-options.js';
 import { PeerIdentityCache } from './tls/peer-cache.js';
 
 /** Options of {@link createApp}. */
@@ -156,18 +157,11 @@ async function build(
   const protos = loadProtos(options.protos);
   const bindings = buildMethodTable(options.services, protos, interceptors);
   const inFlight = new InFlightCalls<CallState>();
-  const runner = new CallRunner({
-    inFlight,
-    logger,
-    telemetry: options.telemetry ?? createRpcTelemetry(),
-    peers: new PeerIdentityCache(),
-  });
+  const peers = new PeerIdentityCache();
+  const runner = new CallRunner({ inFlight, logger, telemetry: options.telemetry ?? createRpcTelemetry(), peers });
 
   // No grpc-js server interceptor: Rampart's hooks run inside each method's handler, before the handler (ADR 0007).
-  const server = new Server({
-    'grpc.max_receive_message_length': config.get<number>('server.maxReceiveMessageBytes'),
-    'grpc.max_send_message_length': config.get<number>('server.maxSendMessageBytes'),
-  });
+  const server = new Server(grpcServerOptions(config));
   for (const binding of bindings) {
     if (!container.isBound(binding.serviceClass)) container.bind(binding.serviceClass).toSelf().inSingletonScope();
     const instance = container.get(binding.serviceClass) as Record<string, unknown>;
@@ -176,7 +170,8 @@ async function build(
   const health = new HealthReporter(bindings.map((b) => b.typeName));
   health.implementation.addToServer(server);
   if (config.get<boolean>('server.reflection')) {
-    new ReflectionService(protos.packageDefinition, { services: bindings.map((b) => b.typeName) }).addToServer(server);
+    const access = reflectionAccessFromConfig(config);
+    addReflection(server, protos.packageDefinition, bindings.map((b) => b.typeName), access, peers, logger);
   }
   await lifecycle.run('onInit', logger);
 
