@@ -15,3 +15,24 @@ export {
 } from './issue-certificate.js';
 export { ensureDevPki, type DevPkiOptions, type DevPkiPaths, type DevPkiWorkload } from './dev-pki.js';
 export { certificateKeyProblem } from './certificate-pem.js';
+export { parseTrustBundle } from './trust-bundle.js';
+export { chainsTo, issuersOf, type CertificateWithIssuer } from './chain-anchor.js';
+export { TrustDomainBundles } from './trust-domain-bundles.js';
+export {
+  checkTrustBundleSources,
+  loadTrustBundles,
+  type TrustBundleSources,
+  type TrustBundleSettingNames,
+} from './trust-bundle-files.js';
+export {
+  watchTrustBundles,
+  TrustBundleWatcher,
+  type TrustBundleWatchOptions,
+  type CaCertificateListener,
+} from './trust-bundle-watcher.js';
+export {
+  combineCertificateSources,
+  type IdentitySource,
+  type CaSource,
+  type IdentityCertificateListener,
+} from './certificate-sources.js';

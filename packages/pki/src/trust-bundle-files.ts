@@ -1,0 +1,156 @@
+import { X509Certificate } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
+import { parseSpiffeId, parseSubjectAltNames } from '@rampart/core';
+import { parseTrustBundle } from './trust-bundle.js';
+import { TrustDomainBundles } from './trust-domain-bundles.js';
+
+/**
+ * What each input of {@link TrustBundleSources} is called in error messages: the option names by default, the config
+ * keys when a server reads them from config.
+ *
+ * @example
+ * ```ts
+ * const names: TrustBundleSettingNames = { caFile: 'transport.tls.caFile', trustDomain: 'transport.tls.trustDomain',
+ *   certFile: 'transport.tls.certFile', federatedBundles: 'transport.tls.federatedBundles' };
+ * ```
+ */
+export interface TrustBundleSettingNames {
+  readonly caFile: string;
+  readonly trustDomain: string;
+  readonly certFile: string;
+  readonly federatedBundles: string;
+}
+
+/**
+ * Where a workload's trust bundles come from.
+ *
+ * @example
+ * ```ts
+ * const sources: TrustBundleSources = {
+ *   caFile: '/run/spire/bundle.pem',
+ *   certFile: '/run/spire/svid.pem', // its SPIFFE ID names the trust domain caFile is the bundle of
+ *   federatedBundles: { 'partner.example': '/run/spire/partner.example.bundle.json' },
+ * };
+ * ```
+ */
+export interface TrustBundleSources {
+  /** The bundle of the workload's own trust domain: PEM certificates or a SPIFFE bundle (JWK Set). */
+  readonly caFile: string;
+  /** The workload's own trust domain; when absent or empty, the trust domain of the SPIFFE ID in `certFile`. */
+  readonly trustDomain?: string | undefined;
+  /** The workload's certificate (PEM, leaf first); read only to learn its trust domain. */
+  readonly certFile?: string | undefined;
+  /** Bundles of other (federated) trust domains, by trust domain: PEM or SPIFFE bundle files. */
+  readonly federatedBundles?: Readonly<Record<string, string>> | undefined;
+  readonly names?: Partial<TrustBundleSettingNames> | undefined;
+}
+
+const DEFAULT_NAMES: TrustBundleSettingNames = {
+  caFile: 'caFile',
+  trustDomain: 'trustDomain',
+  certFile: 'certFile',
+  federatedBundles: 'federatedBundles',
+};
+
+/**
+ * Checks the shape of the sources without reading any file: trust domain names valid, every bundle a non-empty path.
+ *
+ * @throws TypeError naming the setting and the fix.
+ *
+ * @example
+ * ```ts
+ * checkTrustBundleSources({ caFile, federatedBundles: { 'Partner.Example': 'p.pem' } }); // throws: not a trust domain
+ * ```
+ */
+export function checkTrustBundleSources(sources: TrustBundleSources): void {
+  const names = namesOf(sources);
+  if (typeof sources.caFile !== 'string' || sources.caFile === '') throw new TypeError(`${names.caFile} must be a non-empty file path`);
+  if (sources.trustDomain !== undefined && sources.trustDomain !== '') {
+    const problem = trustDomainProblem(sources.trustDomain);
+    if (problem !== undefined) throw new TypeError(`${names.trustDomain}: ${problem}`);
+  }
+  const federated: unknown = sources.federatedBundles ?? {};
+  if (typeof federated !== 'object' || federated === null || Array.isArray(federated)) {
+    throw new TypeError(`${names.federatedBundles} must be an object from trust domain to bundle file, e.g. {"partner.example": "/etc/tls/partner.pem"}`);
+  }
+  for (const [domain, file] of Object.entries(federated as Record<string, unknown>)) {
+    const problem = trustDomainProblem(domain);
+    if (problem !== undefined) throw new TypeError(`${names.federatedBundles}: ${problem}`);
+    if (typeof file !== 'string' || file === '') {
+      throw new TypeError(`${federatedName(names, domain)} must be a non-empty file path (a PEM or SPIFFE bundle file)`);
+    }
+  }
+}
+
+/**
+ * Reads and parses every bundle once: the own one from `caFile`, the federated ones, and the own trust domain
+ * (configured, or from `certFile`'s SPIFFE ID).
+ *
+ * @throws Error naming the setting and file that cannot be read or used, and the fix.
+ *
+ * @example
+ * ```ts
+ * const bundles = await loadTrustBundles({ caFile: 'ca.pem', certFile: 'orders.pem' });
+ * bundles.trustDomain; // 'demo.rampart.dev'
+ * ```
+ */
+export async function loadTrustBundles(sources: TrustBundleSources): Promise<TrustDomainBundles> {
+  checkTrustBundleSources(sources);
+  const names = namesOf(sources);
+  const federatedFiles = Object.entries(sources.federatedBundles ?? {});
+  const [own, trustDomain, ...federated] = await Promise.all([
+    readBundle(sources.caFile, names.caFile),
+    ownTrustDomain(sources, names),
+    ...federatedFiles.map(([domain, file]) => readBundle(file, federatedName(names, domain))),
+  ]);
+  if (federatedFiles.some(([domain]) => domain === trustDomain)) {
+    throw new Error(
+      `${federatedName(names, trustDomain)}: ${trustDomain} is this workload's own trust domain, whose bundle is ${names.caFile}. Fix: remove it from ${names.federatedBundles}`,
+    );
+  }
+  return new TrustDomainBundles(trustDomain, own, new Map(federatedFiles.map(([domain], i) => [domain, federated[i] as X509Certificate[]])));
+}
+
+async function readBundle(file: string, name: string): Promise<X509Certificate[]> {
+  return parseTrustBundle(await readText(file, name), `${name} ${file}`);
+}
+
+async function ownTrustDomain(sources: TrustBundleSources, names: TrustBundleSettingNames): Promise<string> {
+  if (sources.trustDomain !== undefined && sources.trustDomain !== '') return sources.trustDomain;
+  const fix = `Fix: set ${names.trustDomain} to the trust domain whose bundle ${names.caFile} is`;
+  if (sources.certFile === undefined || sources.certFile === '') throw new Error(`${names.trustDomain} is not set. ${fix}`);
+  const pem = await readText(sources.certFile, names.certFile);
+  try {
+    const uris = parseSubjectAltNames(new X509Certificate(pem).subjectAltName)?.uris ?? [];
+    if (uris.length === 1) return parseSpiffeId(uris[0] as string).trustDomain;
+  } catch {
+    // not a certificate, or not a SPIFFE ID: reported below
+  }
+  throw new Error(`${names.trustDomain} is not set and ${names.certFile} ${sources.certFile} carries no SPIFFE ID to take it from. ${fix}`);
+}
+
+async function readText(file: string, name: string): Promise<string> {
+  try {
+    return await readFile(file, 'utf8');
+  } catch (error) {
+    throw new Error(`cannot read ${name} ${file}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`, { cause: error });
+  }
+}
+
+/** Why `name` is not a SPIFFE trust domain name, or undefined. */
+function trustDomainProblem(name: string): string | undefined {
+  try {
+    if (parseSpiffeId(`spiffe://${name}/x`).trustDomain === name) return undefined;
+  } catch (error) {
+    return `${JSON.stringify(name)} is not a trust domain name (${(error as Error).message.replace(/^invalid SPIFFE ID "[^"]*": /, '')})`;
+  }
+  return `${JSON.stringify(name)} is not a trust domain name`;
+}
+
+function federatedName(names: TrustBundleSettingNames, domain: string): string {
+  return `${names.federatedBundles}[${JSON.stringify(domain)}]`;
+}
+
+function namesOf(sources: TrustBundleSources): TrustBundleSettingNames {
+  return { ...DEFAULT_NAMES, ...sources.names };
+}

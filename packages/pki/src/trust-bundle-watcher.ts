@@ -1,0 +1,139 @@
+import { loadTrustBundles, type TrustBundleSources } from './trust-bundle-files.js';
+import type { TrustDomainBundles } from './trust-domain-bundles.js';
+
+/**
+ * What a CA listener gets: the union of all bundles as PEM (grpc-js's `CaCertificateUpdate` shape), or null.
+ *
+ * @example
+ * ```ts
+ * const listener: CaCertificateListener = (update) => update && createSecureContext({ ca: update.caCertificate });
+ * ```
+ */
+export type CaCertificateListener = (update: { caCertificate: Buffer } | null) => void;
+
+/**
+ * Options of {@link watchTrustBundles}.
+ *
+ * @example
+ * ```ts
+ * const options: TrustBundleWatchOptions = { refreshIntervalMs: 30_000, onProblem: (p) => logger.error(p) };
+ * ```
+ */
+export interface TrustBundleWatchOptions {
+  /** How often the files are read again, in milliseconds (at least 100). */
+  readonly refreshIntervalMs: number;
+  /** A reload that failed after the first load: the previous bundles stay in use. Reported once per problem. */
+  readonly onProblem?: (problem: string) => void;
+  /** A reload that changed the bundles. */
+  readonly onReload?: (bundles: TrustDomainBundles) => void;
+}
+
+/**
+ * Trust-domain-scoped bundles read from files and re-read every `refreshIntervalMs`, as the CA half of a grpc-js
+ * certificate provider: CA listeners get the union of all bundles (what TLS verifies chains against) on the first
+ * load and whenever it changes, and {@link TrustBundleWatcher.current} holds the bundles by trust domain for the
+ * scoped check. A reload that fails (a file missing, half written, not a bundle) is reported and skipped; the
+ * previous bundles stay in use until a usable set appears.
+ *
+ * @example
+ * ```ts
+ * const watcher = watchTrustBundles({ caFile, certFile, federatedBundles }, { refreshIntervalMs: 30_000 });
+ * const bundles = await watcher.ready;
+ * bundles.anchorProblem(leaf, trustDomain, () => []);
+ * watcher.close();
+ * ```
+ */
+export class TrustBundleWatcher {
+  /** The first load; rejects with an error naming the setting that is unusable. Never an unhandled rejection. */
+  readonly ready: Promise<TrustDomainBundles>;
+  #current: TrustDomainBundles | undefined;
+  #pem: Buffer | undefined;
+  readonly #listeners = new Set<CaCertificateListener>();
+  readonly #timer: NodeJS.Timeout;
+  #busy = false;
+  #lastProblem: string | undefined;
+
+  constructor(
+    private readonly sources: TrustBundleSources,
+    private readonly options: TrustBundleWatchOptions,
+  ) {
+    this.ready = loadTrustBundles(sources).then((bundles) => {
+      this.#apply(bundles);
+      return bundles;
+    });
+    this.ready.catch(() => undefined);
+    this.#timer = setInterval(() => void this.#refresh(), Math.max(options.refreshIntervalMs, 100));
+    this.#timer.unref();
+  }
+
+  /** The bundles in use; undefined until the first load succeeded. */
+  get current(): TrustDomainBundles | undefined {
+    return this.#current;
+  }
+
+  addCaCertificateListener(listener: CaCertificateListener): void {
+    this.#listeners.add(listener);
+    const pem = this.#pem;
+    if (pem !== undefined) process.nextTick(listener, { caCertificate: pem });
+  }
+
+  removeCaCertificateListener(listener: CaCertificateListener): void {
+    this.#listeners.delete(listener);
+  }
+
+  /** Stops re-reading the files. Idempotent. */
+  close(): void {
+    clearInterval(this.#timer);
+  }
+
+  async #refresh(): Promise<void> {
+    if (this.#busy) return;
+    this.#busy = true;
+    try {
+      const bundles = await loadTrustBundles(this.sources);
+      this.#lastProblem = undefined;
+      if (this.#current === undefined || !sameDomains(bundles, this.#current)) {
+        const first = this.#current === undefined;
+        this.#apply(bundles);
+        if (!first) this.options.onReload?.(bundles);
+      }
+    } catch (error) {
+      const problem = error instanceof Error ? error.message : String(error);
+      if (problem !== this.#lastProblem && this.#current !== undefined) this.options.onProblem?.(problem);
+      this.#lastProblem = problem;
+    } finally {
+      this.#busy = false;
+    }
+  }
+
+  #apply(bundles: TrustDomainBundles): void {
+    this.#current = bundles;
+    const pem = Buffer.from(bundles.pem);
+    const changed = this.#pem === undefined || !pem.equals(this.#pem);
+    this.#pem = pem;
+    if (changed) for (const listener of this.#listeners) listener({ caCertificate: pem });
+  }
+}
+
+/** Same trust domains with the same certificates each (comparing the union alone would miss a CA moved between domains). */
+function sameDomains(a: TrustDomainBundles, b: TrustDomainBundles): boolean {
+  const domains = a.trustDomains;
+  if (domains.join('\n') !== b.trustDomains.join('\n')) return false;
+  return domains.every((domain) => {
+    const x = a.bundleFor(domain) ?? [];
+    const y = b.bundleFor(domain) ?? [];
+    return x.length === y.length && x.every((cert, i) => cert.raw.equals((y[i] as typeof cert).raw));
+  });
+}
+
+/**
+ * Starts watching trust bundle files (see {@link TrustBundleWatcher}).
+ *
+ * @example
+ * ```ts
+ * const watcher = watchTrustBundles({ caFile: 'ca.pem', certFile: 'orders.pem' }, { refreshIntervalMs: 60_000 });
+ * ```
+ */
+export function watchTrustBundles(sources: TrustBundleSources, options: TrustBundleWatchOptions): TrustBundleWatcher {
+  return new TrustBundleWatcher(sources, options);
+}

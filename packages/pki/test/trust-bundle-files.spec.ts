@@ -1,0 +1,114 @@
+import { X509Certificate } from 'node:crypto';
+import { rename, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  createCa,
+  issueCertificate,
+  loadTrustBundles,
+  watchTrustBundles,
+  type CertificateAuthority,
+  type TrustBundleSources,
+} from '../src/index.js';
+import { tempDirs } from './support/temp-dir.js';
+
+const dirs = tempDirs();
+let dir: string;
+let ours: CertificateAuthority;
+let partner: CertificateAuthority;
+let sources: TrustBundleSources;
+
+const names = {
+  caFile: 'transport.tls.caFile',
+  trustDomain: 'transport.tls.trustDomain',
+  certFile: 'transport.tls.certFile',
+  federatedBundles: 'transport.tls.federatedBundles',
+};
+
+async function write(name: string, text: string): Promise<string> {
+  const file = join(dir, name);
+  await writeFile(`${file}.tmp`, text);
+  await rename(`${file}.tmp`, file);
+  return file;
+}
+
+beforeAll(async () => {
+  dir = await dirs.make();
+  [ours, partner] = await Promise.all([createCa({ commonName: 'ours CA' }), createCa({ commonName: 'partner CA' })]);
+  const workload = await issueCertificate(ours, { spiffeId: 'spiffe://ours.example/orders' });
+  const partnerCert = new X509Certificate(partner.certPem);
+  const spiffeBundle = { keys: [{ use: 'x509-svid', ...partnerCert.publicKey.export({ format: 'jwk' }), x5c: [partnerCert.raw.toString('base64')] }] };
+  sources = {
+    caFile: await write('ca.pem', ours.certPem),
+    certFile: await write('orders.pem', workload.chainPem),
+    federatedBundles: { 'partner.example': await write('partner.json', JSON.stringify(spiffeBundle)) },
+    names,
+  };
+});
+afterAll(() => dirs.cleanup());
+
+describe('loadTrustBundles', () => {
+  it("maps caFile to the trust domain of certFile's SPIFFE ID and each federated bundle to its trust domain", async () => {
+    const bundles = await loadTrustBundles(sources);
+    expect(bundles.trustDomain).toBe('ours.example');
+    expect(bundles.bundleFor('ours.example')?.map((c) => c.subject)).toEqual(['CN=ours CA']);
+    expect(bundles.bundleFor('partner.example')?.map((c) => c.subject)).toEqual(['CN=partner CA']);
+  });
+
+  it('takes a configured trust domain over the certificate', async () => {
+    const bundles = await loadTrustBundles({ ...sources, trustDomain: 'prod.ours.example' });
+    expect(bundles.trustDomain).toBe('prod.ours.example');
+  });
+
+  it.each([
+    ['a missing federated bundle', { federatedBundles: { 'partner.example': '/nonexistent/p.json' } }, 'cannot read transport.tls.federatedBundles["partner.example"] /nonexistent/p.json: ENOENT'],
+    ['a missing caFile', { caFile: '/nonexistent/ca.pem' }, 'cannot read transport.tls.caFile /nonexistent/ca.pem: ENOENT'],
+    ['a bad trust domain name', { federatedBundles: { 'Partner.Example': 'p.json' } }, /^transport\.tls\.federatedBundles: "Partner\.Example" is not a trust domain name \(trust domain may only contain lowercase/],
+    ['an empty bundle path', { federatedBundles: { 'partner.example': '' } }, 'transport.tls.federatedBundles["partner.example"] must be a non-empty file path'],
+    ['the own trust domain as a federated one', { federatedBundles: { 'ours.example': 'CA' } }, /^transport\.tls\.federatedBundles\["ours\.example"\]: ours\.example is this workload's own trust domain, whose bundle is transport\.tls\.caFile\. Fix: remove it/],
+    ['no trust domain and no SPIFFE ID in certFile', { certFile: 'DNS' }, /^transport\.tls\.trustDomain is not set and transport\.tls\.certFile .* carries no SPIFFE ID to take it from\. Fix: set transport\.tls\.trustDomain/],
+  ] as [string, Partial<TrustBundleSources>, string | RegExp][])('refuses %s, naming the setting', async (_name, override, message) => {
+    const dnsOnly = await write('dns.pem', (await issueCertificate(ours, { dnsNames: ['orders.internal'] })).certPem);
+    const patched: TrustBundleSources = {
+      ...sources,
+      ...override,
+      ...(override.certFile === 'DNS' ? { certFile: dnsOnly } : {}),
+      ...(override.federatedBundles?.['ours.example'] === 'CA' ? { federatedBundles: { 'ours.example': sources.caFile } } : {}),
+    };
+    await expect(loadTrustBundles(patched)).rejects.toThrow(message);
+  });
+});
+
+describe('watchTrustBundles', () => {
+  it('hands listeners the union, follows a changed bundle, and keeps the last good bundles when a file breaks', async () => {
+    const caFile = await write('watched-ca.pem', ours.certPem);
+    const problems: string[] = [];
+    const watcher = watchTrustBundles({ ...sources, caFile }, { refreshIntervalMs: 100, onProblem: (p) => problems.push(p) });
+    try {
+      const updates: string[] = [];
+      watcher.addCaCertificateListener((update) => updates.push(update?.caCertificate.toString() ?? 'null'));
+      await watcher.ready;
+      await until(() => updates.length === 1);
+      expect(updates[0]).toContain(ours.certPem.trim());
+      expect(updates[0]).toContain(partner.certPem.trim());
+
+      await write('watched-ca.pem', 'half written');
+      await until(() => problems.length === 1);
+      expect(problems[0]).toContain(`transport.tls.caFile ${caFile} holds no usable PEM certificate`);
+      expect(watcher.current?.bundleFor('ours.example')?.map((c) => c.subject)).toEqual(['CN=ours CA']);
+
+      const next = await createCa({ commonName: 'next CA' });
+      await write('watched-ca.pem', ours.certPem + next.certPem);
+      await until(() => updates.length === 2);
+      expect(watcher.current?.bundleFor('ours.example')?.map((c) => c.subject)).toEqual(['CN=ours CA', 'CN=next CA']);
+      expect(updates).not.toContain('null');
+    } finally {
+      watcher.close();
+    }
+  });
+});
+
+async function until(condition: () => boolean): Promise<void> {
+  for (let i = 0; i < 100 && !condition(); i++) await new Promise((resolve) => setTimeout(resolve, 50));
+  expect(condition()).toBe(true);
+}
