@@ -25,6 +25,7 @@ export type {
 } from './methods.js';
 export type { Logger, LogFn } from './logger.js';
 export type { PeerIdentity, Principal } from './identity.js';
+export { PEER_REFUSAL } from './peer-refusal.js';
 export {
   createContextKey,
   createContextValues,

@@ -10,6 +10,7 @@ import {
 } from './keys.js';
 import { randomSerialNumber } from './serial-number.js';
 import { commonNameOnly } from './subject-names.js';
+import { parseSpiffeId } from './spiffe-id.js';
 import { parseCertificatePem } from './certificate-pem.js';
 import { validityWindow } from './validity.js';
 import { loadX509 } from './x509-library.js';
@@ -64,6 +65,11 @@ export interface CreateCaOptions {
   readonly validityDays?: number;
   readonly notBefore?: Date;
   readonly notAfter?: Date;
+  /**
+   * The SPIFFE trust domain the CA serves, written as its URI SAN `spiffe://<trust domain>` (as SPIRE's CAs carry):
+   * a bundle listing this CA under another trust domain is then refused (see `loadTrustBundles`).
+   */
+  readonly trustDomain?: string;
 }
 
 /**
@@ -84,10 +90,11 @@ const materials = new WeakMap<CertificateAuthority, Promise<CaMaterial>>();
 
 /**
  * Creates a self-signed development CA: ECDSA P-256, basicConstraints `CA:true, pathlen:0` (critical),
- * keyUsage `keyCertSign, cRLSign` (critical), subjectKeyIdentifier, a random positive serial number.
+ * keyUsage `keyCertSign, cRLSign` (critical), subjectKeyIdentifier, a random positive serial number, and with
+ * `trustDomain` the URI SAN `spiffe://<trust domain>`.
  *
  * @throws RangeError for a non-positive `validityDays` or an empty validity window; TypeError for a bad
- *   `commonName`.
+ *   `commonName` or `trustDomain`.
  *
  * @example
  * ```ts
@@ -118,12 +125,20 @@ export async function createCa(options: CreateCaOptions = {}): Promise<Certifica
         new x509.BasicConstraintsExtension(true, 0, true),
         new x509.KeyUsagesExtension(x509.KeyUsageFlags.keyCertSign | x509.KeyUsageFlags.cRLSign, true),
         await x509.SubjectKeyIdentifierExtension.create(keys.publicKey, false, webCrypto),
+        ...(options.trustDomain === undefined ? [] : [trustDomainName(x509, options.trustDomain)]),
       ],
     },
     webCrypto,
   );
   const { ca } = await loadCaMaterial(cert.toString('pem'), privateKeyToPem(keys.privateKey));
   return ca;
+}
+
+/** The URI SAN `spiffe://<trust domain>` of a CA, after checking the name. */
+function trustDomainName(x509: typeof X509, trustDomain: string): X509.SubjectAlternativeNameExtension {
+  parseSpiffeId(`spiffe://${trustDomain}/ca`);
+  if (trustDomain.includes('/')) throw new TypeError(`createCa: trustDomain ${JSON.stringify(trustDomain)} is not a trust domain name`);
+  return new x509.SubjectAlternativeNameExtension([{ type: 'url', value: `spiffe://${trustDomain}` }], false);
 }
 
 /**

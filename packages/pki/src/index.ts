@@ -15,7 +15,7 @@ export {
 } from './issue-certificate.js';
 export { ensureDevPki, type DevPkiOptions, type DevPkiPaths, type DevPkiWorkload } from './dev-pki.js';
 export { certificateKeyProblem } from './certificate-pem.js';
-export { parseTrustBundle } from './trust-bundle.js';
+export { parseTrustBundle, formatSpiffeBundle } from './trust-bundle.js';
 export { chainsTo, issuersOf, type CertificateWithIssuer } from './chain-anchor.js';
 export { TrustDomainBundles } from './trust-domain-bundles.js';
 export {

@@ -45,6 +45,8 @@ export interface TrustBundleSources {
   readonly names?: Partial<TrustBundleSettingNames> | undefined;
 }
 
+const SPIFFE_TRUST_DOMAIN = /^spiffe:\/\/([^/]*)/;
+
 const DEFAULT_NAMES: TrustBundleSettingNames = {
   caFile: 'caFile',
   trustDomain: 'trustDomain',
@@ -108,7 +110,29 @@ export async function loadTrustBundles(sources: TrustBundleSources): Promise<Tru
       `${federatedName(names, trustDomain)}: ${trustDomain} is this workload's own trust domain, whose bundle is ${names.caFile}. Fix: remove it from ${names.federatedBundles}`,
     );
   }
+  checkCaTrustDomains(own, trustDomain, `${names.caFile} ${sources.caFile}`, names);
+  federatedFiles.forEach(([domain, file], i) =>
+    checkCaTrustDomains(federated[i] as X509Certificate[], domain, `${federatedName(names, domain)} ${file}`, names),
+  );
   return new TrustDomainBundles(trustDomain, own, new Map(federatedFiles.map(([domain], i) => [domain, federated[i] as X509Certificate[]])));
+}
+
+/**
+ * A CA that names its trust domain (a `spiffe://<trust domain>` URI SAN, as SPIRE's CAs carry) may only be in that
+ * trust domain's bundle: one concatenated into another's (the old federation advice) would vouch for its workloads.
+ */
+function checkCaTrustDomains(cas: readonly X509Certificate[], domain: string, source: string, names: TrustBundleSettingNames): void {
+  for (const ca of cas) {
+    for (const uri of parseSubjectAltNames(ca.subjectAltName)?.uris ?? []) {
+      const named = SPIFFE_TRUST_DOMAIN.exec(uri)?.[1];
+      if (named !== undefined && named !== domain) {
+        throw new Error(
+          `${source} holds the CA "${ca.subject.replace(/\n/g, ', ')}" of trust domain ${named} (URI SAN ${uri}) as a CA of ${domain}: ` +
+            `it would vouch for ${domain}'s workloads. Fix: give it as the bundle of ${named} in ${names.federatedBundles}`,
+        );
+      }
+    }
+  }
 }
 
 async function readBundle(file: string, name: string): Promise<X509Certificate[]> {

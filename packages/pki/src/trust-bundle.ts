@@ -25,6 +25,34 @@ export function parseTrustBundle(text: string, source: string): X509Certificate[
   return text.trimStart().startsWith('{') ? parseSpiffeBundle(text, source) : parsePemBundle(text, source);
 }
 
+/**
+ * Writes CA certificates as a SPIFFE bundle (the JWK Set format of SPIRE's federation endpoint), which
+ * {@link parseTrustBundle} reads: one `x509-svid` key per certificate, its public JWK and the DER in `x5c`.
+ *
+ * @example
+ * ```ts
+ * writeFileSync('ours.bundle.json', formatSpiffeBundle([ca.certPem], { sequence: 1, refreshHintSeconds: 300 }));
+ * ```
+ */
+export function formatSpiffeBundle(
+  certificatePems: readonly string[],
+  options: { readonly sequence?: number; readonly refreshHintSeconds?: number } = {},
+): string {
+  const keys = certificatePems.map((pem) => {
+    const cert = new X509Certificate(pem);
+    return { use: X509_SVID_USE, ...cert.publicKey.export({ format: 'jwk' }), x5c: [cert.raw.toString('base64')] };
+  });
+  return `${JSON.stringify(
+    {
+      keys,
+      ...(options.sequence === undefined ? {} : { spiffe_sequence: options.sequence }),
+      ...(options.refreshHintSeconds === undefined ? {} : { spiffe_refresh_hint: options.refreshHintSeconds }),
+    },
+    null,
+    2,
+  )}\n`;
+}
+
 function parsePemBundle(text: string, source: string): X509Certificate[] {
   const blocks = text.match(PEM_BLOCK) ?? [];
   if (blocks.length === 0) throw new Error(`${source} holds no usable PEM certificate (no BEGIN CERTIFICATE block)`);

@@ -1,9 +1,9 @@
-import { X509Certificate } from 'node:crypto';
 import { rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   createCa,
+  formatSpiffeBundle,
   issueCertificate,
   loadTrustBundles,
   watchTrustBundles,
@@ -36,12 +36,10 @@ beforeAll(async () => {
   dir = await dirs.make();
   [ours, partner] = await Promise.all([createCa({ commonName: 'ours CA' }), createCa({ commonName: 'partner CA' })]);
   const workload = await issueCertificate(ours, { spiffeId: 'spiffe://ours.example/orders' });
-  const partnerCert = new X509Certificate(partner.certPem);
-  const spiffeBundle = { keys: [{ use: 'x509-svid', ...partnerCert.publicKey.export({ format: 'jwk' }), x5c: [partnerCert.raw.toString('base64')] }] };
   sources = {
     caFile: await write('ca.pem', ours.certPem),
     certFile: await write('orders.pem', workload.chainPem),
-    federatedBundles: { 'partner.example': await write('partner.json', JSON.stringify(spiffeBundle)) },
+    federatedBundles: { 'partner.example': await write('partner.json', formatSpiffeBundle([partner.certPem])) },
     names,
   };
 });
@@ -76,6 +74,19 @@ describe('loadTrustBundles', () => {
       ...(override.federatedBundles?.['ours.example'] === 'CA' ? { federatedBundles: { 'ours.example': sources.caFile } } : {}),
     };
     await expect(loadTrustBundles(patched)).rejects.toThrow(message);
+  });
+});
+
+describe('CAs that name their trust domain (SPIRE-style URI SAN)', () => {
+  it("refuses a bundle that lists another trust domain's CA, as the old advice to concatenate bundles did", async () => {
+    const spirePartner = await createCa({ commonName: 'partner SPIRE CA', trustDomain: 'partner.example' });
+    const caFile = await write('concatenated.pem', ours.certPem + spirePartner.certPem);
+    await expect(loadTrustBundles({ ...sources, caFile })).rejects.toThrow(
+      `transport.tls.caFile ${caFile} holds the CA "CN=partner SPIRE CA" of trust domain partner.example (URI SAN spiffe://partner.example) as a CA of ours.example: it would vouch for ours.example's workloads. Fix: give it as the bundle of partner.example in transport.tls.federatedBundles`,
+    );
+    const federatedBundles = { 'partner.example': await write('spire-partner.json', formatSpiffeBundle([spirePartner.certPem])) };
+    const bundles = await loadTrustBundles({ ...sources, federatedBundles });
+    expect(bundles.bundleFor('partner.example')?.map((c) => c.subject)).toEqual(['CN=partner SPIRE CA']);
   });
 });
 

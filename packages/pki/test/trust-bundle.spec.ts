@@ -1,18 +1,10 @@
 import { X509Certificate } from 'node:crypto';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { createCa, parseTrustBundle, type CertificateAuthority } from '../src/index.js';
+import { createCa, formatSpiffeBundle, parseTrustBundle, type CertificateAuthority } from '../src/index.js';
 
 /** A SPIFFE bundle (what a SPIRE federation endpoint serves) holding the given CAs as x509-svid authorities. */
-function spiffeBundle(cas: readonly CertificateAuthority[], extra: Record<string, unknown> = {}): Record<string, unknown> {
-  return {
-    keys: cas.map((ca) => {
-      const cert = new X509Certificate(ca.certPem);
-      return { use: 'x509-svid', ...cert.publicKey.export({ format: 'jwk' }), x5c: [cert.raw.toString('base64')] };
-    }),
-    spiffe_sequence: 3,
-    spiffe_refresh_hint: 300,
-    ...extra,
-  };
+function spiffeBundle(cas: readonly CertificateAuthority[]): Record<string, unknown> {
+  return JSON.parse(formatSpiffeBundle(cas.map((ca) => ca.certPem), { sequence: 3, refreshHintSeconds: 300 })) as Record<string, unknown>;
 }
 
 let a: CertificateAuthority;
@@ -40,6 +32,7 @@ describe('parseTrustBundle: PEM', () => {
 describe('parseTrustBundle: SPIFFE bundle (JWK Set)', () => {
   it('reads the x509-svid authorities and skips jwt-svid keys', () => {
     const bundle = spiffeBundle([a, b]);
+    expect(bundle).toMatchObject({ spiffe_sequence: 3, spiffe_refresh_hint: 300 });
     (bundle['keys'] as unknown[]).push({ use: 'jwt-svid', kty: 'EC', kid: 'k1', crv: 'P-256', x: 'AA', y: 'AA' });
     const parsed = parseTrustBundle(JSON.stringify(bundle, null, 2), 'partner.json');
     expect(parsed.map((cert) => cert.raw)).toEqual([new X509Certificate(a.certPem).raw, new X509Certificate(b.certPem).raw]);

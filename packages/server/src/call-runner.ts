@@ -1,13 +1,13 @@
 import type { EventEmitter } from 'node:events';
 import type { ServerUnaryCall } from '@grpc/grpc-js';
-import { RampartError, type CallControl, type Logger } from '@rampart/core';
+import { PEER_REFUSAL, RampartError, type CallControl, type Logger } from '@rampart/core';
 import { RPC_SPAN, type RpcTelemetry } from '@rampart/telemetry';
 import { ServerCallContext } from './call-context.js';
 import { CallState, type EndCall } from './call-state.js';
 import { cancellationError } from './grpc-status.js';
 import type { InFlightCalls } from './in-flight.js';
 import type { MethodRuntime } from './method-table.js';
-import type { PeerIdentityCache } from './tls/peer-cache.js';
+import { PeerRefusal, type PeerIdentityCache } from './tls/peer-cache.js';
 
 /** What the handler call objects of all four call kinds have in common. */
 export type HandlerCall = Pick<ServerUnaryCall<unknown, unknown>, 'getDeadline' | 'getAuthContext' | 'metadata'> & EventEmitter;
@@ -35,7 +35,10 @@ export class CallRunner {
     // One clock read per call: the call's duration (telemetry) and its auth decision's both start here.
     const startedAt = performance.now();
     const ctx = new ServerCallContext(runtime.info, metadata, deadlineOf(call), deps.logger, startedAt);
-    ctx.peer = deps.peers.of(call);
+    const peer = deps.peers.lookup(call);
+    // A certificate TLS verified but whose chain does not lead to its own trust domain's bundle counts as none.
+    if (peer instanceof PeerRefusal) ctx.values.set(PEER_REFUSAL, peer.reason);
+    else ctx.peer = peer;
     const telemetry = deps.telemetry.startServerCall(runtime.info, metadata, startedAt);
     // Only a recording span is worth handing on (without an SDK, nobody reads it).
     if (telemetry.span.isRecording()) ctx.values.set(RPC_SPAN, telemetry.span);

@@ -82,10 +82,22 @@ export const serverConfigSchema: ConfigSchemaFragment = {
         env: 'RAMPART_TLS_KEY_FILE',
       },
       caFile: {
-        doc: 'PEM trust bundle: the CA certificates client certificates must chain to. During a CA rotation, list old and new. Watched.',
+        doc: "Trust bundle of this workload's own trust domain (see trustDomain): PEM CA certificates or a SPIFFE bundle (JWK Set). Peers of that trust domain must chain to it. During a CA rotation, list old and new. Watched.",
         format: String,
         default: '',
         env: 'RAMPART_TLS_CA_FILE',
+      },
+      trustDomain: {
+        doc: "The SPIFFE trust domain whose bundle caFile is. Empty: the trust domain of the SPIFFE ID in certFile.",
+        format: String,
+        default: '',
+        env: 'RAMPART_TLS_TRUST_DOMAIN',
+      },
+      federatedBundles: {
+        doc: 'Trust bundles of other SPIFFE trust domains, as an object from trust domain to file, e.g. {"partner.example": "/etc/tls/partner.bundle.json"} (PEM CA certificates or a SPIFFE bundle, the JWK Set a SPIRE federation endpoint serves). A peer certificate counts only if it chains to the bundle of the trust domain in its own SPIFFE ID. Watched.',
+        format: Object,
+        default: {},
+        env: 'RAMPART_TLS_FEDERATED_BUNDLES',
       },
       refreshIntervalMs: {
         doc: 'How often the certificate, key and trust bundle files are re-read.',

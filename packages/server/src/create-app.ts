@@ -17,7 +17,8 @@ import { Container } from 'inversify';
 import { CallRunner } from './call-runner.js';
 import type { CallState } from './call-state.js';
 import { serverConfigSchema } from './config-schema.js';
-import { createServerTransport, type ServerTransport } from './credentials.js';
+import { createServerTransport } from './credentials.js';
+import type { ServerTransport } from './tls/server-transport.js';
 import { adaptHandler } from './handlers.js';
 import { HealthReporter } from './health.js';
 import { InFlightCalls } from './in-flight.js';
@@ -175,7 +176,7 @@ async function build(
   }
   await lifecycle.run('onInit', logger);
 
-  return new App(options, config, logger, container, server, bindings, health, lifecycle, inFlight, env);
+  return new App(options, config, logger, container, server, bindings, health, lifecycle, inFlight, peers, env);
 }
 
 function implementationOf(
@@ -212,6 +213,7 @@ class App implements RampartApp {
     private readonly health: HealthReporter,
     private readonly lifecycle: Lifecycle,
     private readonly inFlight: InFlightCalls<CallState>,
+    private readonly peers: PeerIdentityCache,
     private readonly env: Readonly<Record<string, string | undefined>>,
   ) {
     this.name = options.name;
@@ -228,6 +230,13 @@ class App implements RampartApp {
         this.env,
         secure ? () => secure(this.config, this.logger) : undefined,
       );
+      this.peers.useTrustBundles(this.#transport.trustBundles);
+      if (this.#transport.secure && this.#transport.trustBundles === undefined) {
+        this.logger.warn(
+          { setting: 'secureTransport' },
+          'the secure transport gives no trustBundles: client certificates are not checked against the bundle of their own trust domain, so any CA it trusts can vouch for any SPIFFE ID',
+        );
+      }
       const host = this.config.get<string>('server.host');
       const requested = this.config.get<number>('server.port');
       const port = await new Promise<number>((resolve, reject) => {

@@ -1,15 +1,7 @@
 import { ServerCredentials } from '@grpc/grpc-js';
 import { RampartError, type ConfigReader, type Logger } from '@rampart/core';
 import { createTlsServerTransport, tlsConfigured } from './tls/server-tls.js';
-
-/** Server credentials and a promise that settles when they are usable. */
-export interface ServerTransport {
-  readonly credentials: ServerCredentials;
-  readonly secure: boolean;
-  /** Resolves once certificates are loaded (immediately for plaintext). */
-  readonly ready: Promise<void>;
-  close(): void;
-}
+import type { ServerTransport } from './tls/server-transport.js';
 
 /**
  * Chooses the server's transport from config: TLS from the `transport.tls.*` files (the default, and the only

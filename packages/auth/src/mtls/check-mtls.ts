@@ -10,7 +10,8 @@ const MAX_SHOWN_URI = 256;
  * and synchronous; allocates nothing when the peer is allowed. The message sent to the client is short and
  * generic; `reason` says exactly why, for the audit log.
  *
- * - no verified client certificate → `ERR_NO_CLIENT_CERTIFICATE` (UNAUTHENTICATED)
+ * - no verified client certificate → `ERR_NO_CLIENT_CERTIFICATE` (UNAUTHENTICATED); `refusal` is the reason the
+ *   transport gave for not counting a certificate that was sent (`PEER_REFUSAL`), for the audit
  * - a certificate without one valid SPIFFE ID → `ERR_UNAUTHENTICATED` (UNAUTHENTICATED)
  * - a SPIFFE ID the rule does not allow → `ERR_PEER_NOT_ALLOWED` (PERMISSION_DENIED)
  *
@@ -22,10 +23,10 @@ const MAX_SHOWN_URI = 256;
  * checkMtls(rule, ctx.peer); // throws RampartError('ERR_PEER_NOT_ALLOWED', 'peer not allowed', { reason })
  * ```
  */
-export function checkMtls(rule: MtlsRule, peer: PeerIdentity | undefined): void {
+export function checkMtls(rule: MtlsRule, peer: PeerIdentity | undefined, refusal?: string): void {
   if (peer === undefined) {
     throw new RampartError('ERR_NO_CLIENT_CERTIFICATE', 'client certificate required', {
-      reason: 'no verified client certificate was presented',
+      reason: refusal ?? 'no verified client certificate was presented',
     });
   }
   const id = peer.spiffeId;

@@ -1,6 +1,12 @@
 import { injectable } from 'inversify';
+import { PEER_REFUSAL, type CallContext } from '@rampart/core';
 import { checkMtls } from '../mtls/check-mtls.js';
 import { STAGE_ORDER, type AuthRequirements, type AuthStage, type StageCheck } from './stage.js';
+
+/** Why the transport did not count the certificate that was sent, if it did not (read only without a peer). */
+function refusalOf(ctx: CallContext): string | undefined {
+  return ctx.peer === undefined ? ctx.values.get(PEER_REFUSAL) : undefined;
+}
 
 /** The mTLS rule: every `@RequireMtls` of the method must allow the peer. */
 @injectable()
@@ -12,10 +18,10 @@ export class MtlsStage implements AuthStage {
     if (mtls.length === 0) return undefined;
     if (mtls.length === 1) {
       const rule = mtls[0] as (typeof mtls)[number];
-      return (ctx) => checkMtls(rule, ctx.peer);
+      return (ctx) => checkMtls(rule, ctx.peer, refusalOf(ctx));
     }
     return (ctx) => {
-      for (const rule of mtls) checkMtls(rule, ctx.peer);
+      for (const rule of mtls) checkMtls(rule, ctx.peer, refusalOf(ctx));
     };
   }
 }

@@ -1,11 +1,8 @@
-import type { experimental } from '@grpc/grpc-js';
-import { X509Certificate } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { createSecureContext } from 'node:tls';
+import type { IdentityCertificateListener, IdentitySource } from '@rampart/pki';
 
-type CertificateProvider = experimental.CertificateProvider;
-type CaUpdate = experimental.CaCertificateUpdate | null;
-type IdentityUpdate = experimental.IdentityCertificateUpdate | null;
+type IdentityUpdate = Parameters<IdentityCertificateListener>[0];
 
 /**
  * The files a workload's mTLS channel credentials are made of.
@@ -22,25 +19,26 @@ export interface CredentialFiles {
 }
 
 /**
- * Subscribes to a certificate provider and reports its first load: `ready` resolves once the certificate,
- * key and trust bundle were read and are usable, and rejects with an error naming the file that is missing,
- * unreadable or unusable. The subscription stays until `stop()`, so the provider keeps re-reading the files
- * and a new connection always gets the latest ones. `stop()` rejects a `ready` that has not settled yet.
- * `ready` is marked handled, so a caller that never awaits it does not crash the process.
+ * Subscribes to the identity half of a certificate provider and reports the first load of everything: `ready`
+ * resolves once the certificate and key were read and are usable and `bundlesReady` (the trust bundles' first load)
+ * resolved, and rejects with an error naming the file that is missing, unreadable or unusable. The subscription
+ * stays until `stop()`, so the provider keeps re-reading the files and a new connection always gets the latest
+ * ones. `stop()` rejects a `ready` that has not settled yet. `ready` is marked handled, so a caller that never awaits
+ * it does not crash the process.
  *
  * @example
  * ```ts
- * const load = watchFirstLoad(provider, files);
+ * const load = watchFirstLoad(identityProvider, bundles.ready, files);
  * await load.ready; // or: load.ready.catch(report)
  * load.stop();
  * ```
  */
 export function watchFirstLoad(
-  provider: CertificateProvider,
+  provider: IdentitySource,
+  bundlesReady: Promise<unknown>,
   files: CredentialFiles,
 ): { readonly ready: Promise<void>; stop(): void } {
   let identity: IdentityUpdate | undefined;
-  let ca: CaUpdate | undefined;
   let settled = false;
   let stopped = false;
   let resolveReady!: () => void;
@@ -51,21 +49,16 @@ export function watchFirstLoad(
   });
   ready.catch(() => undefined);
 
-  const settleWhenBothLoaded = (): void => {
-    if (settled || identity === undefined || ca === undefined) return;
-    settled = true;
-    checkFirstLoad(identity, ca, files).then(resolveReady, rejectReady);
-  };
   const onIdentity = (update: IdentityUpdate): void => {
-    if (identity === undefined) identity = update;
-    settleWhenBothLoaded();
-  };
-  const onCa = (update: CaUpdate): void => {
-    if (ca === undefined) ca = update;
-    settleWhenBothLoaded();
+    if (settled || identity !== undefined) return;
+    identity = update;
+    settled = true;
+    const bundles = bundlesReady.catch((error: unknown) => {
+      throw new Error(`mTLS channel credentials: ${messageOf(error)}`, { cause: error });
+    });
+    Promise.all([checkIdentity(update, files), bundles]).then(() => resolveReady(), rejectReady);
   };
   provider.addIdentityCertificateListener(onIdentity);
-  provider.addCaCertificateListener(onCa);
 
   return {
     ready,
@@ -73,7 +66,6 @@ export function watchFirstLoad(
       if (stopped) return;
       stopped = true;
       provider.removeIdentityCertificateListener(onIdentity);
-      provider.removeCaCertificateListener(onCa);
       if (!settled) {
         settled = true;
         rejectReady(new Error('mTLS channel credentials were closed before the certificate files were loaded'));
@@ -82,9 +74,9 @@ export function watchFirstLoad(
   };
 }
 
-async function checkFirstLoad(identity: IdentityUpdate, ca: CaUpdate, files: CredentialFiles): Promise<void> {
-  if (identity === null || ca === null) {
-    throw new Error(`mTLS channel credentials: ${await unreadableFiles(files, identity === null, ca === null)}`);
+async function checkIdentity(identity: IdentityUpdate, files: CredentialFiles): Promise<void> {
+  if (identity === null) {
+    throw new Error(`mTLS channel credentials: ${await unreadableFiles(files)}`);
   }
   try {
     createSecureContext({ cert: identity.certificate, key: identity.privateKey });
@@ -95,22 +87,13 @@ async function checkFirstLoad(identity: IdentityUpdate, ca: CaUpdate, files: Cre
       { cause: error },
     );
   }
-  try {
-    // createSecureContext silently accepts a CA file without any certificate; X509Certificate does not.
-    new X509Certificate(ca.caCertificate);
-    createSecureContext({ ca: ca.caCertificate });
-  } catch (error) {
-    throw new Error(`mTLS channel credentials: caFile ${files.caFile} holds no usable PEM certificate: ${messageOf(error)}`, {
-      cause: error,
-    });
-  }
 }
 
 /** Reads the files again to name the ones that fail (the provider does not say which). */
-async function unreadableFiles(files: CredentialFiles, identityFailed: boolean, caFailed: boolean): Promise<string> {
+async function unreadableFiles(files: CredentialFiles): Promise<string> {
   const suspects: [string, string][] = [
-    ...(identityFailed ? ([['certFile', files.certFile], ['keyFile', files.keyFile]] as [string, string][]) : []),
-    ...(caFailed ? ([['caFile', files.caFile]] as [string, string][]) : []),
+    ['certFile', files.certFile],
+    ['keyFile', files.keyFile],
   ];
   const problems: string[] = [];
   for (const [option, path] of suspects) {

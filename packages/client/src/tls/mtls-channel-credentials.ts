@@ -1,5 +1,6 @@
 import { experimental, type ChannelCredentials } from '@grpc/grpc-js';
-import { serverSpiffeIdCheck } from './server-spiffe-check.js';
+import { checkTrustBundleSources, combineCertificateSources, watchTrustBundles } from '@rampart/pki';
+import { serverIdentityCheck } from './server-identity-check.js';
 import { watchFirstLoad, type CredentialFiles } from './first-load.js';
 
 const DEFAULT_REFRESH_INTERVAL_MS = 60_000;
@@ -24,8 +25,18 @@ export interface MtlsChannelOptions {
   readonly certFile: string;
   /** Its private key (PEM). */
   readonly keyFile: string;
-  /** The trust bundle (PEM, one or more CA certificates) that server certificates must chain to. */
+  /**
+   * The trust bundle of the workload's own trust domain (PEM CA certificates or a SPIFFE bundle): servers of that
+   * trust domain, and servers whose certificate has no SPIFFE ID, must chain to it.
+   */
   readonly caFile: string;
+  /** The trust domain whose bundle `caFile` is. Default: the trust domain of the SPIFFE ID in `certFile`. */
+  readonly trustDomain?: string;
+  /**
+   * Bundles of other trust domains, by trust domain (PEM or SPIFFE bundle files, watched like the others): a server
+   * of `partner.example` must chain to the bundle of `partner.example`.
+   */
+  readonly federatedBundles?: Readonly<Record<string, string>>;
   /**
    * The SPIFFE ID the server must present. When set, it replaces the hostname check: the server's
    * certificate must carry exactly one URI SAN, equal to this ID. When not set, the usual hostname check
@@ -72,11 +83,17 @@ export interface MtlsChannel {
  * another identity fails the call with status UNAVAILABLE; the reason is in the error details, e.g.
  * `… server identity mismatch: expected spiffe://demo.rampart.dev/inventory, got spiffe://demo.rampart.dev/orders`.
  *
+ * Trust is scoped by SPIFFE trust domain: TLS verifies the server's chain against all bundles (`caFile` and
+ * `federatedBundles`), and the chain must also lead to a CA in the bundle of the trust domain in the server's own
+ * SPIFFE ID, so a partner's CA cannot pass for a server of yours (UNAVAILABLE, `server certificate … refused: its
+ * chain does not lead to a CA in the trust bundle of …`).
+ *
  * Replace the certificate and key files by renaming complete files into place: a refresh that reads a new
  * certificate with the old key fails the connections made until the next refresh.
  *
- * @throws TypeError when a file option is not a non-empty string or `expectedServerId` is not a valid workload
- *   SPIFFE ID (the message names the option); RangeError for a bad `refreshIntervalMs`.
+ * @throws TypeError when a file option is not a non-empty string, `expectedServerId` is not a valid workload
+ *   SPIFFE ID, or `trustDomain` or a key of `federatedBundles` is not a trust domain name (the message names the
+ *   option); RangeError for a bad `refreshIntervalMs`.
  *
  * @example
  * ```ts
@@ -100,19 +117,32 @@ export interface MtlsChannel {
 export function createMtlsChannelCredentials(options: MtlsChannelOptions): MtlsChannel {
   const files = checkedFiles(options);
   const refreshIntervalMs = checkedRefreshInterval(options.refreshIntervalMs);
-  // Without expectedServerId, Node's default (tls.checkServerIdentity: the hostname check) applies.
-  const verifyOptions =
-    options.expectedServerId === undefined ? {} : { checkServerIdentity: serverSpiffeIdCheck(options.expectedServerId) };
-  // One provider for both roles: the certificate, the key and the trust bundle are read together.
-  const provider = new experimental.FileWatcherCertificateProvider({
+  const sources = {
+    caFile: files.caFile,
+    certFile: files.certFile,
+    trustDomain: options.trustDomain,
+    federatedBundles: options.federatedBundles,
+  };
+  checkTrustBundleSources(sources);
+  const check = serverIdentityCheck(options.expectedServerId, () => bundles.current);
+  const bundles = watchTrustBundles(sources, { refreshIntervalMs });
+  const identity = new experimental.FileWatcherCertificateProvider({
     certificateFile: files.certFile,
     privateKeyFile: files.keyFile,
-    caCertificateFile: files.caFile,
     refreshIntervalMs,
   });
-  const credentials = experimental.createCertificateProviderChannelCredentials(provider, provider, verifyOptions);
-  const load = watchFirstLoad(provider, files);
-  return { credentials, ready: load.ready, close: () => load.stop() };
+  // One provider for both roles: the trust bundles come from their own watcher, the certificate and key from grpc-js's.
+  const provider = combineCertificateSources(identity, bundles);
+  const credentials = experimental.createCertificateProviderChannelCredentials(provider, provider, { checkServerIdentity: check });
+  const load = watchFirstLoad(identity, bundles.ready, files);
+  return {
+    credentials,
+    ready: load.ready,
+    close: () => {
+      load.stop();
+      bundles.close();
+    },
+  };
 }
 
 function checkedFiles(options: MtlsChannelOptions): CredentialFiles {

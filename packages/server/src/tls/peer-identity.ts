@@ -5,9 +5,25 @@ import { parseSpiffeId, parseSubjectAltNames, type PeerIdentity } from '@rampart
  * The identity in a verified client certificate (DER). The SPIFFE ID follows the X.509-SVID rules: exactly one
  * URI SAN, a valid `spiffe://` ID, and a leaf (not a CA) certificate; otherwise `spiffeId` is undefined and
  * methods that require mTLS refuse the peer.
+ *
+ * @example
+ * ```ts
+ * identityFromDer(call.getAuthContext().sslPeerCertificate.raw).spiffeId; // 'spiffe://demo.rampart.dev/orders'
+ * ```
  */
 export function identityFromDer(der: Buffer): PeerIdentity {
-  const cert = new X509Certificate(der);
+  return identityFromCertificate(new X509Certificate(der));
+}
+
+/**
+ * The identity in a parsed client certificate (see {@link identityFromDer}).
+ *
+ * @example
+ * ```ts
+ * const identity = identityFromCertificate(new X509Certificate(der));
+ * ```
+ */
+export function identityFromCertificate(cert: X509Certificate): PeerIdentity {
   // Ambiguous SAN text (which Node should never produce) counts as no names, so no identity.
   const { uris, dnsNames } = parseSubjectAltNames(cert.subjectAltName) ?? { uris: [], dnsNames: [] };
   let spiffeId: string | undefined;
@@ -28,6 +44,6 @@ export function identityFromDer(der: Buffer): PeerIdentity {
     subject: cert.subject,
     serialNumber: cert.serialNumber,
     notAfter: new Date(cert.validTo),
-    thumbprint: createHash('sha256').update(der).digest('base64url'),
+    thumbprint: createHash('sha256').update(cert.raw).digest('base64url'),
   };
 }

@@ -1,14 +1,22 @@
 import { accessSync, constants } from 'node:fs';
 import { experimental, type ServerCredentials } from '@grpc/grpc-js';
 import { RampartError, type ConfigReader, type Logger } from '@rampart/core';
-import { certificateKeyProblem } from '@rampart/pki';
-import type { ServerTransport } from '../credentials.js';
+import { certificateKeyProblem, checkTrustBundleSources, combineCertificateSources, watchTrustBundles } from '@rampart/pki';
+import type { ServerTransport } from './server-transport.js';
 
 const FILE_KEYS = [
   ['transport.tls.certFile', 'RAMPART_TLS_CERT_FILE'],
   ['transport.tls.keyFile', 'RAMPART_TLS_KEY_FILE'],
   ['transport.tls.caFile', 'RAMPART_TLS_CA_FILE'],
 ] as const;
+
+/** What the trust bundle settings are called in errors. */
+const BUNDLE_SETTING_NAMES = {
+  caFile: 'transport.tls.caFile',
+  trustDomain: 'transport.tls.trustDomain',
+  certFile: 'transport.tls.certFile',
+  federatedBundles: 'transport.tls.federatedBundles',
+};
 
 /** Whether TLS files are configured at all. */
 export function tlsConfigured(config: ConfigReader): boolean {
@@ -17,10 +25,14 @@ export function tlsConfigured(config: ConfigReader): boolean {
 
 /**
  * TLS server credentials from watched files. The port asks every client for a certificate but does not require
- * one: a certificate that is sent must chain to the trust bundle to count, and each method decides whether it
- * needs one (`@RequireMtls`). Replaced files are picked up for new connections within `refreshIntervalMs`,
- * without a restart. `ready` resolves once the certificate, key and trust bundle have been loaded, because
- * grpc-js binds the port before that and the first connections would otherwise fail.
+ * one: a certificate that is sent must chain to the trust bundles to count, and each method decides whether it
+ * needs one (`@RequireMtls`). `caFile` is the bundle of this workload's own trust domain (`transport.tls.trustDomain`,
+ * by default the one in its certificate's SPIFFE ID); `transport.tls.federatedBundles` adds the bundles of other
+ * trust domains. TLS verifies against all of them; `trustBundles` gives the per-domain bundles for the rule that a
+ * client certificate must chain to the bundle of its own trust domain (checked once per connection). Replaced files
+ * are picked up for new connections within `refreshIntervalMs`, without a restart. `ready` resolves once the
+ * certificate, key and trust bundles have been loaded, because grpc-js binds the port before that and the first
+ * connections would otherwise fail.
  */
 export function createTlsServerTransport(config: ConfigReader, logger: Logger): ServerTransport {
   const [certificateFile, privateKeyFile, caCertificateFile] = FILE_KEYS.map(([key, env]) => {
@@ -35,23 +47,33 @@ export function createTlsServerTransport(config: ConfigReader, logger: Logger): 
     }
     return file;
   }) as [string, string, string];
-  const provider = new experimental.FileWatcherCertificateProvider({
-    certificateFile,
-    privateKeyFile,
-    caCertificateFile,
-    refreshIntervalMs: Math.max(config.get<number>('transport.tls.refreshIntervalMs'), 100),
+  const sources = {
+    caFile: caCertificateFile,
+    certFile: certificateFile,
+    trustDomain: config.get<string>('transport.tls.trustDomain'),
+    federatedBundles: config.get<Record<string, string>>('transport.tls.federatedBundles'),
+    names: BUNDLE_SETTING_NAMES,
+  };
+  try {
+    checkTrustBundleSources(sources);
+  } catch (error) {
+    throw new RampartError('ERR_CONFIG_INVALID', (error as Error).message, { cause: error });
+  }
+  const refreshIntervalMs = Math.max(config.get<number>('transport.tls.refreshIntervalMs'), 100);
+  const identity = new experimental.FileWatcherCertificateProvider({ certificateFile, privateKeyFile, refreshIntervalMs });
+  const bundles = watchTrustBundles(sources, {
+    refreshIntervalMs,
+    onProblem: (problem) => logger.error({ problem }, 'TLS trust bundles could not be reloaded; the previous ones stay in use until fixed'),
+    onReload: (loaded) => logger.info({ trustDomains: loaded.trustDomains }, 'TLS trust bundles reloaded'),
   });
-  // The implementation takes (identity, ca, requireClientCertificate), unlike its .d.ts (ca, identity, ...);
-  // one provider supplies both, so the order cannot go wrong. `false`: request a certificate, do not require it.
+  // One provider for both roles: grpc-js's implementation takes (identity, ca, requireClientCertificate), unlike its
+  // .d.ts (ca, identity, ...), so the order cannot go wrong. `false`: request a certificate, do not require it.
+  const provider = combineCertificateSources(identity, bundles);
   const credentials: ServerCredentials = experimental.createCertificateProviderServerCredentials(provider, provider, false);
 
   let identityLoaded = false;
-  let caLoaded = false;
   let settle: { resolve(): void; reject(e: Error): void } | undefined;
-  const ready = new Promise<void>((resolve, reject) => (settle = { resolve, reject }));
-  const check = (): void => {
-    if (identityLoaded && caLoaded) settle?.resolve();
-  };
+  const identityReady = new Promise<void>((resolve, reject) => (settle = { resolve, reject }));
   const onIdentity = (update: { certificate: Buffer; privateKey: Buffer } | null): void => {
     const problem = update === null ? 'could not be read' : certificateKeyProblem(update.certificate, update.privateKey);
     if (problem !== undefined) {
@@ -63,30 +85,31 @@ export function createTlsServerTransport(config: ConfigReader, logger: Logger): 
       }
     } else if (!identityLoaded) {
       identityLoaded = true;
-      check();
+      settle?.resolve();
     }
   };
-  const onCa = (update: unknown): void => {
-    if (update === null) {
-      logger.error({ caCertificateFile }, 'TLS trust bundle could not be loaded; new connections will fail until fixed');
-    } else if (!caLoaded) {
-      caLoaded = true;
-      check();
-    }
-  };
-  provider.addIdentityCertificateListener(onIdentity);
-  provider.addCaCertificateListener(onCa);
-  const timeoutMs = config.get<number>('transport.tls.loadTimeoutMs');
-  const timer = setTimeout(
-    () =>
-      settle?.reject(
-        new RampartError(
-          'ERR_CONFIG_INVALID',
-          `TLS files not usable after ${timeoutMs} ms (${certificateFile}, ${privateKeyFile}, ${caCertificateFile}): check they are PEM and that the key matches the certificate`,
-        ),
-      ),
-    timeoutMs,
+  identity.addIdentityCertificateListener(onIdentity);
+  const bundlesReady = bundles.ready.then(
+    () => undefined,
+    (error: unknown) => {
+      throw new RampartError('ERR_CONFIG_INVALID', (error as Error).message, { cause: error });
+    },
   );
+  const timeoutMs = config.get<number>('transport.tls.loadTimeoutMs');
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_resolve, reject) => {
+    timer = setTimeout(
+      () =>
+        reject(
+          new RampartError(
+            'ERR_CONFIG_INVALID',
+            `TLS files not usable after ${timeoutMs} ms (${certificateFile}, ${privateKeyFile}, ${caCertificateFile}): check they are PEM and that the key matches the certificate`,
+          ),
+        ),
+      timeoutMs,
+    );
+  });
+  const ready = Promise.race([Promise.all([identityReady, bundlesReady]).then(() => undefined), timeout]);
   void ready.then(
     () => clearTimeout(timer),
     () => clearTimeout(timer),
@@ -95,10 +118,11 @@ export function createTlsServerTransport(config: ConfigReader, logger: Logger): 
     credentials,
     secure: true,
     ready,
+    trustBundles: () => bundles.current,
     close() {
       clearTimeout(timer);
-      provider.removeIdentityCertificateListener(onIdentity);
-      provider.removeCaCertificateListener(onCa);
+      identity.removeIdentityCertificateListener(onIdentity);
+      bundles.close();
     },
   };
 }

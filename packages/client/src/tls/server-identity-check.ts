@@ -1,0 +1,44 @@
+import { X509Certificate } from 'node:crypto';
+import { checkServerIdentity, type PeerCertificate } from 'node:tls';
+import { parseSpiffeId } from '@rampart/core';
+import { issuersOf, type TrustDomainBundles } from '@rampart/pki';
+import { serverSpiffeIdCheck } from './server-spiffe-check.js';
+import { spiffeIdOfCertificate } from './spiffe-id-of-certificate.js';
+
+/**
+ * The `checkServerIdentity` of Rampart's mTLS channels. First the server's name: its SPIFFE ID must be
+ * `expectedServerId` when one is pinned (see {@link serverSpiffeIdCheck}), else Node's hostname check applies. Then
+ * its trust domain: TLS verified the chain against the union of all trust bundles, and the chain must also lead to a
+ * CA in the bundle of the trust domain in the server's own SPIFFE ID (the own bundle for a certificate without one),
+ * so a federated partner's CA cannot pass for one of your servers. Node hands this callback the detailed
+ * certificate, whose `issuerCertificate` links give the intermediates.
+ *
+ * @example
+ * ```ts
+ * const check = serverIdentityCheck('spiffe://demo.rampart.dev/inventory', () => watcher.current);
+ * check('127.0.0.1', cert);
+ * // → Error('server certificate spiffe://demo.rampart.dev/inventory refused: its chain does not lead to a CA in the
+ * //   trust bundle of demo.rampart.dev (issuer: CN=partner CA)')
+ * ```
+ */
+export function serverIdentityCheck(
+  expectedServerId: string | undefined,
+  bundles: () => TrustDomainBundles | undefined,
+): (hostname: string, cert: PeerCertificate) => Error | undefined {
+  const name = expectedServerId === undefined ? checkServerIdentity : serverSpiffeIdCheck(expectedServerId);
+  return (hostname, cert) => name(hostname, cert) ?? trustDomainError(cert, bundles());
+}
+
+function trustDomainError(cert: PeerCertificate, bundles: TrustDomainBundles | undefined): Error | undefined {
+  let leaf: X509Certificate;
+  try {
+    leaf = new X509Certificate(cert.raw);
+  } catch (error) {
+    return new Error('server certificate refused: it does not parse', { cause: error });
+  }
+  const id = leaf.ca ? undefined : spiffeIdOfCertificate(leaf);
+  const refused = `server certificate ${id ?? 'without a SPIFFE ID'} refused`;
+  if (bundles === undefined) return new Error(`${refused}: the trust bundles are not loaded yet`);
+  const problem = bundles.anchorProblem(leaf, id === undefined ? undefined : parseSpiffeId(id).trustDomain, () => issuersOf(cert));
+  return problem === undefined ? undefined : new Error(`${refused}: ${problem}`);
+}
