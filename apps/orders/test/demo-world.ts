@@ -2,6 +2,7 @@ import { createMtlsChannelCredentials, createClient, closeClient, TokenClient, t
 import { createIssuer, type Issuer, type IssuerClientConfig } from '@rampart/issuer';
 import { inventoryAppOptions } from '@rampart/inventory';
 import { createCa, issueCertificate, type CertificateAuthority } from '@rampart/pki';
+import type { Interceptor, Logger } from '@rampart/core';
 import { createApp, type RampartApp } from '@rampart/server';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -42,6 +43,7 @@ export class DemoWorld {
   inventory!: RampartApp;
   orders!: RampartApp;
   ordersAddress = '';
+  inventoryAddress = '';
   readonly #channels: MtlsChannel[] = [];
   readonly #clients: object[] = [];
   readonly #tokenClients: TokenClient[] = [];
@@ -66,21 +68,41 @@ export class DemoWorld {
       config: { env: {}, values: this.#values(inv, INVENTORY, {}) },
       handleSignals: false,
     });
-    const inventoryPort = (await this.inventory.listen()).port;
-    const ord = await this.workload('orders');
-    this.orders = await createApp({
+    this.inventoryAddress = `127.0.0.1:${(await this.inventory.listen()).port}`;
+    this.orders = await this.createOrders({ expectedServerId: INVENTORY });
+    this.ordersAddress = `127.0.0.1:${(await this.orders.listen()).port}`;
+    return this;
+  }
+
+  /**
+   * An orders app (not listening yet) that sends tokens to inventory, with `inventory` merged over its client
+   * settings (address: the world's inventory; audience: inventory). Close it yourself.
+   */
+  async createOrders(inventory: Record<string, unknown>, logger?: Logger): Promise<RampartApp> {
+    const files = await this.workload('orders');
+    return createApp({
       ...ordersAppOptions(),
+      ...(logger ? { logger } : {}),
       config: {
         env: {},
-        values: this.#values(ord, ORDERS, {
-          clients: { inventory: { address: `127.0.0.1:${inventoryPort}`, expectedServerId: INVENTORY, audience: INVENTORY } },
+        values: this.#values(files, ORDERS, {
+          clients: { inventory: { address: this.inventoryAddress, audience: INVENTORY, ...inventory } },
           auth: { client: { issuer: this.issuerUrl, clientId: 'orders' } },
         }),
       },
       handleSignals: false,
     });
-    this.ordersAddress = `127.0.0.1:${(await this.orders.listen()).port}`;
-    return this;
+  }
+
+  /** The inventory app's code served with the certificate of another workload of the trust domain. Close it yourself. */
+  async startInventoryAs(name: string, interceptors: Interceptor[] = []): Promise<{ app: RampartApp; address: string }> {
+    const app = await createApp({
+      ...inventoryAppOptions(),
+      interceptors,
+      config: { env: {}, values: this.#values(await this.workload(name), INVENTORY, {}) },
+      handleSignals: false,
+    });
+    return { app, address: `127.0.0.1:${(await app.listen()).port}` };
   }
 
   /** Certificate files for a workload of the demo trust domain. */
@@ -100,12 +122,12 @@ export class DemoWorld {
   }
 
   /** A typed orders client calling as the given workload, with tokens from `tokens`. */
-  async ordersClient(files: Files, tokens: TokenClient, expectedServerId = ORDERS): Promise<OrdersServiceClient> {
+  async ordersClient(files: Files, tokens: TokenClient, expectedServerId = ORDERS, address = this.ordersAddress): Promise<OrdersServiceClient> {
     const channel = createMtlsChannelCredentials({ certFile: files.cert, keyFile: files.key, caFile: this.caFile, expectedServerId });
     this.#channels.push(channel);
     await channel.ready;
     const client = createClient(OrdersServiceDescriptor, {
-      address: this.ordersAddress,
+      address,
       protoRoot: PROTO_ROOT,
       credentials: channel.credentials,
       tokens: { source: tokens, audience: ORDERS },

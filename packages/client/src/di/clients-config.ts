@@ -16,10 +16,16 @@ export function targetSchema(name: string): ConfigSchemaFragment {
       env: `${env}ADDRESS`,
     },
     expectedServerId: {
-      doc: `The SPIFFE ID ${name} must present (checked instead of the hostname).`,
+      doc: `The SPIFFE ID ${name} must present (checked instead of the hostname). Required when tokens are sent to ${name} (audience set), unless allowUnpinnedServer.`,
       format: String,
       default: '',
       env: `${env}EXPECTED_SERVER_ID`,
+    },
+    allowUnpinnedServer: {
+      doc: `Send tokens to ${name} without expectedServerId: any server whose certificate chains to the trust bundle and names the host gets them (every dev certificate names localhost). Logged as a warning at start-up; for migrations only.`,
+      format: Boolean,
+      default: false,
+      env: `${env}ALLOW_UNPINNED_SERVER`,
     },
     audience: {
       doc: `The audience (resource indicator) of tokens for ${name}; empty sends no token.`,

@@ -3,7 +3,7 @@ import { createClient, closeClient } from '../create-client.js';
 import { createMtlsChannelCredentials, type MtlsChannel } from '../tls/mtls-channel-credentials.js';
 import { TokenClient } from '../tokens/token-client.js';
 import { clientOf } from './client-of.js';
-import { targetSchema, tokenClientSchema } from './clients-config.js';
+import { targetEnvPrefix, targetSchema, tokenClientSchema } from './clients-config.js';
 
 /** A service this workload calls. */
 export interface ClientTarget {
@@ -18,9 +18,10 @@ export const TOKEN_CLIENT = Symbol.for('rampart.client.TokenClient');
 /**
  * Typed clients for the services this workload calls, bound in the container under `clientOf(descriptor)`. Each
  * target is configured under `clients.<name>.*` (address, expected server SPIFFE ID, token audience, deadline,
- * keepalive); the channel uses the workload's own certificate and trust bundle (`transport.tls.*`, hot reloaded)
+ * keepalive); the channel uses the workload's own certificate and trust bundles (`transport.tls.*`, hot reloaded)
  * and checks the server's SPIFFE ID; tokens come from `auth.client.*` (client credentials, or token exchange for
- * calls made with `asCaller`).
+ * calls made with `asCaller`). A target that is sent tokens (`audience` set) must pin the server's SPIFFE ID
+ * (`expectedServerId`), or start-up stops naming the setting; `allowUnpinnedServer` opts out, with a warning.
  *
  * @example
  * ```ts
@@ -40,26 +41,23 @@ export function rampartClients(targets: Readonly<Record<string, ClientTarget>>):
     configSchema,
     register(ctx) {
       const { config, container, logger } = ctx;
+      // Every target's settings are checked before anything is made, so a bad one leaves nothing running.
+      const hasTokens = config.get<string>('auth.client.issuer') !== '';
+      const settings = Object.entries(targets).map(([name, target]) => targetSettings(name, target, config, logger, hasTokens));
       tokens = tokenClientFrom(config, logger);
       if (tokens) container.bind(TOKEN_CLIENT).toConstantValue(tokens);
-      for (const [name, target] of Object.entries(targets)) {
+      const trustDomain = config.get<string>('transport.tls.trustDomain');
+      for (const { name, target, address, expectedServerId, audience } of settings) {
         const key = (k: string) => `clients.${name}.${k}`;
-        const address = config.get<string>(key('address'));
-        if (address === '') {
-          throw new RampartError('ERR_CONFIG_INVALID', `${key('address')} is not set. Fix: set it (or RAMPART_CLIENTS_${name.toUpperCase()}_ADDRESS) to host:port`);
-        }
-        const expectedServerId = config.get<string>(key('expectedServerId'));
         const channel = createMtlsChannelCredentials({
           certFile: config.get<string>('transport.tls.certFile'),
           keyFile: config.get<string>('transport.tls.keyFile'),
           caFile: config.get<string>('transport.tls.caFile'),
+          ...(trustDomain !== '' ? { trustDomain } : {}),
+          federatedBundles: config.get<Record<string, string>>('transport.tls.federatedBundles'),
           ...(expectedServerId !== '' ? { expectedServerId } : {}),
         });
         channels.push(channel);
-        const audience = config.get<string>(key('audience'));
-        if (audience !== '' && !tokens) {
-          throw new RampartError('ERR_CONFIG_INVALID', `${key('audience')} is set but auth.client.issuer is not: set RAMPART_AUTH_CLIENT_ISSUER`);
-        }
         const keepaliveMs = config.get<number>(key('keepaliveMs'));
         const client = createClient(target.descriptor, {
           address,
@@ -87,6 +85,50 @@ export function rampartClients(targets: Readonly<Record<string, ClientTarget>>):
       });
     },
   });
+}
+
+/** One target's checked settings. */
+interface TargetSettings {
+  readonly name: string;
+  readonly target: ClientTarget;
+  readonly address: string;
+  readonly expectedServerId: string;
+  readonly audience: string;
+}
+
+/**
+ * Reads and checks a target's settings: an address; an audience only with a token client; and a target that is sent
+ * tokens must pin the server's SPIFFE ID, or opt out explicitly (`allowUnpinnedServer`, warned about), because the
+ * hostname check alone lets any workload whose certificate names the host (every dev certificate names localhost)
+ * receive the tokens.
+ */
+function targetSettings(name: string, target: ClientTarget, config: ConfigReader, logger: Logger, hasTokens: boolean): TargetSettings {
+  const key = (k: string) => `clients.${name}.${k}`;
+  const env = (k: string) => `${targetEnvPrefix(name)}${k}`;
+  const address = config.get<string>(key('address'));
+  if (address === '') {
+    throw new RampartError('ERR_CONFIG_INVALID', `${key('address')} is not set. Fix: set it (or ${env('ADDRESS')}) to host:port`);
+  }
+  const audience = config.get<string>(key('audience'));
+  if (audience !== '' && !hasTokens) {
+    throw new RampartError('ERR_CONFIG_INVALID', `${key('audience')} is set but auth.client.issuer is not: set RAMPART_AUTH_CLIENT_ISSUER`);
+  }
+  const expectedServerId = config.get<string>(key('expectedServerId'));
+  if (audience !== '' && expectedServerId === '') {
+    if (!config.get<boolean>(key('allowUnpinnedServer'))) {
+      throw new RampartError(
+        'ERR_CONFIG_INVALID',
+        `${key('expectedServerId')} is not set, but ${name} is sent tokens (${key('audience')} is ${audience}): without a pinned SPIFFE ID, ` +
+          `any server whose certificate names the host would receive them. Fix: set ${key('expectedServerId')} (${env('EXPECTED_SERVER_ID')}) ` +
+          `to the SPIFFE ID ${name} presents, or, to rely on the hostname check alone, set ${key('allowUnpinnedServer')}=true`,
+      );
+    }
+    logger.warn(
+      { setting: key('allowUnpinnedServer'), target: name, address, audience },
+      `tokens for ${name} go to any server at ${address} whose certificate names the host: ${key('expectedServerId')} is not set. Set it to pin ${name}'s SPIFFE ID`,
+    );
+  }
+  return { name, target, address, expectedServerId, audience };
 }
 
 function tokenClientFrom(config: ConfigReader, logger: Logger): TokenClient | undefined {

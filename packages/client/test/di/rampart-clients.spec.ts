@@ -7,7 +7,18 @@ import { EchoDescriptor, rpcErrorOf, startEchoServer, writeEchoProto, type EchoS
 import { createCa, INVENTORY, issueCertificate, ORDERS, tempDir, writeClientFiles, type TempDir } from '../tls/support/pki-dir.js';
 
 const noop = (): void => undefined;
-const logger = { trace: noop, debug: noop, info: noop, warn: noop, error: noop, fatal: noop, child: () => logger, isLevelEnabled: () => false };
+/** Warnings the plugin logged: [fields, message]. */
+const warnings: [unknown, string][] = [];
+const logger = {
+  trace: noop,
+  debug: noop,
+  info: noop,
+  warn: (fields: unknown, message?: string) => void warnings.push([fields, message ?? '']),
+  error: noop,
+  fatal: noop,
+  child: () => logger,
+  isLevelEnabled: () => false,
+};
 
 /** Registers the plugin with a config of plain values, runs its onInit hooks, and returns the container and onClose. */
 async function register(plugin: ReturnType<typeof rampartClients>, values: Record<string, unknown>) {
@@ -49,11 +60,14 @@ describe('rampartClients', () => {
       'transport.tls.certFile': files.certFile,
       'transport.tls.keyFile': files.keyFile,
       'transport.tls.caFile': files.caFile,
+      'transport.tls.trustDomain': '',
+      'transport.tls.federatedBundles': {},
       'auth.client.issuer': '',
       'auth.client.clientId': '',
       'auth.client.issuerCaFile': '',
       'auth.client.scopes': {},
       'clients.inventory.expectedServerId': INVENTORY,
+      'clients.inventory.allowUnpinnedServer': false,
       'clients.inventory.audience': '',
       'clients.inventory.defaultDeadlineMs': 5_000,
       'clients.inventory.keepaliveMs': 30_000,
@@ -117,5 +131,59 @@ describe('rampartClients', () => {
     }).catch((e: unknown) => e);
     expect(RampartError.is(err) && err.code).toBe('ERR_CONFIG_INVALID');
     expect((err as RampartError).message).toMatch(/^auth\.client\.tokenCacheMaxEntries is 0: .* Fix: set RAMPART_AUTH_CLIENT_TOKEN_CACHE_MAX_ENTRIES to 1 or more/);
+  });
+
+  describe('a target that is sent tokens must pin the server (issue 16 item 8)', () => {
+    const tokenValues = () => ({
+      ...base,
+      'clients.inventory.address': `localhost:${servers[0]!.port}`,
+      'clients.inventory.audience': INVENTORY,
+      'clients.inventory.expectedServerId': '',
+      'auth.client.issuer': 'https://127.0.0.1:1',
+      'auth.client.clientId': 'orders',
+    });
+
+    it('stops start-up without expectedServerId, naming the setting, its variable and the fix', async () => {
+      warnings.length = 0;
+      const err = await register(rampartClients({ inventory: { descriptor: EchoDescriptor, protoRoot } }), tokenValues()).catch((e: unknown) => e);
+      expect(err).toBeInstanceOf(RampartError);
+      expect((err as RampartError).code).toBe('ERR_CONFIG_INVALID');
+      expect((err as RampartError).message).toBe(
+        `clients.inventory.expectedServerId is not set, but inventory is sent tokens (clients.inventory.audience is ${INVENTORY}): ` +
+          'without a pinned SPIFFE ID, any server whose certificate names the host would receive them. ' +
+          'Fix: set clients.inventory.expectedServerId (RAMPART_CLIENTS_INVENTORY_EXPECTED_SERVER_ID) to the SPIFFE ID inventory presents, ' +
+          'or, to rely on the hostname check alone, set clients.inventory.allowUnpinnedServer=true',
+      );
+      expect(warnings).toEqual([]);
+    });
+
+    it('starts with allowUnpinnedServer, warns naming the setting, and checks the server by host name only', async () => {
+      warnings.length = 0;
+      const { container, close } = await register(rampartClients({ inventory: { descriptor: EchoDescriptor, protoRoot } }), {
+        ...tokenValues(),
+        'clients.inventory.allowUnpinnedServer': true,
+      });
+      try {
+        expect(warnings).toHaveLength(1);
+        expect(warnings[0]?.[0]).toMatchObject({ setting: 'clients.inventory.allowUnpinnedServer', target: 'inventory', audience: INVENTORY });
+        expect(warnings[0]?.[1]).toContain('clients.inventory.expectedServerId is not set');
+        // Tokens are asked for, to be sent to whatever server passes the hostname check (the fetch fails: no issuer here).
+        const error = await rpcErrorOf(container.get<ServiceClient<EchoShape>>(clientOf(EchoDescriptor)).whoAmI({}));
+        expect(error.details).toContain(`could not get a token for ${INVENTORY}`);
+      } finally {
+        await close();
+      }
+    });
+
+    it('needs no pin for a target that is sent no tokens', async () => {
+      warnings.length = 0;
+      const { close } = await register(rampartClients({ inventory: { descriptor: EchoDescriptor, protoRoot } }), {
+        ...base,
+        'clients.inventory.address': `localhost:${servers[0]!.port}`,
+        'clients.inventory.expectedServerId': '',
+      });
+      await close();
+      expect(warnings).toEqual([]);
+    });
   });
 });
