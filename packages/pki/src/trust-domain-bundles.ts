@@ -1,6 +1,9 @@
 import type { X509Certificate } from 'node:crypto';
 import { chainsTo } from './chain-anchor.js';
 
+/** How much of a certificate name a message quotes. */
+const MAX_NAME_LENGTH = 200;
+
 /**
  * The trust bundles a workload holds, one per SPIFFE trust domain: its own (the bundle of the trust domain in its own
  * SPIFFE ID) and those of federated trust domains. A peer's certificate counts only if it chains to the bundle of the
@@ -78,6 +81,12 @@ export class TrustDomainBundles {
     }
     if (chainsTo(leaf, bundle, intermediates, nowMs)) return undefined;
     const whose = trustDomain === undefined ? `this workload's own trust domain ${this.trustDomain} (it has no SPIFFE ID)` : trustDomain;
-    return `its chain does not lead to a CA in the trust bundle of ${whose} (issuer: ${leaf.issuer.replace(/\n/g, ', ')})`;
+    return `its chain does not lead to a CA in the trust bundle of ${whose} (issuer: ${shortName(leaf.issuer)})`;
   }
+}
+
+/** A distinguished name on one line, cut short: it is the peer's to choose, and goes into logs. */
+export function shortName(name: string): string {
+  const line = name.replace(/\n/g, ', ');
+  return line.length > MAX_NAME_LENGTH ? `${line.slice(0, MAX_NAME_LENGTH)}…` : line;
 }

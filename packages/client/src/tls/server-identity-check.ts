@@ -39,6 +39,11 @@ function trustDomainError(cert: PeerCertificate, bundles: TrustDomainBundles | u
   const id = leaf.ca ? undefined : spiffeIdOfCertificate(leaf);
   const refused = `server certificate ${id ?? 'without a SPIFFE ID'} refused`;
   if (bundles === undefined) return new Error(`${refused}: the trust bundles are not loaded yet`);
-  const problem = bundles.anchorProblem(leaf, id === undefined ? undefined : parseSpiffeId(id).trustDomain, () => issuersOf(cert));
+  let problem: string | undefined;
+  try {
+    problem = bundles.anchorProblem(leaf, id === undefined ? undefined : parseSpiffeId(id).trustDomain, () => issuersOf(cert));
+  } catch (error) {
+    problem = `its chain could not be checked (${error instanceof Error ? error.message : String(error)})`;
+  }
   return problem === undefined ? undefined : new Error(`${refused}: ${problem}`);
 }

@@ -1,7 +1,7 @@
 import { X509Certificate } from 'node:crypto';
 import type { ServerUnaryCall } from '@grpc/grpc-js';
 import type { PeerIdentity } from '@rampart/core';
-import { issuersOf, type CertificateWithIssuer, type TrustDomainBundles } from '@rampart/pki';
+import { issuersOf, shortName, type CertificateWithIssuer, type TrustDomainBundles } from '@rampart/pki';
 import { identityFromCertificate } from './peer-identity.js';
 
 /**
@@ -29,6 +29,21 @@ export class PeerRefusal {
 
 /** Where the trust bundles by trust domain come from; undefined: no scoped check. */
 export type TrustBundlesSource = () => TrustDomainBundles | undefined;
+
+/** Why the certificate does not count under the bundles by trust domain (fails closed when the check cannot run). */
+function anchorProblem(
+  bundles: TrustDomainBundles | undefined,
+  cert: X509Certificate,
+  identity: PeerIdentity,
+  session: Session | undefined,
+): string | undefined {
+  if (bundles === undefined) return 'no trust bundles are loaded';
+  try {
+    return bundles.anchorProblem(cert, identity.trustDomain, () => issuersOf(session?.socket?.getPeerCertificate?.(true)));
+  } catch (error) {
+    return `its chain could not be checked (${error instanceof Error ? error.message : String(error)})`;
+  }
+}
 
 function sessionOf(call: PeerCall): Session | undefined {
   return (call as unknown as WithSession).call?.stream?.session;
@@ -82,13 +97,9 @@ export class PeerIdentityCache {
     const cert = new X509Certificate(raw);
     const identity = identityFromCertificate(cert);
     if (this.#bundles === undefined) return identity;
-    const bundles = this.#bundles();
-    const problem =
-      bundles === undefined
-        ? 'no trust bundles are loaded'
-        : bundles.anchorProblem(cert, identity.trustDomain, () => issuersOf(session?.socket?.getPeerCertificate?.(true)));
+    const problem = anchorProblem(this.#bundles(), cert, identity, session);
     if (problem === undefined) return identity;
-    return new PeerRefusal(`client certificate ${identity.spiffeId ?? `without a SPIFFE ID (${identity.subject.replace(/\n/g, ', ')})`} refused: ${problem}`);
+    return new PeerRefusal(`client certificate ${identity.spiffeId ?? `without a SPIFFE ID (${shortName(identity.subject)})`} refused: ${problem}`);
   }
 
   /** Whether this grpc-js exposes the connection, so identities are cached per connection. */
