@@ -70,6 +70,10 @@ export interface CreateCaOptions {
    * a bundle listing this CA under another trust domain is then refused (see `loadTrustBundles`).
    */
   readonly trustDomain?: string;
+  /** How many CAs may stand below this one (basicConstraints `pathlen`). Default 0: it issues workload certificates only. */
+  readonly pathLength?: number;
+  /** Makes an intermediate CA signed by this CA (whose `pathLength` must allow it) instead of a self-signed root. */
+  readonly issuer?: CertificateAuthority;
 }
 
 /**
@@ -89,9 +93,10 @@ export interface CaMaterial {
 const materials = new WeakMap<CertificateAuthority, Promise<CaMaterial>>();
 
 /**
- * Creates a self-signed development CA: ECDSA P-256, basicConstraints `CA:true, pathlen:0` (critical),
- * keyUsage `keyCertSign, cRLSign` (critical), subjectKeyIdentifier, a random positive serial number, and with
- * `trustDomain` the URI SAN `spiffe://<trust domain>`.
+ * Creates a self-signed development CA: ECDSA P-256, basicConstraints `CA:true, pathlen:0` (critical; `pathLength`
+ * sets it), keyUsage `keyCertSign, cRLSign` (critical), subjectKeyIdentifier, a random positive serial number, and
+ * with `trustDomain` the URI SAN `spiffe://<trust domain>`. With `issuer`, an intermediate CA signed by that CA
+ * (with an authorityKeyIdentifier); its workload certificates' `chainPem` then carries the intermediate.
  *
  * @throws RangeError for a non-positive `validityDays` or an empty validity window; TypeError for a bad
  *   `commonName` or `trustDomain`.
@@ -100,6 +105,8 @@ const materials = new WeakMap<CertificateAuthority, Promise<CaMaterial>>();
  * ```ts
  * const ca = await createCa({ commonName: 'Rampart test CA', validityDays: 1 });
  * const orders = await issueCertificate(ca, { spiffeId: 'spiffe://demo.rampart.dev/orders' });
+ * const root = await createCa({ commonName: 'root', pathLength: 1 });
+ * const intermediate = await createCa({ commonName: 'intermediate', issuer: root });
  * ```
  */
 export async function createCa(options: CreateCaOptions = {}): Promise<CertificateAuthority> {
@@ -112,24 +119,25 @@ export async function createCa(options: CreateCaOptions = {}): Promise<Certifica
     notBefore: options.notBefore,
     notAfter: options.notAfter,
   });
+  const pathLength = options.pathLength ?? 0;
+  if (!Number.isSafeInteger(pathLength) || pathLength < 0) throw new RangeError('createCa: pathLength must be a whole number from 0');
   const keys = await generateP256KeyPair();
-  const cert = await x509.X509CertificateGenerator.createSelfSigned(
-    {
-      serialNumber: randomSerialNumber(),
-      name: subject,
-      notBefore,
-      notAfter,
-      keys,
-      signingAlgorithm: EC_P256_SIGNING,
-      extensions: [
-        new x509.BasicConstraintsExtension(true, 0, true),
-        new x509.KeyUsagesExtension(x509.KeyUsageFlags.keyCertSign | x509.KeyUsageFlags.cRLSign, true),
-        await x509.SubjectKeyIdentifierExtension.create(keys.publicKey, false, webCrypto),
-        ...(options.trustDomain === undefined ? [] : [trustDomainName(x509, options.trustDomain)]),
-      ],
-    },
-    webCrypto,
-  );
+  const parent = options.issuer === undefined ? undefined : await caMaterial(options.issuer);
+  const extensions = [
+    new x509.BasicConstraintsExtension(true, pathLength, true),
+    new x509.KeyUsagesExtension(x509.KeyUsageFlags.keyCertSign | x509.KeyUsageFlags.cRLSign, true),
+    await x509.SubjectKeyIdentifierExtension.create(keys.publicKey, false, webCrypto),
+    ...(parent === undefined ? [] : [await x509.AuthorityKeyIdentifierExtension.create(parent.cert.publicKey, false, webCrypto)]),
+    ...(options.trustDomain === undefined ? [] : [trustDomainName(x509, options.trustDomain)]),
+  ];
+  const common = { serialNumber: randomSerialNumber(), notBefore, notAfter, signingAlgorithm: EC_P256_SIGNING, extensions };
+  const cert =
+    parent === undefined
+      ? await x509.X509CertificateGenerator.createSelfSigned({ ...common, name: subject, keys }, webCrypto)
+      : await x509.X509CertificateGenerator.create(
+          { ...common, subject, issuer: parent.cert.subjectName, publicKey: keys.publicKey, signingKey: parent.signingKey },
+          webCrypto,
+        );
   const { ca } = await loadCaMaterial(cert.toString('pem'), privateKeyToPem(keys.privateKey));
   return ca;
 }

@@ -122,3 +122,23 @@ describe('a plain CertificateAuthority object', () => {
     );
   });
 });
+
+describe('createCa: intermediates and trust domain names', () => {
+  it('makes an intermediate signed by a root whose pathLength allows it; its leaves chain through it', async () => {
+    const root = await createCa({ commonName: 'root', pathLength: 1 });
+    const intermediate = await createCa({ commonName: 'intermediate', issuer: root });
+    const rootCert = new X509Certificate(root.certPem);
+    const intermediateCert = new X509Certificate(intermediate.certPem);
+    expect(intermediateCert.ca).toBe(true);
+    expect(intermediateCert.checkIssued(rootCert) && intermediateCert.verify(rootCert.publicKey)).toBe(true);
+    const leaf = await issueCertificate(intermediate, { spiffeId: 'spiffe://demo.rampart.dev/a' });
+    expect(leaf.chainPem).toBe(leaf.certPem + intermediate.certPem);
+    await expect(createCa({ pathLength: -1 })).rejects.toThrow(RangeError);
+  });
+
+  it('names its trust domain in a URI SAN when asked, and refuses a name that is not a trust domain', async () => {
+    const ca = await createCa({ trustDomain: 'partner.example' });
+    expect(new X509Certificate(ca.certPem).subjectAltName).toBe('URI:spiffe://partner.example');
+    await expect(createCa({ trustDomain: 'Partner.Example' })).rejects.toThrow(TypeError);
+  });
+});

@@ -4,7 +4,6 @@ import type { AddressInfo } from 'node:net';
 import { connect, createServer, type PeerCertificate } from 'node:tls';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { chainsTo, createCa, issuersOf, issueCertificate, TrustDomainBundles, type CertificateAuthority } from '../src/index.js';
-import { rootAndIntermediate } from './support/ca-chain.js';
 
 const OURS = 'ours.example';
 const PARTNER = 'partner.example';
@@ -14,6 +13,12 @@ const none = () => [];
 let ours: CertificateAuthority;
 let partner: CertificateAuthority;
 let sameName: CertificateAuthority;
+
+/** A root that may sign one level of intermediates, and an intermediate under it. */
+async function rootAndIntermediate(name: string): Promise<{ root: CertificateAuthority; intermediate: CertificateAuthority }> {
+  const root = await createCa({ commonName: `${name} root`, pathLength: 1 });
+  return { root, intermediate: await createCa({ commonName: `${name} intermediate`, issuer: root }) };
+}
 
 beforeAll(async () => {
   [ours, partner, sameName] = await Promise.all([

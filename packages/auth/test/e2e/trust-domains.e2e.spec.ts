@@ -50,6 +50,8 @@ class FederatedVault implements VaultServiceHandlers {
 
 let dir: string;
 let partner: CertificateAuthority;
+/** An intermediate under partner's root (as SPIRE signs with): its workloads present leaf + intermediate. */
+let partnerIntermediate: CertificateAuthority;
 let partnerBundle: string;
 const logs = captureLogs('vault');
 
@@ -73,7 +75,8 @@ async function presenting(t: TestApp, spiffeId: string, ca: CertificateAuthority
 
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'rampart-trust-domains-'));
-  partner = await createCa({ commonName: 'partner CA' });
+  partner = await createCa({ commonName: 'partner CA', pathLength: 1 });
+  partnerIntermediate = await createCa({ commonName: 'partner intermediate', issuer: partner });
   partnerBundle = join(dir, 'partner.bundle.json');
   writeFileSync(partnerBundle, formatSpiffeBundle([partner.certPem], { sequence: 1, refreshHintSeconds: 300 }));
 });
@@ -115,6 +118,17 @@ describe("a server federating with partner.example (partner's SPIFFE bundle conf
     expect(outcome.ok).toBe(true);
     expect(ran).toEqual([{ method: kind, peer: PARTNER_X }]);
     expect(logs.audits()[0]?.audit).toMatchObject({ decision: 'allow', peer: PARTNER_X });
+  });
+
+  it("follows the intermediate the peer sent: partner's intermediate is accepted for partner's IDs, refused for ours", async () => {
+    const accepted = await t.client(VaultServiceDescriptor, { credentials: await presenting(t, PARTNER_X, partnerIntermediate) });
+    expect(await accepted.read({ name: 'db' })).toEqual({ name: 'db', value: PARTNER_X });
+    const forged = await t.client(VaultServiceDescriptor, { credentials: await presenting(t, ORDERS, partnerIntermediate) });
+    expect(failed(await call(forged, 'read', {})).code).toBe(Status.UNAUTHENTICATED);
+    expect(ran).toEqual([{ method: 'read', peer: PARTNER_X }]);
+    expect(logs.audits().map((line) => line.audit.detail)).toContain(
+      `client certificate ${ORDERS} refused: its chain does not lead to a CA in the trust bundle of ${TEST_TRUST_DOMAIN} (issuer: CN=partner intermediate)`,
+    );
   });
 
   it('our own CA still vouches for our IDs', async () => {
