@@ -21,6 +21,8 @@ export { TrustDomainBundles, shortName } from './trust-domain-bundles.js';
 export {
   checkTrustBundleSources,
   loadTrustBundles,
+  trustBundlesFromTexts,
+  type TrustBundleTexts,
   type TrustBundleSources,
   type TrustBundleSettingNames,
 } from './trust-bundle-files.js';

@@ -85,6 +85,24 @@ export function checkTrustBundleSources(sources: TrustBundleSources): void {
 }
 
 /**
+ * The contents of a workload's trust bundle files, as read (for a caller that reads its files itself, such as the
+ * issuer's TLS watcher).
+ *
+ * @example
+ * ```ts
+ * const texts: TrustBundleTexts = { ca: caPem, certificate: certPem, federated: { 'partner.example': bundleJson } };
+ * ```
+ */
+export interface TrustBundleTexts {
+  /** The content of `caFile`. */
+  readonly ca: string;
+  /** The content of `certFile`; needed only when `trustDomain` is not set. */
+  readonly certificate?: string | undefined;
+  /** The content of each federated bundle file, by trust domain. */
+  readonly federated?: Readonly<Record<string, string>> | undefined;
+}
+
+/**
  * Reads and parses every bundle once: the own one from `caFile`, the federated ones, and the own trust domain
  * (configured, or from `certFile`'s SPIFFE ID).
  *
@@ -100,21 +118,52 @@ export async function loadTrustBundles(sources: TrustBundleSources): Promise<Tru
   checkTrustBundleSources(sources);
   const names = namesOf(sources);
   const federatedFiles = Object.entries(sources.federatedBundles ?? {});
-  const [own, trustDomain, ...federated] = await Promise.all([
-    readBundle(sources.caFile, names.caFile),
-    ownTrustDomain(sources, names),
-    ...federatedFiles.map(([domain, file]) => readBundle(file, federatedName(names, domain))),
+  const certFile = sources.trustDomain === undefined || sources.trustDomain === '' ? sources.certFile : undefined;
+  const [ca, certificate, ...federated] = await Promise.all([
+    readText(sources.caFile, names.caFile),
+    certFile === undefined || certFile === '' ? undefined : readText(certFile, names.certFile),
+    ...federatedFiles.map(([domain, file]) => readText(file, federatedName(names, domain))),
   ]);
+  return trustBundlesFromTexts(
+    { ca, certificate, federated: Object.fromEntries(federatedFiles.map(([domain], i) => [domain, federated[i] as string])) },
+    sources,
+  );
+}
+
+/**
+ * Parses trust bundles from the contents of their files (see {@link loadTrustBundles}, which reads them); `sources`
+ * gives the own trust domain when set, and the paths and setting names for error messages.
+ *
+ * @throws Error naming the setting and file that cannot be used, and the fix.
+ *
+ * @example
+ * ```ts
+ * const bundles = trustBundlesFromTexts({ ca: caPem, certificate: certPem }, { caFile: 'issuer.tls.caFile' });
+ * ```
+ */
+export function trustBundlesFromTexts(texts: TrustBundleTexts, sources: TrustBundleSources): TrustDomainBundles {
+  checkTrustBundleSources(sources);
+  const names = namesOf(sources);
+  const federatedFiles = Object.entries(sources.federatedBundles ?? {});
+  const trustDomain = ownTrustDomain(texts.certificate, sources, names);
   if (federatedFiles.some(([domain]) => domain === trustDomain)) {
     throw new Error(
       `${federatedName(names, trustDomain)}: ${trustDomain} is this workload's own trust domain, whose bundle is ${names.caFile}. Fix: remove it from ${names.federatedBundles}`,
     );
   }
+  const own = parseTrustBundle(texts.ca, `${names.caFile} ${sources.caFile}`);
   checkCaTrustDomains(own, trustDomain, `${names.caFile} ${sources.caFile}`, names);
-  federatedFiles.forEach(([domain, file], i) =>
-    checkCaTrustDomains(federated[i] as X509Certificate[], domain, `${federatedName(names, domain)} ${file}`, names),
+  const federated = new Map(
+    federatedFiles.map(([domain, file]) => {
+      const source = `${federatedName(names, domain)} ${file}`;
+      const text = texts.federated?.[domain];
+      if (text === undefined) throw new Error(`${source} was not read`);
+      const cas = parseTrustBundle(text, source);
+      checkCaTrustDomains(cas, domain, source, names);
+      return [domain, cas];
+    }),
   );
-  return new TrustDomainBundles(trustDomain, own, new Map(federatedFiles.map(([domain], i) => [domain, federated[i] as X509Certificate[]])));
+  return new TrustDomainBundles(trustDomain, own, federated);
 }
 
 /**
@@ -135,22 +184,17 @@ function checkCaTrustDomains(cas: readonly X509Certificate[], domain: string, so
   }
 }
 
-async function readBundle(file: string, name: string): Promise<X509Certificate[]> {
-  return parseTrustBundle(await readText(file, name), `${name} ${file}`);
-}
-
-async function ownTrustDomain(sources: TrustBundleSources, names: TrustBundleSettingNames): Promise<string> {
+function ownTrustDomain(certificate: string | undefined, sources: TrustBundleSources, names: TrustBundleSettingNames): string {
   if (sources.trustDomain !== undefined && sources.trustDomain !== '') return sources.trustDomain;
   const fix = `Fix: set ${names.trustDomain} to the trust domain whose bundle ${names.caFile} is`;
-  if (sources.certFile === undefined || sources.certFile === '') throw new Error(`${names.trustDomain} is not set. ${fix}`);
-  const pem = await readText(sources.certFile, names.certFile);
+  if (certificate === undefined) throw new Error(`${names.trustDomain} is not set. ${fix}`);
   try {
-    const uris = parseSubjectAltNames(new X509Certificate(pem).subjectAltName)?.uris ?? [];
+    const uris = parseSubjectAltNames(new X509Certificate(certificate).subjectAltName)?.uris ?? [];
     if (uris.length === 1) return parseSpiffeId(uris[0] as string).trustDomain;
   } catch {
     // not a certificate, or not a SPIFFE ID: reported below
   }
-  throw new Error(`${names.trustDomain} is not set and ${names.certFile} ${sources.certFile} carries no SPIFFE ID to take it from. ${fix}`);
+  throw new Error(`${names.trustDomain} is not set and ${names.certFile} ${sources.certFile ?? ''} carries no SPIFFE ID to take it from. ${fix}`);
 }
 
 async function readText(file: string, name: string): Promise<string> {
