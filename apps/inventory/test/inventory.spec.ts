@@ -15,7 +15,7 @@ let reader: string;
 
 beforeAll(async () => {
   issuer = await TestIssuer.start({ audience: AUDIENCE });
-  t = await startTestApp({ ...inventoryAppOptions(), values: { auth: { tokens: { issuer: issuer.url, audience: AUDIENCE } } } });
+  t = await startTestApp({ ...inventoryAppOptions(), trustDomain: 'demo.rampart.dev', values: { auth: { tokens: { issuer: issuer.url, audience: AUDIENCE } } } });
   orders = await t.client(InventoryServiceDescriptor, { as: ORDERS_WORKLOAD });
   ordersThumbprint = (await t.pki!.clientCertificate(ORDERS_WORKLOAD)).thumbprint;
   reader = await issuer.mint({ sub: 'alice' }, { scope: 'inventory:read inventory:adjust', expiresIn: 600 });

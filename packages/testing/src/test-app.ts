@@ -19,6 +19,8 @@ export interface TestAppOptions extends Omit<CreateAppOptions, 'config' | 'handl
   readonly env?: Readonly<Record<string, string | undefined>>;
   /** Serve plaintext instead of TLS with an ephemeral PKI (default false: tests run over TLS, like production). */
   readonly insecure?: boolean;
+  /** The SPIFFE trust domain of the app and of the client certificates its PKI issues. Default `test.rampart.dev`. */
+  readonly trustDomain?: string;
 }
 
 /** How a test client connects. */
@@ -55,8 +57,8 @@ export interface TestApp {
  * ```
  */
 export async function startTestApp(options: TestAppOptions): Promise<TestApp> {
-  const { values, env, insecure, ...rest } = options;
-  const pki = insecure ? undefined : await TestPki.create(options.name);
+  const { values, env, insecure, trustDomain, ...rest } = options;
+  const pki = insecure ? undefined : await TestPki.create(options.name, trustDomain);
   const transport = pki ? pki.transportValues : { transport: { insecure: true } };
   const app = await createApp({
     ...rest,

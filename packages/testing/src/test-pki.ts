@@ -18,13 +18,19 @@ export class TestPki {
     readonly ca: CertificateAuthority,
     readonly dir: string,
     readonly serverId: string,
+    readonly trustDomain: string,
   ) {}
 
-  /** Creates the CA and the server certificate (SPIFFE ID `spiffe://test.rampart.dev/<app>`, `localhost`, `127.0.0.1`). */
-  static async create(appName: string): Promise<TestPki> {
+  /**
+   * Creates the CA of `trustDomain` (default `test.rampart.dev`) and the server certificate (SPIFFE ID
+   * `spiffe://<trust domain>/<app>`, `localhost`, `127.0.0.1`). The CA file is the app's bundle of that trust domain,
+   * so client certificates are issued in it: a peer of another trust domain needs a CA of its own, given to the app
+   * as a federated bundle (`transport.tls.federatedBundles`).
+   */
+  static async create(appName: string, trustDomain: string = TEST_TRUST_DOMAIN): Promise<TestPki> {
     const dir = mkdtempSync(join(tmpdir(), 'rampart-test-pki-'));
     const ca = await createCa({ commonName: `${appName} test CA` });
-    const serverId = `spiffe://${TEST_TRUST_DOMAIN}/${appName}`;
+    const serverId = `spiffe://${trustDomain}/${appName}`;
     const server = await issueCertificate(ca, {
       spiffeId: serverId,
       dnsNames: ['localhost'],
@@ -34,7 +40,7 @@ export class TestPki {
     writeFileSync(join(dir, 'server.pem'), server.chainPem);
     writeFileSync(join(dir, 'server-key.pem'), server.keyPem, { mode: 0o600 });
     writeFileSync(join(dir, 'ca.pem'), ca.certPem);
-    return new TestPki(ca, dir, serverId);
+    return new TestPki(ca, dir, serverId, trustDomain);
   }
 
   /** Config values that make the app serve TLS from this PKI. */
@@ -47,9 +53,19 @@ export class TestPki {
     };
   }
 
-  /** A client certificate for `spiffeId` (a path like `/orders` is taken in the test trust domain), cached. */
+  /**
+   * A client certificate for `spiffeId` (a path like `/orders` is taken in this PKI's trust domain), cached.
+   *
+   * @throws Error for an ID of another trust domain: this CA is not its bundle, so the app would refuse it.
+   */
   async clientCertificate(spiffeId: string): Promise<IssuedCertificate> {
-    const id = spiffeId.startsWith('spiffe://') ? spiffeId : `spiffe://${TEST_TRUST_DOMAIN}${spiffeId}`;
+    const id = spiffeId.startsWith('spiffe://') ? spiffeId : `spiffe://${this.trustDomain}${spiffeId}`;
+    if (!id.startsWith(`spiffe://${this.trustDomain}/`)) {
+      throw new Error(
+        `TestPki: ${id} is not in the app's trust domain ${this.trustDomain}, whose CA this is. ` +
+          `Fix: pass trustDomain to startTestApp, or give another trust domain's CA as transport.tls.federatedBundles`,
+      );
+    }
     let issued = this.#clients.get(id);
     if (!issued) {
       issued = await issueCertificate(this.ca, { spiffeId: id, usage: 'client' });

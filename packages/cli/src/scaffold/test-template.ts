@@ -78,7 +78,7 @@ const call = (c: ${client}, options?: ClientCallOptions) => ${CALLS[first](', op
 
 beforeAll(async () => {
   issuer = await TestIssuer.start({ audience: AUDIENCE });
-  t = await startTestApp({ ...${plan.camel}AppOptions(), values: { auth: { tokens: { issuer: issuer.url, audience: AUDIENCE } } } });
+  t = await startTestApp({ ...${plan.camel}AppOptions(), trustDomain: '${plan.trustDomain}', values: { auth: { tokens: { issuer: issuer.url, audience: AUDIENCE } } } });
   client = await t.client(${plan.serviceName}Descriptor, { as: CALLER });
   token = await issuer.mint({ sub: 'alice' }, { scope: \`\${READ_SCOPE} \${WRITE_SCOPE}\` });
 });
