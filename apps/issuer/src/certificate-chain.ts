@@ -1,35 +1,19 @@
-import { X509Certificate } from 'node:crypto';
+import type { X509Certificate } from 'node:crypto';
 
-const PEM_CERTIFICATE = /-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/g;
 /** Longest chain followed from a leaf to a trust anchor (leaf and intermediates). */
 const MAX_CHAIN_LENGTH = 8;
-
-/**
- * Every certificate of a PEM trust bundle (node's `X509Certificate` parses only the first block of a PEM text).
- *
- * @throws TypeError when the text holds no certificate; node's error when a block does not parse.
- *
- * @example
- * ```ts
- * const anchors = parseTrustBundle(readFileSync('ca.pem', 'utf8')); // [X509Certificate, ...]
- * ```
- */
-export function parseTrustBundle(pem: string): X509Certificate[] {
-  const blocks = pem.match(PEM_CERTIFICATE) ?? [];
-  if (blocks.length === 0) throw new TypeError('no PEM certificate in the trust bundle');
-  return blocks.map((block) => new X509Certificate(block));
-}
 
 /**
  * Why `leaf` does not chain to one of `anchors` at `now`, or undefined when it does: each link is a certificate
  * whose issuer name matches (`checkIssued`) and whose signature verifies with the issuer's key (`verify`), every
  * certificate on the way within its validity period, intermediates (taken from `presented`, the chain the peer sent)
- * marked as CAs. node:crypto does the signature checks; this only follows the links. It does not replace the TLS
- * handshake's verification: it confirms that the certificate read for a request is one that chains to the bundle.
+ * marked as CAs; `bundle` names `anchors` in the answer. node:crypto does the signature checks; this only follows
+ * the links. It does not replace the TLS handshake's verification: it confirms that the certificate read for a
+ * request is one that chains to the bundle.
  *
  * @example
  * ```ts
- * chainProblem(peerLeaf, peerIntermediates, parseTrustBundle(caPem)); // undefined, or 'it does not chain to the trust bundle'
+ * chainProblem(peerLeaf, peerIntermediates, parseTrustBundle(caPem, 'ca.pem')); // undefined, or 'it does not chain to the trust bundle'
  * ```
  */
 export function chainProblem(
@@ -37,6 +21,7 @@ export function chainProblem(
   presented: readonly X509Certificate[],
   anchors: readonly X509Certificate[],
   now: Date = new Date(),
+  bundle = 'the trust bundle',
 ): string | undefined {
   let current = leaf;
   for (let length = 0; length < MAX_CHAIN_LENGTH; length += 1) {
@@ -45,7 +30,7 @@ export function chainProblem(
     }
     if (anchors.some((anchor) => anchor.ca && withinValidity(anchor, now) && issued(anchor, current))) return undefined;
     const next = presented.find((candidate) => candidate.ca && issued(candidate, current));
-    if (next === undefined || next === current) return 'it does not chain to the trust bundle';
+    if (next === undefined || next === current) return `it does not chain to ${bundle}`;
     current = next;
   }
   return 'its chain is too long';

@@ -64,10 +64,22 @@ export const issuerConfigSchema: ConfigSchemaFragment = {
         env: 'RAMPART_ISSUER_TLS_KEY_FILE',
       },
       caFile: {
-        doc: 'PEM trust bundle that client certificates must chain to.',
+        doc: "Trust bundle of the issuer's own trust domain (PEM CA certificates or a SPIFFE bundle): client certificates of that trust domain must chain to it.",
         format: String,
         default: ISSUER_DEFAULT_PATHS.caFile,
         env: 'RAMPART_ISSUER_TLS_CA_FILE',
+      },
+      trustDomain: {
+        doc: "The SPIFFE trust domain whose bundle caFile is. Empty: the trust domain of the SPIFFE ID in certFile.",
+        format: String,
+        default: '',
+        env: 'RAMPART_ISSUER_TLS_TRUST_DOMAIN',
+      },
+      federatedBundles: {
+        doc: 'Trust bundles of other SPIFFE trust domains, an object from trust domain to file (PEM or SPIFFE bundle), e.g. {"partner.example": "/etc/tls/partner.bundle.json"}. A client certificate counts only if it chains to the bundle of the trust domain in its own SPIFFE ID. Re-read like the other TLS files.',
+        format: Object,
+        default: {},
+        env: 'RAMPART_ISSUER_TLS_FEDERATED_BUNDLES',
       },
       refreshIntervalMs: {
         doc: 'How often the certificate, key and trust bundle files are re-read; a replaced, usable set serves new connections (at least 100).',
@@ -133,6 +145,21 @@ export async function issuerOptionsFromConfig(config: ConfigReader): Promise<Iss
       );
     }
   };
+  const trustDomain = config.get<string>('issuer.tls.trustDomain');
+  const federatedFiles = config.get<Record<string, string>>('issuer.tls.federatedBundles');
+  const readFederated = async (domain: string, file: unknown): Promise<string> => {
+    const key = `issuer.tls.federatedBundles[${JSON.stringify(domain)}]`;
+    if (typeof file !== 'string' || file === '') {
+      throw new RampartError('ERR_CONFIG_INVALID', `${key} must be a file path (a PEM or SPIFFE bundle file)`);
+    }
+    try {
+      return await readFile(file, 'utf8');
+    } catch (error) {
+      throw new RampartError('ERR_CONFIG_INVALID', `${key}: cannot read ${file} (${(error as NodeJS.ErrnoException).code ?? 'error'})`, {
+        cause: error,
+      });
+    }
+  };
   const url = config.get<string>('issuer.url');
   return {
     host: config.get<string>('issuer.host'),
@@ -142,11 +169,17 @@ export async function issuerOptionsFromConfig(config: ConfigReader): Promise<Iss
       cert: await read('issuer.tls.certFile'),
       key: await read('issuer.tls.keyFile'),
       ca: await read('issuer.tls.caFile'),
+      ...(trustDomain === '' ? {} : { trustDomain }),
+      federatedBundles: Object.fromEntries(
+        await Promise.all(Object.entries(federatedFiles).map(async ([domain, file]) => [domain, await readFederated(domain, file)] as const)),
+      ),
     },
     tlsFiles: {
       certFile: config.get<string>('issuer.tls.certFile'),
       keyFile: config.get<string>('issuer.tls.keyFile'),
       caFile: config.get<string>('issuer.tls.caFile'),
+      ...(trustDomain === '' ? {} : { trustDomain }),
+      federatedBundles: federatedFiles,
       refreshIntervalMs: config.get<number>('issuer.tls.refreshIntervalMs'),
     },
     keysFile: config.get<string>('issuer.keysFile'),

@@ -3,13 +3,12 @@ import type { AddressInfo } from 'node:net';
 import { RampartError, type Logger } from '@rampart/core';
 import { createLogger } from '@rampart/telemetry';
 import Provider, { type ClientCredentialsToken, type KoaContextWithOIDC } from 'oidc-provider';
-import { parseTrustBundle } from './certificate-chain.js';
 import { parseClients, type IssuerClientConfig } from './clients.js';
 import { recordRequestCertificate, requestCertificate, verifyRequestCertificate } from './mtls.js';
 import { providerConfiguration } from './provider-configuration.js';
 import { loadSigningKeys } from './signing-keys.js';
 import { refuseRenegotiation } from './tls-connections.js';
-import { tlsProblem, watchTlsFiles, type IssuerTls, type IssuerTlsFiles } from './tls-files.js';
+import { issuerTrustBundles, tlsProblem, watchTlsFiles, type IssuerTls, type IssuerTlsFiles } from './tls-files.js';
 import { registerTokenExchange, type Delegation } from './token-exchange.js';
 
 /**
@@ -36,7 +35,11 @@ export interface IssuerOptions {
    * `https://<host>:<port>` (`localhost` for a wildcard host), known after `listen()` when the port is 0.
    */
   readonly issuerUrl?: string;
-  /** The server certificate (chain), its private key, and the trust bundle client certificates must chain to. */
+  /**
+   * The server certificate (chain), its private key, and the trust bundles client certificates must chain to: `ca`
+   * for the issuer's own trust domain, `federatedBundles` for others (a certificate counts only with the bundle of the
+   * trust domain in its own SPIFFE ID).
+   */
   readonly tls: IssuerTls;
   /**
    * The files `tls` was read from: while listening, the issuer re-reads them every `refreshIntervalMs` and serves a
@@ -124,7 +127,7 @@ export async function createIssuer(options: IssuerOptions): Promise<Issuer> {
     throw new RampartError('ERR_CONFIG_INVALID', 'accessTokenTtlSec must be a positive whole number of seconds');
   }
   if (options.issuerUrl !== undefined) checkIssuerUrl(options.issuerUrl);
-  const initialTlsProblem = tlsProblem(options.tls);
+  const initialTlsProblem = tlsProblem(options.tls, new Date(), options.tlsFiles);
   if (initialTlsProblem !== undefined) {
     throw new RampartError('ERR_CONFIG_INVALID', `issuer TLS: ${initialTlsProblem}. Fix: point issuer.tls.* at the issuer's certificate, its key and the trust bundle`);
   }
@@ -161,13 +164,14 @@ export async function createIssuer(options: IssuerOptions): Promise<Issuer> {
   };
   if (url !== undefined) provider = start(url);
 
-  // The trust bundle client certificates are checked against for each request (replaced with the TLS files).
-  let anchors = parseTrustBundle(options.tls.ca);
+  // The trust bundles by trust domain client certificates are checked against for each request (replaced with the TLS
+  // files); TLS itself verifies against their union.
+  let bundles = issuerTrustBundles(options.tls, options.tlsFiles);
   const server: Server = createServer(
     {
       cert: options.tls.cert,
       key: options.tls.key,
-      ca: options.tls.ca,
+      ca: bundles.pem,
       requestCert: true,
       rejectUnauthorized: false,
       minVersion: 'TLSv1.2',
@@ -178,17 +182,18 @@ export async function createIssuer(options: IssuerOptions): Promise<Issuer> {
         return;
       }
       // Read and check the client certificate now, before anything awaits: every check of this request uses it.
-      recordRequestCertificate(req, verifyRequestCertificate(req.socket, anchors));
+      recordRequestCertificate(req, verifyRequestCertificate(req.socket, bundles));
       void handle(req, res);
     },
   );
   refuseRenegotiation(server, logger);
 
   const updateTls = (tls: IssuerTls): void => {
-    const problem = tlsProblem(tls);
+    const problem = tlsProblem(tls, new Date(), options.tlsFiles);
     if (problem !== undefined) throw new RampartError('ERR_CONFIG_INVALID', `issuer TLS: ${problem}`);
-    server.setSecureContext({ cert: tls.cert, key: tls.key, ca: tls.ca, minVersion: 'TLSv1.2' });
-    anchors = parseTrustBundle(tls.ca);
+    const next = issuerTrustBundles(tls, options.tlsFiles);
+    server.setSecureContext({ cert: tls.cert, key: tls.key, ca: next.pem, minVersion: 'TLSv1.2' });
+    bundles = next;
   };
   let watcher: { stop(): void } | undefined;
 

@@ -1,4 +1,5 @@
-import { parseSubjectAltNames } from '@rampart/core';
+import { parseSpiffeId, parseSubjectAltNames } from '@rampart/core';
+import type { TrustDomainBundles } from '@rampart/pki';
 import { X509Certificate } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import type { Socket } from 'node:net';
@@ -28,17 +29,19 @@ const NOT_RECORDED: RequestCertificate = { certificate: undefined, problem: 'no 
 /**
  * Verifies the certificate the client presents on `socket` now, for the request being read: a certificate is there,
  * the TLS handshake verified it (`authorized`, no `authorizationError`; Node sets `authorized` once and never
- * clears it, while a renegotiation sets `authorizationError`), and it chains to `anchors` (the trust bundle) now.
+ * clears it, while a renegotiation sets `authorizationError`), and it chains now to the bundle of the trust domain
+ * in its own SPIFFE ID (the issuer's own bundle for a certificate without one): TLS verified it against all
+ * bundles, and a federated partner's CA must not vouch for the issuer's own workloads (ADR 0018).
  * Call it synchronously when the request arrives, before any `await`.
  *
  * @example
  * ```ts
- * const { certificate, problem } = verifyRequestCertificate(req.socket, parseTrustBundle(caPem));
+ * const { certificate, problem } = verifyRequestCertificate(req.socket, issuerTrustBundles(tls));
  * ```
  */
 export function verifyRequestCertificate(
   socket: Socket,
-  anchors: readonly X509Certificate[],
+  bundles: TrustDomainBundles,
   now: Date = new Date(),
 ): RequestCertificate {
   if (!(socket instanceof TLSSocket)) return { certificate: undefined, problem: 'the connection is not TLS' };
@@ -50,7 +53,22 @@ export function verifyRequestCertificate(
     const reason = typeof handshakeError === 'string' ? handshakeError : handshakeError instanceof Error ? handshakeError.message : 'not authorized';
     return { certificate, problem: `the TLS handshake did not verify it (${reason})` };
   }
-  return { certificate, problem: chainProblem(certificate, issuers, anchors, now) };
+  const trustDomain = spiffeTrustDomain(certificate);
+  const anchors = bundles.bundleFor(trustDomain);
+  if (anchors === undefined) return { certificate, problem: `no trust bundle is configured for trust domain ${trustDomain}` };
+  const bundle = `the trust bundle of ${trustDomain ?? `the issuer's own trust domain ${bundles.trustDomain} (it has no SPIFFE ID)`}`;
+  return { certificate, problem: chainProblem(certificate, issuers, anchors, now, bundle) };
+}
+
+/** The trust domain of a certificate's SPIFFE ID (a leaf with exactly one URI SAN, a valid ID), or undefined. */
+function spiffeTrustDomain(certificate: X509Certificate): string | undefined {
+  const uris = uriSans(certificate.subjectAltName);
+  if (certificate.ca || uris.length !== 1) return undefined;
+  try {
+    return parseSpiffeId(uris[0] as string).trustDomain;
+  } catch {
+    return undefined;
+  }
 }
 
 /**

@@ -2,9 +2,13 @@ import { X509Certificate } from 'node:crypto';
 import { Agent } from 'node:https';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { chainProblem, parseTrustBundle } from '../src/certificate-chain.js';
+import { parseTrustBundle as parseBundle } from '@rampart/pki';
+import { chainProblem } from '../src/certificate-chain.js';
 import { createTestPki, INVENTORY, lastRefusal, ORDERS, postForm, removeTestPki, startIssuer, tokenRequest, type TestPki } from './harness.js';
 import { intermediateChain, selfSignedLeaf } from './x509-fixtures.js';
+
+/** Every certificate of a PEM trust bundle (the issuer reads its bundles with @rampart/pki). */
+const parseTrustBundle = (pem: string) => parseBundle(pem, 'the trust bundle');
 
 let pki: TestPki;
 let chain: Awaited<ReturnType<typeof intermediateChain>>;
@@ -56,7 +60,7 @@ describe('the trust bundle', () => {
   it('is read whole: every certificate of a concatenated PEM bundle is a trust anchor', () => {
     const anchors = parseTrustBundle(`${pki.ca.certPem}\n${chain.root}`);
     expect(anchors.map((a) => a.subject)).toEqual([leafOf(pki.ca.certPem).subject, leafOf(chain.root).subject]);
-    expect(() => parseTrustBundle('not a certificate')).toThrow('no PEM certificate in the trust bundle');
+    expect(() => parseTrustBundle('not a certificate')).toThrow('the trust bundle holds no usable PEM certificate');
   });
 
   it('refuses a client whose certificate the handshake could not verify, naming why in the log', async () => {

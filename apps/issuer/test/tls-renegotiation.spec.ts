@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { decodeJwt } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { recordRequestCertificate, requestCertificate, verifyRequestCertificate } from '../src/mtls.js';
-import { parseTrustBundle } from '../src/certificate-chain.js';
+import { issuerTrustBundles } from '../src/tls-files.js';
 import {
   createTestPki,
   INVENTORY,
@@ -114,7 +114,7 @@ describe('TLS renegotiation at the issuer', () => {
 describe.skipIf(!libssl)('the certificate of each request', () => {
   it('is verified when the request arrives: a renegotiated, unverified certificate is refused even where renegotiation is allowed', async () => {
     // A bare https server that, unlike the issuer, lets clients renegotiate: only verifyRequestCertificate stands.
-    const anchors = parseTrustBundle(pki.ca.certPem);
+    const anchors = issuerTrustBundles({ cert: pki.server.chainPem, key: pki.server.keyPem, ca: pki.ca.certPem });
     const server = createServer(
       { cert: pki.server.chainPem, key: pki.server.keyPem, ca: pki.ca.certPem, requestCert: true, rejectUnauthorized: false },
       (req, res) => {
@@ -157,7 +157,7 @@ describe('the certificate of each request, on a kept-alive connection', () => {
       expect(second).toMatchObject({ status: 401, reusedSocket: true, body: { error: 'invalid_client' } });
       expect(lastRefusal(both.logs)).toMatchObject({
         detail: 'client certificate was not verified',
-        certificateProblem: 'it does not chain to the trust bundle',
+        certificateProblem: 'it does not chain to the trust bundle of test.rampart.dev',
       });
     } finally {
       agent.destroy();
