@@ -141,6 +141,7 @@ describe('rampartClients', () => {
       'clients.inventory.expectedServerId': '',
       'auth.client.issuer': 'https://127.0.0.1:1',
       'auth.client.clientId': 'orders',
+      'auth.client.tokenCacheMaxEntries': 100,
     });
 
     it('stops start-up without expectedServerId, naming the setting, its variable and the fix', async () => {
