@@ -35,6 +35,7 @@ export {
   type IncomingMetadata,
 } from './context.js';
 export type { Interceptor, MethodInterceptor, MethodPlan, CallOutcome, CallControl } from './interceptor.js';
+export { isThenable, settleHookResult } from './hook-result.js';
 export {
   authDecisionDecorator,
   Public,

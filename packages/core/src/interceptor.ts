@@ -24,8 +24,10 @@ export interface CallControl {
 export interface MethodInterceptor {
   /**
    * Runs when the call's metadata has arrived, before any request message reaches the handler. Throw (a
-   * RampartError) to refuse the call: the handler never runs and the client gets the mapped status. `control`
-   * ends the call later, for checks that outlive the start (token expiry on a long stream).
+   * RampartError) to refuse the call: the handler never runs and the client gets the mapped status. Return nothing
+   * or a promise of nothing: any thenable is awaited, and any other value refuses the call with INTERNAL (see
+   * `settleHookResult`). `control` ends the call later, for checks that outlive the start (token expiry on a long
+   * stream).
    */
   onStart?(ctx: CallContext, control: CallControl): void | Promise<void>;
   /** Runs once when the call has ended, whatever the outcome. Must not throw. */

@@ -1,6 +1,6 @@
 import type { EventEmitter } from 'node:events';
 import type { ServerUnaryCall } from '@grpc/grpc-js';
-import { PEER_REFUSAL, RampartError, type CallControl, type Logger } from '@rampart/core';
+import { PEER_REFUSAL, RampartError, settleHookResult, type CallControl, type Logger } from '@rampart/core';
 import { RPC_SPAN, type RpcTelemetry } from '@rampart/telemetry';
 import { ServerCallContext } from './call-context.js';
 import { CallState, type EndCall } from './call-state.js';
@@ -70,7 +70,7 @@ export class CallRunner {
     }
     let pending: Promise<void> | undefined;
     try {
-      pending = runStarts(starts, state.ctx, state);
+      pending = runStarts(runtime, state.ctx, state);
     } catch (thrown) {
       state.fail(RampartError.from(thrown));
       return;
@@ -90,25 +90,36 @@ export class CallRunner {
 
 /**
  * Runs the `onStart` hooks in order. Returns undefined when all of them finished synchronously, else a promise
- * for the rest; a synchronous throw propagates.
+ * for the rest; a synchronous throw propagates. Whatever a hook returns goes through `settleHookResult`: a
+ * thenable of any kind is awaited (a non-native one is never taken for a synchronous success), and a value that is
+ * neither nothing nor a thenable refuses the call with INTERNAL.
  */
-function runStarts(starts: MethodRuntime['starts'], ctx: ServerCallContext, control: CallControl): Promise<void> | undefined {
+function runStarts(runtime: MethodRuntime, ctx: ServerCallContext, control: CallControl): Promise<void> | undefined {
+  const starts = runtime.starts;
   for (let i = 0; i < starts.length; i++) {
     const result = (starts[i] as MethodRuntime['starts'][number])(ctx, control);
-    if (result instanceof Promise) {
+    // Nothing to settle, and no name to build, for a hook that returned nothing (the usual synchronous case).
+    const pending = result === undefined ? undefined : settleHookResult(result, hookName(runtime, i));
+    if (pending !== undefined) {
       // The last hook's own promise is the answer (the usual case: auth is the one asynchronous hook).
-      return i + 1 === starts.length ? result : result.then(() => runStartsAsync(starts, i + 1, ctx, control));
+      return i + 1 === starts.length ? pending : pending.then(() => runStartsAsync(runtime, i + 1, ctx, control));
     }
   }
   return undefined;
 }
 
 /** The hooks after an asynchronous one, in order; a synchronous one is not awaited (no microtask for it). */
-async function runStartsAsync(starts: MethodRuntime['starts'], from: number, ctx: ServerCallContext, control: CallControl): Promise<void> {
+async function runStartsAsync(runtime: MethodRuntime, from: number, ctx: ServerCallContext, control: CallControl): Promise<void> {
+  const starts = runtime.starts;
   for (let i = from; i < starts.length; i++) {
     const result = (starts[i] as MethodRuntime['starts'][number])(ctx, control);
-    if (result instanceof Promise) await result;
+    if (result !== undefined) await settleHookResult(result, hookName(runtime, i));
   }
+}
+
+/** How a refusal's reason names the hook: its position among the method's `onStart` hooks and the interceptors. */
+function hookName(runtime: MethodRuntime, index: number): string {
+  return `onStart hook ${index + 1} of ${runtime.starts.length} on ${runtime.info.path} (interceptors: ${runtime.interceptors.join(', ')})`;
 }
 
 function deadlineOf(call: HandlerCall): Date | undefined {
