@@ -38,11 +38,15 @@ export {
   AUTH_STAGE,
   AUTH_STAGE_REMOVED,
   STAGE_ORDER,
+  requireVerifiedToken,
   type AuthStage,
   type AuthRequirements,
+  type AuthRequirementKind,
   type AuthCallState,
   type StageCheck,
+  type StreamControl,
 } from './pipeline/stage.js';
+export { checkStageCoverage, requiredKinds, type PlannedStage } from './pipeline/stage-coverage.js';
 export { AUTH_TOKENS, type AuthPipelineSettings } from './pipeline/tokens.js';
 export { PeerIdentityStage } from './pipeline/peer-identity-stage.js';
 export { MtlsStage } from './pipeline/mtls-stage.js';

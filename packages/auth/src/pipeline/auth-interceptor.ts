@@ -1,6 +1,7 @@
 import {
   createContextKey,
   RampartError,
+  settleHookResult,
   type CallContext,
   type CallControl,
   type Interceptor,
@@ -13,17 +14,20 @@ import { MTLS_DECISION } from '../mtls/require-mtls.js';
 import type { AuthAuditor, AuthDecisionEvent } from './auditor.js';
 import { requirementsOf } from './requirements.js';
 import { resolveStages } from './resolve-stages.js';
+import { checkStageCoverage, type PlannedStage } from './stage-coverage.js';
 import type { AuthCallState, StageCheck } from './stage.js';
+import { StreamLifetime } from './stream-lifetime.js';
 import { AUTH_TOKENS, type AuthPipelineSettings } from './tokens.js';
 
-const EXPIRY_TIMER = createContextKey<NodeJS.Timeout | undefined>(undefined, { description: 'rampart.auth.expiryTimer' });
-const MAX_TIMER_MS = 2_147_483_647;
+const STREAM_LIFETIME = createContextKey<StreamLifetime | undefined>(undefined, { description: 'rampart.auth.streamLifetime' });
 
 /**
  * The auth pipeline as one interceptor. At start-up, per method, it gathers the method's requirements from its
- * decorators and asks every stage for its check; methods without auth decisions of its kinds get no hooks. Per
- * call it runs the checks in order before the handler sees any request, records one audit decision, and for
- * streams schedules the end of the call at the token's expiry (plus grace).
+ * decorators, asks every stage for its check, and refuses to start when a requirement is left to no stage
+ * (`checkStageCoverage`); methods without auth decisions of its kinds get no hooks. Per call it runs the checks in
+ * order before the handler sees any request and records one audit decision. A stream lives no longer than its
+ * credentials: it is ended (UNAUTHENTICATED, audited) at its token's expiry plus grace, at its client
+ * certificate's `notAfter`, or when a stage ends it (revocation).
  */
 export function authInterceptor(container: Container): Interceptor {
   return {
@@ -34,78 +38,76 @@ export function authInterceptor(container: Container): Interceptor {
       if (requirements.mtls.length === 0 && requirements.token === undefined && requirements.policies.length === 0) {
         return undefined;
       }
-      const checks = resolveStages(container)
-        .map((stage) => stage.plan(requirements))
-        .filter((check): check is StageCheck => check !== undefined);
+      const planned = resolveStages(container).flatMap((stage): PlannedStage[] => {
+        const check = stage.plan(requirements);
+        return check === undefined ? [] : [{ stage, check }];
+      });
+      checkStageCoverage(requirements, planned);
+      const checks: readonly StageCheck[] = planned.map((p) => p.check);
+      const names: readonly string[] = planned.map((p) => `auth stage "${p.stage.name}"`);
       const auditor = container.get<AuthAuditor>(AUTH_TOKENS.Auditor);
       const { streamExpiryGraceMs } = container.get<AuthPipelineSettings>(AUTH_TOKENS.Settings);
       const streaming = plan.method.kind !== 'unary';
       const path = plan.method.path;
 
-      const allowed = (ctx: CallContext, control: CallControl, started: number): void => {
+      const allowed = (ctx: CallContext, started: number): void => {
+        const lifetime = streaming ? ctx.values.get(STREAM_LIFETIME) : undefined;
+        // Ended (or cancelled) while an asynchronous check ran: that end was audited; nothing to allow or arm.
+        if (lifetime?.closed === true) return;
         if (auditor.recordAllowed?.(ctx) !== true) auditor.record(ctx, event(path, ctx, started, undefined));
-        const expiresAt = ctx.principal?.expiresAt.getTime();
-        if (streaming && expiresAt !== undefined) {
-          const delay = Math.min(Math.max(expiresAt + streamExpiryGraceMs - Date.now(), 0), MAX_TIMER_MS);
-          const timer = setTimeout(
-            () => control.end(new RampartError('ERR_TOKEN_EXPIRED', 'token expired', { reason: 'the token expired during the stream' })),
-            delay,
-          );
-          timer.unref();
-          ctx.values.set(EXPIRY_TIMER, timer);
-        }
+        lifetime?.arm(ctx, streamExpiryGraceMs);
       };
       const denied = (ctx: CallContext, started: number, thrown: unknown): never => {
         const error = RampartError.from(thrown);
         auditor.record(ctx, event(path, ctx, started, error));
         throw error;
       };
+      const newState = (ctx: CallContext, control: CallControl): AuthCallState => {
+        if (!streaming) return { token: undefined, stream: undefined };
+        const lifetime = new StreamLifetime(control, (error) => auditor.record(ctx, event(path, ctx, performance.now(), error)));
+        ctx.values.set(STREAM_LIFETIME, lifetime);
+        return { token: undefined, stream: lifetime };
+      };
 
-      const finishAsync = async (
-        pending: Promise<void>,
-        from: number,
-        ctx: CallContext,
-        control: CallControl,
-        state: AuthCallState,
-        started: number,
-      ): Promise<void> => {
+      const finishAsync = async (pending: Promise<void>, from: number, ctx: CallContext, state: AuthCallState, started: number): Promise<void> => {
         try {
           await pending;
-          // The checks after the asynchronous one: only a promise is awaited (a microtask per check otherwise).
+          // The checks after the asynchronous one: only a thenable is awaited (a microtask per check otherwise).
           for (let i = from; i < checks.length; i++) {
             const result = (checks[i] as StageCheck)(ctx, state);
-            if (result instanceof Promise) await result;
+            if (result !== undefined) await settleHookResult(result, names[i] as string);
           }
         } catch (thrown) {
           denied(ctx, started, thrown);
         }
-        allowed(ctx, control, started);
+        allowed(ctx, started);
       };
 
       return {
         // Synchronous while every check is (mTLS, cached tokens are not: verification is async), so a call whose
-        // checks are all synchronous costs no promise.
+        // checks are all synchronous costs no promise. Any thenable a check returns is awaited, never taken for a
+        // synchronous success; any other value refuses the call (settleHookResult).
         onStart(ctx, control) {
           const started = ctx.startedAt ?? performance.now();
-          const state: AuthCallState = { token: undefined };
+          const state = newState(ctx, control);
           for (let i = 0; i < checks.length; i++) {
-            let result: void | Promise<void>;
+            let pending: Promise<void> | undefined;
             try {
-              result = (checks[i] as StageCheck)(ctx, state);
+              const result = (checks[i] as StageCheck)(ctx, state);
+              pending = result === undefined ? undefined : settleHookResult(result, names[i] as string);
             } catch (thrown) {
               return denied(ctx, started, thrown);
             }
-            if (result instanceof Promise) return finishAsync(result, i + 1, ctx, control, state, started);
+            if (pending !== undefined) return finishAsync(pending, i + 1, ctx, state, started);
           }
-          allowed(ctx, control, started);
+          allowed(ctx, started);
           return undefined;
         },
-        // Only a stream gets an expiry timer to clear.
+        // Only a stream has a lifetime to close.
         ...(streaming
           ? {
               onEnd(ctx: CallContext) {
-                const timer = ctx.values.get(EXPIRY_TIMER);
-                if (timer !== undefined) clearTimeout(timer);
+                ctx.values.get(STREAM_LIFETIME)?.close();
               },
             }
           : {}),

@@ -12,6 +12,7 @@ import { STAGE_ORDER, type AuthRequirements, type AuthStage, type StageCheck } f
 export class AuthorizationStage implements AuthStage {
   readonly name = 'authorization';
   readonly order = STAGE_ORDER.authorization;
+  readonly enforces = ['scopes', 'policy'] as const;
 
   constructor(@inject(AUTH_TOKENS.Container) private readonly container: Container) {}
 

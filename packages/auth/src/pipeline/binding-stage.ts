@@ -12,6 +12,8 @@ import { STAGE_ORDER, type AuthRequirements, type AuthStage, type StageCheck } f
 export class BindingStage implements AuthStage {
   readonly name = 'binding';
   readonly order = STAGE_ORDER.binding;
+  readonly enforces = ['binding'] as const;
+  readonly needs = ['token'] as const;
 
   plan({ token }: AuthRequirements): StageCheck | undefined {
     if (token === undefined) return undefined;

@@ -13,6 +13,7 @@ function refusalOf(ctx: CallContext): string | undefined {
 export class MtlsStage implements AuthStage {
   readonly name = 'mtls';
   readonly order = STAGE_ORDER.mtls;
+  readonly enforces = ['mtls'] as const;
 
   plan({ mtls }: AuthRequirements): StageCheck | undefined {
     if (mtls.length === 0) return undefined;

@@ -26,6 +26,7 @@ interface LastBearer {
 export class TokenStage implements AuthStage {
   readonly name = 'token';
   readonly order = STAGE_ORDER.token;
+  readonly enforces = ['token'] as const;
 
   constructor(@inject(AUTH_TOKENS.TokenVerifier) @optional() private readonly verifier: TokenVerifier | undefined) {}
 

@@ -1,0 +1,104 @@
+import { RpcError } from '@rampart/client';
+import { GrpcService, Status } from '@rampart/core';
+import { startTestApp, TestIssuer, withBearer, type TestApp } from '@rampart/testing';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Authenticated, Authorize, rampartAuth, RequireMtls, resolveStages, type AuthorizationPolicy, type PolicyInput } from '../../src/index.js';
+import {
+  VaultServiceDescriptor,
+  type ReadRequest__Output,
+  type Secret,
+  type VaultServiceClient,
+  type VaultServiceHandlers,
+} from '../generated/index.js';
+import { captureLogs, failed, type Outcome } from './e2e-support.js';
+
+// Issue 16 item 13 (ADR 0005, amended): one-time use is the last stage, after authorization, so a one-time token is
+// used up only by a call that every other stage allowed. A call refused by a policy leaves the token usable.
+
+const protoRoot = fileURLToPath(new URL('../protos', import.meta.url));
+const READ = VaultServiceDescriptor.methods.read.path;
+const ran: string[] = [];
+
+/** Refuses a call that carries `x-deny` metadata. */
+class NotDenied implements AuthorizationPolicy {
+  authorize({ metadata }: PolicyInput): boolean | string {
+    return metadata.get('x-deny').length === 0 ? true : 'x-deny was sent';
+  }
+}
+
+@GrpcService('rampart.authtest.v1.VaultService')
+@RequireMtls()
+@Authenticated({ scopes: ['vault:read'] })
+class OneTimeVault implements Pick<VaultServiceHandlers, 'read'> {
+  @Authenticated({ scopes: ['vault:read'], oneTimeUse: true })
+  @Authorize(NotDenied)
+  read(req: ReadRequest__Output): Promise<Secret> {
+    ran.push('read');
+    return Promise.resolve({ name: req.name, value: 'once' });
+  }
+
+  // The other RPCs of the proto, never called here.
+  watch(): AsyncIterable<Secret> {
+    throw new Error('not called');
+  }
+  store(): Promise<{ stored: number }> {
+    throw new Error('not called');
+  }
+  exchange(): AsyncIterable<Secret> {
+    throw new Error('not called');
+  }
+}
+
+let issuer: TestIssuer;
+let t: TestApp;
+let orders: VaultServiceClient;
+const logs = captureLogs('vault');
+
+beforeAll(async () => {
+  issuer = await TestIssuer.start({ audience: 'vault' });
+  t = await startTestApp({
+    name: 'vault',
+    services: [OneTimeVault],
+    protos: { root: protoRoot },
+    plugins: [rampartAuth()],
+    logger: logs.logger,
+    values: { auth: { tokens: { issuer: issuer.url, audience: 'vault' } } },
+  });
+  orders = await t.client(VaultServiceDescriptor, { as: '/orders' });
+});
+afterAll(async () => {
+  await t?.close();
+  await issuer?.stop();
+});
+
+const read = async (token: string, metadata: Record<string, string> = {}): Promise<Outcome> =>
+  orders.read({ name: 'db' }, withBearer(token, { metadata })).then(
+    (secret) => ({ ok: true, values: [secret.value] }),
+    (error: unknown) => {
+      expect(error).toBeInstanceOf(RpcError);
+      return { ok: false, error: error as RpcError };
+    },
+  );
+
+describe('one-time use runs after authorization', () => {
+  it('is the last built-in stage', () => {
+    expect(resolveStages(t.app.container).map((s) => s.name).slice(-2)).toEqual(['authorization', 'one-time-use']);
+  });
+
+  it('a call refused by a policy does not use the token up; its first allowed use does, and a replay is refused', async () => {
+    const token = await issuer.mint({ sub: 'alice' }, { scope: 'vault:read' });
+    const refused = failed(await read(token, { 'x-deny': '1' }));
+    expect(refused.code).toBe(Status.PERMISSION_DENIED);
+    expect(ran).toEqual([]);
+
+    expect(await read(token)).toEqual({ ok: true, values: ['once'] });
+    expect(ran).toEqual(['read']);
+
+    const replay = failed(await read(token));
+    expect(replay.code).toBe(Status.UNAUTHENTICATED);
+    expect(ran).toEqual(['read']);
+    const reasons = logs.audits().filter((a) => a.audit.method === READ).map((a) => a.audit.reason);
+    expect(reasons).toEqual(['ERR_POLICY_DENIED', 'ok', 'ERR_TOKEN_REPLAYED']);
+  });
+});
