@@ -55,6 +55,8 @@ export class RedisConnection {
   #failing = false;
   #opened = false;
   #lastError: unknown;
+  #readyBefore = false;
+  readonly #reconnected: (() => void)[] = [];
 
   constructor(
     private readonly settings: RedisConnectionSettings,
@@ -75,7 +77,11 @@ export class RedisConnection {
       this.#lastError = error;
       this.#down(error);
     });
-    this.#client.on('ready', () => this.#up());
+    this.#client.on('ready', () => {
+      this.#up();
+      if (this.#readyBefore) for (const listener of this.#reconnected) listener();
+      this.#readyBefore = true;
+    });
   }
 
   /** Whether commands can be sent now. */
@@ -135,6 +141,19 @@ export class RedisConnection {
     } finally {
       clearTimeout(timer);
     }
+  }
+
+  /**
+   * Subscribes to `channel` (bounded like any command). A subscribed connection runs no other command, so use a
+   * connection of its own. After a reconnect the client subscribes again by itself, before `onReconnect` listeners run.
+   */
+  async subscribe(channel: string, listener: (message: string) => void): Promise<void> {
+    await this.run(`subscribe ${channel}`, (client) => client.subscribe(channel, listener));
+  }
+
+  /** Runs `listener` each time the connection is ready again after it was lost (not on the first connection). */
+  onReconnect(listener: () => void): void {
+    this.#reconnected.push(listener);
   }
 
   /** Quits (waiting up to `commandTimeoutMs` for pending replies), then drops the socket. Idempotent. */

@@ -1,5 +1,6 @@
 import { RampartError } from '@rampart/core';
 import type { RedisConnection } from './redis-connection.js';
+import { encodeRevocation, revocationChannel } from './revocation-channel.js';
 
 /**
  * What can be revoked: one token (`jti`), every token of a subject (`sub`), or every token of a client.
@@ -43,7 +44,8 @@ const KINDS: readonly RevocationKind[] = ['jti', 'sub', 'clientId'];
 
 /**
  * The revocation list on Redis: `<prefix>revoked:<kind>:<value>` keys that expire at `until` (`SET … PXAT`), checked
- * with one `MGET` per call. Revoking again overwrites the previous `until`; `unrevoke` lifts a revocation early.
+ * with one `MGET` per call. Each revocation is also announced on `<prefix>revocations` (pub/sub, in the same
+ * transaction), so every replica ends the open streams it concerns at once. Revoking again overwrites the previous `until`; `unrevoke` lifts a revocation early.
  * Not tied to an app: an admin tool can build one over its own {@link RedisConnection}.
  *
  * @example
@@ -68,8 +70,13 @@ export class RedisRevocationList {
     if (!(until instanceof Date) || Number.isNaN(until.getTime()) || until.getTime() <= this.now()) {
       throw new RampartError('ERR_INVALID_ARGUMENT', 'revoke: `until` must be a Date in the future');
     }
+    // One transaction: the key, and the announcement that ends the open streams it concerns on every replica.
     await this.connection.run('revoke', (client) =>
-      client.set(this.#key(kind, value), String(until.getTime()), { expiration: { type: 'PXAT', value: until.getTime() } }),
+      client
+        .multi()
+        .set(this.#key(kind, value), String(until.getTime()), { expiration: { type: 'PXAT', value: until.getTime() } })
+        .publish(revocationChannel(this.keyPrefix), encodeRevocation({ kind, value }))
+        .exec(),
     );
   }
 

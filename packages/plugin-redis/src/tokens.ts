@@ -12,4 +12,6 @@ export const REDIS_TOKENS = {
   Connection: Symbol.for('rampart.redis.Connection'),
   /** The `RedisRevocationList` (the admin API: revoke, unrevoke, check). */
   RevocationList: Symbol.for('rampart.redis.RevocationList'),
+  /** The `OpenStreams` of this process the revocation feed ends when their token is revoked. */
+  OpenStreams: Symbol.for('rampart.redis.OpenStreams'),
 } as const;

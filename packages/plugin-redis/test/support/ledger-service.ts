@@ -11,7 +11,7 @@ import type {
 /** The subjects `spend` ran for, so tests can assert that a refused call never reached it. */
 export const spends: string[] = [];
 
-/** The test service: mTLS from any workload of the test CA, a token with `ledger:read`; `spend` is one-time. */
+/** The test service: mTLS from any workload of the test CA, a token with `ledger:read`; `spend` is one-time; `watch` streams. */
 @GrpcService('rampart.redistest.v1.LedgerService')
 @RequireMtls()
 @Authenticated({ scopes: ['ledger:read'] })
@@ -26,4 +26,15 @@ export class LedgerService implements LedgerServiceHandlers {
     spends.push(ctx.principal?.subject ?? '');
     return Promise.resolve({ spent: req.amount });
   }
+
+  /** A balance every 50 ms until the call ends (at most {@link WATCH_MAX_MESSAGES}, then it finishes with OK). */
+  async *watch(req: BalanceRequest__Output, ctx: CallContext): AsyncIterable<BalanceReply> {
+    for (let i = 0; i < WATCH_MAX_MESSAGES && !ctx.signal.aborted; i++) {
+      yield { account: req.account, subject: ctx.principal?.subject ?? '', tenant: String(i) };
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+  }
 }
+
+/** How many messages a watch sends at most (15 s), so a stream nothing ends finishes with OK within a test. */
+export const WATCH_MAX_MESSAGES = 300;
