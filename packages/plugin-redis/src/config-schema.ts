@@ -57,7 +57,7 @@ export const redisConfigSchema: ConfigSchemaFragment = {
     ),
     revocation: {
       enabled: {
-        doc: 'Check every call with a token against the revocation list (jti, sub, client id).',
+        doc: 'Check every call with a token against the revocation list (jti, sub, client id), and end open streams whose token is revoked (a second connection subscribes to revocations).',
         format: Boolean,
         default: true,
         env: 'RAMPART_REDIS_REVOCATION_ENABLED',

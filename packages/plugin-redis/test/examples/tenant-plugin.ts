@@ -10,6 +10,7 @@ export const TENANT_METADATA_KEY = Symbol.for('example.tenant.MetadataKey');
 export class TenantStage implements AuthStage {
   readonly name = 'tenant';
   readonly order = 520; // after the built-in authorization (500), before one-time use (550)
+  readonly needs = ['token'] as const; // it reads the verified token's claims: start-up checks a token stage runs first
 
   constructor(@inject(TENANT_METADATA_KEY) private readonly metadataKey: string) {}
 
