@@ -61,7 +61,11 @@ export class OpenStreams {
     const streams = [...(this.#index.get(keyOf(kind, value)) ?? [])];
     for (const stream of streams) {
       this.#forget(stream);
-      stream.end(kind);
+      try {
+        stream.end(kind);
+      } catch {
+        // Ending one stream must not keep the others open; the call's own error handling has it.
+      }
     }
     return streams.length;
   }
