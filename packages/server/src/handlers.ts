@@ -201,16 +201,49 @@ function drained(call: Writer, state: CallState): Promise<void> {
   });
 }
 
-/** The request stream a handler reads: ends when the client half-closes, throws the cancellation when cancelled. */
+/**
+ * The request stream a handler reads: ends when the client half-closes, throws the cancellation when the call is
+ * cancelled or ended. Read with `read()` as the handler pulls (back-pressure, as Node's own iterator), but not with
+ * Node's iterator: it destroys the stream on an `error` event, and an `error` event is how the server ends a
+ * stream with a status (`CallState.fail`). Destroyed before its pending writes flushed, the call would never send
+ * that status: a bidi stream ended by a hook (token or certificate expiry, revocation) left the client waiting.
+ */
 async function* requestsOf(
   call: ServerReadableStream<unknown, unknown> | ServerDuplexStream<unknown, unknown>,
   state: CallState,
 ): AsyncGenerator<unknown, void, undefined> {
+  const ctx = state.ctx;
+  let wake: (() => void) | undefined;
+  let over = false;
+  const notify = (): void => {
+    const resolve = wake;
+    wake = undefined;
+    resolve?.();
+  };
+  const stop = (): void => {
+    over = true;
+    notify();
+  };
+  call.on('readable', notify);
+  call.on('end', stop);
+  call.on('close', stop);
+  call.on('error', stop);
   try {
-    // Not `for await (... of call)`: that destroys the duplex when the requests end, before the responses are sent.
-    for await (const message of call.iterator({ destroyOnReturn: false })) yield message;
-  } catch (error) {
-    throw state.ctx.aborted ? state.ctx.signal.reason : error;
+    for (;;) {
+      if (ctx.aborted) throw ctx.signal.reason;
+      const message: unknown = call.destroyed ? null : call.read();
+      if (message !== null) {
+        yield message;
+        continue;
+      }
+      if (call.readableEnded) return;
+      if (over) throw new RampartError('ERR_CANCELLED', 'call cancelled', { reason: 'the request stream closed before it ended' });
+      await new Promise<void>((resolve) => (wake = resolve));
+    }
+  } finally {
+    call.off('readable', notify);
+    call.off('end', stop);
+    call.off('close', stop);
+    call.off('error', stop);
   }
-  if (state.ctx.aborted) throw state.ctx.signal.reason;
 }
