@@ -1,5 +1,6 @@
 import type { AnnouncedRevocation } from './revocation-channel.js';
-import type { RevocationKind, TokenIdentifiers } from './revocation-list.js';
+import type { TokenIdentifiers } from './revocation-list.js';
+import { REVOCATION_KINDS as KINDS, type RevocationKind } from './revocation-kind.js';
 
 /** Ends one open stream, saying which of its token's identifiers was revoked. */
 export type EndRevokedStream = (kind: RevocationKind) => void;
@@ -17,7 +18,6 @@ export interface WatchedStream {
   readonly end: EndRevokedStream;
 }
 
-const KINDS: readonly RevocationKind[] = ['jti', 'sub', 'clientId'];
 const keyOf = (kind: RevocationKind, value: string): string => `${kind}\n${value}`;
 
 /**

@@ -1,4 +1,4 @@
-import type { RevocationKind } from './revocation-list.js';
+import { REVOCATION_KINDS, type RevocationKind } from './revocation-kind.js';
 
 /**
  * The pub/sub channel revocations are announced on, so replicas end the open streams they concern at once:
@@ -26,7 +26,7 @@ export interface AnnouncedRevocation {
   readonly value: string;
 }
 
-const KINDS: ReadonlySet<string> = new Set<RevocationKind>(['jti', 'sub', 'clientId']);
+const KINDS: ReadonlySet<string> = new Set<string>(REVOCATION_KINDS);
 
 /**
  * The message announcing a revocation (JSON).

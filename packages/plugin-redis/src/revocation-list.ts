@@ -1,16 +1,9 @@
 import { RampartError } from '@rampart/core';
 import type { RedisConnection } from './redis-connection.js';
 import { encodeRevocation, revocationChannel } from './revocation-channel.js';
+import { REVOCATION_KINDS as KINDS, type RevocationKind } from './revocation-kind.js';
 
-/**
- * What can be revoked: one token (`jti`), every token of a subject (`sub`), or every token of a client.
- *
- * @example
- * ```ts
- * const kind: RevocationKind | undefined = await list.check({ jti, sub, clientId }); // e.g. 'sub'
- * ```
- */
-export type RevocationKind = 'jti' | 'sub' | 'clientId';
+export type { RevocationKind } from './revocation-kind.js';
 
 /**
  * One revocation: exactly one of `jti`, `sub` or `clientId`, and until when it holds. Until then every call
@@ -40,7 +33,6 @@ export interface TokenIdentifiers {
   readonly clientId: string | undefined;
 }
 
-const KINDS: readonly RevocationKind[] = ['jti', 'sub', 'clientId'];
 
 /**
  * The revocation list on Redis: `<prefix>revoked:<kind>:<value>` keys that expire at `until` (`SET … PXAT`), checked
