@@ -3,7 +3,7 @@ import { createIssuer, type Issuer, type IssuerClientConfig } from '@rampart/iss
 import { inventoryAppOptions } from '@rampart/inventory';
 import { createCa, issueCertificate, type CertificateAuthority } from '@rampart/pki';
 import type { Interceptor, Logger } from '@rampart/core';
-import { createApp, type RampartApp } from '@rampart/server';
+import { createApp, type CreateAppOptions, type RampartApp } from '@rampart/server';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -48,6 +48,7 @@ export class DemoWorld {
   readonly #clients: object[] = [];
   readonly #tokenClients: TokenClient[] = [];
   #ca!: CertificateAuthority;
+  readonly #workloads = new Map<string, Promise<Files>>();
 
   async start(options: { accessTokenTtlSec?: number } = {}): Promise<this> {
     this.#ca = await createCa({ commonName: 'demo world CA' });
@@ -76,12 +77,14 @@ export class DemoWorld {
 
   /**
    * An orders app (not listening yet) that sends tokens to inventory, with `inventory` merged over its client
-   * settings (address: the world's inventory; audience: inventory). Close it yourself.
+   * settings (address: the world's inventory; audience: inventory), serving `services` instead of OrdersService when
+   * given. Close it yourself.
    */
-  async createOrders(inventory: Record<string, unknown>, logger?: Logger): Promise<RampartApp> {
+  async createOrders(inventory: Record<string, unknown>, logger?: Logger, services?: CreateAppOptions['services']): Promise<RampartApp> {
     const files = await this.workload('orders');
     return createApp({
       ...ordersAppOptions(),
+      ...(services ? { services } : {}),
       ...(logger ? { logger } : {}),
       config: {
         env: {},
@@ -105,8 +108,21 @@ export class DemoWorld {
     return { app, address: `127.0.0.1:${(await app.listen()).port}` };
   }
 
-  /** Certificate files for a workload of the demo trust domain. */
-  async workload(name: string): Promise<Files> {
+  /**
+   * Certificate files for a workload of the demo trust domain, issued on first use and the same files after that: a
+   * second issue would rewrite the files under a running app, whose token client then reads the new certificate
+   * while its channels still present the old one (tokens bound to a certificate the calls do not show).
+   */
+  workload(name: string): Promise<Files> {
+    let files = this.#workloads.get(name);
+    if (files === undefined) {
+      files = this.#issue(name);
+      this.#workloads.set(name, files);
+    }
+    return files;
+  }
+
+  async #issue(name: string): Promise<Files> {
     const issued = await issueCertificate(this.#ca, { spiffeId: ID(name), dnsNames: ['localhost'], ipAddresses: ['127.0.0.1'], usage: 'both' });
     const files = { cert: join(this.dir, `${name}.pem`), key: join(this.dir, `${name}-key.pem`) };
     writeFileSync(files.cert, issued.chainPem);

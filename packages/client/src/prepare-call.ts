@@ -2,9 +2,21 @@ import { Metadata, type CallOptions } from '@grpc/grpc-js';
 import { RampartError, Status, type ClientCallOptions } from '@rampart/core';
 import { injectTraceContext } from '@rampart/telemetry';
 import { RpcError } from './rpc-error.js';
-import type { CreateClientOptions } from './create-client.js';
+import type { TokenSource } from './tokens/token-client.js';
 
-const BEARER = /^bearer +(\S+)$/i;
+/**
+ * What {@link prepareCall} reads of a client's options; `CreateClientOptions` has them all.
+ *
+ * @example
+ * ```ts
+ * const settings: CallSettings = { defaultDeadlineMs: 5_000, tokens: { source: tokenClient, audience: 'inventory' } };
+ * ```
+ */
+export interface CallSettings {
+  readonly defaultDeadlineMs?: number;
+  readonly deadlineMarginMs?: number;
+  readonly tokens?: { readonly source: TokenSource; readonly audience: string };
+}
 
 /**
  * Builds one call's metadata and options: the caller's metadata, the active W3C trace context, the parent call's
@@ -13,11 +25,11 @@ const BEARER = /^bearer +(\S+)$/i;
  * when `asCaller`).
  *
  * @throws RpcError UNAVAILABLE when no token can be had, DEADLINE_EXCEEDED when the parent has no time left,
- * UNAUTHENTICATED when `asCaller` finds no incoming token.
+ * FAILED_PRECONDITION when `asCaller` finds no token the parent call's auth pipeline verified.
  */
 export async function prepareCall(
   options: ClientCallOptions,
-  client: CreateClientOptions,
+  client: CallSettings,
 ): Promise<{ metadata: Metadata; callOptions: CallOptions }> {
   const metadata = new Metadata();
   for (const [key, value] of Object.entries(options.metadata ?? {})) metadata.set(key, value);
@@ -42,10 +54,17 @@ export async function prepareCall(
     let token: string;
     try {
       if (options.asCaller) {
-        const incoming = parent?.metadata.get('authorization')[0];
-        const subject = typeof incoming === 'string' ? BEARER.exec(incoming)?.[1] : undefined;
+        // Only the token the parent call's auth pipeline verified and allowed (binding included), never the raw
+        // header: on a @Public or mTLS-only method nobody checked it, and exchanging it would turn a stolen bound
+        // token into a fresh one bound to this workload.
+        const subject = parent?.verifiedBearer;
         if (subject === undefined) {
-          throw new RpcError(Status.UNAUTHENTICATED, 'asCaller: the calling request carries no bearer token to exchange');
+          throw new RpcError(
+            Status.FAILED_PRECONDITION,
+            parent === undefined
+              ? 'asCaller needs the parent call (options.parent)'
+              : `asCaller: ${parent.method.path} has no verified bearer token to exchange (only a call to an @Authenticated method carries one)`,
+          );
         }
         token = await source.exchange(subject, audience);
       } else {

@@ -84,6 +84,14 @@ export interface CallContext {
   peer: PeerIdentity | undefined;
   /** The authenticated principal, once a token has been verified. */
   principal: Principal | undefined;
+  /**
+   * The call's bearer token, set once the auth pipeline verified it (signature, issuer, audience, expiry, type and
+   * certificate binding) and allowed the call; `undefined` on a call whose token was not verified (a `@Public` or
+   * mTLS-only method, or before the pipeline allowed the call). A client call made with `asCaller` exchanges only
+   * this token, never the raw `authorization` header, so an unverified (say, stolen and bound) token cannot be
+   * laundered through a handler into a fresh one.
+   */
+  verifiedBearer?: string | undefined;
   readonly values: ContextValues;
   /** When the call reached the server, on the `performance.now()` clock (for durations); set by the server. */
   readonly startedAt?: number;

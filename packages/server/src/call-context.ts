@@ -26,6 +26,7 @@ export function requestIdOf(metadata: IncomingMetadata): string {
 export class ServerCallContext implements CallContext {
   peer: PeerIdentity | undefined = undefined;
   principal: Principal | undefined = undefined;
+  verifiedBearer: string | undefined = undefined;
   readonly #rootLogger: Logger;
   #logger: Logger | undefined;
   #requestId: string | undefined;

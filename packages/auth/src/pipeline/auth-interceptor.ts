@@ -50,10 +50,12 @@ export function authInterceptor(container: Container): Interceptor {
       const streaming = plan.method.kind !== 'unary';
       const path = plan.method.path;
 
-      const allowed = (ctx: CallContext, started: number): void => {
+      const allowed = (ctx: CallContext, state: AuthCallState, started: number): void => {
         const lifetime = streaming ? ctx.values.get(STREAM_LIFETIME) : undefined;
         // Ended (or cancelled) while an asynchronous check ran: that end was audited; nothing to allow or arm.
         if (lifetime?.closed === true) return;
+        // Only now, with every stage passed (binding included), is the token one a handler may exchange (asCaller).
+        if (state.bearer !== undefined) ctx.verifiedBearer = state.bearer;
         if (auditor.recordAllowed?.(ctx) !== true) auditor.record(ctx, event(path, ctx, started, undefined));
         lifetime?.arm(ctx, streamExpiryGraceMs);
       };
@@ -63,10 +65,10 @@ export function authInterceptor(container: Container): Interceptor {
         throw error;
       };
       const newState = (ctx: CallContext, control: CallControl): AuthCallState => {
-        if (!streaming) return { token: undefined, stream: undefined };
+        if (!streaming) return { token: undefined, bearer: undefined, stream: undefined };
         const lifetime = new StreamLifetime(control, (error) => auditor.record(ctx, event(path, ctx, performance.now(), error)));
         ctx.values.set(STREAM_LIFETIME, lifetime);
-        return { token: undefined, stream: lifetime };
+        return { token: undefined, bearer: undefined, stream: lifetime };
       };
 
       const finishAsync = async (pending: Promise<void>, from: number, ctx: CallContext, state: AuthCallState, started: number): Promise<void> => {
@@ -80,7 +82,7 @@ export function authInterceptor(container: Container): Interceptor {
         } catch (thrown) {
           denied(ctx, started, thrown);
         }
-        allowed(ctx, started);
+        allowed(ctx, state, started);
       };
 
       return {
@@ -100,7 +102,7 @@ export function authInterceptor(container: Container): Interceptor {
             }
             if (pending !== undefined) return finishAsync(pending, i + 1, ctx, state, started);
           }
-          allowed(ctx, started);
+          allowed(ctx, state, started);
           return undefined;
         },
         // Only a stream has a lifetime to close.

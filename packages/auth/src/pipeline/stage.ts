@@ -20,6 +20,11 @@ export interface AuthCallState {
   /** The verified token, once the token stage ran. */
   token: VerifiedToken | undefined;
   /**
+   * The compact JWS the token stage verified (without the `Bearer` scheme). Once every stage passed, the pipeline
+   * puts it on `ctx.verifiedBearer`, the only token `asCaller` exchanges.
+   */
+  bearer?: string | undefined;
+  /**
    * On a streaming call (server, client or bidi streaming), what a stage uses to end the stream later, once it was
    * allowed: the Redis plugin's revocation stage ends streams whose token is revoked. `undefined` on unary calls.
    */

@@ -10,6 +10,8 @@ import { AUTH_TOKENS } from './tokens.js';
 /** The last verified bearer value of one connection (see ADR 0008). */
 interface LastBearer {
   readonly authorization: string;
+  /** The token in it, without the scheme. */
+  readonly token: string;
   readonly entry: CachedVerification;
 }
 
@@ -52,8 +54,9 @@ export class TokenStage implements AuthStage {
     }
     // Keyed by the connection's peer identity, one object per connection (ADR 0006); nothing without a certificate.
     const lastByConnection = verifier.caches ? new WeakMap<PeerIdentity, LastBearer>() : undefined;
-    const accept = (ctx: CallContext, state: AuthCallState, verified: VerifiedToken): undefined => {
+    const accept = (ctx: CallContext, state: AuthCallState, verified: VerifiedToken, bearer: string): undefined => {
       state.token = verified;
+      state.bearer = bearer;
       ctx.principal = verified.principal;
       return undefined;
     };
@@ -66,14 +69,15 @@ export class TokenStage implements AuthStage {
         const last = lastByConnection.get(peer);
         if (last !== undefined && last.authorization === values[0]) {
           const verified = verifier.acceptVerified(last.entry, options);
-          if (verified !== undefined) return accept(ctx, state, verified);
+          if (verified !== undefined) return accept(ctx, state, verified, last.token);
         }
       }
-      const result = verifier.verifyEntryFast(bearerTokenOf(ctx.metadata), options, () => ctx);
+      const token = bearerTokenOf(ctx.metadata);
+      const result = verifier.verifyEntryFast(token, options, () => ctx);
       const remember = (entry: CachedVerification): undefined => {
         const verified = verifier.checkVerified(entry, options);
-        if (lastByConnection !== undefined && peer !== undefined) lastByConnection.set(peer, { authorization: values[0] as string, entry });
-        return accept(ctx, state, verified);
+        if (lastByConnection !== undefined && peer !== undefined) lastByConnection.set(peer, { authorization: values[0] as string, token, entry });
+        return accept(ctx, state, verified, token);
       };
       return result instanceof Promise ? result.then(remember) : remember(result);
     };
