@@ -104,7 +104,11 @@ export function providerConfiguration(settings: ProviderSettings): Configuration
       customizers: {
         jwt(_ctx: unknown, token: ClientCredentialsToken, jwt: StructuredJwt) {
           const delegation = delegations.get(token);
-          if (delegation !== undefined) jwt.payload['sub'] = delegation.sub;
+          if (delegation !== undefined) {
+            jwt.payload['sub'] = delegation.sub;
+            const exp = jwt.payload['exp'];
+            if (typeof exp !== 'number' || exp > delegation.notAfter) jwt.payload['exp'] = delegation.notAfter;
+          }
           return Promise.resolve(jwt);
         },
       },

@@ -30,6 +30,8 @@ const MAX_ACT_DEPTH = 8;
 export interface Delegation {
   readonly sub: string;
   readonly act: Readonly<Record<string, unknown>>;
+  /** The subject token's `exp`: the exchanged token's `exp` is clamped to it. */
+  readonly notAfter: number;
 }
 
 /** What the grant needs from the issuer. */
@@ -107,16 +109,16 @@ export function registerTokenExchange(provider: Provider, options: TokenExchange
     const previousAct = actOf(subject);
     const grant = delegatedGrant(policy, resource, subject, params['scope']);
 
-    const remainingSec = (subject.exp as number) - Math.floor(Date.now() / 1000);
     const token = new provider.ClientCredentials({
       client,
       resourceServer: new provider.ResourceServer(resource, resourceServerInfo(grant, options.accessTokenTtlSec)),
       scope: grant.scopes.join(' ') || undefined,
-      expiresIn: Math.max(1, Math.min(options.accessTokenTtlSec, remainingSec)),
+      expiresIn: Math.min(options.accessTokenTtlSec, remainingLifetimeSec(subject.exp as number)),
     });
     token.setThumbprint('x5t', certificate);
     options.delegations.set(token, {
       sub: subject.sub as string,
+      notAfter: subject.exp as number,
       act: { sub: policy.spiffeId, ...(previousAct === undefined ? {} : { act: previousAct }) },
     });
     ctx.oidc.entity('ClientCredentials', token);
@@ -166,4 +168,24 @@ function actOf(subject: JWTPayload): Record<string, unknown> | undefined {
     node = inner;
   }
   return act as Record<string, unknown>;
+}
+
+/**
+ * The whole seconds an exchanged token may live: what is left of the subject token's. The subject token was verified
+ * with the clock tolerance, which is for judging another clock, not for extending a lifetime: a subject token at or
+ * past its `exp` is refused here. (The provider sets the new `exp` from its own clock a moment later; the JWT
+ * customizer clamps it to the subject's `exp`, so no token in the caller's name ever outlives the caller's own.)
+ *
+ * @throws InvalidGrant when the subject token has expired.
+ *
+ * @example
+ * ```ts
+ * remainingLifetimeSec(Math.floor(Date.now() / 1000) + 30); // 30
+ * ```
+ */
+export function remainingLifetimeSec(subjectExp: number, nowMs: number = Date.now()): number {
+  if (subjectExp * 1000 <= nowMs) {
+    throw new errors.InvalidGrant(`subject_token expired (exp ${subjectExp}, now ${Math.floor(nowMs / 1000)}): an exchanged token never outlives it`);
+  }
+  return Math.max(1, subjectExp - Math.floor(nowMs / 1000));
 }

@@ -267,11 +267,11 @@ export function postForm(
 }
 
 /**
- * Signs an access token with the issuer's own private key (the issuer started with `keys.json` in the test folder),
- * as the issuer would for web calling orders with `orders:place`, with chosen claims on top.
+ * Signs an access token with the issuer's own private key (the issuer started with `keysFile`, default `keys.json`,
+ * in the test folder), as the issuer would for web calling orders with `orders:place`, with chosen claims on top.
  */
-export async function signAsIssuer(pki: TestPki, issuerUrl: string, claims: Record<string, unknown>): Promise<string> {
-  const file = JSON.parse(await readFile(join(pki.dir, 'keys.json'), 'utf8')) as { keys: JWK[] };
+export async function signAsIssuer(pki: TestPki, issuerUrl: string, claims: Record<string, unknown>, keysFile = 'keys.json'): Promise<string> {
+  const file = JSON.parse(await readFile(join(pki.dir, keysFile), 'utf8')) as { keys: JWK[] };
   const jwk = file.keys[0]!;
   const key = await importJWK(jwk, 'ES256');
   const now = Math.floor(Date.now() / 1000);

@@ -92,6 +92,32 @@ describe('token exchange (RFC 8693)', () => {
   });
 });
 
+describe('an issuer with a clock tolerance (subject tokens of other clocks)', () => {
+  // The tolerance lets a subject token that expired moments ago pass verification; before the fix the exchange then
+  // issued a token up to a second past it (Math.max(1, …)), and with a delegation cycle every hop added more.
+  let tolerant: Awaited<ReturnType<typeof startIssuer>>;
+  beforeAll(async () => {
+    tolerant = await startIssuer(pki, { clockToleranceSec: 30, keysFile: join(pki.dir, 'tolerant-keys.json') });
+  });
+  afterAll(() => tolerant?.issuer.close());
+
+  it('refuses a subject token past its exp although it is within the tolerance; a live one is exchanged, never outliving it', async () => {
+    const now = Math.floor(Date.now() / 1000);
+    const expired = await signAsIssuer(pki, tolerant.url, { exp: now - 3 }, 'tolerant-keys.json');
+    const before = tolerant.granted();
+    const refused = await exchangeRequest(tolerant.url, pki, 'orders', expired, INVENTORY);
+    expect([refused.status, refused.body['error']]).toEqual([400, 'invalid_grant']);
+    expect(String(lastRefusal(tolerant.logs)?.['detail'])).toMatch(/^subject_token expired \(exp \d+, now \d+\)/);
+    expect(tolerant.granted()).toBe(before);
+
+    const exp = now + 3;
+    const live = await signAsIssuer(pki, tolerant.url, { exp }, 'tolerant-keys.json');
+    const { status, body } = await exchangeRequest(tolerant.url, pki, 'orders', live, INVENTORY);
+    expect(status).toBe(200);
+    expect(decodeJwt(body['access_token'] as string).exp).toBeLessThanOrEqual(exp);
+  });
+});
+
 describe('refused token exchanges', () => {
   it('a subject token from another issuer', async () => {
     const other = await startIssuer(pki, { keysFile: join(pki.dir, 'other-keys.json') });
