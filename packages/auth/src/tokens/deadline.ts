@@ -35,8 +35,6 @@ export function withDeadline<T>(start: () => Promise<T>, capMs: number, call: Ca
   if (signal?.aborted) return Promise.reject(aborted(what, signal));
   const remaining = call?.deadline === undefined ? Number.POSITIVE_INFINITY : call.deadline.getTime() - Date.now();
   if (remaining <= 0) return Promise.reject(invalidToken(`${what} not started: the call's deadline had passed`));
-  const work = start();
-  work.catch(() => undefined);
   const byDeadline = remaining < capMs;
   const waitMs = byDeadline ? Math.ceil(remaining) : capMs;
   return new Promise<T>((resolve, reject) => {
@@ -60,6 +58,10 @@ export function withDeadline<T>(start: () => Promise<T>, capMs: number, call: Ca
       waitMs,
     );
     signal?.addEventListener('abort', onAbort, { once: true });
+    // Started after the timer is armed: the work's own time limit (the same jwksTimeoutMs, armed inside it) then
+    // always fires after this one, so a wait the cap ends is reported as the cap, not as the fetch's own timeout.
+    const work = start();
+    work.catch(() => undefined);
     work.then(
       (value) => finish(() => resolve(value)),
       (error: unknown) => finish(() => reject(error instanceof Error ? error : new Error(String(error)))),

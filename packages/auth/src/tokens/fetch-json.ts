@@ -52,6 +52,12 @@ export async function fetchJson(url: URL, request: JsonRequest): Promise<unknown
     await response.body?.cancel().catch(() => undefined);
     throw invalidToken(`${what} failed: ${where} answered HTTP ${response.status}`);
   }
+  // A TokenFetch of the application's own may follow redirects whatever `redirect` says: an answer from anywhere but
+  // the URL asked (whose host was checked) is refused, so keys never come from a host nobody allowed.
+  if (response.redirected || (response.url !== '' && response.url !== url.href)) {
+    await response.body?.cancel().catch(() => undefined);
+    throw invalidToken(`${what} refused: ${where} redirected to ${quote(response.url)}, and redirects are not followed`);
+  }
   const declared = Number(response.headers.get('content-length') ?? Number.NaN);
   if (declared > maxBytes) {
     await response.body?.cancel().catch(() => undefined);

@@ -1,5 +1,5 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import { TokenVerifier, type IssuerConfig, type TokenVerifierOptions } from '../../src/index.js';
+import { TokenVerifier, type IssuerConfig, type TokenFetch, type TokenVerifierOptions } from '../../src/index.js';
 import { expectTokenError, recordingLogger } from './support/expect-token-error.js';
 import { issuerTls, type IssuerTls } from './support/issuer-tls.js';
 import { startJwksServer, type JwksServer } from './support/jwks-server.js';
@@ -107,6 +107,20 @@ describe('where a discovery document may send key fetches', () => {
     await expectTokenError(verifierFor(issuer, { jwksHosts: ['localhost'] }).verify(token), 'ERR_TOKEN_INVALID', /not on the issuer's host/, token);
   });
 
+  it("refuses keys that a fetch of the application's own reached by following a redirect to another host", async () => {
+    const issuer = await server();
+    const elsewhere = await server();
+    issuer.redirectJwksTo = `${elsewhere.url}/jwks`;
+    const token = await tokenOf(issuer);
+    // A TokenFetch that follows redirects whatever it is asked (an application's wrapper, say).
+    const following: TokenFetch = (input, init) => tls.fetch(input, { ...init, redirect: 'follow' } as unknown as typeof init);
+    const reason = new RegExp(`JWKS .*refused: "${url(issuer.url)}/jwks" redirected to "${url(elsewhere.url)}/jwks", and redirects are not followed`);
+    await expectTokenError(verifierFor(issuer, {}, { fetch: following }).verify(token), 'ERR_TOKEN_INVALID', reason, token);
+    expect(elsewhere.jwksHits()).toBe(1); // the fetch did go there: only its answer was refused
+    issuer.redirectJwksTo = undefined; // control: the same fetch without a redirect
+    await expect(verifierFor(issuer, {}, { fetch: following }).verify(token)).resolves.toMatchObject({ principal: { issuer: issuer.url } });
+  });
+
   it('refuses a plain-http jwks_uri from an https issuer, also on loopback, and never contacts it', async () => {
     const issuer = await server();
     const plain = await server(false);
@@ -147,7 +161,8 @@ describe('a slow issuer: the call deadline bounds the wait, jwksTimeoutMs caps i
     const issuer = await server();
     issuer.delayMs = 2_000;
     const token = await tokenOf(issuer);
-    const reason = /timed out.*auth\.tokens\.jwksTimeoutMs/;
+    // The cap's own message (the fetch's own timeout, armed with the same value, says "did not answer within").
+    const reason = /JWKS fetch for ".*" timed out after 200 ms \(the auth\.tokens\.jwksTimeoutMs cap; the call's deadline was later or unset\)/;
     const deadline = new Date(Date.now() + 30_000);
     await expectTokenError(verifierFor(issuer, {}, { jwksTimeoutMs: 200 }).verify(token, { deadline }), 'ERR_TOKEN_INVALID', reason, token);
   });

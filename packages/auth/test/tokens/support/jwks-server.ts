@@ -20,6 +20,8 @@ export interface JwksServer {
   keys: JWK[];
   jwksMode: EndpointMode;
   discoveryMode: EndpointMode;
+  /** When set, `/jwks` answers `302 Found` with this `location` (keys served from somewhere else). */
+  redirectJwksTo: string | undefined;
   /** Wait this long before answering any request, in ms (a slow issuer). */
   delayMs: number;
   /** Pad each answer of that endpoint with a member `x-pad` of this many characters (an oversized answer). */
@@ -64,6 +66,8 @@ export async function startJwksServer(keys: JWK[] = [], options: { tls?: ServerT
     const respond = (): void => {
       if (path === '/.well-known/openid-configuration') {
         answer(res, state.discoveryMode, { issuer: state.claimedIssuer, jwks_uri: state.jwksUri }, state.pad.discovery);
+      } else if (path === '/jwks' && state.redirectJwksTo !== undefined) {
+        res.writeHead(302, { location: state.redirectJwksTo }).end();
       } else if (path === '/jwks') {
         answer(res, state.jwksMode, { keys: state.keys }, state.pad.jwks);
       } else {
@@ -83,6 +87,7 @@ export async function startJwksServer(keys: JWK[] = [], options: { tls?: ServerT
     keys,
     jwksMode: 'ok',
     discoveryMode: 'ok',
+    redirectJwksTo: undefined,
     delayMs: 0,
     pad: { discovery: 0, jwks: 0 },
     requests,
