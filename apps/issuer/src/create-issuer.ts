@@ -1,6 +1,7 @@
 import { createServer, type Server } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { RampartError, type Logger } from '@rampart/core';
+import { ChainMemory } from '@rampart/pki';
 import { createLogger } from '@rampart/telemetry';
 import Provider, { type ClientCredentialsToken, type KoaContextWithOIDC } from 'oidc-provider';
 import { parseClients, type IssuerClientConfig } from './clients.js';
@@ -167,6 +168,8 @@ export async function createIssuer(options: IssuerOptions): Promise<Issuer> {
   // The trust bundles by trust domain client certificates are checked against for each request (replaced with the TLS
   // files); TLS itself verifies against their union.
   let bundles = issuerTrustBundles(options.tls, options.tlsFiles);
+  // Intermediates of client chains seen at full handshakes, for the resumed sessions that carry the leaf alone.
+  const chains = new ChainMemory();
   const server: Server = createServer(
     {
       cert: options.tls.cert,
@@ -182,7 +185,7 @@ export async function createIssuer(options: IssuerOptions): Promise<Issuer> {
         return;
       }
       // Read and check the client certificate now, before anything awaits: every check of this request uses it.
-      recordRequestCertificate(req, verifyRequestCertificate(req.socket, bundles));
+      recordRequestCertificate(req, verifyRequestCertificate(req.socket, bundles, new Date(), chains));
       void handle(req, res);
     },
   );

@@ -1,5 +1,5 @@
 import { parseSpiffeId, parseSubjectAltNames } from '@rampart/core';
-import type { TrustDomainBundles } from '@rampart/pki';
+import type { ChainMemory, TrustDomainBundles } from '@rampart/pki';
 import { X509Certificate } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import type { Socket } from 'node:net';
@@ -31,7 +31,8 @@ const NOT_RECORDED: RequestCertificate = { certificate: undefined, problem: 'no 
  * the TLS handshake verified it (`authorized`, no `authorizationError`; Node sets `authorized` once and never
  * clears it, while a renegotiation sets `authorizationError`), and it chains now to the bundle of the trust domain
  * in its own SPIFFE ID (the issuer's own bundle for a certificate without one): TLS verified it against all
- * bundles, and a federated partner's CA must not vouch for the issuer's own workloads (ADR 0018).
+ * bundles, and a federated partner's CA must not vouch for the issuer's own workloads (ADR 0018). On a resumed TLS
+ * session, which carries the leaf alone, the intermediates come from `chains` (seen at its full handshake).
  * Call it synchronously when the request arrives, before any `await`.
  *
  * @example
@@ -43,6 +44,22 @@ export function verifyRequestCertificate(
   socket: Socket,
   bundles: TrustDomainBundles,
   now: Date = new Date(),
+  chains?: ChainMemory,
+): RequestCertificate {
+  // Runs in the https server's synchronous request listener: a throw (an unparsable certificate, say) would take the
+  // issuer down, so any failure counts as no verified certificate.
+  try {
+    return checkRequestCertificate(socket, bundles, now, chains);
+  } catch (error) {
+    return { certificate: undefined, problem: `the client certificate could not be checked (${error instanceof Error ? error.message : String(error)})` };
+  }
+}
+
+function checkRequestCertificate(
+  socket: Socket,
+  bundles: TrustDomainBundles,
+  now: Date,
+  chains: ChainMemory | undefined,
 ): RequestCertificate {
   if (!(socket instanceof TLSSocket)) return { certificate: undefined, problem: 'the connection is not TLS' };
   const [certificate, ...issuers] = peerChain(socket);
@@ -57,7 +74,11 @@ export function verifyRequestCertificate(
   const anchors = bundles.bundleFor(trustDomain);
   if (anchors === undefined) return { certificate, problem: `no trust bundle is configured for trust domain ${trustDomain}` };
   const bundle = `the trust bundle of ${trustDomain ?? `the issuer's own trust domain ${bundles.trustDomain} (it has no SPIFFE ID)`}`;
-  return { certificate, problem: chainProblem(certificate, issuers, anchors, now, bundle) };
+  // A resumed TLS session gives the leaf alone: its intermediates, if any, are the ones seen at its full handshake.
+  const presented = issuers.length > 0 ? issuers : (chains?.recall(certificate) ?? []);
+  const problem = chainProblem(certificate, presented, anchors, now, bundle);
+  if (problem === undefined && issuers.length > 0) chains?.remember(certificate, issuers);
+  return { certificate, problem };
 }
 
 /** The trust domain of a certificate's SPIFFE ID (a leaf with exactly one URI SAN, a valid ID), or undefined. */

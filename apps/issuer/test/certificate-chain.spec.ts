@@ -2,8 +2,10 @@ import { X509Certificate } from 'node:crypto';
 import { Agent } from 'node:https';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { parseTrustBundle as parseBundle } from '@rampart/pki';
+import { parseTrustBundle as parseBundle, TrustDomainBundles } from '@rampart/pki';
+import { TLSSocket } from 'node:tls';
 import { chainProblem } from '../src/certificate-chain.js';
+import { verifyRequestCertificate } from '../src/mtls.js';
 import { createTestPki, INVENTORY, lastRefusal, ORDERS, postForm, removeTestPki, startIssuer, tokenRequest, type TestPki } from './harness.js';
 import { intermediateChain, selfSignedLeaf } from './x509-fixtures.js';
 
@@ -37,6 +39,39 @@ describe('a client certificate issued through an intermediate CA', () => {
       agent.destroy();
       await issuer.close();
     }
+  });
+
+  it('authenticates again on resumed TLS sessions (new connections), where the peer chain holds only the leaf', async () => {
+    // A resumed session carries the leaf only; the intermediate was seen at the full handshake. Node's https Agent
+    // (and undici) resume sessions by default, so every reconnect of such a client is a resumption.
+    const { issuer, url, logs } = await startIssuer(pki, {
+      keysFile: join(pki.dir, 'keys-resumed.json'),
+      tls: { cert: pki.server.chainPem, key: pki.server.keyPem, ca: chain.root },
+    });
+    const agent = new Agent({ keepAlive: false, ca: pki.ca.certPem, cert: chain.client.cert, key: chain.client.key });
+    const resumed: boolean[] = [];
+    try {
+      for (let i = 0; i < 3; i++) {
+        const answer = await postForm(`${url}/token`, agent, request);
+        resumed.push(answer.resumedSession);
+        expect([i, answer.status, lastRefusal(logs)?.['certificateProblem']]).toEqual([i, 200, undefined]);
+      }
+      expect(resumed).toEqual([false, true, true]); // the later connections did resume
+    } finally {
+      agent.destroy();
+      await issuer.close();
+    }
+  });
+
+  it('counts a certificate check that throws as no verified certificate, instead of taking the issuer down', () => {
+    // verifyRequestCertificate runs in the https server's synchronous request listener: a throw there is a crash.
+    const socket = Object.create(TLSSocket.prototype) as TLSSocket;
+    Object.defineProperty(socket, 'getPeerCertificate', { value: () => { throw new Error('unparsable certificate'); } });
+    const bundles = new TrustDomainBundles('test.rampart.dev', parseTrustBundle(chain.root));
+    expect(verifyRequestCertificate(socket, bundles)).toEqual({
+      certificate: undefined,
+      problem: 'the client certificate could not be checked (unparsable certificate)',
+    });
   });
 
   it('follows the presented intermediate to the bundle, and no further than the bundle allows', () => {

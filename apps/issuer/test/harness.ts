@@ -3,6 +3,7 @@ import { request, type Agent } from 'node:https';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
+import type { TLSSocket } from 'node:tls';
 import { createCa, issueCertificate, type CertificateAuthority, type IssuedCertificate } from '@rampart/pki';
 import { createLogger } from '@rampart/telemetry';
 import { createLocalJWKSet, importJWK, jwtVerify, SignJWT, type JWK, type JWTPayload, type ProtectedHeaderParameters } from 'jose';
@@ -248,9 +249,10 @@ export function postForm(
   url: string,
   agent: Agent,
   form: Record<string, string>,
-): Promise<{ status: number; body: Record<string, unknown>; reusedSocket: boolean }> {
+): Promise<{ status: number; body: Record<string, unknown>; reusedSocket: boolean; resumedSession: boolean }> {
   return new Promise((resolve, reject) => {
     const req = request(url, { method: 'POST', agent, headers: { 'content-type': 'application/x-www-form-urlencoded' } }, (res) => {
+      const resumedSession = (res.socket as TLSSocket).isSessionReused();
       const chunks: Buffer[] = [];
       res.on('data', (chunk: Buffer) => chunks.push(chunk));
       res.on('end', () =>
@@ -258,6 +260,7 @@ export function postForm(
           status: res.statusCode ?? 0,
           body: JSON.parse(Buffer.concat(chunks).toString('utf8')) as Record<string, unknown>,
           reusedSocket: req.reusedSocket,
+          resumedSession,
         }),
       );
     });

@@ -17,6 +17,7 @@ export { ensureDevPki, type DevPkiOptions, type DevPkiPaths, type DevPkiWorkload
 export { certificateKeyProblem } from './certificate-pem.js';
 export { parseTrustBundle, formatSpiffeBundle } from './trust-bundle.js';
 export { chainsTo, issuersOf, type CertificateWithIssuer } from './chain-anchor.js';
+export { ChainMemory } from './chain-memory.js';
 export { TrustDomainBundles, shortName } from './trust-domain-bundles.js';
 export {
   checkTrustBundleSources,

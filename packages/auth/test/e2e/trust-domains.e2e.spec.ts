@@ -11,6 +11,8 @@ import { RequireMtls, rampartAuth } from '../../src/index.js';
 import { VaultServiceDescriptor } from '../generated/index.js';
 import type { ReadRequest__Output, Secret, Secret__Output, StoreResponse, VaultServiceHandlers } from '../generated/index.js';
 import { call, captureLogs, failed, KINDS, LEVEL } from './e2e-support.js';
+import { stringField1 } from './raw-h2.js';
+import { unaryOnResumableTls } from './resumable-h2.js';
 
 // Item 4 of issue 16, through a real server: a service of test.rampart.dev federates with partner.example. TLS trusts
 // both CAs (the union of the bundles); a client certificate counts only if its chain leads to a CA in the bundle of
@@ -129,6 +131,27 @@ describe("a server federating with partner.example (partner's SPIFFE bundle conf
     expect(logs.audits().map((line) => line.audit.detail)).toContain(
       `client certificate ${ORDERS} refused: its chain does not lead to a CA in the trust bundle of ${TEST_TRUST_DOMAIN} (issuer: CN=partner intermediate)`,
     );
+  });
+
+  it("accepts partner's intermediate-issued workload again on a resumed TLS session, which carries the leaf alone", async () => {
+    // Envoy upstreams, Node's https Agent and undici resume sessions on reconnect; the chain check must still find
+    // the intermediate (seen at the full handshake), or every reconnect of such a workload would be refused.
+    const issued = await issueCertificate(partnerIntermediate, { spiffeId: PARTNER_X, usage: 'client' });
+    const options = {
+      port: t.port,
+      caPem: t.pki!.ca.certPem,
+      client: { certPem: issued.chainPem, keyPem: issued.keyPem },
+      path: '/rampart.authtest.v1.VaultService/Read',
+      request: stringField1('db'),
+    };
+    const first = await unaryOnResumableTls(options);
+    expect([first.status, first.resumed]).toEqual([Status.OK, false]);
+    const again = await unaryOnResumableTls({ ...options, session: first.session });
+    expect([again.status, again.resumed]).toEqual([Status.OK, true]);
+    expect(ran).toEqual([
+      { method: 'read', peer: PARTNER_X },
+      { method: 'read', peer: PARTNER_X },
+    ]);
   });
 
   it('our own CA still vouches for our IDs', async () => {

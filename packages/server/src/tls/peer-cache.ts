@@ -1,7 +1,7 @@
 import { X509Certificate } from 'node:crypto';
 import type { ServerUnaryCall } from '@grpc/grpc-js';
 import type { PeerIdentity } from '@rampart/core';
-import { issuersOf, shortName, type CertificateWithIssuer, type TrustDomainBundles } from '@rampart/pki';
+import { ChainMemory, issuersOf, shortName, type CertificateWithIssuer, type TrustDomainBundles } from '@rampart/pki';
 import { identityFromCertificate } from './peer-identity.js';
 
 /**
@@ -36,10 +36,18 @@ function anchorProblem(
   cert: X509Certificate,
   identity: PeerIdentity,
   session: Session | undefined,
+  chains: ChainMemory,
 ): string | undefined {
   if (bundles === undefined) return 'no trust bundles are loaded';
   try {
-    return bundles.anchorProblem(cert, identity.trustDomain, () => issuersOf(session?.socket?.getPeerCertificate?.(true)));
+    let presented: X509Certificate[] = [];
+    // A resumed TLS session carries the leaf alone: then the intermediates are those seen at its full handshake.
+    const problem = bundles.anchorProblem(cert, identity.trustDomain, () => {
+      presented = issuersOf(session?.socket?.getPeerCertificate?.(true));
+      return presented.length > 0 ? presented : chains.recall(cert);
+    });
+    if (problem === undefined) chains.remember(cert, presented);
+    return problem;
   } catch (error) {
     return `its chain could not be checked (${error instanceof Error ? error.message : String(error)})`;
   }
@@ -60,10 +68,13 @@ function sessionOf(call: PeerCall): Session | undefined {
  * the bundle of the trust domain in its own SPIFFE ID (the own bundle for one without): TLS verified it against the
  * union of all bundles, so a partner's CA could otherwise vouch for `spiffe://yours/…`. A certificate that does not
  * is a {@link PeerRefusal}. The intermediates come from the session's TLS socket (`getPeerCertificate(true)`), read
- * only when no CA of the bundle signed the leaf directly.
+ * only when no CA of the bundle signed the leaf directly; on a resumed TLS session, which carries the leaf alone,
+ * from those the same leaf came with at its full handshake ({@link ChainMemory}).
  */
 export class PeerIdentityCache {
   readonly #bySession = new WeakMap<object, PeerIdentity | PeerRefusal | null>();
+  /** Intermediates of client chains seen at full handshakes, for resumed sessions (which carry the leaf alone). */
+  readonly #chains = new ChainMemory();
   #bundles: TrustBundlesSource | undefined;
 
   /** Checks every new connection's certificate against the bundle of its trust domain from now on. */
@@ -97,7 +108,7 @@ export class PeerIdentityCache {
     const cert = new X509Certificate(raw);
     const identity = identityFromCertificate(cert);
     if (this.#bundles === undefined) return identity;
-    const problem = anchorProblem(this.#bundles(), cert, identity, session);
+    const problem = anchorProblem(this.#bundles(), cert, identity, session, this.#chains);
     if (problem === undefined) return identity;
     return new PeerRefusal(`client certificate ${identity.spiffeId ?? `without a SPIFFE ID (${shortName(identity.subject)})`} refused: ${problem}`);
   }
