@@ -2,10 +2,11 @@ import { credentials, type ChannelCredentials } from '@grpc/grpc-js';
 import { closeClient, createClient, createMtlsChannelCredentials, TokenClient, type MtlsChannel } from '@rampart/client';
 import type { ServiceDescriptor, ServiceShape, ServiceClient } from '@rampart/core';
 import { readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
+import { PROTO_ROOT } from '@rampart/protos';
 import { demoId, type DemoPki } from './dev-pki.js';
 
-export const PROTO_ROOT = fileURLToPath(new URL('../../../proto', import.meta.url));
+/** Where the sample system's `.proto` files are: the `@rampart/protos` package, so they travel with a deployed app. */
+export { PROTO_ROOT };
 
 /** Creates clients as different callers and closes them all at the end. */
 export class Callers {

@@ -2,12 +2,12 @@ import 'reflect-metadata';
 import { rampartAuth } from '@rampart/auth';
 import { createApp, type CreateAppOptions, type RampartApp } from '@rampart/server';
 import { Container } from 'inversify';
-import { fileURLToPath } from 'node:url';
+import { PROTO_ROOT } from '@rampart/protos';
 import { InventoryService } from './inventory-service.js';
 import { STOCK_REPOSITORY, StockRepository } from './stock-repository.js';
 
-/** The repository's `proto/` folder. */
-export const PROTO_ROOT = fileURLToPath(new URL('../../../proto', import.meta.url));
+/** Where the sample system's `.proto` files are: the `@rampart/protos` package, so they travel with a deployed app. */
+export { PROTO_ROOT };
 
 /** The inventory app's building blocks, for `main.ts` and for tests. */
 export function inventoryAppOptions(): Pick<CreateAppOptions, 'name' | 'services' | 'protos' | 'container' | 'plugins'> {

@@ -3,13 +3,13 @@ import { rampartAuth } from '@rampart/auth';
 import { rampartClients } from '@rampart/client';
 import { createApp, type CreateAppOptions, type RampartApp } from '@rampart/server';
 import { Container } from 'inversify';
-import { fileURLToPath } from 'node:url';
+import { PROTO_ROOT } from '@rampart/protos';
 import { InventoryServiceDescriptor } from './generated/index.js';
 import { ORDER_REPOSITORY, OrderRepository } from './order-repository.js';
 import { OrdersService } from './orders-service.js';
 
-/** The repository's `proto/` folder. */
-export const PROTO_ROOT = fileURLToPath(new URL('../../../proto', import.meta.url));
+/** Where the sample system's `.proto` files are: the `@rampart/protos` package, so they travel with a deployed app. */
+export { PROTO_ROOT };
 
 /** The orders app's building blocks, for `main.ts` and for tests. */
 export function ordersAppOptions(): Pick<CreateAppOptions, 'name' | 'services' | 'protos' | 'container' | 'plugins'> {
