@@ -3,6 +3,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ensureDevPki } from '@rampart/pki';
 import { afterAll, describe, expect, it } from 'vitest';
+import { recipeProblems, ignoreProblems } from './dockerfile-rules.js';
 import { rampart, removeTempDirs, snapshot, tempDir, workspaceSkeleton } from './helpers.js';
 
 afterAll(removeTempDirs);
@@ -20,6 +21,7 @@ const APP_FILES = [
   'src/payments-service.ts',
   'src/item-store.ts',
   'test/payments.spec.ts',
+  'Dockerfile',
 ];
 
 describe('rampart new service (monorepo)', () => {
@@ -56,6 +58,11 @@ describe('rampart new service (monorepo)', () => {
     const spec = readFileSync(join(app, 'test/payments.spec.ts'), 'utf8');
     expect(spec).toContain('startTestApp');
     expect(spec).toContain('Status.UNAUTHENTICATED');
+    const dockerfile = readFileSync(join(app, 'Dockerfile'), 'utf8');
+    expect(recipeProblems(dockerfile)).toEqual([]);
+    expect(dockerfile).toContain('docker build -f apps/payments/Dockerfile');
+    expect(dockerfile).toContain('RUN npm install --global --no-fund --no-audit pnpm@10.34.9');
+    expect(dockerfile).toContain('--filter @rampart/payments deploy --prod /out');
 
     const cert = new X509Certificate(readFileSync(join(pkiDir, 'payments.pem')));
     expect(cert.subjectAltName).toContain('URI:spiffe://demo.rampart.dev/payments');
@@ -134,6 +141,22 @@ describe('rampart new service (monorepo)', () => {
   });
 });
 
+describe('rampart new service in a workspace whose proto folder is a package', () => {
+  it('depends on that package and takes PROTO_ROOT from it, so the protos travel with a deployed app', async () => {
+    const root = workspaceSkeleton();
+    writeFileSync(join(root, 'proto', 'package.json'), '{ "name": "@acme/protos", "private": true }\n');
+    const run = await rampart(['new', 'service', 'payments', '--root', root, '--no-install'], root);
+    expect(run.code, run.err).toBe(0);
+    const app = join(root, 'apps', 'payments');
+    const pkg = JSON.parse(readFileSync(join(app, 'package.json'), 'utf8')) as { dependencies: Record<string, string>; files: string[] };
+    expect(pkg.dependencies['@acme/protos']).toBe('workspace:*');
+    expect(pkg.files).toEqual(['dist']);
+    const source = readFileSync(join(app, 'src/app.ts'), 'utf8');
+    expect(source).toContain("import { PROTO_ROOT } from '@acme/protos';");
+    expect(source).not.toContain('../../../proto');
+  });
+});
+
 describe('rampart new service --standalone', () => {
   it('writes a self-contained project on the published packages, with its own proto folder and dev PKI', async () => {
     const dir = join(tempDir(), 'billing');
@@ -151,6 +174,8 @@ describe('rampart new service --standalone', () => {
     expect(readFileSync(join(dir, 'src/app.ts'), 'utf8')).toContain("new URL('../proto', import.meta.url)");
     expect(readFileSync(join(dir, 'tsconfig.json'), 'utf8')).not.toContain('tsconfig.base.json');
     expect(readFileSync(join(dir, '.gitignore'), 'utf8')).toContain('.rampart/');
+    expect(recipeProblems(readFileSync(join(dir, 'Dockerfile'), 'utf8'))).toEqual([]);
+    expect(ignoreProblems(readFileSync(join(dir, '.dockerignore'), 'utf8'))).toEqual([]);
     expect(existsSync(join(dir, '.rampart/pki/billing-chain.pem'))).toBe(true);
   });
 

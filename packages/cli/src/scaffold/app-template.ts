@@ -10,19 +10,11 @@ import type { ServicePlan } from './plan.js';
  * ```
  */
 export function appTemplate(plan: ServicePlan): string {
-  const protoRoot = plan.mode === 'standalone' ? '../proto' : '../../../proto';
-  const where = plan.mode === 'standalone' ? "The project's `proto/` folder" : "The repository's `proto/` folder";
   return `import 'reflect-metadata';
 import { rampartAuth } from '@rampart/auth';
 import { createApp, type CreateAppOptions, type RampartApp } from '@rampart/server';
 import { Container } from 'inversify';
-import { fileURLToPath } from 'node:url';
-import { ITEM_STORE, ItemStore } from './item-store.js';
-import { ${plan.serviceName} } from './${plan.name}-service.js';
-
-/** ${where} (\`src/\` and \`dist/\` are at the same depth). */
-export const PROTO_ROOT = fileURLToPath(new URL('${protoRoot}', import.meta.url));
-
+${protoRootLines(plan)}
 /**
  * The ${plan.name} app's building blocks, for \`main.ts\`, the tests and \`rampart routes\` (which calls this function from
  * \`dist/app.js\` to show the auth matrix): keep its name and export.
@@ -73,5 +65,27 @@ export function indexTemplate(plan: ServicePlan): string {
   return `export { create${plan.pascal}App, ${plan.camel}AppOptions, PROTO_ROOT } from './app.js';
 export { ${plan.serviceName}, READ_SCOPE, WRITE_SCOPE } from './${plan.name}-service.js';
 export { ItemStore, ITEM_STORE, EXAMPLE_ITEM } from './item-store.js';
+`;
+}
+
+/** The import and `PROTO_ROOT` of `src/app.ts`: from the workspace's protos package, or a folder path. */
+function protoRootLines(plan: ServicePlan): string {
+  const local = `import { ITEM_STORE, ItemStore } from './item-store.js';
+import { ${plan.serviceName} } from './${plan.name}-service.js';`;
+  if (plan.protosModule !== undefined) {
+    return `import { PROTO_ROOT } from '${plan.protosModule}';
+${local}
+
+/** Where the \`.proto\` files are: the workspace's ${plan.protosModule} package, so they travel with a deployed app. */
+export { PROTO_ROOT };
+`;
+  }
+  const protoRoot = plan.mode === 'standalone' ? '../proto' : '../../../proto';
+  const where = plan.mode === 'standalone' ? "The project's `proto/` folder" : "The repository's `proto/` folder";
+  return `import { fileURLToPath } from 'node:url';
+${local}
+
+/** ${where} (\`src/\` and \`dist/\` are at the same depth). */
+export const PROTO_ROOT = fileURLToPath(new URL('${protoRoot}', import.meta.url));
 `;
 }

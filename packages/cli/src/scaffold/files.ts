@@ -1,7 +1,8 @@
-import { existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { CliError } from '../io.js';
 import { appTemplate, indexTemplate, mainTemplate } from './app-template.js';
+import { DOCKERIGNORE, standaloneDockerfile, workspaceDockerfile } from './dockerfile-template.js';
 import { packageJsonTemplate, STANDALONE_GITIGNORE, tsconfigTemplates, vitestConfigTemplate } from './package-template.js';
 import type { ServicePlan } from './plan.js';
 import { protoTemplate } from './proto-template.js';
@@ -46,11 +47,30 @@ export function scaffoldFiles(plan: ServicePlan, cliVersion: string): ScaffoldFi
     ['src/item-store.ts', itemStoreTemplate(plan)],
     [`test/${plan.name}.spec.ts`, testTemplate(plan)],
   ];
-  if (plan.mode === 'standalone') app.push(['.gitignore', STANDALONE_GITIGNORE]);
+  app.push(['Dockerfile', dockerfileOf(plan)]);
+  if (plan.mode === 'standalone') app.push(['.gitignore', STANDALONE_GITIGNORE], ['.dockerignore', DOCKERIGNORE]);
   return [
     { path: join(plan.protoRoot, plan.protoFile), content: protoTemplate(plan) },
     ...app.map(([path, content]) => ({ path: join(plan.appDir, path), content })),
   ];
+}
+
+/** Settings every container of a scaffolded service has: listen on all interfaces, serve the probes' health port. */
+const CONTAINER_ENV = { RAMPART_SERVER_HOST: '0.0.0.0', RAMPART_SERVER_HEALTH_PORT: '8081' };
+
+/** The service's container recipe: built from the workspace root with the pnpm it pins, or from the project folder. */
+function dockerfileOf(plan: ServicePlan): string {
+  const ports = [50051, 8081]; // server.port's default: in its own container, no port to share
+  if (plan.mode === 'standalone') return standaloneDockerfile({ ports, env: CONTAINER_ENV });
+  const manifest = join(plan.root, 'package.json');
+  const pinned = existsSync(manifest) ? (JSON.parse(readFileSync(manifest, 'utf8')) as { packageManager?: unknown }).packageManager : undefined;
+  return workspaceDockerfile({
+    appDir: relative(plan.root, plan.appDir),
+    packageName: plan.packageName,
+    packageManager: typeof pinned === 'string' && pinned.startsWith('pnpm@') ? pinned : 'pnpm@10',
+    ports,
+    env: CONTAINER_ENV,
+  });
 }
 
 /**

@@ -46,7 +46,9 @@ export function packageJsonTemplate(plan: ServicePlan, cliVersion: string): stri
     license: 'Apache-2.0',
     private: true,
     scripts,
+    ...(standalone ? { files: ['dist', 'proto'] } : { files: ['dist'] }),
     dependencies: {
+      ...(plan.protosModule !== undefined ? { [plan.protosModule]: 'workspace:*' } : {}),
       '@rampart/auth': rampart,
       '@rampart/core': rampart,
       '@rampart/server': rampart,

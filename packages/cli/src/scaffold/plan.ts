@@ -1,3 +1,4 @@
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { UsageError } from '../io.js';
 import { protoPackage, serviceNames, trustDomain, type ServiceNames } from '../names.js';
@@ -78,6 +79,11 @@ export interface ServicePlan extends ServiceNames {
   readonly devPort: number;
   /** The npm package name: `@rampart/<name>` in the monorepo, `<name>` standalone. */
   readonly packageName: string;
+  /**
+   * The workspace package the proto root is (its `package.json` name, e.g. `@rampart/protos`), when it is one: the
+   * app then depends on it and imports its `PROTO_ROOT`, so the protos travel with a deployed app.
+   */
+  readonly protosModule?: string;
 }
 
 /**
@@ -141,7 +147,16 @@ export function planService(
     scopes: { read: `${names.name}:read`, write: `${names.name}:write` },
     devPort: 50_100 + (hash % 800),
     packageName: standalone ? names.name : `@rampart/${names.name}`,
+    ...(standalone ? {} : protosModuleOf(join(root, 'proto'))),
   };
+}
+
+/** `{ protosModule }` when the proto root is a workspace package with a name, else nothing. */
+function protosModuleOf(protoRoot: string): { protosModule?: string } {
+  const manifest = join(protoRoot, 'package.json');
+  if (!existsSync(manifest)) return {};
+  const { name } = JSON.parse(readFileSync(manifest, 'utf8')) as { name?: unknown };
+  return typeof name === 'string' && name !== '' ? { protosModule: name } : {};
 }
 
 /**
