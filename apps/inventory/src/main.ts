@@ -1,7 +1,10 @@
-import { createInventoryApp } from './app.js';
+import { rampartRedisWhenConfigured } from '@rampart/plugin-redis';
+import { createInventoryApp, inventoryAppOptions } from './app.js';
 
 try {
-  const app = await createInventoryApp();
+  // With a Redis configured (RAMPART_REDIS_URL or _FILE, as on Kubernetes) the replicas share one-time tokens and
+  // revocations; without one the app runs alone.
+  const app = await createInventoryApp({ plugins: [...(inventoryAppOptions().plugins ?? []), ...rampartRedisWhenConfigured()] });
   await app.listen();
 } catch (error) {
   process.stderr.write(`inventory: ${error instanceof Error ? error.message : String(error)}\n`);

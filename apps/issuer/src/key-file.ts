@@ -68,6 +68,29 @@ export function publicJwk(jwk: JWK): JWK {
 }
 
 /**
+ * Tightens a keys file readable by others than its owner to 0600. A file on a read-only mount that only its group
+ * can read besides the owner is left as it is: that is a Kubernetes Secret mounted for the pod's `fsGroup`
+ * (`defaultMode: 0440`), which the issuer cannot and need not change. A file others can read and that cannot be
+ * tightened stops start-up.
+ *
+ * @throws RampartError `ERR_CONFIG_INVALID` naming the file and the fix.
+ */
+export async function tightenMode(path: string, mode: number, change: typeof chmod = chmod): Promise<void> {
+  if ((mode & 0o077) === 0) return;
+  try {
+    await change(path, PRIVATE_FILE_MODE);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if ((code === 'EROFS' || code === 'EPERM') && (mode & 0o007) === 0) return;
+    throw new RampartError(
+      'ERR_CONFIG_INVALID',
+      `the issuer keys file ${path} is readable by others (mode ${(mode & 0o777).toString(8)}) and cannot be made 0600 (${String(code)}). Fix: chmod 600 it, or mount it readable by the owner and group only (a Kubernetes Secret with defaultMode 0440 and the pod's fsGroup)`,
+      { cause: error },
+    );
+  }
+}
+
+/**
  * Reads and checks the keys file, tightening its mode to 0600 if it was looser. `undefined` when it does not exist.
  *
  * @throws RampartError `ERR_CONFIG_INVALID` for a file that is not a valid keys file (its path named, no key material).
@@ -85,7 +108,7 @@ export async function readKeyFile(path: string): Promise<KeyFile | undefined> {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
     throw new RampartError('ERR_CONFIG_INVALID', `cannot read the issuer keys file ${path}`, { cause: error });
   }
-  if (((await stat(path)).mode & 0o077) !== 0) await chmod(path, PRIVATE_FILE_MODE);
+  await tightenMode(path, (await stat(path)).mode);
   let data: unknown;
   try {
     data = JSON.parse(text);

@@ -1,4 +1,5 @@
 export { rampartRedis, RAMPART_REDIS } from './plugin.js';
+export { rampartRedisWhenConfigured } from './when-configured.js';
 export { redisConfigSchema } from './config-schema.js';
 export { redisSettingsFromConfig, redisAddress, type RedisSettings } from './redis-settings.js';
 export {
