@@ -3,6 +3,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ensureDevPki } from '@rampart/pki';
 import { afterAll, describe, expect, it } from 'vitest';
+import { manifestProblems, renderKustomization } from '@rampart/kubernetes';
 import { recipeProblems, ignoreProblems } from './dockerfile-rules.js';
 import { rampart, removeTempDirs, snapshot, tempDir, workspaceSkeleton } from './helpers.js';
 
@@ -63,6 +64,12 @@ describe('rampart new service (monorepo)', () => {
     expect(dockerfile).toContain('docker build -f apps/payments/Dockerfile');
     expect(dockerfile).toContain('RUN npm install --global --no-fund --no-audit pnpm@10.34.9');
     expect(dockerfile).toContain('--filter @rampart/payments deploy --prod /out');
+    const manifests = renderKustomization(join(app, 'deploy/kubernetes'));
+    expect(manifests.map((o) => `${o.kind}/${o.metadata.name}`).sort()).toEqual(
+      ['Deployment/payments', 'NetworkPolicy/payments', 'PodDisruptionBudget/payments', 'Service/payments', 'ServiceAccount/payments'],
+    );
+    expect(manifestProblems(manifests)).toEqual([]);
+    expect(readFileSync(join(app, 'deploy/kubernetes/payments.yaml'), 'utf8')).toContain('csi.cert-manager.io/uri-sans: spiffe://demo.rampart.dev/payments');
 
     const cert = new X509Certificate(readFileSync(join(pkiDir, 'payments.pem')));
     expect(cert.subjectAltName).toContain('URI:spiffe://demo.rampart.dev/payments');

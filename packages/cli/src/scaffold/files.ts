@@ -3,6 +3,7 @@ import { dirname, join, relative } from 'node:path';
 import { CliError } from '../io.js';
 import { appTemplate, indexTemplate, mainTemplate } from './app-template.js';
 import { DOCKERIGNORE, standaloneDockerfile, workspaceDockerfile } from './dockerfile-template.js';
+import { kubernetesTemplate, kustomizationTemplate } from './kubernetes-template.js';
 import { packageJsonTemplate, STANDALONE_GITIGNORE, tsconfigTemplates, vitestConfigTemplate } from './package-template.js';
 import type { ServicePlan } from './plan.js';
 import { protoTemplate } from './proto-template.js';
@@ -47,7 +48,11 @@ export function scaffoldFiles(plan: ServicePlan, cliVersion: string): ScaffoldFi
     ['src/item-store.ts', itemStoreTemplate(plan)],
     [`test/${plan.name}.spec.ts`, testTemplate(plan)],
   ];
-  app.push(['Dockerfile', dockerfileOf(plan)]);
+  app.push(
+    ['Dockerfile', dockerfileOf(plan)],
+    ['deploy/kubernetes/kustomization.yaml', kustomizationTemplate(plan)],
+    [`deploy/kubernetes/${plan.name}.yaml`, kubernetesTemplate(plan)],
+  );
   if (plan.mode === 'standalone') app.push(['.gitignore', STANDALONE_GITIGNORE], ['.dockerignore', DOCKERIGNORE]);
   return [
     { path: join(plan.protoRoot, plan.protoFile), content: protoTemplate(plan) },
