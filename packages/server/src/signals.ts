@@ -1,8 +1,59 @@
 import type { Logger } from '@rampart/core';
 
+/** How long the process may stay alive after an orderly shutdown before it is ended (see {@link shutdownSignalHandler}). */
+export const EXIT_WAIT_MS = 2_000;
+
+/** What the signal handler does besides logging, injectable for tests. */
+export interface SignalActions {
+  readonly close: () => Promise<void>;
+  readonly stopNow: () => void;
+  /** Ends the process now; default `process.exit`. */
+  readonly exit?: (code: number) => void;
+  /** Records the exit status for a natural exit; default sets `process.exitCode` unless already set. */
+  readonly setExitCode?: (code: number) => void;
+  readonly exitWaitMs?: number;
+}
+
 /**
- * Runs `close` on the first SIGTERM or SIGINT (the orderly shutdown of `shutdown.ts`) and `stopNow` then
- * `process.exit(1)` on a second one. Returns the function that removes the handlers.
+ * The handler of SIGTERM and SIGINT: the first runs `close` (the orderly shutdown of `shutdown.ts`), then ends the
+ * process if something outside Rampart still holds the event loop `exitWaitMs` later (a TCP connect to a peer that
+ * vanished, as a deleted pod's address does, keeps Node alive for minutes, and the kubelet would SIGKILL it at
+ * terminationGracePeriodSeconds); a second signal runs `stopNow` and exits with 1 at once.
+ */
+export function shutdownSignalHandler(logger: Logger, actions: SignalActions): (signal: NodeJS.Signals) => void {
+  const exit = actions.exit ?? ((code: number) => process.exit(code));
+  const setExitCode = actions.setExitCode ?? ((code: number) => void (process.exitCode ??= code));
+  const waitMs = actions.exitWaitMs ?? EXIT_WAIT_MS;
+  let received = 0;
+  return (signal) => {
+    received += 1;
+    if (received > 1) {
+      logger.warn({ signal }, 'second signal: stopping now');
+      actions.stopNow();
+      exit(1);
+      return;
+    }
+    logger.info({ signal }, 'signal received');
+    const ended = (code: number): void => {
+      setExitCode(code);
+      // Unref'd: a process whose loop is empty exits on its own at once; this fires only if something holds it.
+      setTimeout(() => {
+        logger.warn({ waitedMs: waitMs }, 'still running after shutdown (something outside the app holds the event loop): exiting');
+        exit(code);
+      }, waitMs).unref();
+    };
+    actions.close().then(
+      () => ended(0),
+      (error: unknown) => {
+        logger.error({ err: error }, 'shutdown failed');
+        ended(1);
+      },
+    );
+  };
+}
+
+/**
+ * Installs {@link shutdownSignalHandler} on SIGTERM and SIGINT. Returns the function that removes it.
  *
  * @example
  * ```ts
@@ -10,25 +61,7 @@ import type { Logger } from '@rampart/core';
  * ```
  */
 export function onShutdownSignals(logger: Logger, close: () => Promise<void>, stopNow: () => void): () => void {
-  let received = 0;
-  const handler = (signal: NodeJS.Signals): void => {
-    received += 1;
-    if (received > 1) {
-      logger.warn({ signal }, 'second signal: stopping now');
-      stopNow();
-      process.exit(1);
-    }
-    logger.info({ signal }, 'signal received');
-    close().then(
-      () => {
-        process.exitCode ??= 0;
-      },
-      (error: unknown) => {
-        logger.error({ err: error }, 'shutdown failed');
-        process.exitCode = 1;
-      },
-    );
-  };
+  const handler = shutdownSignalHandler(logger, { close, stopNow });
   process.on('SIGTERM', handler);
   process.on('SIGINT', handler);
   return () => {
