@@ -22,6 +22,7 @@ import type {
 import { once } from 'node:events';
 import { RpcError } from './rpc-error.js';
 import { prepareCall } from './prepare-call.js';
+import { checkRetrySettings, serviceConfig, type LoadBalancingPolicy, type MethodIdempotency, type RetrySettings } from './service-config.js';
 import type { TokenSource } from './tokens/token-client.js';
 
 /** Options of {@link createClient}. */
@@ -42,6 +43,17 @@ export interface CreateClientOptions {
   readonly tokens?: { readonly source: TokenSource; readonly audience: string };
   /** Subtracted from a parent call's remaining time when it becomes this call's deadline, in ms (default 50). */
   readonly deadlineMarginMs?: number;
+  /**
+   * How calls spread over the target's addresses: `round_robin` (every address of a headless Service or an
+   * `ipv4:a,b` list) or `pick_first` (one connection). Default: grpc-js's own (`pick_first`).
+   */
+  readonly loadBalancingPolicy?: LoadBalancingPolicy;
+  /**
+   * Retry policy for the methods the proto marks `idempotency_level = IDEMPOTENT` or `NO_SIDE_EFFECTS` (and those
+   * in `retry.methods`). Calls that never reached the server application are retried in any case (grpc-js
+   * transparent retry; Rampart leaves `grpc.enable_retries` on).
+   */
+  readonly retry?: RetrySettings;
 }
 
 const underlying = new WeakMap<object, Client>();
@@ -71,7 +83,7 @@ export function createClient<S extends ServiceShape>(
     descriptor.typeName
   ] as ServiceDefinition | undefined;
   if (!definition) throw new Error(`${descriptor.typeName} is not declared in ${descriptor.protoFile}`);
-  const client = new Client(options.address, options.credentials, options.channelOptions);
+  const client = new Client(options.address, options.credentials, channelOptionsOf(descriptor.typeName, definition, options));
   const result: Record<string, unknown> = {};
   for (const [localName, method] of Object.entries(descriptor.methods) as [string, MethodDescriptor][]) {
     const def = definition[method.name] as MethodDefinition<unknown, unknown> | undefined;
@@ -80,6 +92,31 @@ export function createClient<S extends ServiceShape>(
   }
   underlying.set(result, client);
   return result as ServiceClient<S>;
+}
+
+/**
+ * The channel options of a client: retries on (transparent retries of calls that never reached a server), and,
+ * when a balancing or retry policy is given, the service config that carries them; a service config from DNS TXT
+ * records is then ignored, so DNS cannot change how a client balances or retries. The caller's own
+ * `channelOptions` come last and win.
+ */
+function channelOptionsOf(service: string, definition: ServiceDefinition, options: CreateClientOptions): ChannelOptions {
+  const methods: MethodIdempotency[] = Object.entries(definition).map(([name, def]) => ({
+    name,
+    idempotencyLevel: (def.options as { idempotency_level?: string } | undefined)?.idempotency_level,
+  }));
+  if (options.retry !== undefined) checkRetrySettings(options.retry, methods, 'retry');
+  const policy = {
+    ...(options.loadBalancingPolicy !== undefined ? { loadBalancingPolicy: options.loadBalancingPolicy } : {}),
+    ...(options.retry !== undefined ? { retry: options.retry } : {}),
+  };
+  return {
+    'grpc.enable_retries': 1,
+    ...(Object.keys(policy).length > 0
+      ? { 'grpc.service_config': serviceConfig(service, methods, policy), 'grpc.service_config_disable_resolution': 1 }
+      : {}),
+    ...options.channelOptions,
+  };
 }
 
 /** Closes a client made by {@link createClient}; calls in flight are cancelled. */

@@ -1,6 +1,14 @@
 export { createClient, closeClient, type CreateClientOptions } from './create-client.js';
 export { RpcError } from './rpc-error.js';
 export {
+  DEFAULT_RETRY,
+  retriedMethods,
+  serviceConfig,
+  type LoadBalancingPolicy,
+  type MethodIdempotency,
+  type RetrySettings,
+} from './service-config.js';
+export {
   createMtlsChannelCredentials,
   type MtlsChannel,
   type MtlsChannelOptions,

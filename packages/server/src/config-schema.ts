@@ -7,7 +7,7 @@ import type { ConfigSchemaFragment } from '@rampart/core';
 export const serverConfigSchema: ConfigSchemaFragment = {
   server: {
     host: {
-      doc: 'Address to listen on. Use 0.0.0.0 (or ::) inside a container so the port is reachable from outside it.',
+      doc: 'Address to listen on (IPv4 or IPv6, e.g. 127.0.0.1, ::1). Inside a container use 0.0.0.0 (every IPv4 interface) or :: (every IPv6 interface, and IPv4 too on dual-stack hosts), or the port is unreachable from outside the container.',
       format: String,
       default: '127.0.0.1',
       env: 'RAMPART_SERVER_HOST',
@@ -18,11 +18,59 @@ export const serverConfigSchema: ConfigSchemaFragment = {
       default: 50051,
       env: 'RAMPART_SERVER_PORT',
     },
+    healthPort: {
+      doc: "A second, plaintext port serving grpc.health.v1.Health (Check and Watch) and nothing else, for the kubelet's native grpc probes while the service port stays TLS/mTLS. Same serving status as the service port. 0: no health port.",
+      format: 'port',
+      default: 0,
+      env: 'RAMPART_SERVER_HEALTH_PORT',
+    },
+    healthHost: {
+      doc: 'Address of the health port; empty: the same as server.host. In a pod, 0.0.0.0 (the kubelet probes the pod IP).',
+      format: String,
+      default: '',
+      env: 'RAMPART_SERVER_HEALTH_HOST',
+    },
+    drainDelayMs: {
+      doc: "On shutdown (SIGTERM or close()), how long the app keeps serving calls normally after reporting NOT_SERVING and before it sends GOAWAY: time for the endpoints controller to take the pod out of Services and for clients to stop picking it. 0 for local runs; about 5000 on Kubernetes (terminationGracePeriodSeconds must exceed drainDelayMs + shutdownGraceMs).",
+      format: 'nat',
+      default: 0,
+      env: 'RAMPART_SERVER_DRAIN_DELAY_MS',
+    },
     shutdownGraceMs: {
-      doc: 'On shutdown, how long in-flight calls may run before they are cancelled.',
+      doc: 'On shutdown, after GOAWAY, how long in-flight calls may run before they are cancelled.',
       format: 'nat',
       default: 10_000,
       env: 'RAMPART_SERVER_SHUTDOWN_GRACE_MS',
+    },
+    keepaliveTimeMs: {
+      doc: 'How often the server pings each client connection (HTTP/2 PING) to find peers that vanished without closing it; 0: never.',
+      format: 'nat',
+      default: 60_000,
+      env: 'RAMPART_SERVER_KEEPALIVE_TIME_MS',
+    },
+    keepaliveTimeoutMs: {
+      doc: 'How long the server waits for the answer to its keepalive ping before it closes the connection (at least 1).',
+      format: 'nat',
+      default: 20_000,
+      env: 'RAMPART_SERVER_KEEPALIVE_TIMEOUT_MS',
+    },
+    maxConnectionAgeMs: {
+      doc: 'After about this long (±10 %), a connection is sent GOAWAY: its client opens a new one, re-resolving the target, so calls spread to new pods and a peer certificate is checked again. Calls in flight continue for maxConnectionAgeGraceMs. 0: connections never age.',
+      format: 'nat',
+      default: 120_000,
+      env: 'RAMPART_SERVER_MAX_CONNECTION_AGE_MS',
+    },
+    maxConnectionAgeGraceMs: {
+      doc: 'How long calls in flight on a connection past maxConnectionAgeMs may run before the connection is closed (they end UNAVAILABLE). Longer than the longest unary call; streams that outlive it are re-opened by the client. 0: no limit.',
+      format: 'nat',
+      default: 30_000,
+      env: 'RAMPART_SERVER_MAX_CONNECTION_AGE_GRACE_MS',
+    },
+    maxMetadataBytes: {
+      doc: 'Largest request metadata (header list, counted as HTTP/2 does: name + value + 32 per entry) accepted; larger is refused with RESOURCE_EXHAUSTED before any handler runs. Advertised as SETTINGS_MAX_HEADER_LIST_SIZE. Room for the largest token (auth.tokens.maxTokenBytes) and trace headers.',
+      format: 'nat',
+      default: 16_384,
+      env: 'RAMPART_SERVER_MAX_METADATA_BYTES',
     },
     maxReceiveMessageBytes: {
       doc: 'Largest request message accepted.',

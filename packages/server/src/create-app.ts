@@ -1,5 +1,5 @@
 import 'reflect-metadata';
-import { Server, type UntypedServiceImplementation } from '@grpc/grpc-js';
+import type { Server, UntypedServiceImplementation } from '@grpc/grpc-js';
 import { loadConfig, type LoadedConfig } from '@rampart/config';
 import {
   orderPlugins,
@@ -19,14 +19,18 @@ import type { CallState } from './call-state.js';
 import { serverConfigSchema } from './config-schema.js';
 import { createServerTransport } from './credentials.js';
 import type { ServerTransport } from './tls/server-transport.js';
+import { hostPort } from './address.js';
 import { adaptHandler } from './handlers.js';
 import { HealthReporter } from './health.js';
+import { healthPortSettings, listenHealthPort, type HealthPort } from './health-port.js';
 import { InFlightCalls } from './in-flight.js';
 import { Lifecycle } from './lifecycle.js';
 import { buildMethodTable, type ServiceBinding, type ServiceClass } from './method-table.js';
 import { loadProtos, type ProtoSource } from './proto-registry.js';
 import { addReflection, reflectionAccessFromConfig } from './reflection-access.js';
-import { grpcServerOptions } from './server-options.js';
+import { createGrpcServer } from './server-options.js';
+import { shutDown } from './shutdown.js';
+import { onShutdownSignals } from './signals.js';
 import { PeerIdentityCache } from './tls/peer-cache.js';
 
 /** Options of {@link createApp}. */
@@ -77,6 +81,16 @@ export interface ListenResult {
   /** `host:port`, ready for a client. */
   readonly address: string;
   readonly secure: boolean;
+  /** The plaintext health port (`server.healthPort`), when there is one. */
+  readonly health?: { readonly host: string; readonly port: number; readonly address: string };
+}
+
+/** Options of {@link RampartApp.close}. */
+export interface CloseOptions {
+  /** How long in-flight calls may run after GOAWAY; default `server.shutdownGraceMs`. */
+  readonly graceMs?: number;
+  /** How long calls are still served after NOT_SERVING; default `server.drainDelayMs`. */
+  readonly drainDelayMs?: number;
 }
 
 /** The life stages of an app. */
@@ -89,10 +103,16 @@ export interface RampartApp {
   readonly config: LoadedConfig;
   readonly logger: Logger;
   readonly state: AppState;
-  /** Binds the port, waits for credentials, then reports SERVING. */
+  /** Binds the health port (if `server.healthPort` is set) and the service port, waits for credentials, then reports SERVING. */
   listen(): Promise<ListenResult>;
-  /** Stops accepting calls, lets in-flight ones finish for up to `graceMs` (default `server.shutdownGraceMs`), then cancels the rest. */
-  close(options?: { readonly graceMs?: number }): Promise<void>;
+  /**
+   * Reports NOT_SERVING, keeps serving for `drainDelayMs` (default `server.drainDelayMs`), then accepts no new calls
+   * (GOAWAY), lets in-flight ones finish for up to `graceMs` (default `server.shutdownGraceMs`), then cancels the
+   * rest; the health port closes last. SIGTERM and SIGINT do the same.
+   */
+  close(options?: CloseOptions): Promise<void>;
+  /** `host:port` of the plaintext health port once listening; undefined when there is none. */
+  healthAddress(): string | undefined;
   /** Every method with its auth decisions: the data of the start-up check. */
   authMatrix(): AuthMatrixEntry[];
 }
@@ -162,14 +182,15 @@ async function build(
   const runner = new CallRunner({ inFlight, logger, telemetry: options.telemetry ?? createRpcTelemetry(), peers });
 
   // No grpc-js server interceptor: Rampart's hooks run inside each method's handler, before the handler (ADR 0007).
-  const server = new Server(grpcServerOptions(config));
+  const server = createGrpcServer(config);
+  healthPortSettings(config); // a bad health port stops start-up here, before anything listens
   for (const binding of bindings) {
     if (!container.isBound(binding.serviceClass)) container.bind(binding.serviceClass).toSelf().inSingletonScope();
     const instance = container.get(binding.serviceClass) as Record<string, unknown>;
     server.addService(binding.definition, implementationOf(binding, instance, runner));
   }
   const health = new HealthReporter(bindings.map((b) => b.typeName));
-  health.implementation.addToServer(server);
+  health.addTo(server);
   if (config.get<boolean>('server.reflection')) {
     const access = reflectionAccessFromConfig(config);
     addReflection(server, protos.packageDefinition, bindings.map((b) => b.typeName), access, peers, logger);
@@ -200,8 +221,9 @@ class App implements RampartApp {
   state: AppState = 'created';
   readonly name: string;
   #transport: ServerTransport | undefined;
-  #signalHandler: ((signal: NodeJS.Signals) => void) | undefined;
+  #removeSignals: (() => void) | undefined;
   #closing: Promise<void> | undefined;
+  #healthPort: HealthPort | undefined;
 
   constructor(
     private readonly options: CreateAppOptions,
@@ -237,10 +259,13 @@ class App implements RampartApp {
           'the secure transport gives no trustBundles: client certificates are not checked against the bundle of their own trust domain, so any CA it trusts can vouch for any SPIFFE ID',
         );
       }
+      // The health port first: probes get NOT_SERVING (not a refused connection) until the app is ready.
+      const healthSettings = healthPortSettings(this.config);
+      if (healthSettings) this.#healthPort = await listenHealthPort(healthSettings, this.config, this.health, this.logger);
       const host = this.config.get<string>('server.host');
       const requested = this.config.get<number>('server.port');
       const port = await new Promise<number>((resolve, reject) => {
-        this.server.bindAsync(`${host.includes(':') ? `[${host}]` : host}:${requested}`, (this.#transport as ServerTransport).credentials, (error, bound) =>
+        this.server.bindAsync(hostPort(host, requested), (this.#transport as ServerTransport).credentials, (error, bound) =>
           error ? reject(error) : resolve(bound),
         );
       });
@@ -249,12 +274,19 @@ class App implements RampartApp {
       this.state = 'listening';
       await this.lifecycle.run('onReady', this.logger);
       if (this.options.handleSignals !== false) this.#installSignalHandlers();
-      const address = `${host.includes(':') ? `[${host}]` : host}:${port}`;
+      const address = hostPort(host, port);
+      const healthPort = this.#healthPort;
       this.logger.info(
-        { address, secure: this.#transport.secure, services: this.bindings.map((b) => b.typeName) },
+        { address, secure: this.#transport.secure, healthAddress: healthPort?.address, services: this.bindings.map((b) => b.typeName) },
         `${this.name} listening`,
       );
-      return { host, port, address, secure: this.#transport.secure };
+      return {
+        host,
+        port,
+        address,
+        secure: this.#transport.secure,
+        ...(healthPort ? { health: { host: healthPort.host, port: healthPort.port, address: healthPort.address } } : {}),
+      };
     } catch (error) {
       // A server that failed to start cannot be started again (grpc-js is shut down): close it for good, so that
       // plugins release what they hold (connections, timers) and the process can exit.
@@ -262,42 +294,47 @@ class App implements RampartApp {
       this.health.setAll('NOT_SERVING');
       this.#transport?.close();
       this.server.forceShutdown();
+      this.#healthPort?.server.forceShutdown();
       this.#removeSignalHandlers();
       await this.lifecycle.run('onClose', this.logger);
       throw error;
     }
   }
 
-  close(options: { readonly graceMs?: number } = {}): Promise<void> {
+  close(options: CloseOptions = {}): Promise<void> {
     if (this.state === 'closed' && this.#closing === undefined) return Promise.resolve(); // a failed listen() closed it
-    this.#closing ??= this.#close(options.graceMs ?? this.config.get<number>('server.shutdownGraceMs'));
+    const wasListening = this.state === 'listening';
+    this.#closing ??= this.#close(
+      options.graceMs ?? this.config.get<number>('server.shutdownGraceMs'),
+      // Nothing to drain from endpoints before the app ever listened.
+      wasListening ? (options.drainDelayMs ?? this.config.get<number>('server.drainDelayMs')) : 0,
+    );
     return this.#closing;
   }
 
-  async #close(graceMs: number): Promise<void> {
+  healthAddress(): string | undefined {
+    return this.#healthPort?.address;
+  }
+
+  async #close(graceMs: number, drainDelayMs: number): Promise<void> {
     this.state = 'closing';
-    this.health.setAll('NOT_SERVING');
-    this.logger.info({ inFlight: this.inFlight.size, graceMs }, `${this.name} shutting down`);
-    await this.lifecycle.run('onShutdown', this.logger);
-    let timer: NodeJS.Timeout | undefined;
-    const drained = await Promise.race([
-      new Promise<boolean>((resolve) => this.server.tryShutdown(() => resolve(true))),
-      new Promise<boolean>((resolve) => {
-        timer = setTimeout(() => resolve(false), graceMs);
-      }),
-    ]);
-    clearTimeout(timer);
-    if (!drained) {
-      this.logger.warn({ cancelled: this.inFlight.size }, 'shutdown grace period over: cancelling in-flight calls');
-      const reason = new RampartError('ERR_UNAVAILABLE', 'server shutting down');
-      for (const state of this.inFlight) state.ctx.abort(reason);
-      this.server.forceShutdown();
-    }
-    this.#transport?.close();
+    const started = performance.now();
+    await shutDown({
+      name: this.name,
+      logger: this.logger,
+      server: this.server,
+      healthServer: this.#healthPort?.server,
+      health: this.health,
+      inFlight: this.inFlight,
+      lifecycle: this.lifecycle,
+      drainDelayMs,
+      graceMs,
+      closeTransport: () => this.#transport?.close(),
+    });
     this.#removeSignalHandlers();
     await this.lifecycle.run('onClose', this.logger);
     this.state = 'closed';
-    this.logger.info(`${this.name} stopped`);
+    this.logger.info({ step: 'stopped', atMs: Math.round(performance.now() - started) }, `${this.name} stopped`);
   }
 
   authMatrix(): AuthMatrixEntry[] {
@@ -315,33 +352,18 @@ class App implements RampartApp {
   }
 
   #installSignalHandlers(): void {
-    let received = 0;
-    this.#signalHandler = (signal) => {
-      received += 1;
-      if (received > 1) {
-        this.logger.warn({ signal }, 'second signal: stopping now');
+    this.#removeSignals = onShutdownSignals(
+      this.logger,
+      () => this.close(),
+      () => {
         this.server.forceShutdown();
-        process.exit(1);
-      }
-      this.logger.info({ signal }, 'signal received');
-      this.close().then(
-        () => {
-          process.exitCode ??= 0;
-        },
-        (error: unknown) => {
-          this.logger.error({ err: error }, 'shutdown failed');
-          process.exitCode = 1;
-        },
-      );
-    };
-    process.on('SIGTERM', this.#signalHandler);
-    process.on('SIGINT', this.#signalHandler);
+        this.#healthPort?.server.forceShutdown();
+      },
+    );
   }
 
   #removeSignalHandlers(): void {
-    if (!this.#signalHandler) return;
-    process.off('SIGTERM', this.#signalHandler);
-    process.off('SIGINT', this.#signalHandler);
-    this.#signalHandler = undefined;
+    this.#removeSignals?.();
+    this.#removeSignals = undefined;
   }
 }

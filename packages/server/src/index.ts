@@ -4,6 +4,7 @@ export {
   type RampartApp,
   type AuthMatrixEntry,
   type ListenResult,
+  type CloseOptions,
   type AppState,
 } from './create-app.js';
 export { serverConfigSchema } from './config-schema.js';

@@ -1,30 +1,95 @@
-import type { ServerOptions } from '@grpc/grpc-js';
+import { Server, type ServerOptions } from '@grpc/grpc-js';
 import { RampartError, type ConfigReader } from '@rampart/core';
 
-/** HTTP/2's largest SETTINGS_MAX_CONCURRENT_STREAMS (a 32-bit unsigned value). */
-const MAX_STREAMS_LIMIT = 4_294_967_295;
+/** HTTP/2's largest SETTINGS value (a 32-bit unsigned value): the most streams, the largest header list. */
+const MAX_SETTING = 4_294_967_295;
+/** The longest a Node timer can wait; grpc-js reads 2^31 − 1 as "no limit", so settings stay below it. */
+const MAX_TIMER_MS = 2_147_483_646;
+/** The smallest header list worth allowing: a call's own pseudo-headers and gRPC headers take a few hundred bytes. */
+const MIN_METADATA_BYTES = 1024;
+
+/** One numeric server setting, its environment variable, its allowed range and its default (for the fix). */
+function checked(config: ConfigReader, key: string, min: number, max: number, defaultText: string, rule: string): number {
+  const value = config.get<number>(`server.${key}`);
+  if (!Number.isSafeInteger(value) || value < min || value > max) {
+    const env = `RAMPART_SERVER_${key.replace(/[A-Z]/g, (c) => `_${c}`).toUpperCase()}`;
+    throw new RampartError(
+      'ERR_CONFIG_INVALID',
+      `server.${key} is ${String(value)}: ${rule}. Fix: set ${env} to ${min}..${max} (default ${defaultText})`,
+    );
+  }
+  return value;
+}
 
 /**
- * The grpc-js server options Rampart sets from config: message size limits and the per-connection stream limit
- * (`server.maxConcurrentStreams`, advertised to every client in HTTP/2 SETTINGS; ADR 0017). A stream limit outside
- * 1..4294967295 stops start-up naming the key.
+ * The grpc-js server options Rampart sets from config: message size limits, the per-connection stream limit
+ * (`server.maxConcurrentStreams`, advertised to every client in HTTP/2 SETTINGS; ADR 0017), server keepalive pings,
+ * and the maximum connection age with its grace (ADR 0021). A value out of range stops start-up naming the key.
+ * `server.maxMetadataBytes` is not a grpc-js option: {@link createGrpcServer} applies it.
  *
  * @example
  * ```ts
- * const server = new Server(grpcServerOptions(config)); // { 'grpc.max_concurrent_streams': 1000, ... }
+ * const options = grpcServerOptions(config); // { 'grpc.max_concurrent_streams': 1000, 'grpc.max_connection_age_ms': 120000, ... }
  * ```
  */
 export function grpcServerOptions(config: ConfigReader): ServerOptions {
-  const streams = config.get<number>('server.maxConcurrentStreams');
-  if (!Number.isSafeInteger(streams) || streams < 1 || streams > MAX_STREAMS_LIMIT) {
-    throw new RampartError(
-      'ERR_CONFIG_INVALID',
-      `server.maxConcurrentStreams is ${String(streams)}: a connection needs at least 1 stream. Fix: set RAMPART_SERVER_MAX_CONCURRENT_STREAMS to 1..${MAX_STREAMS_LIMIT} (default 1000)`,
-    );
-  }
+  const streams = checked(config, 'maxConcurrentStreams', 1, MAX_SETTING, '1000', 'a connection needs at least 1 stream');
+  const keepaliveTime = checked(config, 'keepaliveTimeMs', 0, MAX_TIMER_MS, '60000', 'the server keepalive interval must fit a timer (0: no pings)');
+  const keepaliveTimeout = checked(config, 'keepaliveTimeoutMs', 1, MAX_TIMER_MS, '20000', 'a keepalive ping needs time to be answered');
+  const age = checked(config, 'maxConnectionAgeMs', 0, MAX_TIMER_MS, '120000', 'the connection age must fit a timer (0: connections never age)');
+  const grace = checked(config, 'maxConnectionAgeGraceMs', 0, MAX_TIMER_MS, '30000', 'the grace must fit a timer (0: no limit)');
   return {
     'grpc.max_receive_message_length': config.get<number>('server.maxReceiveMessageBytes'),
     'grpc.max_send_message_length': config.get<number>('server.maxSendMessageBytes'),
     'grpc.max_concurrent_streams': streams,
+    // grpc-js: 0 (or no option) sends no pings; its ping policing does not exist, so clients may ping at any rate.
+    'grpc.keepalive_time_ms': keepaliveTime,
+    'grpc.keepalive_timeout_ms': keepaliveTimeout,
+    // grpc-js reads a missing option as "never" (2^31 − 1); 0 would close every connection at once.
+    ...(age > 0 ? { 'grpc.max_connection_age_ms': age } : {}),
+    ...(grace > 0 ? { 'grpc.max_connection_age_grace_ms': grace } : {}),
   };
+}
+
+/** `server.maxMetadataBytes`, checked. */
+export function maxMetadataBytes(config: ConfigReader): number {
+  return checked(
+    config,
+    'maxMetadataBytes',
+    MIN_METADATA_BYTES,
+    MAX_SETTING,
+    '16384',
+    'a call needs room for its own headers and a bearer token',
+  );
+}
+
+/** What grpc-js 1.14 keeps of the HTTP/2 server options (a private field, read when a port is bound). */
+interface GrpcServerInternals {
+  commonServerOptions?: { settings?: Record<string, unknown> };
+}
+
+/**
+ * A grpc-js `Server` with Rampart's options and a request metadata limit. grpc-js has no option for the limit
+ * (grpc/grpc-node#2050); Node's HTTP/2 enforces `settings.maxHeaderListSize` (a stream whose header list is larger
+ * is reset with ENHANCE_YOUR_CALM, which clients report as RESOURCE_EXHAUSTED) from the first request of a
+ * connection, so the setting is added to the HTTP/2 options grpc-js passes to `http2.createServer` for every port
+ * bound later. grpc-js is pinned to an exact version; `connection-options.spec.ts` fails if this stops working.
+ *
+ * @example
+ * ```ts
+ * const server = createGrpcServer(config);
+ * ```
+ */
+export function createGrpcServer(config: ConfigReader, options: ServerOptions = grpcServerOptions(config)): Server {
+  const headerListBytes = maxMetadataBytes(config);
+  const server = new Server(options);
+  const internals = server as unknown as GrpcServerInternals;
+  if (internals.commonServerOptions === undefined) {
+    throw new RampartError(
+      'ERR_INTERNAL',
+      'this grpc-js version keeps no commonServerOptions: server.maxMetadataBytes cannot be applied (update Rampart)',
+    );
+  }
+  internals.commonServerOptions.settings = { ...internals.commonServerOptions.settings, maxHeaderListSize: headerListBytes };
+  return server;
 }

@@ -40,10 +40,54 @@ export function targetSchema(name: string): ConfigSchemaFragment {
       env: `${env}DEFAULT_DEADLINE_MS`,
     },
     keepaliveMs: {
-      doc: `HTTP/2 keepalive ping interval towards ${name}; 0 disables.`,
+      doc: `HTTP/2 keepalive ping interval towards ${name} while calls are open (finds a server that vanished without closing the connection); 0 disables. Rampart (grpc-js) servers accept pings at any rate; a grpc-go, C-core or Envoy server must permit it (their default minimum is 5 minutes, else GOAWAY too_many_pings, after which grpc-js doubles the interval).`,
       format: 'nat',
       default: 30_000,
       env: `${env}KEEPALIVE_MS`,
+    },
+    loadBalancingPolicy: {
+      doc: `How calls to ${name} spread over the addresses its target resolves to: round_robin (a connection to each, e.g. every pod behind a headless Service) or pick_first (one connection).`,
+      format: ['round_robin', 'pick_first'],
+      default: 'round_robin',
+      env: `${env}LOAD_BALANCING_POLICY`,
+    },
+    retry: {
+      maxAttempts: {
+        doc: `Attempts (the first included) of a call to a method of ${name} that the proto marks idempotency_level IDEMPOTENT or NO_SIDE_EFFECTS (or that retry.methods lists), when it ends with a status in retryableStatusCodes. 1 turns these retries off; at most 5. Calls that never reached the server are retried once regardless.`,
+        format: 'nat',
+        default: 3,
+        env: `${env}RETRY_MAX_ATTEMPTS`,
+      },
+      initialBackoffMs: {
+        doc: 'Upper bound of the random wait before the first retry; multiplied by backoffMultiplier for each next one.',
+        format: 'nat',
+        default: 100,
+        env: `${env}RETRY_INITIAL_BACKOFF_MS`,
+      },
+      maxBackoffMs: {
+        doc: 'Largest upper bound of the random wait between attempts.',
+        format: 'nat',
+        default: 1_000,
+        env: `${env}RETRY_MAX_BACKOFF_MS`,
+      },
+      backoffMultiplier: {
+        doc: 'Growth of the wait bound from one retry to the next.',
+        format: Number,
+        default: 2,
+        env: `${env}RETRY_BACKOFF_MULTIPLIER`,
+      },
+      retryableStatusCodes: {
+        doc: 'Status names that start another attempt, e.g. ["UNAVAILABLE"]. Only statuses that leave the server state unchanged belong here.',
+        format: Array,
+        default: ['UNAVAILABLE'],
+        env: `${env}RETRY_RETRYABLE_STATUS_CODES`,
+      },
+      methods: {
+        doc: `Further methods of ${name} (their .proto names, e.g. ["GetStock"]) to retry like idempotent ones, for protos that do not mark them.`,
+        format: Array,
+        default: [],
+        env: `${env}RETRY_METHODS`,
+      },
     },
   };
 }

@@ -1,5 +1,6 @@
 import { definePlugin, RampartError, type ConfigReader, type Logger, type RampartPlugin, type ServiceDescriptor } from '@rampart/core';
 import { createClient, closeClient } from '../create-client.js';
+import { checkRetrySettings, type LoadBalancingPolicy, type RetrySettings } from '../service-config.js';
 import { createMtlsChannelCredentials, type MtlsChannel } from '../tls/mtls-channel-credentials.js';
 import { TokenClient } from '../tokens/token-client.js';
 import { clientOf } from './client-of.js';
@@ -18,8 +19,8 @@ export const TOKEN_CLIENT = Symbol.for('rampart.client.TokenClient');
 /**
  * Typed clients for the services this workload calls, bound in the container under `clientOf(descriptor)`. Each
  * target is configured under `clients.<name>.*` (address, expected server SPIFFE ID, token audience, deadline,
- * keepalive); the channel uses the workload's own certificate and trust bundles (`transport.tls.*`, hot reloaded)
- * and checks the server's SPIFFE ID; tokens come from `auth.client.*` (client credentials, or token exchange for
+ * keepalive, load-balancing policy, retry policy of idempotent methods); the channel uses the workload's own
+ * certificate and trust bundles (`transport.tls.*`, hot reloaded) and checks the server's SPIFFE ID; tokens come from `auth.client.*` (client credentials, or token exchange for
  * calls made with `asCaller`). A target that is sent tokens (`audience` set) must pin the server's SPIFFE ID
  * (`expectedServerId`), or start-up stops naming the setting; `allowUnpinnedServer` opts out, with a warning.
  *
@@ -47,7 +48,7 @@ export function rampartClients(targets: Readonly<Record<string, ClientTarget>>):
       tokens = tokenClientFrom(config, logger);
       if (tokens) container.bind(TOKEN_CLIENT).toConstantValue(tokens);
       const trustDomain = config.get<string>('transport.tls.trustDomain');
-      for (const { name, target, address, expectedServerId, audience } of settings) {
+      for (const { name, target, address, expectedServerId, audience, loadBalancingPolicy, retry } of settings) {
         const key = (k: string) => `clients.${name}.${k}`;
         const channel = createMtlsChannelCredentials({
           certFile: config.get<string>('transport.tls.certFile'),
@@ -64,12 +65,9 @@ export function rampartClients(targets: Readonly<Record<string, ClientTarget>>):
           protoRoot: target.protoRoot,
           credentials: channel.credentials,
           defaultDeadlineMs: config.get<number>(key('defaultDeadlineMs')),
-          channelOptions: {
-            ...(keepaliveMs > 0 ? { 'grpc.keepalive_time_ms': keepaliveMs, 'grpc.keepalive_timeout_ms': 10_000 } : {}),
-            ...(address.startsWith('dns:') || address.includes(',')
-              ? { 'grpc.service_config': JSON.stringify({ loadBalancingConfig: [{ round_robin: {} }] }) }
-              : {}),
-          },
+          loadBalancingPolicy,
+          retry,
+          channelOptions: keepaliveMs > 0 ? { 'grpc.keepalive_time_ms': keepaliveMs, 'grpc.keepalive_timeout_ms': 10_000 } : {},
           ...(audience !== '' && tokens ? { tokens: { source: tokens, audience } } : {}),
         });
         clients.push(client);
@@ -94,6 +92,8 @@ interface TargetSettings {
   readonly address: string;
   readonly expectedServerId: string;
   readonly audience: string;
+  readonly loadBalancingPolicy: LoadBalancingPolicy;
+  readonly retry: RetrySettings;
 }
 
 /**
@@ -128,7 +128,18 @@ function targetSettings(name: string, target: ClientTarget, config: ConfigReader
       `tokens for ${name} go to any server at ${address} whose certificate names the host: ${key('expectedServerId')} is not set. Set it to pin ${name}'s SPIFFE ID`,
     );
   }
-  return { name, target, address, expectedServerId, audience };
+  const retry: RetrySettings = {
+    maxAttempts: config.get<number>(key('retry.maxAttempts')),
+    initialBackoffMs: config.get<number>(key('retry.initialBackoffMs')),
+    maxBackoffMs: config.get<number>(key('retry.maxBackoffMs')),
+    backoffMultiplier: config.get<number>(key('retry.backoffMultiplier')),
+    retryableStatusCodes: config.get<string[]>(key('retry.retryableStatusCodes')),
+    methods: config.get<string[]>(key('retry.methods')),
+  };
+  const methods = Object.values(target.descriptor.methods).map((m) => ({ name: m.name, idempotencyLevel: undefined }));
+  checkRetrySettings(retry, methods, key('retry'));
+  const loadBalancingPolicy = config.get<LoadBalancingPolicy>(key('loadBalancingPolicy'));
+  return { name, target, address, expectedServerId, audience, loadBalancingPolicy, retry };
 }
 
 function tokenClientFrom(config: ConfigReader, logger: Logger): TokenClient | undefined {

@@ -71,6 +71,13 @@ describe('rampartClients', () => {
       'clients.inventory.audience': '',
       'clients.inventory.defaultDeadlineMs': 5_000,
       'clients.inventory.keepaliveMs': 30_000,
+      'clients.inventory.loadBalancingPolicy': 'round_robin',
+      'clients.inventory.retry.maxAttempts': 3,
+      'clients.inventory.retry.initialBackoffMs': 100,
+      'clients.inventory.retry.maxBackoffMs': 1_000,
+      'clients.inventory.retry.backoffMultiplier': 2,
+      'clients.inventory.retry.retryableStatusCodes': ['UNAVAILABLE'],
+      'clients.inventory.retry.methods': [],
     };
   });
   afterAll(async () => {
@@ -92,6 +99,30 @@ describe('rampartClients', () => {
     } finally {
       await close();
     }
+  });
+
+  it('clients.<name>.loadBalancingPolicy pick_first keeps every call on one address', async () => {
+    const plugin = rampartClients({ inventory: { descriptor: EchoDescriptor, protoRoot } });
+    const address = `ipv4:${servers.map((s) => `127.0.0.1:${s.port}`).join(',')}`;
+    const { container, close } = await register(plugin, { ...base, 'clients.inventory.address': address, 'clients.inventory.loadBalancingPolicy': 'pick_first' });
+    try {
+      const client = container.get<ServiceClient<EchoShape>>(clientOf(EchoDescriptor));
+      const before = servers.map((s) => s.calls);
+      for (let i = 0; i < 10; i++) await client.whoAmI({});
+      expect(servers.map((s, i) => s.calls - (before[i] ?? 0)).sort()).toEqual([0, 10]);
+    } finally {
+      await close();
+    }
+  });
+
+  it.each([
+    [{ 'clients.inventory.retry.maxAttempts': 6 }, /^clients\.inventory\.retry\.maxAttempts is 6\. Fix: set it to 1 \(no retries\) \.\. 5/],
+    [{ 'clients.inventory.retry.methods': ['Nope'] }, /^clients\.inventory\.retry\.methods names Nope, not a method of the service\. Fix: use the \.proto method names: WhoAmI/],
+    [{ 'clients.inventory.retry.retryableStatusCodes': ['UNAVAILABLE', 'OOPS'] }, /^clients\.inventory\.retry\.retryableStatusCodes holds OOPS, not a gRPC status name/],
+    [{ 'clients.inventory.retry.maxBackoffMs': 10 }, /^clients\.inventory\.retry\.maxBackoffMs is 10, below initialBackoffMs \(100\)/],
+  ])('a bad retry setting %o stops start-up naming it', async (bad, message) => {
+    const plugin = rampartClients({ inventory: { descriptor: EchoDescriptor, protoRoot } });
+    await expect(register(plugin, { ...base, 'clients.inventory.address': `127.0.0.1:${servers[0]!.port}`, ...bad })).rejects.toThrow(message);
   });
 
   it('refuses a server with another identity, through the configured pin', async () => {
