@@ -52,11 +52,11 @@ export class LoadDriver {
         credentials: settings.credentials,
         defaultDeadlineMs: settings.deadlineMs,
         tokens: { source: settings.tokens, audience: spiffeId('orders') },
+        loadBalancingPolicy: 'round_robin',
         channelOptions: {
           'grpc.use_local_subchannel_pool': 1,
           'grpc.keepalive_time_ms': 30_000,
           'grpc.keepalive_timeout_ms': 10_000,
-          'grpc.service_config': JSON.stringify({ loadBalancingConfig: [{ round_robin: {} }] }),
           ...settings.channelOptions,
         },
       }),
