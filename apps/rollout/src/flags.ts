@@ -10,6 +10,8 @@ export interface Flags {
   readonly inventoryReplicas: number;
   readonly ordersReplicas: number;
   readonly restart: readonly ServiceKind[];
+  /** How many replicas of each rolled service to replace (default: all). */
+  readonly replace?: number;
   readonly endpointsLagMs: number;
   readonly betweenMs: number;
   readonly terminationGraceMs: number;
@@ -28,9 +30,10 @@ export const USAGE = `pnpm rollout [-- options]
   --inventory <n>         inventory replicas (default 3)
   --orders <n>            orders replicas (default 2)
   --restart <list>        services to roll, in order (default inventory,orders)
+  --replace <n>           replace only the first n replicas of each rolled service (default: all)
   --endpoints-lag <ms>    from removing a replica from DNS to its SIGTERM (default 1000)
   --between <ms>          pause between two replicas (default 1000)
-  --termination-grace <ms> SIGKILL after this long (default 30000)
+  --termination-grace <ms> SIGKILL after this long (default 15000: drain delay + shutdown grace + 3 s)
   --loopback              127.77.x.y addresses instead of network namespaces
   --results <dir>         where to write rollout.json and rollout.svg (default apps/rollout/results)
   --env KEY=VALUE         a setting for every replica, e.g. --env RAMPART_SERVER_DRAIN_DELAY_MS=2000`;
@@ -56,6 +59,7 @@ export function parseFlags(argv: readonly string[]): Flags {
       inventory: { type: 'string' },
       orders: { type: 'string' },
       restart: { type: 'string' },
+      replace: { type: 'string' },
       'endpoints-lag': { type: 'string' },
       between: { type: 'string' },
       'termination-grace': { type: 'string' },
@@ -83,9 +87,10 @@ export function parseFlags(argv: readonly string[]): Flags {
     inventoryReplicas: Math.max(1, Math.round(num(values.inventory, 3, '--inventory'))),
     ordersReplicas: Math.max(1, Math.round(num(values.orders, 2, '--orders'))),
     restart: restart as ServiceKind[],
+    ...(values.replace !== undefined ? { replace: Math.max(1, Math.round(num(values.replace, 1, '--replace'))) } : {}),
     endpointsLagMs: num(values['endpoints-lag'], 1_000, '--endpoints-lag'),
     betweenMs: num(values.between, 1_000, '--between'),
-    terminationGraceMs: num(values['termination-grace'], 30_000, '--termination-grace'),
+    terminationGraceMs: num(values['termination-grace'], 15_000, '--termination-grace'),
     loopback: values.loopback ?? false,
     ...(values.results !== undefined ? { resultsDir: values.results } : {}),
     serverEnv,

@@ -9,6 +9,8 @@ export interface RolloutTiming {
   readonly terminationGraceMs: number;
   /** Pause after one replica is replaced, before the next. */
   readonly betweenMs: number;
+  /** Replace only this many replicas (default: every running one). */
+  readonly replace?: number;
 }
 
 const pause = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -25,7 +27,7 @@ export async function rollingRestart(
   log: (line: string) => void,
 ): Promise<Replica[]> {
   const started: Replica[] = [];
-  for (const old of cluster.running(kind)) {
+  for (const old of cluster.running(kind).slice(0, timing.replace)) {
     const replacement = await cluster.startReplica(kind);
     started.push(replacement);
     cluster.addToDns(replacement);

@@ -158,7 +158,7 @@ async function runRollout(flags: Flags, res: Resources): Promise<RunResult> {
   for (const kind of flags.restart) {
     enter(kind);
     log(`rolling restart of ${kind} (maxSurge 1, maxUnavailable 0)`);
-    const started = await rollingRestart(cluster, kind, { endpointsLagMs: flags.endpointsLagMs, terminationGraceMs: flags.terminationGraceMs, betweenMs: flags.betweenMs }, log);
+    const started = await rollingRestart(cluster, kind, { endpointsLagMs: flags.endpointsLagMs, terminationGraceMs: flags.terminationGraceMs, betweenMs: flags.betweenMs, ...(flags.replace !== undefined ? { replace: flags.replace } : {}) }, log);
     for (const r of started) replacements.add(r.id);
   }
   enter('after');
@@ -196,6 +196,8 @@ function flagSummary(flags: Flags): Record<string, string | number | boolean> {
     restart: flags.restart.join(','),
     endpointsLagMs: flags.endpointsLagMs,
     betweenMs: flags.betweenMs,
+    terminationGraceMs: flags.terminationGraceMs,
+    ...(flags.replace !== undefined ? { replace: flags.replace } : {}),
     ...Object.fromEntries(Object.entries(flags.serverEnv)),
   };
 }
