@@ -27,7 +27,8 @@ export function serverSettings(flags: Flags): RolloutSettings {
       RAMPART_SERVER_MAX_CONNECTION_AGE_GRACE_MS: '10000',
       ...flags.serverEnv,
     },
-    clientSettings: {},
+    // orders' inventory client: re-resolve at most once a second (see clients.<name>.minResolutionIntervalMs).
+    clientSettings: { RAMPART_CLIENTS_INVENTORY_MIN_RESOLUTION_INTERVAL_MS: '1000' },
     // The load driver's own channels: re-resolve at most once a second when a connection closes (grpc-js's
     // default is 30 s, during which a client whose known replicas have all gone has nowhere to send calls).
     loadChannelOptions: { 'grpc.dns_min_time_between_resolutions_ms': 1_000 },
