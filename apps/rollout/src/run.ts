@@ -58,6 +58,7 @@ export async function main(argv: readonly string[]): Promise<number> {
     process.stdout.write(`${USAGE}\n`);
     return 0;
   }
+  const began = Date.now();
   const resources = new Resources();
   const onSignal = (signal: NodeJS.Signals) => {
     process.stderr.write(`\nrollout: ${signal}, stopping every process and removing the network\n`);
@@ -74,7 +75,7 @@ export async function main(argv: readonly string[]): Promise<number> {
     process.stdout.write(`\n${renderTable(result)}\n\n`);
     const replayOk = result.replay.every((r) => r.firstStatus.startsWith('OK') && r.secondStatus.startsWith('UNAUTHENTICATED'));
     log(`${result.total.calls} calls, ${result.total.failed} failed; one-time token refused at the second replica: ${replayOk ? 'yes' : 'NO'}`);
-    log(`took ${(result.durationMs / 1_000).toFixed(1)} s; results in ${join(dir, 'rollout.json')} and rollout.svg`);
+    log(`load ran ${(result.durationMs / 1_000).toFixed(1)} s, the whole run ${((Date.now() - began) / 1_000).toFixed(1)} s; results in ${join(dir, 'rollout.json')} and rollout.svg`);
     return result.total.failed === 0 && replayOk && result.total.calls > 0 ? 0 : 1;
   } catch (error) {
     process.stderr.write(`rollout: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);

@@ -62,8 +62,8 @@ export function renderTable(result: RunResult): string {
     out.push('');
     out.push(
       columns([
-        ['failed at s', 'phase', 'call kind', 'status', 'details'],
-        ...result.failures.slice(0, 40).map((f) => [s(f.atMs), f.phase, f.kind, f.status, (f.details ?? '').slice(0, 90)]),
+        ['started at s', 'after ms', 'phase', 'call kind', 'status', 'details'],
+        ...result.failures.slice(0, 40).map((f) => [s(f.atMs), String(f.latencyMs), f.phase, f.kind, f.status, (f.details ?? '').slice(0, 90)]),
       ]),
     );
     if (result.failures.length > 40) out.push(`… and ${result.failures.length - 40} more (all in the JSON results)`);

@@ -34,6 +34,8 @@ export interface LatencySummary {
 /** A failed call, as the table lists it. */
 export interface FailureResult {
   readonly atMs: number;
+  /** How long the call took until it failed. */
+  readonly latencyMs: number;
   readonly kind: CallKind;
   readonly phase: Phase;
   readonly status: string;

@@ -87,7 +87,7 @@ export function buildResult(input: SummaryInput): RunResult {
     byPhase,
     byKind,
     errorsPerSecond: perSecond(failed.map((r) => r.startedAt), input.start, seconds),
-    failures: failed.map((r) => ({ atMs: r.startedAt - input.start, kind: r.kind, phase: r.phase, status: r.status, ...(r.details ? { details: r.details } : {}) })),
+    failures: failed.map((r) => ({ atMs: r.startedAt - input.start, latencyMs: Math.round(r.latencyMs), kind: r.kind, phase: r.phase, status: r.status, ...(r.details ? { details: r.details } : {}) })),
     skipped: input.skipped,
     replicas: input.replicas.map((r) => replicaResult(r, input.start, seconds, input.replacements.has(r.id))),
     replay: input.replay,

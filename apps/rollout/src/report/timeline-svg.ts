@@ -23,7 +23,8 @@ function lane(y: number, label: string, values: readonly number[], max: number, 
 
 /**
  * The run as an SVG timeline: one lane per replica (calls it admitted per second), one lane of failed calls per
- * second, the phases as shaded bands, and per replica when it entered DNS (▲), left it (▼) and exited (✕).
+ * second, the phases as shaded bands, and per replica when it entered DNS (▲), left it (▼) and exited (✕), for
+ * what happened after the load started.
  */
 export function renderTimelineSvg(result: RunResult): string {
   const seconds = Math.max(1, Math.ceil(result.durationMs / 1_000));
@@ -49,7 +50,7 @@ export function renderTimelineSvg(result: RunResult): string {
     parts.push(lane(y, `${r.id} ${r.address}`, r.perSecond, maxOf(r.kind), r.kind === 'inventory' ? '#1f5fbf' : '#2e8b3a', x));
     const base = y + LANE - 8;
     const mark = (t: number | undefined, glyph: string, title: string) =>
-      t === undefined ? '' : `<text x="${(xMs(t) - 4).toFixed(1)}" y="${base + 6}" class="event"><title>${title}</title>${glyph}</text>`;
+      t === undefined || t < 0 ? '' : `<text x="${(xMs(t) - 4).toFixed(1)}" y="${base + 6}" class="event"><title>${title}</title>${glyph}</text>`;
     parts.push(mark(r.addedToDnsAt, '▲', 'added to DNS'), mark(r.removedFromDnsAt, '▼', 'removed from DNS'), mark(r.exitedAt, '✕', `exited ${r.exitCode ?? ''}`));
   });
   const errorsY = TOP + result.replicas.length * LANE;
