@@ -45,6 +45,12 @@ export function targetSchema(name: string): ConfigSchemaFragment {
       default: 30_000,
       env: `${env}KEEPALIVE_MS`,
     },
+    minResolutionIntervalMs: {
+      doc: `Shortest time between two DNS resolutions of ${name}'s target (grpc-js grpc.dns_min_time_between_resolutions_ms). A client re-resolves when a connection closes (GOAWAY at shutdown or max connection age), but not sooner than this after the last resolution: until then it knows only the old addresses, so a rollout that replaces every replica faster than this leaves it nowhere to send calls, and a new replica gets no calls from it before this has passed. 30000 is grpc-js's default; with a headless Service and rolling updates use about 1000.`,
+      format: 'nat',
+      default: 30_000,
+      env: `${env}MIN_RESOLUTION_INTERVAL_MS`,
+    },
     loadBalancingPolicy: {
       doc: `How calls to ${name} spread over the addresses its target resolves to: round_robin (a connection to each, e.g. every pod behind a headless Service) or pick_first (one connection).`,
       format: ['round_robin', 'pick_first'],

@@ -67,7 +67,10 @@ export function rampartClients(targets: Readonly<Record<string, ClientTarget>>):
           defaultDeadlineMs: config.get<number>(key('defaultDeadlineMs')),
           loadBalancingPolicy,
           retry,
-          channelOptions: keepaliveMs > 0 ? { 'grpc.keepalive_time_ms': keepaliveMs, 'grpc.keepalive_timeout_ms': 10_000 } : {},
+          channelOptions: {
+            'grpc.dns_min_time_between_resolutions_ms': config.get<number>(key('minResolutionIntervalMs')),
+            ...(keepaliveMs > 0 ? { 'grpc.keepalive_time_ms': keepaliveMs, 'grpc.keepalive_timeout_ms': 10_000 } : {}),
+          },
           ...(audience !== '' && tokens ? { tokens: { source: tokens, audience } } : {}),
         });
         clients.push(client);

@@ -72,6 +72,7 @@ describe('rampartClients', () => {
       'clients.inventory.defaultDeadlineMs': 5_000,
       'clients.inventory.keepaliveMs': 30_000,
       'clients.inventory.loadBalancingPolicy': 'round_robin',
+      'clients.inventory.minResolutionIntervalMs': 30_000,
       'clients.inventory.retry.maxAttempts': 3,
       'clients.inventory.retry.initialBackoffMs': 100,
       'clients.inventory.retry.maxBackoffMs': 1_000,

@@ -1,0 +1,147 @@
+import type { ChannelCredentials } from '@grpc/grpc-js';
+import { createMtlsChannelCredentials, type MtlsChannel } from '@rampart/client';
+import type { DevPkiPaths } from '@rampart/pki';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { DnsServer } from '../dns/dns-server.js';
+import type { Host, Network } from '../network/hosts.js';
+import { spiffeId } from '../rollout-pki.js';
+import { DNS_NAMES, issuerEnv, ISSUER_PORT, REDIS_PORT, replicaEnv, SERVICE_PORT, type ServiceKind } from './cluster-env.js';
+import { waitForIssuer, waitForPort, waitUntilServing } from './health.js';
+import { NodeProcess } from './node-process.js';
+import { RedisProcess } from './redis-process.js';
+
+const issuerMain = (): string => fileURLToPath(new URL('./main.js', import.meta.resolve('@rampart/issuer')));
+const replicaMain = (kind: ServiceKind): string => fileURLToPath(new URL(`../replicas/${kind}-replica.js`, import.meta.url));
+
+/** One replica of a service and what happened to it. */
+export interface Replica {
+  readonly kind: ServiceKind;
+  /** e.g. `inventory-4`: the n-th replica of its kind this run started. */
+  readonly id: string;
+  readonly process: NodeProcess;
+  readonly address: string;
+  servingAt?: number;
+  addedToDnsAt?: number;
+  removedFromDnsAt?: number;
+  sigtermAt?: number;
+  exitCode?: number | null;
+}
+
+/** Settings of a cluster. */
+export interface ClusterSettings {
+  readonly network: Network;
+  readonly dns: DnsServer;
+  readonly dir: string;
+  readonly pki: DevPkiPaths;
+  readonly issuerHost: Host;
+  readonly serverSettings: Readonly<Record<string, string>>;
+  readonly clientSettings: Readonly<Record<string, string>>;
+  /** Health is asked on this plaintext port when set (the server's health-only port), else over mTLS. */
+  readonly healthPort?: number;
+}
+
+/** The sample system as processes on hosts of their own: the issuer, Redis, and replicas of inventory and orders. */
+export class Cluster {
+  readonly replicas: Replica[] = [];
+  issuer: NodeProcess | undefined;
+  redis: RedisProcess | undefined;
+  readonly #counters: Record<ServiceKind, number> = { inventory: 0, orders: 0 };
+  readonly #channels: MtlsChannel[] = [];
+  #redisHost: Host | undefined;
+
+  constructor(private readonly settings: ClusterSettings) {}
+
+  get issuerUrl(): string {
+    return `https://${this.settings.issuerHost.address}:${ISSUER_PORT}`;
+  }
+
+  get redisUrl(): string {
+    return `redis://${this.#redisHost?.address ?? '127.0.0.1'}:${REDIS_PORT}`;
+  }
+
+  /** Starts the issuer and Redis, each on its host, and waits until both answer. */
+  async startInfrastructure(): Promise<void> {
+    const { network, pki, dir, issuerHost } = this.settings;
+    this.issuer = new NodeProcess('issuer', issuerHost, issuerMain(), issuerEnv(issuerHost.address, pki, join(dir, 'issuer-keys.json'), 'warn'));
+    this.#redisHost = await network.addHost('redis');
+    this.redis = new RedisProcess(this.#redisHost, REDIS_PORT);
+    await waitForPort(this.#redisHost.address, REDIS_PORT, 10_000, this.redis.exited);
+    await waitForIssuer(this.issuerUrl, readFileSync(pki.caCert), 30_000, this.issuer.exited);
+  }
+
+  /** mTLS credentials of the load client, checking the server's SPIFFE ID. */
+  async credentials(server: ServiceKind | 'any'): Promise<ChannelCredentials> {
+    const files = this.settings.pki.workloads['load-client'];
+    if (!files) throw new Error('no load-client certificate');
+    const channel = createMtlsChannelCredentials({
+      certFile: files.chain,
+      keyFile: files.key,
+      caFile: this.settings.pki.caCert,
+      ...(server === 'any' ? {} : { expectedServerId: spiffeId(server) }),
+    });
+    this.#channels.push(channel);
+    await channel.ready;
+    return channel.credentials;
+  }
+
+  /** Starts a new replica of `kind` on a new host (a new address) and waits until it reports SERVING. */
+  async startReplica(kind: ServiceKind): Promise<Replica> {
+    const { network, dns, pki, serverSettings, clientSettings } = this.settings;
+    this.#counters[kind] += 1;
+    const id = `${kind}-${this.#counters[kind]}`;
+    const host = await network.addHost(id);
+    const env = replicaEnv({
+      kind,
+      address: host.address,
+      pki,
+      issuerUrl: this.issuerUrl,
+      redisUrl: this.redisUrl,
+      redisKeyPrefix: `rollout:${process.pid}:`,
+      dnsAuthority: dns.address,
+      serverSettings,
+      clientSettings,
+    });
+    const replica: Replica = { kind, id, process: new NodeProcess(id, host, replicaMain(kind), { ...env, ROLLOUT_REPLICA_ID: id }), address: host.address };
+    this.replicas.push(replica);
+    const { healthPort } = this.settings;
+    const { credentials } = await import('@grpc/grpc-js');
+    const healthAddress = `${host.address}:${healthPort ?? SERVICE_PORT}`;
+    await waitUntilServing(healthAddress, healthPort ? credentials.createInsecure() : await this.credentials(kind), 30_000, replica.process.exited);
+    replica.servingAt = Date.now();
+    return replica;
+  }
+
+  /** Adds a replica's address to its service's DNS name. */
+  addToDns(replica: Replica): void {
+    this.settings.dns.add(DNS_NAMES[replica.kind], replica.address);
+    replica.addedToDnsAt = Date.now();
+  }
+
+  /** Removes a replica's address from its service's DNS name. */
+  removeFromDns(replica: Replica): void {
+    this.settings.dns.remove(DNS_NAMES[replica.kind], replica.address);
+    replica.removedFromDnsAt = Date.now();
+  }
+
+  /** SIGTERM, wait for the exit (SIGKILL after `killAfterMs`), then remove the replica's host. */
+  async terminate(replica: Replica, killAfterMs: number): Promise<void> {
+    replica.sigtermAt = Date.now();
+    replica.exitCode = await replica.process.stop(killAfterMs);
+    await this.settings.network.removeHost(replica.process.host);
+  }
+
+  /** The replicas of `kind` still running. */
+  running(kind: ServiceKind): Replica[] {
+    return this.replicas.filter((r) => r.kind === kind && r.process.running);
+  }
+
+  /** Stops every process (replicas first), then Redis. */
+  async stop(): Promise<void> {
+    await Promise.all(this.replicas.filter((r) => r.process.running).map((r) => r.process.stop(5_000)));
+    await this.issuer?.stop(5_000);
+    await this.redis?.stop();
+    for (const channel of this.#channels) channel.close();
+  }
+}
