@@ -1,17 +1,17 @@
 import { createClient, closeClient } from '@rampart/client';
-import { TestIssuer, TestPki, withBearer } from '@rampart/testing';
+import { deployWorkspacePackage, freePort, linksLeaving, startDeployed, TestIssuer, TestPki, withBearer, type DeployedProcess } from '@rampart/testing';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { InventoryServiceDescriptor } from '../src/generated/index.js';
 import { ORDERS_WORKLOAD } from '../src/index.js';
-import { deployApp, linksLeaving, startDeployed, type DeployedProcess } from './deploy-support.js';
 
 // Item 1 of the production issue: `pnpm deploy --prod` of the app gives a folder that runs with `node dist/main.js`
 // and needs nothing else from the repository (its protos come with @rampart/protos). This runs the real command,
-// starts the folder's main.js as its own process with config from the environment, and calls it over mTLS with a
-// token from a test issuer.
+// starts the folder's main.js as its own process with config from the environment only (NODE_ENV=production, as in
+// its image), and calls it over mTLS with a token from a test issuer. apps/issuer/test/deploy.e2e.spec.ts does the
+// same for the issuer.
 const AUDIENCE = 'spiffe://demo.rampart.dev/inventory';
 let out: string;
 let pki: TestPki;
@@ -20,11 +20,13 @@ let app: DeployedProcess | undefined;
 
 beforeAll(async () => {
   out = mkdtempSync(join(tmpdir(), 'rampart-deploy-'));
-  deployApp('@rampart/inventory', join(out, 'app'));
+  deployWorkspacePackage('@rampart/inventory', join(out, 'app'));
   pki = await TestPki.create('inventory', 'demo.rampart.dev');
   issuer = await TestIssuer.start({ audience: AUDIENCE });
   app = await startDeployed(join(out, 'app'), {
+    NODE_ENV: 'production',
     RAMPART_SERVER_PORT: '0',
+    RAMPART_SERVER_HEALTH_PORT: String(await freePort()),
     RAMPART_TLS_CERT_FILE: join(pki.dir, 'server.pem'),
     RAMPART_TLS_KEY_FILE: join(pki.dir, 'server-key.pem'),
     RAMPART_TLS_CA_FILE: join(pki.dir, 'ca.pem'),
@@ -51,10 +53,14 @@ describe('pnpm deploy --prod of @rampart/inventory', () => {
     }
   });
 
+  it('starts the plaintext health port the probes use (as its image configures it)', () => {
+    expect((app as DeployedProcess).output()).toMatch(/"healthAddress":"127\.0\.0\.1:\d+".*"msg":"health port listening/);
+  });
+
   it('serves an authenticated call from the deployed folder, and refuses one without a token', async () => {
     const orders = await pki.clientCertificate(ORDERS_WORKLOAD);
     const client = createClient(InventoryServiceDescriptor, {
-      address: (app as DeployedProcess).address,
+      address: (app as DeployedProcess).listening['address'] as string,
       protoRoot: join(out, 'app', 'node_modules', '@rampart', 'protos'),
       credentials: pki.channelCredentials(orders),
     });

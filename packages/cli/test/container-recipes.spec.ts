@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { DOCKERIGNORE, standaloneDockerfile, workspaceDockerfile } from '../src/scaffold/dockerfile-template.js';
+import { dockerIgnores } from './dockerignore-match.js';
 import { ignoreProblems, recipeProblems } from './dockerfile-rules.js';
 import { REPO_ROOT } from './helpers.js';
 
@@ -18,9 +19,25 @@ describe('container recipes', () => {
     expect(text).toContain(JSON.parse(readFileSync(join(REPO_ROOT, 'package.json'), 'utf8')).packageManager as string);
   });
 
-  it('the repository .dockerignore keeps keys, certificates, secrets and build output out of the context', () => {
-    expect(ignoreProblems(readFileSync(join(REPO_ROOT, '.dockerignore'), 'utf8'))).toEqual([]);
-    expect(ignoreProblems(DOCKERIGNORE)).toEqual([]);
+  it('the repository .dockerignore keeps keys, certificates, secrets and build output out of the context, in any folder', () => {
+    const repository = readFileSync(join(REPO_ROOT, '.dockerignore'), 'utf8');
+    expect(ignoreProblems(repository)).toEqual([]);
+    expect(repository).toBe(DOCKERIGNORE); // the one `rampart new service --standalone` writes
+  });
+
+  it("matches paths as docker build does: a pattern without **/ only at the context's root", () => {
+    expect(dockerIgnores('*.pem', 'ca.pem')).toBe(true);
+    expect(dockerIgnores('*.pem', 'apps/x/ca.pem')).toBe(false);
+    expect(dockerIgnores('**/*.pem', 'ca.pem')).toBe(true);
+    expect(dockerIgnores('**/*.pem', 'apps/x/ca.pem')).toBe(true);
+    expect(dockerIgnores('.rampart', '.rampart/pki/ca.pem')).toBe(true);
+    expect(dockerIgnores('.rampart', 'apps/x/.rampart/ca.pem')).toBe(false);
+    expect(dockerIgnores('**/dist', 'packages/core/dist/index.js')).toBe(true);
+    expect(dockerIgnores('**/results/*.json', 'apps/bench/results/run.json')).toBe(true);
+    expect(dockerIgnores('**/results/*.json', 'apps/bench/results/sub/run.json')).toBe(false);
+    expect(dockerIgnores('*.md\n!README.md', 'README.md')).toBe(false);
+    expect(dockerIgnores('!README.md\n*.md', 'README.md')).toBe(true);
+    expect(dockerIgnores('**', 'a/b/c')).toBe(true);
   });
 
   it('the scaffold templates pass the same rules', () => {
@@ -53,7 +70,19 @@ describe('container recipes', () => {
       'final stage from alpine, not an official Node 22/24 image',
       'final stage runs as root',
     ]);
-    expect(ignoreProblems('node_modules\n')).toContain('.rampart');
+    const rootOnly = ['.rampart', '*.pem', '*.key', '*.p12', '.env', '.env.*', 'node_modules', 'dist', '.git'].join('\n');
+    expect(ignoreProblems(rootOnly)).toEqual([
+      'apps/inventory/.rampart/issuer/keys.json reaches the build context',
+      'apps/inventory/tls/server.pem reaches the build context',
+      'packages/x/certs/client.key reaches the build context',
+      'apps/issuer/keys/issuer.p12 reaches the build context',
+      'apps/orders/.env reaches the build context',
+      'apps/orders/.env.production reaches the build context',
+      'apps/inventory/node_modules/@rampart/core reaches the build context',
+      'packages/core/dist/index.js reaches the build context',
+      'apps/inventory/src/generated/index.ts reaches the build context',
+    ]);
+    expect(ignoreProblems(`${DOCKERIGNORE}**/src\n`)).toEqual(['apps/inventory/src/app.ts is left out of the build context', 'packages/pki/src/index.ts is left out of the build context']);
   });
 
   it('builds with docker when a daemon is reachable', (ctx) => {

@@ -1,3 +1,5 @@
+import { dockerIgnores } from './dockerignore-match.js';
+
 /** One instruction of a Dockerfile: its keyword and arguments (continuation lines joined, comments dropped). */
 interface Instruction {
   readonly keyword: string;
@@ -56,11 +58,32 @@ export function recipeProblems(text: string): string[] {
   return problems;
 }
 
-/** Entries a build context's `.dockerignore` must exclude. */
-export const MUST_IGNORE = ['.rampart', '*.pem', '*.key', '.env', '.env.*', '**/node_modules', '**/dist', '.git'];
+/**
+ * Paths a build context must never carry (keys, certificates, secrets and the dev PKI in any folder; build output and
+ * node_modules the build makes itself; git history), and paths the build needs.
+ */
+export const MUST_IGNORE = [
+  '.rampart/pki/ca-key.pem',
+  'apps/inventory/.rampart/issuer/keys.json',
+  'server.pem',
+  'apps/inventory/tls/server.pem',
+  'packages/x/certs/client.key',
+  'apps/issuer/keys/issuer.p12',
+  '.env',
+  'apps/orders/.env',
+  'apps/orders/.env.production',
+  'node_modules/vitest/package.json',
+  'apps/inventory/node_modules/@rampart/core',
+  'packages/core/dist/index.js',
+  'apps/inventory/src/generated/index.ts',
+  '.git/HEAD',
+];
+export const MUST_KEEP = ['package.json', 'pnpm-lock.yaml', 'pnpm-workspace.yaml', 'apps/inventory/src/app.ts', 'proto/rampart/demo/inventory/v1/inventory.proto', 'packages/pki/src/index.ts'];
 
-/** The required entries `dockerignore` misses. */
+/** What a `.dockerignore` lets into the context that must stay out, and what it keeps out that the build needs. */
 export function ignoreProblems(dockerignore: string): string[] {
-  const entries = new Set(dockerignore.split('\n').map((l) => l.trim()).filter((l) => l !== '' && !l.startsWith('#')));
-  return MUST_IGNORE.filter((entry) => !entries.has(entry));
+  return [
+    ...MUST_IGNORE.filter((path) => !dockerIgnores(dockerignore, path)).map((path) => `${path} reaches the build context`),
+    ...MUST_KEEP.filter((path) => dockerIgnores(dockerignore, path)).map((path) => `${path} is left out of the build context`),
+  ];
 }

@@ -9,3 +9,12 @@ export {
 export { TestPki, TEST_TRUST_DOMAIN } from './test-pki.js';
 export { deepMerge } from './merge.js';
 export { TestIssuer, type MintOptions } from './test-issuer.js';
+export {
+  deployWorkspacePackage,
+  linksLeaving,
+  startDeployed,
+  workspaceRoot,
+  type DeployedProcess,
+  type ProcessExit,
+} from './deployed-app.js';
+export { freePort } from './free-port.js';

@@ -98,15 +98,19 @@ ENTRYPOINT ["node", "dist/main.js"]
 `;
 }
 
-/** The `.dockerignore` of a build context: what must never reach an image layer, and what the build makes itself. */
-export const DOCKERIGNORE = `# Never in an image: keys, certificates, local config and secrets
-.rampart
+/**
+ * The `.dockerignore` of a build context: what must never reach an image layer, and what the build makes itself.
+ * Docker matches a pattern from the context's root only (`*.pem` is a root-level file, unlike in `.gitignore`), so
+ * anything that may sit in any folder starts with a `**` segment, which matches zero folders too.
+ */
+export const DOCKERIGNORE = `# Never in an image: keys, certificates, local config and secrets, in any folder
+# (a .dockerignore pattern without **/ matches at the root of the context only)
 **/.rampart
-*.pem
-*.key
-*.p12
-.env
-.env.*
+**/*.pem
+**/*.key
+**/*.p12
+**/.env
+**/.env.*
 **/config/*.local.json
 # Made by the build inside the image
 **/node_modules
@@ -119,6 +123,6 @@ export const DOCKERIGNORE = `# Never in an image: keys, certificates, local conf
 .turbo
 **/.turbo
 **/.vitest
-coverage
+**/coverage
 **/results/*.json
 `;
