@@ -3,7 +3,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ensureDevPki } from '@rampart/pki';
 import { afterAll, describe, expect, it } from 'vitest';
-import { manifestProblems, renderKustomization } from '@rampart/kubernetes';
+import { manifestProblems, renderKustomization } from '@rampart/kubernetes-manifests';
 import { recipeProblems, ignoreProblems } from './dockerfile-rules.js';
 import { rampart, removeTempDirs, snapshot, tempDir, workspaceSkeleton } from './helpers.js';
 
