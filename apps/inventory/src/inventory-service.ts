@@ -13,8 +13,15 @@ import type {
 } from './generated/index.js';
 import { STOCK_REPOSITORY, type StockRepository } from './stock-repository.js';
 
-/** The only workload allowed to reserve stock. */
+/** The only workload allowed to reserve stock: orders, as the dev PKI names it. */
 export const ORDERS_WORKLOAD = 'spiffe://demo.rampart.dev/orders';
+
+/**
+ * orders on Kubernetes (deploy/kubernetes): the ID of its ServiceAccount in the rampart namespace, which is what
+ * cert-manager's csi-driver-spiffe issues (it cannot issue anything else) and what SPIRE's ClusterSPIFFEID there
+ * registers.
+ */
+export const ORDERS_WORKLOAD_ON_KUBERNETES = 'spiffe://demo.rampart.dev/ns/rampart/sa/orders';
 
 /**
  * The demo warehouse. Every call needs a workload certificate from the trust bundle and a token for inventory's
@@ -31,7 +38,7 @@ export class InventoryService implements InventoryServiceHandlers {
     return Promise.resolve(this.stock.level(req.sku));
   }
 
-  @RequireMtls({ allow: [ORDERS_WORKLOAD] })
+  @RequireMtls({ allow: [ORDERS_WORKLOAD, ORDERS_WORKLOAD_ON_KUBERNETES] })
   @Authenticated({ scopes: ['inventory:reserve'], boundToCertificate: true })
   reserve(req: ReserveRequest__Output, ctx: CallContext): Promise<ReserveResponse> {
     const principal = ctx.principal;

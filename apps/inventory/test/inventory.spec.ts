@@ -4,7 +4,7 @@ import { startTestApp, TestIssuer, withBearer, type TestApp } from '@rampart/tes
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { inventoryAppOptions } from '../src/app.js';
 import { InventoryServiceDescriptor, type InventoryServiceClient } from '../src/generated/index.js';
-import { ORDERS_WORKLOAD } from '../src/index.js';
+import { ORDERS_WORKLOAD, ORDERS_WORKLOAD_ON_KUBERNETES } from '../src/index.js';
 
 const AUDIENCE = 'spiffe://demo.rampart.dev/inventory';
 let t: TestApp;
@@ -47,6 +47,19 @@ describe('inventory service', () => {
     const err = await orders.reserve({ sku: 'SKU-BLUE-MUG', quantity: 99, orderId: 'o-2' }, withBearer(await reserveToken())).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(RpcError);
     expect((err as RpcError).code).toBe(Status.FAILED_PRECONDITION);
+  });
+
+  it('lets orders reserve under its Kubernetes ServiceAccount ID too (deploy/kubernetes), and no one else in that namespace', async () => {
+    const k8sOrders = await t.client(InventoryServiceDescriptor, { as: ORDERS_WORKLOAD_ON_KUBERNETES });
+    const thumbprint = (await t.pki!.clientCertificate(ORDERS_WORKLOAD_ON_KUBERNETES)).thumbprint;
+    const token = await issuer.mint({ sub: 'alice', act: { sub: ORDERS_WORKLOAD_ON_KUBERNETES } }, { scope: 'inventory:reserve', thumbprint });
+    const res = await k8sOrders.reserve({ sku: 'SKU-BLUE-MUG', quantity: 1, orderId: 'o-k8s' }, withBearer(token));
+    expect(res.reservedFor).toBe(`alice via ${ORDERS_WORKLOAD_ON_KUBERNETES}`);
+    const inventorySa = 'spiffe://demo.rampart.dev/ns/rampart/sa/inventory';
+    const other = await t.client(InventoryServiceDescriptor, { as: inventorySa });
+    const otherThumbprint = (await t.pki!.clientCertificate(inventorySa)).thumbprint;
+    const otherToken = await issuer.mint({ sub: 'alice', act: { sub: inventorySa } }, { scope: 'inventory:reserve', thumbprint: otherThumbprint });
+    await expect(other.reserve({ sku: 'SKU-BLUE-MUG', quantity: 1, orderId: 'o-k8s-2' }, withBearer(otherToken))).rejects.toMatchObject({ code: Status.PERMISSION_DENIED });
   });
 
   it('lets only the orders workload reserve, with a bound token carrying inventory:reserve', async () => {

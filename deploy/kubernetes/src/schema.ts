@@ -7,6 +7,9 @@ import { Deployment } from 'kubernetes-models/apps/v1/Deployment';
 import { StatefulSet } from 'kubernetes-models/apps/v1/StatefulSet';
 import { NetworkPolicy } from 'kubernetes-models/networking.k8s.io/v1/NetworkPolicy';
 import { PodDisruptionBudget } from 'kubernetes-models/policy/v1/PodDisruptionBudget';
+import { ClusterRole } from 'kubernetes-models/rbac.authorization.k8s.io/v1/ClusterRole';
+import { Role } from 'kubernetes-models/rbac.authorization.k8s.io/v1/Role';
+import { RoleBinding } from 'kubernetes-models/rbac.authorization.k8s.io/v1/RoleBinding';
 import type { KubeObject } from './render.js';
 
 interface Validating {
@@ -24,6 +27,9 @@ const BUILT_IN: Record<string, (data: never) => Validating> = {
   'apps/v1/StatefulSet': (d) => new StatefulSet(d),
   'networking.k8s.io/v1/NetworkPolicy': (d) => new NetworkPolicy(d),
   'policy/v1/PodDisruptionBudget': (d) => new PodDisruptionBudget(d),
+  'rbac.authorization.k8s.io/v1/ClusterRole': (d) => new ClusterRole(d),
+  'rbac.authorization.k8s.io/v1/Role': (d) => new Role(d),
+  'rbac.authorization.k8s.io/v1/RoleBinding': (d) => new RoleBinding(d),
 };
 
 /**
@@ -33,6 +39,7 @@ const BUILT_IN: Record<string, (data: never) => Validating> = {
 const CUSTOM: Record<string, readonly string[]> = {
   'cert-manager.io/v1/ClusterIssuer': ['spec'],
   'cert-manager.io/v1/Certificate': ['metadata.namespace', 'spec.secretName', 'spec.issuerRef.name'],
+  'policy.cert-manager.io/v1alpha1/CertificateRequestPolicy': ['spec.selector.issuerRef', 'spec.allowed'],
   'trust.cert-manager.io/v1alpha1/Bundle': ['spec.sources', 'spec.target.configMap.key'],
   'spire.spiffe.io/v1alpha1/ClusterSPIFFEID': ['spec.spiffeIDTemplate', 'spec.podSelector'],
 };

@@ -3,7 +3,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ensureDevPki } from '@rampart/pki';
 import { afterAll, describe, expect, it } from 'vitest';
-import { manifestProblems, renderKustomization } from '@rampart/kubernetes';
+import { manifestProblems, renderKustomization } from '@rampart/kubernetes-manifests';
 import { recipeProblems, ignoreProblems } from './dockerfile-rules.js';
 import { rampart, removeTempDirs, snapshot, tempDir, workspaceSkeleton } from './helpers.js';
 
@@ -66,10 +66,13 @@ describe('rampart new service (monorepo)', () => {
     expect(dockerfile).toContain('--filter @rampart/payments deploy --prod /out');
     const manifests = renderKustomization(join(app, 'deploy/kubernetes'));
     expect(manifests.map((o) => `${o.kind}/${o.metadata.name}`).sort()).toEqual(
-      ['Deployment/payments', 'NetworkPolicy/payments', 'PodDisruptionBudget/payments', 'Service/payments', 'ServiceAccount/payments'],
+      ['Deployment/payments', 'NetworkPolicy/payments', 'PodDisruptionBudget/payments', 'Role/payments-svid', 'RoleBinding/payments-svid', 'Service/payments', 'ServiceAccount/payments'],
     );
     expect(manifestProblems(manifests)).toEqual([]);
-    expect(readFileSync(join(app, 'deploy/kubernetes/payments.yaml'), 'utf8')).toContain('csi.cert-manager.io/uri-sans: spiffe://demo.rampart.dev/payments');
+    const deployment = manifests.find((o) => o.kind === 'Deployment')!['spec'] as { template: { spec: { serviceAccountName: string; volumes: { name: string; csi?: { driver: string } }[] } } };
+    expect(deployment.template.spec.volumes.find((v) => v.name === 'tls')?.csi?.driver).toBe('spiffe.csi.cert-manager.io'); // the ID follows the ServiceAccount
+    const binding = manifests.find((o) => o.kind === 'RoleBinding')!['subjects'] as { name: string }[];
+    expect(binding.map((b) => b.name)).toEqual([deployment.template.spec.serviceAccountName]);
 
     const cert = new X509Certificate(readFileSync(join(pkiDir, 'payments.pem')));
     expect(cert.subjectAltName).toContain('URI:spiffe://demo.rampart.dev/payments');

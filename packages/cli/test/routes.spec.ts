@@ -20,7 +20,10 @@ describe('rampart routes (the real inventory app)', () => {
       path: '/rampart.demo.inventory.v1.InventoryService/Reserve',
       handler: 'InventoryService.reserve',
       public: false,
-      mtls: { allow: ['spiffe://demo.rampart.dev/orders'], description: 'spiffe://demo.rampart.dev/orders' },
+      mtls: {
+        allow: ['spiffe://demo.rampart.dev/orders', 'spiffe://demo.rampart.dev/ns/rampart/sa/orders'],
+        description: 'spiffe://demo.rampart.dev/orders, spiffe://demo.rampart.dev/ns/rampart/sa/orders',
+      },
       token: { scopes: ['inventory:reserve'], boundToCertificate: true, description: 'required, bound to the client certificate' },
       policies: [],
       interceptors: ['rampart-auth'],
@@ -35,7 +38,7 @@ describe('rampart routes (the real inventory app)', () => {
     const table = await rampart(['routes', '--no-build'], join(REPO_ROOT, 'apps', 'inventory', 'src'));
     expect(table.code, table.err).toBe(0);
     expect(table.out).toContain('inventory: rampart.demo.inventory.v1.InventoryService');
-    expect(table.out).toMatch(/Reserve\s+unary\s+spiffe:\/\/demo\.rampart\.dev\/orders\s+required, bound to the client certificate\s+inventory:reserve\s+-\s+no/);
+    expect(table.out).toMatch(/Reserve\s+unary\s+spiffe:\/\/demo\.rampart\.dev\/orders, spiffe:\/\/demo\.rampart\.dev\/ns\/rampart\/sa\/orders\s+required, bound to the client certificate\s+inventory:reserve\s+-\s+no/);
     expect(table.out).toContain('5 methods, every one with an auth decision (checked at start-up); 0 public');
     const markdown = await rampart(['routes', '--app', 'apps/inventory', '--format', 'markdown', '--no-build'], REPO_ROOT);
     expect(markdown.out.split('\n')[0]).toBe('| method | kind | mTLS | token | scopes | policies | public |');

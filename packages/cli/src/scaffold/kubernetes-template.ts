@@ -10,9 +10,10 @@ const ISSUER_URL = `https://issuer.${NAMESPACE}.svc.cluster.local:9443`;
  */
 export function kustomizationTemplate(plan: ServicePlan): string {
   return `# ${plan.name} on Kubernetes, next to the sample system (deploy/kubernetes): add this folder to the resources of
-# your overlay. Its certificate comes from cert-manager's CSI driver (ClusterIssuer rampart-ca), its trust bundle from
-# trust-manager's rampart-trust ConfigMap, as in deploy/kubernetes/overlays/cert-manager. Its tokens' keys come from
-# the issuer: add a podSelector for app.kubernetes.io/name: ${plan.name} to the issuer NetworkPolicy's ingress.
+# your overlay. Its X.509-SVID comes from cert-manager's csi-driver-spiffe, as in deploy/kubernetes/overlays/cert-manager:
+# spiffe://demo.rampart.dev/ns/${NAMESPACE}/sa/${plan.name}, the ID of its ServiceAccount (register that ID at the issuer,
+# and pin it in its callers); its trust bundle from trust-manager's rampart-trust ConfigMap. Its tokens' keys come
+# from the issuer: add a podSelector for app.kubernetes.io/name: ${plan.name} to the issuer NetworkPolicy's ingress.
 apiVersion: kustomize.config.k8s.io/v1beta1
 kind: Kustomization
 namespace: ${NAMESPACE}
@@ -44,6 +45,10 @@ function containerBlock(plan: ServicePlan): string {
             - { name: RAMPART_SERVER_HEALTH_PORT, value: "8081" }
             - { name: RAMPART_SERVER_DRAIN_DELAY_MS, value: "5000" }
             - { name: RAMPART_SERVER_SHUTDOWN_GRACE_MS, value: "10000" }
+            - { name: RAMPART_SERVER_MAX_CONNECTION_AGE_MS, value: "120000" }
+            - { name: RAMPART_SERVER_MAX_CONNECTION_AGE_GRACE_MS, value: "30000" }
+            - { name: RAMPART_SERVER_KEEPALIVE_TIME_MS, value: "60000" }
+            - { name: RAMPART_SERVER_KEEPALIVE_TIMEOUT_MS, value: "20000" }
             - { name: RAMPART_TLS_CERT_FILE, value: /var/run/rampart/tls/tls.crt }
             - { name: RAMPART_TLS_KEY_FILE, value: /var/run/rampart/tls/tls.key }
             - { name: RAMPART_TLS_CA_FILE, value: /var/run/rampart/trust/ca.crt }
@@ -69,15 +74,10 @@ function containerBlock(plan: ServicePlan): string {
       volumes:
         - name: tls
           csi:
-            driver: csi.cert-manager.io
+            driver: spiffe.csi.cert-manager.io
             readOnly: true
             volumeAttributes:
-              csi.cert-manager.io/issuer-name: rampart-ca
-              csi.cert-manager.io/issuer-kind: ClusterIssuer
-              csi.cert-manager.io/uri-sans: ${plan.spiffeId}
-              csi.cert-manager.io/dns-names: ${plan.name}.${NAMESPACE}.svc.cluster.local
-              csi.cert-manager.io/key-usages: digital signature,key encipherment,server auth,client auth
-              csi.cert-manager.io/fs-group: "1000"
+              spiffe.csi.cert-manager.io/fs-group: "1000"
         - name: trust
           configMap: { name: rampart-trust, items: [{ key: ca.crt, path: ca.crt }] }
         - name: tmp
@@ -85,7 +85,8 @@ function containerBlock(plan: ServicePlan): string {
 }
 
 /**
- * `deploy/kubernetes/<name>.yaml`: the service's ServiceAccount, Deployment (native gRPC probes on the health port,
+ * `deploy/kubernetes/<name>.yaml`: the service's ServiceAccount (and the Role csi-driver-spiffe needs to request its
+ * SVID as that ServiceAccount), Deployment (native gRPC probes on the health port,
  * restricted security settings, a termination grace over drain delay + shutdown grace), headless Service,
  * PodDisruptionBudget and NetworkPolicy (callers labelled `rampart.dev/<name>-client=true`; out to the issuer).
  */
@@ -96,6 +97,24 @@ kind: ServiceAccount
 metadata:
   name: ${plan.name}
 automountServiceAccountToken: false
+---
+# csi-driver-spiffe asks for the pod's SVID as the pod's ServiceAccount.
+apiVersion: rbac.authorization.k8s.io/v1
+kind: Role
+metadata:
+  name: ${plan.name}-svid
+rules:
+  - apiGroups: [cert-manager.io]
+    resources: [certificaterequests]
+    verbs: [create]
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: RoleBinding
+metadata:
+  name: ${plan.name}-svid
+roleRef: { apiGroup: rbac.authorization.k8s.io, kind: Role, name: ${plan.name}-svid }
+subjects:
+  - { kind: ServiceAccount, name: ${plan.name}, namespace: ${NAMESPACE} }
 ---
 apiVersion: apps/v1
 kind: Deployment
