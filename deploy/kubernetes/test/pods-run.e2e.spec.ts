@@ -71,7 +71,7 @@ describe.skipIf(!redisInstalled)(`overlays/cert-manager: the rendered pods run t
         try {
           await untilStarted(startupProbe!, portOf, local.exited);
         } catch (error) {
-          throw new Error(`${name}: ${(error as Error).message}\n${local.output.join('').slice(-2_000)}`);
+          throw new Error(`${name}: ${(error as Error).message}\n${local.output.join('').slice(-2_000)}`, { cause: error });
         }
         expect(await probeOnce(readinessProbe!, portOf), `${name} readiness`).toBe(true);
         expect(await probeOnce(livenessProbe!, portOf), `${name} liveness`).toBe(true);

@@ -64,18 +64,24 @@ export async function probeOnce(probe: Probe, portOf: (port: number | string) =>
 }
 
 /**
- * Runs a startup probe within the kubelet's budget (periodSeconds x failureThreshold), polled every 200 ms to keep
- * the test short. Resolves with how long it took; rejects when the budget is used up or `gone` resolves first.
+ * Runs a startup probe within the kubelet's budget (periodSeconds x failureThreshold, at most `capMs` here), polled
+ * every 200 ms to keep the test short. Resolves with how long it took; rejects when the budget is used up or `gone` resolves first.
  */
-export async function untilStarted(probe: Probe, portOf: (port: number | string) => number, gone: Promise<unknown>): Promise<number> {
+export async function untilStarted(
+  probe: Probe,
+  portOf: (port: number | string) => number,
+  gone: Promise<unknown>,
+  capMs = 30_000,
+): Promise<number> {
   let exited = false;
   void gone.then(() => (exited = true));
   const start = Date.now();
   const budgetMs = (probe.periodSeconds ?? 10) * 1000 * (probe.failureThreshold ?? 3);
-  while (Date.now() - start < budgetMs) {
+  const waitMs = Math.min(budgetMs, capMs);
+  while (Date.now() - start < waitMs) {
     if (exited) throw new Error('the process exited before its startup probe succeeded');
     if (await probeOnce(probe, portOf)) return Date.now() - start;
     await new Promise((r) => setTimeout(r, 200));
   }
-  throw new Error(`the startup probe did not succeed within its budget of ${budgetMs} ms`);
+  throw new Error(`the startup probe did not succeed within ${waitMs} ms (the kubelet's budget: ${budgetMs} ms)`);
 }

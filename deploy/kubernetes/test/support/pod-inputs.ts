@@ -3,8 +3,7 @@
 // write them.
 import { loadSigningKeys } from '@rampart/issuer';
 import { createCa, issueCertificate } from '@rampart/pki';
-import { randomBytes } from 'node:crypto';
-import { createHash } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { createServer, type AddressInfo, type Server } from 'node:net';
 import { dirname, join } from 'node:path';
@@ -61,7 +60,7 @@ export async function controllerMade(
     if (object.kind === 'Certificate' && object.apiVersion.startsWith('cert-manager.io/')) {
       const spec = object['spec'] as { secretName: string; uris?: string[]; dnsNames?: string[]; isCA?: boolean };
       if (spec.isCA) continue;
-      const issued = await issueCertificate(ca, { spiffeId: spec.uris?.[0], dnsNames: spec.dnsNames } as Parameters<typeof issueCertificate>[1]);
+      const issued = await issueCertificate(ca, { spiffeId: spec.uris?.[0], dnsNames: spec.dnsNames });
       secrets[spec.secretName] = { 'tls.crt': issued.chainPem, 'tls.key': issued.keyPem, 'ca.crt': ca.certPem };
     }
   }
