@@ -87,7 +87,7 @@ describe.skipIf(!redisInstalled)(`overlays/cert-manager: the rendered pods run t
     expect((JSON.parse(body) as { issuer: string }).issuer).toBe(issuer.env['RAMPART_ISSUER_URL']);
   });
 
-  it('on SIGTERM a service answers NOT_SERVING on its health port while it drains, and every container exits before SIGKILL', async () => {
+  it('on SIGTERM a service answers NOT_SERVING on its health port and the issuer keeps answering while they drain, and every container exits before SIGKILL', async () => {
     const started = Date.now();
     const stops = PODS.map((name) => ({ name, ...pod(name).terminate() }));
     await new Promise((r) => setTimeout(r, 1_000));
@@ -97,16 +97,21 @@ describe.skipIf(!redisInstalled)(`overlays/cert-manager: the rendered pods run t
       expect(await grpcHealth(local.portOf(local.container.readinessProbe!.grpc!.port)), `${name} during the drain`).toBe('NOT_SERVING');
       expect(await probeOnce(local.container.readinessProbe!, (p) => local.portOf(p))).toBe(false);
     }
+    // The issuer keeps answering token and discovery requests: the endpoints still route some here for a moment.
+    const issuer = pod('issuer');
+    const issuerProbe = issuer.container.readinessProbe!.httpGet!;
+    expect((await httpsGet(issuer.portOf(issuerProbe.port), issuerProbe.path)).status, 'issuer during its drain').toBe(200);
     const exits = await Promise.all(stops.map(async (stop) => ({ ...stop, ...(await pod(stop.name).exited), afterMs: Date.now() - started })));
     for (const exit of exits) {
       expect(exit.signal, `${exit.name} was killed`).toBeNull();
       expect(exit.code, `${exit.name} exit code\n${pod(exit.name).output.join('').slice(-2_000)}`).toBe(0);
       expect(exit.afterMs).toBeLessThan(exit.killedAfterMs);
     }
-    for (const name of SERVICES) {
-      // The drain delay the manifest sets was kept: the service did not exit before it ended.
-      const drainMs = Number(pod(name).env['RAMPART_SERVER_DRAIN_DELAY_MS']);
-      expect(exits.find((e) => e.name === name)!.afterMs).toBeGreaterThanOrEqual(drainMs);
+    for (const name of [...SERVICES, 'issuer']) {
+      // The drain delay the manifest sets was kept: the process did not exit before it ended.
+      const drainMs = Number(pod(name).env[name === 'issuer' ? 'RAMPART_ISSUER_DRAIN_DELAY_MS' : 'RAMPART_SERVER_DRAIN_DELAY_MS']);
+      expect(drainMs, `${name} drain delay`).toBeGreaterThan(0);
+      expect(exits.find((e) => e.name === name)!.afterMs, name).toBeGreaterThanOrEqual(drainMs);
     }
   }, 60_000);
 
