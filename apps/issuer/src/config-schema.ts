@@ -112,6 +112,14 @@ export const issuerConfigSchema: ConfigSchemaFragment = {
       default: [],
       env: 'RAMPART_ISSUER_CLIENTS',
     },
+    drainDelayMs: {
+      doc:
+        'After SIGTERM or SIGINT, how long the issuer keeps serving before it closes its connections and exits: the ' +
+        "time a load balancer or Kubernetes' endpoints need to stop sending new requests (5000 on Kubernetes). 0: close at once.",
+      format: 'nat',
+      default: 0,
+      env: 'RAMPART_ISSUER_DRAIN_DELAY_MS',
+    },
     logLevel: {
       doc: 'Lowest log level written.',
       format: ['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'],

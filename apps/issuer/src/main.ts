@@ -10,9 +10,14 @@ try {
   logger.info({ config: config.toRedactedJSON() }, 'configuration loaded');
   const issuer = await createIssuer({ ...(await issuerOptionsFromConfig(config)), logger });
   await issuer.listen();
+  // Keeps serving through the drain delay (endpoints still route new requests here for a few seconds), then closes.
+  const drainDelayMs = config.get<number>('issuer.drainDelayMs');
   const stop = (signal: NodeJS.Signals): void => {
-    logger.info({ signal }, 'stopping');
-    void issuer.close().then(() => process.exit(0));
+    logger.info({ signal, drainDelayMs }, 'stopping: serving on for the drain delay');
+    setTimeout(() => {
+      logger.info('drain delay over: closing');
+      void issuer.close().then(() => process.exit(0));
+    }, drainDelayMs);
   };
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);
