@@ -1,5 +1,21 @@
+// What `pnpm rollout` is made of, for harnesses that drive the same system in other ways (`pnpm chaos`).
+export { Cluster, type Replica, type ClusterSettings } from './cluster/cluster.js';
+export { DNS_NAMES, dnsTarget, ISSUER_PORT, REDIS_PORT, SERVICE_PORT, issuerClients, type ServiceKind } from './cluster/cluster-env.js';
+export { checkHealth, waitForPort } from './cluster/health.js';
+export { NodeProcess } from './cluster/node-process.js';
 export { DnsServer } from './dns/dns-server.js';
+export { CALL_KINDS, type CallKind, type CallRecord, type Phase } from './load/call-record.js';
+export { LoadDriver, type LoadSettings } from './load/load-driver.js';
+export { openNetwork, type Host, type Network } from './network/hosts.js';
+export { ReplayProbeDescriptor, ROLLOUT_PROTO_ROOT } from './replicas/replay-probe.js';
+export { SEED_ORDER_IDS } from './replicas/seed-orders.js';
+export { rollingRestart, type RolloutTiming } from './rolling-restart.js';
+export { rolloutPki, spiffeId, TRUST_DOMAIN } from './rollout-pki.js';
+export { RUNTIME_DIR } from './runtime-dir.js';
+export { HEALTH_PORT } from './server-settings.js';
 export { percentile, perSecond } from './report/stats.js';
 export { renderTable } from './report/render-table.js';
 export { renderTimelineSvg } from './report/timeline-svg.js';
 export type { RunResult } from './report/results.js';
+export { columns } from './report/render-table.js';
+export { OrdersServiceDescriptor, type OrdersServiceClient } from './generated/index.js';

@@ -36,6 +36,8 @@ function workload(pki: DevPkiPaths, name: string): { chain: string; key: string 
 export interface ReplicaEnvInput {
   readonly kind: ServiceKind;
   readonly address: string;
+  /** The port the replica's server listens on. Default {@link SERVICE_PORT} (a proxy in front takes that one). */
+  readonly port?: number;
   readonly pki: DevPkiPaths;
   readonly issuerUrl: string;
   readonly redisUrl: string;
@@ -56,7 +58,7 @@ export function replicaEnv(input: ReplicaEnvInput): Record<string, string> {
   const files = workload(input.pki, input.kind);
   const common: Record<string, string> = {
     RAMPART_SERVER_HOST: input.address,
-    RAMPART_SERVER_PORT: String(SERVICE_PORT),
+    RAMPART_SERVER_PORT: String(input.port ?? SERVICE_PORT),
     RAMPART_LOG_LEVEL: 'info',
     RAMPART_AUTH_AUDIT_ALLOW_LEVEL: 'info',
     RAMPART_AUTH_AUDIT_DENY_LEVEL: 'warn',
@@ -86,11 +88,11 @@ export function replicaEnv(input: ReplicaEnvInput): Record<string, string> {
 }
 
 /** The issuer's environment. */
-export function issuerEnv(address: string, pki: DevPkiPaths, keysFile: string, logLevel: string): Record<string, string> {
+export function issuerEnv(address: string, pki: DevPkiPaths, keysFile: string, logLevel: string, listenPort = ISSUER_PORT): Record<string, string> {
   const files = workload(pki, 'issuer');
   return {
     RAMPART_ISSUER_HOST: address,
-    RAMPART_ISSUER_PORT: String(ISSUER_PORT),
+    RAMPART_ISSUER_PORT: String(listenPort),
     RAMPART_ISSUER_URL: `https://${address}:${ISSUER_PORT}`,
     RAMPART_ISSUER_TLS_CERT_FILE: files.chain,
     RAMPART_ISSUER_TLS_KEY_FILE: files.key,

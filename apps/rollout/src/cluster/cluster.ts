@@ -40,6 +40,16 @@ export interface ClusterSettings {
   readonly clientSettings: Readonly<Record<string, string>>;
   /** Health is asked on this plaintext port when set (the server's health-only port), else over mTLS. */
   readonly healthPort?: number;
+  /** The port replicas listen on. Default {@link SERVICE_PORT}; another one leaves that to a proxy in front. */
+  readonly servicePort?: number;
+  /** The port the issuer listens on. Default {@link ISSUER_PORT} (its URL keeps that one: a proxy may take it). */
+  readonly issuerListenPort?: number;
+  /** Extra environment of the issuer (RAMPART_ISSUER_*). */
+  readonly issuerSettings?: Readonly<Record<string, string>>;
+  /** How often the harness's own mTLS credentials re-read their files. Default: the client's default. */
+  readonly credentialRefreshMs?: number;
+  /** Runs once a new replica reports SERVING, before `startReplica` resolves (e.g. to start a proxy in front of it). */
+  readonly onReplicaServing?: (replica: Replica) => Promise<void>;
 }
 
 /** The sample system as processes on hosts of their own: the issuer, Redis, and replicas of inventory and orders. */
@@ -50,6 +60,7 @@ export class Cluster {
   readonly #counters: Record<ServiceKind, number> = { inventory: 0, orders: 0 };
   readonly #channels: MtlsChannel[] = [];
   #redisHost: Host | undefined;
+  #issuerEnv: Record<string, string> = {};
 
   constructor(private readonly settings: ClusterSettings) {}
 
@@ -64,11 +75,49 @@ export class Cluster {
   /** Starts the issuer and Redis, each on its host, and waits until both answer. */
   async startInfrastructure(): Promise<void> {
     const { network, pki, dir, issuerHost } = this.settings;
-    this.issuer = new NodeProcess('issuer', issuerHost, issuerMain(), issuerEnv(issuerHost.address, pki, join(dir, 'issuer-keys.json'), 'warn'));
+    this.#issuerEnv = {
+      ...issuerEnv(issuerHost.address, pki, this.issuerKeysFile, 'warn', this.settings.issuerListenPort),
+      ...this.settings.issuerSettings,
+    };
+    this.issuer = new NodeProcess('issuer', issuerHost, issuerMain(), this.#issuerEnv);
     this.#redisHost = await network.addHost('redis');
     this.redis = new RedisProcess(this.#redisHost, REDIS_PORT);
     await waitForPort(this.#redisHost.address, REDIS_PORT, 10_000, this.redis.exited);
-    await waitForIssuer(this.issuerUrl, readFileSync(pki.caCert), 30_000, this.issuer.exited);
+    await this.#waitForIssuer(this.issuer);
+  }
+
+  /** The issuer's signing keys file (JWKS with private keys; `rotateKeys` moves it through a rotation). */
+  get issuerKeysFile(): string {
+    return join(this.settings.dir, 'issuer-keys.json');
+  }
+
+  async #waitForIssuer(issuer: NodeProcess): Promise<void> {
+    const port = this.settings.issuerListenPort ?? ISSUER_PORT;
+    await waitForIssuer(`https://${this.settings.issuerHost.address}:${port}`, readFileSync(this.settings.pki.caCert), 30_000, issuer.exited);
+  }
+
+  /** Stops the issuer (SIGTERM, SIGKILL after 10 s) and leaves it down. */
+  async stopIssuer(): Promise<void> {
+    await this.issuer?.stop(10_000);
+  }
+
+  /** Starts the issuer again on its host with the same settings (after {@link stopIssuer}) and waits until it answers. */
+  async startIssuer(): Promise<void> {
+    if (this.issuer?.running) throw new Error('the issuer is still running');
+    this.issuer = new NodeProcess('issuer', this.settings.issuerHost, issuerMain(), this.#issuerEnv);
+    await this.#waitForIssuer(this.issuer);
+  }
+
+  /** Stops Redis (its data goes: no persistence) and leaves it down. */
+  async stopRedis(): Promise<void> {
+    await this.redis?.stop();
+  }
+
+  /** Starts Redis again on its host (after {@link stopRedis}) and waits until it accepts connections. */
+  async startRedis(): Promise<void> {
+    if (!this.#redisHost) throw new Error('startInfrastructure first');
+    this.redis = new RedisProcess(this.#redisHost, REDIS_PORT);
+    await waitForPort(this.#redisHost.address, REDIS_PORT, 10_000, this.redis.exited);
   }
 
   /** mTLS credentials of the load client, checking the server's SPIFFE ID. */
@@ -80,6 +129,7 @@ export class Cluster {
       keyFile: files.key,
       caFile: this.settings.pki.caCert,
       ...(server === 'any' ? {} : { expectedServerId: spiffeId(server) }),
+      ...(this.settings.credentialRefreshMs !== undefined ? { refreshIntervalMs: this.settings.credentialRefreshMs } : {}),
     });
     this.#channels.push(channel);
     await channel.ready;
@@ -95,6 +145,7 @@ export class Cluster {
     const env = replicaEnv({
       kind,
       address: host.address,
+      ...(this.settings.servicePort !== undefined ? { port: this.settings.servicePort } : {}),
       pki,
       issuerUrl: this.issuerUrl,
       redisUrl: this.redisUrl,
@@ -107,9 +158,10 @@ export class Cluster {
     this.replicas.push(replica);
     const { healthPort } = this.settings;
     const { credentials } = await import('@grpc/grpc-js');
-    const healthAddress = `${host.address}:${healthPort ?? SERVICE_PORT}`;
+    const healthAddress = `${host.address}:${healthPort ?? this.settings.servicePort ?? SERVICE_PORT}`;
     await waitUntilServing(healthAddress, healthPort ? credentials.createInsecure() : await this.credentials(kind), 30_000, replica.process.exited);
     replica.servingAt = Date.now();
+    await this.settings.onReplicaServing?.(replica);
     return replica;
   }
 

@@ -2,8 +2,11 @@
 export const CALL_KINDS = ['PlaceOrder', 'GetOrder', 'ImportOrders', 'TrackOrders'] as const;
 export type CallKind = (typeof CALL_KINDS)[number];
 
-/** Where in the run a call started. */
-export type Phase = 'before' | 'inventory' | 'orders' | 'after';
+/**
+ * Where in the run a call started: the rollout's `before`, `inventory`, `orders` and `after`, or the name of the
+ * fault that was running (`pnpm chaos`).
+ */
+export type Phase = string;
 
 /** One call the load driver made. */
 export interface CallRecord {

@@ -1,0 +1,83 @@
+import { rotateKeys } from '@rampart/issuer';
+import { CLEAN_LINK } from '../proxy/link-faults.js';
+import type { Fault, FaultContext } from './fault.js';
+
+/** The verifiers' JWKS refresh (RAMPART_AUTH_JWKS_REFRESH_MS in the system) plus a margin. */
+const JWKS_REFRESH_WAIT_MS = 12_000;
+
+async function restartIssuer({ system, log }: FaultContext, why: string): Promise<void> {
+  const cluster = system.cluster;
+  if (!cluster) return;
+  const began = Date.now();
+  await cluster.stopIssuer();
+  await cluster.startIssuer();
+  log(`issuer restarted (${why}) in ${((Date.now() - began) / 1_000).toFixed(1)} s`);
+}
+
+/**
+ * The documented key rotation (`rotate-keys`): publish a new key, wait until verifiers have refreshed their JWKS,
+ * sign with it, and (full run) retire the old key once every token it signed has expired; the issuer is restarted
+ * after each step, as the procedure says.
+ */
+export const jwksRotation: Fault = {
+  name: 'JWKS signing key rotation',
+  planned: true,
+  allowed: [],
+  expected: 'no valid call fails: verifiers know the new key before it signs; the old one stays published until its tokens expire',
+  quick: true,
+  async run(ctx) {
+    const file = ctx.system.cluster?.issuerKeysFile;
+    if (!file) return;
+    const step = async (retireAfterSec?: number) => {
+      const result = await rotateKeys(file, retireAfterSec === undefined ? {} : { retireAfterSec });
+      ctx.log(`rotate-keys: ${result.stage}, signing ${result.signingKid.slice(0, 8)}…, published ${result.publishedKids.length}`);
+      await restartIssuer(ctx, `key rotation: ${result.stage}`);
+    };
+    await step();
+    await new Promise((r) => setTimeout(r, JWKS_REFRESH_WAIT_MS));
+    await step();
+    if (ctx.quick) {
+      await ctx.pause(5_000);
+      return;
+    }
+    // Retire the old key once every token it signed has expired (lifetime + a margin).
+    await ctx.pause((ctx.tokenTtlSec + 5) * 1_000);
+    await step(ctx.tokenTtlSec + 5);
+    await ctx.pause(5_000);
+  },
+};
+
+/** The issuer down for longer than a token lives, then back. */
+export const issuerDown: Fault = {
+  name: 'issuer down > token lifetime',
+  planned: false,
+  allowed: ['UNAVAILABLE', 'UNAUTHENTICATED'],
+  expected:
+    'calls go on with cached tokens (verifiers keep their keys); once a caller\'s token expires it cannot get another: its calls fail until the issuer is back, then recover within seconds',
+  quick: false,
+  async run({ system, pause, log, tokenTtlSec }) {
+    const down = (tokenTtlSec + 15) * 1_000;
+    await system.cluster?.stopIssuer();
+    log(`issuer stopped for ${down / 1_000} s (tokens live ${tokenTtlSec} s)`);
+    await pause(down);
+    await system.cluster?.startIssuer();
+    log('issuer back');
+    await pause(8_000);
+  },
+};
+
+/** Every answer of the issuer seconds late (its proxy holds each chunk). */
+export const issuerSlow: Fault = {
+  name: 'issuer slow (3 s per answer)',
+  planned: false,
+  allowed: [],
+  expected: 'no valid call fails: tokens are renewed well before they expire and keys are cached, so a slow issuer only delays renewals',
+  quick: false,
+  async run({ system, pause, log }) {
+    await system.issuerProxy?.set({ ...CLEAN_LINK, latencyMs: 1_500 });
+    log('issuer link: 1.5 s each way');
+    await pause(20_000);
+    await system.issuerProxy?.set(CLEAN_LINK);
+    await pause(3_000);
+  },
+};

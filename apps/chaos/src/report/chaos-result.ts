@@ -1,0 +1,62 @@
+/** What happened during one fault (from its start to the next fault's). Times are ms since the run's start. */
+export interface FaultResult {
+  readonly name: string;
+  readonly planned: boolean;
+  readonly expected: string;
+  readonly allowed: readonly string[];
+  readonly fromMs: number;
+  /** When the fault's own steps ended (the rest of its window is recovery). */
+  readonly stepsEndMs: number;
+  readonly toMs: number;
+  readonly validCalls: number;
+  readonly validFailed: number;
+  /** Failed valid calls by status. */
+  readonly failedBy: Readonly<Record<string, number>>;
+  readonly invalidCalls: number;
+  readonly invalidAccepted: number;
+  readonly p99Ms: number;
+  /** From the end of the fault's steps to the start of the last valid call that failed in its window; 0 when none failed after it. */
+  readonly recoveryMs: number;
+  /** The steps' own error (the schedule stops there). */
+  readonly error?: string;
+  readonly verdict: 'pass' | 'FAIL';
+  /** Why it failed, when it did. */
+  readonly reason?: string;
+}
+
+/** One second of the run. */
+export interface SecondResult {
+  readonly valid: number;
+  readonly failed: number;
+  readonly invalid: number;
+  readonly accepted: number;
+  readonly p99Ms: number;
+}
+
+/** Everything a chaos run produced: written as JSON, rendered as tables and the SVG timeline. */
+export interface ChaosResult {
+  readonly startedAt: string;
+  readonly durationMs: number;
+  readonly mode: 'quick' | 'full' | 'soak' | 'only';
+  readonly network: { readonly kind: 'netns' | 'loopback'; readonly cidr: string };
+  readonly settings: Readonly<Record<string, string | number | boolean>>;
+  readonly faults: readonly FaultResult[];
+  readonly total: { readonly validCalls: number; readonly validFailed: number; readonly invalidCalls: number; readonly invalidAccepted: number };
+  /** Invalid attempts by kind: made, accepted. */
+  readonly attacks: Readonly<Record<string, { readonly calls: number; readonly accepted: number; readonly statuses: Readonly<Record<string, number>> }>>;
+  readonly perSecond: readonly SecondResult[];
+  /** RSS (MB) per process, one value per sample time. */
+  readonly memory: Readonly<Record<string, readonly { readonly atMs: number; readonly rssMb: number }[]>>;
+  /** The first failed valid calls and accepted attacks, for the table. */
+  readonly examples: readonly { readonly atMs: number; readonly caller: string; readonly kind: string; readonly fault: string; readonly status: string; readonly details?: string }[];
+  readonly soak?: SoakVerdict;
+  readonly passed: boolean;
+}
+
+/** Whether memory stayed flat over a soak: mean RSS of the first and last third of the samples, per process. */
+export interface SoakVerdict {
+  readonly minutes: number;
+  readonly streams: number;
+  readonly processes: readonly { readonly process: string; readonly firstThirdMb: number; readonly lastThirdMb: number; readonly growth: number; readonly flat: boolean }[];
+  readonly flat: boolean;
+}

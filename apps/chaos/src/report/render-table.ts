@@ -1,0 +1,45 @@
+import { columns } from '@rampart/rollout';
+import type { ChaosResult } from './chaos-result.js';
+
+const s = (ms: number): string => (ms / 1_000).toFixed(1);
+
+/** The run as text: a row per fault, the attacks, the expected outcomes, the first failures. */
+export function renderTable(result: ChaosResult): string {
+  const out: string[] = [];
+  out.push(
+    columns([
+      ['fault', 'kind', 'from s', 'calls', 'valid failed', 'invalid', 'accepted', 'p99 ms', 'recovery s', 'verdict'],
+      ...result.faults.map((f) => [
+        f.name,
+        f.planned ? 'planned' : 'fault',
+        s(f.fromMs),
+        String(f.validCalls),
+        f.validFailed === 0 ? '0' : `${f.validFailed} (${Object.entries(f.failedBy).map(([k, v]) => `${k} ${v}`).join(', ')})`,
+        String(f.invalidCalls),
+        String(f.invalidAccepted),
+        f.p99Ms.toFixed(0),
+        s(f.recoveryMs),
+        f.verdict === 'pass' ? 'pass' : `FAIL: ${f.reason ?? ''}`,
+      ]),
+      ['all', '', '', String(result.total.validCalls), String(result.total.validFailed), String(result.total.invalidCalls), String(result.total.invalidAccepted), '', '', result.passed ? 'pass' : 'FAIL'],
+    ]),
+  );
+  out.push('', 'expected outcomes:');
+  for (const f of result.faults) out.push(`  ${f.name}: ${f.expected}${f.allowed.length > 0 ? ` [allowed: ${f.allowed.join(', ')}]` : ''}`);
+  out.push(
+    '',
+    columns([
+      ['attack', 'attempts', 'accepted', 'statuses'],
+      ...Object.entries(result.attacks).map(([kind, a]) => [kind, String(a.calls), String(a.accepted), Object.entries(a.statuses).map(([k, v]) => `${k} ${v}`).join(', ')]),
+    ]),
+  );
+  if (result.soak) {
+    out.push('', `soak: ${result.soak.minutes} min, ${result.soak.streams} long-lived streams; memory ${result.soak.flat ? 'flat' : 'NOT flat'} (RSS, mean of the first vs the last third)`);
+    out.push(columns([['process', 'first third MB', 'last third MB', 'growth', 'flat'], ...result.soak.processes.map((p) => [p.process, p.firstThirdMb.toFixed(1), p.lastThirdMb.toFixed(1), `${(p.growth * 100).toFixed(1)} %`, p.flat ? 'yes' : 'NO'])]));
+  }
+  if (result.examples.length > 0) {
+    out.push('', 'failed valid calls and accepted attacks (first 40):');
+    for (const e of result.examples) out.push(`  +${s(e.atMs)} s ${e.caller} ${e.kind} during "${e.fault}": ${e.status}${e.details ? ` (${e.details})` : ''}`);
+  }
+  return out.join('\n');
+}

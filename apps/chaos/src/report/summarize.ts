@@ -1,0 +1,145 @@
+import { percentile } from '@rampart/rollout';
+import type { ChaosRecord } from './chaos-record.js';
+import type { ChaosResult, FaultResult, SecondResult, SoakVerdict } from './chaos-result.js';
+import type { MemorySample } from './memory-sampler.js';
+
+/** A fault's window in the run (epoch ms). */
+export interface FaultWindow {
+  readonly name: string;
+  readonly planned: boolean;
+  readonly expected: string;
+  readonly allowed: readonly string[];
+  readonly from: number;
+  readonly stepsEnd: number;
+  readonly to: number;
+  readonly error?: string;
+}
+
+/** A fault whose window ends with failures this close to its end has not recovered. */
+export const RECOVERED_QUIET_MS = 3_000;
+
+const round = (v: number): number => (Number.isNaN(v) ? 0 : Math.round(v * 10) / 10);
+
+/** Long-lived streams last as long as their client keeps them: their duration is no latency. */
+const timed = (r: ChaosRecord): boolean => !r.kind.endsWith('(long-lived)');
+
+/** Judges one fault's window. */
+export function faultResult(window: FaultWindow, records: readonly ChaosRecord[], start: number): FaultResult {
+  const mine = records.filter((r) => r.fault === window.name);
+  const valid = mine.filter((r) => r.caller === 'valid');
+  const failed = valid.filter((r) => r.status !== 'OK');
+  const invalid = mine.filter((r) => r.caller === 'invalid');
+  const accepted = invalid.filter((r) => r.status === 'OK');
+  const failedBy: Record<string, number> = {};
+  for (const r of failed) failedBy[r.status] = (failedBy[r.status] ?? 0) + 1;
+  const lastFailure = Math.max(...failed.map((r) => r.startedAt), -Infinity);
+  const recoveryMs = lastFailure > window.stepsEnd ? lastFailure - window.stepsEnd : 0;
+  const unexpected = Object.keys(failedBy).filter((s) => !window.allowed.includes(s));
+  let reason: string | undefined;
+  if (window.error) reason = `the fault's steps failed: ${window.error}`;
+  else if (accepted.length > 0) reason = `${accepted.length} invalid calls accepted`;
+  else if (window.planned && failed.length > 0) reason = `a planned event failed ${failed.length} valid calls`;
+  else if (unexpected.length > 0) reason = `valid calls failed with ${unexpected.join(', ')}, not an expected status`;
+  else if (failed.length > 0 && lastFailure > window.to - RECOVERED_QUIET_MS) reason = 'still failing at the end of its window: not recovered';
+  return {
+    name: window.name,
+    planned: window.planned,
+    expected: window.expected,
+    allowed: window.allowed,
+    fromMs: window.from - start,
+    stepsEndMs: window.stepsEnd - start,
+    toMs: window.to - start,
+    validCalls: valid.length,
+    validFailed: failed.length,
+    failedBy,
+    invalidCalls: invalid.length,
+    invalidAccepted: accepted.length,
+    p99Ms: round(percentile(valid.filter(timed).map((r) => r.latencyMs), 99)),
+    recoveryMs,
+    ...(window.error ? { error: window.error } : {}),
+    verdict: reason === undefined ? 'pass' : 'FAIL',
+    ...(reason ? { reason } : {}),
+  };
+}
+
+/** Calls, failures, attacks and p99 for each second of the run. */
+export function perSecond(records: readonly ChaosRecord[], start: number, end: number): SecondResult[] {
+  const seconds = Math.max(1, Math.ceil((end - start) / 1_000));
+  const buckets = Array.from({ length: seconds }, () => ({ valid: 0, failed: 0, invalid: 0, accepted: 0, latencies: [] as number[] }));
+  for (const r of records) {
+    const b = buckets[Math.floor((r.startedAt - start) / 1_000)];
+    if (!b) continue;
+    if (r.caller === 'valid') {
+      b.valid += 1;
+      if (timed(r)) b.latencies.push(r.latencyMs);
+      if (r.status !== 'OK') b.failed += 1;
+    } else {
+      b.invalid += 1;
+      if (r.status === 'OK') b.accepted += 1;
+    }
+  }
+  return buckets.map((b) => ({ valid: b.valid, failed: b.failed, invalid: b.invalid, accepted: b.accepted, p99Ms: round(percentile(b.latencies, 99)) }));
+}
+
+/** Whether each process's RSS stayed within `tolerance` between the first and the last third of the samples. */
+export function soakVerdict(samples: readonly MemorySample[], minutes: number, streams: number, tolerance = 0.1): SoakVerdict {
+  const names = [...new Set(samples.map((s) => s.process))];
+  const processes = names.map((process) => {
+    const mine = samples.filter((s) => s.process === process);
+    const third = Math.max(1, Math.floor(mine.length / 3));
+    const mean = (xs: readonly MemorySample[]) => xs.reduce((a, s) => a + s.rssMb, 0) / Math.max(1, xs.length);
+    const firstThirdMb = round(mean(mine.slice(0, third)));
+    const lastThirdMb = round(mean(mine.slice(-third)));
+    const growth = firstThirdMb === 0 ? 0 : Math.round(((lastThirdMb - firstThirdMb) / firstThirdMb) * 1_000) / 1_000;
+    return { process, firstThirdMb, lastThirdMb, growth, flat: growth <= tolerance };
+  });
+  return { minutes, streams, processes, flat: processes.every((p) => p.flat) };
+}
+
+/** Everything the run produced. */
+export function buildResult(input: {
+  readonly start: number;
+  readonly end: number;
+  readonly mode: ChaosResult['mode'];
+  readonly network: ChaosResult['network'];
+  readonly settings: ChaosResult['settings'];
+  readonly windows: readonly FaultWindow[];
+  readonly records: readonly ChaosRecord[];
+  readonly samples: readonly MemorySample[];
+  readonly soak?: SoakVerdict;
+}): ChaosResult {
+  const { start, records } = input;
+  const faults = input.windows.map((w) => faultResult(w, records, start));
+  const attacks: Record<string, { calls: number; accepted: number; statuses: Record<string, number> }> = {};
+  for (const r of records.filter((x) => x.caller === 'invalid')) {
+    const a = (attacks[r.kind] ??= { calls: 0, accepted: 0, statuses: {} });
+    a.calls += 1;
+    if (r.status === 'OK') a.accepted += 1;
+    a.statuses[r.status] = (a.statuses[r.status] ?? 0) + 1;
+  }
+  const memory: Record<string, { atMs: number; rssMb: number }[]> = {};
+  for (const s of input.samples) (memory[s.process] ??= []).push({ atMs: s.at - start, rssMb: s.rssMb });
+  const bad = records.filter((r) => (r.caller === 'valid' ? r.status !== 'OK' : r.status === 'OK'));
+  const valid = records.filter((r) => r.caller === 'valid');
+  const invalid = records.filter((r) => r.caller === 'invalid');
+  return {
+    startedAt: new Date(start).toISOString(),
+    durationMs: input.end - start,
+    mode: input.mode,
+    network: input.network,
+    settings: input.settings,
+    faults,
+    total: {
+      validCalls: valid.length,
+      validFailed: valid.filter((r) => r.status !== 'OK').length,
+      invalidCalls: invalid.length,
+      invalidAccepted: invalid.filter((r) => r.status === 'OK').length,
+    },
+    attacks,
+    perSecond: perSecond(records, start, input.end),
+    memory,
+    examples: bad.slice(0, 40).map((r) => ({ atMs: r.startedAt - start, caller: r.caller, kind: r.kind, fault: r.fault, status: r.status, ...(r.details ? { details: r.details.slice(0, 160) } : {}) })),
+    ...(input.soak ? { soak: input.soak } : {}),
+    passed: faults.every((f) => f.verdict === 'pass') && invalid.every((r) => r.status !== 'OK') && valid.length > 0 && (input.soak?.flat ?? true),
+  };
+}

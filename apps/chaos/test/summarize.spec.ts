@@ -1,0 +1,81 @@
+import { describe, expect, it } from 'vitest';
+import type { ChaosRecord } from '../src/report/chaos-record.js';
+import { buildResult, faultResult, soakVerdict, type FaultWindow } from '../src/report/summarize.js';
+
+const START = 1_000_000;
+const window = (over: Partial<FaultWindow> = {}): FaultWindow => ({
+  name: 'f',
+  planned: true,
+  allowed: [],
+  expected: 'nothing fails',
+  from: START,
+  stepsEnd: START + 10_000,
+  to: START + 20_000,
+  ...over,
+});
+const call = (at: number, status = 'OK', over: Partial<ChaosRecord> = {}): ChaosRecord => ({
+  caller: 'valid',
+  kind: 'GetOrder',
+  fault: 'f',
+  startedAt: START + at,
+  latencyMs: 5,
+  status,
+  ...over,
+});
+
+describe('fault verdicts', () => {
+  it('passes a planned event without failures and fails it on a single failed valid call', () => {
+    expect(faultResult(window(), [call(1_000), call(2_000)], START).verdict).toBe('pass');
+    const failed = faultResult(window(), [call(1_000), call(2_000, 'UNAVAILABLE')], START);
+    expect(failed.verdict).toBe('FAIL');
+    expect(failed.reason).toMatch(/planned event failed 1 valid calls/);
+    expect(failed.failedBy).toEqual({ UNAVAILABLE: 1 });
+  });
+
+  it('fails any fault where an invalid call was accepted', () => {
+    const r = faultResult(window({ planned: false, allowed: ['UNAVAILABLE'] }), [call(1_000, 'OK', { caller: 'invalid', kind: 'expired-token' })], START);
+    expect(r.verdict).toBe('FAIL');
+    expect(r.invalidAccepted).toBe(1);
+  });
+
+  it('allows an unplanned fault its documented statuses, measures recovery, and fails other statuses or no recovery', () => {
+    const unplanned = window({ planned: false, allowed: ['UNAVAILABLE'] });
+    const ok = faultResult(unplanned, [call(5_000, 'UNAVAILABLE'), call(12_500, 'UNAVAILABLE'), call(15_000)], START);
+    expect(ok.verdict).toBe('pass');
+    expect(ok.recoveryMs).toBe(2_500);
+    expect(faultResult(unplanned, [call(5_000, 'INTERNAL')], START).reason).toMatch(/INTERNAL, not an expected status/);
+    expect(faultResult(unplanned, [call(18_500, 'UNAVAILABLE')], START).reason).toMatch(/not recovered/);
+  });
+
+  it('leaves long-lived streams out of the latency percentile', () => {
+    const r = faultResult(window(), [call(1_000), call(1_100, 'OK', { kind: 'TrackOrders (long-lived)', latencyMs: 90_000 })], START);
+    expect(r.p99Ms).toBe(5);
+  });
+
+  it('fails the run when the steps of a fault threw', () => {
+    const result = buildResult({
+      start: START,
+      end: START + 20_000,
+      mode: 'quick',
+      network: { kind: 'loopback', cidr: '127.77.1.0/24' },
+      settings: {},
+      windows: [window({ error: 'SIGHUP ended orders-1' })],
+      records: [call(1_000)],
+      samples: [],
+    });
+    expect(result.passed).toBe(false);
+    expect(result.faults[0]?.reason).toMatch(/SIGHUP ended orders-1/);
+  });
+});
+
+describe('soak verdict', () => {
+  const samples = (name: string, values: number[]) => values.map((rssMb, i) => ({ at: START + i * 60_000, process: name, rssMb }));
+
+  it('is flat within 10 % between the first and the last third, per process', () => {
+    const flat = soakVerdict([...samples('orders-1', [100, 102, 101, 103, 104, 105]), ...samples('issuer', [80, 80, 80, 81, 81, 82])], 6, 500);
+    expect(flat.flat).toBe(true);
+    const growing = soakVerdict(samples('orders-1', [100, 105, 115, 125, 135, 150]), 6, 500);
+    expect(growing.flat).toBe(false);
+    expect(growing.processes[0]?.growth).toBeGreaterThan(0.1);
+  });
+});
