@@ -33,7 +33,7 @@ describe('chaos report', () => {
     expect(table).toMatch(/steady\s+planned.*pass/);
     expect(table).toMatch(/Redis down\s+fault.*1 \(UNAVAILABLE 1\).*FAIL: valid calls failed with UNAVAILABLE, not an expected status/);
     expect(table).toMatch(/expired-token\s+1\s+0\s+UNAUTHENTICATED 1/);
-    expect(table).toContain('PlaceOrder during "Redis down": UNAVAILABLE (replay store unavailable)');
+    expect(table).toContain('1 × PlaceOrder UNAVAILABLE (replay store unavailable), +3.5 … +3.5 s');
     expect(result.passed).toBe(false);
   });
 

@@ -87,4 +87,18 @@ describe('TcpProxy', () => {
     expect((await held).echo).toBe('during');
     await expect.poll(() => echo.accepted()).toBe(2);
   });
+
+  it('delivers what a server sent before it closed, then the close, even when the link is slow', async () => {
+    const server = createServer((socket) => socket.end('last words'));
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    cleanups.push(() => new Promise<void>((resolve) => server.close(() => resolve())));
+    const { proxy, port } = await proxyTo((server.address() as { port: number }).port);
+    proxy.set({ ...CLEAN_LINK, latencyMs: 200 });
+    const socket = connect({ host: '127.0.0.1', port });
+    cleanups.push(() => void socket.destroy());
+    let received = '';
+    socket.on('data', (chunk: Buffer) => (received += chunk.toString()));
+    await new Promise((resolve) => socket.once('end', resolve));
+    expect(received).toBe('last words');
+  });
 });

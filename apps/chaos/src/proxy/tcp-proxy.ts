@@ -119,8 +119,11 @@ export class TcpProxy {
     client.on('error', () => undefined);
     client.once('close', () => {
       this.#links.delete(link);
-      for (const pipe of link.pipes) pipe.stop();
-      link.upstream?.destroy();
+      const [toUpstream, toClient] = link.pipes;
+      toClient?.stop();
+      // What the client sent before it went still reaches the server, then the server sees the close, as over TCP.
+      if (toUpstream && link.upstream) this.#closeAfter(toUpstream, link.upstream);
+      else link.upstream?.destroy();
     });
     if (this.#faults.partitioned) {
       client.pause();
@@ -139,18 +142,31 @@ export class TcpProxy {
     link.pipes = [toUpstream, toClient];
     link.client.on('data', (chunk: Buffer) => toUpstream.push(chunk));
     upstream.on('data', (chunk: Buffer) => toClient.push(chunk));
-    upstream.on('error', () => link.client.destroy());
-    upstream.once('close', () => link.client.destroy());
-    // An end from one side ends the other once what it sent has been delivered.
+    upstream.on('error', () => undefined);
+    // The server's last frames (trailers, GOAWAY) may still be on their way when it closes: deliver them first.
+    upstream.once('close', () => this.#closeAfter(toClient, link.client));
     link.client.once('end', () => this.#endAfter(toUpstream, upstream));
     upstream.once('end', () => this.#endAfter(toClient, link.client));
     link.client.resume();
   }
 
+  /** Half-closes `socket` once everything queued towards it has been written. */
   #endAfter(pipe: DelayedPipe, socket: Socket): void {
     const check = (): void => {
-      if (pipe.pending === 0) socket.end();
+      if (pipe.pending === 0 || socket.destroyed) socket.end();
       else setTimeout(check, 20);
+    };
+    check();
+  }
+
+  /** Closes `socket` once everything queued towards it has been written (its FIN after its data). */
+  #closeAfter(pipe: DelayedPipe, socket: Socket): void {
+    const check = (): void => {
+      if (socket.destroyed) return pipe.stop();
+      if (pipe.pending > 0 && !this.#faults.partitioned) return void setTimeout(check, 20);
+      pipe.stop();
+      socket.end();
+      setTimeout(() => socket.destroy(), 1_000).unref();
     };
     check();
   }

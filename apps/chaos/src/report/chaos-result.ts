@@ -12,6 +12,8 @@ export interface FaultResult {
   readonly validFailed: number;
   /** Failed valid calls by status. */
   readonly failedBy: Readonly<Record<string, number>>;
+  /** Why valid calls failed: the most frequent (kind, status, message), with when the first and the last started. */
+  readonly causes: readonly FailureCause[];
   readonly invalidCalls: number;
   readonly invalidAccepted: number;
   readonly p99Ms: number;
@@ -22,6 +24,16 @@ export interface FaultResult {
   readonly verdict: 'pass' | 'FAIL';
   /** Why it failed, when it did. */
   readonly reason?: string;
+}
+
+/** A group of failed valid calls with one kind, status and message. */
+export interface FailureCause {
+  readonly kind: string;
+  readonly status: string;
+  readonly details: string;
+  readonly count: number;
+  readonly firstMs: number;
+  readonly lastMs: number;
 }
 
 /** One second of the run. */
@@ -47,8 +59,8 @@ export interface ChaosResult {
   readonly perSecond: readonly SecondResult[];
   /** RSS (MB) per process, one value per sample time. */
   readonly memory: Readonly<Record<string, readonly { readonly atMs: number; readonly rssMb: number }[]>>;
-  /** The first failed valid calls and accepted attacks, for the table. */
-  readonly examples: readonly { readonly atMs: number; readonly caller: string; readonly kind: string; readonly fault: string; readonly status: string; readonly details?: string }[];
+  /** Invalid calls that were accepted (the first 40): there should be none. */
+  readonly acceptedAttacks: readonly { readonly atMs: number; readonly kind: string; readonly fault: string }[];
   readonly soak?: SoakVerdict;
   readonly passed: boolean;
 }

@@ -37,9 +37,17 @@ export function renderTable(result: ChaosResult): string {
     out.push('', `soak: ${result.soak.minutes} min, ${result.soak.streams} long-lived streams; memory ${result.soak.flat ? 'flat' : 'NOT flat'} (RSS, mean of the first vs the last third)`);
     out.push(columns([['process', 'first third MB', 'last third MB', 'growth', 'flat'], ...result.soak.processes.map((p) => [p.process, p.firstThirdMb.toFixed(1), p.lastThirdMb.toFixed(1), `${(p.growth * 100).toFixed(1)} %`, p.flat ? 'yes' : 'NO'])]));
   }
-  if (result.examples.length > 0) {
-    out.push('', 'failed valid calls and accepted attacks (first 40):');
-    for (const e of result.examples) out.push(`  +${s(e.atMs)} s ${e.caller} ${e.kind} during "${e.fault}": ${e.status}${e.details ? ` (${e.details})` : ''}`);
+  const failing = result.faults.filter((f) => f.causes.length > 0);
+  if (failing.length > 0) {
+    out.push('', 'why valid calls failed (per fault, the most frequent causes):');
+    for (const f of failing) {
+      out.push(`  ${f.name}:`);
+      for (const c of f.causes) out.push(`    ${c.count} × ${c.kind} ${c.status} (${c.details || 'no message'}), +${s(c.firstMs)} … +${s(c.lastMs)} s`);
+    }
+  }
+  if (result.acceptedAttacks.length > 0) {
+    out.push('', 'ACCEPTED ATTACKS (invalid calls that ended OK):');
+    for (const e of result.acceptedAttacks) out.push(`  +${s(e.atMs)} s ${e.kind} during "${e.fault}"`);
   }
   return out.join('\n');
 }

@@ -1,6 +1,6 @@
 import { percentile } from '@rampart/rollout';
 import type { ChaosRecord } from './chaos-record.js';
-import type { ChaosResult, FaultResult, SecondResult, SoakVerdict } from './chaos-result.js';
+import type { ChaosResult, FailureCause, FaultResult, SecondResult, SoakVerdict } from './chaos-result.js';
 import type { MemorySample } from './memory-sampler.js';
 
 /** A fault's window in the run (epoch ms). */
@@ -22,6 +22,23 @@ const round = (v: number): number => (Number.isNaN(v) ? 0 : Math.round(v * 10) /
 
 /** Long-lived streams last as long as their client keeps them: their duration is no latency. */
 const timed = (r: ChaosRecord): boolean => !r.kind.endsWith('(long-lived)');
+
+/** The most frequent causes of failed calls (kind, status, message without numbers that vary), at most `limit`. */
+export function failureCauses(failed: readonly ChaosRecord[], start: number, limit = 5): FailureCause[] {
+  const groups = new Map<string, { kind: string; status: string; details: string; count: number; firstMs: number; lastMs: number }>();
+  for (const r of failed) {
+    const details = (r.details ?? '').slice(0, 140);
+    const key = `${r.kind}|${r.status}|${details}`;
+    const at = r.startedAt - start;
+    const g = groups.get(key);
+    if (g) {
+      g.count += 1;
+      g.firstMs = Math.min(g.firstMs, at);
+      g.lastMs = Math.max(g.lastMs, at);
+    } else groups.set(key, { kind: r.kind, status: r.status, details, count: 1, firstMs: at, lastMs: at });
+  }
+  return [...groups.values()].sort((a, b) => b.count - a.count).slice(0, limit);
+}
 
 /** Judges one fault's window. */
 export function faultResult(window: FaultWindow, records: readonly ChaosRecord[], start: number): FaultResult {
@@ -52,6 +69,7 @@ export function faultResult(window: FaultWindow, records: readonly ChaosRecord[]
     validCalls: valid.length,
     validFailed: failed.length,
     failedBy,
+    causes: failureCauses(failed, start),
     invalidCalls: invalid.length,
     invalidAccepted: accepted.length,
     p99Ms: round(percentile(valid.filter(timed).map((r) => r.latencyMs), 99)),
@@ -119,7 +137,7 @@ export function buildResult(input: {
   }
   const memory: Record<string, { atMs: number; rssMb: number }[]> = {};
   for (const s of input.samples) (memory[s.process] ??= []).push({ atMs: s.at - start, rssMb: s.rssMb });
-  const bad = records.filter((r) => (r.caller === 'valid' ? r.status !== 'OK' : r.status === 'OK'));
+  const accepted = records.filter((r) => r.caller === 'invalid' && r.status === 'OK');
   const valid = records.filter((r) => r.caller === 'valid');
   const invalid = records.filter((r) => r.caller === 'invalid');
   return {
@@ -138,7 +156,7 @@ export function buildResult(input: {
     attacks,
     perSecond: perSecond(records, start, input.end),
     memory,
-    examples: bad.slice(0, 40).map((r) => ({ atMs: r.startedAt - start, caller: r.caller, kind: r.kind, fault: r.fault, status: r.status, ...(r.details ? { details: r.details.slice(0, 160) } : {}) })),
+    acceptedAttacks: accepted.slice(0, 40).map((r) => ({ atMs: r.startedAt - start, kind: r.kind, fault: r.fault })),
     ...(input.soak ? { soak: input.soak } : {}),
     passed: faults.every((f) => f.verdict === 'pass') && invalid.every((r) => r.status !== 'OK') && valid.length > 0 && (input.soak?.flat ?? true),
   };

@@ -153,4 +153,49 @@ describe('TokenCache', () => {
     expect(await cache.get('payments', fetch('pay'))).toBe('pay');
     expect(await cache.get('inventory', fetch('other'))).toBe('inv');
   });
+
+  it('comes back within the default backoff cap (5 s) however long the issuer was away', async () => {
+    // Outages ending at different points of the backoff schedule; a caller every 100 ms.
+    for (const outageMs of [572_000, 585_000, 600_000]) {
+      const c = clock();
+      const cache = new TokenCache(undefined, c.now, () => 0);
+      let up = false;
+      let requests = 0;
+      const fetch = (): Promise<TokenResponse> => {
+        requests += 1;
+        return up ? Promise.resolve({ accessToken: 'back', expiresAt: c.now() + 60_000 }) : Promise.reject(new Error('connect ECONNREFUSED'));
+      };
+      for (let t = 0; t < outageMs; t += 100) {
+        await cache.get('a', fetch).catch(() => undefined);
+        c.advance(100);
+      }
+      expect(requests).toBeLessThan(outageMs / 1_000); // backed off, not one request per call
+      up = true;
+      let recoveredAfter = 0;
+      while ((await cache.get('a', fetch).catch(() => undefined)) !== 'back') {
+        c.advance(100);
+        recoveredAfter += 100;
+      }
+      expect(recoveredAfter).toBeLessThanOrEqual(5_000);
+    }
+  });
+
+  it('spreads the retries of a failed request at random, by up to half the wait', async () => {
+    const waits: number[] = [];
+    for (const random of [0, 1]) {
+      const c = clock();
+      const cache = new TokenCache({ ...timing, initialBackoffMs: 1_000, maxBackoffMs: 1_000 }, c.now, () => random);
+      let requests = 0;
+      const fetch = (): Promise<TokenResponse> => ((requests += 1), Promise.reject(new Error('down')));
+      await cache.get('a', fetch).catch(() => undefined);
+      let waited = 0;
+      while (requests === 1) {
+        c.advance(50);
+        waited += 50;
+        await cache.get('a', fetch).catch(() => undefined);
+      }
+      waits.push(waited);
+    }
+    expect(waits).toEqual([1_000, 500]);
+  });
 });
