@@ -6,7 +6,6 @@ import {
   type ChannelOptions,
   type ClientDuplexStream,
   type ClientReadableStream,
-  type ClientWritableStream,
 } from '@grpc/grpc-js';
 import { loadSync, type MethodDefinition, type ServiceDefinition } from '@grpc/proto-loader';
 import { PROTO_LOADER_OPTIONS } from '@rampart/codegen';
@@ -19,9 +18,9 @@ import type {
   ServiceDescriptor,
   ServiceShape,
 } from '@rampart/core';
-import { once } from 'node:events';
 import { RpcError } from './rpc-error.js';
 import { prepareCall } from './prepare-call.js';
+import { ReplayableRequests, REFUSED_STREAM_ATTEMPTS, retryRefused, wasRefused } from './refused-streams.js';
 import { checkRetrySettings, serviceConfig, type LoadBalancingPolicy, type MethodIdempotency, type RetrySettings } from './service-config.js';
 import type { TokenSource } from './tokens/token-client.js';
 
@@ -140,75 +139,98 @@ function methodOf(
     else signal.addEventListener('abort', () => call.cancel(), { once: true });
   };
 
+  // A call a server refused unprocessed is sent again (refused-streams.ts), with the same metadata and deadline.
   switch (method.kind) {
     case 'unary':
       return async (request: unknown, options?: ClientCallOptions) => {
         const { metadata, callOptions } = await prepare(options);
-        return new Promise((resolve, reject) => {
-          const call = client.makeUnaryRequest(method.path, serialize, deserialize, request, metadata, callOptions, (error, response) =>
-            error ? reject(RpcError.from(error)) : resolve(response),
-          );
-          cancelOnAbort(options?.signal, call);
-        });
+        return retryRefused(
+          () =>
+            new Promise((resolve, reject) => {
+              const call = client.makeUnaryRequest(method.path, serialize, deserialize, request, metadata.clone(), callOptions, (error, response) =>
+                error ? reject(RpcError.from(error)) : resolve(response),
+              );
+              cancelOnAbort(options?.signal, call);
+            }),
+          options?.signal,
+        );
       };
     case 'serverStream':
       return (request: unknown, options?: ClientCallOptions) =>
         lazyIterable(async () => {
           const { metadata, callOptions } = await prepare(options);
-          const call = client.makeServerStreamRequest(method.path, serialize, deserialize, request, metadata, callOptions);
-          cancelOnAbort(options?.signal, call);
-          return call;
-        });
+          return () => {
+            const call = client.makeServerStreamRequest(method.path, serialize, deserialize, request, metadata.clone(), callOptions);
+            cancelOnAbort(options?.signal, call);
+            return call;
+          };
+        }, options?.signal);
     case 'clientStream':
       return async (requests: RequestStream<unknown>, options?: ClientCallOptions) => {
         const { metadata, callOptions } = await prepare(options);
-        return new Promise((resolve, reject) => {
-          const call = client.makeClientStreamRequest(method.path, serialize, deserialize, metadata, callOptions, (error, response) =>
-            error ? reject(RpcError.from(error)) : resolve(response),
-          );
-          cancelOnAbort(options?.signal, call);
-          writeAll(requests, call).catch(() => call.cancel());
-        });
+        const replay = new ReplayableRequests(requests);
+        const attempt = () =>
+          new Promise((resolve, reject) => {
+            const call = client.makeClientStreamRequest(method.path, serialize, deserialize, metadata.clone(), callOptions, (error, response) =>
+              error ? reject(RpcError.from(error)) : resolve(response),
+            );
+            call.once('metadata', () => replay.commit());
+            cancelOnAbort(options?.signal, call);
+            replay.writeTo(call).catch(() => call.cancel());
+          });
+        return retryRefused(attempt, options?.signal, () => replay.replayable);
       };
     case 'bidi':
-      return (requests: RequestStream<unknown>, options?: ClientCallOptions) =>
-        lazyIterable(async () => {
-          const { metadata, callOptions } = await prepare(options);
-          const call = client.makeBidiStreamRequest(method.path, serialize, deserialize, metadata, callOptions);
-          cancelOnAbort(options?.signal, call);
-          writeAll(requests, call).catch(() => call.cancel());
-          return call;
-        });
+      return (requests: RequestStream<unknown>, options?: ClientCallOptions) => {
+        const replay = new ReplayableRequests(requests);
+        return lazyIterable(
+          async () => {
+            const { metadata, callOptions } = await prepare(options);
+            return () => {
+              const call = client.makeBidiStreamRequest(method.path, serialize, deserialize, metadata.clone(), callOptions);
+              call.once('metadata', () => replay.commit());
+              cancelOnAbort(options?.signal, call);
+              replay.writeTo(call).catch(() => call.cancel());
+              return call;
+            };
+          },
+          options?.signal,
+          () => replay.replayable,
+        );
+      };
   }
 }
 
-/** Writes every request with back-pressure, then half-closes. */
-async function writeAll(
-  requests: RequestStream<unknown>,
-  call: ClientWritableStream<unknown> | ClientDuplexStream<unknown, unknown>,
-): Promise<void> {
-  for await (const request of requests) {
-    if (!call.write(request)) await once(call, 'drain');
-  }
-  call.end();
-}
-
-/** An async iterable that starts the call when iteration starts and cancels it when iteration stops early. */
+/**
+ * An async iterable that starts the call when iteration starts and cancels it when iteration stops early. A call
+ * refused unprocessed before any answer is started again (`replayable`: its requests can still be sent again).
+ */
 function lazyIterable(
-  start: () => Promise<ClientReadableStream<unknown> | ClientDuplexStream<unknown, unknown>>,
+  prepare: () => Promise<() => ClientReadableStream<unknown> | ClientDuplexStream<unknown, unknown>>,
+  signal: AbortSignal | undefined,
+  replayable: () => boolean = () => true,
 ): AsyncIterable<unknown> {
   return {
     async *[Symbol.asyncIterator]() {
-      const call = await start();
-      let done = false;
-      try {
-        for await (const message of call) yield message;
-        done = true;
-      } catch (error) {
-        done = true;
-        throw RpcError.from(error);
-      } finally {
-        if (!done) call.cancel();
+      const start = await prepare();
+      for (let attempt = 1; ; attempt += 1) {
+        const call = start();
+        let done = false;
+        let answered = false;
+        try {
+          for await (const message of call) {
+            answered = true;
+            yield message;
+          }
+          done = true;
+          return;
+        } catch (error) {
+          done = true;
+          const again = !answered && replayable() && attempt < REFUSED_STREAM_ATTEMPTS && wasRefused(error) && signal?.aborted !== true;
+          if (!again) throw RpcError.from(error);
+        } finally {
+          if (!done) call.cancel();
+        }
       }
     },
   };

@@ -162,11 +162,22 @@ describe('transparent retries (calls that never reached a server application)', 
     expect(server.streams()).toBe(1);
   });
 
-  it('control: with grpc.enable_retries 0 (which Rampart never sets) the refused call fails', async () => {
-    const server = await rawServer((n, stream) => n === 1 && (stream.close(h2.NGHTTP2_REFUSED_STREAM), true));
-    const err = await rpcErrorOf(client(`127.0.0.1:${server.port}`, { channelOptions: { 'grpc.enable_retries': 0 } }).write({}));
-    expect(err.code).toBe(status.UNAVAILABLE);
-    expect(server.streams()).toBe(1);
+  it('a refused stream is sent again by Rampart itself, up to 4 times in all, beyond grpc-js\'s one transparent retry', async () => {
+    // With grpc-js's retries off, every refusal reaches Rampart's client: 3 refusals, the 4th attempt is served.
+    const three = await rawServer((n, stream) => n <= 3 && (stream.close(h2.NGHTTP2_REFUSED_STREAM), true));
+    expect(await client(`127.0.0.1:${three.port}`, { channelOptions: { 'grpc.enable_retries': 0 } }).write({})).toEqual({ servedBy: '' });
+    expect(three.streams()).toBe(4);
+    // A server that refuses every stream: the call fails after 4 attempts, with the refusal.
+    const always = await rawServer((_n, stream) => (stream.close(h2.NGHTTP2_REFUSED_STREAM), true));
+    const err = await rpcErrorOf(client(`127.0.0.1:${always.port}`, { channelOptions: { 'grpc.enable_retries': 0 } }).write({}));
+    expect([err.code, err.details]).toEqual([status.UNAVAILABLE, 'Stream refused by server']);
+    expect(always.streams()).toBe(4);
+  });
+
+  it('with grpc-js\'s transparent retry on (as Rampart sets it), 6 refusals in a row are still absorbed', async () => {
+    const six = await rawServer((n, stream) => n <= 6 && (stream.close(h2.NGHTTP2_REFUSED_STREAM), true));
+    expect(await client(`127.0.0.1:${six.port}`).write({})).toEqual({ servedBy: '' });
+    expect(six.streams()).toBe(7);
   });
 });
 
