@@ -138,15 +138,17 @@ export class IdentityFileWatcher implements IdentitySource {
       notAfter: new Date(leaf.validTo).toISOString(),
     };
     this.#current = next;
-    for (const listener of this.#listeners) {
+    // A listener (grpc-js making its secure context) or onReload that throws must not stop the others, nor reject a
+    // read (a timer's read would be an unhandled rejection).
+    const guarded = (run: () => void): void => {
       try {
-        listener({ certificate, privateKey });
+        run();
       } catch (error) {
-        // A listener (grpc-js making its secure context) must not stop the others nor reject a timer's read.
-        this.options.onProblem?.(`a listener failed to take the new certificate: ${error instanceof Error ? error.message : String(error)}`);
+        this.options.onProblem?.(`the new certificate could not be handed on: ${error instanceof Error ? error.message : String(error)}`);
       }
-    }
-    if (current !== undefined) this.options.onReload?.(next);
+    };
+    for (const listener of this.#listeners) guarded(() => listener({ certificate, privateKey }));
+    if (current !== undefined) guarded(() => this.options.onReload?.(next));
     return { result: 'changed' };
   }
 
