@@ -82,7 +82,7 @@ export const issuerConfigSchema: ConfigSchemaFragment = {
         env: 'RAMPART_ISSUER_TLS_FEDERATED_BUNDLES',
       },
       refreshIntervalMs: {
-        doc: 'How often the certificate, key and trust bundle files are re-read; a replaced, usable set serves new connections (at least 100).',
+        doc: 'How often the certificate, key and trust bundle files are re-read (SIGHUP re-reads them at once); a replaced, usable certificate and key pair, and replaced, usable trust bundles, serve new connections, each on its own (at least 100).',
         format: 'nat',
         default: 30_000,
         env: 'RAMPART_ISSUER_TLS_REFRESH_INTERVAL_MS',

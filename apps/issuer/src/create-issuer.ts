@@ -9,7 +9,8 @@ import { recordRequestCertificate, requestCertificate, verifyRequestCertificate 
 import { providerConfiguration } from './provider-configuration.js';
 import { loadSigningKeys } from './signing-keys.js';
 import { refuseRenegotiation } from './tls-connections.js';
-import { issuerTrustBundles, tlsProblem, watchTlsFiles, type IssuerTls, type IssuerTlsFiles } from './tls-files.js';
+import { issuerTrustBundles, tlsProblem, type IssuerTls, type IssuerTlsFiles } from './tls-files.js';
+import { watchTlsFiles, type IssuerTlsReload, type ServedTls, type TlsWatch } from './tls-watch.js';
 import { registerTokenExchange, type Delegation } from './token-exchange.js';
 
 /**
@@ -43,8 +44,9 @@ export interface IssuerOptions {
    */
   readonly tls: IssuerTls;
   /**
-   * The files `tls` was read from: while listening, the issuer re-reads them every `refreshIntervalMs` and serves a
-   * replaced, usable set to new connections, without a restart (as Rampart services do with theirs).
+   * The files `tls` was read from: while listening, the issuer re-reads them every `refreshIntervalMs` (and on
+   * `reloadTls()`) and serves a replaced, usable certificate and key, and replaced, usable trust bundles, to new
+   * connections, without a restart (as Rampart services do with theirs).
    */
   readonly tlsFiles?: IssuerTlsFiles;
   /** The signing keys file (JWKS with private keys, mode 0600); created with one ES256 key when missing. */
@@ -88,6 +90,11 @@ export interface Issuer {
    * @throws RampartError `ERR_CONFIG_INVALID` when the set is not usable (see `tlsProblem`); the previous one stays.
    */
   updateTls(tls: IssuerTls): void;
+  /**
+   * Re-reads the TLS files (`tlsFiles`) now, as a refresh would, logs what it did (`trigger` names why, e.g.
+   * `SIGHUP`) and resolves with it; `undefined` before `listen()` or without `tlsFiles`. Never rejects.
+   */
+  reloadTls(trigger?: string): Promise<IssuerTlsReload | undefined>;
 }
 
 /**
@@ -191,17 +198,28 @@ export async function createIssuer(options: IssuerOptions): Promise<Issuer> {
   );
   refuseRenegotiation(server, logger);
 
-  const updateTls = (tls: IssuerTls): void => {
-    const problem = tlsProblem(tls, new Date(), options.tlsFiles);
-    if (problem !== undefined) throw new RampartError('ERR_CONFIG_INVALID', `issuer TLS: ${problem}`);
-    const next = issuerTrustBundles(tls, options.tlsFiles);
-    server.setSecureContext({ cert: tls.cert, key: tls.key, ca: next.pem, minVersion: 'TLSv1.2' });
-    bundles = next;
+  let served: ServedTls = { cert: options.tls.cert, key: options.tls.key, bundles };
+  const serve = (next: ServedTls): void => {
+    server.setSecureContext({ cert: next.cert, key: next.key, ca: next.bundles.pem, minVersion: 'TLSv1.2' });
+    served = next;
+    bundles = next.bundles;
   };
-  let watcher: { stop(): void } | undefined;
+  let watcher: TlsWatch | undefined;
 
   return {
-    updateTls,
+    updateTls(tls: IssuerTls): void {
+      const problem = tlsProblem(tls, new Date(), options.tlsFiles);
+      if (problem !== undefined) throw new RampartError('ERR_CONFIG_INVALID', `issuer TLS: ${problem}`);
+      serve({ cert: tls.cert, key: tls.key, bundles: issuerTrustBundles(tls, options.tlsFiles) });
+    },
+    async reloadTls(trigger = 'reloadTls()') {
+      const reloaded = await watcher?.reload();
+      if (reloaded === undefined) return undefined;
+      const refused = reloaded.certificate.result === 'refused' || reloaded.trustBundles.result === 'refused';
+      if (refused) logger.error({ trigger, ...reloaded }, 'issuer TLS files re-read: some refused, the previous ones stay in use');
+      else logger.info({ trigger, ...reloaded }, 'issuer TLS files re-read');
+      return reloaded;
+    },
     get url(): string {
       if (url === undefined) throw new RampartError('ERR_APP_STATE', 'the issuer URL is known after listen()');
       return url;
@@ -222,7 +240,7 @@ export async function createIssuer(options: IssuerOptions): Promise<Issuer> {
       const { port } = server.address() as AddressInfo;
       url ??= defaultUrl(host, port);
       provider ??= start(url);
-      if (options.tlsFiles !== undefined) watcher ??= watchTlsFiles(options.tlsFiles, options.tls, updateTls, logger);
+      if (options.tlsFiles !== undefined) watcher ??= watchTlsFiles(options.tlsFiles, () => served, serve, logger);
       logger.info({ url, port, signingKid: keys.signingKid, clients: policies.size }, 'issuer listening');
       return { port, url };
     },

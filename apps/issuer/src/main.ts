@@ -9,6 +9,9 @@ try {
   const logger = createLogger({ name: 'issuer', level: config.get<string>('issuer.logLevel') });
   logger.info({ config: config.toRedactedJSON() }, 'configuration loaded');
   const issuer = await createIssuer({ ...(await issuerOptionsFromConfig(config)), logger });
+  // SIGHUP (a certificate helper such as spiffe-helper signals after writing): re-read the TLS files at once. With a
+  // listener installed a SIGHUP no longer ends the process, which is Node's default.
+  process.on('SIGHUP', (signal) => void issuer.reloadTls(signal));
   await issuer.listen();
   // Keeps serving through the drain delay (endpoints still route new requests here for a few seconds), then closes.
   const drainDelayMs = config.get<number>('issuer.drainDelayMs');

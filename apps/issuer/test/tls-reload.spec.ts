@@ -69,12 +69,15 @@ describe('the issuer TLS certificate', () => {
     const { port, logs, files } = await startOnFiles();
     const next = await serverCert();
     await writeFile(files.certFile, next.chainPem); // the key not yet replaced: they do not match
-    await eventually(async () => messages(logs).includes('issuer TLS files unusable; keeping the previous certificate'));
+    const message = 'issuer TLS certificate or key not usable; the previous ones stay in use until fixed';
+    await eventually(async () => messages(logs).includes(message));
     await new Promise((r) => setTimeout(r, 350)); // three more checks of the same files
     expect(await servedSerial(port)).toBe(pki.server.serialNumber.toUpperCase());
-    const unusable = logs.entries.filter((e) => e['msg'] === 'issuer TLS files unusable; keeping the previous certificate');
+    const unusable = logs.entries.filter((e) => e['msg'] === message);
     expect(unusable).toHaveLength(1);
-    expect(unusable[0]?.['problem']).toBe('the private key does not match the certificate');
+    expect(unusable[0]?.['problem']).toBe(
+      `issuer.tls.certFile ${files.certFile} and issuer.tls.keyFile ${files.keyFile} are not a usable certificate and private key: the private key does not match the certificate`,
+    );
     await writeFile(files.keyFile, next.keyPem);
     await eventually(async () => (await servedSerial(port)) === next.serialNumber.toUpperCase());
   });

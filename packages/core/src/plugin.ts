@@ -9,8 +9,10 @@ import type { Logger } from './logger.js';
  * - `onReady`: the port is bound, credentials are loaded, health reports SERVING.
  * - `onShutdown`: shutdown began; health reports NOT_SERVING, in-flight calls are draining.
  * - `onClose`: the server has stopped; release connections and timers here.
+ * - `onReload`: any time while serving, on SIGHUP or `app.reload()`: re-read certificates, keys and trust bundles now
+ *   (the app has re-read its own TLS files just before).
  */
-export type LifecycleEvent = 'onInit' | 'onReady' | 'onShutdown' | 'onClose';
+export type LifecycleEvent = 'onInit' | 'onReady' | 'onShutdown' | 'onClose' | 'onReload';
 
 /** A lifecycle hook. Hooks of one event run one after another, in plugin order (`onShutdown`/`onClose` reversed). */
 export type LifecycleHook = () => void | Promise<void>;

@@ -1,4 +1,5 @@
 import { createPrivateKey, X509Certificate } from 'node:crypto';
+import { createSecureContext } from 'node:tls';
 
 /**
  * Parses a PEM certificate with node:crypto, turning parse failures into a TypeError that names the input.
@@ -21,7 +22,8 @@ export function parseCertificatePem(pem: string, label: string): X509Certificate
 
 /**
  * Why a certificate (PEM, optionally followed by its chain) and a private key cannot serve TLS, or undefined when
- * they can: the key must match the certificate, which must not have expired by `nowMs`.
+ * they can: both parse, the key matches the certificate, which is within its validity period at `nowMs`, and Node's
+ * TLS accepts the whole file (a chain cut short by a half-written file parses as a leaf but is refused by TLS).
  *
  * @example
  * ```ts
@@ -29,12 +31,23 @@ export function parseCertificatePem(pem: string, label: string): X509Certificate
  * ```
  */
 export function certificateKeyProblem(certificate: string | Buffer, privateKey: string | Buffer, nowMs = Date.now()): string | undefined {
+  let leaf: X509Certificate;
   try {
-    const leaf = new X509Certificate(certificate);
+    leaf = new X509Certificate(certificate);
     if (!leaf.checkPrivateKey(createPrivateKey(privateKey))) return 'the private key does not match the certificate';
-    if (new Date(leaf.validTo).getTime() < nowMs) return `the certificate expired at ${leaf.validTo}`;
-    return undefined;
   } catch (error) {
-    return `not valid PEM (${error instanceof Error ? error.message : String(error)})`;
+    return `not valid PEM (${messageOf(error)})`;
   }
+  if (new Date(leaf.validTo).getTime() < nowMs) return `the certificate expired at ${leaf.validTo}`;
+  if (new Date(leaf.validFrom).getTime() > nowMs) return `the certificate is not valid before ${new Date(leaf.validFrom).toISOString()}`;
+  try {
+    createSecureContext({ cert: certificate, key: privateKey });
+  } catch (error) {
+    return `TLS refuses them (${messageOf(error)}): a certificate chain or key cut short?`;
+  }
+  return undefined;
+}
+
+function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
 }

@@ -12,11 +12,12 @@ import type { CaCertificateListener } from './trust-bundle-watcher.js';
 export type IdentityCertificateListener = (update: { certificate: Buffer; privateKey: Buffer } | null) => void;
 
 /**
- * A source of the workload's certificate and key, such as grpc-js's `FileWatcherCertificateProvider`.
+ * A source of the workload's certificate and key, such as an `IdentityFileWatcher` (or grpc-js's
+ * `FileWatcherCertificateProvider`, which hands on a pair it read even when the key does not match).
  *
  * @example
  * ```ts
- * const identity: IdentitySource = new experimental.FileWatcherCertificateProvider({ certificateFile, privateKeyFile, refreshIntervalMs });
+ * const identity: IdentitySource = watchIdentityFiles({ certFile, keyFile, refreshIntervalMs: 30_000 });
  * ```
  */
 export interface IdentitySource {

@@ -34,6 +34,13 @@ export {
   type CaCertificateListener,
 } from './trust-bundle-watcher.js';
 export {
+  watchIdentityFiles,
+  IdentityFileWatcher,
+  type IdentityWatchOptions,
+  type WatchedIdentity,
+} from './identity-file-watcher.js';
+export type { ReloadOutcome } from './serial-reads.js';
+export {
   combineCertificateSources,
   type IdentitySource,
   type CaSource,

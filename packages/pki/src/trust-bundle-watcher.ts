@@ -1,3 +1,4 @@
+import { SerialReads, type ReloadOutcome } from './serial-reads.js';
 import { loadTrustBundles, type TrustBundleSources } from './trust-bundle-files.js';
 import type { TrustDomainBundles } from './trust-domain-bundles.js';
 
@@ -50,19 +51,23 @@ export class TrustBundleWatcher {
   #pem: Buffer | undefined;
   readonly #listeners = new Set<CaCertificateListener>();
   readonly #timer: NodeJS.Timeout;
-  #busy = false;
+  readonly #reads = new SerialReads();
   #lastProblem: string | undefined;
 
   constructor(
     private readonly sources: TrustBundleSources,
     private readonly options: TrustBundleWatchOptions,
   ) {
-    this.ready = loadTrustBundles(sources).then((bundles) => {
-      this.#apply(bundles);
-      return bundles;
-    });
+    this.ready = this.#reads.run(() =>
+      loadTrustBundles(sources).then((bundles) => {
+        this.#apply(bundles);
+        return bundles;
+      }),
+    );
     this.ready.catch(() => undefined);
-    this.#timer = setInterval(() => void this.#refresh(), Math.max(options.refreshIntervalMs, 100));
+    this.#timer = setInterval(() => {
+      if (!this.#reads.busy) void this.#reads.run(() => this.#refresh());
+    }, Math.max(options.refreshIntervalMs, 100));
     this.#timer.unref();
   }
 
@@ -81,28 +86,33 @@ export class TrustBundleWatcher {
     this.#listeners.delete(listener);
   }
 
+  /**
+   * Reads the files now (after a read under way, if any) and puts changed, usable bundles in use, as a timer's read
+   * would; for a helper that signals after writing (SIGHUP). Never rejects.
+   */
+  reload(): Promise<ReloadOutcome> {
+    return this.#reads.run(() => this.#refresh());
+  }
+
   /** Stops re-reading the files. Idempotent. */
   close(): void {
     clearInterval(this.#timer);
   }
 
-  async #refresh(): Promise<void> {
-    if (this.#busy) return;
-    this.#busy = true;
+  async #refresh(): Promise<ReloadOutcome> {
     try {
       const bundles = await loadTrustBundles(this.sources);
       this.#lastProblem = undefined;
-      if (this.#current === undefined || !sameDomains(bundles, this.#current)) {
-        const first = this.#current === undefined;
-        this.#apply(bundles);
-        if (!first) this.options.onReload?.(bundles);
-      }
+      if (this.#current !== undefined && sameDomains(bundles, this.#current)) return { result: 'unchanged' };
+      const first = this.#current === undefined;
+      this.#apply(bundles);
+      if (!first) this.options.onReload?.(bundles);
+      return { result: 'changed' };
     } catch (error) {
       const problem = error instanceof Error ? error.message : String(error);
       if (problem !== this.#lastProblem && this.#current !== undefined) this.options.onProblem?.(problem);
       this.#lastProblem = problem;
-    } finally {
-      this.#busy = false;
+      return { result: 'refused', problem };
     }
   }
 

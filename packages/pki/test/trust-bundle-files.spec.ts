@@ -119,6 +119,28 @@ describe('watchTrustBundles', () => {
   });
 });
 
+describe('TrustBundleWatcher.reload', () => {
+  it('reads the files at once, whatever the refresh interval, and says what it did', async () => {
+    const caFile = await write('reloaded-ca.pem', ours.certPem);
+    const reloads: string[][] = [];
+    const watcher = watchTrustBundles({ ...sources, caFile }, { refreshIntervalMs: 3_600_000, onReload: (b) => reloads.push(b.trustDomains) });
+    try {
+      await watcher.ready;
+      expect(await watcher.reload()).toEqual({ result: 'unchanged' });
+      const next = await createCa({ commonName: 'next CA' });
+      await write('reloaded-ca.pem', ours.certPem + next.certPem);
+      expect(await watcher.reload()).toEqual({ result: 'changed' });
+      expect(watcher.current?.bundleFor('ours.example')?.map((c) => c.subject)).toEqual(['CN=ours CA', 'CN=next CA']);
+      expect(reloads).toHaveLength(1);
+      await write('reloaded-ca.pem', 'half written');
+      expect(await watcher.reload()).toMatchObject({ result: 'refused', problem: expect.stringContaining('holds no usable PEM certificate') });
+      expect(watcher.current?.bundleFor('ours.example')).toHaveLength(2);
+    } finally {
+      watcher.close();
+    }
+  });
+});
+
 async function until(condition: () => boolean): Promise<void> {
   for (let i = 0; i < 100 && !condition(); i++) await new Promise((resolve) => setTimeout(resolve, 50));
   expect(condition()).toBe(true);

@@ -148,7 +148,7 @@ export const serverConfigSchema: ConfigSchemaFragment = {
         env: 'RAMPART_TLS_FEDERATED_BUNDLES',
       },
       refreshIntervalMs: {
-        doc: 'How often the certificate, key and trust bundle files are re-read.',
+        doc: 'How often the certificate, key and trust bundle files are re-read (SIGHUP re-reads them at once). A certificate and key are taken only as a matching, usable pair: one written before the other, or half written, keeps the previous pair until both are complete. Clients of rampartClients use it too.',
         format: 'nat',
         default: 30_000,
         env: 'RAMPART_TLS_REFRESH_INTERVAL_MS',

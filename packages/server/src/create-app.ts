@@ -18,7 +18,7 @@ import { CallRunner } from './call-runner.js';
 import type { CallState } from './call-state.js';
 import { serverConfigSchema } from './config-schema.js';
 import { createServerTransport } from './credentials.js';
-import type { ServerTransport } from './tls/server-transport.js';
+import type { ServerTransport, TransportReload } from './tls/server-transport.js';
 import { hostPort } from './address.js';
 import { adaptHandler } from './handlers.js';
 import { HealthReporter } from './health.js';
@@ -30,7 +30,8 @@ import { loadProtos, type ProtoSource } from './proto-registry.js';
 import { addReflection, reflectionAccessFromConfig } from './reflection-access.js';
 import { createGrpcServer } from './server-options.js';
 import { shutDown } from './shutdown.js';
-import { onShutdownSignals } from './signals.js';
+import { reloadApp } from './reload.js';
+import { onReloadSignal, onShutdownSignals } from './signals.js';
 import { PeerIdentityCache } from './tls/peer-cache.js';
 
 /** Options of {@link createApp}. */
@@ -56,7 +57,7 @@ export interface CreateAppOptions {
   readonly logger?: Logger;
   /** Default: spans and metrics through the global OpenTelemetry API (no-ops without an SDK). */
   readonly telemetry?: RpcTelemetry;
-  /** Shut down gracefully on SIGTERM and SIGINT (default true). */
+  /** Shut down gracefully on SIGTERM and SIGINT, and re-read the TLS files on SIGHUP (`reload()`), while listening (default true). */
   readonly handleSignals?: boolean;
   /** Replaces the file-based TLS transport (`transport.tls.*`) with one of your own. */
   readonly secureTransport?: (config: LoadedConfig, logger: Logger) => ServerTransport;
@@ -111,6 +112,12 @@ export interface RampartApp {
    * rest; the health port closes last. SIGTERM and SIGINT do the same.
    */
   close(options?: CloseOptions): Promise<void>;
+  /**
+   * Re-reads the TLS certificate, key and trust bundles now and runs the plugins' `onReload` hooks (the clients of
+   * `rampartClients` re-read theirs): what SIGHUP does. A changed, usable set serves new connections; an unusable one
+   * is refused (logged) and the previous one stays. Resolves with what each file set did; `{}` before `listen()`.
+   */
+  reload(trigger?: string): Promise<TransportReload>;
   /** `host:port` of the plaintext health port once listening; undefined when there is none. */
   healthAddress(): string | undefined;
   /** Every method with its auth decisions: the data of the start-up check. */
@@ -316,6 +323,10 @@ class App implements RampartApp {
     return this.#healthPort?.address;
   }
 
+  reload(trigger = 'reload()'): Promise<TransportReload> {
+    return reloadApp({ transport: this.#transport, lifecycle: this.lifecycle, logger: this.logger }, trigger);
+  }
+
   async #close(graceMs: number, drainDelayMs: number): Promise<void> {
     this.state = 'closing';
     const started = performance.now();
@@ -352,7 +363,7 @@ class App implements RampartApp {
   }
 
   #installSignalHandlers(): void {
-    this.#removeSignals = onShutdownSignals(
+    const removeShutdown = onShutdownSignals(
       this.logger,
       () => this.close(),
       () => {
@@ -360,6 +371,11 @@ class App implements RampartApp {
         this.#healthPort?.server.forceShutdown();
       },
     );
+    const removeReload = onReloadSignal((signal) => void this.reload(signal));
+    this.#removeSignals = () => {
+      removeShutdown();
+      removeReload();
+    };
   }
 
   #removeSignalHandlers(): void {

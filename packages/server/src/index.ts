@@ -8,7 +8,7 @@ export {
   type AppState,
 } from './create-app.js';
 export { serverConfigSchema } from './config-schema.js';
-export type { ServerTransport } from './tls/server-transport.js';
+export type { ServerTransport, TransportReload } from './tls/server-transport.js';
 export type { ProtoSource } from './proto-registry.js';
 export type { ServiceClass } from './method-table.js';
 export { identityFromDer } from './tls/peer-identity.js';

@@ -12,7 +12,8 @@ export class Lifecycle {
 
   /**
    * Runs the hooks of `event`. Start-up events stop at the first failure (the error names the plugin); shutdown
-   * events run every hook and log failures, so one bad hook cannot keep resources open.
+   * events run every hook and log failures, so one bad hook cannot keep resources open; so does `onReload`, which a
+   * running app must survive.
    */
   async run(event: LifecycleEvent, logger: Logger): Promise<void> {
     const list = [...(this.#hooks.get(event) ?? [])];
@@ -22,7 +23,7 @@ export class Lifecycle {
       try {
         await hook();
       } catch (error) {
-        if (!stopping) throw new Error(`${owner}: ${event} hook failed: ${String(error)}`, { cause: error });
+        if (!stopping && event !== 'onReload') throw new Error(`${owner}: ${event} hook failed: ${String(error)}`, { cause: error });
         logger.error({ err: error, plugin: owner, event }, 'lifecycle hook failed');
       }
     }

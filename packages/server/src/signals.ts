@@ -69,3 +69,36 @@ export function onShutdownSignals(logger: Logger, close: () => Promise<void>, st
     process.off('SIGINT', handler);
   };
 }
+
+/** The reloads registered with {@link onReloadSignal}, and the one process listener that runs them. */
+const reloads = new Set<{ readonly reload: (signal: NodeJS.Signals) => void }>();
+let reloadListener: ((signal: NodeJS.Signals) => void) | undefined;
+
+/**
+ * Runs `reload` on SIGHUP (sent by certificate helpers such as spiffe-helper after they write new files). Every app
+ * in the process shares one SIGHUP listener: the first registration installs it, removing the last one removes it.
+ * While it is installed a SIGHUP no longer ends the process (Node's default for SIGHUP). Returns the function that
+ * removes the registration.
+ *
+ * @example
+ * ```ts
+ * const remove = onReloadSignal(() => void app.reload('SIGHUP'));
+ * ```
+ */
+export function onReloadSignal(reload: (signal: NodeJS.Signals) => void): () => void {
+  const entry = { reload };
+  reloads.add(entry);
+  if (reloadListener === undefined) {
+    reloadListener = (signal) => {
+      for (const { reload: run } of [...reloads]) run(signal);
+    };
+    process.on('SIGHUP', reloadListener);
+  }
+  return () => {
+    reloads.delete(entry);
+    if (reloads.size === 0 && reloadListener !== undefined) {
+      process.off('SIGHUP', reloadListener);
+      reloadListener = undefined;
+    }
+  };
+}

@@ -55,6 +55,10 @@ export interface DeployedProcess {
   has(path: string): boolean;
   /** Everything the process wrote so far, stdout and stderr. */
   output(): string;
+  /** Sends `signal` (e.g. SIGHUP) to the process. */
+  signal(signal: NodeJS.Signals): void;
+  /** How the process ended; undefined while it runs. */
+  exited(): ProcessExit | undefined;
   /** SIGTERM (unless it already ended), then its exit. */
   stop(): Promise<ProcessExit>;
 }
@@ -79,7 +83,13 @@ function listeningLine(output: string): Record<string, unknown> | undefined {
  */
 export function startDeployed(dir: string, env: Record<string, string>, timeoutMs = 30_000): Promise<DeployedProcess> {
   const child = spawn(process.execPath, ['dist/main.js'], { cwd: dir, env: { PATH: process.env['PATH'] ?? '', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-  const exited = new Promise<ProcessExit>((done) => child.once('exit', (code, signal) => done({ code, signal })));
+  let exit: ProcessExit | undefined;
+  const exited = new Promise<ProcessExit>((done) =>
+    child.once('exit', (code, signal) => {
+      exit = { code, signal };
+      done(exit);
+    }),
+  );
   let output = '';
   return new Promise((resolve, reject) => {
     let settled = false;
@@ -101,6 +111,8 @@ export function startDeployed(dir: string, env: Record<string, string>, timeoutM
         listening,
         has: (path) => existsSync(join(dir, path)),
         output: () => output,
+        signal: (signal) => void child.kill(signal),
+        exited: () => exit,
         stop: () => {
           if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
           return exited;

@@ -20,7 +20,8 @@ export const TOKEN_CLIENT = Symbol.for('rampart.client.TokenClient');
  * Typed clients for the services this workload calls, bound in the container under `clientOf(descriptor)`. Each
  * target is configured under `clients.<name>.*` (address, expected server SPIFFE ID, token audience, deadline,
  * keepalive, load-balancing policy, retry policy of idempotent methods); the channel uses the workload's own
- * certificate and trust bundles (`transport.tls.*`, hot reloaded) and checks the server's SPIFFE ID; tokens come from `auth.client.*` (client credentials, or token exchange for
+ * certificate and trust bundles (`transport.tls.*`, re-read every `transport.tls.refreshIntervalMs` and on SIGHUP through
+ * the app's `onReload`) and checks the server's SPIFFE ID; tokens come from `auth.client.*` (client credentials, or token exchange for
  * calls made with `asCaller`). A target that is sent tokens (`audience` set) must pin the server's SPIFFE ID
  * (`expectedServerId`), or start-up stops naming the setting; `allowUnpinnedServer` opts out, with a warning.
  *
@@ -48,6 +49,7 @@ export function rampartClients(targets: Readonly<Record<string, ClientTarget>>):
       tokens = tokenClientFrom(config, logger);
       if (tokens) container.bind(TOKEN_CLIENT).toConstantValue(tokens);
       const trustDomain = config.get<string>('transport.tls.trustDomain');
+      const refreshIntervalMs = config.has('transport.tls.refreshIntervalMs') ? config.get<number>('transport.tls.refreshIntervalMs') : undefined;
       for (const { name, target, address, expectedServerId, audience, loadBalancingPolicy, retry } of settings) {
         const key = (k: string) => `clients.${name}.${k}`;
         const channel = createMtlsChannelCredentials({
@@ -57,6 +59,8 @@ export function rampartClients(targets: Readonly<Record<string, ClientTarget>>):
           ...(trustDomain !== '' ? { trustDomain } : {}),
           federatedBundles: config.get<Record<string, string>>('transport.tls.federatedBundles'),
           ...(expectedServerId !== '' ? { expectedServerId } : {}),
+          ...(refreshIntervalMs !== undefined ? { refreshIntervalMs: Math.max(refreshIntervalMs, 100) } : {}),
+          logger: logger.child({ target: name }),
         });
         channels.push(channel);
         const keepaliveMs = config.get<number>(key('keepaliveMs'));
@@ -78,6 +82,13 @@ export function rampartClients(targets: Readonly<Record<string, ClientTarget>>):
       }
       ctx.on('onInit', async () => {
         await Promise.all(channels.map((c) => c.ready));
+      });
+      ctx.on('onReload', async () => {
+        const reloaded = await Promise.all(channels.map((channel) => channel.reload()));
+        const refused = reloaded.some(({ certificate, trustBundles }) => certificate.result === 'refused' || trustBundles.result === 'refused');
+        const byTarget = Object.fromEntries(settings.map(({ name }, i) => [name, reloaded[i]]));
+        if (refused) logger.error({ targets: byTarget }, 'client TLS files re-read: some refused, the previous ones stay in use');
+        else logger.info({ targets: byTarget }, 'client TLS files re-read');
       });
       ctx.on('onClose', async () => {
         for (const client of clients) closeClient(client);

@@ -1,5 +1,6 @@
 import { experimental, type ChannelCredentials } from '@grpc/grpc-js';
-import { checkTrustBundleSources, combineCertificateSources, watchTrustBundles } from '@rampart/pki';
+import type { Logger } from '@rampart/core';
+import { checkTrustBundleSources, combineCertificateSources, watchIdentityFiles, watchTrustBundles, type ReloadOutcome } from '@rampart/pki';
 import { serverIdentityCheck } from './server-identity-check.js';
 import { watchFirstLoad, type CredentialFiles } from './first-load.js';
 
@@ -43,8 +44,13 @@ export interface MtlsChannelOptions {
    * against the target address applies.
    */
   readonly expectedServerId?: string;
-  /** How often the three files are read again, in milliseconds. Default 60 000. */
+  /** How often the files are read again, in milliseconds (at least 100 in effect). Default 60 000. */
   readonly refreshIntervalMs?: number;
+  /**
+   * Where to report a certificate, key or bundle that could not be reloaded (once per problem: the previous one stays
+   * in use) and a reload that changed them. Default: not reported.
+   */
+  readonly logger?: Logger;
 }
 
 /**
@@ -67,17 +73,23 @@ export interface MtlsChannel {
    */
   readonly ready: Promise<void>;
   /**
-   * Stops watching the files (once the clients using the credentials are closed as well). Until then the
-   * watcher's timer keeps the process alive. Idempotent.
+   * Reads the certificate, key and trust bundles now (after a read under way), as a refresh would: what SIGHUP does
+   * in an app (`rampartClients` calls it). A changed, usable set is used by new connections; an unusable one is
+   * refused and the previous one stays. Never rejects.
+   */
+  reload(): Promise<{ readonly certificate: ReloadOutcome; readonly trustBundles: ReloadOutcome }>;
+  /**
+   * Stops watching the files (once the clients using the credentials are closed as well). The watchers' timers do
+   * not keep the process alive on their own. Idempotent.
    */
   close(): void;
 }
 
 /**
  * Creates mutual-TLS channel credentials for service-to-service calls from files that are re-read every
- * `refreshIntervalMs` (grpc-js `FileWatcherCertificateProvider`): the workload's certificate and key are
- * presented to servers, and server certificates must chain to the trust bundle. After a rotation, new
- * connections use the new files; open connections keep going.
+ * `refreshIntervalMs` and on `reload()`: the workload's certificate and key are presented to servers, and server
+ * certificates must chain to the trust bundle. After a rotation, new connections use the new files; open
+ * connections keep going.
  *
  * With `expectedServerId`, the server's SPIFFE ID is checked in place of the hostname. A server presenting
  * another identity fails the call with status UNAVAILABLE; the reason is in the error details, e.g.
@@ -88,8 +100,9 @@ export interface MtlsChannel {
  * SPIFFE ID, so a partner's CA cannot pass for a server of yours (UNAVAILABLE, `server certificate … refused: its
  * chain does not lead to a CA in the trust bundle of …`).
  *
- * Replace the certificate and key files by renaming complete files into place: a refresh that reads a new
- * certificate with the old key fails the connections made until the next refresh.
+ * The certificate and key are taken only as a matching, usable pair (`watchIdentityFiles` from `@rampart/pki`): a
+ * rotation that writes the certificate, then the key, in place (spiffe-helper), or a file read half written, keeps
+ * the last good pair in use until both are complete.
  *
  * @throws TypeError when a file option is not a non-empty string, `expectedServerId` is not a valid workload
  *   SPIFFE ID, or `trustDomain` or a key of `federatedBundles` is not a trust domain name (the message names the
@@ -125,21 +138,33 @@ export function createMtlsChannelCredentials(options: MtlsChannelOptions): MtlsC
   };
   checkTrustBundleSources(sources);
   const check = serverIdentityCheck(options.expectedServerId, () => bundles.current);
-  const bundles = watchTrustBundles(sources, { refreshIntervalMs });
-  const identity = new experimental.FileWatcherCertificateProvider({
-    certificateFile: files.certFile,
-    privateKeyFile: files.keyFile,
+  const logger = options.logger;
+  const bundles = watchTrustBundles(sources, {
     refreshIntervalMs,
+    onProblem: (problem) => logger?.error({ problem }, 'client trust bundles could not be reloaded; the previous ones stay in use until fixed'),
+    onReload: (loaded) => logger?.info({ trustDomains: loaded.trustDomains }, 'client trust bundles reloaded'),
   });
-  // One provider for both roles: the trust bundles come from their own watcher, the certificate and key from grpc-js's.
+  const identity = watchIdentityFiles({
+    certFile: files.certFile,
+    keyFile: files.keyFile,
+    refreshIntervalMs,
+    onProblem: (problem) => logger?.error({ problem }, 'client certificate or key not usable; the previous ones stay in use until fixed'),
+    onReload: (loaded) => logger?.info({ serialNumber: loaded.serialNumber, notAfter: loaded.notAfter }, 'client certificate reloaded'),
+  });
+  // One provider for both roles: the trust bundles and the certificate and key come from watchers of their own.
   const provider = combineCertificateSources(identity, bundles);
   const credentials = experimental.createCertificateProviderChannelCredentials(provider, provider, { checkServerIdentity: check });
-  const load = watchFirstLoad(identity, bundles.ready, files);
+  const load = watchFirstLoad(identity.ready, bundles.ready);
   return {
     credentials,
     ready: load.ready,
+    reload: async () => {
+      const [certificate, trustBundles] = await Promise.all([identity.reload(), bundles.reload()]);
+      return { certificate, trustBundles };
+    },
     close: () => {
       load.stop();
+      identity.close();
       bundles.close();
     },
   };

@@ -1,4 +1,5 @@
 import { readFileSync, statSync } from 'node:fs';
+import { certificateKeyProblem } from '@rampart/pki';
 import { Agent } from 'undici';
 
 /** The workload certificate files the token client authenticates with (RFC 8705 `tls_client_auth`). */
@@ -11,39 +12,59 @@ export interface ClientTlsFiles {
 
 /**
  * An undici Agent presenting the workload's certificate, rebuilt when any of the files changes (certificates
- * rotate), so the next token request uses the current certificate and the token is bound to it.
+ * rotate), so the next token request uses the current certificate and the token is bound to it. Once it has an
+ * agent, changed files are taken only as a matching, usable certificate and key: a rotation that writes the
+ * certificate, then the key, in place (spiffe-helper), or a file read half written, keeps the previous agent
+ * (`onProblem` is told once per problem) and the files are looked at again at the next request.
  */
 export class RotatingTlsAgent {
   #agent: Agent | undefined;
   #stamp = '';
+  #lastProblem: string | undefined;
 
-  constructor(private readonly files: ClientTlsFiles) {}
+  constructor(
+    private readonly files: ClientTlsFiles,
+    private readonly onProblem?: (problem: string) => void,
+  ) {}
 
-  /** The agent for the files as they are now. */
+  /** The agent for the files as they are now (or the previous one while they are not a usable pair). */
   current(): Agent {
-    const stamp = [this.files.certFile, this.files.keyFile, this.files.caFile]
-      .map((f) => {
-        const s = statSync(f);
-        return `${s.mtimeMs}:${s.size}`;
-      })
-      .join('|');
-    if (this.#agent === undefined || stamp !== this.#stamp) {
-      const previous = this.#agent;
-      this.#agent = new Agent({
-        connect: {
-          cert: readFileSync(this.files.certFile),
-          key: readFileSync(this.files.keyFile),
-          ca: readFileSync(this.files.caFile),
-        },
-      });
-      this.#stamp = stamp;
-      void previous?.close();
+    const { certFile, keyFile, caFile } = this.files;
+    const previous = this.#agent;
+    let stamp: string;
+    let material: { cert: Buffer; key: Buffer; ca: Buffer };
+    try {
+      stamp = [certFile, keyFile, caFile]
+        .map((f) => {
+          const s = statSync(f);
+          return `${s.mtimeMs}:${s.size}`;
+        })
+        .join('|');
+      if (previous !== undefined && stamp === this.#stamp) return previous;
+      material = { cert: readFileSync(certFile), key: readFileSync(keyFile), ca: readFileSync(caFile) };
+    } catch (error) {
+      if (previous === undefined) throw error;
+      return this.#keep(previous, `cannot read them (${(error as NodeJS.ErrnoException).code ?? String(error)})`);
     }
+    if (previous !== undefined) {
+      const problem = certificateKeyProblem(material.cert, material.key);
+      if (problem !== undefined) return this.#keep(previous, `certFile ${certFile} and keyFile ${keyFile} are not a usable certificate and private key: ${problem}`);
+    }
+    this.#agent = new Agent({ connect: material });
+    this.#stamp = stamp;
+    this.#lastProblem = undefined;
+    void previous?.close();
     return this.#agent;
   }
 
   async close(): Promise<void> {
     await this.#agent?.close();
     this.#agent = undefined;
+  }
+
+  #keep(previous: Agent, problem: string): Agent {
+    if (problem !== this.#lastProblem) this.onProblem?.(problem);
+    this.#lastProblem = problem;
+    return previous;
   }
 }

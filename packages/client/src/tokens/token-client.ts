@@ -53,7 +53,9 @@ export class TokenClient implements TokenSource {
   #endpoint: Promise<string> | undefined;
 
   constructor(private readonly options: TokenClientOptions) {
-    this.#agent = new RotatingTlsAgent(options);
+    this.#agent = new RotatingTlsAgent(options, (problem) =>
+      options.logger?.error({ problem }, 'token client certificate or key not usable; the previous ones stay in use until fixed'),
+    );
     this.#now = options.now ?? Date.now;
     this.#timeoutMs = options.requestTimeoutMs ?? 5_000;
     this.#cache = new TokenCache(

@@ -1,18 +1,20 @@
 import { RampartError, type ConfigReader, type LifecycleHook, type PluginContext } from '@rampart/core';
 import { Container } from 'inversify';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { ServiceClient } from '@rampart/core';
 import { clientOf, rampartClients } from '../../src/index.js';
 import { EchoDescriptor, rpcErrorOf, startEchoServer, writeEchoProto, type EchoServer, type EchoShape } from '../tls/support/echo-server.js';
-import { createCa, INVENTORY, issueCertificate, ORDERS, tempDir, writeClientFiles, type TempDir } from '../tls/support/pki-dir.js';
+import type { CertificateAuthority } from '@rampart/pki';
+import { BILLING, createCa, INVENTORY, issueCertificate, ORDERS, tempDir, writeClientFiles, type TempDir } from '../tls/support/pki-dir.js';
 
 const noop = (): void => undefined;
-/** Warnings the plugin logged: [fields, message]. */
+/** Warnings and info lines the plugin logged: [fields, message]. */
 const warnings: [unknown, string][] = [];
+const infos: [unknown, string][] = [];
 const logger = {
   trace: noop,
   debug: noop,
-  info: noop,
+  info: (fields: unknown, message?: string) => void infos.push([fields, message ?? '']),
   warn: (fields: unknown, message?: string) => void warnings.push([fields, message ?? '']),
   error: noop,
   fatal: noop,
@@ -20,7 +22,7 @@ const logger = {
   isLevelEnabled: () => false,
 };
 
-/** Registers the plugin with a config of plain values, runs its onInit hooks, and returns the container and onClose. */
+/** Registers the plugin with a config of plain values, runs its onInit hooks, and returns the container, onReload and onClose. */
 async function register(plugin: ReturnType<typeof rampartClients>, values: Record<string, unknown>) {
   const hooks: Record<string, LifecycleHook[]> = {};
   const config: ConfigReader = {
@@ -41,7 +43,10 @@ async function register(plugin: ReturnType<typeof rampartClients>, values: Recor
   };
   await plugin.register(ctx);
   for (const hook of hooks.onInit ?? []) await hook();
-  return { container, close: async () => { for (const hook of hooks.onClose ?? []) await hook(); } };
+  const run = (event: string) => async () => {
+    for (const hook of hooks[event] ?? []) await hook();
+  };
+  return { container, reload: run('onReload'), close: run('onClose') };
 }
 
 describe('rampartClients', () => {
@@ -49,11 +54,12 @@ describe('rampartClients', () => {
   let protoRoot: string;
   const servers: EchoServer[] = [];
   let base: Record<string, unknown>;
+  let ca: CertificateAuthority;
 
   beforeAll(async () => {
     tmp = await tempDir();
     protoRoot = await writeEchoProto(tmp);
-    const ca = await createCa({ commonName: 'clients plugin CA', validityDays: 1 });
+    ca = await createCa({ commonName: 'clients plugin CA', validityDays: 1 });
     for (let i = 0; i < 2; i++) servers.push(await startEchoServer(protoRoot, await issueCertificate(ca, { spiffeId: INVENTORY, usage: 'server' }), ca));
     const files = await writeClientFiles(tmp, 'orders', ca, { spiffeId: ORDERS });
     base = {
@@ -111,6 +117,41 @@ describe('rampartClients', () => {
       const before = servers.map((s) => s.calls);
       for (let i = 0; i < 10; i++) await client.whoAmI({});
       expect(servers.map((s, i) => s.calls - (before[i] ?? 0)).sort()).toEqual([0, 10]);
+    } finally {
+      await close();
+    }
+  });
+
+  it("re-reads the workload's certificate, key and trust bundle at the app's onReload (SIGHUP), and not before", async () => {
+    // Connections last 200 ms, so calls soon run on a new connection and present whatever the channel holds then.
+    const server = await startEchoServer(protoRoot, await issueCertificate(ca, { spiffeId: INVENTORY, usage: 'server' }), ca, { 'grpc.max_connection_age_ms': 200 });
+    servers.push(server);
+    const files = await writeClientFiles(tmp, 'reloading', ca, { spiffeId: ORDERS });
+    const { container, reload, close } = await register(rampartClients({ inventory: { descriptor: EchoDescriptor, protoRoot } }), {
+      ...base,
+      'transport.tls.certFile': files.certFile,
+      'transport.tls.keyFile': files.keyFile,
+      'transport.tls.caFile': files.caFile,
+      'transport.tls.refreshIntervalMs': 3_600_000,
+      'clients.inventory.address': `127.0.0.1:${server.port}`,
+    });
+    try {
+      const client = container.get<ServiceClient<EchoShape>>(clientOf(EchoDescriptor));
+      const seen = async (): Promise<string> => (await client.whoAmI({})).peerSpiffeId;
+      expect(await seen()).toBe(ORDERS);
+      const rotated = await issueCertificate(ca, { spiffeId: BILLING, usage: 'client' });
+      await tmp.write('reloading-key.pem', rotated.keyPem);
+      await tmp.write('reloading.pem', rotated.certPem);
+      await new Promise((resolve) => setTimeout(resolve, 600)); // three connection lifetimes: no refresh in an hour
+      expect(await seen()).toBe(ORDERS);
+
+      infos.length = 0;
+      await reload();
+      expect(infos).toEqual([
+        [{ serialNumber: rotated.serialNumber.toUpperCase(), notAfter: expect.any(String) }, 'client certificate reloaded'],
+        [{ targets: { inventory: { certificate: { result: 'changed' }, trustBundles: { result: 'unchanged' } } } }, 'client TLS files re-read'],
+      ]);
+      await vi.waitFor(async () => expect(await seen()).toBe(BILLING), { timeout: 5_000, interval: 50 });
     } finally {
       await close();
     }

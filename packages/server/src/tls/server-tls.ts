@@ -1,8 +1,8 @@
 import { accessSync, constants } from 'node:fs';
 import { experimental, type ServerCredentials } from '@grpc/grpc-js';
 import { RampartError, type ConfigReader, type Logger } from '@rampart/core';
-import { certificateKeyProblem, checkTrustBundleSources, combineCertificateSources, watchTrustBundles } from '@rampart/pki';
-import type { ServerTransport } from './server-transport.js';
+import { checkTrustBundleSources, combineCertificateSources, watchIdentityFiles, watchTrustBundles } from '@rampart/pki';
+import type { ServerTransport, TransportReload } from './server-transport.js';
 
 const FILE_KEYS = [
   ['transport.tls.certFile', 'RAMPART_TLS_CERT_FILE'],
@@ -30,9 +30,11 @@ export function tlsConfigured(config: ConfigReader): boolean {
  * by default the one in its certificate's SPIFFE ID); `transport.tls.federatedBundles` adds the bundles of other
  * trust domains. TLS verifies against all of them; `trustBundles` gives the per-domain bundles for the rule that a
  * client certificate must chain to the bundle of its own trust domain (checked once per connection). Replaced files
- * are picked up for new connections within `refreshIntervalMs`, without a restart. `ready` resolves once the
- * certificate, key and trust bundles have been loaded, because grpc-js binds the port before that and the first
- * connections would otherwise fail.
+ * are picked up for new connections within `refreshIntervalMs`, or at once by `reload()` (SIGHUP), without a restart.
+ * A certificate and key are taken only as a matching, usable pair: a rotation that writes them in place one after
+ * the other, or a half-written file, leaves the last good pair in use (logged once) until the pair is complete.
+ * `ready` resolves once the certificate, key and trust bundles have been loaded, because grpc-js binds the port
+ * before that and the first connections would otherwise fail.
  */
 export function createTlsServerTransport(config: ConfigReader, logger: Logger): ServerTransport {
   const [certificateFile, privateKeyFile, caCertificateFile] = FILE_KEYS.map(([key, env]) => {
@@ -60,7 +62,14 @@ export function createTlsServerTransport(config: ConfigReader, logger: Logger): 
     throw new RampartError('ERR_CONFIG_INVALID', (error as Error).message, { cause: error });
   }
   const refreshIntervalMs = Math.max(config.get<number>('transport.tls.refreshIntervalMs'), 100);
-  const identity = new experimental.FileWatcherCertificateProvider({ certificateFile, privateKeyFile, refreshIntervalMs });
+  const identity = watchIdentityFiles({
+    certFile: certificateFile,
+    keyFile: privateKeyFile,
+    refreshIntervalMs,
+    names: { certFile: 'transport.tls.certFile', keyFile: 'transport.tls.keyFile' },
+    onProblem: (problem) => logger.error({ problem }, 'TLS certificate or key not usable; the previous ones stay in use until fixed'),
+    onReload: (loaded) => logger.info({ serialNumber: loaded.serialNumber, notAfter: loaded.notAfter }, 'TLS certificate reloaded'),
+  });
   const bundles = watchTrustBundles(sources, {
     refreshIntervalMs,
     onProblem: (problem) => logger.error({ problem }, 'TLS trust bundles could not be reloaded; the previous ones stay in use until fixed'),
@@ -71,24 +80,12 @@ export function createTlsServerTransport(config: ConfigReader, logger: Logger): 
   const provider = combineCertificateSources(identity, bundles);
   const credentials: ServerCredentials = experimental.createCertificateProviderServerCredentials(provider, provider, false);
 
-  let identityLoaded = false;
-  let settle: { resolve(): void; reject(e: Error): void } | undefined;
-  const identityReady = new Promise<void>((resolve, reject) => (settle = { resolve, reject }));
-  const onIdentity = (update: { certificate: Buffer; privateKey: Buffer } | null): void => {
-    const problem = update === null ? 'could not be read' : certificateKeyProblem(update.certificate, update.privateKey);
-    if (problem !== undefined) {
-      logger.error({ certificateFile, privateKeyFile, problem }, 'TLS certificate or key unusable; new connections will fail until fixed');
-      if (!identityLoaded) {
-        settle?.reject(
-          new RampartError('ERR_CONFIG_INVALID', `TLS certificate ${certificateFile} / key ${privateKeyFile}: ${problem}`),
-        );
-      }
-    } else if (!identityLoaded) {
-      identityLoaded = true;
-      settle?.resolve();
-    }
-  };
-  identity.addIdentityCertificateListener(onIdentity);
+  const identityReady = identity.ready.then(
+    () => undefined,
+    (error: unknown) => {
+      throw new RampartError('ERR_CONFIG_INVALID', (error as Error).message, { cause: error });
+    },
+  );
   const bundlesReady = bundles.ready.then(
     () => undefined,
     (error: unknown) => {
@@ -119,9 +116,17 @@ export function createTlsServerTransport(config: ConfigReader, logger: Logger): 
     secure: true,
     ready,
     trustBundles: () => bundles.current,
+    async reload(): Promise<TransportReload> {
+      const [certificate, trustBundles] = await Promise.all([identity.reload(), bundles.reload()]);
+      const current = identity.current;
+      return {
+        certificate: { ...certificate, ...(current ? { serialNumber: current.serialNumber, notAfter: current.notAfter } : {}) },
+        trustBundles: { ...trustBundles, trustDomains: bundles.current?.trustDomains ?? [] },
+      };
+    },
     close() {
       clearTimeout(timer);
-      identity.removeIdentityCertificateListener(onIdentity);
+      identity.close();
       bundles.close();
     },
   };

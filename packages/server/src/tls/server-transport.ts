@@ -1,5 +1,16 @@
 import type { ServerCredentials } from '@grpc/grpc-js';
-import type { TrustDomainBundles } from '@rampart/pki';
+import type { ReloadOutcome, TrustDomainBundles } from '@rampart/pki';
+
+/**
+ * What a transport's `reload()` did, by what it read (`certificate`, `trustBundles`), with details for the log line
+ * (the serial number in use, the trust domains).
+ *
+ * @example
+ * ```ts
+ * const reloaded: TransportReload = { certificate: { result: 'changed', serialNumber: '0A1B' }, trustBundles: { result: 'unchanged' } };
+ * ```
+ */
+export type TransportReload = Readonly<Record<string, ReloadOutcome & Readonly<Record<string, unknown>>>>;
 
 /**
  * Server credentials and a promise that settles when they are usable.
@@ -21,5 +32,10 @@ export interface ServerTransport {
    * provide it, which is logged as a warning at start-up).
    */
   readonly trustBundles?: () => TrustDomainBundles | undefined;
+  /**
+   * Re-reads the certificate, key and trust bundles now (SIGHUP, `app.reload()`): a changed, usable set is used by new
+   * connections; an unusable one is refused and the previous one stays. Absent: nothing to re-read.
+   */
+  reload?(): Promise<TransportReload>;
   close(): void;
 }

@@ -13,6 +13,8 @@ export class PkiFixture {
   readonly certFile = join(this.dir, 'server.pem');
   readonly keyFile = join(this.dir, 'server-key.pem');
   readonly caFile = join(this.dir, 'ca.pem');
+  /** The server certificate last written by {@link rotateServer}. */
+  server!: IssuedCertificate;
 
   private constructor(readonly ca: CertificateAuthority) {}
 
@@ -23,16 +25,17 @@ export class PkiFixture {
     return fixture;
   }
 
+  /** Issues a server certificate (for the server's SPIFFE ID, localhost and 127.0.0.1) without writing it. */
+  issueServer(ca: CertificateAuthority = this.ca): Promise<IssuedCertificate> {
+    return issueCertificate(ca, { spiffeId: SERVER_ID, dnsNames: ['localhost'], ipAddresses: ['127.0.0.1'], usage: 'server' });
+  }
+
   /** Issues a new server certificate and replaces the server's files atomically. */
   async rotateServer(ca: CertificateAuthority = this.ca): Promise<IssuedCertificate> {
-    const issued = await issueCertificate(ca, {
-      spiffeId: SERVER_ID,
-      dnsNames: ['localhost'],
-      ipAddresses: ['127.0.0.1'],
-      usage: 'server',
-    });
+    const issued = await this.issueServer(ca);
     this.writeAtomic(this.keyFile, issued.keyPem);
     this.writeAtomic(this.certFile, issued.chainPem);
+    this.server = issued;
     return issued;
   }
 
@@ -45,6 +48,11 @@ export class PkiFixture {
     const temp = `${file}.tmp-${process.pid}-${Math.random().toString(36).slice(2)}`;
     writeFileSync(temp, text, { mode: 0o600 });
     renameSync(temp, file);
+  }
+
+  /** Rewrites a file in place (truncate, then write: the same inode), the way spiffe-helper writes its files. */
+  writeInPlace(file: string, text: string): void {
+    writeFileSync(file, text);
   }
 
   /** Config values for an app serving TLS from this fixture's files. */

@@ -5,6 +5,7 @@ import {
   type GrpcObject,
   type ServiceClientConstructor,
   type sendUnaryData,
+  type ServerOptions,
   type ServerUnaryCall,
 } from '@grpc/grpc-js';
 import { loadSync } from '@grpc/proto-loader';
@@ -52,19 +53,21 @@ export interface EchoServer {
 
 /**
  * A plain grpc-js server on 127.0.0.1, port 0, with `createSsl`: it presents `serverCert` and requires a
- * client certificate that chains to `clientCa`.
+ * client certificate that chains to `clientCa`. `options` are grpc-js server options (e.g.
+ * `grpc.max_connection_age_ms`, which makes clients connect, and so present their certificate, again).
  */
 export async function startEchoServer(
   protoRoot: string,
   serverCert: IssuedCertificate,
   clientCa: CertificateAuthority,
+  options: ServerOptions = {},
 ): Promise<EchoServer> {
   const definition = loadSync(ECHO_PROTO, { includeDirs: [protoRoot], keepCase: false, defaults: true });
   const pkg = loadPackageDefinition(definition);
   const service = (((pkg['rampart'] as GrpcObject)['test'] as GrpcObject)['v1'] as GrpcObject)[
     'EchoService'
   ] as ServiceClientConstructor;
-  const server = new Server();
+  const server = new Server(options);
   let calls = 0;
   server.addService(service.service, {
     WhoAmI(call: ServerUnaryCall<unknown, unknown>, callback: sendUnaryData<unknown>) {

@@ -1,0 +1,136 @@
+import { writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { createCa, issueCertificate, watchIdentityFiles, type CertificateAuthority, type IdentityFileWatcher, type IssuedCertificate } from '../src/index.js';
+import { tempDirs } from './support/temp-dir.js';
+
+const dirs = tempDirs();
+let ca: CertificateAuthority;
+let dir: string;
+const watchers: IdentityFileWatcher[] = [];
+const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+
+beforeAll(async () => {
+  ca = await createCa({ commonName: 'identity watcher test CA', validityDays: 1 });
+});
+afterEach(() => {
+  watchers.splice(0).forEach((watcher) => watcher.close());
+});
+afterAll(() => dirs.cleanup());
+
+const issue = (): Promise<IssuedCertificate> => issueCertificate(ca, { spiffeId: 'spiffe://test.rampart.dev/server', usage: 'server' });
+
+/** A watcher on `<dir>/tls.crt` and `<dir>/tls.key` holding `first`, with what it reports. */
+async function watch(first: IssuedCertificate, refreshIntervalMs: number) {
+  dir = await dirs.make();
+  const files = { certFile: join(dir, 'tls.crt'), keyFile: join(dir, 'tls.key') };
+  await writeFile(files.certFile, first.chainPem);
+  await writeFile(files.keyFile, first.keyPem);
+  const problems: string[] = [];
+  const reloads: string[] = [];
+  const updates: string[] = [];
+  const watcher = watchIdentityFiles({
+    ...files,
+    refreshIntervalMs,
+    names: { certFile: 'transport.tls.certFile', keyFile: 'transport.tls.keyFile' },
+    onProblem: (problem) => problems.push(problem),
+    onReload: (identity) => reloads.push(identity.serialNumber),
+  });
+  watchers.push(watcher);
+  watcher.addIdentityCertificateListener((update) => updates.push(update === null ? 'null' : update.certificate.toString()));
+  expect((await watcher.ready).serialNumber).toBe(first.serialNumber.toUpperCase());
+  return { watcher, files, problems, reloads, updates };
+}
+
+async function until(condition: () => boolean): Promise<void> {
+  for (let i = 0; i < 100 && !condition(); i++) await sleep(50);
+  expect(condition()).toBe(true);
+}
+
+describe('watchIdentityFiles', () => {
+  it('keeps the last good pair while a rotation writes the certificate, then the key, in place; takes the new pair once both are there', async () => {
+    const [first, next] = await Promise.all([issue(), issue()]);
+    const { watcher, files, problems, reloads, updates } = await watch(first, 100);
+    await until(() => updates.length === 1);
+
+    await writeFile(files.certFile, next.chainPem); // in place, the key not yet written
+    await sleep(600); // six refreshes of the same mismatched files
+    expect(watcher.current?.serialNumber).toBe(first.serialNumber.toUpperCase());
+    expect(updates).toEqual([first.chainPem]);
+    expect(problems).toEqual([
+      `transport.tls.certFile ${files.certFile} and transport.tls.keyFile ${files.keyFile} are not a usable certificate and private key: the private key does not match the certificate`,
+    ]);
+
+    await writeFile(files.keyFile, next.keyPem);
+    await until(() => reloads.length === 1);
+    expect(reloads).toEqual([next.serialNumber.toUpperCase()]);
+    expect(updates).toEqual([first.chainPem, next.chainPem]);
+    expect(problems).toHaveLength(1);
+  });
+
+  it('keeps the last good pair while a file is half written, naming each problem once', async () => {
+    const [first, next] = await Promise.all([issue(), issue()]);
+    const { watcher, files, problems, updates } = await watch(first, 3_600_000);
+
+    // The new key whole, the new chain cut inside its second certificate: the leaf parses and matches, TLS refuses.
+    await writeFile(files.keyFile, next.keyPem);
+    await writeFile(files.certFile, next.chainPem.slice(0, next.certPem.length + 40));
+    expect(await watcher.reload()).toMatchObject({ result: 'refused' });
+    expect(await watcher.reload()).toMatchObject({ result: 'refused' });
+    await writeFile(files.keyFile, next.keyPem.slice(0, 60)); // the key cut short as well
+    expect(await watcher.reload()).toMatchObject({ result: 'refused' });
+    expect(problems).toHaveLength(2);
+    expect(problems[0]).toMatch(/are not a usable certificate and private key: TLS refuses them \(.*\): a certificate chain or key cut short\?$/);
+    expect(problems[1]).toMatch(/are not a usable certificate and private key: not valid PEM \(/);
+    expect(watcher.current?.serialNumber).toBe(first.serialNumber.toUpperCase());
+
+    await writeFile(files.keyFile, next.keyPem);
+    await writeFile(files.certFile, next.chainPem);
+    expect(await watcher.reload()).toEqual({ result: 'changed' });
+    expect(watcher.current?.serialNumber).toBe(next.serialNumber.toUpperCase());
+    expect(updates).toEqual([first.chainPem, next.chainPem]);
+  });
+
+  it('reload() reads at once, whatever the refresh interval, and says what it did', async () => {
+    const [first, next, other] = await Promise.all([issue(), issue(), issue()]);
+    const { watcher, files, problems, reloads } = await watch(first, 3_600_000);
+    expect(await watcher.reload()).toEqual({ result: 'unchanged' });
+
+    await writeFile(files.certFile, next.chainPem);
+    await writeFile(files.keyFile, next.keyPem);
+    expect(await watcher.reload()).toEqual({ result: 'changed' });
+    expect(watcher.current?.serialNumber).toBe(next.serialNumber.toUpperCase());
+    expect(reloads).toEqual([next.serialNumber.toUpperCase()]);
+
+    await writeFile(files.keyFile, other.keyPem);
+    const refused = await watcher.reload();
+    expect(refused).toMatchObject({ result: 'refused', problem: expect.stringMatching(/the private key does not match the certificate$/) });
+    expect(problems).toEqual([refused.problem]);
+    expect(watcher.current?.serialNumber).toBe(next.serialNumber.toUpperCase());
+
+    // Two reloads asked for at once both read, one after the other.
+    await writeFile(files.keyFile, next.keyPem);
+    expect(await Promise.all([watcher.reload(), watcher.reload()])).toEqual([{ result: 'unchanged' }, { result: 'unchanged' }]);
+  });
+
+  it('rejects ready naming an unreadable file or a pair that does not match', async () => {
+    const [first, other] = await Promise.all([issue(), issue()]);
+    dir = await dirs.make();
+    const certFile = join(dir, 'a.crt');
+    const keyFile = join(dir, 'a.key');
+    await writeFile(certFile, first.chainPem);
+    const missing = watchIdentityFiles({ certFile, keyFile, refreshIntervalMs: 100 });
+    watchers.push(missing);
+    await expect(missing.ready).rejects.toThrow(`cannot read keyFile ${keyFile}: ENOENT`);
+
+    await writeFile(keyFile, other.keyPem);
+    const mismatched = watchIdentityFiles({ certFile, keyFile, refreshIntervalMs: 100 });
+    watchers.push(mismatched);
+    await expect(mismatched.ready).rejects.toThrow(
+      `certFile ${certFile} and keyFile ${keyFile} are not a usable certificate and private key: the private key does not match the certificate`,
+    );
+    // A matching key written later is taken by the next read.
+    await writeFile(keyFile, first.keyPem);
+    await until(() => mismatched.current?.serialNumber === first.serialNumber.toUpperCase());
+  });
+});
