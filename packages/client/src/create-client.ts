@@ -19,8 +19,10 @@ import type {
   ServiceShape,
 } from '@rampart/core';
 import { RpcError } from './rpc-error.js';
+import { IdentityEpochs, type Epoch } from './identity-epochs.js';
 import { prepareCall } from './prepare-call.js';
 import { ReplayableRequests, REFUSED_STREAM_ATTEMPTS, retryRefused, wasRefused } from './refused-streams.js';
+import { identityChannelOf } from './tls/channel-identity.js';
 import { checkRetrySettings, serviceConfig, type LoadBalancingPolicy, type MethodIdempotency, type RetrySettings } from './service-config.js';
 import type { TokenSource } from './tokens/token-client.js';
 
@@ -55,7 +57,7 @@ export interface CreateClientOptions {
   readonly retry?: RetrySettings;
 }
 
-const underlying = new WeakMap<object, Client>();
+const underlying = new WeakMap<object, IdentityEpochs>();
 
 /**
  * Creates a typed client: unary methods return promises, streaming methods take and return async iterables.
@@ -82,14 +84,21 @@ export function createClient<S extends ServiceShape>(
     descriptor.typeName
   ] as ServiceDefinition | undefined;
   if (!definition) throw new Error(`${descriptor.typeName} is not declared in ${descriptor.protoFile}`);
-  const client = new Client(options.address, options.credentials, channelOptionsOf(descriptor.typeName, definition, options));
+  const channelOptions = channelOptionsOf(descriptor.typeName, definition, options);
+  // A client that sends tokens over credentials whose certificate rotates keeps each token with the connections
+  // that present its certificate (identity-epochs.ts); any other client has one generation for good.
+  const epochs = new IdentityEpochs(
+    (credentials) => new Client(options.address, credentials, channelOptions),
+    options.credentials,
+    options.tokens === undefined ? undefined : identityChannelOf(options.credentials),
+  );
   const result: Record<string, unknown> = {};
   for (const [localName, method] of Object.entries(descriptor.methods) as [string, MethodDescriptor][]) {
     const def = definition[method.name] as MethodDefinition<unknown, unknown> | undefined;
     if (!def) throw new Error(`${descriptor.typeName} has no method ${method.name}`);
-    result[localName] = methodOf(client, method, def, options);
+    result[localName] = methodOf(epochs, method, def, options);
   }
-  underlying.set(result, client);
+  underlying.set(result, epochs);
   return result as ServiceClient<S>;
 }
 
@@ -124,15 +133,23 @@ export function closeClient(client: object): void {
 }
 
 function methodOf(
-  client: Client,
+  epochs: IdentityEpochs,
   method: MethodDescriptor,
   def: MethodDefinition<unknown, unknown>,
   clientOptions: CreateClientOptions,
 ): unknown {
   const serialize = def.requestSerialize;
   const deserialize = def.responseDeserialize;
-  const prepare = (options: ClientCallOptions = {}): Promise<{ metadata: Metadata; callOptions: CallOptions }> =>
-    prepareCall(options, clientOptions);
+  /** The call's generation of connections, and its metadata and options with a token bound to their certificate. */
+  const prepare = async (options: ClientCallOptions = {}): Promise<{ epoch: Epoch; metadata: Metadata; callOptions: CallOptions }> => {
+    const epoch = epochs.acquire();
+    try {
+      return { epoch, ...(await prepareCall(options, clientOptions, epoch.identity)) };
+    } catch (error) {
+      epochs.release(epoch);
+      throw error;
+    }
+  };
   const cancelOnAbort = (signal: AbortSignal | undefined, call: { cancel(): void }): void => {
     if (!signal) return;
     if (signal.aborted) call.cancel();
@@ -143,56 +160,66 @@ function methodOf(
   switch (method.kind) {
     case 'unary':
       return async (request: unknown, options?: ClientCallOptions) => {
-        const { metadata, callOptions } = await prepare(options);
-        return retryRefused(
-          () =>
-            new Promise((resolve, reject) => {
-              const call = client.makeUnaryRequest(method.path, serialize, deserialize, request, metadata.clone(), callOptions, (error, response) =>
-                error ? reject(RpcError.from(error)) : resolve(response),
-              );
-              cancelOnAbort(options?.signal, call);
-            }),
-          options?.signal,
-        );
+        const { epoch, metadata, callOptions } = await prepare(options);
+        try {
+          return await retryRefused(
+            () =>
+              new Promise((resolve, reject) => {
+                const call = epoch.client.makeUnaryRequest(method.path, serialize, deserialize, request, metadata.clone(), callOptions, (error, response) =>
+                  error ? reject(RpcError.from(error)) : resolve(response),
+                );
+                cancelOnAbort(options?.signal, call);
+              }),
+            options?.signal,
+          );
+        } finally {
+          epochs.release(epoch);
+        }
       };
     case 'serverStream':
       return (request: unknown, options?: ClientCallOptions) =>
         lazyIterable(async () => {
-          const { metadata, callOptions } = await prepare(options);
-          return () => {
-            const call = client.makeServerStreamRequest(method.path, serialize, deserialize, request, metadata.clone(), callOptions);
+          const { epoch, metadata, callOptions } = await prepare(options);
+          const start = () => {
+            const call = epoch.client.makeServerStreamRequest(method.path, serialize, deserialize, request, metadata.clone(), callOptions);
             cancelOnAbort(options?.signal, call);
             return call;
           };
+          return { start, end: () => epochs.release(epoch) };
         }, options?.signal);
     case 'clientStream':
       return async (requests: RequestStream<unknown>, options?: ClientCallOptions) => {
-        const { metadata, callOptions } = await prepare(options);
+        const { epoch, metadata, callOptions } = await prepare(options);
         const replay = new ReplayableRequests(requests);
         const attempt = () =>
           new Promise((resolve, reject) => {
-            const call = client.makeClientStreamRequest(method.path, serialize, deserialize, metadata.clone(), callOptions, (error, response) =>
+            const call = epoch.client.makeClientStreamRequest(method.path, serialize, deserialize, metadata.clone(), callOptions, (error, response) =>
               error ? reject(RpcError.from(error)) : resolve(response),
             );
             call.once('metadata', () => replay.commit());
             cancelOnAbort(options?.signal, call);
             replay.writeTo(call).catch(() => call.cancel());
           });
-        return retryRefused(attempt, options?.signal, () => replay.replayable);
+        try {
+          return await retryRefused(attempt, options?.signal, () => replay.replayable);
+        } finally {
+          epochs.release(epoch);
+        }
       };
     case 'bidi':
       return (requests: RequestStream<unknown>, options?: ClientCallOptions) => {
         const replay = new ReplayableRequests(requests);
         return lazyIterable(
           async () => {
-            const { metadata, callOptions } = await prepare(options);
-            return () => {
-              const call = client.makeBidiStreamRequest(method.path, serialize, deserialize, metadata.clone(), callOptions);
+            const { epoch, metadata, callOptions } = await prepare(options);
+            const start = () => {
+              const call = epoch.client.makeBidiStreamRequest(method.path, serialize, deserialize, metadata.clone(), callOptions);
               call.once('metadata', () => replay.commit());
               cancelOnAbort(options?.signal, call);
               replay.writeTo(call).catch(() => call.cancel());
               return call;
             };
+            return { start, end: () => epochs.release(epoch) };
           },
           options?.signal,
           () => replay.replayable,
@@ -206,31 +233,35 @@ function methodOf(
  * refused unprocessed before any answer is started again (`replayable`: its requests can still be sent again).
  */
 function lazyIterable(
-  prepare: () => Promise<() => ClientReadableStream<unknown> | ClientDuplexStream<unknown, unknown>>,
+  prepare: () => Promise<{ start: () => ClientReadableStream<unknown> | ClientDuplexStream<unknown, unknown>; end: () => void }>,
   signal: AbortSignal | undefined,
   replayable: () => boolean = () => true,
 ): AsyncIterable<unknown> {
   return {
     async *[Symbol.asyncIterator]() {
-      const start = await prepare();
-      for (let attempt = 1; ; attempt += 1) {
-        const call = start();
-        let done = false;
-        let answered = false;
-        try {
-          for await (const message of call) {
-            answered = true;
-            yield message;
+      const { start, end } = await prepare();
+      try {
+        for (let attempt = 1; ; attempt += 1) {
+          const call = start();
+          let done = false;
+          let answered = false;
+          try {
+            for await (const message of call) {
+              answered = true;
+              yield message;
+            }
+            done = true;
+            return;
+          } catch (error) {
+            done = true;
+            const again = !answered && replayable() && attempt < REFUSED_STREAM_ATTEMPTS && wasRefused(error) && signal?.aborted !== true;
+            if (!again) throw RpcError.from(error);
+          } finally {
+            if (!done) call.cancel();
           }
-          done = true;
-          return;
-        } catch (error) {
-          done = true;
-          const again = !answered && replayable() && attempt < REFUSED_STREAM_ATTEMPTS && wasRefused(error) && signal?.aborted !== true;
-          if (!again) throw RpcError.from(error);
-        } finally {
-          if (!done) call.cancel();
         }
+      } finally {
+        end();
       }
     },
   };

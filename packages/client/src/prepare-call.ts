@@ -2,6 +2,7 @@ import { Metadata, type CallOptions } from '@grpc/grpc-js';
 import { RampartError, Status, type ClientCallOptions } from '@rampart/core';
 import { injectTraceContext } from '@rampart/telemetry';
 import { RpcError } from './rpc-error.js';
+import type { ClientIdentity } from './tls/channel-identity.js';
 import type { TokenSource } from './tokens/token-client.js';
 
 /**
@@ -22,7 +23,7 @@ export interface CallSettings {
  * Builds one call's metadata and options: the caller's metadata, the active W3C trace context, the parent call's
  * request id, the deadline (the explicit one, the parent's remaining time minus a margin, or the client default,
  * whichever is earliest), and the bearer token from the client's token source (exchanged from the parent's token
- * when `asCaller`).
+ * when `asCaller`), bound to `identity` when given: the certificate of the connections the call will go on.
  *
  * @throws RpcError UNAVAILABLE when no token can be had, DEADLINE_EXCEEDED when the parent has no time left,
  * FAILED_PRECONDITION when `asCaller` finds no token the parent call's auth pipeline verified.
@@ -30,6 +31,7 @@ export interface CallSettings {
 export async function prepareCall(
   options: ClientCallOptions,
   client: CallSettings,
+  identity?: ClientIdentity,
 ): Promise<{ metadata: Metadata; callOptions: CallOptions }> {
   const metadata = new Metadata();
   for (const [key, value] of Object.entries(options.metadata ?? {})) metadata.set(key, value);
@@ -66,9 +68,9 @@ export async function prepareCall(
               : `asCaller: ${parent.method.path} has no verified bearer token to exchange (only a call to an @Authenticated method carries one)`,
           );
         }
-        token = await source.exchange(subject, audience);
+        token = await source.exchange(subject, audience, identity);
       } else {
-        token = await source.token(audience);
+        token = await source.token(audience, identity);
       }
     } catch (error) {
       if (error instanceof RpcError) throw error;

@@ -1,6 +1,7 @@
 import { readFileSync, statSync } from 'node:fs';
 import { certificateKeyProblem } from '@rampart/pki';
 import { Agent } from 'undici';
+import type { ClientIdentity } from '../tls/channel-identity.js';
 
 /** The workload certificate files the token client authenticates with (RFC 8705 `tls_client_auth`). */
 export interface ClientTlsFiles {
@@ -21,6 +22,7 @@ export class RotatingTlsAgent {
   #agent: Agent | undefined;
   #stamp = '';
   #lastProblem: string | undefined;
+  readonly #pinned = new Map<string, Agent>();
 
   constructor(
     private readonly files: ClientTlsFiles,
@@ -57,9 +59,29 @@ export class RotatingTlsAgent {
     return this.#agent;
   }
 
+  /**
+   * An agent presenting exactly `identity` (held in memory: the files may have moved on), for a token that must be
+   * bound to the certificate of the connections it is sent on. The trust bundle is read from its file. The agents of
+   * the two most recent identities are kept; older ones are closed.
+   */
+  forIdentity(identity: ClientIdentity): Agent {
+    const known = this.#pinned.get(identity.fingerprint256);
+    if (known !== undefined) return known;
+    const agent = new Agent({ connect: { cert: identity.certificate, key: identity.privateKey, ca: readFileSync(this.files.caFile) } });
+    this.#pinned.set(identity.fingerprint256, agent);
+    for (const [fingerprint, old] of this.#pinned) {
+      if (this.#pinned.size <= 2) break;
+      this.#pinned.delete(fingerprint);
+      void old.close();
+    }
+    return agent;
+  }
+
   async close(): Promise<void> {
     await this.#agent?.close();
     this.#agent = undefined;
+    await Promise.all([...this.#pinned.values()].map((a) => a.close()));
+    this.#pinned.clear();
   }
 
   #keep(previous: Agent, problem: string): Agent {

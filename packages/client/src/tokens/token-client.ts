@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { Logger } from '@rampart/core';
+import type { ClientIdentity } from '../tls/channel-identity.js';
 import { RotatingTlsAgent, type ClientTlsFiles } from './https-agent.js';
 import { DEFAULT_TOKEN_CACHE_TIMING, TokenCache, type TokenCacheTiming } from './token-cache.js';
 import { discoverTokenEndpoint, requestToken, type TokenResponse } from './token-endpoint.js';
@@ -22,15 +23,22 @@ export interface TokenClientOptions extends ClientTlsFiles {
   readonly random?: () => number;
 }
 
-/** The source of the tokens a client sends. */
+/**
+ * The source of the tokens a client sends. `identity`, when given, is the certificate and key of the connections the
+ * token will be sent on: a certificate-bound token must be bound to exactly that certificate (`createClient` passes
+ * it when its credentials come from `createMtlsChannelCredentials`).
+ */
 export interface TokenSource {
   /** A token for `audience` from OAuth 2.0 client credentials, certificate-bound. */
-  token(audience: string): Promise<string>;
+  token(audience: string, identity?: ClientIdentity): Promise<string>;
   /** A token for `audience` on behalf of the subject of `subjectToken` (RFC 8693 token exchange). */
-  exchange(subjectToken: string, audience: string): Promise<string>;
+  exchange(subjectToken: string, audience: string, identity?: ClientIdentity): Promise<string>;
 }
 
 const TOKEN_EXCHANGE = 'urn:ietf:params:oauth:grant-type:token-exchange';
+
+/** The cache key part that keeps tokens bound to different certificates apart. */
+const boundTo = (identity: ClientIdentity | undefined): string => (identity === undefined ? '' : `|${identity.fingerprint256}`);
 const ACCESS_TOKEN_TYPE = 'urn:ietf:params:oauth:token-type:access_token';
 
 /**
@@ -67,10 +75,10 @@ export class TokenClient implements TokenSource {
     );
   }
 
-  token(audience: string): Promise<string> {
+  token(audience: string, identity?: ClientIdentity): Promise<string> {
     const scope = (this.options.scopes?.[audience] ?? []).join(' ');
-    return this.#cache.get(`cc|${audience}`, () =>
-      this.#request({
+    return this.#cache.get(`cc|${audience}${boundTo(identity)}`, () =>
+      this.#request(identity, {
         grant_type: 'client_credentials',
         client_id: this.options.clientId,
         resource: audience,
@@ -79,11 +87,11 @@ export class TokenClient implements TokenSource {
     );
   }
 
-  exchange(subjectToken: string, audience: string): Promise<string> {
+  exchange(subjectToken: string, audience: string, identity?: ClientIdentity): Promise<string> {
     const subject = createHash('sha256').update(subjectToken).digest('base64url');
     const scope = (this.options.scopes?.[audience] ?? []).join(' ');
-    return this.#cache.get(`tx|${subject}|${audience}`, () =>
-      this.#request({
+    return this.#cache.get(`tx|${subject}|${audience}${boundTo(identity)}`, () =>
+      this.#request(identity, {
         grant_type: TOKEN_EXCHANGE,
         client_id: this.options.clientId,
         subject_token: subjectToken,
@@ -98,13 +106,15 @@ export class TokenClient implements TokenSource {
     await this.#agent.close();
   }
 
-  async #request(body: Record<string, string>): Promise<TokenResponse> {
+  /** A token request over mutual TLS with `identity` (the token is bound to it), or with the files as they are now. */
+  async #request(identity: ClientIdentity | undefined, body: Record<string, string>): Promise<TokenResponse> {
     const signal = AbortSignal.timeout(this.#timeoutMs);
-    this.#endpoint ??= discoverTokenEndpoint(this.options.issuer, this.#agent, signal).catch((error: unknown) => {
+    this.#endpoint ??= discoverTokenEndpoint(this.options.issuer, this.#agent.current(), signal).catch((error: unknown) => {
       this.#endpoint = undefined;
       throw error;
     });
     const endpoint = await this.#endpoint;
-    return requestToken(endpoint, body, this.#agent, signal, this.#now);
+    const agent = identity === undefined ? this.#agent.current() : this.#agent.forIdentity(identity);
+    return requestToken(endpoint, body, agent, signal, this.#now);
   }
 }

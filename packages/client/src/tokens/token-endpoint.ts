@@ -1,6 +1,6 @@
 import { RampartError } from '@rampart/core';
 import { fetch } from 'undici';
-import type { RotatingTlsAgent } from './https-agent.js';
+import type { Dispatcher } from 'undici';
 
 /** A token endpoint response (RFC 6749 §5.1). */
 export interface TokenResponse {
@@ -13,9 +13,9 @@ export interface TokenResponse {
  * Finds the token endpoint through OIDC discovery: the RFC 8705 `mtls_endpoint_aliases.token_endpoint` when the
  * issuer publishes one, else `token_endpoint`. The document's `issuer` must be exactly the configured one.
  */
-export async function discoverTokenEndpoint(issuer: string, agent: RotatingTlsAgent, signal: AbortSignal): Promise<string> {
+export async function discoverTokenEndpoint(issuer: string, agent: Dispatcher, signal: AbortSignal): Promise<string> {
   const url = `${issuer.replace(/\/+$/, '')}/.well-known/openid-configuration`;
-  const res = await fetch(url, { dispatcher: agent.current(), signal, redirect: 'error' });
+  const res = await fetch(url, { dispatcher: agent, signal, redirect: 'error' });
   if (res.status !== 200) throw new Error(`discovery ${url} answered ${res.status}`);
   const doc = (await res.json()) as {
     issuer?: unknown;
@@ -34,13 +34,13 @@ export async function discoverTokenEndpoint(issuer: string, agent: RotatingTlsAg
 export async function requestToken(
   endpoint: string,
   body: Record<string, string>,
-  agent: RotatingTlsAgent,
+  agent: Dispatcher,
   signal: AbortSignal,
   now: () => number,
 ): Promise<TokenResponse> {
   const res = await fetch(endpoint, {
     method: 'POST',
-    dispatcher: agent.current(),
+    dispatcher: agent,
     signal,
     redirect: 'error',
     headers: { 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json' },

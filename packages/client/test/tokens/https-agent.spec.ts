@@ -60,4 +60,21 @@ describe('RotatingTlsAgent', () => {
       await agent.close();
     }
   });
+
+  it('forIdentity presents exactly the pair it is given, whatever the files hold now, and keeps the agents of the two latest', async () => {
+    const files = await writeClientFiles(tmp, 'token-agent-pinned', ca, { spiffeId: ORDERS });
+    const agent = new RotatingTlsAgent(files);
+    const presented = async (dispatcher: ReturnType<RotatingTlsAgent['current']>): Promise<string> =>
+      (await (await fetch(url, { dispatcher })).text()).toUpperCase();
+    try {
+      const a = await issueCertificate(ca, { spiffeId: ORDERS, usage: 'client' });
+      const b = await issueCertificate(ca, { spiffeId: ORDERS, usage: 'client' });
+      const identity = (c: typeof a) => ({ certificate: Buffer.from(c.certPem), privateKey: Buffer.from(c.keyPem), fingerprint256: c.serialNumber });
+      expect(await presented(agent.forIdentity(identity(a)))).toBe(a.serialNumber.toUpperCase());
+      expect(await presented(agent.forIdentity(identity(b)))).toBe(b.serialNumber.toUpperCase());
+      expect(agent.forIdentity(identity(a))).toBe(agent.forIdentity(identity(a)));
+    } finally {
+      await agent.close();
+    }
+  });
 });

@@ -7,7 +7,9 @@ import {
   type sendUnaryData,
   type ServerOptions,
   type ServerUnaryCall,
+  status,
 } from '@grpc/grpc-js';
+import { thumbprintOfDer } from '@rampart/pki';
 import { loadSync } from '@grpc/proto-loader';
 import { mkdir } from 'node:fs/promises';
 import type { ChannelCredentials } from '@grpc/grpc-js';
@@ -61,6 +63,7 @@ export async function startEchoServer(
   serverCert: IssuedCertificate,
   clientCa: CertificateAuthority,
   options: ServerOptions = {},
+  requireBoundToken = false,
 ): Promise<EchoServer> {
   const definition = loadSync(ECHO_PROTO, { includeDirs: [protoRoot], keepCase: false, defaults: true });
   const pkg = loadPackageDefinition(definition);
@@ -71,6 +74,15 @@ export async function startEchoServer(
   let calls = 0;
   server.addService(service.service, {
     WhoAmI(call: ServerUnaryCall<unknown, unknown>, callback: sendUnaryData<unknown>) {
+      if (requireBoundToken) {
+        // A stand-in for the RFC 8705 check: the bearer value must be the thumbprint of this connection's certificate.
+        const raw = call.getAuthContext().sslPeerCertificate?.raw;
+        const expected = raw ? `Bearer ${thumbprintOfDer(raw)}` : '';
+        if (call.metadata.get('authorization')[0] !== expected) {
+          callback({ code: status.UNAUTHENTICATED, details: 'token not bound to the certificate of this connection' });
+          return;
+        }
+      }
       calls += 1;
       callback(null, { peerSpiffeId: spiffeIdOfCertificate(call.getAuthContext().sslPeerCertificate) ?? '' });
     },
