@@ -6,7 +6,7 @@ import { InvalidCallers } from './invalid/invalid-callers.js';
 import type { ChaosRecord } from './report/chaos-record.js';
 import type { ChaosResult } from './report/chaos-result.js';
 import { MemorySampler } from './report/memory-sampler.js';
-import { buildResult, RECOVERED_QUIET_MS, soakVerdict, type FaultWindow } from './report/summarize.js';
+import { attributeFailuresToTheirEnd, buildResult, RECOVERED_QUIET_MS, soakVerdict, type FaultWindow } from './report/summarize.js';
 import { SoakStreams } from './soak/soak-streams.js';
 import type { ChaosSystem } from './system/chaos-system.js';
 
@@ -56,7 +56,7 @@ export async function runSchedule({ flags, system, faults, log, onStoppable }: R
     inventoryCredentials: await cluster.credentials('inventory'),
     foreign: { ...(await pki.foreignCertificate('load-client')), caPem: () => readFileSync(pki.paths.caCert) },
     tokens: system.tokenClient(),
-    freshTokens: () => system.tokenClient(),
+    freshTokens: () => system.tokenClient(true),
     keysFile: () => cluster.issuerKeysFile,
     rate: flags.invalidRate,
     record: (r) => records.push(r),
@@ -127,6 +127,7 @@ export async function runSchedule({ flags, system, faults, log, onStoppable }: R
   for (const r of load.records) {
     records.push({ caller: 'valid', kind: r.kind, fault: r.phase, startedAt: r.startedAt, latencyMs: r.latencyMs, status: r.status, ...(r.details ? { details: r.details } : {}) });
   }
+  attributeFailuresToTheirEnd(records, windows);
   return buildResult({
     start,
     end,

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { ChaosRecord } from '../src/report/chaos-record.js';
-import { buildResult, faultResult, soakVerdict, type FaultWindow } from '../src/report/summarize.js';
+import { attributeFailuresToTheirEnd, buildResult, faultResult, soakVerdict, type FaultWindow } from '../src/report/summarize.js';
 
 const START = 1_000_000;
 const window = (over: Partial<FaultWindow> = {}): FaultWindow => ({
@@ -65,6 +65,19 @@ describe('fault verdicts', () => {
     });
     expect(result.passed).toBe(false);
     expect(result.faults[0]?.reason).toMatch(/SIGHUP ended orders-1/);
+  });
+});
+
+describe('attribution', () => {
+  it('puts a failed call in the window where it ended, a successful one where it started', () => {
+    const windows = [window({ name: 'a', from: START, to: START + 10_000 }), window({ name: 'b', from: START + 10_000, to: START + 20_000 })];
+    const records = [
+      call(9_900, 'UNAVAILABLE', { fault: 'a', latencyMs: 300 }),
+      call(9_900, 'OK', { fault: 'a', latencyMs: 300 }),
+      call(5_000, 'UNAVAILABLE', { fault: 'a', latencyMs: 10 }),
+    ];
+    attributeFailuresToTheirEnd(records, windows);
+    expect(records.map((r) => r.fault)).toEqual(['b', 'a', 'a']);
   });
 });
 

@@ -5,6 +5,7 @@ import { PROTO_ROOT } from '@rampart/orders';
 import { OrdersServiceDescriptor, ReplayProbeDescriptor, ROLLOUT_PROTO_ROOT, SEED_ORDER_IDS, spiffeId, type OrdersServiceClient } from '@rampart/rollout';
 import type { ChaosRecord } from '../report/chaos-record.js';
 import { expiredLike, forgedLike } from './forged-tokens.js';
+import { OneTimeToken } from './one-time-token.js';
 
 /** The attacks, one per tick in turn; each must end with anything but OK. */
 export const INVALID_KINDS = ['no-token', 'expired-token', 'forged-signature', 'wrong-audience', 'foreign-certificate', 'replayed-token'] as const;
@@ -37,7 +38,6 @@ export interface InvalidCallerSettings {
  */
 export class InvalidCallers {
   readonly #orders: OrdersServiceClient;
-  readonly #probe;
   #timer: NodeJS.Timeout | undefined;
   #n = 0;
   readonly #inFlight = new Set<Promise<void>>();
@@ -49,7 +49,6 @@ export class InvalidCallers {
   constructor(private readonly settings: InvalidCallerSettings) {
     const common = { defaultDeadlineMs: 5_000, loadBalancingPolicy: 'round_robin' as const, channelOptions: { 'grpc.dns_min_time_between_resolutions_ms': 1_000 } };
     this.#orders = createClient(OrdersServiceDescriptor, { address: settings.ordersTarget, protoRoot: PROTO_ROOT, credentials: settings.ordersCredentials, ...common });
-    this.#probe = createClient(ReplayProbeDescriptor, { address: settings.inventoryTarget, protoRoot: ROLLOUT_PROTO_ROOT, credentials: settings.inventoryCredentials, ...common });
   }
 
   /** A client with the foreign certificate, on a new connection each time: the server must refuse it at every handshake. */
@@ -76,7 +75,7 @@ export class InvalidCallers {
   }
 
   close(): void {
-    for (const c of [this.#orders, this.#probe]) closeClient(c);
+    closeClient(this.#orders);
   }
 
   #fire(): void {
@@ -148,13 +147,22 @@ export class InvalidCallers {
       }
       case 'replayed-token': {
         // A fresh one-time token: its first use is valid (counted with the valid load), the second must be refused.
-        const tokens = this.settings.freshTokens();
+        // The client gets it from its token source, so it is bound to the certificate of the connection it goes on.
+        const source = new OneTimeToken(this.settings.freshTokens);
+        const probe = createClient(ReplayProbeDescriptor, {
+          address: this.settings.inventoryTarget,
+          protoRoot: ROLLOUT_PROTO_ROOT,
+          credentials: this.settings.inventoryCredentials,
+          tokens: { source, audience: spiffeId('inventory') },
+          defaultDeadlineMs: 5_000,
+          loadBalancingPolicy: 'round_robin',
+        });
         try {
-          const token = await tokens.token(spiffeId('inventory'));
-          const first = await this.#timed('Redeem', true, () => this.#probe.redeem({}, bearer(token)));
-          if (first) await this.#timed(kind, false, () => this.#probe.redeem({}, bearer(token)));
+          const first = await this.#timed('Redeem', true, () => probe.redeem({}));
+          if (first) await this.#timed(kind, false, () => probe.redeem({}));
         } finally {
-          await tokens.close();
+          closeClient(probe);
+          await source.close();
         }
         return;
       }

@@ -80,6 +80,19 @@ export function faultResult(window: FaultWindow, records: readonly ChaosRecord[]
   };
 }
 
+/**
+ * Puts each failed valid call in the window where it ended: a call that started just before a fault and failed
+ * during it failed because of that fault, not of the one before (whose steps were over and which was quiet).
+ */
+export function attributeFailuresToTheirEnd(records: ChaosRecord[], windows: readonly FaultWindow[]): void {
+  records.forEach((r, i) => {
+    if (r.caller !== 'valid' || r.status === 'OK') return;
+    const end = r.startedAt + r.latencyMs;
+    const window = windows.find((w) => end >= w.from && end < w.to);
+    if (window && window.name !== r.fault) records[i] = { ...r, fault: window.name };
+  });
+}
+
 /** Calls, failures, attacks and p99 for each second of the run. */
 export function perSecond(records: readonly ChaosRecord[], start: number, end: number): SecondResult[] {
   const seconds = Math.max(1, Math.ceil((end - start) / 1_000));

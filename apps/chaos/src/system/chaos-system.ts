@@ -103,12 +103,12 @@ export class ChaosSystem {
     await Promise.all([...this.sidecars.values(), ...(this.issuerProxy ? [this.issuerProxy] : [])].map((s) => s.set(faults)));
   }
 
-  /** A token client of the load client (mTLS with its current files), closed with the system. */
-  tokenClient(): TokenClient {
+  /** A token client of the load client (mTLS with its current files), closed with the system unless `untracked`. */
+  tokenClient(untracked = false): TokenClient {
     const files = this.pki?.paths.workloads['load-client'];
     if (!this.cluster || !this.pki || !files) throw new Error('start the system first');
     const client = new TokenClient({ issuer: this.cluster.issuerUrl, clientId: 'load-client', certFile: files.chain, keyFile: files.key, caFile: this.pki.paths.caCert });
-    this.tokenClients.push(client);
+    if (!untracked) this.tokenClients.push(client);
     return client;
   }
 
