@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { Logger } from '@rampart/core';
 import type { ClientIdentity } from '../tls/channel-identity.js';
 import { RotatingTlsAgent, type ClientTlsFiles } from './https-agent.js';
@@ -36,6 +37,17 @@ export interface TokenSource {
 }
 
 const TOKEN_EXCHANGE = 'urn:ietf:params:oauth:grant-type:token-exchange';
+
+/** Attempts of a token request whose connection failed (refused, reset), the waits growing by this much. */
+const CONNECT_ATTEMPTS = 4;
+const CONNECT_RETRY_MS = 200;
+const UNREACHABLE = new Set(['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'UND_ERR_SOCKET', 'UND_ERR_CLOSED']);
+
+/** Whether a request failed before the issuer could answer it: nothing was issued, so it can be sent again. */
+function unreachable(error: unknown): boolean {
+  const cause = (error as { cause?: { code?: unknown } } | null)?.cause;
+  return error instanceof TypeError && typeof cause?.code === 'string' && UNREACHABLE.has(cause.code);
+}
 
 /** The cache key part that keeps tokens bound to different certificates apart. */
 const boundTo = (identity: ClientIdentity | undefined): string => (identity === undefined ? '' : `|${identity.fingerprint256}`);
@@ -115,6 +127,15 @@ export class TokenClient implements TokenSource {
     });
     const endpoint = await this.#endpoint;
     const agent = identity === undefined ? this.#agent.current() : this.#agent.forIdentity(identity);
-    return requestToken(endpoint, body, agent, signal, this.#now);
+    // An issuer that is restarting (a key rotation step, a rolling update) refuses connections for a moment: try
+    // again shortly, within the request's timeout, rather than fail the call that needs the token.
+    for (let attempt = 1; ; attempt += 1) {
+      try {
+        return await requestToken(endpoint, body, agent, signal, this.#now);
+      } catch (error) {
+        if (attempt >= CONNECT_ATTEMPTS || !unreachable(error) || signal.aborted) throw error;
+        await sleep(CONNECT_RETRY_MS * attempt, undefined, { signal }).catch(() => undefined);
+      }
+    }
   }
 }
