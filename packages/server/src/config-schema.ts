@@ -66,6 +66,30 @@ export const serverConfigSchema: ConfigSchemaFragment = {
       default: 30_000,
       env: 'RAMPART_SERVER_MAX_CONNECTION_AGE_GRACE_MS',
     },
+    handshakeTimeoutMs: {
+      doc: 'How long a new connection may take to finish its TLS handshake before it is closed (a client that opens a connection and never completes the handshake holds a socket and memory: slowloris). At least 100.',
+      format: 'nat',
+      default: 10_000,
+      env: 'RAMPART_SERVER_HANDSHAKE_TIMEOUT_MS',
+    },
+    maxSessionMemoryMb: {
+      doc: "Most memory one connection may hold in Node's HTTP/2 (answers queued for a peer that does not read them, header tables, buffered frames), in MB; past it the connection is refused new streams and closed (ENHANCE_YOUR_CALM). grpc-js turns Node's limit off; a PING or SETTINGS flood from a peer that never reads then grows the server's memory without bound. At least 1.",
+      format: 'nat',
+      default: 32,
+      env: 'RAMPART_SERVER_MAX_SESSION_MEMORY_MB',
+    },
+    maxConnections: {
+      doc: 'Most connections the service port holds at once; past it new connections are closed as they arrive (the health port is separate). At least 1.',
+      format: 'nat',
+      default: 10_000,
+      env: 'RAMPART_SERVER_MAX_CONNECTIONS',
+    },
+    idleTimeoutMs: {
+      doc: 'A connection with no call for this long is sent GOAWAY and closed (its client reconnects on its next call). 0: idle connections stay open.',
+      format: 'nat',
+      default: 600_000,
+      env: 'RAMPART_SERVER_IDLE_TIMEOUT_MS',
+    },
     maxMetadataBytes: {
       doc: 'Largest request metadata (header list, counted as HTTP/2 does: name + value + 32 per entry) accepted; larger is refused with RESOURCE_EXHAUSTED before any handler runs. Advertised as SETTINGS_MAX_HEADER_LIST_SIZE. Room for the largest token (auth.tokens.maxTokenBytes) and trace headers.',
       format: 'nat',

@@ -38,6 +38,7 @@ export function grpcServerOptions(config: ConfigReader): ServerOptions {
   const keepaliveTimeout = checked(config, 'keepaliveTimeoutMs', 1, MAX_TIMER_MS, '20000', 'a keepalive ping needs time to be answered');
   const age = checked(config, 'maxConnectionAgeMs', 0, MAX_TIMER_MS, '120000', 'the connection age must fit a timer (0: connections never age)');
   const grace = checked(config, 'maxConnectionAgeGraceMs', 0, MAX_TIMER_MS, '30000', 'the grace must fit a timer (0: no limit)');
+  const idle = checked(config, 'idleTimeoutMs', 0, MAX_TIMER_MS, '600000', 'the idle timeout must fit a timer (0: never)');
   return {
     'grpc.max_receive_message_length': config.get<number>('server.maxReceiveMessageBytes'),
     'grpc.max_send_message_length': config.get<number>('server.maxSendMessageBytes'),
@@ -48,6 +49,9 @@ export function grpcServerOptions(config: ConfigReader): ServerOptions {
     // grpc-js reads a missing option as "never" (2^31 − 1); 0 would close every connection at once.
     ...(age > 0 ? { 'grpc.max_connection_age_ms': age } : {}),
     ...(grace > 0 ? { 'grpc.max_connection_age_grace_ms': grace } : {}),
+    ...(idle > 0 ? { 'grpc.max_connection_idle_ms': idle } : {}),
+    // grpc-js sets Node's per-session memory limit to Number.MAX_SAFE_INTEGER unless told.
+    'grpc-node.max_session_memory': checked(config, 'maxSessionMemoryMb', 1, 1_048_576, '32', 'a connection needs some memory'),
   };
 }
 
@@ -63,9 +67,10 @@ export function maxMetadataBytes(config: ConfigReader): number {
   );
 }
 
-/** What grpc-js 1.14 keeps of the HTTP/2 server options (a private field, read when a port is bound). */
+/** What grpc-js 1.14 keeps of the HTTP/2 server options and servers (private fields). */
 interface GrpcServerInternals {
-  commonServerOptions?: { settings?: Record<string, unknown> };
+  commonServerOptions?: { settings?: Record<string, unknown>; handshakeTimeout?: number };
+  http2Servers?: Map<{ maxConnections?: number }, unknown>;
 }
 
 /**
@@ -91,5 +96,21 @@ export function createGrpcServer(config: ConfigReader, options: ServerOptions = 
     );
   }
   internals.commonServerOptions.settings = { ...internals.commonServerOptions.settings, maxHeaderListSize: headerListBytes };
+  // Node's TLS server option (default 120 s): a connection that has not finished its handshake by then is closed.
+  internals.commonServerOptions.handshakeTimeout = checked(config, 'handshakeTimeoutMs', 100, MAX_TIMER_MS, '10000', 'a TLS handshake needs time');
+  // net.Server#maxConnections, on every HTTP/2 server grpc-js creates for a port (after each bind).
+  const maxConnections = checked(config, 'maxConnections', 1, MAX_SETTING, '10000', 'a port must take at least 1 connection');
+  const bind = server.bindAsync.bind(server);
+  server.bindAsync = (port, credentials, callback) =>
+    bind(port, credentials, (error, bound) => {
+      if (error === null) {
+        if (!(internals.http2Servers instanceof Map)) {
+          callback(new Error('this grpc-js version keeps no http2Servers: server.maxConnections cannot be applied (update Rampart)'), bound);
+          return;
+        }
+        for (const http2Server of internals.http2Servers.keys()) http2Server.maxConnections = maxConnections;
+      }
+      callback(error, bound);
+    });
   return server;
 }

@@ -155,6 +155,23 @@ describe('connection settings reach grpc-js', () => {
   });
 });
 
+describe('transport limits reach grpc-js and Node (issue 18)', () => {
+  it('defaults: handshake 10 s, 10 000 connections, idle 10 min, 32 MB per connection; 0 turns the idle timeout off', () => {
+    const server = createGrpcServer(configOf({})) as unknown as Internals & { sessionIdleTimeout: number; commonServerOptions: { handshakeTimeout?: number; maxSessionMemory?: number } };
+    expect([server.commonServerOptions.handshakeTimeout, server.commonServerOptions.maxSessionMemory, server.sessionIdleTimeout]).toEqual([10_000, 32, 600_000]);
+    const off = createGrpcServer(configOf({ idleTimeoutMs: 0 })) as unknown as { sessionIdleTimeout: number };
+    expect(off.sessionIdleTimeout).toBe(GRPC_JS_NEVER);
+  });
+
+  it.each([
+    [{ handshakeTimeoutMs: 50 }, /^server\.handshakeTimeoutMs is 50: .*Fix: set RAMPART_SERVER_HANDSHAKE_TIMEOUT_MS to 100\.\.2147483646 \(default 10000\)/],
+    [{ maxConnections: 0 }, /^server\.maxConnections is 0: .*Fix: set RAMPART_SERVER_MAX_CONNECTIONS to 1\.\./],
+    [{ maxSessionMemoryMb: 0 }, /^server\.maxSessionMemoryMb is 0: .*Fix: set RAMPART_SERVER_MAX_SESSION_MEMORY_MB to 1\.\./],
+  ])('%o stops start-up naming the key and the fix', (bad, message) => {
+    expect(() => createGrpcServer(configOf(bad))).toThrow(message);
+  });
+});
+
 describe('the app applies them', () => {
   it('a call whose metadata exceeds server.maxMetadataBytes never reaches the handler', async () => {
     const s = await startEchoApp({ values: { server: { ...testConfigValues.server, maxMetadataBytes: 2048 } } });

@@ -2,8 +2,11 @@ import { rotateKeys } from '@rampart/issuer';
 import { CLEAN_LINK } from '../proxy/link-faults.js';
 import type { Fault, FaultContext } from './fault.js';
 
-/** The verifiers' JWKS refresh (RAMPART_AUTH_JWKS_REFRESH_MS in the system) plus a margin. */
-const JWKS_REFRESH_WAIT_MS = 12_000;
+/**
+ * Between publishing a key and signing with it: twice the verifiers' JWKS refresh (RAMPART_AUTH_JWKS_REFRESH_MS in the
+ * system, 10 s) plus a margin, since a refresh that fell on the issuer's restart failed and is tried again later.
+ */
+const JWKS_REFRESH_WAIT_MS = 22_000;
 
 async function restartIssuer({ system, log }: FaultContext, why: string): Promise<void> {
   const cluster = system.cluster;

@@ -39,7 +39,7 @@ export interface TokenSource {
 const TOKEN_EXCHANGE = 'urn:ietf:params:oauth:grant-type:token-exchange';
 
 /** Attempts of a token request whose connection failed (refused, reset), the waits growing by this much. */
-const CONNECT_ATTEMPTS = 4;
+const CONNECT_ATTEMPTS = 6;
 const CONNECT_RETRY_MS = 200;
 const UNREACHABLE = new Set(['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'UND_ERR_SOCKET', 'UND_ERR_CLOSED']);
 
