@@ -45,8 +45,9 @@ export const redisFrozen: Fault = {
 export const replicaKilled: Fault = {
   name: 'orders replica SIGKILL',
   planned: false,
-  allowed: ['UNAVAILABLE', 'CANCELLED', 'INTERNAL', 'WRONG_ANSWER'],
-  expected: 'calls in flight on the killed replica fail (UNAVAILABLE); new calls go to the others at once; the replacement takes traffic',
+  allowed: ['UNAVAILABLE', 'DEADLINE_EXCEEDED', 'CANCELLED', 'INTERNAL', 'WRONG_ANSWER'],
+  expected:
+    'calls in flight on the killed replica fail (UNAVAILABLE "Connection dropped"); a call a client had queued behind its only ready connection to it can wait out its deadline (DEADLINE_EXCEEDED); new calls go to the others at once; the replacement takes traffic',
   quick: true,
   async run({ system, pause, log }) {
     const cluster = system.cluster;

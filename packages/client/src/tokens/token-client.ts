@@ -38,9 +38,9 @@ export interface TokenSource {
 
 const TOKEN_EXCHANGE = 'urn:ietf:params:oauth:grant-type:token-exchange';
 
-/** Attempts of a token request whose connection failed (refused, reset), the waits growing by this much. */
-const CONNECT_ATTEMPTS = 6;
+/** A token request whose connection failed (refused, reset) is sent again until its timeout, the waits growing to 1 s. */
 const CONNECT_RETRY_MS = 200;
+const CONNECT_RETRY_MAX_MS = 1_000;
 const UNREACHABLE = new Set(['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'UND_ERR_SOCKET', 'UND_ERR_CLOSED']);
 
 /** Whether a request failed before the issuer could answer it: nothing was issued, so it can be sent again. */
@@ -133,8 +133,9 @@ export class TokenClient implements TokenSource {
       try {
         return await requestToken(endpoint, body, agent, signal, this.#now);
       } catch (error) {
-        if (attempt >= CONNECT_ATTEMPTS || !unreachable(error) || signal.aborted) throw error;
-        await sleep(CONNECT_RETRY_MS * attempt, undefined, { signal }).catch(() => undefined);
+        if (!unreachable(error) || signal.aborted) throw error;
+        await sleep(Math.min(CONNECT_RETRY_MS * attempt, CONNECT_RETRY_MAX_MS), undefined, { signal }).catch(() => undefined);
+        if (signal.aborted) throw error;
       }
     }
   }
