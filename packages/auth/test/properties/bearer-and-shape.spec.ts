@@ -9,7 +9,7 @@ import { RUNS } from './runs.js';
 // returns the token or throws a RampartError with a short message that never repeats the input.
 
 const metadataOf = (values: readonly (string | Buffer)[]): IncomingMetadata =>
-  ({ get: (key: string) => (key === 'authorization' ? [...values] : []) }) as unknown as IncomingMetadata;
+  ({ get: (key: string) => (key === 'authorization' ? [...values] : []) });
 const B64TOKEN = fc.stringMatching(/^[A-Za-z0-9\-._~+/]+=*$/);
 const B64URL = fc.stringMatching(/^[A-Za-z0-9_-]+$/);
 const refusedSafely = (error: unknown, input: string): void => {

@@ -11,7 +11,7 @@ import { RUNS } from './runs.js';
 
 const ISSUER = 'https://issuer.example';
 const fetchAnswering = (body: Uint8Array, status = 200): TokenFetch =>
-  (() => Promise.resolve(new Response(body, { status, headers: { 'content-type': 'application/json' } }))) as unknown as TokenFetch;
+  () => Promise.resolve(new Response(body, { status, headers: { 'content-type': 'application/json' } }));
 const read = (body: Uint8Array, maxBytes = 4_096) =>
   discoverJwksUri(ISSUER, { fetch: fetchAnswering(body), signal: AbortSignal.timeout(5_000), maxBytes, jwksHosts: [] });
 
