@@ -11,6 +11,7 @@ import {
   type OrdersServiceHandlers,
   type PlaceOrderRequest__Output,
 } from './generated/index.js';
+import { IdempotencyKeys } from './idempotency-keys.js';
 import { ORDER_REPOSITORY, type OrderRepository } from './order-repository.js';
 
 /** The demo trust domain's workloads. */
@@ -22,12 +23,15 @@ export const DEMO_IDS = {
 /**
  * The demo shop's orders. Every call needs a workload certificate and a token for audience `orders`; placing
  * orders needs `orders:write` and a certificate-bound token. Placing an order reserves stock at inventory *as the
- * caller*: the caller's token is exchanged for one whose audience is inventory, with orders as actor.
+ * caller*: the caller's token is exchanged for one whose audience is inventory, with orders as actor. An order
+ * request with a `request_id` is placed once per caller and id: a retry gets the first order back.
  */
 @GrpcService('rampart.demo.orders.v1.OrdersService')
 @RequireMtls()
 @Authenticated({ scopes: ['orders:read'] })
 export class OrdersService implements OrdersServiceHandlers {
+  readonly keys = new IdempotencyKeys();
+
   constructor(
     @inject(ORDER_REPOSITORY) private readonly orders: OrderRepository,
     @inject(clientOf(InventoryServiceDescriptor)) private readonly inventory: InventoryServiceClient,
@@ -62,7 +66,14 @@ export class OrdersService implements OrdersServiceHandlers {
     for await (const req of requests) yield this.orders.get(req.orderId);
   }
 
-  async #place(req: PlaceOrderRequest__Output, ctx: CallContext): Promise<Order> {
+  /** Places an order once per (caller, request id): a retry with the same id gets the first order back. */
+  #place(req: PlaceOrderRequest__Output, ctx: CallContext): Promise<Order> {
+    if (req.requestId === '') return this.#placeNew(req, ctx);
+    const caller = `${ctx.principal?.issuer ?? ''} ${ctx.principal?.subject ?? ''}`;
+    return this.keys.once(caller, req.requestId, () => this.#placeNew(req, ctx));
+  }
+
+  async #placeNew(req: PlaceOrderRequest__Output, ctx: CallContext): Promise<Order> {
     const orderId = this.orders.newId();
     try {
       const reservation = await this.inventory.reserve(

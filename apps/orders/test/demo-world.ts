@@ -14,6 +14,7 @@ export const ID = (name: string) => `spiffe://demo.rampart.dev/${name}`;
 export const INVENTORY = ID('inventory');
 export const ORDERS = ID('orders');
 export const ALICE = ID('demo-client');
+export const BOB = ID('demo-client-2');
 
 /** Who may get which tokens at the test issuer. */
 export const CLIENTS: IssuerClientConfig[] = [
@@ -24,6 +25,7 @@ export const CLIENTS: IssuerClientConfig[] = [
     exchange: { [INVENTORY]: { 'orders:write': ['inventory:read', 'inventory:reserve'], 'orders:read': ['inventory:read'] } },
   },
   { client_id: 'demo-client', spiffe_id: ALICE, resources: { [ORDERS]: ['orders:read', 'orders:write'], [INVENTORY]: ['inventory:read'] } },
+  { client_id: 'demo-client-2', spiffe_id: BOB, resources: { [ORDERS]: ['orders:read', 'orders:write'] } },
 ];
 
 interface Files {

@@ -3,6 +3,7 @@ import { closeClient, createClient, RpcError, type TokenClient } from '@rampart/
 import { statusName } from '@rampart/core';
 import { PROTO_ROOT } from '@rampart/orders';
 import { OrdersServiceDescriptor, SEED_ORDER_IDS, spiffeId, type OrdersServiceClient } from '@rampart/rollout';
+import { setMaxListeners } from 'node:events';
 import type { ChaosRecord } from '../report/chaos-record.js';
 
 /** Settings of the long-lived streams. */
@@ -45,6 +46,8 @@ export class SoakStreams {
   readonly #running: Promise<void>[] = [];
 
   constructor(private readonly settings: SoakStreamSettings) {
+    // Every stream waits on the one stop signal: hundreds of listeners at once, each removed when its wait ends.
+    setMaxListeners(settings.streams * 2 + 10, this.#stop.signal);
     this.#clients = Array.from({ length: settings.channels }, () =>
       createClient(OrdersServiceDescriptor, {
         address: settings.target,
