@@ -1,4 +1,4 @@
-import { RpcError } from '@rampart/client';
+import { type RpcError } from '@rampart/client';
 import { afterEach, describe, expect, it } from 'vitest';
 import { probe } from './fixtures/echo-service.js';
 import { startEchoApp } from './fixtures/harness.js';
