@@ -33,7 +33,7 @@ export async function main(argv: readonly string[]): Promise<number> {
     return 2;
   }
   const began = Date.now();
-  const system = new ChaosSystem({ loopback: flags.loopback, inventoryReplicas: flags.inventoryReplicas, ordersReplicas: flags.ordersReplicas, tokenTtlSec: flags.tokenTtlSec, log });
+  const system = new ChaosSystem({ loopback: flags.loopback, inventoryReplicas: flags.inventoryReplicas, ordersReplicas: flags.ordersReplicas, tokenTtlSec: flags.tokenTtlSec, longLivedStreams: flags.soakMinutes !== undefined, log });
   let stopLoad: (() => Promise<void>) | undefined;
   const onSignal = (signal: NodeJS.Signals) => {
     process.stderr.write(`\nchaos: ${signal}, stopping every process and removing the network\n`);

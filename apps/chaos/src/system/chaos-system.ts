@@ -17,6 +17,11 @@ export interface ChaosSystemOptions {
   readonly ordersReplicas: number;
   /** Access token lifetime at the issuer (s): short, so an outage longer than it fits in a run. */
   readonly tokenTtlSec: number;
+  /**
+   * Long-lived streams run (the soak): connections age out after 2 min as in production, and a connection past its
+   * age keeps its streams until they end (no grace limit), instead of cutting them 10 s after its GOAWAY.
+   */
+  readonly longLivedStreams?: boolean;
   readonly log: (line: string) => void;
 }
 
@@ -65,8 +70,8 @@ export class ChaosSystem {
         RAMPART_SERVER_HEALTH_PORT: String(HEALTH_PORT),
         RAMPART_SERVER_DRAIN_DELAY_MS: '2000',
         RAMPART_SERVER_SHUTDOWN_GRACE_MS: '10000',
-        RAMPART_SERVER_MAX_CONNECTION_AGE_MS: '10000',
-        RAMPART_SERVER_MAX_CONNECTION_AGE_GRACE_MS: '10000',
+        RAMPART_SERVER_MAX_CONNECTION_AGE_MS: this.options.longLivedStreams ? '120000' : '10000',
+        RAMPART_SERVER_MAX_CONNECTION_AGE_GRACE_MS: this.options.longLivedStreams ? '0' : '10000',
         RAMPART_TLS_REFRESH_INTERVAL_MS: '1000',
         RAMPART_AUTH_JWKS_REFRESH_MS: '10000',
       },
