@@ -154,7 +154,8 @@ export class InvalidCallers {
           protoRoot: ROLLOUT_PROTO_ROOT,
           credentials: this.settings.inventoryCredentials,
           tokens: { source, audience: spiffeId('inventory') },
-          defaultDeadlineMs: 5_000,
+          // As the valid load's: the wait for a fresh token counts against it.
+          defaultDeadlineMs: 10_000,
           loadBalancingPolicy: 'round_robin',
         });
         try {

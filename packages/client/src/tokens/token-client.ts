@@ -121,22 +121,29 @@ export class TokenClient implements TokenSource {
   /** A token request over mutual TLS with `identity` (the token is bound to it), or with the files as they are now. */
   async #request(identity: ClientIdentity | undefined, body: Record<string, string>): Promise<TokenResponse> {
     const signal = AbortSignal.timeout(this.#timeoutMs);
-    this.#endpoint ??= discoverTokenEndpoint(this.options.issuer, this.#agent.current(), signal).catch((error: unknown) => {
+    this.#endpoint ??= untilReachable(signal, () => discoverTokenEndpoint(this.options.issuer, this.#agent.current(), signal)).catch((error: unknown) => {
       this.#endpoint = undefined;
       throw error;
     });
     const endpoint = await this.#endpoint;
     const agent = identity === undefined ? this.#agent.current() : this.#agent.forIdentity(identity);
-    // An issuer that is restarting (a key rotation step, a rolling update) refuses connections for a moment: try
-    // again shortly, within the request's timeout, rather than fail the call that needs the token.
-    for (let attempt = 1; ; attempt += 1) {
-      try {
-        return await requestToken(endpoint, body, agent, signal, this.#now);
-      } catch (error) {
-        if (!unreachable(error) || signal.aborted) throw error;
-        await sleep(Math.min(CONNECT_RETRY_MS * attempt, CONNECT_RETRY_MAX_MS), undefined, { signal }).catch(() => undefined);
-        if (signal.aborted) throw error;
-      }
+    return untilReachable(signal, () => requestToken(endpoint, body, agent, signal, this.#now));
+  }
+}
+
+/**
+ * Runs `request` again while its connection fails before the issuer answers, until `signal` ends: an issuer that is
+ * restarting (a key rotation step, a rolling update) refuses connections for a moment, and the call that needs the
+ * token should not fail for it.
+ */
+async function untilReachable<T>(signal: AbortSignal, request: () => Promise<T>): Promise<T> {
+  for (let attempt = 1; ; attempt += 1) {
+    try {
+      return await request();
+    } catch (error) {
+      if (!unreachable(error) || signal.aborted) throw error;
+      await sleep(Math.min(CONNECT_RETRY_MS * attempt, CONNECT_RETRY_MAX_MS), undefined, { signal }).catch(() => undefined);
+      if (signal.aborted) throw error;
     }
   }
 }

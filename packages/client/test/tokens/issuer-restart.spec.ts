@@ -66,6 +66,20 @@ describe('TokenClient while the issuer restarts', () => {
     }
   });
 
+  it('a token client that has never reached the issuer finds it once it is back (discovery is tried again too)', async () => {
+    const files = await writeClientFiles(tmp, 'first-contact', ca, { spiffeId: ORDERS });
+    if (server === undefined) await startIssuer();
+    await stopIssuer();
+    const tokens = new TokenClient({ issuer: `https://localhost:${port}`, clientId: 'orders', ...files });
+    try {
+      const pending = tokens.token('inventory');
+      setTimeout(() => void startIssuer(), 300);
+      expect(await pending).toMatch(/^token-\d+$/);
+    } finally {
+      await tokens.close();
+    }
+  });
+
   it('an issuer that stays away still fails the request, at the request timeout', async () => {
     const files = await writeClientFiles(tmp, 'away', ca, { spiffeId: ORDERS });
     if (server === undefined) await startIssuer();
