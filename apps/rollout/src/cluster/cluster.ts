@@ -74,7 +74,7 @@ export class Cluster {
 
   /** Starts the issuer and Redis, each on its host, and waits until both answer. */
   async startInfrastructure(): Promise<void> {
-    const { network, pki, dir, issuerHost } = this.settings;
+    const { network, pki, issuerHost } = this.settings;
     this.#issuerEnv = {
       ...issuerEnv(issuerHost.address, pki, this.issuerKeysFile, 'warn', this.settings.issuerListenPort),
       ...this.settings.issuerSettings,
