@@ -45,11 +45,12 @@ describe('workspaceRoot', () => {
 
 describe('startDeployed', () => {
   it('waits for the listening line, passes only PATH and the given env, and stops with SIGTERM', async () => {
+    // The SIGTERM handler goes first: a stop may arrive as soon as the listening line is out.
     const app = fakeApp(`
+      process.once('SIGTERM', () => process.exit(0));
       console.log('not json');
       console.log(JSON.stringify({ msg: 'health port listening (plaintext)' }));
       console.log(JSON.stringify({ msg: 'x listening', address: '127.0.0.1:1', env: Object.keys(process.env).sort() }));
-      process.once('SIGTERM', () => process.exit(0));
       setInterval(() => {}, 1000);
     `);
     process.env['RAMPART_LEAK_CHECK'] = '1';
