@@ -4,6 +4,7 @@ import { connect as tlsConnect, type TLSSocket } from 'node:tls';
 import { createApp, type RampartApp } from '../../src/index.js';
 import { EchoService, PingService } from '../fixtures/echo-service.js';
 import { protoRoot, testConfigValues } from '../fixtures/harness.js';
+import { frame } from '../fixtures/raw-h2-peer.js';
 import { PingServiceDescriptor } from '../generated/index.js';
 import { clientCredentials, PkiFixture } from '../tls/pki-fixture.js';
 
@@ -118,16 +119,6 @@ export async function rawH2Tls(server: HostileServer): Promise<TLSSocket> {
   return socket;
 }
 
-/** One HTTP/2 frame. */
-export function frame(type: number, flags: number, streamId: number, payload: Buffer): Buffer {
-  const head = Buffer.alloc(9);
-  head.writeUIntBE(payload.length, 0, 3);
-  head[3] = type;
-  head[4] = flags;
-  head.writeUInt32BE(streamId & 0x7fffffff, 5);
-  return Buffer.concat([head, payload]);
-}
-
 /** Resolves with the error code of the first GOAWAY the server sends on `socket` within `ms`, or undefined. */
 export function goawayWithin(socket: TLSSocket, ms: number): Promise<number | undefined> {
   return new Promise((resolve) => {
@@ -157,3 +148,5 @@ export function closedWithin(socket: { once(event: 'close', f: () => void): unkn
     socket.once('close', () => (clearTimeout(timer), resolve(true)));
   });
 }
+
+export { frame };
