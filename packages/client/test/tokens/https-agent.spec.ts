@@ -61,6 +61,23 @@ describe('RotatingTlsAgent', () => {
     }
   });
 
+  it('keeps the last good trust bundle while the bundle file is half written, and takes it once complete', async () => {
+    const files = await writeClientFiles(tmp, 'token-agent-bundle', ca, { spiffeId: ORDERS });
+    const problems: string[] = [];
+    const agent = new RotatingTlsAgent(files, (problem) => problems.push(problem));
+    try {
+      const first = agent.current();
+      await writeFile(files.caFile, ca.certPem.slice(0, 70));
+      expect(agent.current()).toBe(first);
+      expect(problems).toEqual([expect.stringMatching(/; the previous trust bundle stays in use$/)]);
+      expect(await (await fetch(url, { dispatcher: agent.current() })).text()).not.toBe('');
+      await writeFile(files.caFile, ca.certPem);
+      expect(agent.current()).not.toBe(first);
+    } finally {
+      await agent.close();
+    }
+  });
+
   it('forIdentity presents exactly the pair it is given, whatever the files hold now, and keeps the agents of the two latest', async () => {
     const files = await writeClientFiles(tmp, 'token-agent-pinned', ca, { spiffeId: ORDERS });
     const agent = new RotatingTlsAgent(files);
@@ -75,6 +92,41 @@ describe('RotatingTlsAgent', () => {
       expect(agent.forIdentity(identity(a))).toBe(agent.forIdentity(identity(a)));
     } finally {
       await agent.close();
+    }
+  });
+
+  it('forIdentity trusts the bundle as it is now: an issuer moved to a new CA during the overlap is still reached; a half-written bundle keeps the last good one', async () => {
+    const files = await writeClientFiles(tmp, 'token-agent-ca-rotation', ca, { spiffeId: ORDERS });
+    const problems: string[] = [];
+    const agent = new RotatingTlsAgent(files, (p) => problems.push(p));
+    const next = await createCa({ commonName: 'token agent CA 2', validityDays: 1 });
+    // The issuer after its CA switch: a certificate from the new CA; it accepts clients of both during the overlap.
+    const moved = await issueCertificate(next, { spiffeId: 'spiffe://demo.rampart.dev/issuer', dnsNames: ['localhost'], usage: 'server' });
+    const overlap = `${ca.certPem.trimEnd()}\n${next.certPem}`;
+    const switched = createServer({ cert: moved.chainPem, key: moved.keyPem, ca: overlap, requestCert: true, rejectUnauthorized: true }, (req, res) =>
+      res.end((req.socket as TLSSocket).getPeerX509Certificate()?.serialNumber ?? ''),
+    );
+    await new Promise<void>((resolve) => switched.listen(0, '127.0.0.1', resolve));
+    const switchedUrl = `https://localhost:${(switched.address() as AddressInfo).port}/`;
+    const mine = await issueCertificate(ca, { spiffeId: ORDERS, usage: 'client' });
+    const identity = { certificate: Buffer.from(mine.certPem), privateKey: Buffer.from(mine.keyPem), fingerprint256: mine.serialNumber };
+    const presented = async (target: string): Promise<string> => (await (await fetch(target, { dispatcher: agent.forIdentity(identity) })).text()).toUpperCase();
+    try {
+      expect(await presented(url)).toBe(mine.serialNumber.toUpperCase()); // the agent pinned with the old bundle
+      await expect(presented(switchedUrl)).rejects.toThrow(); // the new CA is not trusted yet
+
+      await writeFile(files.caFile, overlap); // the overlap bundle arrives
+      expect(await presented(switchedUrl)).toBe(mine.serialNumber.toUpperCase());
+
+      const pinned = agent.forIdentity(identity);
+      await writeFile(files.caFile, overlap.slice(0, 60)); // rewritten in place, read half written
+      expect(agent.forIdentity(identity)).toBe(pinned);
+      expect(await presented(switchedUrl)).toBe(mine.serialNumber.toUpperCase());
+      expect(problems).toEqual([expect.stringMatching(new RegExp(`^caFile ${files.caFile}.*; the previous trust bundle stays in use$`))]);
+    } finally {
+      await agent.close();
+      await new Promise((resolve) => switched.close(resolve));
+      switched.closeAllConnections();
     }
   });
 });
