@@ -1,8 +1,11 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { selectFaults, SCHEDULE } from './faults/schedule.js';
 import { parseFlags, USAGE, type Flags } from './flags.js';
+import type { ChaosResult } from './report/chaos-result.js';
+import { compareRuns } from './report/compare-runs.js';
+import { collectWarnings, renderWarnings } from './report/process-warnings.js';
 import { renderTable } from './report/render-table.js';
 import { renderTimelineSvg } from './report/timeline-svg.js';
 import { runSchedule } from './run.js';
@@ -24,6 +27,16 @@ export async function main(argv: readonly string[]): Promise<number> {
   if (flags.list) {
     for (const f of SCHEDULE) process.stdout.write(`${f.planned ? 'planned' : 'fault  '} ${f.quick ? 'quick' : '     '} ${f.name}: ${f.expected}\n`);
     return 0;
+  }
+  if (flags.compare.length > 0) {
+    try {
+      const results = flags.compare.map((file) => JSON.parse(readFileSync(file, 'utf8')) as ChaosResult);
+      process.stdout.write(`${compareRuns(results)}\n`);
+      return 0;
+    } catch (error) {
+      process.stderr.write(`chaos: --compare: ${error instanceof Error ? error.message : String(error)}\n`);
+      return 2;
+    }
   }
   let faults;
   try {
@@ -48,9 +61,10 @@ export async function main(argv: readonly string[]): Promise<number> {
     mkdirSync(dir, { recursive: true });
     writeFileSync(join(dir, 'chaos.json'), `${JSON.stringify(result, null, 2)}\n`);
     writeFileSync(join(dir, 'chaos.svg'), renderTimelineSvg(result));
+    writeFileSync(join(dir, 'warnings.log'), renderWarnings(collectWarnings(system.loggedProblems(), Date.parse(result.startedAt))));
     process.stdout.write(`\n${renderTable(result)}\n\n`);
     log(`${result.passed ? 'PASS' : 'FAIL'}: ${result.total.validCalls} valid calls, ${result.total.validFailed} failed; ${result.total.invalidCalls} invalid, ${result.total.invalidAccepted} accepted`);
-    log(`the run took ${((Date.now() - began) / 1_000).toFixed(0)} s; results in ${join(dir, 'chaos.json')} and chaos.svg`);
+    log(`the run took ${((Date.now() - began) / 1_000).toFixed(0)} s; results in ${join(dir, 'chaos.json')}, chaos.svg and warnings.log (what the processes logged at warn and above)`);
     return result.passed ? 0 : 1;
   } catch (error) {
     process.stderr.write(`chaos: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);

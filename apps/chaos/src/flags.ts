@@ -17,6 +17,8 @@ export interface Flags {
   readonly loopback: boolean;
   readonly resultsDir?: string;
   readonly list: boolean;
+  /** Result files to compare (no run): a Markdown table of them side by side. */
+  readonly compare: readonly string[];
   readonly help: boolean;
 }
 
@@ -25,6 +27,7 @@ export const USAGE = `pnpm chaos [-- options]
   --soak <minutes>        steady load with long-lived streams and no faults; fails unless memory stays flat
   --only <names>          only these faults (comma-separated, parts of their names), e.g. --only rotation,redis
   --list                  print the schedule and exit
+  --compare <a,b,…>       no run: earlier runs' chaos.json files side by side, as a Markdown table
   --rate <calls/s>        valid calls started per second through orders, all four kinds (default 40)
   --invalid-rate <n/s>    invalid calls per second, every attack in turn (default 4)
   --channels <n>          client channels of the valid load, each its own connections (default 100; quick 32)
@@ -34,7 +37,7 @@ export const USAGE = `pnpm chaos [-- options]
   --steady <s>            steady load before the first fault (default 10; quick 5)
   --token-ttl <s>         access token lifetime at the issuer (default 30; soak 300)
   --loopback              127.77.x.y addresses instead of network namespaces
-  --results <dir>         where to write chaos.json and chaos.svg (default apps/chaos/results)`;
+  --results <dir>         where to write chaos.json, chaos.svg and warnings.log (default apps/chaos/results)`;
 
 function num(v: string | undefined, d: number, what: string, min = 0): number {
   if (v === undefined) return d;
@@ -52,6 +55,7 @@ export function parseFlags(argv: readonly string[]): Flags {
       soak: { type: 'string' },
       only: { type: 'string' },
       list: { type: 'boolean', default: false },
+      compare: { type: 'string' },
       rate: { type: 'string' },
       'invalid-rate': { type: 'string' },
       channels: { type: 'string' },
@@ -84,6 +88,7 @@ export function parseFlags(argv: readonly string[]): Flags {
     loopback: values.loopback ?? false,
     ...(values.results ? { resultsDir: values.results } : {}),
     list: values.list ?? false,
+    compare: values.compare ? values.compare.split(',').map((s) => s.trim()).filter((s) => s !== '') : [],
     help: values.help ?? false,
   };
 }

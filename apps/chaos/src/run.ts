@@ -6,6 +6,7 @@ import { InvalidCallers } from './invalid/invalid-callers.js';
 import type { ChaosRecord } from './report/chaos-record.js';
 import type { ChaosResult } from './report/chaos-result.js';
 import { MemorySampler } from './report/memory-sampler.js';
+import { collectWarnings } from './report/process-warnings.js';
 import { attributeFailuresToTheirEnd, buildResult, RECOVERED_QUIET_MS, soakVerdict, type FaultWindow } from './report/summarize.js';
 import { SoakStreams } from './soak/soak-streams.js';
 import type { ChaosSystem } from './system/chaos-system.js';
@@ -68,7 +69,9 @@ export async function runSchedule({ flags, system, faults, log, onStoppable }: R
     tokens: system.tokenClient(),
     streams: flags.streams,
     messageEveryMs: 5_000,
-    lifetimeMs: Math.min(120_000, (flags.tokenTtlSec * 1_000) / 2),
+    // The token cache hands out a token until 30 % of its lifetime is left (then refreshes): a stream must end within
+    // that, or the server ends it at the token's expiry (UNAUTHENTICATED "token expired").
+    lifetimeMs: Math.min(120_000, (flags.tokenTtlSec * 1_000) / 4),
     channels: 10,
     record: (r) => records.push(r),
     fault: () => current,
@@ -148,5 +151,6 @@ export async function runSchedule({ flags, system, faults, log, onStoppable }: R
     records: records.filter((r) => r.fault !== 'stopping'),
     samples: sampler.samples,
     ...(flags.soakMinutes !== undefined ? { soak: soakVerdict(sampler.samples, flags.soakMinutes, flags.streams) } : {}),
+    warnings: collectWarnings(system.loggedProblems(), start),
   });
 }

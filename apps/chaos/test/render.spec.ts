@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { ChaosRecord } from '../src/report/chaos-record.js';
+import { compareRuns } from '../src/report/compare-runs.js';
 import { renderTable } from '../src/report/render-table.js';
 import { buildResult } from '../src/report/summarize.js';
 import { renderTimelineSvg } from '../src/report/timeline-svg.js';
@@ -44,5 +45,28 @@ describe('chaos report', () => {
     expect(svg).toContain('fill="#ffe5e5"');
     expect(svg.match(/<polyline/g)?.length).toBe(5);
     expect(svg).toContain('orders-1');
+  });
+});
+
+describe('runs compared', () => {
+  it('puts runs side by side, a row per fault of any run, and says which failed', () => {
+    const passing = buildResult({
+      start: START,
+      end: START + 4_000,
+      mode: 'full',
+      network: { kind: 'netns', cidr: '10.77.3.0/24' },
+      settings: {},
+      windows: [{ name: 'steady', planned: true, allowed: [], expected: 'none fail', from: START, stepsEnd: START + 3_000, to: START + 3_000 }],
+      records: [records[0] as ChaosRecord],
+      samples: [],
+    });
+    const table = compareRuns([passing, result]);
+    const lines = table.split('\n');
+    expect(lines[0]).toBe('| fault | kind | run 1: valid calls / failed / invalid accepted / p99 ms / recovery s / verdict | run 2: valid calls / failed / invalid accepted / p99 ms / recovery s / verdict |');
+    expect(lines[1]).toBe('| --- | --- | --- | --- |');
+    expect(lines[2]).toBe('| steady | planned | 1 / 0 / 0 / 4 / 0.0 / pass | 1 / 0 / 0 / 4 / 0.0 / pass |');
+    expect(lines[3]).toBe('| Redis down | fault | not run | 1 / 1 (UNAVAILABLE 1) / 0 / 9 / 0.0 / FAIL |');
+    expect(table).toMatch(/run 1 \(.*, full\): 1 valid calls, 0 failed \(0 in planned events\); 0 invalid calls, 0 accepted; 4 s; passed\./);
+    expect(table).toMatch(/run 2 \(.*, only\): 2 valid calls, 1 failed \(0 in planned events\); 1 invalid calls, 0 accepted; 12 s; FAILED\./);
   });
 });

@@ -1,3 +1,5 @@
+import type { LoggedCause } from './process-warnings.js';
+
 /** What happened during one fault (from its start to the next fault's). Times are ms since the run's start. */
 export interface FaultResult {
   readonly name: string;
@@ -19,6 +21,8 @@ export interface FaultResult {
   readonly p99Ms: number;
   /** From the end of the fault's steps to the start of the last valid call that failed in its window; 0 when none failed after it. */
   readonly recoveryMs: number;
+  /** What the system's processes logged at warn and above during the window, most frequent first (when calls failed). */
+  readonly logged?: readonly LoggedCause[];
   /** The steps' own error (the schedule stops there). */
   readonly error?: string;
   readonly verdict: 'pass' | 'FAIL';

@@ -43,6 +43,7 @@ export function renderTable(result: ChaosResult): string {
     for (const f of failing) {
       out.push(`  ${f.name}:`);
       for (const c of f.causes) out.push(`    ${c.count} × ${c.kind} ${c.status} (${c.details || 'no message'}), +${s(c.firstMs)} … +${s(c.lastMs)} s`);
+      for (const l of f.logged ?? []) out.push(`    logged ${l.count} × by ${l.processes.join(', ')}: ${l.text}, +${s(l.firstMs)} … +${s(l.lastMs)} s`);
     }
   }
   if (result.acceptedAttacks.length > 0) {

@@ -2,6 +2,7 @@ import { percentile } from '@rampart/rollout';
 import type { ChaosRecord } from './chaos-record.js';
 import type { ChaosResult, FailureCause, FaultResult, SecondResult, SoakVerdict } from './chaos-result.js';
 import type { MemorySample } from './memory-sampler.js';
+import { warningsDuring, type ProcessWarning } from './process-warnings.js';
 
 /** A fault's window in the run (epoch ms). */
 export interface FaultWindow {
@@ -138,9 +139,15 @@ export function buildResult(input: {
   readonly records: readonly ChaosRecord[];
   readonly samples: readonly MemorySample[];
   readonly soak?: SoakVerdict;
+  /** What the processes logged at warn and above ({@link collectWarnings}), shown for windows where calls failed. */
+  readonly warnings?: readonly ProcessWarning[];
 }): ChaosResult {
   const { start, records } = input;
-  const faults = input.windows.map((w) => faultResult(w, records, start));
+  const faults = input.windows.map((w) => {
+    const fault = faultResult(w, records, start);
+    if (fault.validFailed === 0 && fault.verdict === 'pass') return fault;
+    return { ...fault, logged: warningsDuring(input.warnings ?? [], fault.fromMs, fault.toMs) };
+  });
   const attacks: Record<string, { calls: number; accepted: number; statuses: Record<string, number> }> = {};
   for (const r of records.filter((x) => x.caller === 'invalid')) {
     const a = (attacks[r.kind] ??= { calls: 0, accepted: 0, statuses: {} });

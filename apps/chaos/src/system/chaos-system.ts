@@ -121,6 +121,11 @@ export class ChaosSystem {
     return this.cluster?.running(kind) ?? [];
   }
 
+  /** Every Node process the run started (issuers before a restart and stopped replicas too), with its warn lines. */
+  loggedProblems(): { name: string; problems: readonly string[] }[] {
+    return [...(this.cluster?.issuers ?? []), ...(this.cluster?.replicas ?? []).map((r) => r.process)];
+  }
+
   /** Every process of the system with its pid, for memory samples. */
   processes(): { name: string; pid: number }[] {
     const all: { name: string; pid: number | undefined }[] = [

@@ -56,6 +56,8 @@ export interface ClusterSettings {
 export class Cluster {
   readonly replicas: Replica[] = [];
   issuer: NodeProcess | undefined;
+  /** Every issuer process this cluster started, in order (a restart starts a new one). */
+  readonly issuers: NodeProcess[] = [];
   redis: RedisProcess | undefined;
   readonly #counters: Record<ServiceKind, number> = { inventory: 0, orders: 0 };
   readonly #channels: MtlsChannel[] = [];
@@ -80,6 +82,7 @@ export class Cluster {
       ...this.settings.issuerSettings,
     };
     this.issuer = new NodeProcess('issuer', issuerHost, issuerMain(), this.#issuerEnv);
+    this.issuers.push(this.issuer);
     this.#redisHost = await network.addHost('redis');
     this.redis = new RedisProcess(this.#redisHost, REDIS_PORT);
     await waitForPort(this.#redisHost.address, REDIS_PORT, 10_000, this.redis.exited);
@@ -105,6 +108,7 @@ export class Cluster {
   async startIssuer(): Promise<void> {
     if (this.issuer?.running) throw new Error('the issuer is still running');
     this.issuer = new NodeProcess('issuer', this.settings.issuerHost, issuerMain(), this.#issuerEnv);
+    this.issuers.push(this.issuer);
     await this.#waitForIssuer(this.issuer);
   }
 
