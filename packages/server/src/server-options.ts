@@ -1,5 +1,7 @@
 import { Server, type ServerOptions } from '@grpc/grpc-js';
 import { RampartError, type ConfigReader } from '@rampart/core';
+import type { Http2Session } from 'node:http2';
+import { keepDrainingCallsAlive } from './draining-pings.js';
 
 /** HTTP/2's largest SETTINGS value (a 32-bit unsigned value): the most streams, the largest header list. */
 const MAX_SETTING = 4_294_967_295;
@@ -70,7 +72,8 @@ export function maxMetadataBytes(config: ConfigReader): number {
 /** What grpc-js 1.14 keeps of the HTTP/2 server options and servers (private fields). */
 interface GrpcServerInternals {
   commonServerOptions?: { settings?: Record<string, unknown>; handshakeTimeout?: number };
-  http2Servers?: Map<{ maxConnections?: number }, unknown>;
+  http2Servers?: Map<{ maxConnections?: number; prependListener(event: 'session', listener: (session: Http2Session) => void): unknown }, unknown>;
+  sessions?: Map<Http2Session, unknown>;
 }
 
 /**
@@ -100,6 +103,15 @@ export function createGrpcServer(config: ConfigReader, options: ServerOptions = 
   internals.commonServerOptions.handshakeTimeout = checked(config, 'handshakeTimeoutMs', 100, MAX_TIMER_MS, '10000', 'a TLS handshake needs time');
   // net.Server#maxConnections, on every HTTP/2 server grpc-js creates for a port (after each bind).
   const maxConnections = checked(config, 'maxConnections', 1, MAX_SETTING, '10000', 'a port must take at least 1 connection');
+  // Pings must not cut draining calls (draining-pings.ts): every session of every port, including those accepted before
+  // this callback ran.
+  const patched = new WeakSet<object>();
+  const guarded = new WeakSet<Http2Session>();
+  const guard = (session: Http2Session): void => {
+    if (guarded.has(session)) return;
+    guarded.add(session);
+    keepDrainingCallsAlive(session);
+  };
   const bind = server.bindAsync.bind(server);
   server.bindAsync = (port, credentials, callback) =>
     bind(port, credentials, (error, bound) => {
@@ -108,7 +120,12 @@ export function createGrpcServer(config: ConfigReader, options: ServerOptions = 
           callback(new Error('this grpc-js version keeps no http2Servers: server.maxConnections cannot be applied (update Rampart)'), bound);
           return;
         }
-        for (const http2Server of internals.http2Servers.keys()) http2Server.maxConnections = maxConnections;
+        for (const http2Server of internals.http2Servers.keys()) {
+          http2Server.maxConnections = maxConnections;
+          if (!patched.has(http2Server)) http2Server.prependListener('session', guard);
+          patched.add(http2Server);
+        }
+        for (const session of internals.sessions?.keys() ?? []) guard(session);
       }
       callback(error, bound);
     });

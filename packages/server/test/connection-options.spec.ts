@@ -140,6 +140,22 @@ describe('connection settings reach grpc-js', () => {
     expect([status.UNAVAILABLE, status.CANCELLED, status.INTERNAL]).toContain(err.code);
   });
 
+  it('a keepalive ping after GOAWAY does not cut the calls the connection is draining (grpc-js destroyed the session)', async () => {
+    // Pings every 400 ms; the connection ages at about 300 ms and may drain for 10 s: the 1.5 s call sees pings after GOAWAY.
+    const aging = clientOf(await start({ maxConnectionAgeMs: 300, maxConnectionAgeGraceMs: 10_000, keepaliveTimeMs: 400, keepaliveTimeoutMs: 5_000 }));
+    await expect(peerCall(aging, { delayTenths: 15 })).resolves.toMatch(/127\.0\.0\.1/);
+
+    // The same when the server shuts down gracefully (tryShutdown closes every session) with a call in flight.
+    const port = await start({ keepaliveTimeMs: 400, keepaliveTimeoutMs: 5_000 });
+    const draining = clientOf(port);
+    const inFlight = peerCall(draining, { delayTenths: 15 });
+    await sleep(100);
+    const stopped = new Promise<Error | undefined>((resolve) => servers.at(-1)?.tryShutdown(resolve));
+    await expect(inFlight).resolves.toMatch(/127\.0\.0\.1/);
+    expect(await stopped).toBeUndefined();
+    expect(handled).toBe(2);
+  });
+
   it('maxMetadataBytes: advertised in SETTINGS; a larger header list is refused with RESOURCE_EXHAUSTED before the handler, a smaller one passes', async () => {
     const port = await start({ maxMetadataBytes: 4096 });
     const peer = await RawH2Peer.connect(port);

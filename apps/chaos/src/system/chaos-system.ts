@@ -92,6 +92,7 @@ export class ChaosSystem {
   async #frontReplica(replica: Replica): Promise<void> {
     const sidecar = await Sidecar.start(`${replica.id}-proxy`, replica.process.host, SERVICE_PORT, BEHIND_PROXY_PORT);
     this.sidecars.set(replica.id, sidecar);
+    this.#everySidecar.push(sidecar);
     const current = this.#links;
     if (current !== CLEAN_LINK) await sidecar.set(current);
     void replica.process.exited.then(async () => {
@@ -101,6 +102,7 @@ export class ChaosSystem {
   }
 
   #links: LinkFaults = CLEAN_LINK;
+  readonly #everySidecar: Sidecar[] = [];
 
   /** Sets the same faults on every link: clients → orders, orders → inventory, everyone → issuer. */
   async setAllLinks(faults: LinkFaults): Promise<void> {
@@ -121,9 +123,17 @@ export class ChaosSystem {
     return this.cluster?.running(kind) ?? [];
   }
 
-  /** Every Node process the run started (issuers before a restart and stopped replicas too), with its warn lines. */
+  /**
+   * Every Node process the run started (issuers before a restart, stopped replicas, proxies), with its warn lines and,
+   * for one that exited, a line saying how and when.
+   */
   loggedProblems(): { name: string; problems: readonly string[] }[] {
-    return [...(this.cluster?.issuers ?? []), ...(this.cluster?.replicas ?? []).map((r) => r.process)];
+    const all = [...(this.cluster?.issuers ?? []), ...(this.cluster?.replicas ?? []).map((r) => r.process), ...this.#everySidecar.map((s) => s.process), ...(this.issuerProxy ? [this.issuerProxy.process] : [])];
+    return all.map((p) => {
+      if (p.exitedAt === undefined) return p;
+      const how = p.child.signalCode ?? `code ${String(p.child.exitCode)}`;
+      return { name: p.name, problems: [...p.problems, JSON.stringify({ level: 40, time: p.exitedAt, msg: `exited (${how})` })] };
+    });
   }
 
   /** Every process of the system with its pid, for memory samples. */
