@@ -25,7 +25,10 @@ export const COMPAT_IMPORTS = [
   { symbol: '_ZSt21ios_base_library_initv', instead: '_ZNSt8ios_base4InitC1Ev', version: 'GLIBCXX_3.4.32', insteadVersion: 'GLIBCXX_3.4' },
 ] as const;
 
+/** What `dlopen` says when the system's glibc or libstdc++ is older than the addon needs. */
 const MISSING_VERSION = /version [`']?(GLIBC_2\.3[89]|GLIBCXX_3\.4\.3[2-9])'? not found/;
+/** Versions newer than Debian 12's glibc 2.36 and GCC 12's libstdc++ (GLIBCXX_3.4.30). */
+const NEWER_VERSION = /^(GLIBC_2\.(3[7-9]|[4-9]\d)|GLIBCXX_3\.4\.(3[1-9]|[4-9]\d))$/;
 
 /** How the addon was loaded: as shipped, or the copy patched for an older glibc (and where that copy is). */
 export type AddonLoad = { readonly kind: 'as shipped'; readonly path: string } | { readonly kind: 'patched'; readonly path: string; readonly copy: string };
@@ -40,7 +43,7 @@ export function patchForOlderGlibc(original: Buffer): { bytes: Buffer; changes: 
   const needs = elf.versionNeeds();
   const changes: string[] = [];
   const known = new Set<string>(COMPAT_IMPORTS.map((c) => c.version));
-  const unknown = needs.filter((n) => MISSING_VERSION.test(`version '${n.version}' not found`) && !known.has(n.version));
+  const unknown = needs.filter((n) => NEWER_VERSION.test(n.version) && !known.has(n.version));
   if (unknown.length > 0) throw new Error(`the Jazzer.js addon needs ${unknown.map((n) => n.version).join(', ')}, which no patch here provides`);
   for (const version of known) {
     const need = needs.find((n) => n.version === version);
