@@ -35,7 +35,7 @@ export default tseslint.config(
     },
   },
   {
-    files: ['apps/demo/**/*.ts', 'apps/bench/**/*.ts', 'packages/cli/**/*.ts', '**/scripts/**/*.ts'],
+    files: ['apps/demo/**/*.ts', 'apps/bench/**/*.ts', 'packages/cli/**/*.ts', 'tools/fuzz/src/main.ts', '**/scripts/**/*.ts'],
     rules: { 'no-console': 'off' },
   },
 );

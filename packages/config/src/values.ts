@@ -7,7 +7,8 @@ export function isPlainObject(value: unknown): value is Record<string, unknown> 
 
 /**
  * Copies plain objects and arrays (recursively) so that freezing the copy never touches the caller's objects;
- * anything else (numbers, strings, RegExp, functions) is kept as is.
+ * anything else (numbers, strings, RegExp, functions) is kept as is. Every key stays an own data property, also
+ * `__proto__` (which `JSON.parse` makes an ordinary key, but a plain assignment would turn into the copy's prototype).
  *
  * @example
  * ```ts
@@ -18,7 +19,9 @@ export function copyData(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(copyData);
   if (isPlainObject(value)) {
     const out: Record<string, unknown> = {};
-    for (const [k, v] of Object.entries(value)) out[k] = copyData(v);
+    for (const [k, v] of Object.entries(value)) {
+      Object.defineProperty(out, k, { value: copyData(v), enumerable: true, writable: true, configurable: true });
+    }
     return out;
   }
   return value;

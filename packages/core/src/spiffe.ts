@@ -3,6 +3,8 @@ const MAX_ID_LENGTH = 2048;
 const MAX_TRUST_DOMAIN_LENGTH = 255;
 const TRUST_DOMAIN_CHARS = /^[a-z0-9._-]+$/;
 const PATH_SEGMENT_CHARS = /^[A-Za-z0-9._-]+$/;
+/** How much of a refused ID a message quotes: IDs come from peers' certificates too, and messages go into logs. */
+const QUOTED_ID_MAX = 120;
 
 /**
  * The parts of a workload SPIFFE ID.
@@ -26,7 +28,7 @@ export interface SpiffeIdParts {
  * no percent-encoding), and no query or fragment. A bare trust domain ID (`spiffe://example.org`) is
  * refused because it does not name a workload.
  *
- * @throws TypeError naming the offending ID and the rule it breaks.
+ * @throws TypeError naming the offending ID (its first 120 characters) and the rule it breaks.
  *
  * @example
  * ```ts
@@ -40,7 +42,7 @@ export function parseSpiffeId(id: string): SpiffeIdParts {
     throw new TypeError(`invalid SPIFFE ID ${describe(id)}: expected a string`);
   }
   const fail = (reason: string): never => {
-    throw new TypeError(`invalid SPIFFE ID ${JSON.stringify(id)}: ${reason}`);
+    throw new TypeError(`invalid SPIFFE ID ${quoteId(id)}: ${reason}`);
   };
   if (id.length > MAX_ID_LENGTH) {
     fail(`longer than ${MAX_ID_LENGTH} characters`);
@@ -102,6 +104,10 @@ export function formatSpiffeId(trustDomain: string, path: string): string {
   const id = `${SCHEME_PREFIX}${trustDomain}${path}`;
   parseSpiffeId(id);
   return id;
+}
+
+function quoteId(id: string): string {
+  return JSON.stringify(id.length > QUOTED_ID_MAX ? `${id.slice(0, QUOTED_ID_MAX)}…` : id);
 }
 
 function describe(value: unknown): string {

@@ -57,13 +57,22 @@ function parsePemBundle(text: string, source: string): X509Certificate[] {
   const blocks = text.match(PEM_BLOCK) ?? [];
   if (blocks.length === 0) throw new Error(`${source} holds no usable PEM certificate (no BEGIN CERTIFICATE block)`);
   return blocks.map((block, index) => {
+    const fail = (what: string, error: unknown): never => {
+      throw new Error(`${source} holds no usable PEM certificate: certificate ${index + 1} ${what} (${messageOf(error)})`, { cause: error });
+    };
+    let cert: X509Certificate;
     try {
-      return new X509Certificate(block);
+      cert = new X509Certificate(block);
     } catch (error) {
-      throw new Error(`${source} holds no usable PEM certificate: certificate ${index + 1} does not parse (${messageOf(error)})`, {
-        cause: error,
-      });
+      return fail('does not parse', error);
     }
+    try {
+      // A certificate whose key OpenSSL cannot read (a point off its curve) parses, but can never verify a chain.
+      void cert.publicKey;
+    } catch (error) {
+      return fail('has a public key that does not parse', error);
+    }
+    return cert;
   });
 }
 
@@ -116,7 +125,13 @@ function x509Authority(key: Record<string, unknown>, fail: (reason: string) => n
   } catch (error) {
     return fail(`is not a valid public JWK (${messageOf(error)})`);
   }
-  if (!jwkKey.equals(cert.publicKey.export({ type: 'spki', format: 'der' }))) {
+  let certKey: Buffer;
+  try {
+    certKey = cert.publicKey.export({ type: 'spki', format: 'der' });
+  } catch (error) {
+    return fail(`has an "x5c" certificate whose public key does not parse (${messageOf(error)})`);
+  }
+  if (!jwkKey.equals(certKey)) {
     return fail('has a public key that is not the key of its "x5c" certificate');
   }
   return cert;
