@@ -22,5 +22,5 @@ for (const group of ['packages', 'apps', 'deploy', 'tools']) {
   }
 }
 process.stdout.write(`${rows.join('\n')}\n`);
-process.stdout.write(`tests: ${passed} passed, ${failed} failed${skipped ? `, ${skipped} skipped` : ''}\n`);
+process.stdout.write(`tests: ${passed} passed, ${failed} failed${skipped ? `, ${skipped} skipped` : ''} (Node ${process.version})\n`);
 if (passed === 0 || failed > 0) process.exitCode = 1;
