@@ -32,7 +32,10 @@ function problem({ target, line, quoted }: Claim): string | undefined {
   if (line === undefined) return quoted !== undefined && !readFileSync(target, 'utf8').includes(quoted) ? `${name} has no "${quoted}"` : undefined;
   const lines = readFileSync(target, 'utf8').split('\n');
   if (line < 1 || line > lines.length) return `${name}#L${line} is past its end (${lines.length} lines)`;
-  if (quoted !== undefined && !(lines[line - 1] as string).includes(quoted)) return `${name}#L${line} does not hold "${quoted}"`;
+  if (quoted !== undefined && !(lines[line - 1] as string).includes(quoted)) {
+    const now = lines.findIndex((l) => l.includes(quoted));
+    return `${name}#L${line} does not hold "${quoted}"${now >= 0 ? ` (it is on L${now + 1} now: update the link)` : ''}`;
+  }
   return undefined;
 }
 
