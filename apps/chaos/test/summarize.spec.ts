@@ -91,4 +91,25 @@ describe('soak verdict', () => {
     expect(growing.flat).toBe(false);
     expect(growing.processes[0]?.growth).toBeGreaterThan(0.1);
   });
+
+  const reported = (name: string, rows: [rss: number, heapUsed: number, heapTotal: number][]) =>
+    rows.map(([rssMb, heapUsedMb, heapTotalMb], i) => ({ at: START + i * 60_000, process: name, rssMb, heapUsedMb, heapTotalMb }));
+
+  it('a replica whose RSS grew only because V8 committed more heap is flat: its heap floor and native memory held', () => {
+    const verdict = soakVerdict(reported('orders-1', [[130, 35, 60], [125, 40, 55], [131, 45, 60], [150, 36, 80], [152, 50, 82], [151, 37, 81]]), 6, 500);
+    const orders = verdict.processes[0];
+    expect(orders?.growth).toBeGreaterThan(0.1);
+    expect(orders?.heapFloor).toEqual({ firstMb: 35, lastMb: 37, growth: 0.057 });
+    expect(orders?.outsideHeap).toEqual({ firstMb: 70, lastMb: 70, growth: 0 });
+    expect(verdict.flat).toBe(true);
+  });
+
+  it('a replica that keeps more live objects, or more native memory, is not flat', () => {
+    const heapLeak = soakVerdict(reported('orders-1', [[130, 35, 60], [131, 36, 61], [140, 45, 70], [150, 50, 80], [160, 60, 90], [170, 70, 100]]), 6, 500);
+    expect(heapLeak.processes[0]?.heapFloor?.growth).toBeGreaterThan(0.1);
+    expect(heapLeak.flat).toBe(false);
+    const nativeLeak = soakVerdict(reported('orders-1', [[130, 35, 60], [131, 35, 60], [140, 35, 60], [150, 35, 60], [160, 35, 60], [170, 35, 60]]), 6, 500);
+    expect(nativeLeak.processes[0]?.outsideHeap?.growth).toBeGreaterThan(0.1);
+    expect(nativeLeak.flat).toBe(false);
+  });
 });

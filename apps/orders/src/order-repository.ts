@@ -5,22 +5,46 @@ import type { Order } from './generated/index.js';
 /** DI token of the order repository. */
 export const ORDER_REPOSITORY = Symbol.for('rampart.demo.OrderRepository');
 
-/** The demo shop's orders, in memory. */
+/** How many orders the in-memory repository keeps by default. */
+export const DEFAULT_MAX_ORDERS = 10_000;
+
+/**
+ * The demo shop's orders, in memory: a stand-in for a database, so bounded. It keeps the `maxOrders` most
+ * recently saved or read orders (reading an order keeps it); past that the least recently used one is forgotten,
+ * and asking for it is NOT_FOUND like any unknown id. A service with real orders keeps them in a database.
+ *
+ * @example
+ * const repo = new OrderRepository(2);
+ * repo.save({ orderId: 'ord-1', sku: 'SKU-TEAPOT', quantity: 1, status: 'RESERVED' });
+ */
 export class OrderRepository {
   readonly #orders = new Map<string, Order & { orderId: string }>();
+
+  constructor(private readonly maxOrders = DEFAULT_MAX_ORDERS) {
+    if (!Number.isInteger(maxOrders) || maxOrders < 1) throw new RangeError(`maxOrders must be a positive integer, got ${maxOrders}`);
+  }
 
   newId(): string {
     return `ord-${randomUUID().slice(0, 8)}`;
   }
 
   save(order: Order & { orderId: string }): Order {
+    this.#orders.delete(order.orderId);
     this.#orders.set(order.orderId, order);
+    if (this.#orders.size > this.maxOrders) this.#orders.delete(this.#orders.keys().next().value as string);
     return order;
   }
 
   get(orderId: string): Order {
     const order = this.#orders.get(orderId);
     if (!order) throw new RampartError('ERR_NOT_FOUND', `unknown order ${orderId}`);
+    this.#orders.delete(orderId);
+    this.#orders.set(orderId, order);
     return order;
+  }
+
+  /** How many orders it holds now (at most `maxOrders`). */
+  get size(): number {
+    return this.#orders.size;
   }
 }

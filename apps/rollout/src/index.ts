@@ -9,6 +9,7 @@ export { LoadDriver, type LoadSettings } from './load/load-driver.js';
 export { openNetwork, type Host, type Network } from './network/hosts.js';
 export { ReplayProbeDescriptor, ROLLOUT_PROTO_ROOT } from './replicas/replay-probe.js';
 export { SEED_ORDER_IDS } from './replicas/seed-orders.js';
+export { MEMORY_REPORT_ENV, type MemoryReport } from './replicas/memory-report.js';
 export { rollingRestart, type RolloutTiming } from './rolling-restart.js';
 export { rolloutPki, spiffeId, TRUST_DOMAIN } from './rollout-pki.js';
 export { RUNTIME_DIR } from './runtime-dir.js';

@@ -69,10 +69,25 @@ export interface ChaosResult {
   readonly passed: boolean;
 }
 
-/** Whether memory stayed flat over a soak: mean RSS of the first and last third of the samples, per process. */
+/** One process over a soak: its RSS, and for a replica the live heap's floor and the memory outside V8's heap. */
+export interface SoakProcess {
+  readonly process: string;
+  /** Mean RSS of the first and the last third of the samples, and the growth between them (0.1 = 10 %). */
+  readonly firstThirdMb: number;
+  readonly lastThirdMb: number;
+  readonly growth: number;
+  /** The lowest used heap in the first and last third (what survives garbage collection) and its growth. */
+  readonly heapFloor?: { readonly firstMb: number; readonly lastMb: number; readonly growth: number };
+  /** Mean RSS minus V8's committed heap (native memory: TLS, HTTP/2, buffers) in the first and last third. */
+  readonly outsideHeap?: { readonly firstMb: number; readonly lastMb: number; readonly growth: number };
+  /** RSS within the tolerance, or (when the process reports its heap) both the heap floor and the rest are. */
+  readonly flat: boolean;
+}
+
+/** Whether memory stayed flat over a soak, per process ({@link SoakProcess}). */
 export interface SoakVerdict {
   readonly minutes: number;
   readonly streams: number;
-  readonly processes: readonly { readonly process: string; readonly firstThirdMb: number; readonly lastThirdMb: number; readonly growth: number; readonly flat: boolean }[];
+  readonly processes: readonly SoakProcess[];
   readonly flat: boolean;
 }

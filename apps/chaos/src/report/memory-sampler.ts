@@ -6,6 +6,17 @@ export interface MemorySample {
   readonly at: number;
   readonly process: string;
   readonly rssMb: number;
+  /** V8's used heap, when the process reports it (replicas during a soak). */
+  readonly heapUsedMb?: number;
+  /** V8's committed heap (part of the RSS), when the process reports it. */
+  readonly heapTotalMb?: number;
+}
+
+/** A process to sample: its pid, and for a replica its last own memory report (heap figures /proc cannot give). */
+export interface SampledProcess {
+  readonly name: string;
+  readonly pid: number;
+  readonly heap?: () => { readonly heapUsedMb: number; readonly heapTotalMb: number } | undefined;
 }
 
 /** Resident set size of a process from /proc (MB), or undefined when it is gone or /proc is not there. */
@@ -24,7 +35,7 @@ export class MemorySampler {
   #timer: NodeJS.Timeout | undefined;
 
   constructor(
-    private readonly processes: () => readonly { name: string; pid: number }[],
+    private readonly processes: () => readonly SampledProcess[],
     private readonly intervalMs: number,
   ) {}
 
@@ -38,7 +49,9 @@ export class MemorySampler {
     const at = Date.now();
     for (const p of this.processes()) {
       const rss = rssMb(p.pid);
-      if (rss !== undefined) this.samples.push({ at, process: p.name, rssMb: Math.round(rss * 10) / 10 });
+      if (rss === undefined) continue;
+      const heap = p.heap?.();
+      this.samples.push({ at, process: p.name, rssMb: Math.round(rss * 10) / 10, ...(heap ? { heapUsedMb: heap.heapUsedMb, heapTotalMb: heap.heapTotalMb } : {}) });
     }
   }
 

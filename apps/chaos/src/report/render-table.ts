@@ -34,8 +34,15 @@ export function renderTable(result: ChaosResult): string {
     ]),
   );
   if (result.soak) {
-    out.push('', `soak: ${result.soak.minutes} min, ${result.soak.streams} long-lived streams; memory ${result.soak.flat ? 'flat' : 'NOT flat'} (RSS, mean of the first vs the last third)`);
-    out.push(columns([['process', 'first third MB', 'last third MB', 'growth', 'flat'], ...result.soak.processes.map((p) => [p.process, p.firstThirdMb.toFixed(1), p.lastThirdMb.toFixed(1), `${(p.growth * 100).toFixed(1)} %`, p.flat ? 'yes' : 'NO'])]));
+    out.push('', `soak: ${result.soak.minutes} min, ${result.soak.streams} long-lived streams; memory ${result.soak.flat ? 'flat' : 'NOT flat'} (first vs last third: mean RSS; for replicas also the used heap's floor and RSS outside V8's heap)`);
+    const pct = (g: number) => `${(g * 100).toFixed(1)} %`;
+    const part = (c: { firstMb: number; lastMb: number; growth: number } | undefined) => (c ? `${c.firstMb.toFixed(1)} → ${c.lastMb.toFixed(1)} (${pct(c.growth)})` : '—');
+    out.push(
+      columns([
+        ['process', 'RSS MB first → last third', 'heap floor MB', 'outside heap MB', 'flat'],
+        ...result.soak.processes.map((p) => [p.process, part({ firstMb: p.firstThirdMb, lastMb: p.lastThirdMb, growth: p.growth }), part(p.heapFloor), part(p.outsideHeap), p.flat ? 'yes' : 'NO']),
+      ]),
+    );
   }
   const failing = result.faults.filter((f) => f.causes.length > 0);
   if (failing.length > 0) {

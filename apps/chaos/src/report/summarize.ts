@@ -1,6 +1,6 @@
 import { percentile } from '@rampart/rollout';
 import type { ChaosRecord } from './chaos-record.js';
-import type { ChaosResult, FailureCause, FaultResult, SecondResult, SoakVerdict } from './chaos-result.js';
+import type { ChaosResult, FailureCause, FaultResult, SecondResult, SoakProcess, SoakVerdict } from './chaos-result.js';
 import type { MemorySample } from './memory-sampler.js';
 import { warningsDuring, type ProcessWarning } from './process-warnings.js';
 
@@ -113,19 +113,37 @@ export function perSecond(records: readonly ChaosRecord[], start: number, end: n
   return buckets.map((b) => ({ valid: b.valid, failed: b.failed, invalid: b.invalid, accepted: b.accepted, p99Ms: round(percentile(b.latencies, 99)) }));
 }
 
-/** Whether each process's RSS stayed within `tolerance` between the first and the last third of the samples. */
+/**
+ * Whether each process's memory stayed within `tolerance` between the first and the last third of the samples.
+ * RSS counts V8's committed heap, which V8 grows and shrinks with the allocation rate, so a process whose RSS grew
+ * is still flat when it reports its heap and both the used heap's floor (the lowest sample of a third: what
+ * survived collection) and the memory outside the heap (RSS − committed heap) stayed within the tolerance.
+ */
 export function soakVerdict(samples: readonly MemorySample[], minutes: number, streams: number, tolerance = 0.1): SoakVerdict {
   const names = [...new Set(samples.map((s) => s.process))];
-  const processes = names.map((process) => {
+  const processes = names.map((process): SoakProcess => {
     const mine = samples.filter((s) => s.process === process);
     const third = Math.max(1, Math.floor(mine.length / 3));
-    const mean = (xs: readonly MemorySample[]) => xs.reduce((a, s) => a + s.rssMb, 0) / Math.max(1, xs.length);
-    const firstThirdMb = round(mean(mine.slice(0, third)));
-    const lastThirdMb = round(mean(mine.slice(-third)));
-    const growth = firstThirdMb === 0 ? 0 : Math.round(((lastThirdMb - firstThirdMb) / firstThirdMb) * 1_000) / 1_000;
-    return { process, firstThirdMb, lastThirdMb, growth, flat: growth <= tolerance };
+    const [first, last] = [mine.slice(0, third), mine.slice(-third)];
+    const rss = change(mean(first.map((s) => s.rssMb)), mean(last.map((s) => s.rssMb)));
+    const reported = (xs: readonly MemorySample[]) => xs.filter((s) => s.heapUsedMb !== undefined && s.heapTotalMb !== undefined);
+    const [firstHeap, lastHeap] = [reported(first), reported(last)];
+    const rssFlat = rss.growth <= tolerance;
+    if (firstHeap.length === 0 || lastHeap.length === 0) return { process, firstThirdMb: rss.firstMb, lastThirdMb: rss.lastMb, growth: rss.growth, flat: rssFlat };
+    const heapFloor = change(Math.min(...firstHeap.map((s) => s.heapUsedMb as number)), Math.min(...lastHeap.map((s) => s.heapUsedMb as number)));
+    const outside = (xs: readonly MemorySample[]) => mean(xs.map((s) => s.rssMb - (s.heapTotalMb as number)));
+    const outsideHeap = change(outside(firstHeap), outside(lastHeap));
+    const flat = rssFlat || (heapFloor.growth <= tolerance && outsideHeap.growth <= tolerance);
+    return { process, firstThirdMb: rss.firstMb, lastThirdMb: rss.lastMb, growth: rss.growth, heapFloor, outsideHeap, flat };
   });
   return { minutes, streams, processes, flat: processes.every((p) => p.flat) };
+}
+
+const mean = (xs: readonly number[]): number => xs.reduce((a, x) => a + x, 0) / Math.max(1, xs.length);
+
+function change(first: number, last: number): { firstMb: number; lastMb: number; growth: number } {
+  const growth = first === 0 ? 0 : Math.round(((last - first) / first) * 1_000) / 1_000;
+  return { firstMb: round(first), lastMb: round(last), growth };
 }
 
 /** Everything the run produced. */

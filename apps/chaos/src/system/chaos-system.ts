@@ -1,5 +1,6 @@
 import { TokenClient } from '@rampart/client';
-import { Cluster, DnsServer, HEALTH_PORT, ISSUER_PORT, openNetwork, RUNTIME_DIR, SERVICE_PORT, type Host, type Network, type Replica, type ServiceKind } from '@rampart/rollout';
+import { Cluster, DnsServer, HEALTH_PORT, ISSUER_PORT, MEMORY_REPORT_ENV, openNetwork, RUNTIME_DIR, SERVICE_PORT, type Host, type Network, type Replica, type ServiceKind } from '@rampart/rollout';
+import type { SampledProcess } from '../report/memory-sampler.js';
 import { mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { CLEAN_LINK, type LinkFaults } from '../proxy/link-faults.js';
@@ -74,6 +75,7 @@ export class ChaosSystem {
         RAMPART_SERVER_MAX_CONNECTION_AGE_GRACE_MS: this.options.longLivedStreams ? '0' : '10000',
         RAMPART_TLS_REFRESH_INTERVAL_MS: '1000',
         RAMPART_AUTH_JWKS_REFRESH_MS: '10000',
+        ...(this.options.longLivedStreams ? { [MEMORY_REPORT_ENV]: '15000' } : {}),
       },
       clientSettings: { RAMPART_CLIENTS_INVENTORY_MIN_RESOLUTION_INTERVAL_MS: '1000' },
       onReplicaServing: (replica) => this.#frontReplica(replica),
@@ -137,15 +139,17 @@ export class ChaosSystem {
   }
 
   /** Every process of the system with its pid, for memory samples. */
-  processes(): { name: string; pid: number }[] {
-    const all: { name: string; pid: number | undefined }[] = [
+  processes(): SampledProcess[] {
+    type Candidate = Omit<SampledProcess, 'pid'> & { pid: number | undefined };
+    const replica = (r: Replica): Candidate => ({ name: r.id, pid: r.process.child.pid, heap: () => r.process.memory });
+    const all: Candidate[] = [
       { name: 'issuer', pid: this.cluster?.issuer?.running ? this.cluster.issuer.child.pid : undefined },
       { name: 'redis', pid: this.cluster?.redis?.child.exitCode === null ? this.cluster.redis.child.pid : undefined },
-      ...this.running('inventory').map((r) => ({ name: r.id, pid: r.process.child.pid })),
-      ...this.running('orders').map((r) => ({ name: r.id, pid: r.process.child.pid })),
+      ...this.running('inventory').map(replica),
+      ...this.running('orders').map(replica),
       { name: 'harness', pid: process.pid },
     ];
-    return all.filter((p): p is { name: string; pid: number } => p.pid !== undefined);
+    return all.filter((p): p is SampledProcess => p.pid !== undefined);
   }
 
   async stop(): Promise<void> {

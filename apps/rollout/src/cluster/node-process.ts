@@ -1,5 +1,6 @@
 import type { ChildProcess } from 'node:child_process';
 import type { Host } from '../network/hosts.js';
+import type { MemoryReport } from '../replicas/memory-report.js';
 
 /** One allowed call as a replica's audit log line reports it. */
 export interface ServedCall {
@@ -16,6 +17,8 @@ export class NodeProcess {
   /** Log lines at warn and above, and lines that are not JSON (start-up errors), kept for the report. */
   readonly problems: string[] = [];
   readonly tail: string[] = [];
+  /** The last memory report the process wrote (replicas started with `ROLLOUT_MEMORY_REPORT_MS`). */
+  memory: (MemoryReport & { readonly at: number }) | undefined;
   readonly exited: Promise<number | null>;
   readonly startedAt = Date.now();
   exitedAt: number | undefined;
@@ -57,7 +60,7 @@ export class NodeProcess {
     if (line.trim() === '') return;
     this.tail.push(line);
     if (this.tail.length > 200) this.tail.splice(0, 100);
-    let entry: { time?: number; level?: number; msg?: string; rpc?: string; audit?: { decision?: string } };
+    let entry: { time?: number; level?: number; msg?: string; rpc?: string; audit?: { decision?: string }; memory?: MemoryReport };
     try {
       entry = JSON.parse(line) as typeof entry;
     } catch {
@@ -65,6 +68,10 @@ export class NodeProcess {
       return;
     }
     const at = entry.time ?? Date.now();
+    if (entry.memory !== undefined) {
+      this.memory = { ...entry.memory, at };
+      return;
+    }
     if (entry.audit?.decision === 'allow') {
       this.served.push({ at, rpc: entry.rpc ?? '?' });
       return;

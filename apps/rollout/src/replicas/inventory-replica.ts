@@ -6,11 +6,13 @@ import { inventoryAppOptions, STOCK_REPOSITORY, type StockRepository } from '@ra
 import { rampartRedis } from '@rampart/plugin-redis';
 import { createApp } from '@rampart/server';
 import { join } from 'node:path';
+import { reportMemory } from './memory-report.js';
 import { REPLAY_PROBE_PROTO, ReplayProbeService, ROLLOUT_PROTO_ROOT } from './replay-probe.js';
 
 /** Units added to each demo SKU, so reservations never run out during a run. */
 const ROLLOUT_STOCK = 1_000_000_000;
 
+reportMemory(process.env);
 try {
   const options = inventoryAppOptions();
   const stock = options.container!.get<StockRepository>(STOCK_REPOSITORY);

@@ -4,8 +4,10 @@
 import 'reflect-metadata';
 import { ordersAppOptions, ORDER_REPOSITORY, type OrderRepository } from '@rampart/orders';
 import { createApp } from '@rampart/server';
+import { reportMemory } from './memory-report.js';
 import { SEED_ORDER_IDS } from './seed-orders.js';
 
+reportMemory(process.env);
 try {
   const options = ordersAppOptions();
   const orders = options.container!.get<OrderRepository>(ORDER_REPOSITORY);
