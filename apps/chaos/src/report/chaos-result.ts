@@ -62,7 +62,8 @@ export interface ChaosResult {
   readonly attacks: Readonly<Record<string, { readonly calls: number; readonly accepted: number; readonly statuses: Readonly<Record<string, number>> }>>;
   readonly perSecond: readonly SecondResult[];
   /** RSS (MB) per process, one value per sample time. */
-  readonly memory: Readonly<Record<string, readonly { readonly atMs: number; readonly rssMb: number }[]>>;
+  /** Per process, each sample: RSS, and V8's used and committed heap where the process reports them (soak replicas). */
+  readonly memory: Readonly<Record<string, readonly { readonly atMs: number; readonly rssMb: number; readonly heapUsedMb?: number; readonly heapTotalMb?: number }[]>>;
   /** Invalid calls that were accepted (the first 40): there should be none. */
   readonly acceptedAttacks: readonly { readonly atMs: number; readonly kind: string; readonly fault: string }[];
   readonly soak?: SoakVerdict;

@@ -173,8 +173,8 @@ export function buildResult(input: {
     if (r.status === 'OK') a.accepted += 1;
     a.statuses[r.status] = (a.statuses[r.status] ?? 0) + 1;
   }
-  const memory: Record<string, { atMs: number; rssMb: number }[]> = {};
-  for (const s of input.samples) (memory[s.process] ??= []).push({ atMs: s.at - start, rssMb: s.rssMb });
+  const memory: Record<string, { atMs: number; rssMb: number; heapUsedMb?: number; heapTotalMb?: number }[]> = {};
+  for (const { at, process, ...sizes } of input.samples) (memory[process] ??= []).push({ atMs: at - start, ...sizes });
   const accepted = records.filter((r) => r.caller === 'invalid' && r.status === 'OK');
   const valid = records.filter((r) => r.caller === 'valid');
   const invalid = records.filter((r) => r.caller === 'invalid');
