@@ -53,6 +53,7 @@ describe('rampart new service (monorepo)', () => {
     expect(pkg.name).toBe('@rampart/payments');
     expect(pkg.scripts['generate']).toBe('rampart-codegen --proto-root ../../proto --out src/generated rampart/demo/payments/v1/payments.proto');
     expect(pkg.dependencies['@rampart/auth']).toBe('workspace:*');
+    expect(pkg.scripts['dev']).toBe('RAMPART_CONFIG=config/dev.json RAMPART_LOG_FORMAT=pretty node dist/main.js');
     const config = JSON.parse(readFileSync(join(app, 'config/dev.json'), 'utf8')) as { transport: { tls: { certFile: string } }; auth: { tokens: { audience: string } } };
     expect(config.transport.tls.certFile).toBe('../../.rampart/pki/payments-chain.pem');
     expect(config.auth.tokens.audience).toBe('spiffe://demo.rampart.dev/payments');

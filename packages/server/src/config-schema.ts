@@ -1,4 +1,5 @@
 import type { ConfigSchemaFragment } from '@rampart/core';
+import { LOG_FORMATS } from '@rampart/telemetry';
 
 /**
  * The configuration keys of every Rampart server. Each can be set in a config file or by its environment variable.
@@ -191,6 +192,12 @@ export const serverConfigSchema: ConfigSchemaFragment = {
       format: ['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'],
       default: 'info',
       env: 'RAMPART_LOG_LEVEL',
+    },
+    format: {
+      doc: 'How log lines look: json (one JSON object per line, for log collectors), pretty (pino-pretty: readable, coloured lines for a terminal; secrets are redacted the same), or auto: pretty when stdout is a TTY and NODE_ENV is not production, json otherwise (pipes, containers, files).',
+      format: [...LOG_FORMATS],
+      default: 'auto',
+      env: 'RAMPART_LOG_FORMAT',
     },
   },
 };

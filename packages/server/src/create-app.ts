@@ -12,7 +12,7 @@ import {
   type MethodKind,
   type RampartPlugin,
 } from '@rampart/core';
-import { createLogger, createRpcTelemetry, type RpcTelemetry } from '@rampart/telemetry';
+import { createLogger, createRpcTelemetry, type LogFormat, type RpcTelemetry } from '@rampart/telemetry';
 import { Container } from 'inversify';
 import { CallRunner } from './call-runner.js';
 import type { CallState } from './call-state.js';
@@ -144,7 +144,8 @@ export async function createApp(options: CreateAppOptions): Promise<RampartApp> 
     ...(options.config?.values ? { values: options.config.values } : {}),
   });
   const logger =
-    options.logger ?? createLogger({ name: options.name, level: config.get<string>('log.level') });
+    options.logger ??
+    createLogger({ name: options.name, level: config.get<string>('log.level'), format: config.get<LogFormat>('log.format') });
   const container = options.container ?? new Container();
   container.bind(TOKENS.Logger).toConstantValue(logger);
   container.bind(TOKENS.Config).toConstantValue(config);

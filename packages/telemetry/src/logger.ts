@@ -7,6 +7,7 @@ import {
   type Logger as PinoLogger,
   type LoggerOptions as PinoLoggerOptions,
 } from 'pino';
+import { logDestination, type LogFormat, type LogSink } from './log-destination.js';
 import { hardenChildOptions, logRedaction, scrubLogArgs, scrubLogObject, serializers } from './log-scrubbing.js';
 
 /**
@@ -24,7 +25,12 @@ export interface LoggerOptions {
   /** The lowest level written: `trace`, `debug`, `info` (default), `warn`, `error`, `fatal` or `silent`. */
   readonly level?: string;
   /** Where lines go (default: stdout). Tests pass `{ write: (line) => lines.push(line) }`. */
-  readonly destination?: NodeJS.WritableStream | { write(s: string): void };
+  readonly destination?: LogSink;
+  /**
+   * `json`, `pretty` (pino-pretty) or `auto` (default: pretty on a TTY stdout outside production, else JSON). Lines
+   * are redacted before they are formatted, so both formats hide the same secrets.
+   */
+  readonly format?: LogFormat;
   /** Fields written on every line, next to `pid`, `hostname` and `name`. Scrubbed like everything else. */
   readonly base?: Record<string, unknown>;
 }
@@ -56,7 +62,8 @@ export function createLogger(options: LoggerOptions): Logger & PinoLogger {
     formatters: { bindings: scrubLogObject, log: scrubLogObject },
     hooks: { logMethod: scrubLogArgs },
   };
-  const logger = options.destination === undefined ? pino(config) : pino(config, options.destination);
+  const destination = logDestination(options.format, options.destination);
+  const logger = destination === undefined ? pino(config) : pino(config, destination);
   secureChildren(logger);
   return logger;
 }

@@ -26,7 +26,7 @@ export function packageJsonTemplate(plan: ServicePlan, cliVersion: string): stri
         test: 'npm run generate && vitest run',
         clean: 'rm -rf dist src/generated *.tsbuildinfo',
         start: 'node dist/main.js',
-        dev: 'RAMPART_CONFIG=config/dev.json node dist/main.js',
+        dev: 'RAMPART_CONFIG=config/dev.json RAMPART_LOG_FORMAT=pretty node dist/main.js',
       }
     : {
         build: 'tsc -p tsconfig.build.json',
@@ -36,7 +36,7 @@ export function packageJsonTemplate(plan: ServicePlan, cliVersion: string): stri
         clean: 'rm -rf dist *.tsbuildinfo',
         generate,
         start: 'node dist/main.js',
-        dev: 'RAMPART_CONFIG=config/dev.json node dist/main.js',
+        dev: 'RAMPART_CONFIG=config/dev.json RAMPART_LOG_FORMAT=pretty node dist/main.js',
       };
   return json({
     name: plan.packageName,
