@@ -20,13 +20,19 @@ certificate into .rampart/pki, registers it in .rampart/issuer/clients.json, the
 An existing app directory or proto file is refused: nothing is overwritten.
 
   <name>                    lowercase letters, digits and dashes, starting with a letter (e.g. payments)
-  --package <pkg>           proto package (default rampart.demo.<name>.v1, dashes as underscores)
-  --trust-domain <domain>   SPIFFE trust domain (default demo.rampart.dev)
+  --proto-package <pkg>     proto package (default <protoPackagePrefix>.<name>.v1 from the workspace settings, else
+                            <name>.v1; dashes as underscores). --package is the old name of this flag
+  --trust-domain <domain>   SPIFFE trust domain (default: trustDomain from the workspace settings, else the
+                            placeholder example.org)
   --kinds <list>            call kinds to include: unary,server-stream,client-stream,bidi (default all)
   --standalone <dir>        write a self-contained project into <dir> that depends on the published packages
   --root <dir>              the monorepo to write into (default: found from the current directory)
   --no-install              do not run pnpm install and the build afterwards
-  -h, --help                this help`,
+  -h, --help                this help
+
+Workspace settings: rampart.config.json at the workspace root (or a "rampart" key in its package.json), e.g.
+  { "protoPackagePrefix": "acme.shop", "trustDomain": "prod.acme.com" }
+A standalone service reads them from the current directory or the nearest one above that has them.`,
 
   certs: `Usage: rampart certs <init|issue|show> [options]
 

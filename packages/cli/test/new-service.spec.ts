@@ -31,9 +31,11 @@ describe('rampart new service (monorepo)', () => {
     const pkiDir = join(root, '.rampart', 'pki');
     await ensureDevPki({ dir: pkiDir, trustDomain: 'demo.rampart.dev', workloads: [{ name: 'orders' }, { name: 'demo-client', dnsNames: [] }] });
     const before = snapshot(pkiDir);
+    writeFileSync(join(root, 'rampart.config.json'), '{ "protoPackagePrefix": "rampart.demo", "trustDomain": "demo.rampart.dev" }\n');
 
     const run = await rampart(['new', 'service', 'payments', '--root', root, '--no-install'], root);
     expect(run.code, run.err).toBe(0);
+    expect(run.err).not.toContain('note: no workspace setting');
     expect(run.err).toContain('wrote proto/rampart/demo/payments/v1/payments.proto');
     expect(run.err).toContain('pnpm --filter @rampart/payments test');
 
@@ -86,9 +88,10 @@ describe('rampart new service (monorepo)', () => {
     expect(clients.issuer.clients[1]?.resources['spiffe://demo.rampart.dev/payments']).toEqual(['payments:read', 'payments:write']);
   });
 
-  it('includes only the requested call kinds, with the package and trust domain given', async () => {
+  it('includes only the requested call kinds, with the package and trust domain given (flags win over the settings)', async () => {
     const root = workspaceSkeleton();
-    const run = await rampart(['new', 'service', 'ledger-sync', '--root', root, '--no-install', '--kinds', 'bidi', '--package', 'acme.ledger.v2', '--trust-domain', 'prod.acme.test'], root);
+    writeFileSync(join(root, 'rampart.config.json'), '{ "protoPackagePrefix": "other.prefix", "trustDomain": "other.example" }\n');
+    const run = await rampart(['new', 'service', 'ledger-sync', '--root', root, '--no-install', '--kinds', 'bidi', '--proto-package', 'acme.ledger.v2', '--trust-domain', 'prod.acme.test'], root);
     expect(run.code, run.err).toBe(0);
     const proto = readFileSync(join(root, 'proto/acme/ledger/v2/ledger_sync.proto'), 'utf8');
     expect(proto).toContain('service LedgerSyncService {\n  // Stores each item');
@@ -114,12 +117,12 @@ describe('rampart new service (monorepo)', () => {
 
   it('refuses an existing proto file and changes nothing', async () => {
     const root = workspaceSkeleton();
-    mkdirSync(join(root, 'proto/rampart/demo/payments/v1'), { recursive: true });
-    writeFileSync(join(root, 'proto/rampart/demo/payments/v1/payments.proto'), 'syntax = "proto3";\n');
+    mkdirSync(join(root, 'proto/payments/v1'), { recursive: true });
+    writeFileSync(join(root, 'proto/payments/v1/payments.proto'), 'syntax = "proto3";\n');
     const before = snapshot(root);
     const run = await rampart(['new', 'service', 'payments', '--root', root, '--no-install'], root);
     expect(run.code).toBe(1);
-    expect(run.err).toContain('proto/rampart/demo/payments/v1/payments.proto already exists');
+    expect(run.err).toContain('proto/payments/v1/payments.proto already exists');
     expect(snapshot(root)).toEqual(before);
     expect(existsSync(join(root, 'apps', 'payments'))).toBe(false);
   });
@@ -180,8 +183,8 @@ describe('rampart new service --standalone', () => {
     expect(pkg.name).toBe('billing');
     expect(pkg.dependencies['@rampart/server']).toBe(`^${version}`);
     expect(pkg.devDependencies['@rampart/testing']).toBe(`^${version}`);
-    expect(pkg.scripts['generate']).toBe('rampart-codegen --proto-root proto --out src/generated rampart/demo/billing/v1/billing.proto');
-    expect(existsSync(join(dir, 'proto/rampart/demo/billing/v1/billing.proto'))).toBe(true);
+    expect(pkg.scripts['generate']).toBe('rampart-codegen --proto-root proto --out src/generated billing/v1/billing.proto');
+    expect(existsSync(join(dir, 'proto/billing/v1/billing.proto'))).toBe(true);
     expect(readFileSync(join(dir, 'src/app.ts'), 'utf8')).toContain("new URL('../proto', import.meta.url)");
     expect(readFileSync(join(dir, 'tsconfig.json'), 'utf8')).not.toContain('tsconfig.base.json');
     expect(readFileSync(join(dir, '.gitignore'), 'utf8')).toContain('.rampart/');

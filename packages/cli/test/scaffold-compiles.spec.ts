@@ -26,7 +26,7 @@ async function scaffold(kinds: string): Promise<string> {
   expect(run.code, run.err).toBe(0);
   const app = join(root, 'apps', 'payments');
   symlinkSync(join(REPO_ROOT, 'apps', 'inventory', 'node_modules'), join(app, 'node_modules'));
-  generate({ protoRoot: join(root, 'proto'), outDir: join(app, 'src', 'generated'), files: ['rampart/demo/payments/v1/payments.proto'] });
+  generate({ protoRoot: join(root, 'proto'), outDir: join(app, 'src', 'generated'), files: ['payments/v1/payments.proto'] });
   return app;
 }
 

@@ -8,10 +8,12 @@ import { CliError, UsageError, type CliIo } from '../io.js';
 import { runStep, withProgress } from '../progress.js';
 import { assertTargetsFree, scaffoldFiles, writeScaffold } from '../scaffold/files.js';
 import { planService, type ServicePlan } from '../scaffold/plan.js';
+import { readScaffoldSettings, SETTINGS_FILE } from '../scaffold/scaffold-settings.js';
 import { canRunTurbo, pnpmCommand, turboBinary } from '../tools.js';
 import { requireWorkspaceRoot, workspacePackages } from '../workspace.js';
 
 const OPTIONS = {
+  'proto-package': { type: 'string' },
   package: { type: 'string' },
   'trust-domain': { type: 'string' },
   kinds: { type: 'string' },
@@ -41,14 +43,19 @@ export async function newCommand(argv: readonly string[], io: CliIo): Promise<vo
   if (standalone !== undefined && values['root'] !== undefined) throw new UsageError('give --standalone or --root, not both', 'new');
   if (standalone === '') throw new UsageError('--standalone needs a folder', 'new');
 
-  const pkg = stringOption(values, 'package');
+  if (values['proto-package'] !== undefined && values['package'] !== undefined) throw new UsageError('give --proto-package or --package (its old name), not both', 'new');
+  const pkg = stringOption(values, 'proto-package') ?? stringOption(values, 'package');
   const td = stringOption(values, 'trust-domain');
   const kinds = stringOption(values, 'kinds');
   const optionsOf = { name, ...(pkg ? { package: pkg } : {}), ...(td ? { trustDomain: td } : {}), ...(kinds !== undefined ? { kinds } : {}) };
-  const plan =
-    standalone !== undefined
-      ? planService({ ...optionsOf, standalone: true }, resolve(io.cwd, standalone))
-      : planService(optionsOf, requireWorkspaceRoot(io.cwd, stringOption(values, 'root')));
+  let plan: ServicePlan;
+  if (standalone !== undefined) {
+    const dir = resolve(io.cwd, standalone);
+    plan = planService({ ...optionsOf, standalone: true, settings: readScaffoldSettings(io.cwd, { walkUp: true }) }, dir);
+  } else {
+    const root = requireWorkspaceRoot(io.cwd, stringOption(values, 'root'));
+    plan = planService({ ...optionsOf, settings: readScaffoldSettings(root) }, root);
+  }
 
   if (plan.mode === 'monorepo') {
     const clash = workspacePackages(plan.root).find((p) => p.name === plan.packageName);
@@ -59,10 +66,26 @@ export async function newCommand(argv: readonly string[], io: CliIo): Promise<vo
   io.err(`rampart: creating the ${plan.name} service (${plan.typeName}) in ${plan.mode === 'monorepo' ? plan.root : plan.appDir}\n`);
   writeScaffold(files);
   for (const file of files) io.err(`  wrote ${relative(plan.root, file.path)}\n`);
+  io.err(defaultsNotice(plan));
 
   await registerWorkload(plan, io);
   if (plan.mode === 'monorepo' && values['no-install'] !== true) await installAndBuild(plan, io);
   io.err(nextSteps(plan, values['no-install'] === true));
+}
+
+/** Says which names were defaulted and how to set them, since they end up in identifiers that are hard to change. */
+function defaultsNotice(plan: ServicePlan): string {
+  if (plan.defaulted.length === 0) return '';
+  const lines = plan.defaulted.map((what) =>
+    what === 'protoPackage'
+      ? `  proto package ${plan.protoPackage}: derived from the name (pass --proto-package acme.shop.${plan.snake}.v1, or set "protoPackagePrefix")\n`
+      : `  trust domain ${plan.trustDomain}: a placeholder (pass --trust-domain <your domain>, or set "trustDomain")\n`,
+  );
+  return (
+    `note: no workspace setting for these; they end up in type names, SPIFFE IDs and token audiences, which are hard to change later:\n` +
+    lines.join('') +
+    `  settings go in ${SETTINGS_FILE} (or a "rampart" key in package.json) at the ${plan.mode === 'monorepo' ? 'workspace root' : 'project root'}, e.g. { "protoPackagePrefix": "acme.shop", "trustDomain": "prod.acme.com" }\n`
+  );
 }
 
 async function registerWorkload(plan: ServicePlan, io: CliIo): Promise<void> {

@@ -11,7 +11,7 @@ const ISSUER_URL = `https://issuer.${NAMESPACE}.svc.cluster.local:9443`;
 export function kustomizationTemplate(plan: ServicePlan): string {
   return `# ${plan.name} on Kubernetes, next to the sample system (deploy/kubernetes): add this folder to the resources of
 # your overlay. Its X.509-SVID comes from cert-manager's csi-driver-spiffe, as in deploy/kubernetes/overlays/cert-manager:
-# spiffe://demo.rampart.dev/ns/${NAMESPACE}/sa/${plan.name}, the ID of its ServiceAccount (register that ID at the issuer,
+# spiffe://${plan.trustDomain}/ns/${NAMESPACE}/sa/${plan.name}, the ID of its ServiceAccount (register that ID at the issuer,
 # and pin it in its callers); its trust bundle from trust-manager's rampart-trust ConfigMap. Its tokens' keys come
 # from the issuer: add a podSelector for app.kubernetes.io/name: ${plan.name} to the issuer NetworkPolicy's ingress.
 apiVersion: kustomize.config.k8s.io/v1beta1

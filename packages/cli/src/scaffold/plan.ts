@@ -2,7 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { UsageError } from '../io.js';
 import { protoPackage, serviceNames, trustDomain, type ServiceNames } from '../names.js';
-import { DEFAULT_TRUST_DOMAIN } from '../workspace.js';
+import { PLACEHOLDER_TRUST_DOMAIN, type ScaffoldSettings } from './scaffold-settings.js';
 
 /** The four gRPC call kinds, as `--kinds` spells them. */
 export const CALL_KINDS = ['unary', 'server-stream', 'client-stream', 'bidi'] as const;
@@ -51,7 +51,7 @@ export const EXAMPLE_RPCS: Readonly<Record<CallKind, ExampleRpc>> = {
  * @example
  * ```ts
  * const plan = planService({ name: 'payments' }, '/srv/my-repo');
- * plan.protoFile; // 'rampart/demo/payments/v1/payments.proto'
+ * plan.protoFile; // 'payments/v1/payments.proto' (no flag, no workspace setting)
  * ```
  */
 export interface ServicePlan extends ServiceNames {
@@ -62,15 +62,20 @@ export interface ServicePlan extends ServiceNames {
   readonly appDir: string;
   /** The proto root (`<root>/proto`). */
   readonly protoRoot: string;
-  /** The proto package, e.g. `rampart.demo.payments.v1`. */
+  /** The proto package, e.g. `acme.shop.payments.v1`. */
   readonly protoPackage: string;
   /** The proto file, relative to the proto root. */
   readonly protoFile: string;
   /** `PaymentsService`. */
   readonly serviceName: string;
-  /** `rampart.demo.payments.v1.PaymentsService`. */
+  /** `acme.shop.payments.v1.PaymentsService`. */
   readonly typeName: string;
   readonly trustDomain: string;
+  /**
+   * What came from neither a flag nor a workspace setting: the proto package derived from the name (`<name>.v1`) and
+   * the placeholder trust domain (`example.org`). The command says so, and how to set them.
+   */
+  readonly defaulted: readonly ('protoPackage' | 'trustDomain')[];
   /** `spiffe://<trust domain>/<name>`: the workload's ID and its tokens' audience. */
   readonly spiffeId: string;
   readonly kinds: readonly CallKind[];
@@ -110,22 +115,37 @@ export function parseKinds(value: string | undefined): CallKind[] {
 }
 
 /**
- * Validates the options of `rampart new service` and derives the plan.
+ * Validates the options of `rampart new service` and derives the plan. The proto package and trust domain come from
+ * the flags, else from the workspace's settings (`rampart.config.json`), else `<name>.v1` and `example.org`.
  *
  * @throws UsageError for an invalid name, package, trust domain or kinds.
  *
  * @example
  * ```ts
- * planService({ name: 'payments', kinds: 'unary' }, '/srv/my-repo').typeName; // 'rampart.demo.payments.v1.PaymentsService'
+ * planService({ name: 'payments', kinds: 'unary', settings: { protoPackagePrefix: 'acme.shop' } }, '/srv/my-repo').typeName;
+ * // 'acme.shop.payments.v1.PaymentsService'
  * ```
  */
 export function planService(
-  options: { readonly name: string; readonly package?: string; readonly trustDomain?: string; readonly kinds?: string; readonly standalone?: boolean },
+  options: {
+    readonly name: string;
+    readonly package?: string;
+    readonly trustDomain?: string;
+    readonly kinds?: string;
+    readonly standalone?: boolean;
+    readonly settings?: ScaffoldSettings;
+  },
   root: string,
 ): ServicePlan {
   const names = serviceNames(options.name);
-  const pkg = protoPackage(options.package ?? `rampart.demo.${names.snake}.v1`);
-  const domain = trustDomain(options.trustDomain ?? DEFAULT_TRUST_DOMAIN);
+  const settings = options.settings ?? {};
+  const prefix = settings.protoPackagePrefix;
+  const pkg = protoPackage(options.package ?? (prefix !== undefined ? `${prefix}.${names.snake}.v1` : `${names.snake}.v1`));
+  const domain = trustDomain(options.trustDomain ?? settings.trustDomain ?? PLACEHOLDER_TRUST_DOMAIN);
+  const defaulted = [
+    ...(options.package === undefined && prefix === undefined ? (['protoPackage'] as const) : []),
+    ...(options.trustDomain === undefined && settings.trustDomain === undefined ? (['trustDomain'] as const) : []),
+  ];
   const kinds = parseKinds(options.kinds);
   const standalone = options.standalone === true;
   const serviceName = `${names.pascal}Service`;
@@ -142,6 +162,7 @@ export function planService(
     serviceName,
     typeName: `${pkg}.${serviceName}`,
     trustDomain: domain,
+    defaulted,
     spiffeId: `spiffe://${domain}/${names.name}`,
     kinds,
     scopes: { read: `${names.name}:read`, write: `${names.name}:write` },
