@@ -56,6 +56,7 @@ describe('rampart new service (monorepo)', () => {
     expect(pkg.scripts['generate']).toBe('rampart-codegen --proto-root ../../proto --out src/generated rampart/demo/payments/v1/payments.proto');
     expect(pkg.dependencies['@rampart/auth']).toBe('workspace:*');
     expect(pkg.scripts['dev']).toBe('RAMPART_CONFIG=config/dev.json RAMPART_LOG_FORMAT=pretty node dist/main.js');
+    expect(readFileSync(join(app, 'README.md'), 'utf8')).toContain('| `log.format` | `RAMPART_LOG_FORMAT` | `pretty` (set by the `dev` script; default `auto`) |');
     const config = JSON.parse(readFileSync(join(app, 'config/dev.json'), 'utf8')) as { transport: { tls: { certFile: string } }; auth: { tokens: { audience: string } } };
     expect(config.transport.tls.certFile).toBe('../../.rampart/pki/payments-chain.pem');
     expect(config.auth.tokens.audience).toBe('spiffe://demo.rampart.dev/payments');

@@ -98,6 +98,7 @@ Paths are relative to this folder, where the scripts run. Any key can also be se
 | \`auth.tokens.audience\` | \`RAMPART_AUTH_AUDIENCE\` | \`${plan.spiffeId}\` | the \`aud\` tokens must name |
 | \`auth.tokens.issuers\` | \`RAMPART_AUTH_ISSUERS\` | \`[{ issuer: ${DEV_ISSUER_URL}, jwksFile: ${rt}/issuer/jwks.json }]\` | trusted issuers and where their keys are |
 | \`log.level\` | \`RAMPART_LOG_LEVEL\` | \`info\` | lowest log level written |
+| \`log.format\` | \`RAMPART_LOG_FORMAT\` | \`pretty\` (set by the \`dev\` script; default \`auto\`) | \`json\` for log collectors, \`pretty\` for a terminal; \`auto\` is pretty on a TTY outside production |
 
 In production, point the TLS settings at the files your platform mounts (cert-manager, SPIRE) and
 \`auth.tokens.issuer\` at your issuer (keys through OIDC discovery). See docs/reference/configuration.md.
