@@ -21,6 +21,14 @@ export {
   type VerifiedToken,
 } from './tokens/token-types.js';
 export { tokenConfigSchema } from './tokens/token-config-schema.js';
+export {
+  CLAIM_PRESETS,
+  resolveClaimMapping,
+  type ClaimMapping,
+  type ClaimMappingConfig,
+  type ClaimPath,
+  type ClaimPreset,
+} from './tokens/claim-mapping.js';
 export { tokenVerifierOptionsFromConfig } from './tokens/token-options-from-config.js';
 export { hashToken } from './tokens/verified-token-cache.js';
 export { INVALID_TOKEN_MESSAGE, EXPIRED_TOKEN_MESSAGE } from './tokens/token-errors.js';

@@ -22,9 +22,15 @@ export interface Principal {
   readonly subject: string;
   /** `iss`. */
   readonly issuer: string;
-  /** `client_id`, when the token carries one. */
+  /** The client the token was issued to, from the claim its issuer's claim mapping names (default `client_id`). */
   readonly clientId: string | undefined;
+  /** Granted scopes, from the claims its issuer's claim mapping names (default `scope` and `scp`). */
   readonly scopes: ReadonlySet<string>;
+  /**
+   * Roles, from the claims its issuer's claim mapping names (e.g. Entra `roles`, Keycloak `realm_access.roles`);
+   * empty when the mapping names none. Optional for principals built by hand; a verified token always has it.
+   */
+  readonly roles?: ReadonlySet<string>;
   /** The `act` chain of a delegated (token-exchange) token, outermost actor first. */
   readonly actors: readonly string[];
   /** `exp` as a Date. */

@@ -1,4 +1,5 @@
 import { RampartError } from '@rampart/core';
+import { resolveClaimMapping, type ClaimMapping } from './claim-mapping.js';
 import { isFetchableUrl } from './discovery.js';
 import { FileKeySource } from './file-key-source.js';
 import { secretSource, staticJwksSource, type KeySource } from './key-source.js';
@@ -23,6 +24,8 @@ export interface TrustedIssuer {
   readonly audience: readonly string[] | undefined;
   readonly algorithms: readonly string[];
   readonly requireTyp: boolean;
+  /** Where its tokens hold scopes, roles and the client id. */
+  readonly claims: ClaimMapping;
   readonly keys: KeySource;
 }
 
@@ -91,10 +94,16 @@ export function buildIssuerRegistry(
       say('`audience` must be a non-empty string or list of non-empty strings');
     }
     if (config.requireTyp !== undefined && typeof config.requireTyp !== 'boolean') say('`requireTyp` must be true or false');
-    if (problems.length > before) continue;
+    let claims: ClaimMapping | undefined;
+    try {
+      claims = resolveClaimMapping(config.claims);
+    } catch (error) {
+      say(`\`claims\` ${(error as Error).message}`);
+    }
+    if (problems.length > before || claims === undefined) continue;
     try {
       const keys = keySource(config, jwksHosts, secret, settings);
-      registry.set(name, { issuer: name, audience, algorithms, requireTyp: config.requireTyp !== false, keys });
+      registry.set(name, { issuer: name, audience, algorithms, requireTyp: config.requireTyp !== false, claims, keys });
     } catch (error) {
       say(`its keys are unusable: ${error instanceof Error ? error.message : String(error)}`);
     }

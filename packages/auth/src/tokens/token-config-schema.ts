@@ -1,11 +1,12 @@
 import type { ConfigSchemaFragment } from '@rampart/core';
+import { resolveClaimMapping } from './claim-mapping.js';
 import { ASYMMETRIC_ALGORITHMS, HMAC_ALGORITHMS } from './token-types.js';
 import { TOKEN_VERIFIER_DEFAULTS as D } from './verifier-settings.js';
 
-const ISSUER_KEYS = new Set(['issuer', 'audience', 'jwksUri', 'jwksFile', 'jwksHosts', 'requireTyp', 'algorithms']);
+const ISSUER_KEYS = new Set(['issuer', 'audience', 'jwksUri', 'jwksFile', 'jwksHosts', 'requireTyp', 'algorithms', 'claims']);
 const ALGORITHMS: readonly string[] = [...ASYMMETRIC_ALGORITHMS, ...HMAC_ALGORITHMS];
 
-/** convict format of `auth.tokens.issuers`: a list of `{ issuer, audience?, jwksUri?, jwksFile?, jwksHosts?, requireTyp?, algorithms? }`. */
+/** convict format of `auth.tokens.issuers`: a list of `{ issuer, audience?, jwksUri?, jwksFile?, jwksHosts?, requireTyp?, algorithms?, claims? }`. */
 function issuerList(value: unknown): void {
   if (!Array.isArray(value)) throw new Error('must be a JSON array of issuer objects');
   value.forEach((entry: unknown, i) => {
@@ -33,6 +34,11 @@ function issuerList(value: unknown): void {
     const algs = e.algorithms;
     if (algs !== undefined && !(Array.isArray(algs) && algs.every((a) => typeof a === 'string' && ALGORITHMS.includes(a)))) {
       throw new Error(`${at}: "algorithms" must be a list of ${ALGORITHMS.join(', ')}`);
+    }
+    try {
+      resolveClaimMapping(e.claims);
+    } catch (error) {
+      throw new Error(`${at}: "claims" ${(error as Error).message} (see docs/guides/identity-providers.md)`, { cause: error });
     }
   });
 }
@@ -65,7 +71,7 @@ export const tokenConfigSchema: ConfigSchemaFragment = {
         env: 'RAMPART_AUTH_ISSUER',
       },
       issuers: {
-        doc: "Trusted issuers, a JSON array of { issuer, audience?, jwksUri?, jwksFile?, jwksHosts?, requireTyp?, algorithms? }. Keys come from OIDC discovery unless jwksUri or jwksFile is given; a discovered jwks_uri must be https on the issuer's host or on a host listed in jwksHosts (host or host:port); algorithms default to RS256, PS256, ES256, EdDSA; requireTyp defaults to true (tokens must say typ at+jwt, RFC 9068): set it to false for an issuer whose access tokens say typ JWT.",
+        doc: "Trusted issuers, a JSON array of { issuer, audience?, jwksUri?, jwksFile?, jwksHosts?, requireTyp?, algorithms?, claims? }. Keys come from OIDC discovery unless jwksUri or jwksFile is given; a discovered jwks_uri must be https on the issuer's host or on a host listed in jwksHosts (host or host:port); algorithms default to RS256, PS256, ES256, EdDSA; requireTyp defaults to true (tokens must say typ at+jwt, RFC 9068): set it to false for an issuer whose access tokens say typ JWT. claims says which claims hold scopes, roles and the client id: a preset (keycloak, auth0, entra, okta, spire) or { preset?, scopes?, roles?, clientId? } (default scope/scp and client_id; see docs/guides/identity-providers.md).",
         format: issuerList,
         default: [],
         env: 'RAMPART_AUTH_ISSUERS',

@@ -1,5 +1,6 @@
 import type { Logger, Principal } from '@rampart/core';
 import type { FetchImplementation, JSONWebKeySet } from 'jose';
+import type { ClaimMappingConfig } from './claim-mapping.js';
 
 /**
  * Asymmetric JWS algorithms an issuer may be configured with.
@@ -107,6 +108,11 @@ export interface IssuerConfig {
   readonly requireTyp?: boolean;
   /** Accepted algorithms. Default RS256, PS256, ES256, EdDSA; HS256 for an issuer with a `secret`. */
   readonly algorithms?: readonly TokenAlgorithm[];
+  /**
+   * Which claims hold scopes, roles and the client id: a preset (`keycloak`, `auth0`, `entra`, `okta`, `spire`) or
+   * `{ preset?, scopes?, roles?, clientId? }`. Default: `scope`/`scp` and `client_id`. See docs/guides/identity-providers.md.
+   */
+  readonly claims?: ClaimMappingConfig;
 }
 
 /**

@@ -205,7 +205,7 @@ export class TokenVerifier {
       if (typeof payload.iat === 'number' && payload.iat > nowSec + this.#toleranceSec) {
         throw new errors.JWTClaimValidationFailed('"iat" is in the future', payload, 'iat', 'check_failed');
       }
-      verified = toVerifiedToken(payload, tokenHash);
+      verified = toVerifiedToken(payload, tokenHash, issuer.claims);
     } catch (error) {
       // Report an unknown issuer as such, as when the unverified `iss` is read first (it throws when unknown).
       if (keyAtHand !== undefined) this.#issuerOf(token);

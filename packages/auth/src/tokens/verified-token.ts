@@ -1,5 +1,6 @@
 import type { Principal } from '@rampart/core';
 import type { JWTPayload } from 'jose';
+import { CLAIM_PRESETS, type ClaimMapping, type ClaimPath } from './claim-mapping.js';
 import { certificateConfirmation } from './confirmation.js';
 import { invalidToken, quote } from './token-errors.js';
 import type { VerifiedToken } from './token-types.js';
@@ -7,28 +8,34 @@ import type { VerifiedToken } from './token-types.js';
 const MAX_ACTOR_DEPTH = 10;
 
 /**
- * Builds the {@link VerifiedToken} of verified claims: `sub` must be a non-empty string; `client_id`, `scope` (space
- * separated), `scp` (list or space-separated string), `act` (nested `{ sub, act }`, outermost actor first) and `jti`
- * must have their proper types when present; `cnf` may only bind the token to a certificate (`x5t#S256`, see
+ * Builds the {@link VerifiedToken} of verified claims: `sub` must be a non-empty string; the claims `mapping` names
+ * (the issuer's {@link ClaimMapping}; by default `client_id`, `scope` and `scp`) give the client id (a string: the
+ * first present wins), the scopes and the roles (space-separated strings or lists of strings; a claim named `scope`
+ * must be a string, RFC 9068), and `act` (nested `{ sub, act }`, outermost actor first) and `jti` must have their
+ * proper types when present; `cnf` may only bind the token to a certificate (`x5t#S256`, see
  * {@link certificateConfirmation}: a malformed or unverifiable binding never reads as "not bound"). The result is immutable (frozen objects, a scope set that refuses changes), so the verified-token cache
  * can hand the same object to every call that brings the token: no copy per call, and no handler can widen what a
  * later call is granted.
  *
  * @example
  * ```ts
- * const verified = toVerifiedToken(payload, sha256Base64url(token));
+ * const verified = toVerifiedToken(payload, sha256Base64url(token), CLAIM_PRESETS.entra);
  * verified.principal.scopes.has('inventory:read');
  * ```
  */
-export function toVerifiedToken(payload: JWTPayload, tokenHash: string): VerifiedToken {
+export function toVerifiedToken(
+  payload: JWTPayload,
+  tokenHash: string,
+  mapping: ClaimMapping = CLAIM_PRESETS.default,
+): VerifiedToken {
   const { sub, iss, exp } = payload;
   if (typeof sub !== 'string' || sub === '') throw invalidToken(`claim "sub" missing or not a string (got ${quote(sub)})`);
-  const clientId = optionalString(payload, 'client_id');
   const principal: Principal = Object.freeze({
     subject: sub,
     issuer: iss as string,
-    clientId,
-    scopes: new ScopeSet(scopes(payload)),
+    clientId: clientIdOf(payload, mapping.clientId),
+    scopes: new ScopeSet(stringsOf(payload, mapping.scopes)),
+    roles: new ScopeSet(stringsOf(payload, mapping.roles)),
     actors: Object.freeze(actors(payload.act)),
     expiresAt: new ReadonlyDate((exp as number) * 1000),
     claims: deepFreeze(payload),
@@ -100,14 +107,39 @@ function optionalString(payload: JWTPayload, claim: string): string | undefined 
   return value;
 }
 
-function scopes(payload: JWTPayload): string[] {
-  const result: string[] = [];
-  for (const claim of ['scope', 'scp'] as const) {
-    const value = payload[claim];
+/** The value at `path` (a top-level name, or names into nested objects); undefined when any step is missing. */
+function claimAt(payload: JWTPayload, path: ClaimPath): unknown {
+  if (typeof path === 'string') return payload[path];
+  let value: unknown = payload;
+  for (const name of path) {
+    if (typeof value !== 'object' || value === null || Array.isArray(value)) return undefined;
+    value = (value as Record<string, unknown>)[name];
+  }
+  return value;
+}
+
+const claimName = (path: ClaimPath): string => (typeof path === 'string' ? path : path.join('.'));
+
+function clientIdOf(payload: JWTPayload, paths: readonly ClaimPath[]): string | undefined {
+  for (const path of paths) {
+    const value = claimAt(payload, path);
     if (value === undefined) continue;
+    if (typeof value !== 'string') throw invalidToken(`claim "${claimName(path)}" must be a string (got ${quote(value)})`);
+    return value;
+  }
+  return undefined;
+}
+
+function stringsOf(payload: JWTPayload, paths: readonly ClaimPath[]): string[] {
+  const result: string[] = [];
+  for (const path of paths) {
+    const value = claimAt(payload, path);
+    if (value === undefined) continue;
+    // RFC 9068 §2.2.3: `scope` is a space-separated string; other claims (scp, roles, permissions) are often lists.
+    const listAllowed = path !== 'scope';
     if (typeof value === 'string') result.push(...value.split(' ').filter((s) => s !== ''));
-    else if (claim === 'scp' && Array.isArray(value) && value.every((s) => typeof s === 'string')) result.push(...value);
-    else throw invalidToken(`claim "${claim}" must be a string${claim === 'scp' ? ' or a list of strings' : ''}`);
+    else if (listAllowed && Array.isArray(value) && value.every((s) => typeof s === 'string')) result.push(...value);
+    else throw invalidToken(`claim "${claimName(path)}" must be a string${listAllowed ? ' or a list of strings' : ''}`);
   }
   return result;
 }

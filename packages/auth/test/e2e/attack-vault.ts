@@ -8,6 +8,9 @@ export interface HandlerRun {
   readonly subject: string | undefined;
   readonly issuer: string | undefined;
   readonly peer: string | undefined;
+  readonly clientId: string | undefined;
+  readonly scopes: readonly string[];
+  readonly roles: readonly string[];
 }
 
 /** The subject {@link NotBlocked} refuses. */
@@ -37,7 +40,15 @@ export class NotBlocked implements AuthorizationPolicy {
 export function attackVault(onlyIssuer: string) {
   const ran: HandlerRun[] = [];
   const record = (method: HandlerRun['method'], ctx: CallContext): void =>
-    void ran.push({ method, subject: ctx.principal?.subject, issuer: ctx.principal?.issuer, peer: ctx.peer?.spiffeId });
+    void ran.push({
+      method,
+      subject: ctx.principal?.subject,
+      issuer: ctx.principal?.issuer,
+      peer: ctx.peer?.spiffeId,
+      clientId: ctx.principal?.clientId,
+      scopes: [...(ctx.principal?.scopes ?? [])],
+      roles: [...(ctx.principal?.roles ?? [])],
+    });
 
   @GrpcService('rampart.authtest.v1.VaultService')
   @Authenticated({ scopes: ['vault:read'] })
