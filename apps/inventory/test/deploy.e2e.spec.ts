@@ -20,7 +20,7 @@ let app: DeployedProcess | undefined;
 
 beforeAll(async () => {
   out = mkdtempSync(join(tmpdir(), 'rampart-deploy-'));
-  deployWorkspacePackage('@rampart/inventory', join(out, 'app'));
+  await deployWorkspacePackage('@rampart/inventory', join(out, 'app'));
   pki = await TestPki.create('inventory', 'demo.rampart.dev');
   issuer = await TestIssuer.start({ audience: AUDIENCE });
   app = await startDeployed(join(out, 'app'), {

@@ -25,7 +25,7 @@ let url: string;
 
 beforeAll(async () => {
   pki = await createTestPki();
-  deployWorkspacePackage('@rampart/issuer', join(pki.dir, 'app'));
+  await deployWorkspacePackage('@rampart/issuer', join(pki.dir, 'app'));
   writeFileSync(join(pki.dir, 'server.pem'), pki.server.chainPem);
   writeFileSync(join(pki.dir, 'server-key.pem'), pki.server.keyPem, { mode: 0o600 });
   writeFileSync(join(pki.dir, 'ca.pem'), pki.ca.certPem);

@@ -1,4 +1,5 @@
-import { execFileSync, spawn } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
+import { promisify } from 'node:util';
 import { existsSync, lstatSync, readdirSync, readFileSync, realpathSync } from 'node:fs';
 import { dirname, join, relative, sep } from 'node:path';
 
@@ -15,12 +16,17 @@ export function workspaceRoot(from: string = process.cwd()): string {
  * pnpm version the root pins (`packageManager`):
  * `pnpm --config.inject-workspace-packages=true --filter <pkg> deploy --prod <dir>` (ADR 0022). The package and its
  * workspace dependencies must be built first (turbo's `build`): a deploy copies their `dist`, it does not build.
+ * Asynchronous: a deploy can take a minute, and a test worker blocked that long loses its runner (vitest's
+ * "Timeout calling onTaskUpdate", seen on Node 22).
+ *
+ * @example
+ * await deployWorkspacePackage('@rampart/inventory', join(tmp, 'app'));
  */
-export function deployWorkspacePackage(pkg: string, dir: string, root: string = workspaceRoot()): void {
+export async function deployWorkspacePackage(pkg: string, dir: string, root: string = workspaceRoot()): Promise<void> {
   const { packageManager } = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { packageManager?: string };
   if (!packageManager?.startsWith('pnpm@')) throw new Error(`${join(root, 'package.json')} pins no pnpm (packageManager)`);
   const args = ['--yes', packageManager, '--config.inject-workspace-packages=true', '--filter', pkg, 'deploy', '--prod', '--prefer-offline', dir];
-  execFileSync('npx', args, { cwd: root, stdio: 'pipe', timeout: 150_000 });
+  await promisify(execFile)('npx', args, { cwd: root, timeout: 150_000, maxBuffer: 16 * 1024 * 1024 });
 }
 
 /** Symbolic links under `dir` whose target lies outside it, or nowhere (a deployed folder must stand alone). */
