@@ -9,6 +9,13 @@ import { Status, type RequestStream } from '@rampart/core';
 export const REFUSED_STREAM_DETAILS = 'Stream refused by server';
 
 /**
+ * The same refusal when it reached a write under way first: grpc-js ends the call with the write's error, Node's
+ * `ERR_HTTP2_STREAM_ERROR` message naming the RST_STREAM code. Seen on loaded machines when a client stream is still
+ * sending as the refusal arrives.
+ */
+export const REFUSED_STREAM_WRITE_DETAILS = 'Write error: Stream closed with error code NGHTTP2_REFUSED_STREAM';
+
+/**
  * How many times a call is sent in all while servers refuse it. grpc-js retries a refused stream once on its own
  * (transparent retry) and then fails the call; a server that closes a connection sends its GOAWAY and closes it at
  * once (grpc-js at its maximum connection age and at shutdown: Node's HTTP/2 cannot send the two-step GOAWAY of RFC
@@ -21,7 +28,7 @@ export const REFUSED_STREAM_ATTEMPTS = 4;
 /** Whether a call failed because a server refused its stream unprocessed. */
 export function wasRefused(error: unknown): boolean {
   const e = error as { code?: unknown; details?: unknown } | null;
-  return e?.code === Status.UNAVAILABLE && e.details === REFUSED_STREAM_DETAILS;
+  return e?.code === Status.UNAVAILABLE && (e.details === REFUSED_STREAM_DETAILS || e.details === REFUSED_STREAM_WRITE_DETAILS);
 }
 
 /**

@@ -79,9 +79,13 @@ describe('a client whose certificate and key are rewritten in place, one after t
     expect(pause.failures).toEqual([]);
     expect(pause.seen.length).toBeGreaterThan(3);
     expect(new Set(pause.seen)).toEqual(new Set([ORDERS]));
-    expect(errors).toHaveLength(1); // ten refreshes of the same mismatch: said once
-    expect(errors[0]?.[1]).toBe('client certificate or key not usable; the previous ones stay in use until fixed');
-    expect(errors[0]?.[0]['problem']).toMatch(/the private key does not match the certificate$/);
+    // Ten refreshes of the same mismatch: said once. A read that caught the certificate file empty or half written
+    // (writeFile truncates, then writes; more likely on a loaded machine) is another problem, said once too.
+    const problems = errors.map(([fields]) => String(fields['problem']));
+    expect(problems.filter((p) => /the private key does not match the certificate$/.test(p))).toHaveLength(1);
+    expect(problems.at(-1)).toMatch(/the private key does not match the certificate$/);
+    expect(new Set(problems).size).toBe(problems.length);
+    expect(new Set(errors.map(([, message]) => message))).toEqual(new Set(['client certificate or key not usable; the previous ones stay in use until fixed']));
 
     await writeFile(files.keyFile, rotated.keyPem);
     await vi.waitFor(async () => expect(await call()).toBe(BILLING), { timeout: 5_000, interval: 50 });
