@@ -7,6 +7,7 @@ import { BasicTracerProvider, InMemorySpanExporter, type ReadableSpan } from '@o
 import { rampartAuth } from '@rampart/auth';
 import { RpcError } from '@rampart/client';
 import { Status, type RampartError } from '@rampart/core';
+import { createLogger } from '@rampart/telemetry';
 import { TestIssuer, withBearer } from '@rampart/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { OTEL_TOKENS, rampartOtel } from '../src/index.js';
@@ -150,5 +151,29 @@ describe('registration rules', () => {
     } finally {
       await p.t.close();
     }
+  });
+});
+
+describe('log lines inside a call', () => {
+  it("the auth audit line and the handler's span share the call's trace and span id", async () => {
+    const lines: string[] = [];
+    const logger = createLogger({ name: 'probe', level: 'debug', destination: { write: (line: string) => lines.push(line) } });
+    const spans = new InMemorySpanExporter();
+    const p = await startProbe(issuer, [rampartOtel({ spanExporter: spans, metricReader: new TestMetricReader() }), rampartAuth()], {}, logger);
+    let servers: ReadableSpan[] = [];
+    try {
+      const token = await issuer.mint({ sub: 'erin' }, { scope: 'probe:read' });
+      await p.probe.whoAmI({ delayMs: 0 }, withBearer(token));
+      await p.probe.whoAmI({ delayMs: 0 }).catch(() => undefined);
+      // (read before close: shutting the SDK down also shuts the in-memory exporter)
+      servers = spans.getFinishedSpans().filter((s) => s.kind === SpanKind.SERVER);
+    } finally {
+      await p.t.close();
+    }
+    const audits = lines.map((l) => JSON.parse(l) as Record<string, unknown>).filter((l) => l.audit !== undefined);
+    expect(audits.map((a) => (a.audit as { decision: string }).decision)).toEqual(['allow', 'deny']);
+    audits.forEach((audit, i) => {
+      expect(audit).toMatchObject({ trace_id: servers[i]?.spanContext().traceId, span_id: servers[i]?.spanContext().spanId, trace_flags: '01' });
+    });
   });
 });

@@ -116,10 +116,10 @@ const IDLE_SPAN: Span = trace.wrapSpanContext(INVALID_SPAN_CONTEXT);
  */
 function idleCheck(provider: TracerProvider): (() => boolean) | undefined {
   if (!(provider instanceof ProxyTracerProvider)) return undefined;
-  const noop = provider.getDelegate();
-  const probe = noop.getTracer(SCOPE).startSpan('rampart.probe', undefined, ROOT_CONTEXT);
-  probe.end();
-  if (probe.isRecording() || probe.spanContext() !== INVALID_SPAN_CONTEXT) return undefined;
+  // An empty proxy delegates to the API's shared no-op provider, the one a fresh proxy has. (No probe span: with an
+  // SDK registered it would be a real span, exported.)
+  const noop = new ProxyTracerProvider().getDelegate();
+  if (provider.getDelegate() !== noop) return undefined;
   return () => provider.getDelegate() === noop && propagation.fields().length === 0;
 }
 
