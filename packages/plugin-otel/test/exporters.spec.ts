@@ -2,30 +2,22 @@
 // http/protobuf and gRPC to a real receiver that decodes the protobuf, a Prometheus scrape endpoint, the console
 // exporter, OTEL_PROPAGATORS.
 import { rampartAuth } from '@rampart/auth';
-import { freePort, OtlpReceiver, TestIssuer, withBearer, type ReceivedSpan } from '@rampart/testing';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { freePort, withBearer, type ReceivedSpan } from '@rampart/testing';
+import { describe, expect, it, vi } from 'vitest';
 import { rampartOtel } from '../src/index.js';
 import { startProbe, TRACE_METADATA } from './support/probe-app.js';
+import { useIssuerAndReceiver } from './support/issuer-and-receiver.js';
 import { withProcessEnv } from './support/process-env.js';
 
 const WHO_AM_I = 'rampart.oteltest.v1.ProbeService/WhoAmI';
-let issuer: TestIssuer;
-let receiver: OtlpReceiver;
-beforeAll(async () => {
-  issuer = await TestIssuer.start({ audience: 'probe' });
-  receiver = await OtlpReceiver.start();
-});
-afterAll(async () => {
-  await issuer?.stop();
-  await receiver?.stop();
-});
+const world = useIssuerAndReceiver();
 
 /** Starts the probe with the SDK configured by `env` (process environment and the app's config alike), calls it. */
 async function callProbe(env: Record<string, string>, metadata: Record<string, string> = TRACE_METADATA): Promise<void> {
   await withProcessEnv(env, async () => {
-    const p = await startProbe(issuer, [rampartOtel(), rampartAuth()], env);
+    const p = await startProbe(world.issuer, [rampartOtel(), rampartAuth()], env);
     try {
-      const token = await issuer.mint({ sub: 'alice' }, { scope: 'probe:read' });
+      const token = await world.issuer.mint({ sub: 'alice' }, { scope: 'probe:read' });
       await p.probe.whoAmI({ delayMs: 0 }, withBearer(token, { metadata }));
       await p.probe.whoAmI({ delayMs: 0 }).catch(() => undefined);
     } finally {
@@ -38,9 +30,9 @@ const ofService = (service: string) => (spans: readonly ReceivedSpan[]) => spans
 
 describe('OTLP', () => {
   it('http/protobuf (the default): the receiver decodes the server and client spans, stable attributes, auth decision, resource', async () => {
-    await callProbe({ OTEL_EXPORTER_OTLP_ENDPOINT: receiver.httpEndpoint, OTEL_SERVICE_NAME: 'probe-http', OTEL_METRICS_EXPORTER: 'none' });
-    const spans = ofService('probe-http')(await receiver.waitFor((all) => ofService('probe-http')(all).filter((s) => s.kind === 'SERVER').length >= 2));
-    const exported = receiver.exports.filter((e) => e.transport === 'http' && e.path === '/v1/traces');
+    await callProbe({ OTEL_EXPORTER_OTLP_ENDPOINT: world.receiver.httpEndpoint, OTEL_SERVICE_NAME: 'probe-http', OTEL_METRICS_EXPORTER: 'none' });
+    const spans = ofService('probe-http')(await world.receiver.waitFor((all) => ofService('probe-http')(all).filter((s) => s.kind === 'SERVER').length >= 2));
+    const exported = world.receiver.exports.filter((e) => e.transport === 'http' && e.path === '/v1/traces');
     expect(exported[0]?.contentType).toBe('application/x-protobuf');
     const server = spans.find((s) => s.kind === 'SERVER' && s.attributes['rpc.status_code'] === 'OK');
     expect(server).toMatchObject({
@@ -62,13 +54,13 @@ describe('OTLP', () => {
 
   it('grpc (OTEL_EXPORTER_OTLP_PROTOCOL=grpc): the same spans reach the receiver over gRPC', async () => {
     await callProbe({
-      OTEL_EXPORTER_OTLP_ENDPOINT: receiver.grpcEndpoint,
+      OTEL_EXPORTER_OTLP_ENDPOINT: world.receiver.grpcEndpoint,
       OTEL_EXPORTER_OTLP_PROTOCOL: 'grpc',
       OTEL_SERVICE_NAME: 'probe-grpc',
       OTEL_METRICS_EXPORTER: 'none',
     });
-    const spans = ofService('probe-grpc')(await receiver.waitFor((all) => ofService('probe-grpc')(all).some((s) => s.kind === 'SERVER')));
-    expect(receiver.exports.some((e) => e.transport === 'grpc')).toBe(true);
+    const spans = ofService('probe-grpc')(await world.receiver.waitFor((all) => ofService('probe-grpc')(all).some((s) => s.kind === 'SERVER')));
+    expect(world.receiver.exports.some((e) => e.transport === 'grpc')).toBe(true);
     expect(spans.find((s) => s.kind === 'SERVER')?.attributes).toMatchObject({ 'rpc.method': WHO_AM_I, 'rpc.system.name': 'grpc' });
   });
 });
@@ -84,9 +76,9 @@ describe('Prometheus (OTEL_METRICS_EXPORTER=prometheus)', () => {
     };
     let scraped = '';
     await withProcessEnv(env, async () => {
-      const p = await startProbe(issuer, [rampartOtel(), rampartAuth()], env);
+      const p = await startProbe(world.issuer, [rampartOtel(), rampartAuth()], env);
       try {
-        const token = await issuer.mint({ sub: 'alice' }, { scope: 'probe:read' });
+        const token = await world.issuer.mint({ sub: 'alice' }, { scope: 'probe:read' });
         await p.probe.whoAmI({ delayMs: 0 }, withBearer(token));
         await p.probe.whoAmI({ delayMs: 0 }).catch(() => undefined);
         const res = await fetch(`http://127.0.0.1:${port}/metrics`);
@@ -126,14 +118,14 @@ describe('OTEL_TRACES_EXPORTER=console', () => {
 describe('OTEL_PROPAGATORS', () => {
   it('b3multi: the client sends B3 headers and the server continues a B3 trace; a W3C traceparent is not read', async () => {
     const b3Trace = '80f198ee56343ba864fe8b2a57d3eff7';
-    const env = { OTEL_PROPAGATORS: 'b3multi', OTEL_EXPORTER_OTLP_ENDPOINT: receiver.httpEndpoint, OTEL_SERVICE_NAME: 'probe-b3', OTEL_METRICS_EXPORTER: 'none' };
+    const env = { OTEL_PROPAGATORS: 'b3multi', OTEL_EXPORTER_OTLP_ENDPOINT: world.receiver.httpEndpoint, OTEL_SERVICE_NAME: 'probe-b3', OTEL_METRICS_EXPORTER: 'none' };
     await callProbe(env, { 'x-b3-traceid': b3Trace, 'x-b3-spanid': 'e457b5a2e4d86bd1', 'x-b3-sampled': '1' });
     await callProbe({ ...env, OTEL_SERVICE_NAME: 'probe-b3-w3c' }, TRACE_METADATA);
-    const b3 = ofService('probe-b3')(await receiver.waitFor((all) => ofService('probe-b3')(all).some((s) => s.kind === 'SERVER')));
+    const b3 = ofService('probe-b3')(await world.receiver.waitFor((all) => ofService('probe-b3')(all).some((s) => s.kind === 'SERVER')));
     const server = b3.find((s) => s.kind === 'SERVER' && s.attributes['rpc.status_code'] === 'OK');
     expect(server?.traceId).toBe(b3Trace);
     expect(b3.find((s) => s.spanId === server?.parentSpanId)?.parentSpanId).toBe('e457b5a2e4d86bd1');
-    const w3c = ofService('probe-b3-w3c')(await receiver.waitFor((all) => ofService('probe-b3-w3c')(all).some((s) => s.kind === 'SERVER')));
+    const w3c = ofService('probe-b3-w3c')(await world.receiver.waitFor((all) => ofService('probe-b3-w3c')(all).some((s) => s.kind === 'SERVER')));
     expect(w3c.every((s) => s.traceId !== TRACE_METADATA.traceparent.split('-')[1])).toBe(true);
   });
 });

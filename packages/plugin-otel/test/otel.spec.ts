@@ -6,12 +6,13 @@ import type { Histogram } from '@opentelemetry/sdk-metrics';
 import { BasicTracerProvider, InMemorySpanExporter, type ReadableSpan } from '@opentelemetry/sdk-trace-base';
 import { rampartAuth } from '@rampart/auth';
 import { RpcError } from '@rampart/client';
-import { Status, type RampartError } from '@rampart/core';
+import { Status } from '@rampart/core';
 import { createLogger } from '@rampart/telemetry';
 import { TestIssuer, withBearer } from '@rampart/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { OTEL_TOKENS, rampartOtel } from '../src/index.js';
 import { PARENT_SPAN_ID, startProbe, TRACE_ID, TRACE_METADATA, type Probe } from './support/probe-app.js';
+import { startFailure } from './support/start-failure.js';
 import { TestMetricReader } from './support/test-metric-reader.js';
 
 const SPAN_NAME = 'rampart.oteltest.v1.ProbeService/WhoAmI';
@@ -20,14 +21,6 @@ beforeAll(async () => {
   issuer = await TestIssuer.start({ audience: 'probe' });
 });
 afterAll(() => issuer?.stop());
-
-const startFailure = (promise: Promise<unknown>): Promise<RampartError> =>
-  promise.then(
-    () => {
-      throw new Error('start-up should have failed');
-    },
-    (e: unknown) => e as RampartError,
-  );
 
 describe('with in-memory exporters', () => {
   const spans = new InMemorySpanExporter();

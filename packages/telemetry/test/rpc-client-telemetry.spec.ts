@@ -3,23 +3,12 @@
 import { context, propagation, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
 import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
 import { W3CTraceContextPropagator } from '@opentelemetry/core';
-import { AggregationTemporality, MeterProvider, MetricReader, type Histogram } from '@opentelemetry/sdk-metrics';
+import { MeterProvider, type Histogram } from '@opentelemetry/sdk-metrics';
 import { BasicTracerProvider, InMemorySpanExporter, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-base';
 import { Status, type IncomingMetadata, type MethodDescriptor, type MethodInfo } from '@rampart/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createRpcTelemetry, injectTraceContext, type RpcSemconv } from '../src/index.js';
-
-class TestReader extends MetricReader {
-  constructor() {
-    super({ aggregationTemporalitySelector: () => AggregationTemporality.CUMULATIVE });
-  }
-  protected onShutdown(): Promise<void> {
-    return Promise.resolve();
-  }
-  protected onForceFlush(): Promise<void> {
-    return Promise.resolve();
-  }
-}
+import { TestReader } from './test-reader.js';
 
 const SERVICE = 'rampart.demo.inventory.v1.InventoryService';
 const reserve: MethodDescriptor = { name: 'Reserve', path: `/${SERVICE}/Reserve`, kind: 'unary' };
