@@ -1,11 +1,14 @@
-import { fileURLToPath } from 'node:url';
+import { createRequire } from 'node:module';
 import { demoId, type DemoPki } from './dev-pki.js';
 import { freePort } from './free-port.js';
 import { startNode, type Managed } from './processes.js';
 import { existsSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 
-const main = (pkg: string): string => fileURLToPath(new URL('./main.js', import.meta.resolve(pkg)));
+// createRequire rather than import.meta.resolve, which vitest's module runner does not provide (the trace test starts
+// the world too); the packages' "exports" have a "default" condition, which require.resolve matches.
+const resolvePackage = createRequire(import.meta.url).resolve;
+const main = (pkg: string): string => join(dirname(resolvePackage(pkg)), 'main.js');
 
 interface ClientEntry {
   client_id: string;

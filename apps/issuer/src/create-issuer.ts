@@ -5,6 +5,7 @@ import { ChainMemory } from '@rampart/pki';
 import { createLogger } from '@rampart/telemetry';
 import Provider, { type ClientCredentialsToken, type KoaContextWithOIDC } from 'oidc-provider';
 import { parseClients, type IssuerClientConfig } from './clients.js';
+import { tracedRequests } from './http-server-span.js';
 import { recordRequestCertificate, requestCertificate, verifyRequestCertificate } from './mtls.js';
 import { providerConfiguration } from './provider-configuration.js';
 import { loadSigningKeys } from './signing-keys.js';
@@ -186,7 +187,7 @@ export async function createIssuer(options: IssuerOptions): Promise<Issuer> {
       rejectUnauthorized: false,
       minVersion: 'TLSv1.2',
     },
-    (req, res) => {
+    tracedRequests((req, res) => {
       if (handle === undefined) {
         res.writeHead(503).end();
         return;
@@ -194,7 +195,7 @@ export async function createIssuer(options: IssuerOptions): Promise<Issuer> {
       // Read and check the client certificate now, before anything awaits: every check of this request uses it.
       recordRequestCertificate(req, verifyRequestCertificate(req.socket, bundles, new Date(), chains));
       void handle(req, res);
-    },
+    }),
   );
   refuseRenegotiation(server, logger);
 

@@ -8,8 +8,10 @@ import {
   type ClientReadableStream,
 } from '@grpc/grpc-js';
 import { loadSync, type MethodDefinition, type ServiceDefinition } from '@grpc/proto-loader';
+import { context, propagation, type Context } from '@opentelemetry/api';
 import { PROTO_LOADER_OPTIONS } from '@rampart/codegen';
-import { RampartError } from '@rampart/core';
+import { RampartError, Status } from '@rampart/core';
+import { createRpcTelemetry, type RpcCallTelemetry, type RpcTelemetry } from '@rampart/telemetry';
 import type {
   ClientCallOptions,
   MethodDescriptor,
@@ -55,13 +57,19 @@ export interface CreateClientOptions {
    * transparent retry; Rampart leaves `grpc.enable_retries` on).
    */
   readonly retry?: RetrySettings;
+  /**
+   * Where the calls' CLIENT spans and `rpc.client.call.duration` go (OpenTelemetry RPC semantic conventions).
+   * Default: the global OpenTelemetry API (no-ops without an SDK).
+   */
+  readonly telemetry?: RpcTelemetry;
 }
 
 const underlying = new WeakMap<object, IdentityEpochs>();
 
 /**
  * Creates a typed client: unary methods return promises, streaming methods take and return async iterables.
- * Failed calls reject (or throw from the iterator) with an {@link RpcError}. The active trace context is sent along.
+ * Failed calls reject (or throw from the iterator) with an {@link RpcError}. Each call is a CLIENT span, a child of
+ * the active span, whose trace context is sent along.
  *
  * @example
  * ```ts
@@ -93,10 +101,12 @@ export function createClient<S extends ServiceShape>(
     options.tokens === undefined ? undefined : identityChannelOf(options.credentials),
   );
   const result: Record<string, unknown> = {};
+  const telemetry = options.telemetry ?? createRpcTelemetry();
   for (const [localName, method] of Object.entries(descriptor.methods) as [string, MethodDescriptor][]) {
     const def = definition[method.name] as MethodDefinition<unknown, unknown> | undefined;
     if (!def) throw new Error(`${descriptor.typeName} has no method ${method.name}`);
-    result[localName] = methodOf(epochs, method, def, options);
+    const spans = telemetry.clientMethod(descriptor.typeName, method, options.address);
+    result[localName] = methodOf(epochs, method, def, options, (callOptions) => spans.start(parentOf(callOptions)));
   }
   underlying.set(result, epochs);
   return result as ServiceClient<S>;
@@ -137,16 +147,25 @@ function methodOf(
   method: MethodDescriptor,
   def: MethodDefinition<unknown, unknown>,
   clientOptions: CreateClientOptions,
+  startSpan: (options: ClientCallOptions | undefined) => RpcCallTelemetry,
 ): unknown {
   const serialize = def.requestSerialize;
   const deserialize = def.responseDeserialize;
-  /** The call's generation of connections, and its metadata and options with a token bound to their certificate. */
-  const prepare = async (options: ClientCallOptions = {}): Promise<{ epoch: Epoch; metadata: Metadata; callOptions: CallOptions }> => {
+  /**
+   * The call's generation of connections, and its metadata and options with a token bound to their certificate and
+   * the trace context of the call's span. The token request runs with that span active (its HTTP span, if traced, is
+   * the call's child). Ends the span when it fails.
+   */
+  const prepare = async (
+    span: RpcCallTelemetry,
+    options: ClientCallOptions = {},
+  ): Promise<{ epoch: Epoch; metadata: Metadata; callOptions: CallOptions }> => {
     const epoch = epochs.acquire();
     try {
-      return { epoch, ...(await prepareCall(options, clientOptions, epoch.identity)) };
+      return { epoch, ...(await context.with(span.context, () => prepareCall(options, clientOptions, epoch.identity, span.context))) };
     } catch (error) {
       epochs.release(epoch);
+      endSpan(span, error);
       throw error;
     }
   };
@@ -160,9 +179,10 @@ function methodOf(
   switch (method.kind) {
     case 'unary':
       return async (request: unknown, options?: ClientCallOptions) => {
-        const { epoch, metadata, callOptions } = await prepare(options);
+        const span = startSpan(options);
+        const { epoch, metadata, callOptions } = await prepare(span, options);
         try {
-          return await retryRefused(
+          const response = await retryRefused(
             () =>
               new Promise((resolve, reject) => {
                 const call = epoch.client.makeUnaryRequest(method.path, serialize, deserialize, request, metadata.clone(), callOptions, (error, response) =>
@@ -172,14 +192,19 @@ function methodOf(
               }),
             options?.signal,
           );
+          span.end(Status.OK);
+          return response;
+        } catch (error) {
+          endSpan(span, error);
+          throw error;
         } finally {
           epochs.release(epoch);
         }
       };
     case 'serverStream':
       return (request: unknown, options?: ClientCallOptions) =>
-        lazyIterable(async () => {
-          const { epoch, metadata, callOptions } = await prepare(options);
+        lazyIterable(() => startSpan(options), async (span) => {
+          const { epoch, metadata, callOptions } = await prepare(span, options);
           const start = () => {
             const call = epoch.client.makeServerStreamRequest(method.path, serialize, deserialize, request, metadata.clone(), callOptions);
             cancelOnAbort(options?.signal, call);
@@ -189,7 +214,8 @@ function methodOf(
         }, options?.signal);
     case 'clientStream':
       return async (requests: RequestStream<unknown>, options?: ClientCallOptions) => {
-        const { epoch, metadata, callOptions } = await prepare(options);
+        const span = startSpan(options);
+        const { epoch, metadata, callOptions } = await prepare(span, options);
         const replay = new ReplayableRequests(requests);
         const attempt = () =>
           new Promise((resolve, reject) => {
@@ -201,7 +227,12 @@ function methodOf(
             replay.writeTo(call).catch(() => call.cancel());
           });
         try {
-          return await retryRefused(attempt, options?.signal, () => replay.replayable);
+          const response = await retryRefused(attempt, options?.signal, () => replay.replayable);
+          span.end(Status.OK);
+          return response;
+        } catch (error) {
+          endSpan(span, error);
+          throw error;
         } finally {
           epochs.release(epoch);
         }
@@ -210,8 +241,9 @@ function methodOf(
       return (requests: RequestStream<unknown>, options?: ClientCallOptions) => {
         const replay = new ReplayableRequests(requests);
         return lazyIterable(
-          async () => {
-            const { epoch, metadata, callOptions } = await prepare(options);
+          () => startSpan(options),
+          async (span) => {
+            const { epoch, metadata, callOptions } = await prepare(span, options);
             const start = () => {
               const call = epoch.client.makeBidiStreamRequest(method.path, serialize, deserialize, metadata.clone(), callOptions);
               call.once('metadata', () => replay.commit());
@@ -229,17 +261,36 @@ function methodOf(
 }
 
 /**
- * An async iterable that starts the call when iteration starts and cancels it when iteration stops early. A call
- * refused unprocessed before any answer is started again (`replayable`: its requests can still be sent again).
+ * The parent of a call's span: the active context, or the trace context the caller put in the call's metadata
+ * (`traceparent`, `baggage`: a proxy forwarding a trace), which then wins.
+ */
+function parentOf(options: ClientCallOptions | undefined): Context {
+  const metadata = options?.metadata;
+  return metadata === undefined ? context.active() : propagation.extract(context.active(), metadata);
+}
+
+/** Ends a call's span with the status of the error it failed with. */
+function endSpan(span: RpcCallTelemetry, error: unknown): void {
+  span.end(error instanceof RpcError ? error.code : Status.UNKNOWN, error);
+}
+
+/**
+ * An async iterable that starts the call (and its span) when iteration starts and cancels it when iteration stops
+ * early (the span then ends CANCELLED). A call refused unprocessed before any answer is started again (`replayable`:
+ * its requests can still be sent again).
  */
 function lazyIterable(
-  prepare: () => Promise<{ start: () => ClientReadableStream<unknown> | ClientDuplexStream<unknown, unknown>; end: () => void }>,
+  startSpan: () => RpcCallTelemetry,
+  prepare: (span: RpcCallTelemetry) => Promise<{ start: () => ClientReadableStream<unknown> | ClientDuplexStream<unknown, unknown>; end: () => void }>,
   signal: AbortSignal | undefined,
   replayable: () => boolean = () => true,
 ): AsyncIterable<unknown> {
   return {
     async *[Symbol.asyncIterator]() {
-      const { start, end } = await prepare();
+      const span = startSpan();
+      const { start, end } = await prepare(span);
+      let status: number = Status.CANCELLED;
+      let failure: unknown;
       try {
         for (let attempt = 1; ; attempt += 1) {
           const call = start();
@@ -251,17 +302,23 @@ function lazyIterable(
               yield message;
             }
             done = true;
+            status = Status.OK;
             return;
           } catch (error) {
             done = true;
             const again = !answered && replayable() && attempt < REFUSED_STREAM_ATTEMPTS && wasRefused(error) && signal?.aborted !== true;
-            if (!again) throw RpcError.from(error);
+            if (!again) {
+              failure = RpcError.from(error);
+              status = (failure as RpcError).code;
+              throw failure;
+            }
           } finally {
             if (!done) call.cancel();
           }
         }
       } finally {
         end();
+        span.end(status, failure);
       }
     },
   };

@@ -1,4 +1,5 @@
 import { Metadata, type CallOptions } from '@grpc/grpc-js';
+import { context, type Context } from '@opentelemetry/api';
 import { RampartError, Status, type ClientCallOptions } from '@rampart/core';
 import { injectTraceContext } from '@rampart/telemetry';
 import { RpcError } from './rpc-error.js';
@@ -20,7 +21,8 @@ export interface CallSettings {
 }
 
 /**
- * Builds one call's metadata and options: the caller's metadata, the active W3C trace context, the parent call's
+ * Builds one call's metadata and options: the caller's metadata, the W3C trace context of `traceContext` (default:
+ * the active one; the client passes its CLIENT span's), the parent call's
  * request id, the deadline (the explicit one, the parent's remaining time minus a margin, or the client default,
  * whichever is earliest), and the bearer token from the client's token source (exchanged from the parent's token
  * when `asCaller`), bound to `identity` when given: the certificate of the connections the call will go on.
@@ -32,10 +34,11 @@ export async function prepareCall(
   options: ClientCallOptions,
   client: CallSettings,
   identity?: ClientIdentity,
+  traceContext: Context = context.active(),
 ): Promise<{ metadata: Metadata; callOptions: CallOptions }> {
   const metadata = new Metadata();
   for (const [key, value] of Object.entries(options.metadata ?? {})) metadata.set(key, value);
-  injectTraceContext((key, value) => metadata.set(key, value));
+  injectTraceContext((key, value) => metadata.set(key, value), traceContext);
   const parent = options.parent;
   if (parent !== undefined && metadata.get('x-request-id').length === 0) metadata.set('x-request-id', parent.requestId);
 

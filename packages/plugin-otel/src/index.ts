@@ -1,6 +1,6 @@
 export { rampartOtel, RAMPART_OTEL, type RampartOtelOptions } from './plugin.js';
-export { otelConfigSchema, OTEL_EXPORTERS } from './config-schema.js';
-export { otelSettingsFromConfig, type OtelSettings, type ExporterChoice } from './otel-settings.js';
-export { spanProcessorFor, metricReaderFor } from './exporters.js';
-export { registerGlobals, type OtelGlobals } from './register-globals.js';
+export { otelConfigSchema, OTEL_ENV_VALUES } from './config-schema.js';
+export { otelSettingsFromConfig, type OtelSettings } from './otel-settings.js';
+export { startOtelSdk, type OtelSdk, type OtelSdkOptions } from './sdk.js';
+export { assertNoGlobals, unregisterGlobals } from './globals.js';
 export { OTEL_TOKENS } from './tokens.js';

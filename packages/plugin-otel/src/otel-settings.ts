@@ -1,15 +1,4 @@
-import type { ConfigReader } from '@rampart/core';
-import type { OTEL_EXPORTERS } from './config-schema.js';
-
-/**
- * An exporter choice from config.
- *
- * @example
- * ```ts
- * const choice: ExporterChoice = 'console';
- * ```
- */
-export type ExporterChoice = (typeof OTEL_EXPORTERS)[number];
+import { RampartError, type ConfigReader } from '@rampart/core';
 
 /**
  * The plugin's settings, read from `otel.*`.
@@ -21,29 +10,58 @@ export type ExporterChoice = (typeof OTEL_EXPORTERS)[number];
  */
 export interface OtelSettings {
   readonly disabled: boolean;
-  readonly serviceName: string;
-  readonly traces: ExporterChoice;
-  readonly metrics: ExporterChoice;
-  readonly exportIntervalMs: number;
+  /** `OTEL_SERVICE_NAME`; else undefined when `OTEL_RESOURCE_ATTRIBUTES` names the service; else the app's name. */
+  readonly serviceName: string | undefined;
+  /** Whether `OTEL_METRICS_EXPORTER` asks for any metrics (anything but `none`). */
+  readonly metrics: boolean;
   readonly shutdownTimeoutMs: number;
 }
 
+/** Settings the SDK reads from the process environment itself, with their defaults in `otelConfigSchema`. */
+const SDK_READS: readonly (readonly [key: string, variable: string, fallback: string])[] = [
+  ['otel.traces.exporter', 'OTEL_TRACES_EXPORTER', ''],
+  ['otel.metrics.exporter', 'OTEL_METRICS_EXPORTER', ''],
+  ['otel.metrics.exportIntervalMs', 'OTEL_METRIC_EXPORT_INTERVAL', '60000'],
+  ['otel.propagators', 'OTEL_PROPAGATORS', ''],
+  ['otel.otlpProtocol', 'OTEL_EXPORTER_OTLP_PROTOCOL', ''],
+];
+
 /**
- * Reads {@link OtelSettings}; the service name falls back to the app's name.
+ * Reads {@link OtelSettings}; the service name falls back to `service.name` in `OTEL_RESOURCE_ATTRIBUTES`, then to
+ * the app's name. A setting the SDK reads from the
+ * process environment (exporters, interval, propagators, protocol) that config holds with another value (set in a
+ * config file, or in an `env` given to the app instead of the process's) stops start-up: the SDK would never see it.
  *
  * @example
  * ```ts
  * otelSettingsFromConfig(config, 'payments').serviceName; // 'payments' unless OTEL_SERVICE_NAME is set
  * ```
  */
-export function otelSettingsFromConfig(config: ConfigReader, appName: string): OtelSettings {
+export function otelSettingsFromConfig(
+  config: ConfigReader,
+  appName: string,
+  env: Readonly<Record<string, string | undefined>> = process.env,
+): OtelSettings {
+  for (const [key, variable, fallback] of SDK_READS) {
+    const configured = String(config.get<unknown>(key));
+    const seen = env[variable]?.trim() || fallback;
+    if (configured !== seen) {
+      throw new RampartError(
+        'ERR_CONFIG_INVALID',
+        `${key} is ${JSON.stringify(configured)} but the OpenTelemetry SDK reads ${variable} from the process environment, ` +
+          `where it is ${env[variable] === undefined ? 'not set' : JSON.stringify(env[variable])}: set ${variable} in the environment (not in a config file)`,
+      );
+    }
+  }
   const serviceName = config.get<string>('otel.serviceName');
+  const metrics = config
+    .get<string>('otel.metrics.exporter')
+    .split(',')
+    .map((entry) => entry.trim());
   return {
     disabled: config.get<boolean>('otel.sdkDisabled'),
-    serviceName: serviceName === '' ? appName : serviceName,
-    traces: config.get<ExporterChoice>('otel.traces.exporter'),
-    metrics: config.get<ExporterChoice>('otel.metrics.exporter'),
-    exportIntervalMs: config.get<number>('otel.metrics.exportIntervalMs'),
+    serviceName: serviceName !== '' ? serviceName : /(?:^|,)\s*service\.name\s*=/.test(env.OTEL_RESOURCE_ATTRIBUTES ?? '') ? undefined : appName,
+    metrics: !metrics.includes('none'),
     shutdownTimeoutMs: config.get<number>('otel.shutdownTimeoutMs'),
   };
 }

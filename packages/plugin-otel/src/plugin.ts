@@ -1,14 +1,11 @@
 import type { Attributes } from '@opentelemetry/api';
-import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
-import { CompositePropagator, W3CBaggagePropagator, W3CTraceContextPropagator } from '@opentelemetry/core';
-import { defaultResource, detectResources, envDetector, resourceFromAttributes } from '@opentelemetry/resources';
-import { MeterProvider, type MetricReader } from '@opentelemetry/sdk-metrics';
-import { BasicTracerProvider, type SpanExporter } from '@opentelemetry/sdk-trace-base';
-import { definePlugin, RampartError, type Logger, type RampartPlugin } from '@rampart/core';
+import type { Instrumentation } from '@opentelemetry/instrumentation';
+import type { MetricReader } from '@opentelemetry/sdk-metrics';
+import type { SpanExporter } from '@opentelemetry/sdk-trace-base';
+import { definePlugin, RampartError, type RampartPlugin } from '@rampart/core';
 import { otelConfigSchema } from './config-schema.js';
-import { metricReaderFor, spanProcessorFor } from './exporters.js';
 import { otelSettingsFromConfig } from './otel-settings.js';
-import { registerGlobals } from './register-globals.js';
+import { startOtelSdk } from './sdk.js';
 import { OTEL_TOKENS } from './tokens.js';
 
 /**
@@ -39,14 +36,18 @@ export interface RampartOtelOptions {
   readonly metricReader?: MetricReader;
   /** Extra resource attributes (over OTEL_RESOURCE_ATTRIBUTES; service.name comes from config). */
   readonly resourceAttributes?: Attributes;
+  /** Instrumentations to enable instead of the default (undici's: HTTP requests such as token requests are traced). */
+  readonly instrumentations?: readonly Instrumentation[];
 }
 
 /**
- * The OpenTelemetry plugin: registers the SDK (tracer and meter providers, the AsyncLocalStorage context manager,
- * the W3C trace-context and baggage propagators) when it registers, so Rampart's RPC spans, auth decision
- * attributes and events, `rampart.auth.decisions` and `rpc.server.call.duration` reach a collector over OTLP
- * (configured by the standard `OTEL_*` variables), or the console in development. On close it flushes and shuts
- * the SDK down, then unregisters it.
+ * The OpenTelemetry plugin: starts the OpenTelemetry Node SDK (`@opentelemetry/sdk-node`) when it registers,
+ * configured by the standard `OTEL_*` variables as the SDK's environment specification defines them (exporters
+ * `otlp` over http/protobuf or gRPC, `prometheus` with its scrape port, `console`, `none`; propagators; sampler;
+ * resource), so Rampart's RPC spans and metrics (stable RPC semantic conventions), the auth decision attributes and
+ * events and `rampart.auth.decisions` reach a collector, or a Prometheus scrape. The values Rampart knows are checked
+ * at start-up (`otel.*`): a typo stops the app naming the variable. On close it flushes and shuts the SDK down, then
+ * unregisters it.
  *
  * List it FIRST in `plugins`, before `rampartAuth()`: the metrics API has no late binding, so the auth auditor's
  * counter is only recorded when the SDK exists before the auditor is made. Registered after it, start-up stops
@@ -68,74 +69,39 @@ export function rampartOtel(options: RampartOtelOptions = {}): RampartPlugin {
         ctx.logger.info('OpenTelemetry SDK disabled (OTEL_SDK_DISABLED): the API stays a no-op');
         return;
       }
-      const reader = metricReaderFor(settings, options.metricReader);
-      if (reader !== undefined && ctx.container.isBound(AUTH_AUDITOR)) {
+      if ((options.metricReader !== undefined || settings.metrics) && ctx.container.isBound(AUTH_AUDITOR)) {
         throw new RampartError(
           'ERR_PLUGIN_INVALID',
           'plugin "rampart-otel" must register before "rampart-auth": list rampartOtel() before rampartAuth() in `plugins` ' +
             '(the auth auditor creates its metrics when it registers, and they would never reach the SDK)',
         );
       }
-      const resource = defaultResource()
-        .merge(detectResources({ detectors: [envDetector] }))
-        .merge(resourceFromAttributes({ ...options.resourceAttributes, 'service.name': settings.serviceName }));
-      const processor = spanProcessorFor(settings, options.spanExporter);
-      const tracerProvider = processor ? new BasicTracerProvider({ resource, spanProcessors: [processor] }) : undefined;
-      const meterProvider = reader ? new MeterProvider({ resource, readers: [reader] }) : undefined;
-      const contextManager = new AsyncLocalStorageContextManager().enable();
-      let unregister: () => void;
-      try {
-        unregister = registerGlobals({
-          contextManager,
-          propagator: new CompositePropagator({ propagators: [new W3CTraceContextPropagator(), new W3CBaggagePropagator()] }),
-          tracerProvider,
-          meterProvider,
-        });
-      } catch (error) {
-        contextManager.disable();
-        void shutdown([tracerProvider, meterProvider], settings.shutdownTimeoutMs, ctx.logger);
-        throw error;
-      }
-      if (tracerProvider) ctx.container.bind(OTEL_TOKENS.TracerProvider).toConstantValue(tracerProvider);
-      if (meterProvider) ctx.container.bind(OTEL_TOKENS.MeterProvider).toConstantValue(meterProvider);
+      const sdk = startOtelSdk({
+        ...(settings.serviceName === undefined ? {} : { serviceName: settings.serviceName }),
+        ...(options.spanExporter ? { spanExporter: options.spanExporter } : {}),
+        ...(options.metricReader ? { metricReader: options.metricReader } : {}),
+        ...(options.resourceAttributes ? { resourceAttributes: options.resourceAttributes } : {}),
+        ...(options.instrumentations ? { instrumentations: options.instrumentations } : {}),
+      });
+      if (sdk.tracerProvider) ctx.container.bind(OTEL_TOKENS.TracerProvider).toConstantValue(sdk.tracerProvider);
+      if (sdk.meterProvider) ctx.container.bind(OTEL_TOKENS.MeterProvider).toConstantValue(sdk.meterProvider);
+      const env = process.env;
       ctx.logger.info(
-        { serviceName: settings.serviceName, traces: options.spanExporter ? 'custom' : settings.traces, metrics: options.metricReader ? 'custom' : settings.metrics },
-        'OpenTelemetry SDK registered',
+        {
+          serviceName: settings.serviceName,
+          traces: options.spanExporter ? 'custom' : env.OTEL_TRACES_EXPORTER || 'otlp',
+          metrics: options.metricReader ? 'custom' : env.OTEL_METRICS_EXPORTER || 'otlp',
+          propagators: env.OTEL_PROPAGATORS || 'tracecontext,baggage',
+        },
+        'OpenTelemetry SDK started',
       );
       ctx.on('onClose', async () => {
-        try {
-          await shutdown([tracerProvider, meterProvider], settings.shutdownTimeoutMs, ctx.logger);
-        } finally {
-          unregister();
+        const outcome = await sdk.shutdown(settings.shutdownTimeoutMs);
+        if (outcome === 'timeout') {
+          ctx.logger.warn({ timeoutMs: settings.shutdownTimeoutMs }, 'OpenTelemetry shutdown timed out: some spans or metrics may not have been exported');
         }
+        for (const err of outcome === 'timeout' ? [] : outcome) ctx.logger.warn({ err }, 'OpenTelemetry exporter failed to flush at shutdown');
       });
     },
   });
-}
-
-/** Flushes and shuts the providers down, waiting at most `timeoutMs`; failures are logged, never thrown. */
-async function shutdown(
-  providers: readonly ({ shutdown(): Promise<void> } | undefined)[],
-  timeoutMs: number,
-  logger: Logger,
-): Promise<void> {
-  let timer: NodeJS.Timeout | undefined;
-  const done = Promise.allSettled(providers.flatMap((p) => (p ? [p.shutdown()] : [])));
-  const outcome = await Promise.race([
-    done,
-    new Promise<'timeout'>((resolve) => {
-      timer = setTimeout(() => resolve('timeout'), timeoutMs);
-    }),
-  ]);
-  clearTimeout(timer);
-  if (outcome === 'timeout') {
-    logger.warn({ timeoutMs }, 'OpenTelemetry shutdown timed out: some spans or metrics may not have been exported');
-    return;
-  }
-  for (const result of outcome) {
-    if (result.status === 'rejected') {
-      const err: unknown = result.reason;
-      logger.warn({ err }, 'OpenTelemetry exporter failed to flush at shutdown');
-    }
-  }
 }

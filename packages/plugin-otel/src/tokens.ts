@@ -7,8 +7,8 @@
  * ```
  */
 export const OTEL_TOKENS = {
-  /** The SDK's `BasicTracerProvider` (bound unless traces are off). */
+  /** The SDK's tracer provider (bound unless traces are off: `OTEL_TRACES_EXPORTER=none`). */
   TracerProvider: Symbol.for('rampart.otel.TracerProvider'),
-  /** The SDK's `MeterProvider` (bound unless metrics are off). */
+  /** The SDK's `MeterProvider` (bound unless metrics are off: `OTEL_METRICS_EXPORTER=none`). */
   MeterProvider: Symbol.for('rampart.otel.MeterProvider'),
 } as const;

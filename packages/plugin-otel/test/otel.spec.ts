@@ -6,11 +6,13 @@ import type { Histogram } from '@opentelemetry/sdk-metrics';
 import { BasicTracerProvider, InMemorySpanExporter, type ReadableSpan } from '@opentelemetry/sdk-trace-base';
 import { rampartAuth } from '@rampart/auth';
 import { RpcError } from '@rampart/client';
-import { Status, type RampartError } from '@rampart/core';
+import { Status } from '@rampart/core';
+import { createLogger } from '@rampart/telemetry';
 import { TestIssuer, withBearer } from '@rampart/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { OTEL_TOKENS, rampartOtel } from '../src/index.js';
 import { PARENT_SPAN_ID, startProbe, TRACE_ID, TRACE_METADATA, type Probe } from './support/probe-app.js';
+import { startFailure } from './support/start-failure.js';
 import { TestMetricReader } from './support/test-metric-reader.js';
 
 const SPAN_NAME = 'rampart.oteltest.v1.ProbeService/WhoAmI';
@@ -19,14 +21,6 @@ beforeAll(async () => {
   issuer = await TestIssuer.start({ audience: 'probe' });
 });
 afterAll(() => issuer?.stop());
-
-const startFailure = (promise: Promise<unknown>): Promise<RampartError> =>
-  promise.then(
-    () => {
-      throw new Error('start-up should have failed');
-    },
-    (e: unknown) => e as RampartError,
-  );
 
 describe('with in-memory exporters', () => {
   const spans = new InMemorySpanExporter();
@@ -38,24 +32,26 @@ describe('with in-memory exporters', () => {
   afterAll(() => p?.t.close());
 
   const lastSpan = (): ReadableSpan => {
-    const finished = spans.getFinishedSpans().filter((s) => s.name === SPAN_NAME);
+    const finished = spans.getFinishedSpans().filter((s) => s.name === SPAN_NAME && s.kind === SpanKind.SERVER);
     expect(finished.length).toBeGreaterThan(0);
     return finished.at(-1)!;
   };
 
-  it('an allowed call: a SERVER span with the auth decision attributes and event, continuing the caller trace, active in the handler', async () => {
+  it('an allowed call: a SERVER span with the auth decision attributes and event, child of the client span that continues the caller trace, active in the handler', async () => {
     spans.reset();
     const token = await issuer.mint({ sub: 'alice' }, { scope: 'probe:read' });
     const reply = await p.probe.whoAmI({ delayMs: 10 }, withBearer(token, { metadata: TRACE_METADATA }));
     const span = lastSpan();
     expect(span.kind).toBe(SpanKind.SERVER);
     expect(span.spanContext().traceId).toBe(TRACE_ID);
-    expect(span.parentSpanContext?.spanId).toBe(PARENT_SPAN_ID);
+    // caller's traceparent → the client's CLIENT span → this SERVER span
+    const client = spans.getFinishedSpans().find((s) => s.kind === SpanKind.CLIENT && s.spanContext().spanId === span.parentSpanContext?.spanId);
+    expect(client?.parentSpanContext?.spanId).toBe(PARENT_SPAN_ID);
     expect(reply).toEqual({ subject: 'alice', traceId: TRACE_ID, spanId: span.spanContext().spanId, baggageTenant: 'acme' });
     expect(span.attributes).toMatchObject({
-      'rpc.system': 'grpc',
-      'rpc.method': 'WhoAmI',
-      'rpc.grpc.status_code': Status.OK,
+      'rpc.system.name': 'grpc',
+      'rpc.method': SPAN_NAME,
+      'rpc.status_code': 'OK',
       'rampart.auth.decision': 'allow',
       'rampart.auth.reason': 'ok',
       'rampart.auth.subject': 'alice',
@@ -75,7 +71,7 @@ describe('with in-memory exporters', () => {
     expect(span.attributes).toMatchObject({
       'rampart.auth.decision': 'deny',
       'rampart.auth.reason': 'ERR_TOKEN_MISSING',
-      'rpc.grpc.status_code': Status.UNAUTHENTICATED,
+      'rpc.status_code': 'UNAUTHENTICATED',
     });
     expect(span.events.map((e) => e.name)).toContain('rampart.auth.decision');
   });
@@ -90,10 +86,10 @@ describe('with in-memory exporters', () => {
     expect(count('allow', 'ok')).toBeGreaterThanOrEqual(2);
     expect(count('deny', 'ERR_TOKEN_MISSING')).toBeGreaterThanOrEqual(2);
     const durations = await reader.points<Histogram>('rpc.server.call.duration');
-    const byStatus = (code: number) => durations.find((d) => d.attributes['rpc.grpc.status_code'] === code)?.value;
-    expect(byStatus(Status.OK)?.count).toBeGreaterThanOrEqual(2);
-    expect(byStatus(Status.UNAUTHENTICATED)?.count).toBeGreaterThanOrEqual(2);
-    expect(durations[0]?.attributes).toMatchObject({ 'rpc.system': 'grpc', 'rpc.service': 'rampart.oteltest.v1.ProbeService' });
+    const byStatus = (code: string) => durations.find((d) => d.attributes['rpc.status_code'] === code)?.value;
+    expect(byStatus('OK')?.count).toBeGreaterThanOrEqual(2);
+    expect(byStatus('UNAUTHENTICATED')?.count).toBeGreaterThanOrEqual(2);
+    expect(durations[0]?.attributes).toMatchObject({ 'rpc.system.name': 'grpc', 'rpc.method': SPAN_NAME });
   });
 
   it('binds the SDK providers in the container', () => {
@@ -148,5 +144,29 @@ describe('registration rules', () => {
     } finally {
       await p.t.close();
     }
+  });
+});
+
+describe('log lines inside a call', () => {
+  it("the auth audit line and the handler's span share the call's trace and span id", async () => {
+    const lines: string[] = [];
+    const logger = createLogger({ name: 'probe', level: 'debug', destination: { write: (line: string) => lines.push(line) } });
+    const spans = new InMemorySpanExporter();
+    const p = await startProbe(issuer, [rampartOtel({ spanExporter: spans, metricReader: new TestMetricReader() }), rampartAuth()], {}, logger);
+    let servers: ReadableSpan[] = [];
+    try {
+      const token = await issuer.mint({ sub: 'erin' }, { scope: 'probe:read' });
+      await p.probe.whoAmI({ delayMs: 0 }, withBearer(token));
+      await p.probe.whoAmI({ delayMs: 0 }).catch(() => undefined);
+      // (read before close: shutting the SDK down also shuts the in-memory exporter)
+      servers = spans.getFinishedSpans().filter((s) => s.kind === SpanKind.SERVER);
+    } finally {
+      await p.t.close();
+    }
+    const audits = lines.map((l) => JSON.parse(l) as Record<string, unknown>).filter((l) => l.audit !== undefined);
+    expect(audits.map((a) => (a.audit as { decision: string }).decision)).toEqual(['allow', 'deny']);
+    audits.forEach((audit, i) => {
+      expect(audit).toMatchObject({ trace_id: servers[i]?.spanContext().traceId, span_id: servers[i]?.spanContext().spanId, trace_flags: '01' });
+    });
   });
 });

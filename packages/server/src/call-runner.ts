@@ -1,5 +1,6 @@
 import type { EventEmitter } from 'node:events';
 import type { ServerUnaryCall } from '@grpc/grpc-js';
+import { context } from '@opentelemetry/api';
 import { PEER_REFUSAL, RampartError, settleHookResult, type CallControl, type Logger } from '@rampart/core';
 import { RPC_SPAN, type RpcTelemetry } from '@rampart/telemetry';
 import { ServerCallContext } from './call-context.js';
@@ -58,8 +59,8 @@ export class CallRunner {
   }
 
   /**
-   * Runs the method's `onStart` hooks in order and calls `proceed` once all of them passed: synchronously while
-   * the hooks are (mTLS, cached tokens), else after the last one settled. A hook that throws ends the call with
+   * Runs the method's `onStart` hooks in order, in the call's trace context, and calls `proceed` once all of them
+   * passed: synchronously while the hooks are (mTLS, cached tokens), else after the last one settled. A hook that throws ends the call with
    * the error's status; `proceed` is then never called.
    */
   admit(runtime: MethodRuntime, state: CallState, proceed: () => void): void {
@@ -70,7 +71,8 @@ export class CallRunner {
     }
     let pending: Promise<void> | undefined;
     try {
-      pending = runStarts(runtime, state.ctx, state);
+      // In the call's trace context, like the handler: what the hooks log (the auth audit line) carries its trace id.
+      pending = context.with(state.telemetry.context, runStarts, undefined, runtime, state.ctx, state);
     } catch (thrown) {
       state.fail(RampartError.from(thrown));
       return;

@@ -1,3 +1,4 @@
+import { context } from '@opentelemetry/api';
 import type { CallControl, CallOutcome, MethodInterceptor, RampartError } from '@rampart/core';
 import type { RpcCallTelemetry } from '@rampart/telemetry';
 import type { Logger } from '@rampart/core';
@@ -45,7 +46,8 @@ export class CallState implements CallControl, InFlightEntry {
   fail(error: RampartError): void {
     if (this.#ended) return;
     this.error = error;
-    logCallError(this.ctx.logger, error);
+    // In the call's trace context (a rejection may settle outside it), so the line carries the call's trace id.
+    context.with(this.telemetry.context, logCallError, undefined, this.ctx.logger, error);
     this.ctx.abort(error);
     this.endCall(error);
     this.finish(error.status, error);

@@ -99,7 +99,7 @@ function failCall(state: CallState, thrown: unknown): void {
   const error = ctx.aborted && !RampartError.is(thrown) ? RampartError.from(ctx.signal.reason) : RampartError.from(thrown);
   if (state.ended) {
     // Cancelled or ended by a hook: the client has its status already; a server fault is still worth a log line.
-    if (error !== state.error) logCallError(ctx.logger, error);
+    if (error !== state.error) context.with(state.telemetry.context, logCallError, undefined, ctx.logger, error);
     return;
   }
   state.fail(error);

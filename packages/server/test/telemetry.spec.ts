@@ -1,7 +1,8 @@
 import { context, SpanKind } from '@opentelemetry/api';
 import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
 import { BasicTracerProvider, InMemorySpanExporter, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-base';
-import { createRpcTelemetry } from '@rampart/telemetry';
+import type { Interceptor } from '@rampart/core';
+import { createLogger, createRpcTelemetry } from '@rampart/telemetry';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { probe } from './fixtures/echo-service.js';
 import { rejectionOf, startEchoApp, type Started } from './fixtures/harness.js';
@@ -23,8 +24,8 @@ describe('server telemetry', () => {
     const spans = exporter.getFinishedSpans();
     expect(spans.map((sp) => sp.name)).toEqual(['rampart.test.v1.EchoService/Echo', 'rampart.test.v1.EchoService/Echo']);
     expect(spans[0]?.kind).toBe(SpanKind.SERVER);
-    expect(spans[0]?.attributes).toMatchObject({ 'rpc.system': 'grpc', 'rpc.service': 'rampart.test.v1.EchoService', 'rpc.method': 'Echo', 'rpc.grpc.status_code': 0 });
-    expect(spans[1]?.attributes['rpc.grpc.status_code']).toBe(5);
+    expect(spans[0]?.attributes).toEqual({ 'rpc.system.name': 'grpc', 'rpc.method': 'rampart.test.v1.EchoService/Echo', 'rpc.status_code': 'OK' });
+    expect(spans[1]?.attributes['rpc.status_code']).toBe('NOT_FOUND');
   });
 
   it('continues the caller trace from the traceparent metadata', async () => {
@@ -55,5 +56,91 @@ describe('server telemetry', () => {
     }
     const span = exporter.getFinishedSpans()[0];
     expect(probe.activeSpanIds).toEqual([span?.spanContext().spanId]);
+  });
+});
+
+describe('log lines inside a call', () => {
+  it('carry the call span\'s trace and span id: the handler\'s lines and those of an onStart hook (where the auth audit is written)', async () => {
+    const lines: string[] = [];
+    const logger = createLogger({ name: 'echo', destination: { write: (line: string) => lines.push(line) } });
+    const hookLogger: Interceptor = {
+      name: 'hook-logger',
+      forMethod: () => ({
+        onStart: async (ctx) => {
+          await Promise.resolve();
+          ctx.logger.info('hook ran');
+        },
+      }),
+    };
+    const manager = new AsyncLocalStorageContextManager().enable();
+    context.setGlobalContextManager(manager);
+    const started = await startEchoApp({ telemetry: createRpcTelemetry({ tracerProvider: provider }), logger, interceptors: [hookLogger] });
+    try {
+      exporter.reset();
+      await started.echo.echo({ text: 'log me', fail: 'ERR_INTERNAL' }).catch(() => undefined);
+    } finally {
+      await started.close();
+      context.disable();
+    }
+    const span = exporter.getFinishedSpans()[0];
+    const parsed = lines.map((line) => JSON.parse(line) as Record<string, unknown>);
+    const hook = parsed.find((l) => l.msg === 'hook ran');
+    const failure = parsed.find((l) => l.rpc === '/rampart.test.v1.EchoService/Echo' && l.msg !== 'hook ran');
+    for (const line of [hook, failure]) {
+      expect(line).toMatchObject({ trace_id: span?.spanContext().traceId, span_id: span?.spanContext().spanId });
+    }
+  });
+});
+
+describe('client telemetry (@rampart/client)', () => {
+  it('a CLIENT span per call: parent of the server span, ended with the status; streams end OK, failed, or CANCELLED when the caller stops', async () => {
+    const { W3CTraceContextPropagator } = await import('@opentelemetry/core');
+    const { propagation } = await import('@opentelemetry/api');
+    const { closeClient, createClient } = await import('@rampart/client');
+    const { credentials } = await import('@grpc/grpc-js');
+    const { EchoServiceDescriptor } = await import('./generated/index.js');
+    const { protoRoot } = await import('./fixtures/harness.js');
+    propagation.setGlobalPropagator(new W3CTraceContextPropagator());
+    const client = createClient(EchoServiceDescriptor, {
+      address: s.address,
+      protoRoot,
+      credentials: credentials.createInsecure(),
+      telemetry: createRpcTelemetry({ tracerProvider: provider }),
+    });
+    try {
+      exporter.reset();
+      await client.echo({ text: 'a' });
+      await rejectionOf(client.echo({ text: 'a', fail: 'ERR_NOT_FOUND' }));
+      const streamed: number[] = [];
+      for await (const m of client.count({ from: 0, to: 3, failAfter: -1 })) streamed.push(m.index);
+      await rejectionOf((async () => {
+        for await (const m of client.count({ from: 0, to: 5, failAfter: 1 })) streamed.push(m.index);
+      })());
+      for await (const m of client.count({ from: 0, to: 5, failAfter: -1, delayMs: 5 })) {
+        streamed.push(m.index);
+        break;
+      }
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    } finally {
+      closeClient(client);
+      propagation.disable();
+    }
+    const spans = exporter.getFinishedSpans();
+    const clients = spans.filter((sp) => sp.kind === SpanKind.CLIENT);
+    expect(clients.map((sp) => [sp.name, sp.attributes['rpc.status_code']])).toEqual([
+      ['rampart.test.v1.EchoService/Echo', 'OK'],
+      ['rampart.test.v1.EchoService/Echo', 'NOT_FOUND'],
+      ['rampart.test.v1.EchoService/Count', 'OK'],
+      ['rampart.test.v1.EchoService/Count', 'FAILED_PRECONDITION'],
+      ['rampart.test.v1.EchoService/Count', 'CANCELLED'],
+    ]);
+    const [port] = s.address.split(':').slice(-1);
+    expect(clients[0]?.attributes).toMatchObject({ 'rpc.system.name': 'grpc', 'server.address': '127.0.0.1', 'server.port': Number(port) });
+    expect(clients[1]?.attributes['error.type']).toBe('NOT_FOUND');
+    for (const client of clients) {
+      const server = spans.find((sp) => sp.kind === SpanKind.SERVER && sp.parentSpanContext?.spanId === client.spanContext().spanId);
+      expect(server?.name, client.name).toBe(client.name);
+      expect(server?.spanContext().traceId).toBe(client.spanContext().traceId);
+    }
   });
 });

@@ -9,6 +9,7 @@ import {
 } from 'pino';
 import { logDestination, type LogFormat, type LogSink } from './log-destination.js';
 import { hardenChildOptions, logRedaction, scrubLogArgs, scrubLogObject, serializers } from './log-scrubbing.js';
+import { traceContextFields } from './log-trace-context.js';
 
 /**
  * Options for {@link createLogger}.
@@ -42,7 +43,8 @@ type SetBindingsFn = (this: PinoLogger, bindings: Bindings) => void;
  * Creates the JSON-lines logger (pino) with Rampart's redaction: `authorization`, tokens, keys and passwords never
  * reach the output, whether they come as known fields (pino `redact`), in nested objects, metadata maps, Error
  * messages, stacks and causes, message strings and format arguments, or in a child logger's bindings. Child
- * loggers (`logger.child({...})`) keep the same rules, also when they pass their own pino options.
+ * loggers (`logger.child({...})`) keep the same rules, also when they pass their own pino options. A line written
+ * while a span is active (inside a call) carries `trace_id`, `span_id` and `trace_flags`.
  *
  * @example
  * ```ts
@@ -61,6 +63,8 @@ export function createLogger(options: LoggerOptions): Logger & PinoLogger {
     serializers,
     formatters: { bindings: scrubLogObject, log: scrubLogObject },
     hooks: { logMethod: scrubLogArgs },
+    // The active span's trace and span id on every line written inside a call.
+    mixin: traceContextFields,
   };
   const destination = logDestination(options.format, options.destination);
   const logger = destination === undefined ? pino(config) : pino(config, destination);

@@ -2,29 +2,12 @@ import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest
 import { context, propagation, ROOT_CONTEXT, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
 import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
 import { W3CTraceContextPropagator } from '@opentelemetry/core';
-import {
-  AggregationTemporality,
-  DataPointType,
-  MeterProvider,
-  MetricReader,
-  type Histogram,
-} from '@opentelemetry/sdk-metrics';
+import { DataPointType, MeterProvider, type Histogram } from '@opentelemetry/sdk-metrics';
 import { BasicTracerProvider, InMemorySpanExporter, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-base';
-import { Status, type IncomingMetadata, type MethodInfo } from '@rampart/core';
+import { Status, statusName, type IncomingMetadata, type MethodInfo } from '@rampart/core';
 import { createRpcTelemetry, injectTraceContext } from '../src/index.js';
 import { makeJwt } from './fixtures.js';
-
-class TestReader extends MetricReader {
-  constructor() {
-    super({ aggregationTemporalitySelector: () => AggregationTemporality.CUMULATIVE });
-  }
-  protected onShutdown(): Promise<void> {
-    return Promise.resolve();
-  }
-  protected onForceFlush(): Promise<void> {
-    return Promise.resolve();
-  }
-}
+import { TestReader } from './test-reader.js';
 
 const reserve: MethodInfo = {
   service: 'rampart.demo.inventory.v1.InventoryService',
@@ -66,17 +49,16 @@ afterAll(() => {
 });
 
 describe('startServerCall', () => {
-  it('starts a SERVER span named <service>/<method> with the RPC attributes', () => {
+  it('starts a SERVER span named <service>/<method> with the stable RPC attributes', () => {
     const { exporter, telemetry } = setup();
     telemetry.startServerCall(reserve, metadata()).end(Status.OK);
     const [span] = exporter.getFinishedSpans();
     expect(span?.name).toBe('rampart.demo.inventory.v1.InventoryService/Reserve');
     expect(span?.kind).toBe(SpanKind.SERVER);
     expect(span?.attributes).toEqual({
-      'rpc.system': 'grpc',
-      'rpc.service': 'rampart.demo.inventory.v1.InventoryService',
-      'rpc.method': 'Reserve',
-      'rpc.grpc.status_code': 0,
+      'rpc.system.name': 'grpc',
+      'rpc.method': 'rampart.demo.inventory.v1.InventoryService/Reserve',
+      'rpc.status_code': 'OK',
     });
     expect(span?.status.code).toBe(SpanStatusCode.UNSET);
     expect(span?.parentSpanContext).toBeUndefined();
@@ -96,11 +78,15 @@ describe('startServerCall', () => {
     for (const code of Object.values(Status)) telemetry.startServerCall(reserve, metadata()).end(code);
     const spans = exporter.getFinishedSpans();
     expect(spans).toHaveLength(17);
-    for (const span of spans) {
-      const code = span.attributes['rpc.grpc.status_code'] as number;
+    const codes = Object.values(Status);
+    spans.forEach((span, i) => {
+      const code = codes[i] as number;
+      expect(span.attributes['rpc.status_code']).toBe(statusName(code));
       expect(span.status.code, `status ${code}`).toBe(faults.has(code) ? SpanStatusCode.ERROR : SpanStatusCode.UNSET);
-    }
-    const unavailable = spans.find((s) => s.attributes['rpc.grpc.status_code'] === Status.UNAVAILABLE);
+      // error.type: the status, only when the call failed (for a server: the server-fault codes)
+      expect(span.attributes['error.type']).toBe(faults.has(code) ? statusName(code) : undefined);
+    });
+    const unavailable = spans.find((s) => s.attributes['rpc.status_code'] === 'UNAVAILABLE');
     expect(unavailable?.status.message).toBe('UNAVAILABLE');
   });
 
@@ -171,7 +157,7 @@ describe('startServerCall', () => {
     call.end(Status.NOT_FOUND);
     call.end(Status.INTERNAL, new Error('late'));
     expect(exporter.getFinishedSpans()).toHaveLength(1);
-    expect(exporter.getFinishedSpans()[0]?.attributes['rpc.grpc.status_code']).toBe(Status.NOT_FOUND);
+    expect(exporter.getFinishedSpans()[0]?.attributes['rpc.status_code']).toBe('NOT_FOUND');
     const metric = await durations();
     expect(metric?.dataPoints).toHaveLength(1);
     expect((metric?.dataPoints[0]?.value as Histogram).count).toBe(1);
@@ -186,20 +172,21 @@ describe('rpc.server.call.duration', () => {
     const metric = await durations();
     expect(metric?.descriptor).toMatchObject({ name: 'rpc.server.call.duration', unit: 's' });
     expect(metric?.dataPointType).toBe(DataPointType.HISTOGRAM);
-    const byStatus = new Map(metric?.dataPoints.map((p) => [p.attributes['rpc.grpc.status_code'], p]));
-    expect([...byStatus.keys()].sort()).toEqual([Status.OK, Status.PERMISSION_DENIED]);
-    const ok = byStatus.get(Status.OK)!;
+    const byStatus = new Map(metric?.dataPoints.map((p) => [p.attributes['rpc.status_code'], p]));
+    expect([...byStatus.keys()].sort()).toEqual(['OK', 'PERMISSION_DENIED']);
+    const ok = byStatus.get('OK')!;
     expect(ok.attributes).toEqual({
-      'rpc.system': 'grpc',
-      'rpc.service': 'rampart.demo.inventory.v1.InventoryService',
-      'rpc.method': 'Reserve',
-      'rpc.grpc.status_code': 0,
+      'rpc.system.name': 'grpc',
+      'rpc.method': 'rampart.demo.inventory.v1.InventoryService/Reserve',
+      'rpc.status_code': 'OK',
     });
     const value = ok.value as Histogram;
     expect(value.count).toBe(3);
     expect(value.sum).toBeGreaterThanOrEqual(0);
     expect(value.sum).toBeLessThan(1);
-    expect((byStatus.get(Status.PERMISSION_DENIED)!.value as Histogram).count).toBe(1);
+    expect((byStatus.get('PERMISSION_DENIED')!.value as Histogram).count).toBe(1);
+    // PERMISSION_DENIED is the client's fault, not the server's: no error.type on the server's metric
+    expect(byStatus.get('PERMISSION_DENIED')!.attributes['error.type']).toBeUndefined();
   });
 
   it('measures a call from the start time it is given', async () => {

@@ -18,3 +18,5 @@ export {
   type ProcessExit,
 } from './deployed-app.js';
 export { freePort } from './free-port.js';
+export { OtlpReceiver, type ReceivedExport } from './otlp/otlp-receiver.js';
+export { decodeSpans, type ReceivedSpan } from './otlp/decode-spans.js';

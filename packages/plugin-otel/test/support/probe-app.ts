@@ -1,5 +1,5 @@
 import { rampartAuth } from '@rampart/auth';
-import type { RampartPlugin } from '@rampart/core';
+import type { Logger, RampartPlugin } from '@rampart/core';
 import { startTestApp, type TestApp, type TestIssuer } from '@rampart/testing';
 import { fileURLToPath } from 'node:url';
 import { ProbeServiceDescriptor, type ProbeServiceClient } from '../generated/index.js';
@@ -18,8 +18,10 @@ export async function startProbe(
   issuer: TestIssuer,
   plugins: readonly RampartPlugin[],
   env: Record<string, string> = {},
+  logger?: Logger,
 ): Promise<Probe> {
   const t = await startTestApp({
+    ...(logger ? { logger } : {}),
     name: 'probe',
     services: [ProbeService],
     protos: { root: protoRoot },
