@@ -36,10 +36,13 @@ export { INVALID_TOKEN_MESSAGE, EXPIRED_TOKEN_MESSAGE } from './tokens/token-err
 // --- the pipeline: decorators, stages, audit, plugin ---
 export { Authenticated, TOKEN_DECISION, type AuthenticatedOptions } from './decorators/authenticated.js';
 export {
+  allow,
   Authorize,
+  deny,
   POLICY_DECISION,
   type AuthorizationPolicy,
   type PolicyClass,
+  type PolicyDecision,
   type PolicyInput,
 } from './decorators/authorize.js';
 export {

@@ -14,12 +14,50 @@ export interface PolicyInput {
 }
 
 /**
+ * What a policy decides: allow, or deny with a reason (the reason goes to the audit log only; the caller sees
+ * PERMISSION_DENIED `permission denied`). Made with {@link allow} and {@link deny}.
+ *
+ * @example
+ * ```ts
+ * const decision: PolicyDecision = owner === caller ? allow() : deny('not the owner');
+ * ```
+ */
+export type PolicyDecision = { readonly allow: true } | { readonly allow: false; readonly reason: string };
+
+const ALLOW: PolicyDecision = Object.freeze({ allow: true });
+
+/**
+ * The decision that lets the call through.
+ *
+ * @example
+ * ```ts
+ * authorize({ principal }: PolicyInput) { return principal?.roles.has('admin') === true ? allow() : deny('not an admin'); }
+ * ```
+ */
+export function allow(): PolicyDecision {
+  return ALLOW;
+}
+
+/**
+ * The decision that refuses the call with PERMISSION_DENIED; `reason` goes to the audit log
+ * (`policy <Name> denied: <reason>`), never to the caller.
+ *
+ * @example
+ * ```ts
+ * return deny('outside business hours');
+ * ```
+ */
+export function deny(reason: string): PolicyDecision {
+  return Object.freeze({ allow: false, reason });
+}
+
+/**
  * An authorization policy: a class resolved from the container (so it can inject what it needs), asked once per
- * call after the token and the certificate were checked. Return `true` to allow; `false` or a reason string to
- * deny (PERMISSION_DENIED; the reason goes to the audit log only).
+ * call after the token and the certificate were checked. It returns {@link allow}() or {@link deny}(reason), or a
+ * promise of one. Anything else (`true`, a string, `undefined`, a thrown error) denies: a policy fails closed.
  */
 export interface AuthorizationPolicy {
-  authorize(input: PolicyInput): boolean | string | Promise<boolean | string>;
+  authorize(input: PolicyInput): PolicyDecision | Promise<PolicyDecision>;
 }
 
 /** A policy class, constructed by the container (name its injections with `@inject(TOKEN)`). */
@@ -33,7 +71,7 @@ export type PolicyClass = Newable<AuthorizationPolicy>;
  * @example
  * ```ts
  * class BusinessHours implements AuthorizationPolicy {
- *   authorize() { const h = new Date().getUTCHours(); return h >= 8 && h < 18 ? true : 'outside business hours'; }
+ *   authorize() { const h = new Date().getUTCHours(); return h >= 8 && h < 18 ? allow() : deny('outside business hours'); }
  * }
  * @Authorize(BusinessHours)
  * async refund(req, ctx) { ... }

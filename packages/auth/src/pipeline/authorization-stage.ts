@@ -39,12 +39,8 @@ export class AuthorizationStage implements AuthStage {
     return async (ctx: CallContext) => {
       checkScopes(ctx);
       for (const { name, policy } of instances) {
-        const verdict = await policy.authorize({ method, principal: ctx.principal, peer: ctx.peer, metadata: ctx.metadata, ctx });
-        if (verdict !== true) {
-          throw new RampartError('ERR_POLICY_DENIED', 'permission denied', {
-            reason: `policy ${name} denied${typeof verdict === 'string' ? `: ${verdict}` : ''}`,
-          });
-        }
+        const decision: unknown = await policy.authorize({ method, principal: ctx.principal, peer: ctx.peer, metadata: ctx.metadata, ctx });
+        if (!isAllow(decision)) throw new RampartError('ERR_POLICY_DENIED', 'permission denied', { reason: `policy ${name} ${refusal(decision)}` });
       }
     };
   }
@@ -59,4 +55,22 @@ function hasAny(granted: ReadonlySet<string> | undefined, wanted: readonly strin
   if (granted === undefined) return false;
   for (let i = 0; i < wanted.length; i++) if (granted.has(wanted[i] as string)) return true;
   return false;
+}
+
+/** Only `allow()`'s shape lets a call through; `true`, a string or anything else a policy returns denies. */
+function isAllow(decision: unknown): boolean {
+  return typeof decision === 'object' && decision !== null && (decision as { allow?: unknown }).allow === true;
+}
+
+/** The audit reason of a refusal: the policy's own, or what it returned instead of a decision. */
+function refusal(decision: unknown): string {
+  const d = decision as { allow?: unknown; reason?: unknown } | null;
+  if (typeof d === 'object' && d !== null && d.allow === false) return `denied${typeof d.reason === 'string' && d.reason !== '' ? `: ${d.reason}` : ''}`;
+  return `denied: it returned ${describe(decision)}, not allow() or deny(reason)`;
+}
+
+function describe(value: unknown): string {
+  if (value === undefined || value === null || typeof value === 'boolean') return String(value);
+  if (typeof value === 'object') return 'an object that is not a decision';
+  return typeof value === 'string' ? 'a string' : `a ${typeof value}`;
 }

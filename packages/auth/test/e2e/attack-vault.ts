@@ -1,5 +1,5 @@
 import { GrpcService, type CallContext } from '@rampart/core';
-import { Authenticated, Authorize, RequireMtls, type AuthorizationPolicy, type PolicyInput } from '../../src/index.js';
+import { allow, Authenticated, Authorize, deny, RequireMtls, type AuthorizationPolicy, type PolicyDecision, type PolicyInput } from '../../src/index.js';
 import type { ReadRequest__Output, Secret, Secret__Output, StoreResponse, VaultServiceHandlers } from '../generated/index.js';
 
 /** One handler run: which method, and the principal and peer the handler saw. */
@@ -18,8 +18,8 @@ export const BLOCKED_SUBJECT = 'mallory';
 
 /** A policy resolved from the container: refuses one subject, so `@Authorize` is exercised end to end. */
 export class NotBlocked implements AuthorizationPolicy {
-  authorize({ principal }: PolicyInput): boolean | string {
-    return principal?.subject === BLOCKED_SUBJECT ? 'subject is blocked' : true;
+  authorize({ principal }: PolicyInput): PolicyDecision {
+    return principal?.subject === BLOCKED_SUBJECT ? deny('subject is blocked') : allow();
   }
 }
 

@@ -1,5 +1,5 @@
 import { GrpcService, Public, type CallContext } from '@rampart/core';
-import { Authenticated, Authorize, RequireMtls, type AuthorizationPolicy, type PolicyInput } from '../../src/index.js';
+import { allow, Authenticated, Authorize, RequireMtls, type AuthorizationPolicy, type PolicyDecision, type PolicyInput } from '../../src/index.js';
 import type { ReadRequest__Output, Secret } from '../generated/index.js';
 import { ORDERS, ran, VaultHandlers } from './vault-service.js';
 
@@ -12,9 +12,9 @@ export const asked: string[] = [];
 
 /** A policy that allows everything and records that it was asked. */
 export class AllowAndRecord implements AuthorizationPolicy {
-  authorize({ method }: PolicyInput): boolean {
+  authorize({ method }: PolicyInput): PolicyDecision {
     asked.push(method.name);
-    return true;
+    return allow();
   }
 }
 

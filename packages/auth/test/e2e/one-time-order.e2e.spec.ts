@@ -3,7 +3,7 @@ import { GrpcService, Status } from '@rampart/core';
 import { startTestApp, TestIssuer, withBearer, type TestApp } from '@rampart/testing';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Authenticated, Authorize, rampartAuth, RequireMtls, resolveStages, type AuthorizationPolicy, type PolicyInput } from '../../src/index.js';
+import { allow, Authenticated, Authorize, deny, rampartAuth, RequireMtls, resolveStages, type AuthorizationPolicy, type PolicyDecision, type PolicyInput } from '../../src/index.js';
 import {
   VaultServiceDescriptor,
   type ReadRequest__Output,
@@ -22,8 +22,8 @@ const ran: string[] = [];
 
 /** Refuses a call that carries `x-deny` metadata. */
 class NotDenied implements AuthorizationPolicy {
-  authorize({ metadata }: PolicyInput): boolean | string {
-    return metadata.get('x-deny').length === 0 ? true : 'x-deny was sent';
+  authorize({ metadata }: PolicyInput): PolicyDecision {
+    return metadata.get('x-deny').length === 0 ? allow() : deny('x-deny was sent');
   }
 }
 
