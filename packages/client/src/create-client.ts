@@ -20,6 +20,7 @@ import type {
   ServiceDescriptor,
   ServiceShape,
 } from '@rampart/core';
+import { isSecureChannel } from './channel-security.js';
 import { RpcError } from './rpc-error.js';
 import { IdentityEpochs, type Epoch } from './identity-epochs.js';
 import { prepareCall } from './prepare-call.js';
@@ -82,7 +83,7 @@ export function createClient<S extends ServiceShape>(
   descriptor: ServiceDescriptor<S>,
   options: CreateClientOptions,
 ): ServiceClient<S> {
-  if (options.tokens && !options.credentials._isSecure()) {
+  if (options.tokens && !isSecureChannel(options.credentials)) {
     throw new RampartError(
       'ERR_INSECURE_TRANSPORT',
       `refusing to send bearer tokens for ${options.tokens.audience} over a plaintext channel to ${options.address}: use TLS credentials`,
