@@ -92,7 +92,7 @@ export function createClient<S extends ServiceShape>(
   const definition = loadSync(descriptor.protoFile, { ...PROTO_LOADER_OPTIONS, includeDirs: [options.protoRoot] })[
     descriptor.typeName
   ] as ServiceDefinition | undefined;
-  if (!definition) throw new Error(`${descriptor.typeName} is not declared in ${descriptor.protoFile}`);
+  if (!definition) throw new RampartError('ERR_SERVICE_DEFINITION', `${descriptor.typeName} is not declared in ${descriptor.protoFile}`);
   const channelOptions = channelOptionsOf(descriptor.typeName, definition, options);
   // A client that sends tokens over credentials whose certificate rotates keeps each token with the connections
   // that present its certificate (identity-epochs.ts); any other client has one generation for good.
@@ -105,7 +105,7 @@ export function createClient<S extends ServiceShape>(
   const telemetry = options.telemetry ?? createRpcTelemetry();
   for (const [localName, method] of Object.entries(descriptor.methods) as [string, MethodDescriptor][]) {
     const def = definition[method.name] as MethodDefinition<unknown, unknown> | undefined;
-    if (!def) throw new Error(`${descriptor.typeName} has no method ${method.name}`);
+    if (!def) throw new RampartError('ERR_SERVICE_DEFINITION', `${descriptor.typeName} has no method ${method.name}`);
     const spans = telemetry.clientMethod(descriptor.typeName, method, options.address);
     result[localName] = methodOf(epochs, method, def, options, (callOptions) => spans.start(parentOf(callOptions)));
   }

@@ -28,11 +28,15 @@ describe('RpcError', () => {
 
 describe('createClient', () => {
   it('refuses a descriptor whose service is not in its proto file', () => {
-    expect(() =>
+    let thrown: unknown;
+    try {
       createClient(
         { typeName: 'acme.v1.Missing', protoFile: 'google/protobuf/empty.proto', methods: {} },
         { address: '127.0.0.1:1', protoRoot: '.', credentials: credentials.createInsecure() },
-      ),
-    ).toThrow(/acme\.v1\.Missing is not declared in google\/protobuf\/empty\.proto/);
+      );
+    } catch (error) {
+      thrown = error;
+    }
+    expect(thrown).toMatchObject({ code: 'ERR_SERVICE_DEFINITION', message: 'acme.v1.Missing is not declared in google/protobuf/empty.proto' });
   });
 });

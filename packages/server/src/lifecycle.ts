@@ -1,4 +1,4 @@
-import type { LifecycleEvent, LifecycleHook, Logger } from '@rampart/core';
+import { RampartError, type LifecycleEvent, type LifecycleHook, type Logger } from '@rampart/core';
 
 /** The hooks registered per lifecycle event, run in registration order (`onShutdown`/`onClose` in reverse). */
 export class Lifecycle {
@@ -23,7 +23,9 @@ export class Lifecycle {
       try {
         await hook();
       } catch (error) {
-        if (!stopping && event !== 'onReload') throw new Error(`${owner}: ${event} hook failed: ${String(error)}`, { cause: error });
+        if (!stopping && event !== 'onReload') {
+          throw new RampartError('ERR_APP_STATE', `${owner}: ${event} hook failed: ${String(error)}`, { cause: error });
+        }
         logger.error({ err: error, plugin: owner, event }, 'lifecycle hook failed');
       }
     }

@@ -64,7 +64,10 @@ describe('plugins', () => {
         });
       },
     };
-    await expect(startEchoApp({ plugins: [broken] })).rejects.toThrow(/broken: onInit hook failed: Error: cannot reach the vault/);
+    await expect(startEchoApp({ plugins: [broken] })).rejects.toMatchObject({
+      code: 'ERR_APP_STATE',
+      message: 'broken: onInit hook failed: Error: cannot reach the vault',
+    });
   });
 
   it('a failed listen() closes the app: onClose runs once, a later close() is a no-op, listen() cannot be retried', async () => {
