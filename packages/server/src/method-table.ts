@@ -119,9 +119,17 @@ export function buildMethodTable(
         handlerName,
       };
       const plan = { method: info, decisions, serviceClass };
-      const applied = interceptors
-        .map((interceptor) => ({ name: interceptor.name, hooks: interceptor.forMethod(plan) }))
-        .filter((entry): entry is { name: string; hooks: MethodInterceptor } => entry.hooks !== undefined);
+      let applied: { name: string; hooks: MethodInterceptor }[];
+      try {
+        applied = interceptors
+          .map((interceptor) => ({ name: interceptor.name, hooks: interceptor.forMethod(plan) }))
+          .filter((entry): entry is { name: string; hooks: MethodInterceptor } => entry.hooks !== undefined);
+      } catch (error) {
+        // A plan an interceptor refuses (two @Authenticated on one method: ERR_AUTH_CONFLICT) is listed with the rest.
+        if (!RampartError.is(error)) throw error;
+        problems.push({ code: error.code, text: error.message });
+        continue;
+      }
       methods.set(key, {
         info,
         serviceClass,

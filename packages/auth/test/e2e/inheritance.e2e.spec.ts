@@ -140,4 +140,15 @@ describe('two @Authenticated from different classes of the chain', () => {
       `DoublyAuthenticatedVault.read (rpc ${READ}) has 2 @Authenticated decorators (on GuardedVaultBase, DoublyAuthenticatedVault), and a method takes one`,
     );
   });
+
+  it('are listed with the app\'s other start-up problems, not alone', async () => {
+    class NotAService {}
+    const err = await start([DoublyAuthenticatedVault, NotAService], captureLogs('vault')).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    expect((err as RampartError).message).toMatch(/^refusing to start: 5 problem\(s\)\n/);
+    expect((err as RampartError).message).toContain(`DoublyAuthenticatedVault.read (rpc ${READ}) has 2 @Authenticated decorators`);
+    expect((err as RampartError).message).toContain('class NotAService has no @GrpcService(...) decorator');
+  });
 });
