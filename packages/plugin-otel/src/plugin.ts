@@ -2,7 +2,7 @@ import type { Attributes } from '@opentelemetry/api';
 import type { Instrumentation } from '@opentelemetry/instrumentation';
 import type { MetricReader } from '@opentelemetry/sdk-metrics';
 import type { SpanExporter } from '@opentelemetry/sdk-trace-base';
-import { definePlugin, RampartError, type RampartPlugin } from '@rampart/core';
+import { definePlugin, type RampartPlugin } from '@rampart/core';
 import { otelConfigSchema } from './config-schema.js';
 import { otelSettingsFromConfig } from './otel-settings.js';
 import { startOtelSdk } from './sdk.js';
@@ -17,9 +17,6 @@ import { OTEL_TOKENS } from './tokens.js';
  * ```
  */
 export const RAMPART_OTEL = 'rampart-otel';
-
-/** `AUTH_TOKENS.Auditor` of `@rampart/auth`, by its global symbol (this plugin does not depend on auth). */
-const AUTH_AUDITOR = Symbol.for('rampart.auth.Auditor');
 
 /**
  * Options of {@link rampartOtel}: exporters to use instead of the ones config chooses (tests, custom pipelines).
@@ -68,13 +65,6 @@ export function rampartOtel(options: RampartOtelOptions = {}): RampartPlugin {
       if (settings.disabled) {
         ctx.logger.info('OpenTelemetry SDK disabled (OTEL_SDK_DISABLED): the API stays a no-op');
         return;
-      }
-      if ((options.metricReader !== undefined || settings.metrics) && ctx.container.isBound(AUTH_AUDITOR)) {
-        throw new RampartError(
-          'ERR_PLUGIN_INVALID',
-          'plugin "rampart-otel" must register before "rampart-auth": list rampartOtel() before rampartAuth() in `plugins` ' +
-            '(the auth auditor creates its metrics when it registers, and they would never reach the SDK)',
-        );
       }
       const sdk = startOtelSdk({
         ...(settings.serviceName === undefined ? {} : { serviceName: settings.serviceName }),

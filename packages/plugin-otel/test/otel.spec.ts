@@ -112,12 +112,17 @@ describe('registration rules', () => {
     trace.disable();
   });
 
-  it('listed after rampart-auth, it stops start-up saying to list it first', async () => {
-    const err = await startFailure(startProbe(issuer, [rampartAuth(), rampartOtel({ metricReader: new TestMetricReader() })]));
-    expect(err.code).toBe('ERR_PLUGIN_INVALID');
-    expect(err.message).toContain('list rampartOtel() before rampartAuth()');
-    expect(trace.setGlobalTracerProvider(new BasicTracerProvider())).toBe(true);
-    trace.disable();
+  it('listed after rampart-auth, the auth decisions and RPC durations still reach the SDK (the order of the two does not matter)', async () => {
+    const reader = new TestMetricReader();
+    const p = await startProbe(issuer, [rampartAuth(), rampartOtel({ spanExporter: new InMemorySpanExporter(), metricReader: reader })]);
+    try {
+      await p.probe.whoAmI({ delayMs: 0 }, withBearer(await issuer.mint({ sub: 'dave' }, { scope: 'probe:read' })));
+      const decisions = await reader.points<number>('rampart.auth.decisions');
+      expect(decisions.find((d) => d.attributes.decision === 'allow')?.value).toBe(1);
+      expect((await reader.points<Histogram>('rpc.server.call.duration')).map((d) => d.attributes['rpc.status_code'])).toEqual(['OK']);
+    } finally {
+      await p.t.close();
+    }
   });
 
   it('with another SDK already registered, start-up stops naming it and leaves nothing of its own registered', async () => {

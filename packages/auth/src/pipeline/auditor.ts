@@ -99,6 +99,8 @@ export class DefaultAuthAuditor implements AuthAuditor {
   }
 
   #count(attributes: Attributes): void {
+    // Created at the first call, not at registration: the metrics API has no late binding, and a counter made before
+    // an SDK plugin registered (rampartOtel() listed after rampartAuth()) would count into a no-op meter forever.
     this.#counter ??= metrics.getMeter('@rampart/auth').createCounter('rampart.auth.decisions', {
       description: 'Auth decisions, by decision and reason',
     });
