@@ -1,7 +1,7 @@
 import { authDecisionDecorator } from '@rampart/core';
 import { compileMtlsRule } from './mtls-rule.js';
 
-/** The auth decision kind recorded by {@link RequireMtls} and enforced by {@link mtlsInterceptor}. */
+/** The auth decision kind recorded by {@link RequireMtls} and enforced by the mTLS stage of the auth pipeline (`MtlsStage`). */
 export const MTLS_DECISION = 'mtls';
 
 /**
