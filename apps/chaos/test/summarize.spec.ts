@@ -84,32 +84,43 @@ describe('attribution', () => {
 describe('soak verdict', () => {
   const samples = (name: string, values: number[]) => values.map((rssMb, i) => ({ at: START + i * 60_000, process: name, rssMb }));
 
-  it('is flat within 10 % between the first and the last third, per process', () => {
+  it('is flat within 5 % from the middle to the last third, per process; the first third is warm-up, shown and not judged', () => {
     const flat = soakVerdict([...samples('orders-1', [100, 102, 101, 103, 104, 105]), ...samples('issuer', [80, 80, 80, 81, 81, 82])], 6, 500);
     expect(flat.flat).toBe(true);
+    expect(flat.processes[0]).toMatchObject({ warmUpMb: 101, middleThirdMb: 102, lastThirdMb: 104.5 });
     const growing = soakVerdict(samples('orders-1', [100, 105, 115, 125, 135, 150]), 6, 500);
     expect(growing.flat).toBe(false);
-    expect(growing.processes[0]?.growth).toBeGreaterThan(0.1);
+    expect(growing.processes[0]?.growth).toBeGreaterThan(0.05);
+  });
+
+  it('a process that fills a bounded cache during warm-up and then holds is flat; one that keeps growing after it is not', () => {
+    // orders in a soak: its 10 000-order repository fills in the first ~11 minutes, then RSS holds (first vs last
+    // third: +30 %, which the earlier verdict called a leak).
+    const filled = soakVerdict(samples('orders-1', [190, 230, 272, 275, 277, 279, 279, 280, 280]), 9, 500);
+    expect(filled.processes[0]).toMatchObject({ warmUpMb: 230.7, middleThirdMb: 277, lastThirdMb: 279.7, flat: true });
+    const leaking = soakVerdict(samples('orders-1', [190, 230, 272, 275, 280, 286, 292, 298, 304]), 9, 500);
+    expect(leaking.processes[0]?.growth).toBeGreaterThan(0.05);
+    expect(leaking.flat).toBe(false);
   });
 
   const reported = (name: string, rows: [rss: number, heapUsed: number, heapTotal: number][]) =>
     rows.map(([rssMb, heapUsedMb, heapTotalMb], i) => ({ at: START + i * 60_000, process: name, rssMb, heapUsedMb, heapTotalMb }));
 
   it('a replica whose RSS grew only because V8 committed more heap is flat: its heap floor and native memory held', () => {
-    const verdict = soakVerdict(reported('orders-1', [[130, 35, 60], [125, 40, 55], [131, 45, 60], [150, 36, 80], [152, 50, 82], [151, 37, 81]]), 6, 500);
+    const verdict = soakVerdict(reported('orders-1', [[100, 30, 40], [110, 33, 45], [130, 35, 60], [131, 45, 61], [150, 36, 80], [152, 50, 82]]), 6, 500);
     const orders = verdict.processes[0];
-    expect(orders?.growth).toBeGreaterThan(0.1);
-    expect(orders?.heapFloor).toEqual({ firstMb: 35, lastMb: 37, growth: 0.057 });
+    expect(orders?.growth).toBeGreaterThan(0.05);
+    expect(orders?.heapFloor).toEqual({ firstMb: 35, lastMb: 36, growth: 0.029 });
     expect(orders?.outsideHeap).toEqual({ firstMb: 70, lastMb: 70, growth: 0 });
     expect(verdict.flat).toBe(true);
   });
 
-  it('a replica that keeps more live objects, or more native memory, is not flat', () => {
+  it('a replica that keeps more live objects, or more native memory, after warm-up is not flat', () => {
     const heapLeak = soakVerdict(reported('orders-1', [[130, 35, 60], [131, 36, 61], [140, 45, 70], [150, 50, 80], [160, 60, 90], [170, 70, 100]]), 6, 500);
-    expect(heapLeak.processes[0]?.heapFloor?.growth).toBeGreaterThan(0.1);
+    expect(heapLeak.processes[0]?.heapFloor?.growth).toBeGreaterThan(0.05);
     expect(heapLeak.flat).toBe(false);
     const nativeLeak = soakVerdict(reported('orders-1', [[130, 35, 60], [131, 35, 60], [140, 35, 60], [150, 35, 60], [160, 35, 60], [170, 35, 60]]), 6, 500);
-    expect(nativeLeak.processes[0]?.outsideHeap?.growth).toBeGreaterThan(0.1);
+    expect(nativeLeak.processes[0]?.outsideHeap?.growth).toBeGreaterThan(0.05);
     expect(nativeLeak.flat).toBe(false);
   });
 });

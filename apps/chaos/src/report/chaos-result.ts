@@ -73,13 +73,15 @@ export interface ChaosResult {
 /** One process over a soak: its RSS, and for a replica the live heap's floor and the memory outside V8's heap. */
 export interface SoakProcess {
   readonly process: string;
-  /** Mean RSS of the first and the last third of the samples, and the growth between them (0.1 = 10 %). */
-  readonly firstThirdMb: number;
+  /** Mean RSS of the first third: warm-up (bounded caches filling), shown, not judged. */
+  readonly warmUpMb: number;
+  /** Mean RSS of the middle and the last third of the samples, and the growth between them (0.05 = 5 %). */
+  readonly middleThirdMb: number;
   readonly lastThirdMb: number;
   readonly growth: number;
-  /** The lowest used heap in the first and last third (what survives garbage collection) and its growth. */
+  /** The lowest used heap in the middle and last third (what survives garbage collection) and its growth. */
   readonly heapFloor?: { readonly firstMb: number; readonly lastMb: number; readonly growth: number };
-  /** Mean RSS minus V8's committed heap (native memory: TLS, HTTP/2, buffers) in the first and last third. */
+  /** Mean RSS minus V8's committed heap (native memory: TLS, HTTP/2, buffers) in the middle and last third. */
   readonly outsideHeap?: { readonly firstMb: number; readonly lastMb: number; readonly growth: number };
   /** RSS within the tolerance, or (when the process reports its heap) both the heap floor and the rest are. */
   readonly flat: boolean;

@@ -34,13 +34,20 @@ export function renderTable(result: ChaosResult): string {
     ]),
   );
   if (result.soak) {
-    out.push('', `soak: ${result.soak.minutes} min, ${result.soak.streams} long-lived streams; memory ${result.soak.flat ? 'flat' : 'NOT flat'} (first vs last third: mean RSS; for replicas also the used heap's floor and RSS outside V8's heap)`);
+    out.push('', `soak: ${result.soak.minutes} min, ${result.soak.streams} long-lived streams; memory ${result.soak.flat ? 'flat' : 'NOT flat'} (middle vs last third, the first is warm-up; mean RSS, and for replicas the used heap's floor and RSS outside V8's heap; 5 % at most)`);
     const pct = (g: number) => `${(g * 100).toFixed(1)} %`;
     const part = (c: { firstMb: number; lastMb: number; growth: number } | undefined) => (c ? `${c.firstMb.toFixed(1)} → ${c.lastMb.toFixed(1)} (${pct(c.growth)})` : '—');
     out.push(
       columns([
-        ['process', 'RSS MB first → last third', 'heap floor MB', 'outside heap MB', 'flat'],
-        ...result.soak.processes.map((p) => [p.process, part({ firstMb: p.firstThirdMb, lastMb: p.lastThirdMb, growth: p.growth }), part(p.heapFloor), part(p.outsideHeap), p.flat ? 'yes' : 'NO']),
+        ['process', 'RSS MB warm-up', 'RSS MB middle → last third', 'heap floor MB', 'outside heap MB', 'flat'],
+        ...result.soak.processes.map((p) => [
+          p.process,
+          p.warmUpMb.toFixed(1),
+          part({ firstMb: p.middleThirdMb, lastMb: p.lastThirdMb, growth: p.growth }),
+          part(p.heapFloor),
+          part(p.outsideHeap),
+          p.flat ? 'yes' : 'NO',
+        ]),
       ]),
     );
   }
