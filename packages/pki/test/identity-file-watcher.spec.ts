@@ -57,15 +57,17 @@ describe('watchIdentityFiles', () => {
     await sleep(600); // six refreshes of the same mismatched files
     expect(watcher.current?.serialNumber).toBe(first.serialNumber.toUpperCase());
     expect(updates).toEqual([first.chainPem]);
-    expect(problems).toEqual([
-      `transport.tls.certFile ${files.certFile} and transport.tls.keyFile ${files.keyFile} are not a usable certificate and private key: the private key does not match the certificate`,
-    ]);
+    // Six refreshes of the same mismatch: said once. A read that caught the certificate file empty or half written
+    // (writeFile truncates, then writes; more likely on a loaded machine) is another problem, said once too.
+    const mismatch = `transport.tls.certFile ${files.certFile} and transport.tls.keyFile ${files.keyFile} are not a usable certificate and private key: the private key does not match the certificate`;
+    expect(problems.filter((p) => p === mismatch)).toHaveLength(1);
+    expect(problems.at(-1)).toBe(mismatch);
+    expect(new Set(problems).size).toBe(problems.length);
 
     await writeFile(files.keyFile, next.keyPem);
     await until(() => reloads.length === 1);
     expect(reloads).toEqual([next.serialNumber.toUpperCase()]);
     expect(updates).toEqual([first.chainPem, next.chainPem]);
-    expect(problems).toHaveLength(1);
   });
 
   it('keeps the last good pair while a file is half written, naming each problem once', async () => {
