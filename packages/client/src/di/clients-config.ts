@@ -124,6 +124,12 @@ export const tokenClientSchema: ConfigSchemaFragment = {
     default: {},
     env: 'RAMPART_AUTH_CLIENT_SCOPES',
   },
+  audienceParameter: {
+    doc: 'How token requests name the audience, as the issuer needs it: resource (RFC 8707: the sample issuer, Okta, SPIRE-fronted issuers), audience (Auth0), or scope (sends <audience>/.default: Entra ID; auth.client.scopes must then be empty).',
+    format: ['resource', 'audience', 'scope'],
+    default: 'resource',
+    env: 'RAMPART_AUTH_CLIENT_AUDIENCE_PARAMETER',
+  },
   tokenCacheMaxEntries: {
     doc: 'Most tokens the token client keeps (one per audience, one per caller token and audience exchanged); past it the least recently used is dropped. At least 1.',
     format: 'nat',

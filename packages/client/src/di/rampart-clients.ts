@@ -2,7 +2,7 @@ import { definePlugin, RampartError, type ConfigReader, type Logger, type Rampar
 import { createClient, closeClient } from '../create-client.js';
 import { checkRetrySettings, type LoadBalancingPolicy, type RetrySettings } from '../service-config.js';
 import { createMtlsChannelCredentials, type MtlsChannel } from '../tls/mtls-channel-credentials.js';
-import { TokenClient } from '../tokens/token-client.js';
+import { TokenClient, type AudienceParameter } from '../tokens/token-client.js';
 import { clientOf } from './client-of.js';
 import { targetEnvPrefix, targetSchema, tokenClientSchema } from './clients-config.js';
 
@@ -171,13 +171,22 @@ function tokenClientFrom(config: ConfigReader, logger: Logger): TokenClient | un
       'auth.client.tokenCacheMaxEntries is 0: the token client needs room for at least 1 token. Fix: set RAMPART_AUTH_CLIENT_TOKEN_CACHE_MAX_ENTRIES to 1 or more (default 10000)',
     );
   }
+  const audienceParameter = config.get<AudienceParameter>('auth.client.audienceParameter');
+  const scopes = config.get<Record<string, string[]>>('auth.client.scopes');
+  if (audienceParameter === 'scope' && Object.keys(scopes).length > 0) {
+    throw new RampartError(
+      'ERR_CONFIG_INVALID',
+      'auth.client.scopes is set but auth.client.audienceParameter is scope, which asks for <audience>/.default only (Entra ID grants the roles assigned to the client). Fix: empty RAMPART_AUTH_CLIENT_SCOPES, or set RAMPART_AUTH_CLIENT_AUDIENCE_PARAMETER to resource or audience',
+    );
+  }
   return new TokenClient({
     issuer,
+    audienceParameter,
     clientId,
     certFile: config.get<string>('transport.tls.certFile'),
     keyFile: config.get<string>('transport.tls.keyFile'),
     caFile: issuerCa !== '' ? issuerCa : config.get<string>('transport.tls.caFile'),
-    scopes: config.get<Record<string, string[]>>('auth.client.scopes'),
+    scopes,
     cacheMaxEntries,
     logger,
   });

@@ -6,6 +6,27 @@ import { RotatingTlsAgent, type ClientTlsFiles } from './https-agent.js';
 import { DEFAULT_TOKEN_CACHE_TIMING, TokenCache, type TokenCacheTiming } from './token-cache.js';
 import { discoverTokenEndpoint, requestToken, type TokenResponse } from './token-endpoint.js';
 
+/** The token request parameter that names the audience. */
+export type AudienceParameter = 'resource' | 'audience' | 'scope';
+
+/**
+ * The audience and scope parameters of a token request for `audience`, in the style the issuer needs.
+ *
+ * @example
+ * ```ts
+ * audienceParameters('scope', 'api://inventory'); // { scope: 'api://inventory/.default' }
+ * ```
+ */
+export function audienceParameters(
+  style: AudienceParameter,
+  audience: string,
+  scopes: readonly string[] = [],
+): Record<string, string> {
+  if (style === 'scope') return { scope: `${audience.replace(/\/+$/, '')}/.default` };
+  const scope = scopes.join(' ');
+  return { [style]: audience, ...(scope ? { scope } : {}) };
+}
+
 /** How a workload gets tokens from its issuer. */
 export interface TokenClientOptions extends ClientTlsFiles {
   /** The issuer URL; the token endpoint is found through OIDC discovery. */
@@ -14,6 +35,12 @@ export interface TokenClientOptions extends ClientTlsFiles {
   readonly clientId: string;
   /** Scopes to ask for, per audience. */
   readonly scopes?: Readonly<Record<string, readonly string[]>>;
+  /**
+   * How the audience is named in token requests, as the issuer needs it: `resource` (RFC 8707, the default; the
+   * sample issuer, Okta), `audience` (Auth0), or `scope` (`<audience>/.default`, Entra ID; per-audience scopes are
+   * not sent then).
+   */
+  readonly audienceParameter?: AudienceParameter;
   /** Longest wait for one token request, in ms (default 5000). */
   readonly requestTimeoutMs?: number;
   readonly timing?: Partial<TokenCacheTiming>;
@@ -88,30 +115,30 @@ export class TokenClient implements TokenSource {
   }
 
   token(audience: string, identity?: ClientIdentity): Promise<string> {
-    const scope = (this.options.scopes?.[audience] ?? []).join(' ');
     return this.#cache.get(`cc|${audience}${boundTo(identity)}`, () =>
       this.#request(identity, {
         grant_type: 'client_credentials',
         client_id: this.options.clientId,
-        resource: audience,
-        ...(scope ? { scope } : {}),
+        ...this.#audience(audience),
       }),
     );
   }
 
   exchange(subjectToken: string, audience: string, identity?: ClientIdentity): Promise<string> {
     const subject = createHash('sha256').update(subjectToken).digest('base64url');
-    const scope = (this.options.scopes?.[audience] ?? []).join(' ');
     return this.#cache.get(`tx|${subject}|${audience}${boundTo(identity)}`, () =>
       this.#request(identity, {
         grant_type: TOKEN_EXCHANGE,
         client_id: this.options.clientId,
         subject_token: subjectToken,
         subject_token_type: ACCESS_TOKEN_TYPE,
-        resource: audience,
-        ...(scope ? { scope } : {}),
+        ...this.#audience(audience),
       }),
     );
+  }
+
+  #audience(audience: string): Record<string, string> {
+    return audienceParameters(this.options.audienceParameter ?? 'resource', audience, this.options.scopes?.[audience]);
   }
 
   async close(): Promise<void> {

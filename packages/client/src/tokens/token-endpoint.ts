@@ -56,7 +56,7 @@ export async function requestToken(
     const error = typeof json.error === 'string' ? json.error : `HTTP ${res.status}`;
     const description = typeof json.error_description === 'string' ? `: ${json.error_description}` : '';
     throw new RampartError('ERR_UNAVAILABLE', 'could not get a token', {
-      reason: `token endpoint refused ${body.grant_type ?? ''} for ${body.resource ?? ''}: ${error}${description}`,
+      reason: `token endpoint refused ${body.grant_type ?? ''} for ${body.resource ?? body.audience ?? body.scope ?? ''}: ${error}${description}`,
     });
   }
   const expiresIn = typeof json.expires_in === 'number' ? json.expires_in : 60;

@@ -72,6 +72,7 @@ describe('rampartClients', () => {
       'auth.client.clientId': '',
       'auth.client.issuerCaFile': '',
       'auth.client.scopes': {},
+      'auth.client.audienceParameter': 'resource',
       'clients.inventory.expectedServerId': INVENTORY,
       'clients.inventory.allowUnpinnedServer': false,
       'clients.inventory.audience': '',
@@ -204,6 +205,20 @@ describe('rampartClients', () => {
     }).catch((e: unknown) => e);
     expect(RampartError.is(err) && err.code).toBe('ERR_CONFIG_INVALID');
     expect((err as RampartError).message).toMatch(/^auth\.client\.tokenCacheMaxEntries is 0: .* Fix: set RAMPART_AUTH_CLIENT_TOKEN_CACHE_MAX_ENTRIES to 1 or more/);
+  });
+
+  it('refuses per-audience scopes with audienceParameter=scope, naming both settings and the fix', async () => {
+    const err = await register(rampartClients({ inventory: { descriptor: EchoDescriptor, protoRoot } }), {
+      ...base,
+      'auth.client.issuer': 'https://issuer.example',
+      'auth.client.clientId': ORDERS,
+      'auth.client.audienceParameter': 'scope',
+      'auth.client.tokenCacheMaxEntries': 100,
+      'auth.client.scopes': { inventory: ['inventory:reserve'] },
+      'clients.inventory.address': '127.0.0.1:1',
+    }).catch((e: unknown) => e);
+    expect(RampartError.is(err) && err.code).toBe('ERR_CONFIG_INVALID');
+    expect((err as RampartError).message).toMatch(/^auth\.client\.scopes is set but auth\.client\.audienceParameter is scope.* Fix: empty RAMPART_AUTH_CLIENT_SCOPES/);
   });
 
   describe('a target that is sent tokens must pin the server (issue 16 item 8)', () => {
