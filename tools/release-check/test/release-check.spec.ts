@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, relative, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -111,4 +111,33 @@ describe.each(publishable)('the packed tarball of packages/%s', (name) => {
     }
     expect(broken).toEqual([]);
   });
+});
+
+describe('a --standalone service scaffolded by the packed CLI', () => {
+  it('installs from the tarballs only, and its own typecheck and tests pass', async () => {
+    const tarballs = Object.fromEntries(
+      [...packed.values()].map((p) => [JSON.parse(readFileSync(join(p.root, 'package.json'), 'utf8')).name as string, `file:${p.tarball}`]),
+    );
+    const dir = join(work, 'standalone');
+    mkdirSync(dir);
+    // The workspace's CLI writes the project (an unpacked tarball has no node_modules); the service then uses the
+    // packed one (rampart-codegen) like every other @rampart package.
+    await mustRun(process.execPath, [join(repo, 'packages', 'cli', 'bin', 'rampart.js'), 'new', 'service', 'orders', '--standalone', 'orders', '--no-install'], dir);
+    const app = join(dir, 'orders');
+    const pkg = JSON.parse(readFileSync(join(app, 'package.json'), 'utf8')) as Record<string, Record<string, string> | undefined>;
+    for (const section of ['dependencies', 'devDependencies']) {
+      for (const dep of Object.keys(pkg[section] ?? {})) if (dep.startsWith('@rampart/')) (pkg[section] as Record<string, string>)[dep] = String(tarballs[dep]);
+    }
+    // Transitive @rampart/* dependencies come from the tarballs too, never from the registry or the workspace.
+    pkg.pnpm = { overrides: tarballs } as unknown as Record<string, string>;
+    writeFileSync(join(app, 'package.json'), JSON.stringify(pkg, null, 2));
+    await mustRun('npx', ['--yes', 'pnpm@10.34.9', 'install', '--prefer-offline', '--ignore-workspace'], app);
+    const installed = readdirSync(join(app, 'node_modules', '.pnpm')).filter((d) => d.startsWith('@rampart+'));
+    expect(installed.length).toBeGreaterThanOrEqual(6);
+    expect(installed.filter((d) => !d.includes('.tgz'))).toEqual([]);
+    await mustRun('npm', ['run', 'typecheck'], app);
+    const test = await run('npm', ['test'], app);
+    expect(test.code, test.output).toBe(0);
+    expect(test.output).toMatch(/\d+ passed/);
+  }, 480_000);
 });
