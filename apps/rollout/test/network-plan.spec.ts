@@ -35,7 +35,7 @@ describe('the network plan', () => {
       '-n rro-4242-inventory-2 addr add 10.77.62.5/24 dev rro4242n5',
       '-n rro-4242-inventory-2 link set rro4242n5 up',
     ]);
-    expect(hostDown(host).map((c) => c.join(' '))).toEqual(['netns del rro-4242-inventory-2']);
+    expect(hostDown(host).map((c) => c.join(' '))).toEqual([`link del ${host.hostLink}`, 'netns del rro-4242-inventory-2']);
     expect(bridgeDown(plan).map((c) => c.join(' '))).toEqual(['link del rro4242br']);
   });
 

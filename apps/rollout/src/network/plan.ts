@@ -84,9 +84,16 @@ export function hostUp(plan: NetworkPlan, host: HostPlan): IpCommand[] {
   ];
 }
 
-/** Removes a host: deleting the namespace deletes its veth end and so the pair. */
+/**
+ * Removes a host: its veth pair first (deleting one end deletes both, at once), then the namespace. Deleting only the
+ * namespace also removes the pair, but later, in the kernel's namespace clean-up, which a loaded machine delays: the
+ * root end was still listed after `netns del` had returned.
+ */
 export function hostDown(host: HostPlan): IpCommand[] {
-  return [['netns', 'del', host.namespace]];
+  return [
+    ['link', 'del', host.hostLink],
+    ['netns', 'del', host.namespace],
+  ];
 }
 
 /** Removes the bridge. */

@@ -85,7 +85,7 @@ describe('a client whose certificate and key are rewritten in place, one after t
     expect(problems.filter((p) => /the private key does not match the certificate$/.test(p))).toHaveLength(1);
     expect(problems.at(-1)).toMatch(/the private key does not match the certificate$/);
     expect(new Set(problems).size).toBe(problems.length);
-    expect(new Set(errors.map(([, message]) => message))).toEqual(new Set(['client certificate or key not usable; the previous ones stay in use until fixed']));
+    expect(errors.filter(([, message]) => message !== 'client certificate or key not usable; the previous ones stay in use until fixed')).toEqual([]);
 
     await writeFile(files.keyFile, rotated.keyPem);
     await vi.waitFor(async () => expect(await call()).toBe(BILLING), { timeout: 5_000, interval: 50 });
