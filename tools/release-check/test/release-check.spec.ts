@@ -23,11 +23,21 @@ const work = mkdtempSync(join(tmpdir(), 'release-check-'));
 const packed = new Map<string, Packed>();
 
 const exec = promisify(execFile);
+/** The longest one command may take (a pack, an install, the scaffold's tests): a hang fails naming the command. */
+const COMMAND_TIMEOUT_MS = 180_000;
+
+/**
+ * pnpm, run the way the test itself was (pnpm sets npm_execpath for the scripts it runs), so packing does not go
+ * through npx once per package; `npx pnpm@<pinned>` when the test runs outside pnpm.
+ */
+const pnpm: [string, string[]] = process.env.npm_execpath?.includes('pnpm') === true
+  ? [process.execPath, [process.env.npm_execpath]]
+  : ['npx', ['--yes', 'pnpm@10.34.9']];
 
 /** Runs a command without blocking the test worker; rejects with its output when it exits non-zero. */
 async function run(cmd: string, args: string[], cwd: string): Promise<{ code: number; output: string }> {
   try {
-    const { stdout, stderr } = await exec(cmd, args, { cwd, encoding: 'utf8', maxBuffer: 16 * 1024 * 1024 });
+    const { stdout, stderr } = await exec(cmd, args, { cwd, encoding: 'utf8', maxBuffer: 16 * 1024 * 1024, timeout: COMMAND_TIMEOUT_MS });
     return { code: 0, output: `${stdout}${stderr}` };
   } catch (e) {
     const err = e as { code?: number; stdout?: string; stderr?: string };
@@ -45,7 +55,7 @@ async function pack(name: string): Promise<Packed> {
   const dest = join(work, name);
   mkdirSync(dest);
   // `pnpm pack` (not npm pack): it rewrites workspace:* ranges to real versions, as `changeset publish` does.
-  await mustRun('npx', ['--yes', 'pnpm@10.34.9', 'pack', '--pack-destination', dest], join(repo, 'packages', name));
+  await mustRun(pnpm[0], [...pnpm[1], 'pack', '--pack-destination', dest], join(repo, 'packages', name));
   const tarball = readdirSync(dest).find((f) => f.endsWith('.tgz'));
   if (tarball === undefined) throw new Error(`pnpm pack wrote no tarball for packages/${name}`);
   await mustRun('tar', ['xzf', tarball], dest);
@@ -131,7 +141,7 @@ describe('a --standalone service scaffolded by the packed CLI', () => {
     // Transitive @rampart/* dependencies come from the tarballs too, never from the registry or the workspace.
     pkg.pnpm = { overrides: tarballs } as unknown as Record<string, string>;
     writeFileSync(join(app, 'package.json'), JSON.stringify(pkg, null, 2));
-    await mustRun('npx', ['--yes', 'pnpm@10.34.9', 'install', '--prefer-offline', '--ignore-workspace'], app);
+    await mustRun(pnpm[0], [...pnpm[1], 'install', '--prefer-offline', '--ignore-workspace'], app);
     const installed = readdirSync(join(app, 'node_modules', '.pnpm')).filter((d) => d.startsWith('@rampart+'));
     expect(installed.length).toBeGreaterThanOrEqual(6);
     expect(installed.filter((d) => !d.includes('.tgz'))).toEqual([]);
