@@ -1,5 +1,5 @@
 import { loadConfig } from '@rampart/config';
-import { startOtelSdk, type OtelSdk } from '@rampart/plugin-otel';
+import type { OtelSdk } from '@rampart/plugin-otel';
 import { createLogger } from '@rampart/telemetry';
 import { issuerConfigSchema, issuerOptionsFromConfig } from './config-schema.js';
 import { createIssuer } from './create-issuer.js';
@@ -9,8 +9,12 @@ try {
   const config = loadConfig({ schemas: [issuerConfigSchema] });
   const logger = createLogger({ name: 'issuer', level: config.get<string>('issuer.logLevel') });
   logger.info({ config: config.toRedactedJSON() }, 'configuration loaded');
-  // OpenTelemetry from the standard OTEL_* variables (a span per request, continuing the caller's trace).
-  const otel: OtelSdk | undefined = process.env.OTEL_SDK_DISABLED?.trim().toLowerCase() === 'true' ? undefined : startOtelSdk({ serviceName: process.env.OTEL_SERVICE_NAME || 'issuer' });
+  // OpenTelemetry from the standard OTEL_* variables (a span per request, continuing the caller's trace). Imported only
+  // when enabled: the SDK takes about a second to load, which every restart (a key rotation step) would pay.
+  const otel: OtelSdk | undefined =
+    process.env.OTEL_SDK_DISABLED?.trim().toLowerCase() === 'true'
+      ? undefined
+      : (await import('@rampart/plugin-otel')).startOtelSdk({ serviceName: process.env.OTEL_SERVICE_NAME || 'issuer' });
   const issuer = await createIssuer({ ...(await issuerOptionsFromConfig(config)), logger });
   // SIGHUP (a certificate helper such as spiffe-helper signals after writing): re-read the TLS files at once. With a
   // listener installed a SIGHUP no longer ends the process, which is Node's default.

@@ -30,7 +30,7 @@ export class NodeProcess {
     script: string,
     env: Record<string, string>,
   ) {
-    this.child = host.spawn(process.execPath, [script], { ...process.env, ...env });
+    this.child = host.spawn(process.execPath, [script], { ...otelDefaults(process.env), ...process.env, ...env });
     this.child.stdout?.on('data', (chunk: Buffer) => this.#collect(chunk));
     this.child.stderr?.on('data', (chunk: Buffer) => this.#collect(chunk));
     this.child.once('error', (error) => this.problems.push(`could not start: ${String(error)}`));
@@ -89,4 +89,14 @@ export class NodeProcess {
     clearTimeout(timer);
     return code;
   }
+}
+
+/**
+ * The sample system's processes start an OpenTelemetry SDK from the OTEL_* variables; with none set it would export
+ * OTLP to localhost:4318, where nothing listens here, and the issuer would load the SDK at every restart. Off unless
+ * the harness's environment asks for it (an endpoint, an exporter, or OTEL_SDK_DISABLED itself).
+ */
+function otelDefaults(env: NodeJS.ProcessEnv): Record<string, string> {
+  const asked = ['OTEL_SDK_DISABLED', 'OTEL_EXPORTER_OTLP_ENDPOINT', 'OTEL_TRACES_EXPORTER', 'OTEL_METRICS_EXPORTER'].some((k) => env[k] !== undefined);
+  return asked ? {} : { OTEL_SDK_DISABLED: 'true' };
 }
