@@ -1,4 +1,5 @@
 import { parseSpiffeId, RampartError } from '@rampart/core';
+import { AUTH_KEYS, parseClientAuthentication, type ClientAuthentication, type IssuerClientAuthMethod } from './client-authentication.js';
 
 /**
  * One workload allowed to get tokens, as written in config (`issuer.clients`).
@@ -18,8 +19,22 @@ import { parseSpiffeId, RampartError } from '@rampart/core';
 export interface IssuerClientConfig {
   /** The OAuth client ID the workload sends as `client_id`. */
   readonly client_id: string;
-  /** The SPIFFE ID its certificate must carry as its one URI SAN (`tls_client_auth_san_uri`). */
+  /**
+   * The workload's SPIFFE ID: with `tls_client_auth`, its certificate must carry it as its one URI SAN
+   * (`tls_client_auth_san_uri`); always the actor (`act.sub`) of tokens it exchanges.
+   */
   readonly spiffe_id: string;
+  /**
+   * How it authenticates at the token endpoint (default `tls_client_auth`). Every method runs over mutual TLS and
+   * its tokens are bound to the certificate of the request. The credential comes from a file:
+   * `self_signed_tls_client_auth` → `certificate_file` (PEM, the certificate(s) it presents),
+   * `private_key_jwt` → `jwks_file` (its public keys), `client_secret_basic` / `client_secret_post` →
+   * `client_secret_file` (a secret is never written in config).
+   */
+  readonly token_endpoint_auth_method?: IssuerClientAuthMethod;
+  readonly certificate_file?: string;
+  readonly jwks_file?: string;
+  readonly client_secret_file?: string;
   /**
    * The audience tokens for this workload carry (the resource indicator callers ask for). Only token exchange
    * reads it: a subject token must name it. Default: `spiffe_id`.
@@ -49,12 +64,14 @@ export interface ClientPolicy {
   readonly clientId: string;
   readonly spiffeId: string;
   readonly audience: string;
+  /** How the client authenticates, with its registered credential. */
+  readonly authentication: ClientAuthentication;
   readonly resources: ReadonlyMap<string, ReadonlySet<string>>;
   /** Audience this client may exchange tokens for → subject token scope → the scopes it delegates there. */
   readonly exchange: ReadonlyMap<string, ReadonlyMap<string, ReadonlySet<string>>>;
 }
 
-const CLIENT_KEYS = new Set(['client_id', 'spiffe_id', 'audience', 'resources', 'exchange']);
+const CLIENT_KEYS = new Set<string>(['client_id', 'spiffe_id', 'audience', 'resources', 'exchange', ...AUTH_KEYS]);
 const CLIENT_ID = /^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$/;
 /** RFC 6749 scope-token: printable ASCII except space, `"` and `\`. */
 const SCOPE_TOKEN = /^[\x21\x23-\x5B\x5D-\x7E]+$/;
@@ -115,13 +132,15 @@ function parseClient(entry: unknown, at: string, problems: string[]): ClientPoli
   if (entry['audience'] !== undefined && !isResourceIndicator(audience)) {
     problems.push(`${at}.audience must be an absolute URI without a fragment`);
   }
+  const authentication = parseClientAuthentication(entry, at, problems);
   const resources = parseResources(entry['resources'], `${at}.resources`, problems);
   const exchange = parseExchange(entry['exchange'], `${at}.exchange`, resources ?? new Map(), problems);
-  if (problems.length > before || resources === undefined) return undefined;
+  if (problems.length > before || resources === undefined || authentication === undefined) return undefined;
   return {
     clientId: clientId as string,
     spiffeId: spiffeId as string,
     audience: audience as string,
+    authentication,
     resources,
     exchange,
   };

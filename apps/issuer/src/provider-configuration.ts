@@ -7,6 +7,7 @@ import type {
   StructuredJwt,
 } from 'oidc-provider';
 import { errors } from 'oidc-provider';
+import { authenticationMetadata } from './client-authentication.js';
 import type { ClientPolicy } from './clients.js';
 import { SIGNING_ALG } from './key-file.js';
 import { memoryAdapter } from './memory-adapter.js';
@@ -27,9 +28,10 @@ export interface ProviderSettings {
 const UNUSED_TTL_SEC = 60;
 
 /**
- * oidc-provider's configuration for a service-only issuer: client credentials and token exchange with
- * `tls_client_auth` (the SPIFFE ID as `tls_client_auth_san_uri`), certificate-bound (`cnf.x5t#S256`) JWT access
- * tokens signed ES256 for one required resource, and nothing a browser would use (no interactions, PAR, DPoP,
+ * oidc-provider's configuration for a service-only issuer: client credentials and token exchange with the client
+ * authentication each client is registered for (`tls_client_auth` with the SPIFFE ID as `tls_client_auth_san_uri` by
+ * default; `self_signed_tls_client_auth`, `private_key_jwt`, client secrets), certificate-bound (`cnf.x5t#S256`) JWT
+ * access tokens signed ES256 for one required resource, and nothing a browser would use (no interactions, PAR, DPoP,
  * logout, userinfo, refresh tokens).
  *
  * @example
@@ -42,11 +44,13 @@ export function providerConfiguration(settings: ProviderSettings): Configuration
   const clientTtl = (_ctx: unknown, token: ClientCredentialsToken): number =>
     (token.resourceServer as { accessTokenTTL?: number } | undefined)?.accessTokenTTL ?? accessTokenTtlSec;
 
+  const methods = new Set([...policies.values()].map((policy) => policy.authentication.method));
   return {
     adapter: memoryAdapter(),
     jwks: { keys: settings.privateJwks.keys.map((key) => ({ ...key })) },
     clients: [...policies.values()].map(clientMetadata),
-    clientAuthMethods: ['tls_client_auth'],
+    // Discovery advertises the methods registered clients use (tls_client_auth when there are none).
+    clientAuthMethods: methods.size === 0 ? ['tls_client_auth'] : [...methods].sort(),
     clientDefaults: {
       grant_types: ['client_credentials'],
       response_types: [],
@@ -69,7 +73,7 @@ export function providerConfiguration(settings: ProviderSettings): Configuration
       mTLS: {
         enabled: true,
         tlsClientAuth: true,
-        selfSignedTlsClientAuth: false,
+        selfSignedTlsClientAuth: methods.has('self_signed_tls_client_auth'),
         certificateBoundAccessTokens: true,
         getCertificate: peerCertificate,
         certificateAuthorized: peerCertificateAuthorized,
@@ -132,8 +136,7 @@ export function providerConfiguration(settings: ProviderSettings): Configuration
 function clientMetadata(policy: ClientPolicy): Record<string, unknown> {
   return {
     client_id: policy.clientId,
-    token_endpoint_auth_method: 'tls_client_auth',
-    tls_client_auth_san_uri: policy.spiffeId,
+    ...authenticationMetadata(policy.authentication, policy.spiffeId),
     tls_client_certificate_bound_access_tokens: true,
     grant_types: policy.exchange.size > 0 ? ['client_credentials', TOKEN_EXCHANGE_GRANT] : ['client_credentials'],
     response_types: [],

@@ -52,9 +52,14 @@ export class DemoWorld {
   #ca!: CertificateAuthority;
   readonly #workloads = new Map<string, Promise<Files>>();
 
-  async start(options: { accessTokenTtlSec?: number } = {}): Promise<this> {
+  /**
+   * Starts the issuer, inventory and orders. `moreClients` registers further clients at the issuer, once the CA
+   * exists (so their certificates can be issued with {@link workload}).
+   */
+  async start(options: { accessTokenTtlSec?: number; moreClients?: (world: DemoWorld) => Promise<IssuerClientConfig[]> } = {}): Promise<this> {
     this.#ca = await createCa({ commonName: 'demo world CA' });
     writeFileSync(this.caFile, this.#ca.certPem);
+    const more = (await options.moreClients?.(this)) ?? [];
     const issuerCert = await issueCertificate(this.#ca, { spiffeId: ID('issuer'), dnsNames: ['localhost'], ipAddresses: ['127.0.0.1'], usage: 'server' });
     this.issuer = await createIssuer({
       host: '127.0.0.1',
@@ -62,7 +67,7 @@ export class DemoWorld {
       tls: { cert: issuerCert.chainPem, key: issuerCert.keyPem, ca: this.#ca.certPem },
       keysFile: join(this.dir, 'issuer-keys.json'),
       accessTokenTtlSec: options.accessTokenTtlSec ?? 120,
-      clients: CLIENTS,
+      clients: [...CLIENTS, ...more],
     });
     this.issuerUrl = (await this.issuer.listen()).url;
     const inv = await this.workload('inventory');

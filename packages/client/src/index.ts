@@ -14,6 +14,7 @@ export {
   type MtlsChannelOptions,
 } from './tls/mtls-channel-credentials.js';
 export { TokenClient, type AudienceParameter, type TokenClientOptions, type TokenSource } from './tokens/token-client.js';
+export type { ClientAuthentication, ClientAuthMethod, ClientAssertionAlg } from './tokens/client-authentication.js';
 export type { ClientIdentity } from './tls/channel-identity.js';
 export { TokenCache, DEFAULT_TOKEN_CACHE_TIMING, DEFAULT_TOKEN_CACHE_MAX_ENTRIES, type TokenCacheTiming } from './tokens/token-cache.js';
 export type { TokenResponse } from './tokens/token-endpoint.js';

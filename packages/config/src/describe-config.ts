@@ -34,6 +34,7 @@ export function describeConfig(fragments: readonly ConfigSchemaFragment[]): stri
 
 function envCell(leaf: LeafSpec): string {
   if (leaf.env === undefined) return '—';
+  if (leaf.fileOnly) return code(`${leaf.env}_FILE`);
   return leaf.sensitive ? `${code(leaf.env)} or ${code(`${leaf.env}_FILE`)}` : code(leaf.env);
 }
 

@@ -155,8 +155,8 @@ function checkLeaf(leaf: LeafSpec, problems: Problems): void {
   if ('arg' in definition) {
     problems.add(`${key}: command-line arguments ("arg") are not supported. Fix: remove "arg" and use "env".`);
   }
-  if (definition['sensitive'] !== undefined && typeof definition['sensitive'] !== 'boolean') {
-    problems.add(`${key}: "sensitive" must be true or false. Fix: set sensitive: true or remove it.`);
+  if (definition['sensitive'] !== undefined && typeof definition['sensitive'] !== 'boolean' && definition['sensitive'] !== 'file') {
+    problems.add(`${key}: "sensitive" must be true, false or 'file' (read only from <ENV>_FILE). Fix: set sensitive: true or remove it.`);
   }
   if (!leaf.sensitive) return;
   if (leaf.env === undefined) {

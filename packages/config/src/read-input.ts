@@ -64,7 +64,7 @@ function refuseInlineSecret(state: ReadState, leaf: LeafSpec, source: Source): v
   const env = leaf.env ?? '<ENV>';
   state.problems.add(
     `${leaf.key}: is a secret and must not be given inline in ${describeSource(source)}. ` +
-      `Fix: ${removeFrom(source)} and set ${env} or ${env}_FILE.`,
+      `Fix: ${removeFrom(source)} and set ${leaf.fileOnly ? `${env}_FILE to a file holding it` : `${env} or ${env}_FILE`}.`,
     true,
   );
 }
@@ -159,7 +159,13 @@ export function readEnvironment(state: ReadState, env: Readonly<Record<string, s
     const raw = env[leaf.env];
     const fileVar = `${leaf.env}_FILE`;
     const filePath = leaf.sensitive ? env[fileVar] : undefined;
-    if (raw !== undefined && filePath !== undefined) {
+    if (raw !== undefined && leaf.fileOnly) {
+      state.troubled.add(leaf.key);
+      state.problems.add(
+        `${leaf.key}: ${leaf.env} is set, but this secret is read only from a file (environment variables reach child ` +
+          `processes and diagnostics). Fix: unset ${leaf.env}, write the secret to a file only the service can read, and set ${fileVar} to its path.`,
+      );
+    } else if (raw !== undefined && filePath !== undefined) {
       state.troubled.add(leaf.key);
       state.problems.add(`${leaf.key}: both ${leaf.env} and ${fileVar} are set. Fix: unset one of them.`);
     } else if (raw !== undefined) {
@@ -172,7 +178,7 @@ export function readEnvironment(state: ReadState, env: Readonly<Record<string, s
         state.troubled.add(leaf.key);
         state.problems.add(
           `${leaf.key}: the secret file ${filePath} named by ${fileVar} ${fileErrorText(error)}. ` +
-            `Fix: point ${fileVar} at a readable file, or set ${leaf.env} instead.`,
+            `Fix: point ${fileVar} at a readable file${leaf.fileOnly ? '' : `, or set ${leaf.env} instead`}.`,
         );
         continue;
       }

@@ -8,6 +8,8 @@ export interface LeafSpec {
   readonly definition: Readonly<Record<string, unknown>>;
   readonly env: string | undefined;
   readonly sensitive: boolean;
+  /** `sensitive: 'file'`: the secret is read only from the file named by `<ENV>_FILE`, never from `<ENV>` itself. */
+  readonly fileOnly: boolean;
   readonly nullable: boolean;
   readonly doc: string | undefined;
   /** A name for the entry's format: a convict format name, `enum`, `custom`, or the type of the default. */
@@ -103,7 +105,8 @@ export function indexSchema(schema: Readonly<Record<string, unknown>>): SchemaIn
           key,
           definition,
           env: typeof definition['env'] === 'string' ? definition['env'] : undefined,
-          sensitive: definition['sensitive'] === true,
+          sensitive: definition['sensitive'] === true || definition['sensitive'] === 'file',
+          fileOnly: definition['sensitive'] === 'file',
           nullable: definition['nullable'] === true,
           doc: typeof definition['doc'] === 'string' ? definition['doc'] : undefined,
           kind: formatKind(definition),

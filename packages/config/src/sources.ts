@@ -80,6 +80,7 @@ export function fixFor(leaf: LeafSpec, source: Source, hint: string): string {
       return `pass ${hint} for "${leaf.key}" in values`;
     case 'default':
       if (leaf.env === undefined) return `set "${leaf.key}" in a config file to ${hint}`;
+      if (leaf.fileOnly) return `set ${leaf.env}_FILE to a file holding ${hint}`;
       if (leaf.sensitive) return `set ${leaf.env} or ${leaf.env}_FILE to ${hint}`;
       return `set ${leaf.env} (or "${leaf.key}" in a config file) to ${hint}`;
   }

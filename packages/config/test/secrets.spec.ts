@@ -76,6 +76,32 @@ describe('the secrets rule', () => {
     expect(error.message).not.toContain(SECRET);
   });
 
+  describe("a file-only secret (sensitive: 'file')", () => {
+    const FILE_ONLY = { api: { secret: { doc: 'client secret', format: String, default: '', sensitive: 'file', env: 'API_SECRET' } } };
+
+    it('reads it from <ENV>_FILE', () => {
+      const file = tmp.write('secret', `${SECRET}\n`);
+      const config = loadConfig({ schemas: [FILE_ONLY], env: { API_SECRET_FILE: file } });
+      expect(config.get('api.secret')).toBe(SECRET);
+      expect(JSON.stringify(config.toRedactedJSON())).not.toContain(SECRET);
+    });
+
+    it('refuses <ENV> itself, naming the fix and never the value', () => {
+      const error = catchRampartError(() => loadConfig({ schemas: [FILE_ONLY], env: { API_SECRET: SECRET } }));
+      expect(error.code).toBe('ERR_CONFIG_INVALID');
+      expect(error.message).toContain('api.secret: API_SECRET is set, but this secret is read only from a file');
+      expect(error.message).toContain('set API_SECRET_FILE to its path');
+      expect(error.message).not.toContain(SECRET);
+    });
+
+    it('refuses it inline in values, pointing at <ENV>_FILE only', () => {
+      const error = catchRampartError(() => loadConfig({ schemas: [FILE_ONLY], values: { api: { secret: SECRET } }, env: {} }));
+      expect(error.code).toBe('ERR_CONFIG_INLINE_SECRET');
+      expect(error.message).toContain('remove it from values and set API_SECRET_FILE to a file holding it');
+      expect(error.message).not.toContain(SECRET);
+    });
+  });
+
   it('ignores <ENV>_FILE for settings that are not sensitive', () => {
     const file = tmp.write('port', '1234');
     const config = loadConfig({ schemas: [SERVER_SCHEMA], env: { RAMPART_SERVER_PORT_FILE: file } });

@@ -1,4 +1,5 @@
 import type { ConfigSchemaFragment } from '@rampart/core';
+import { CLIENT_ASSERTION_ALGS, CLIENT_AUTH_METHODS } from '../tokens/client-authentication.js';
 
 /** The env var prefix of a target's settings, e.g. `RAMPART_CLIENTS_INVENTORY_`. */
 export function targetEnvPrefix(name: string): string {
@@ -123,6 +124,49 @@ export const tokenClientSchema: ConfigSchemaFragment = {
     format: Object,
     default: {},
     env: 'RAMPART_AUTH_CLIENT_SCOPES',
+  },
+  authMethod: {
+    doc: 'How this workload authenticates at the token endpoint: tls_client_auth (its certificate, whose SPIFFE ID the issuer registered; the default), self_signed_tls_client_auth (its certificate, compared with the one registered), private_key_jwt (a client assertion signed with privateKeyFile), client_secret_basic or client_secret_post (the secret from RAMPART_AUTH_CLIENT_SECRET_FILE). Requests always go over mutual TLS with the transport certificate, so issuers that bind tokens (RFC 8705) bind them to it.',
+    format: [...CLIENT_AUTH_METHODS],
+    default: 'tls_client_auth',
+    env: 'RAMPART_AUTH_CLIENT_AUTH_METHOD',
+  },
+  privateKeyFile: {
+    doc: 'private_key_jwt: PEM file (PKCS#8) of the key that signs client assertions; its public key is registered at the issuer. Re-read for each token request, so a rotated key is used at once.',
+    format: String,
+    default: '',
+    env: 'RAMPART_AUTH_CLIENT_PRIVATE_KEY_FILE',
+  },
+  privateKeyAlg: {
+    doc: 'private_key_jwt: the signature algorithm of client assertions; it must suit the key (ES256 for a P-256 key, RS256 or PS256 for RSA, EdDSA for Ed25519).',
+    format: [...CLIENT_ASSERTION_ALGS],
+    default: 'ES256',
+    env: 'RAMPART_AUTH_CLIENT_PRIVATE_KEY_ALG',
+  },
+  privateKeyId: {
+    doc: 'private_key_jwt: the kid put in client assertions, when the issuer holds several keys of this client; empty sends none.',
+    format: String,
+    default: '',
+    env: 'RAMPART_AUTH_CLIENT_PRIVATE_KEY_ID',
+  },
+  privateKeyCertificateFile: {
+    doc: "private_key_jwt: PEM file of the certificate of the assertion key, as registered at the issuer; client assertions then carry its x5t#S256 and x5t headers (Entra ID identifies the key by them). Empty: none.",
+    format: String,
+    default: '',
+    env: 'RAMPART_AUTH_CLIENT_PRIVATE_KEY_CERTIFICATE_FILE',
+  },
+  assertionAudience: {
+    doc: 'private_key_jwt: the aud of client assertions: issuer (the issuer identifier, RFC 7523bis; oidc-provider, Keycloak, Auth0, Okta) or token_endpoint (the token endpoint URL; Entra ID).',
+    format: ['issuer', 'token_endpoint'],
+    default: 'issuer',
+    env: 'RAMPART_AUTH_CLIENT_ASSERTION_AUDIENCE',
+  },
+  secret: {
+    doc: 'client_secret_basic / client_secret_post: the client secret. Only from the file named by RAMPART_AUTH_CLIENT_SECRET_FILE (read at start-up); RAMPART_AUTH_CLIENT_SECRET itself is refused.',
+    format: String,
+    default: '',
+    sensitive: 'file',
+    env: 'RAMPART_AUTH_CLIENT_SECRET',
   },
   audienceParameter: {
     doc: 'How token requests name the audience, as the issuer needs it: resource (RFC 8707: the sample issuer, Okta, SPIRE-fronted issuers), audience (Auth0), or scope (sends <audience>/.default: Entra ID; auth.client.scopes must then be empty).',

@@ -3,6 +3,7 @@ import { createClient, closeClient } from '../create-client.js';
 import { checkRetrySettings, type LoadBalancingPolicy, type RetrySettings } from '../service-config.js';
 import { createMtlsChannelCredentials, type MtlsChannel } from '../tls/mtls-channel-credentials.js';
 import { TokenClient, type AudienceParameter } from '../tokens/token-client.js';
+import { clientAuthenticationFrom } from './client-auth-config.js';
 import { clientOf } from './client-of.js';
 import { targetEnvPrefix, targetSchema, tokenClientSchema } from './clients-config.js';
 
@@ -183,6 +184,7 @@ function tokenClientFrom(config: ConfigReader, logger: Logger): TokenClient | un
     issuer,
     audienceParameter,
     clientId,
+    authentication: clientAuthenticationFrom(config),
     certFile: config.get<string>('transport.tls.certFile'),
     keyFile: config.get<string>('transport.tls.keyFile'),
     caFile: issuerCa !== '' ? issuerCa : config.get<string>('transport.tls.caFile'),

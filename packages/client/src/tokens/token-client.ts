@@ -3,8 +3,10 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { Logger } from '@rampart/core';
 import type { ClientIdentity } from '../tls/channel-identity.js';
 import { RotatingTlsAgent, type ClientTlsFiles } from './https-agent.js';
+import type { ServerMetadata } from 'openid-client';
+import { clientAuthFor, type ClientAuthentication } from './client-authentication.js';
 import { DEFAULT_TOKEN_CACHE_TIMING, TokenCache, type TokenCacheTiming } from './token-cache.js';
-import { discoverTokenEndpoint, requestToken, type TokenResponse } from './token-endpoint.js';
+import { discoverIssuer, requestToken, type TokenResponse } from './token-endpoint.js';
 
 /** The token request parameter that names the audience. */
 export type AudienceParameter = 'resource' | 'audience' | 'scope';
@@ -31,8 +33,13 @@ export function audienceParameters(
 export interface TokenClientOptions extends ClientTlsFiles {
   /** The issuer URL; the token endpoint is found through OIDC discovery. */
   readonly issuer: string;
-  /** This workload's `client_id` at the issuer (it authenticates with its certificate, RFC 8705 `tls_client_auth`). */
+  /** This workload's `client_id` at the issuer. */
   readonly clientId: string;
+  /**
+   * How it authenticates at the token endpoint; default `tls_client_auth` (RFC 8705: its certificate, whose SPIFFE ID
+   * the issuer has registered). Requests always go over mutual TLS with the workload's certificate.
+   */
+  readonly authentication?: ClientAuthentication;
   /** Scopes to ask for, per audience. */
   readonly scopes?: Readonly<Record<string, readonly string[]>>;
   /**
@@ -64,6 +71,7 @@ export interface TokenSource {
 }
 
 const TOKEN_EXCHANGE = 'urn:ietf:params:oauth:grant-type:token-exchange';
+const TLS_CLIENT_AUTH: ClientAuthentication = { method: 'tls_client_auth' };
 
 /** A token request whose connection failed (refused, reset) is sent again until its timeout, the waits growing to 1 s. */
 const CONNECT_RETRY_MS = 200;
@@ -97,7 +105,7 @@ export class TokenClient implements TokenSource {
   readonly #cache: TokenCache;
   readonly #now: () => number;
   readonly #timeoutMs: number;
-  #endpoint: Promise<string> | undefined;
+  #server: Promise<ServerMetadata> | undefined;
 
   constructor(private readonly options: TokenClientOptions) {
     this.#agent = new RotatingTlsAgent(options, (problem) =>
@@ -116,20 +124,14 @@ export class TokenClient implements TokenSource {
 
   token(audience: string, identity?: ClientIdentity): Promise<string> {
     return this.#cache.get(`cc|${audience}${boundTo(identity)}`, () =>
-      this.#request(identity, {
-        grant_type: 'client_credentials',
-        client_id: this.options.clientId,
-        ...this.#audience(audience),
-      }),
+      this.#request(identity, 'client_credentials', this.#audience(audience)),
     );
   }
 
   exchange(subjectToken: string, audience: string, identity?: ClientIdentity): Promise<string> {
     const subject = createHash('sha256').update(subjectToken).digest('base64url');
     return this.#cache.get(`tx|${subject}|${audience}${boundTo(identity)}`, () =>
-      this.#request(identity, {
-        grant_type: TOKEN_EXCHANGE,
-        client_id: this.options.clientId,
+      this.#request(identity, TOKEN_EXCHANGE, {
         subject_token: subjectToken,
         subject_token_type: ACCESS_TOKEN_TYPE,
         ...this.#audience(audience),
@@ -145,16 +147,21 @@ export class TokenClient implements TokenSource {
     await this.#agent.close();
   }
 
-  /** A token request over mutual TLS with `identity` (the token is bound to it), or with the files as they are now. */
-  async #request(identity: ClientIdentity | undefined, body: Record<string, string>): Promise<TokenResponse> {
+  /**
+   * A token request over mutual TLS with `identity` (the token is bound to it), or with the files as they are now,
+   * sent with openid-client. The key or secret file is read for each request (a rotated one is used at once).
+   */
+  async #request(identity: ClientIdentity | undefined, grantType: string, parameters: Record<string, string>): Promise<TokenResponse> {
     const signal = AbortSignal.timeout(this.#timeoutMs);
-    this.#endpoint ??= untilReachable(signal, () => discoverTokenEndpoint(this.options.issuer, this.#agent.current(), signal)).catch((error: unknown) => {
-      this.#endpoint = undefined;
+    this.#server ??= untilReachable(signal, () => discoverIssuer(this.options.issuer, this.#agent.current(), signal)).catch((error: unknown) => {
+      this.#server = undefined;
       throw error;
     });
-    const endpoint = await this.#endpoint;
+    const server = await this.#server;
+    const clientAuth = await clientAuthFor(this.options.authentication ?? TLS_CLIENT_AUTH, server);
     const agent = identity === undefined ? this.#agent.current() : this.#agent.forIdentity(identity);
-    return untilReachable(signal, () => requestToken(endpoint, body, agent, signal, this.#now));
+    const context = { server, clientId: this.options.clientId, clientAuth, agent, signal };
+    return untilReachable(signal, () => requestToken(context, grantType, parameters, this.#now));
   }
 }
 

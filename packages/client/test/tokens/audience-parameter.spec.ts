@@ -29,7 +29,7 @@ describe('TokenClient names the audience as the issuer needs it', () => {
       req.on('data', (chunk: Buffer) => (raw += chunk.toString()));
       req.on('end', () => {
         bodies.push(Object.fromEntries(new URLSearchParams(raw)));
-        res.end(JSON.stringify({ access_token: `token-${bodies.length}`, expires_in: 300 }));
+        res.end(JSON.stringify({ access_token: `token-${bodies.length}`, token_type: 'Bearer', expires_in: 300 }));
       });
     });
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));

@@ -27,7 +27,7 @@ describe('TokenClient while the issuer restarts', () => {
       }
       tokenRequests += 1;
       req.resume();
-      req.on('end', () => res.end(JSON.stringify({ access_token: `token-${tokenRequests}`, expires_in: 300 })));
+      req.on('end', () => res.end(JSON.stringify({ access_token: `token-${tokenRequests}`, token_type: 'Bearer', expires_in: 300 })));
     });
     await new Promise<void>((resolve) => s.listen(port, '127.0.0.1', resolve));
     port = (s.address() as AddressInfo).port;
