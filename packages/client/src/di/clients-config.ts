@@ -156,7 +156,7 @@ export const tokenClientSchema: ConfigSchemaFragment = {
     env: 'RAMPART_AUTH_CLIENT_PRIVATE_KEY_CERTIFICATE_FILE',
   },
   assertionAudience: {
-    doc: 'private_key_jwt: the aud of client assertions: issuer (the issuer identifier, RFC 7523bis; oidc-provider, Keycloak, Auth0, Okta) or token_endpoint (the token endpoint URL; Entra ID).',
+    doc: 'private_key_jwt: the aud of client assertions: issuer (the issuer identifier, RFC 7523bis; oidc-provider, Keycloak, Auth0) or token_endpoint (the token endpoint URL; Entra ID, Okta).',
     format: ['issuer', 'token_endpoint'],
     default: 'issuer',
     env: 'RAMPART_AUTH_CLIENT_ASSERTION_AUDIENCE',
