@@ -1,5 +1,6 @@
 import { X509Certificate } from 'node:crypto';
 import { readFileSync } from 'node:fs';
+import { uriSans } from './mtls.js';
 
 /** How a registered client authenticates at the token endpoint. */
 export type IssuerClientAuthMethod =
@@ -77,7 +78,7 @@ export function parseClientAuthentication(entry: Readonly<Record<string, unknown
   if (content === undefined || problems.length > before) return undefined;
   switch (known) {
     case 'self_signed_tls_client_auth': {
-      const jwks = certificateJwks(content, `${at}.${needed}`, problems);
+      const jwks = certificateJwks(content, entry['spiffe_id'], `${at}.${needed}`, problems);
       return jwks === undefined ? undefined : { method: known, jwks };
     }
     case 'private_key_jwt': {
@@ -127,16 +128,28 @@ function readCredential(file: string, at: string, problems: string[]): string | 
   }
 }
 
-/** Each certificate of a PEM file as a public JWK with its `x5c`, which is what oidc-provider compares. */
-function certificateJwks(pem: string, at: string, problems: string[]): PublicJwk[] | undefined {
+/**
+ * Each certificate of a PEM file as a public JWK with its `x5c`, which is what oidc-provider compares. Each must name
+ * the client's SPIFFE ID as its one URI SAN: the certificate is what proves the workload (the token is bound to it,
+ * and an exchanged token names `spiffe_id` as its actor).
+ */
+function certificateJwks(pem: string, spiffeId: unknown, at: string, problems: string[]): PublicJwk[] | undefined {
   const blocks = pem.match(/-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/g) ?? [];
   if (blocks.length === 0) {
     problems.push(`${at}: no PEM certificate in the file`);
     return undefined;
   }
   try {
-    return blocks.map((block) => {
-      const certificate = new X509Certificate(block);
+    const certificates = blocks.map((block) => new X509Certificate(block));
+    const unnamed = certificates.filter((certificate) => {
+      const uris = uriSans(certificate.subjectAltName);
+      return uris.length !== 1 || uris[0] !== spiffeId;
+    });
+    if (unnamed.length > 0) {
+      problems.push(`${at}: ${unnamed.length} certificate(s) do not carry the client's spiffe_id as their one URI SAN. Fix: register the certificate(s) of that workload only`);
+      return undefined;
+    }
+    return certificates.map((certificate) => {
       return { ...certificate.publicKey.export({ format: 'jwk' }), x5c: [certificate.raw.toString('base64')] };
     });
   } catch (error) {

@@ -15,6 +15,7 @@ import { peerCertificate, peerCertificateAuthorized, peerSpiffeIdMatches } from 
 import { TOKEN_EXCHANGE_GRANT } from './grant-types.js';
 import type { Delegation } from './token-exchange.js';
 import { grantFor, resourceServerInfo } from './token-policy.js';
+import { workloadCertificateProblem } from './workload-certificate.js';
 
 /** What the provider configuration is built from. */
 export interface ProviderSettings {
@@ -91,6 +92,10 @@ export function providerConfiguration(settings: ProviderSettings): Configuration
         useGrantedResource: () => Promise.resolve(false),
         getResourceServerInfo(ctx: KoaContextWithOIDC, resource: string): Promise<ResourceServerInfo> {
           const policy = policies.get(ctx.oidc.client?.clientId ?? '');
+          // Every client credentials request passes here (a resource is required): the certificate the token will be
+          // bound to must be the client's workload's (see workloadCertificateProblem).
+          const certificateProblem = policy === undefined ? undefined : workloadCertificateProblem(ctx, policy);
+          if (certificateProblem !== undefined) return Promise.reject(new errors.InvalidGrant(certificateProblem));
           const grant = grantFor(policy, resource, ctx.oidc.params['scope']);
           // No scope asked: the token gets every scope the client may have for this resource.
           if (typeof ctx.oidc.params['scope'] !== 'string' || ctx.oidc.params['scope'] === '') {

@@ -5,6 +5,7 @@ import { checkMayAct, delegatedGrant } from './delegation.js';
 import { ACCESS_TOKEN_TYPE, TOKEN_EXCHANGE_GRANT } from './grant-types.js';
 import { SIGNING_ALG } from './key-file.js';
 import { peerCertificate } from './mtls.js';
+import { workloadCertificateProblem } from './workload-certificate.js';
 import { resourceServerInfo } from './token-policy.js';
 
 
@@ -87,6 +88,8 @@ export function registerTokenExchange(provider: Provider, options: TokenExchange
     // await: the new token is bound to it.
     const certificate = peerCertificate(ctx);
     if (certificate === undefined) throw new errors.InvalidGrant('mutual TLS client certificate not provided');
+    const certificateProblem = workloadCertificateProblem(ctx, policy);
+    if (certificateProblem !== undefined) throw new errors.InvalidGrant(certificateProblem);
     checkParameters(params);
 
     const resource = params['resource'];

@@ -54,6 +54,14 @@ describe('issuer client authentication methods', () => {
     expect((auth.jwks[0]?.['x5c'] as string[])[0]).toBe(certificatePem.replace(/-----[A-Z ]+-----|\s/g, ''));
   });
 
+  it("refuses a registered certificate that does not carry the client's spiffe_id", async () => {
+    const ca = await createCa({ commonName: 'client auth CA 2', validityDays: 1 });
+    const other = (await issueCertificate(ca, { spiffeId: INVENTORY })).certPem;
+    expect(problems({ token_endpoint_auth_method: 'self_signed_tls_client_auth', certificate_file: file('other.pem', other) })).toContain(
+      "issuer.clients[0].certificate_file: 1 certificate(s) do not carry the client's spiffe_id as their one URI SAN",
+    );
+  });
+
   it('registers private_key_jwt with the public keys from jwks_file', () => {
     const [policy] = parseClients([entry({ token_endpoint_auth_method: 'private_key_jwt', jwks_file: file('jwks.json', JSON.stringify({ keys: [publicJwk] })) })]);
     expect(policy?.authentication).toEqual({ method: 'private_key_jwt', jwks: [publicJwk] });

@@ -7,6 +7,7 @@ import { PROTO_ROOT } from '@rampart/protos';
 import { InventoryServiceDescriptor } from './generated/index.js';
 import { ORDER_REPOSITORY, OrderRepository } from './order-repository.js';
 import { OrdersService } from './orders-service.js';
+import { ordersSettings } from './orders-settings.js';
 
 /** Where the sample system's `.proto` files are: the `@rampart/protos` package, so they travel with a deployed app. */
 export { PROTO_ROOT };
@@ -20,7 +21,7 @@ export function ordersAppOptions(): Pick<CreateAppOptions, 'name' | 'services' |
     services: [OrdersService],
     protos: { root: PROTO_ROOT },
     container,
-    plugins: [rampartAuth(), rampartClients({ inventory: { descriptor: InventoryServiceDescriptor, protoRoot: PROTO_ROOT } })],
+    plugins: [ordersSettings(), rampartAuth(), rampartClients({ inventory: { descriptor: InventoryServiceDescriptor, protoRoot: PROTO_ROOT } })],
   };
 }
 

@@ -20,8 +20,16 @@ export const DEFAULT_MAX_ORDERS = 10_000;
 export class OrderRepository {
   readonly #orders = new Map<string, Order & { orderId: string }>();
 
-  constructor(private readonly maxOrders = DEFAULT_MAX_ORDERS) {
-    if (!Number.isInteger(maxOrders) || maxOrders < 1) throw new RangeError(`maxOrders must be a positive integer, got ${maxOrders}`);
+  #maxOrders: number;
+
+  constructor(maxOrders = DEFAULT_MAX_ORDERS) {
+    this.#maxOrders = checkedMax(maxOrders);
+  }
+
+  /** Sets how many orders it keeps (`orders.maxOrders`), forgetting the least recently used beyond that now. */
+  limit(maxOrders: number): void {
+    this.#maxOrders = checkedMax(maxOrders);
+    while (this.#orders.size > this.#maxOrders) this.#orders.delete(this.#orders.keys().next().value as string);
   }
 
   newId(): string {
@@ -31,7 +39,7 @@ export class OrderRepository {
   save(order: Order & { orderId: string }): Order {
     this.#orders.delete(order.orderId);
     this.#orders.set(order.orderId, order);
-    if (this.#orders.size > this.maxOrders) this.#orders.delete(this.#orders.keys().next().value as string);
+    if (this.#orders.size > this.#maxOrders) this.#orders.delete(this.#orders.keys().next().value as string);
     return order;
   }
 
@@ -43,8 +51,13 @@ export class OrderRepository {
     return order;
   }
 
-  /** How many orders it holds now (at most `maxOrders`). */
+  /** How many orders it holds now (at most its limit). */
   get size(): number {
     return this.#orders.size;
   }
+}
+
+function checkedMax(maxOrders: number): number {
+  if (!Number.isInteger(maxOrders) || maxOrders < 1) throw new RangeError(`maxOrders must be a positive integer, got ${maxOrders}`);
+  return maxOrders;
 }

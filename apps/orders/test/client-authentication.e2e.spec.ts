@@ -192,3 +192,33 @@ describe('the issuer refuses wrong client credentials: invalid_client, and no to
     expect(await refusal('client_secret_basic', { method: 'tls_client_auth' })).toMatch(/invalid_client/);
   });
 });
+
+describe("a secret or key proves the client, not the workload: the certificate must be the client's own", () => {
+  // Review finding: with a leaked secret, another workload (or anyone with a self-signed certificate) got tokens bound
+  // to its own certificate, acting as the client's spiffe_id. Now invalid_grant, and no token.
+  const refusedWith = async (method: 'client_secret_post' | 'private_key_jwt', files: { cert: string; key: string }) => {
+    const before = issued.get(clientIdOf(method)) ?? 0;
+    const tokens = world.tokenClient(files, clientIdOf(method), { authentication: credentials.get(method) as ClientAuthentication });
+    const error = await tokens.token(INVENTORY).then(
+      () => undefined,
+      (e: unknown) => e as Error & { reason?: string },
+    );
+    expect(error?.message).toBe('could not get a token');
+    expect(issued.get(clientIdOf(method)) ?? 0).toBe(before);
+    return error?.reason ?? '';
+  };
+
+  it.each(['client_secret_post', 'private_key_jwt'] as const)('%s with the right credential from another workload of the trust domain', async (method) => {
+    const other = await world.workload('billing');
+    expect(await refusedWith(method, other)).toMatch(/invalid_grant/);
+  });
+
+  it('client_secret_post with the right secret and a self-signed certificate', async () => {
+    const rogue = await createCa({ commonName: 'rogue self-signed 2', validityDays: 1 });
+    const files = { cert: join(world.dir, 'rogue2.pem'), key: join(world.dir, 'rogue2-key.pem') };
+    writeFileSync(files.cert, rogue.certPem);
+    writeFileSync(files.key, rogue.keyPem, { mode: 0o600 });
+    expect(await refusedWith('client_secret_post', files)).toMatch(/invalid_grant/);
+  });
+
+});

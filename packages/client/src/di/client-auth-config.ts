@@ -68,6 +68,9 @@ function readKey(file: string): KeyObject {
   } catch (error) {
     return fail(`auth.client.privateKeyFile ${file} cannot be read (${(error as NodeJS.ErrnoException).code ?? 'error'}). Fix: point RAMPART_AUTH_CLIENT_PRIVATE_KEY_FILE at a readable PEM file`);
   }
+  if (!pem.includes('-----BEGIN PRIVATE KEY-----')) {
+    return fail(`auth.client.privateKeyFile ${file} is not a PKCS#8 PEM key (-----BEGIN PRIVATE KEY-----). Fix: convert it, e.g. openssl pkcs8 -topk8 -nocrypt -in <key> -out <key>.pk8.pem, and point RAMPART_AUTH_CLIENT_PRIVATE_KEY_FILE at that`);
+  }
   try {
     return createPrivateKey(pem);
   } catch {
@@ -82,6 +85,10 @@ function checkAssertionKey(key: KeyObject, alg: ClientAssertionAlg, file: string
   if (type !== needed.type || (needed.curve !== undefined && curve !== needed.curve)) {
     const held = `${key.asymmetricKeyType ?? 'unknown'}${curve === undefined ? '' : ` ${curve}`}`;
     fail(`auth.client.privateKeyAlg ${alg} needs ${needed.what}, but ${file} holds a ${held} key. Fix: set RAMPART_AUTH_CLIENT_PRIVATE_KEY_ALG to suit the key, or use the key registered for ${alg}`);
+  }
+  const bits = key.asymmetricKeyDetails?.modulusLength;
+  if (type === 'rsa' && (bits === undefined || bits < 2048)) {
+    fail(`auth.client.privateKeyFile ${file} holds a ${bits ?? '?'}-bit RSA key; assertions need 2048 bits at least. Fix: use a 2048-bit (or larger) RSA key`);
   }
 }
 

@@ -149,7 +149,7 @@ export class TokenClient implements TokenSource {
 
   /**
    * A token request over mutual TLS with `identity` (the token is bound to it), or with the files as they are now,
-   * sent with openid-client. The key or secret file is read for each request (a rotated one is used at once).
+   * sent with openid-client. A private key file is read for each request (a rotated key is used at once).
    */
   async #request(identity: ClientIdentity | undefined, grantType: string, parameters: Record<string, string>): Promise<TokenResponse> {
     const signal = AbortSignal.timeout(this.#timeoutMs);

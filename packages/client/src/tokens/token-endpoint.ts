@@ -50,7 +50,14 @@ export async function discoverIssuer(issuer: string, agent: Dispatcher, signal: 
   const configuration = await oidc
     .discovery(new URL(issuer), 'discovery', undefined, oidc.None(), { [oidc.customFetch]: fetchOver(agent, signal) })
     .catch((error: unknown) => rethrow(error, `discovery of ${issuer}`));
-  return configuration.serverMetadata();
+  const metadata = configuration.serverMetadata();
+  // openid-client compares normalized URLs (and not at all for some hosts): the issuer must be exactly the configured one.
+  if (metadata.issuer !== issuer) {
+    throw new RampartError('ERR_UNAVAILABLE', 'could not get a token', {
+      reason: `discovery of ${issuer} names the issuer ${JSON.stringify(metadata.issuer)}: it must be exactly the configured auth.client.issuer`,
+    });
+  }
+  return metadata;
 }
 
 /**

@@ -71,7 +71,13 @@ describe('the token client authentication settings', () => {
   it('refuses private_key_jwt without a key file, with an unreadable one, or one that is not a key', () => {
     expect(refusal({ 'auth.client.authMethod': 'private_key_jwt' })).toMatch(/auth\.client\.privateKeyFile is not set\. Fix: set RAMPART_AUTH_CLIENT_PRIVATE_KEY_FILE/);
     expect(refusal({ 'auth.client.authMethod': 'private_key_jwt', 'auth.client.privateKeyFile': join(tmp.dir, 'missing.pem') })).toMatch(/cannot be read \(ENOENT\)/);
-    expect(refusal({ 'auth.client.authMethod': 'private_key_jwt', 'auth.client.privateKeyFile': notAKey })).toMatch(/holds no PEM private key/);
+    expect(refusal({ 'auth.client.authMethod': 'private_key_jwt', 'auth.client.privateKeyFile': notAKey })).toMatch(/is not a PKCS#8 PEM key/);
+    const sec1 = join(tmp.dir, 'sec1.pem');
+    writeFileSync(sec1, generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey.export({ type: 'sec1', format: 'pem' }));
+    expect(refusal({ 'auth.client.authMethod': 'private_key_jwt', 'auth.client.privateKeyFile': sec1 })).toMatch(/sec1\.pem is not a PKCS#8 PEM key .* openssl pkcs8 -topk8/);
+    const small = join(tmp.dir, 'rsa1024.pem');
+    writeFileSync(small, generateKeyPairSync('rsa', { modulusLength: 1024 }).privateKey.export({ type: 'pkcs8', format: 'pem' }));
+    expect(refusal({ 'auth.client.authMethod': 'private_key_jwt', 'auth.client.privateKeyFile': small, 'auth.client.privateKeyAlg': 'RS256' })).toMatch(/holds a 1024-bit RSA key/);
   });
 
   it('refuses a key that does not suit the algorithm, naming both', () => {

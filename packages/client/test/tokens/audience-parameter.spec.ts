@@ -14,6 +14,8 @@ describe('TokenClient names the audience as the issuer needs it', () => {
   let server: Server;
   let issuer = '';
   const bodies: Record<string, string>[] = [];
+  /** What discovery says the issuer is, when not the URL it is reached at. */
+  let advertised: string | undefined;
 
   beforeAll(async () => {
     tmp = await tempDir();
@@ -22,7 +24,7 @@ describe('TokenClient names the audience as the issuer needs it', () => {
     server = createServer({ cert: cert.chainPem, key: cert.keyPem, ca: ca.certPem, requestCert: true, rejectUnauthorized: true }, (req, res) => {
       res.setHeader('content-type', 'application/json');
       if (req.url === '/.well-known/openid-configuration') {
-        res.end(JSON.stringify({ issuer, token_endpoint: `${issuer}/token` }));
+        res.end(JSON.stringify({ issuer: advertised ?? issuer, token_endpoint: `${issuer}/token` }));
         return;
       }
       let raw = '';
@@ -79,5 +81,21 @@ describe('TokenClient names the audience as the issuer needs it', () => {
     expect(cc).toEqual({ grant_type: 'client_credentials', client_id: 'orders', scope: 'api://inventory/.default' });
     expect(tx).toMatchObject({ scope: 'api://inventory/.default', subject_token: 'caller-token' });
     expect(tx).not.toHaveProperty('resource');
+  });
+
+  it('refuses a discovery document whose issuer is not exactly the configured one (a trailing slash too)', async () => {
+    const files = await writeClientFiles(tmp, 'issuer-mismatch', ca, { spiffeId: ORDERS });
+    const tokens = new TokenClient({ issuer, clientId: 'orders', ...files });
+    advertised = `${issuer}/`;
+    bodies.length = 0;
+    try {
+      const error = (await tokens.token('api://inventory').catch((e: unknown) => e)) as Error & { reason?: string };
+      expect(error.message).toBe('could not get a token');
+      expect(error.reason).toContain(`names the issuer "${issuer}/": it must be exactly the configured auth.client.issuer`);
+      expect(bodies).toEqual([]);
+    } finally {
+      advertised = undefined;
+      await tokens.close();
+    }
   });
 });
