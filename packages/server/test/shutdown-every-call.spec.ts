@@ -29,7 +29,11 @@ async function fourCallsInFlight(s: Awaited<ReturnType<typeof startEchoApp>>, ms
     outcome(s.echo.collect(slowly(3)).then((r) => r.index)),
     outcome(collect(s.echo.chat(slowly(3)))),
   ];
-  await new Promise((r) => setTimeout(r, 100)); // every call has reached its handler
+  // Every call has reached its handler (each records its start in the probe): counted, not timed, so a loaded machine
+  // cannot close the server before the calls are in flight.
+  for (const giveUp = Date.now() + 10_000; !['echo', 'count', 'collect', 'chat'].every((m) => probe.calls.includes(m)) && Date.now() < giveUp; ) {
+    await new Promise((r) => setTimeout(r, 10));
+  }
   return () => Promise.all(calls);
 }
 
