@@ -1,6 +1,5 @@
-import type { ServiceDefinition } from '@grpc/proto-loader';
 import type { AuthDecision, Interceptor, MethodInfo, MethodInterceptor } from '@rampart/core';
-import type { PlannedService, ServiceClass } from './method-table.js';
+import type { BoundService, PlannedService, ServiceClass } from './method-table.js';
 import { collectProblem, startupRefusal, type StartupProblem } from './startup-problems.js';
 
 /** Everything the server precomputes for one method at start-up. */
@@ -17,13 +16,7 @@ export interface MethodRuntime {
 }
 
 /** One service class bound to its proto definition, with its methods' hooks built. */
-export interface ServiceBinding {
-  readonly serviceClass: ServiceClass;
-  readonly typeName: string;
-  readonly definition: ServiceDefinition;
-  /** grpc-js method key (as in the definition) → runtime. */
-  readonly methods: ReadonlyMap<string, MethodRuntime>;
-}
+export type ServiceBinding = BoundService<MethodRuntime>;
 
 /**
  * Builds each planned method's hooks: asks the interceptors the plan chose for it (`interceptors[i]` is the one

@@ -30,14 +30,17 @@ export interface PlannedMethod {
   readonly interceptors: readonly string[];
 }
 
-/** One service class bound to its proto definition, as planned. */
-export interface PlannedService {
+/** One service class bound to its proto definition, with what is known of each method (`M`). */
+export interface BoundService<M> {
   readonly serviceClass: ServiceClass;
   readonly typeName: string;
   readonly definition: ServiceDefinition;
-  /** grpc-js method key (as in the definition) → its plan. */
-  readonly methods: ReadonlyMap<string, PlannedMethod>;
+  /** grpc-js method key (as in the definition) → the method. */
+  readonly methods: ReadonlyMap<string, M>;
 }
+
+/** One service class bound to its proto definition, as planned. */
+export type PlannedService = BoundService<PlannedMethod>;
 
 /**
  * Binds service classes to their protos and decides, once, what runs for each method, from the decorators, the
