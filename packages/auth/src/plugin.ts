@@ -4,7 +4,7 @@ import { tokenVerifierOptionsFromConfig } from './tokens/token-options-from-conf
 import { TokenVerifier } from './tokens/token-verifier.js';
 import type { TokenFetch } from './tokens/token-types.js';
 import { DefaultAuthAuditor } from './pipeline/auditor.js';
-import { authInterceptor } from './pipeline/auth-interceptor.js';
+import { AUTH_INTERCEPTOR, authInterceptor } from './pipeline/auth-interceptor.js';
 import { AuthorizationStage } from './pipeline/authorization-stage.js';
 import { BindingStage } from './pipeline/binding-stage.js';
 import { MtlsStage } from './pipeline/mtls-stage.js';
@@ -50,6 +50,7 @@ export function rampartAuth(options: RampartAuthOptions = {}): RampartPlugin {
   return definePlugin({
     name: RAMPART_AUTH,
     configSchema,
+    interceptors: [AUTH_INTERCEPTOR],
     register(ctx) {
       const { container, config, logger } = ctx;
       container.bind(AUTH_TOKENS.Container).toConstantValue(container);

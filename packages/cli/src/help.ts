@@ -70,13 +70,12 @@ writes the public keys next to it as jwks.json, which the dev config of generate
   routes: `Usage: rampart routes [--app <name|dir>] [--format table|json|markdown]
 
 Prints every method of an app with what protects it: mTLS rule, token rule, scopes, policies, public. It is the data
-of the start-up check: the app's options come from the exported <name>AppOptions() of its dist/app.js, and
-createApp() runs with port 0, plaintext, silent logs, a placeholder issuer and placeholder addresses (with a throwaway
-certificate) for outgoing clients, without listening or connecting.
+of the start-up check: the app's options come from the exported <name>AppOptions() of its dist/app.js, and planApp()
+plans the app as createApp() does, with nothing configured: no config or environment read, no certificates, no plugin
+started, nothing listening or connecting. An app that would refuse to start prints its problems instead.
 
   --app <name|dir>          an app under apps/, or an app directory (default: the app the current directory is in)
   --format <f>              table (default), json or markdown
-  --config <file.json>      extra config values, for plugins that need settings to start
   --no-build                in the monorepo, do not build an app whose dist/ is missing or older than src/
   -h, --help                this help`,
 

@@ -1,9 +1,48 @@
-import { describe, expect, it } from 'vitest';
-import type { RouteRow } from '../src/index.js';
-import { rampart, REPO_ROOT } from './helpers.js';
-import { readdirSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, readdirSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { afterAll, describe, expect, it } from 'vitest';
+import type { RouteRow } from '../src/index.js';
+import { rampart, removeTempDirs, REPO_ROOT, tempDir } from './helpers.js';
+
+const BIN = fileURLToPath(new URL('../bin/rampart.js', import.meta.url));
+const require = createRequire(import.meta.url);
+
+/**
+ * An app folder outside the workspace whose dist/app.js is the orders app with the Redis plugin added, and a
+ * preload module that writes "socket opened" to stderr for every socket the process connects.
+ */
+function redisOrdersApp(): string {
+  const dir = tempDir('rampart-plan-app-');
+  const href = (name: string): string => JSON.stringify(pathToFileURL(require.resolve(name)).href);
+  writeFileSync(join(dir, 'package.json'), '{ "name": "redis-orders", "type": "module" }\n');
+  mkdirSync(join(dir, 'dist'));
+  writeFileSync(
+    join(dir, 'dist', 'app.js'),
+    `import { ordersAppOptions } from ${href('@rampart/orders')};\n` +
+      `import { rampartRedis } from ${href('@rampart/plugin-redis')};\n` +
+      'export function redisOrdersAppOptions() {\n' +
+      '  const options = ordersAppOptions();\n' +
+      "  return { ...options, name: 'redis-orders', plugins: [...options.plugins, rampartRedis()] };\n" +
+      '}\n',
+  );
+  writeFileSync(
+    join(dir, 'socket-guard.mjs'),
+    "import net from 'node:net';\n" +
+      'const connect = net.Socket.prototype.connect;\n' +
+      'net.Socket.prototype.connect = function (...args) {\n' +
+      "  process.stderr.write(`socket opened: ${JSON.stringify(args[0])}\\n`);\n" +
+      '  return connect.apply(this, args);\n' +
+      '};\n',
+  );
+  return dir;
+}
+
+afterAll(() => removeTempDirs());
 
 const ANY = 'any SPIFFE ID trusted by the trust bundle';
 
@@ -45,20 +84,61 @@ describe('rampart routes (the real inventory app)', () => {
     expect(markdown.out).toContain(`| GetStock | unary | ${ANY} | required | inventory:read | - | no |`);
   });
 
-  it('needs no config for an app with outgoing targets (the real orders app): placeholder addresses and a throwaway certificate', async () => {
-    const before = readdirSync(tmpdir()).filter((name) => name.startsWith('rampart-routes-'));
-    const run = await rampart(['routes', '--app', 'orders', '--format', 'json', '--no-build'], REPO_ROOT);
-    expect(run.code, run.err).toBe(0);
-    const { app, methods } = JSON.parse(run.out) as { app: string; methods: RouteRow[] };
-    expect(app).toBe('orders');
-    expect(methods.map((m) => [m.method, m.kind, m.token?.scopes])).toEqual([
-      ['PlaceOrder', 'unary', ['orders:write']],
-      ['GetOrder', 'unary', ['orders:read']],
-      ['ImportOrders', 'clientStream', ['orders:write']],
-      ['TrackOrders', 'bidi', ['orders:read']],
-    ]);
-    // The throwaway certificate's directory is gone again.
-    expect(readdirSync(tmpdir()).filter((name) => name.startsWith('rampart-routes-'))).toEqual(before);
+  it('plans an app with Redis and outgoing targets in a child process with an empty environment: no certificate, no connection', async () => {
+    // The orders app plus the Redis plugin: createApp would connect to Redis (onInit) and build a TLS channel to
+    // inventory. The only environment: where Redis, inventory and the issuer would be, all a listener that counts
+    // connections. A preloaded guard also reports any socket the process opens, wherever it goes.
+    const connections = { count: 0 };
+    const listener = createServer((socket) => {
+      connections.count += 1;
+      socket.destroy();
+    });
+    await new Promise<void>((done) => listener.listen(0, '127.0.0.1', done));
+    const port = (listener.address() as AddressInfo).port;
+    const dir = redisOrdersApp();
+    const tmpBefore = readdirSync(tmpdir()).filter((name) => name.startsWith('rampart-routes-'));
+    try {
+      const run = spawnSync(process.execPath, ['--import', pathToFileURL(join(dir, 'socket-guard.mjs')).href, BIN, 'routes', '--app', dir, '--format', 'json'], {
+        cwd: dir,
+        encoding: 'utf8',
+        env: {
+          RAMPART_REDIS_URL: `redis://127.0.0.1:${port}`,
+          RAMPART_CLIENTS_INVENTORY_ADDRESS: `127.0.0.1:${port}`,
+          RAMPART_AUTH_ISSUER: `https://127.0.0.1:${port}`,
+        },
+      });
+      expect(run.stderr).not.toContain('socket opened');
+      expect(run.status, run.stderr).toBe(0);
+      const { app, methods } = JSON.parse(run.stdout) as { app: string; methods: RouteRow[] };
+      expect(app).toBe('redis-orders');
+      expect(methods.map((m) => [m.method, m.kind, m.token?.scopes, m.interceptors])).toEqual([
+        ['PlaceOrder', 'unary', ['orders:write'], ['rampart-auth']],
+        ['GetOrder', 'unary', ['orders:read'], ['rampart-auth']],
+        ['ImportOrders', 'clientStream', ['orders:write'], ['rampart-auth']],
+        ['TrackOrders', 'bidi', ['orders:read'], ['rampart-auth']],
+      ]);
+      expect(connections.count).toBe(0);
+      // No throwaway certificates either.
+      expect(readdirSync(tmpdir()).filter((name) => name.startsWith('rampart-routes-'))).toEqual(tmpBefore);
+    } finally {
+      await new Promise((done) => listener.close(done));
+    }
+  });
+
+  it('prints the start-up problems of an app that would refuse to start, and exits 1', async () => {
+    const dir = tempDir('rampart-routes-broken-');
+    writeFileSync(join(dir, 'package.json'), '{ "name": "broken", "type": "module" }\n');
+    mkdirSync(join(dir, 'dist'));
+    // The orders app without its auth plugin: every @Authenticated method is enforced by no interceptor.
+    writeFileSync(
+      join(dir, 'dist', 'app.js'),
+      `import { ordersAppOptions } from ${JSON.stringify(pathToFileURL(require.resolve('@rampart/orders')).href)};\n` +
+        'export function brokenAppOptions() { return { ...ordersAppOptions(), plugins: [] }; }\n',
+    );
+    const run = await rampart(['routes', '--app', dir], dir);
+    expect(run.code).toBe(1);
+    expect(run.err).toContain('orders would refuse to start: 8 problem(s)');
+    expect(run.err).toContain('OrdersService.placeOrder requires "mtls", which no installed interceptor enforces');
   });
 
   it('fails clearly for an unknown app and asks which app outside one', async () => {

@@ -7,9 +7,8 @@ import {
   type ClientDuplexStream,
   type ClientReadableStream,
 } from '@grpc/grpc-js';
-import { loadSync, type MethodDefinition, type ServiceDefinition } from '@grpc/proto-loader';
+import type { MethodDefinition, ServiceDefinition } from '@grpc/proto-loader';
 import { context, propagation, type Context } from '@opentelemetry/api';
-import { PROTO_LOADER_OPTIONS } from '@rampart/codegen';
 import { RampartError, Status } from '@rampart/core';
 import { createRpcTelemetry, type RpcCallTelemetry, type RpcTelemetry } from '@rampart/telemetry';
 import type {
@@ -24,6 +23,7 @@ import { isSecureChannel } from './channel-security.js';
 import { RpcError } from './rpc-error.js';
 import { IdentityEpochs, type Epoch } from './identity-epochs.js';
 import { prepareCall } from './prepare-call.js';
+import { serviceDefinitionOf } from './proto-definitions.js';
 import { ReplayableRequests, REFUSED_STREAM_ATTEMPTS, retryRefused, wasRefused } from './refused-streams.js';
 import { identityChannelOf } from './tls/channel-identity.js';
 import { checkRetrySettings, serviceConfig, type LoadBalancingPolicy, type MethodIdempotency, type RetrySettings } from './service-config.js';
@@ -33,7 +33,7 @@ import type { TokenSource } from './tokens/token-client.js';
 export interface CreateClientOptions {
   /** `host:port` (or any grpc-js target, e.g. `dns:///inventory.internal:443`). */
   readonly address: string;
-  /** The folder the service's `.proto` file is relative to. */
+  /** The folder the service's `.proto` file is relative to (loaded once per process and shared by its clients). */
   readonly protoRoot: string;
   /** Channel credentials; Rampart's transport layer builds mTLS ones. */
   readonly credentials: ChannelCredentials;
@@ -89,10 +89,7 @@ export function createClient<S extends ServiceShape>(
       `refusing to send bearer tokens for ${options.tokens.audience} over a plaintext channel to ${options.address}: use TLS credentials`,
     );
   }
-  const definition = loadSync(descriptor.protoFile, { ...PROTO_LOADER_OPTIONS, includeDirs: [options.protoRoot] })[
-    descriptor.typeName
-  ] as ServiceDefinition | undefined;
-  if (!definition) throw new RampartError('ERR_SERVICE_DEFINITION', `${descriptor.typeName} is not declared in ${descriptor.protoFile}`);
+  const definition = serviceDefinitionOf(descriptor, options.protoRoot);
   const channelOptions = channelOptionsOf(descriptor.typeName, definition, options);
   // A client that sends tokens over credentials whose certificate rotates keeps each token with the connections
   // that present its certificate (identity-epochs.ts); any other client has one generation for good.

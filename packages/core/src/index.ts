@@ -34,7 +34,7 @@ export {
   type CallContext,
   type IncomingMetadata,
 } from './context.js';
-export type { Interceptor, MethodInterceptor, MethodPlan, CallOutcome, CallControl } from './interceptor.js';
+export type { Interceptor, InterceptorDeclaration, MethodInterceptor, MethodPlan, CallOutcome, CallControl } from './interceptor.js';
 export { isThenable, settleHookResult } from './hook-result.js';
 export {
   authDecisionDecorator,

@@ -44,6 +44,36 @@ export interface MethodPlan {
 }
 
 /**
+ * What planning knows of an interceptor before anything is built: its name, the auth decision kinds it enforces, and
+ * which methods it has work for. Pure: `appliesTo` reads the plan only (no container, no config, no I/O), so an
+ * app can be planned (`planApp`, `rampart routes`) with nothing configured. A plugin declares the interceptors its
+ * `register` step adds (`RampartPlugin.interceptors`); an {@link Interceptor} is its own declaration.
+ *
+ * @example
+ * ```ts
+ * const tenant: InterceptorDeclaration = {
+ *   name: 'tenant',
+ *   enforces: ['tenant'],
+ *   appliesTo: (plan) => plan.decisions.some((d) => d.kind === 'tenant'),
+ * };
+ * ```
+ */
+export interface InterceptorDeclaration {
+  readonly name: string;
+  /**
+   * The auth decision kinds this interceptor enforces (e.g. `['mtls']`). A method that carries a decision kind
+   * no interceptor enforces stops start-up: a decorator is never silently ignored.
+   */
+  readonly enforces?: readonly string[];
+  /**
+   * Whether the interceptor runs for this method (default: for every method); what `authMatrix()` and `rampart
+   * routes` list. Throw a RampartError to refuse the method's decisions (two `@Authenticated` on one method:
+   * `ERR_AUTH_CONFLICT`): it is listed with the app's other start-up problems.
+   */
+  appliesTo?(plan: MethodPlan): boolean;
+}
+
+/**
  * An interceptor is asked once per method, at start-up, what it does for that method, so a call pays only for the
  * interceptors that apply to it. Interceptors run in the order they were added; `onStart` hooks in that order,
  * `onEnd` hooks in reverse.
@@ -56,12 +86,10 @@ export interface MethodPlan {
  * };
  * ```
  */
-export interface Interceptor {
-  readonly name: string;
+export interface Interceptor extends InterceptorDeclaration {
   /**
-   * The auth decision kinds this interceptor enforces (e.g. `['mtls']`). A method that carries a decision kind
-   * no interceptor enforces stops start-up: a decorator is never silently ignored.
+   * Builds the hooks for a method `appliesTo` accepted (the container is ready: it may resolve what it needs),
+   * once at start-up; undefined: no hooks for it. A RampartError it throws is listed with the start-up problems.
    */
-  readonly enforces?: readonly string[];
   forMethod(plan: MethodPlan): MethodInterceptor | undefined;
 }

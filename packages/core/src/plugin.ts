@@ -1,6 +1,6 @@
 import type { Container } from 'inversify';
 import { RampartError } from './errors.js';
-import type { Interceptor } from './interceptor.js';
+import type { Interceptor, InterceptorDeclaration } from './interceptor.js';
 import type { Logger } from './logger.js';
 
 /**
@@ -36,16 +36,20 @@ export interface PluginContext {
   readonly config: ConfigReader;
   /** A logger bound to the plugin's name. */
   readonly logger: Logger;
-  /** Adds an interceptor after the ones added before it. */
+  /**
+   * Supplies one of the interceptors the plugin declared in `interceptors` (same name). It runs at the place its
+   * declaration has: after the app's own interceptors and those of the plugins registered before.
+   */
   addInterceptor(interceptor: Interceptor): void;
   /** Runs `hook` at a lifecycle event. */
   on(event: LifecycleEvent, hook: LifecycleHook): void;
 }
 
 /**
- * A plugin: a typed object with a name, the names of the plugins it needs, an optional config schema, and a
- * `register` step. Dependencies are checked before any plugin registers; plugins register after their
- * dependencies, otherwise in the order given.
+ * A plugin: a typed object with a name, the names of the plugins it needs, an optional config schema, the
+ * interceptors it adds, and a `register` step. Dependencies are checked before any plugin registers; plugins
+ * register after their dependencies, otherwise in the order given. Everything but `register` is read by planning
+ * (`planApp`), which runs no plugin code with side effects: keep `configSchema` and `interceptors` plain data.
  *
  * @example
  * ```ts
@@ -61,6 +65,12 @@ export interface RampartPlugin {
   readonly dependencies?: readonly string[];
   /** Config keys this plugin adds to the app's schema. */
   readonly configSchema?: ConfigSchemaFragment;
+  /**
+   * The interceptors `register` adds with `ctx.addInterceptor`, in order: declared here so the app's interceptor
+   * plan is known without registering. `register` must supply each of them, and no other, or start-up stops
+   * (`ERR_PLUGIN_INVALID`).
+   */
+  readonly interceptors?: readonly InterceptorDeclaration[];
   register(ctx: PluginContext): void | Promise<void>;
 }
 

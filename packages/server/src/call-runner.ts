@@ -7,7 +7,7 @@ import { ServerCallContext } from './call-context.js';
 import { CallState, type EndCall } from './call-state.js';
 import { cancellationError } from './grpc-status.js';
 import type { InFlightCalls } from './in-flight.js';
-import type { MethodRuntime } from './method-table.js';
+import type { MethodRuntime } from './method-runtime.js';
 import { PeerRefusal, type PeerIdentityCache } from './tls/peer-cache.js';
 
 /** What the handler call objects of all four call kinds have in common. */

@@ -1,22 +1,11 @@
 import 'reflect-metadata';
 import type { Server, UntypedServiceImplementation } from '@grpc/grpc-js';
 import { loadConfig, type LoadedConfig } from '@rampart/config';
-import {
-  orderPlugins,
-  RampartError,
-  TOKENS,
-  type AuthDecision,
-  type CallContext,
-  type Interceptor,
-  type Logger,
-  type MethodKind,
-  type RampartPlugin,
-} from '@rampart/core';
+import { RampartError, TOKENS, type CallContext, type Logger } from '@rampart/core';
 import { createLogger, createRpcTelemetry, type LogFormat, type RpcTelemetry } from '@rampart/telemetry';
 import { Container } from 'inversify';
 import { CallRunner } from './call-runner.js';
 import type { CallState } from './call-state.js';
-import { serverConfigSchema } from './config-schema.js';
 import { createServerTransport } from './credentials.js';
 import type { ServerTransport, TransportReload } from './tls/server-transport.js';
 import { hostPort } from './address.js';
@@ -25,8 +14,11 @@ import { HealthReporter } from './health.js';
 import { healthPortSettings, listenHealthPort, type HealthPort } from './health-port.js';
 import { InFlightCalls } from './in-flight.js';
 import { Lifecycle } from './lifecycle.js';
-import { buildMethodTable, type ServiceBinding, type ServiceClass } from './method-table.js';
-import { loadProtos, type ProtoSource } from './proto-registry.js';
+import { addInProcessMethods, registerInProcess, type InProcessMethod } from './in-process.js';
+import { InterceptorSlots } from './interceptor-slots.js';
+import { buildRuntime, type ServiceBinding } from './method-runtime.js';
+import { planFully, type AuthMatrixEntry, type FullAppPlan, type PlanAppOptions } from './plan-app.js';
+import { startupRefusal } from './startup-problems.js';
 import { addReflection, reflectionAccessFromConfig } from './reflection-access.js';
 import { createGrpcServer } from './server-options.js';
 import { shutDown } from './shutdown.js';
@@ -34,17 +26,11 @@ import { reloadApp } from './reload.js';
 import { onReloadSignal, onShutdownSignals } from './signals.js';
 import { PeerIdentityCache } from './tls/peer-cache.js';
 
-/** Options of {@link createApp}. */
-export interface CreateAppOptions {
-  /** The app's name: in every log line, span and health report. */
-  readonly name: string;
-  /** The service classes, each decorated with `@GrpcService`. They are resolved from the container. */
-  readonly services: readonly ServiceClass[];
-  /** Where the `.proto` files are. */
-  readonly protos: ProtoSource;
-  readonly plugins?: readonly RampartPlugin[];
-  /** Interceptors added before the plugins' interceptors. */
-  readonly interceptors?: readonly Interceptor[];
+/**
+ * Options of {@link createApp}: those of `planApp` (name, services resolved from the container, protos, plugins,
+ * interceptors that run before the plugins' ones), and how to run it.
+ */
+export interface CreateAppOptions extends PlanAppOptions {
   /** Config sources: files (default: `RAMPART_CONFIG`), values set in code (below files and env), the environment. */
   readonly config?: {
     readonly files?: readonly string[];
@@ -61,18 +47,6 @@ export interface CreateAppOptions {
   readonly handleSignals?: boolean;
   /** Replaces the file-based TLS transport (`transport.tls.*`) with one of your own. */
   readonly secureTransport?: (config: LoadedConfig, logger: Logger) => ServerTransport;
-}
-
-/** One row of the auth matrix: a method and what protects it. */
-export interface AuthMatrixEntry {
-  readonly service: string;
-  readonly method: string;
-  readonly path: string;
-  readonly kind: MethodKind;
-  readonly handler: string;
-  readonly decisions: readonly AuthDecision[];
-  /** The interceptors that run for this method, in order. */
-  readonly interceptors: readonly string[];
 }
 
 /** Where the app listens. */
@@ -125,8 +99,9 @@ export interface RampartApp {
 }
 
 /**
- * Creates a Rampart app: loads config, registers plugins, binds the decorated service classes to their protos,
- * and refuses to start when any method lacks an auth decision.
+ * Creates a Rampart app: plans it (`planApp`: the method table, auth decisions and interceptors, refusing to start
+ * with every problem listed, e.g. a method without an auth decision), then loads config, registers the plugins and
+ * builds each method's hooks.
  *
  * @example
  * ```ts
@@ -135,10 +110,11 @@ export interface RampartApp {
  * ```
  */
 export async function createApp(options: CreateAppOptions): Promise<RampartApp> {
-  const plugins = orderPlugins(options.plugins ?? []);
+  const plan = planFully(options);
+  if (plan.problems.length > 0) throw startupRefusal(plan.problems);
   const env = options.config?.env ?? process.env;
   const config = loadConfig({
-    schemas: [serverConfigSchema, ...plugins.flatMap((p) => (p.configSchema ? [p.configSchema] : []))],
+    schemas: plan.configSchemas,
     env,
     ...(options.config?.files ? { files: options.config.files } : {}),
     ...(options.config?.values ? { values: options.config.values } : {}),
@@ -151,10 +127,10 @@ export async function createApp(options: CreateAppOptions): Promise<RampartApp> 
   container.bind(TOKENS.Config).toConstantValue(config);
   container.bind(TOKENS.AppName).toConstantValue(options.name);
 
-  const interceptors: Interceptor[] = [...(options.interceptors ?? [])];
+  const interceptors = new InterceptorSlots(plan, options.interceptors ?? []);
   const lifecycle = new Lifecycle();
   try {
-    return await build(options, plugins, config, logger, container, interceptors, lifecycle, env);
+    return await build(options, plan, config, logger, container, interceptors, lifecycle, env);
   } catch (error) {
     // Plugins that registered may hold resources (connections, SDK globals): let them release them.
     await lifecycle.run('onClose', logger);
@@ -164,48 +140,52 @@ export async function createApp(options: CreateAppOptions): Promise<RampartApp> 
 
 async function build(
   options: CreateAppOptions,
-  plugins: readonly RampartPlugin[],
+  plan: FullAppPlan,
   config: LoadedConfig,
   logger: Logger,
   container: Container,
-  interceptors: Interceptor[],
+  interceptors: InterceptorSlots,
   lifecycle: Lifecycle,
   env: Readonly<Record<string, string | undefined>>,
 ): Promise<RampartApp> {
-  for (const plugin of plugins) {
+  for (const plugin of plan.plugins) {
     await plugin.register({
       appName: options.name,
       container,
       config,
       logger: logger.child({ plugin: plugin.name }),
-      addInterceptor: (interceptor) => interceptors.push(interceptor),
+      addInterceptor: interceptors.supplier(plugin),
       on: (event, hook) => lifecycle.on(event, plugin.name, hook),
     });
   }
 
-  const protos = loadProtos(options.protos);
-  const bindings = buildMethodTable(options.services, protos, interceptors);
+  const bindings = buildRuntime(plan.services, interceptors.complete());
   const inFlight = new InFlightCalls<CallState>();
   const peers = new PeerIdentityCache();
   const runner = new CallRunner({ inFlight, logger, telemetry: options.telemetry ?? createRpcTelemetry(), peers });
 
   // No grpc-js server interceptor: Rampart's hooks run inside each method's handler, before the handler (ADR 0007).
   const server = createGrpcServer(config);
+  const inProcess = new Map<string, InProcessMethod>();
   healthPortSettings(config); // a bad health port stops start-up here, before anything listens
   for (const binding of bindings) {
     if (!container.isBound(binding.serviceClass)) container.bind(binding.serviceClass).toSelf().inSingletonScope();
     const instance = container.get(binding.serviceClass) as Record<string, unknown>;
-    server.addService(binding.definition, implementationOf(binding, instance, runner));
+    const implementation = implementationOf(binding, instance, runner);
+    server.addService(binding.definition, implementation);
+    addInProcessMethods(inProcess, binding, implementation);
   }
   const health = new HealthReporter(bindings.map((b) => b.typeName));
   health.addTo(server);
   if (config.get<boolean>('server.reflection')) {
     const access = reflectionAccessFromConfig(config);
-    addReflection(server, protos.packageDefinition, bindings.map((b) => b.typeName), access, peers, logger);
+    addReflection(server, plan.protos.packageDefinition, bindings.map((b) => b.typeName), access, peers, logger);
   }
   await lifecycle.run('onInit', logger);
 
-  return new App(options, config, logger, container, server, bindings, health, lifecycle, inFlight, peers, env);
+  const app = new App(options, plan, config, logger, container, server, bindings, health, lifecycle, inFlight, peers, env);
+  registerInProcess(app, inProcess, () => app.state === 'created' || app.state === 'listening');
+  return app;
 }
 
 function implementationOf(
@@ -235,6 +215,7 @@ class App implements RampartApp {
 
   constructor(
     private readonly options: CreateAppOptions,
+    private readonly plan: FullAppPlan,
     readonly config: LoadedConfig,
     readonly logger: Logger,
     readonly container: Container,
@@ -350,17 +331,7 @@ class App implements RampartApp {
   }
 
   authMatrix(): AuthMatrixEntry[] {
-    return this.bindings.flatMap((binding) =>
-      [...binding.methods.values()].map((runtime) => ({
-        service: runtime.info.service,
-        method: runtime.info.name,
-        path: runtime.info.path,
-        kind: runtime.info.kind,
-        handler: `${binding.serviceClass.name}.${runtime.info.handlerName}`,
-        decisions: runtime.decisions,
-        interceptors: runtime.interceptors,
-      })),
-    );
+    return this.plan.authMatrix();
   }
 
   #installSignalHandlers(): void {

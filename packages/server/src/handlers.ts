@@ -15,7 +15,7 @@ import { RampartError, type CallContext } from '@rampart/core';
 import type { CallRunner, HandlerCall } from './call-runner.js';
 import type { CallState } from './call-state.js';
 import { logCallError, serviceErrorOf } from './grpc-status.js';
-import type { MethodRuntime } from './method-table.js';
+import type { MethodRuntime } from './method-runtime.js';
 
 type Handler = (input: unknown, ctx: CallContext) => unknown;
 

@@ -2,11 +2,14 @@ export {
   createApp,
   type CreateAppOptions,
   type RampartApp,
-  type AuthMatrixEntry,
   type ListenResult,
   type CloseOptions,
   type AppState,
 } from './create-app.js';
+export { planApp, type AppPlan, type PlanAppOptions, type AuthMatrixEntry } from './plan-app.js';
+export type { StartupProblem } from './startup-problems.js';
+export { inProcessInvoker, type InProcessInvoker } from './in-process.js';
+export type { InProcessCallOptions, InProcessOutcome } from './in-process-call.js';
 export { serverConfigSchema } from './config-schema.js';
 export type { ServerTransport, TransportReload } from './tls/server-transport.js';
 export type { ProtoSource } from './proto-registry.js';

@@ -2,65 +2,62 @@ import type { MethodDefinition, ServiceDefinition } from '@grpc/proto-loader';
 import {
   effectiveDecisions,
   PUBLIC_DECISION,
-  RampartError,
   readServiceMetadata,
   resolveHandlerName,
   type AuthDecision,
-  type ErrorCode,
-  type Interceptor,
+  type InterceptorDeclaration,
   type MethodInfo,
-  type MethodInterceptor,
   type MethodKind,
+  type MethodPlan,
 } from '@rampart/core';
 import type { Newable } from 'inversify';
 import type { ProtoRegistry } from './proto-registry.js';
+import { collectProblem, type StartupProblem } from './startup-problems.js';
 
 /** A service class as `createApp` takes it: constructed by the container. */
 export type ServiceClass = Newable<object>;
 
-/** Everything the server precomputes for one method at start-up. */
-export interface MethodRuntime {
+/** One method as planned: what serves it, its auth decisions, and which interceptors run for it. */
+export interface PlannedMethod {
   readonly info: MethodInfo;
   readonly serviceClass: ServiceClass;
   readonly decisions: readonly AuthDecision[];
-  /** The `onStart` hooks of the interceptors that apply to this method, in order. */
-  readonly starts: readonly NonNullable<MethodInterceptor['onStart']>[];
-  /** Their `onEnd` hooks, in the same order (run in reverse). */
-  readonly ends: readonly NonNullable<MethodInterceptor['onEnd']>[];
-  /** The interceptors that apply, by name, for the auth matrix. */
+  /** What the interceptors are told about the method. */
+  readonly plan: MethodPlan;
+  /** Positions (in the app's interceptor list) of the interceptors that run for it, in order. */
+  readonly interceptorIndexes: readonly number[];
+  /** Their names, for the auth matrix. */
   readonly interceptors: readonly string[];
 }
 
-/** One reason not to start. */
-interface Problem {
-  readonly code: ErrorCode;
-  readonly text: string;
-}
-
-/** One service class bound to its proto definition. */
-export interface ServiceBinding {
+/** One service class bound to its proto definition, with what is known of each method (`M`). */
+export interface BoundService<M> {
   readonly serviceClass: ServiceClass;
   readonly typeName: string;
   readonly definition: ServiceDefinition;
-  /** grpc-js method key (as in the definition) → runtime. */
-  readonly methods: ReadonlyMap<string, MethodRuntime>;
+  /** grpc-js method key (as in the definition) → the method. */
+  readonly methods: ReadonlyMap<string, M>;
 }
 
+/** One service class bound to its proto definition, as planned. */
+export type PlannedService = BoundService<PlannedMethod>;
+
 /**
- * Binds service classes to their protos and decides, once, what runs for each method. Refuses to start, naming
- * every offending method, when: a class lacks `@GrpcService` or names an unknown service; an RPC has no handler
- * (methods every object inherits from `Object.prototype` do not count); a subclass serves an RPC with another
- * method than its base class; a method has no auth decision (default deny); `@Public()` meets another decision
- * anywhere in the class chain; a decision's kind is enforced by no interceptor.
+ * Binds service classes to their protos and decides, once, what runs for each method, from the decorators, the
+ * protos and the interceptors' declarations only (no container, no config). Collects, naming every offending
+ * method: a class without `@GrpcService` or naming an unknown service; an RPC without a handler (methods every
+ * object inherits from `Object.prototype` do not count); a subclass serving an RPC with another method than its
+ * base class; a method without an auth decision (default deny); `@Public()` with another decision anywhere in the
+ * class chain; a decision kind no interceptor enforces; decisions an interceptor refuses (`appliesTo` throws).
  */
-export function buildMethodTable(
+export function planMethods(
   serviceClasses: readonly ServiceClass[],
   protos: ProtoRegistry,
-  interceptors: readonly Interceptor[],
-): ServiceBinding[] {
-  const problems: Problem[] = [];
+  interceptors: readonly InterceptorDeclaration[],
+  problems: StartupProblem[],
+): PlannedService[] {
   const enforced = new Set<string>([PUBLIC_DECISION, ...interceptors.flatMap((i) => i.enforces ?? [])]);
-  const bindings: ServiceBinding[] = [];
+  const services: PlannedService[] = [];
   const seen = new Set<string>();
 
   for (const serviceClass of serviceClasses) {
@@ -74,84 +71,85 @@ export function buildMethodTable(
       continue;
     }
     seen.add(meta.typeName);
-    const definition = protos.service(meta.typeName);
-    const methods = new Map<string, MethodRuntime>();
+    let definition: ServiceDefinition;
+    try {
+      definition = protos.service(meta.typeName);
+    } catch (error) {
+      collectProblem(problems, error);
+      continue;
+    }
+    const methods = new Map<string, PlannedMethod>();
     for (const [key, method] of Object.entries(definition) as [string, MethodDefinition<unknown, unknown>][]) {
-      const rpcName = method.originalName ?? key;
-      let handlerName: string | undefined;
-      let decisions: AuthDecision[];
-      try {
-        handlerName = resolveHandlerName(serviceClass, key) ?? resolveHandlerName(serviceClass, rpcName);
-        decisions = handlerName === undefined ? [] : effectiveDecisions(serviceClass, handlerName);
-      } catch (error) {
-        if (!RampartError.is(error)) throw error;
-        problems.push({ code: error.code, text: error.message });
-        continue;
-      }
-      const where = `${serviceClass.name}.${handlerName ?? lowerFirst(key)}`;
-      if (handlerName === undefined) {
-        problems.push({
-          code: 'ERR_SERVICE_DEFINITION',
-          text: `${where} is missing: rpc ${key} of ${meta.typeName} has no handler (add the method, or map one with @GrpcMethod('${key}'))${inheritedFromObject(key, rpcName)}`,
-        });
-        continue;
-      }
-      if (decisions.length === 0) {
-        problems.push({
-          code: 'ERR_NO_AUTH_DECISION',
-          text: `${where} (rpc ${method.path}) has no auth decision: add @Authenticated(...), @RequireMtls(...) or @Public() to the method or its class`,
-        });
-        continue;
-      }
-      for (const decision of decisions) {
-        if (!enforced.has(decision.kind)) {
-          problems.push({
-            code: 'ERR_UNENFORCED_DECISION',
-            text: `${where} requires "${decision.kind}", which no installed interceptor enforces: add the plugin that provides it`,
-          });
-        }
-      }
-      const info: MethodInfo = {
-        service: meta.typeName,
-        name: key,
-        path: method.path,
-        kind: kindOf(method),
-        handlerName,
-      };
-      const plan = { method: info, decisions, serviceClass };
-      let applied: { name: string; hooks: MethodInterceptor }[];
-      try {
-        applied = interceptors
-          .map((interceptor) => ({ name: interceptor.name, hooks: interceptor.forMethod(plan) }))
-          .filter((entry): entry is { name: string; hooks: MethodInterceptor } => entry.hooks !== undefined);
-      } catch (error) {
-        // A plan an interceptor refuses (two @Authenticated on one method: ERR_AUTH_CONFLICT) is listed with the rest.
-        if (!RampartError.is(error)) throw error;
-        problems.push({ code: error.code, text: error.message });
-        continue;
-      }
-      methods.set(key, {
-        info,
-        serviceClass,
-        decisions,
-        starts: applied.flatMap(({ hooks }) => (hooks.onStart ? [hooks.onStart.bind(hooks)] : [])),
-        ends: applied.flatMap(({ hooks }) => (hooks.onEnd ? [hooks.onEnd.bind(hooks)] : [])),
-        interceptors: applied.map((a) => a.name),
+      const planned = planMethod(serviceClass, meta.typeName, key, method, interceptors, enforced, problems);
+      if (planned !== undefined) methods.set(key, planned);
+    }
+    services.push({ serviceClass, typeName: meta.typeName, definition, methods });
+  }
+  return services;
+}
+
+function planMethod(
+  serviceClass: ServiceClass,
+  typeName: string,
+  key: string,
+  method: MethodDefinition<unknown, unknown>,
+  interceptors: readonly InterceptorDeclaration[],
+  enforced: ReadonlySet<string>,
+  problems: StartupProblem[],
+): PlannedMethod | undefined {
+  const rpcName = method.originalName ?? key;
+  let handlerName: string | undefined;
+  let decisions: AuthDecision[];
+  try {
+    handlerName = resolveHandlerName(serviceClass, key) ?? resolveHandlerName(serviceClass, rpcName);
+    decisions = handlerName === undefined ? [] : effectiveDecisions(serviceClass, handlerName);
+  } catch (error) {
+    collectProblem(problems, error);
+    return undefined;
+  }
+  const where = `${serviceClass.name}.${handlerName ?? lowerFirst(key)}`;
+  if (handlerName === undefined) {
+    problems.push({
+      code: 'ERR_SERVICE_DEFINITION',
+      text: `${where} is missing: rpc ${key} of ${typeName} has no handler (add the method, or map one with @GrpcMethod('${key}'))${inheritedFromObject(key, rpcName)}`,
+    });
+    return undefined;
+  }
+  if (decisions.length === 0) {
+    problems.push({
+      code: 'ERR_NO_AUTH_DECISION',
+      text: `${where} (rpc ${method.path}) has no auth decision: add @Authenticated(...), @RequireMtls(...) or @Public() to the method or its class`,
+    });
+    return undefined;
+  }
+  for (const decision of decisions) {
+    if (!enforced.has(decision.kind)) {
+      problems.push({
+        code: 'ERR_UNENFORCED_DECISION',
+        text: `${where} requires "${decision.kind}", which no installed interceptor enforces: add the plugin that provides it`,
       });
     }
-    bindings.push({ serviceClass, typeName: meta.typeName, definition, methods });
   }
-
-  if (problems.length > 0) {
-    const code = problems.some((p) => p.code === 'ERR_NO_AUTH_DECISION')
-      ? 'ERR_NO_AUTH_DECISION'
-      : (problems[0] as (typeof problems)[number]).code;
-    throw new RampartError(
-      code,
-      `refusing to start: ${problems.length} problem(s)\n${problems.map((p) => `  - ${p.text}`).join('\n')}`,
-    );
+  const info: MethodInfo = { service: typeName, name: key, path: method.path, kind: kindOf(method), handlerName };
+  const plan: MethodPlan = { method: info, decisions, serviceClass };
+  const indexes: number[] = [];
+  try {
+    interceptors.forEach((interceptor, index) => {
+      if (interceptor.appliesTo?.(plan) ?? true) indexes.push(index);
+    });
+  } catch (error) {
+    // A plan an interceptor refuses (two @Authenticated on one method: ERR_AUTH_CONFLICT) is listed with the rest.
+    collectProblem(problems, error);
+    return undefined;
   }
-  return bindings;
+  return {
+    info,
+    serviceClass,
+    decisions,
+    plan,
+    interceptorIndexes: indexes,
+    interceptors: indexes.map((i) => (interceptors[i] as InterceptorDeclaration).name),
+  };
 }
 
 function kindOf(method: MethodDefinition<unknown, unknown>): MethodKind {

@@ -31,6 +31,7 @@ describe('plugins', () => {
     const dependent: RampartPlugin = {
       name: 'dependent',
       dependencies: ['base'],
+      interceptors: [{ name: 'dependent' }],
       register(ctx) {
         events.push(`register:dependent:${ctx.container.get<string>(GREETING)}`);
         ctx.container.get<Logger>(TOKENS.Logger).debug('container has the logger');

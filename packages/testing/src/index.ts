@@ -7,6 +7,7 @@ export {
   type TestClientOptions,
 } from './test-app.js';
 export { TestPki, TEST_TRUST_DOMAIN } from './test-pki.js';
+export { inProcess, type InProcessApp, type InProcessOptions } from './in-process.js';
 export { deepMerge } from './merge.js';
 export { TestIssuer, type MintOptions } from './test-issuer.js';
 export {

@@ -5,7 +5,9 @@ import {
   type CallContext,
   type CallControl,
   type Interceptor,
+  type InterceptorDeclaration,
   type MethodInterceptor,
+  type MethodPlan,
 } from '@rampart/core';
 import type { Container } from 'inversify';
 import { POLICY_DECISION } from '../decorators/authorize.js';
@@ -21,6 +23,27 @@ import { AUTH_TOKENS, type AuthPipelineSettings } from './tokens.js';
 
 const STREAM_LIFETIME = createContextKey<StreamLifetime | undefined>(undefined, { description: 'rampart.auth.streamLifetime' });
 
+/** Whether a method has decisions the auth pipeline enforces; throws `ERR_AUTH_CONFLICT` for conflicting ones. */
+function hasAuthWork(plan: MethodPlan): boolean {
+  const requirements = requirementsOf(plan);
+  return requirements.mtls.length > 0 || requirements.token !== undefined || requirements.policies.length > 0;
+}
+
+/**
+ * The auth interceptor as planning sees it (`RampartPlugin.interceptors`): it runs for every method with
+ * `@RequireMtls`, `@Authenticated` or `@Authorize`, and refuses conflicting decisions (`ERR_AUTH_CONFLICT`).
+ *
+ * @example
+ * ```ts
+ * definePlugin({ name: 'rampart-auth', interceptors: [AUTH_INTERCEPTOR], register(ctx) { ctx.addInterceptor(authInterceptor(ctx.container)); } });
+ * ```
+ */
+export const AUTH_INTERCEPTOR: InterceptorDeclaration = {
+  name: 'rampart-auth',
+  enforces: [MTLS_DECISION, TOKEN_DECISION, POLICY_DECISION],
+  appliesTo: hasAuthWork,
+};
+
 /**
  * The auth pipeline as one interceptor. At start-up, per method, it gathers the method's requirements from its
  * decorators, asks every stage for its check, and refuses to start when a requirement is left to no stage
@@ -31,8 +54,7 @@ const STREAM_LIFETIME = createContextKey<StreamLifetime | undefined>(undefined, 
  */
 export function authInterceptor(container: Container): Interceptor {
   return {
-    name: 'rampart-auth',
-    enforces: [MTLS_DECISION, TOKEN_DECISION, POLICY_DECISION],
+    ...AUTH_INTERCEPTOR,
     forMethod(plan): MethodInterceptor | undefined {
       const requirements = requirementsOf(plan);
       if (requirements.mtls.length === 0 && requirements.token === undefined && requirements.policies.length === 0) {

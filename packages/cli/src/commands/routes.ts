@@ -1,9 +1,9 @@
-import { basename, resolve } from 'node:path';
+import { basename } from 'node:path';
 import { parseCommand, stringOption, noExtraArguments } from '../args.js';
 import { CliError, UsageError, type CliIo } from '../io.js';
 import { runStep } from '../progress.js';
 import { formatRoutes, type RoutesFormat } from '../routes/format.js';
-import { authMatrixOf, loadAppOptions, needsBuild, resolveAppDir } from '../routes/load-app.js';
+import { loadAppOptions, planOf, needsBuild, resolveAppDir } from '../routes/load-app.js';
 import { authMatrixRows } from '../routes/rows.js';
 import { canRunTurbo, turboBinary } from '../tools.js';
 import { findWorkspaceRoot, readPackageJson } from '../workspace.js';
@@ -11,7 +11,6 @@ import { findWorkspaceRoot, readPackageJson } from '../workspace.js';
 const OPTIONS = {
   app: { type: 'string' },
   format: { type: 'string' },
-  config: { type: 'string', multiple: true },
   'no-build': { type: 'boolean' },
 } as const;
 
@@ -43,18 +42,13 @@ export async function routesCommand(argv: readonly string[], io: CliIo): Promise
       io.err(`rampart: ${packageName}'s dist/ is missing or older than src/; build it with "pnpm turbo ${args.join(' ')}"\n`);
     }
   }
-  const configFiles = (Array.isArray(values['config']) ? values['config'] : []).map((f) => resolve(io.cwd, String(f)));
   const options = await loadAppOptions(appDir);
-  let matrix;
-  try {
-    matrix = await authMatrixOf(appDir, options, configFiles);
-  } catch (error) {
-    if ((error as { code?: unknown }).code !== 'ERR_CONFIG_INVALID') throw error;
+  const plan = await planOf(appDir, options);
+  if (plan.problems.length > 0) {
     throw new CliError(
-      `${options.name} needs settings to start that rampart routes cannot guess:\n${(error as Error).message}\n` +
-        'Give them in a JSON config file: rampart routes --config <file.json> (placeholders are fine: nothing listens or connects)',
+      `${options.name} would refuse to start: ${plan.problems.length} problem(s)\n${plan.problems.map((p) => `  - ${p.text}`).join('\n')}`,
     );
   }
-  const rows = authMatrixRows(matrix);
+  const rows = authMatrixRows(plan.authMatrix());
   io.out(formatRoutes(options.name || basename(appDir), rows, format));
 }

@@ -1,16 +1,10 @@
-import { existsSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { tmpdir } from 'node:os';
 import { basename, join, relative, resolve, sep } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import type { RampartPlugin } from '@rampart/core';
-import { ensureDevPki } from '@rampart/pki';
-import { createApp, type AuthMatrixEntry, type CreateAppOptions } from '@rampart/server';
+import { planApp, type AppPlan, type CreateAppOptions } from '@rampart/server';
 import { CliError, UsageError } from '../io.js';
 import { findWorkspaceRoot } from '../workspace.js';
-
-/** Where a placeholder issuer (and audience) points when an app's auth plugin needs one to pass the start-up check. */
-export const PLACEHOLDER_ISSUER = 'https://issuer.invalid';
 
 /**
  * The folder of the app `rampart routes` / `rampart generate` should work on: `--app <dir>` (anything with a slash, or
@@ -107,93 +101,29 @@ export async function loadAppOptions(appDir: string): Promise<CreateAppOptions> 
   return await (module[name] as () => CreateAppOptions | Promise<CreateAppOptions>)();
 }
 
-/** Where placeholder outgoing targets (`clients.<name>.address`) point: nothing connects while the matrix is read. */
-export const PLACEHOLDER_ADDRESS = 'placeholder.invalid:443';
-
-/** A placeholder address for every outgoing target a plugin's config schema declares (`clients.<name>.address`). */
-function clientPlaceholders(plugins: readonly RampartPlugin[] | undefined): Record<string, { address: string }> {
-  const clients: Record<string, { address: string }> = {};
-  for (const plugin of plugins ?? []) {
-    const targets = (plugin.configSchema as { clients?: Record<string, { address?: unknown } | undefined> } | undefined)?.clients;
-    for (const [name, target] of Object.entries(targets ?? {})) {
-      if (target?.address !== undefined) clients[name] = { address: PLACEHOLDER_ADDRESS };
-    }
-  }
-  return clients;
-}
-
-function needsIssuer(plugins: readonly RampartPlugin[] | undefined): boolean {
-  return (plugins ?? []).some((p) => {
-    const auth = (p.configSchema as { auth?: { tokens?: { issuer?: unknown } } } | undefined)?.auth;
-    return auth?.tokens?.issuer !== undefined;
-  });
-}
-
 /**
- * The auth matrix of an app, computed exactly as at start-up: `createApp` from the app's own `@rampart/server`, with
- * port 0, plaintext, silent logs, (when its auth plugin is installed) a placeholder issuer, and placeholder addresses
- * with a throwaway client certificate for the outgoing targets its plugins declare; no config files but `configFiles`,
- * no environment; never listening. The app is closed again.
- *
- * @throws whatever `createApp` throws (e.g. a method without an auth decision).
+ * The plan of an app, computed exactly as `createApp` computes it at start-up (`planApp` from the app's own
+ * `@rampart/server`): the method table, each method's auth decisions and interceptors, and the start-up problems.
+ * Nothing is configured, read or connected: no config, no certificates, no plugin `register` or `onInit`.
  *
  * @example
  * ```ts
- * const matrix = await authMatrixOf(appDir, await loadAppOptions(appDir));
+ * const plan = await planOf(appDir, await loadAppOptions(appDir));
+ * plan.authMatrix();
  * ```
  */
-export async function authMatrixOf(appDir: string, options: CreateAppOptions, configFiles: readonly string[] = []): Promise<AuthMatrixEntry[]> {
+export async function planOf(appDir: string, options: CreateAppOptions): Promise<AppPlan> {
   const server = await importServer(appDir);
-  const values: Record<string, unknown> = {
-    server: { host: '127.0.0.1', port: 0 },
-    transport: { insecure: true },
-    log: { level: 'silent' },
-    // A placeholder issuer and audience, and placeholder addresses for outgoing targets, let the start-up check
-    // pass; the matrix depends on none of them. Config files (--config) still override them.
-    ...(needsIssuer(options.plugins) ? { auth: { tokens: { issuer: PLACEHOLDER_ISSUER, audience: PLACEHOLDER_ISSUER } } } : {}),
-  };
-  const clients = clientPlaceholders(options.plugins);
-  // Outgoing targets need a client certificate to build their channels: a throwaway one, removed afterwards.
-  const throwaway = Object.keys(clients).length > 0 ? await throwawayTls() : undefined;
-  if (throwaway !== undefined) {
-    values['clients'] = clients;
-    values['transport'] = { insecure: true, tls: throwaway.files };
-  }
-  try {
-    const app = await server.createApp({ ...options, config: { values, env: {}, files: [...configFiles] }, handleSignals: false });
-    const matrix = app.authMatrix();
-    let timer: NodeJS.Timeout | undefined;
-    await Promise.race([app.close({ graceMs: 0 }), new Promise((r) => (timer = setTimeout(r, 1_000)))]);
-    clearTimeout(timer);
-    return matrix;
-  } finally {
-    throwaway?.remove();
-  }
+  return server.planApp(options);
 }
 
-/** A CA and one workload certificate in a fresh temporary directory, for channels that are never used. */
-async function throwawayTls(): Promise<{ files: { certFile: string; keyFile: string; caFile: string }; remove(): void }> {
-  const dir = mkdtempSync(join(tmpdir(), 'rampart-routes-'));
-  try {
-    const pki = await ensureDevPki({ dir, trustDomain: 'routes.invalid', workloads: [{ name: 'routes' }] });
-    const workload = pki.workloads['routes'] as { cert: string; key: string };
-    return {
-      files: { certFile: workload.cert, keyFile: workload.key, caFile: pki.caCert },
-      remove: () => rmSync(dir, { recursive: true, force: true }),
-    };
-  } catch (error) {
-    rmSync(dir, { recursive: true, force: true });
-    throw error;
-  }
-}
-
-/** `createApp` from the app's own `@rampart/server` (standalone apps have theirs), else the CLI's. */
-async function importServer(appDir: string): Promise<{ createApp: typeof createApp }> {
+/** `planApp` from the app's own `@rampart/server` (standalone apps have theirs), else the CLI's. */
+async function importServer(appDir: string): Promise<{ planApp: typeof planApp }> {
   try {
     const path = createRequire(join(appDir, 'package.json')).resolve('@rampart/server');
-    return (await import(pathToFileURL(path).href)) as { createApp: typeof createApp };
+    const server = (await import(pathToFileURL(path).href)) as { planApp?: typeof planApp };
+    return typeof server.planApp === 'function' ? { planApp: server.planApp } : { planApp };
   } catch {
-    return { createApp };
+    return { planApp };
   }
 }
-

@@ -1,0 +1,54 @@
+import type { AuthDecision, Interceptor, MethodInfo, MethodInterceptor } from '@rampart/core';
+import type { BoundService, PlannedService, ServiceClass } from './method-table.js';
+import { collectProblem, startupRefusal, type StartupProblem } from './startup-problems.js';
+
+/** Everything the server precomputes for one method at start-up. */
+export interface MethodRuntime {
+  readonly info: MethodInfo;
+  readonly serviceClass: ServiceClass;
+  readonly decisions: readonly AuthDecision[];
+  /** The `onStart` hooks of the interceptors that apply to this method, in order. */
+  readonly starts: readonly NonNullable<MethodInterceptor['onStart']>[];
+  /** Their `onEnd` hooks, in the same order (run in reverse). */
+  readonly ends: readonly NonNullable<MethodInterceptor['onEnd']>[];
+  /** The interceptors that apply, by name (as planned). */
+  readonly interceptors: readonly string[];
+}
+
+/** One service class bound to its proto definition, with its methods' hooks built. */
+export type ServiceBinding = BoundService<MethodRuntime>;
+
+/**
+ * Builds each planned method's hooks: asks the interceptors the plan chose for it (`interceptors[i]` is the one
+ * planned at position `i`) for their `forMethod`. What they refuse (an auth stage missing for a requirement, no
+ * token issuer configured) is collected and refuses start-up, every problem listed.
+ */
+export function buildRuntime(services: readonly PlannedService[], interceptors: readonly Interceptor[]): ServiceBinding[] {
+  const problems: StartupProblem[] = [];
+  const bindings = services.map((service): ServiceBinding => {
+    const methods = new Map<string, MethodRuntime>();
+    for (const [key, planned] of service.methods) {
+      let hooks: MethodInterceptor[];
+      try {
+        hooks = planned.interceptorIndexes.flatMap((i) => {
+          const built = (interceptors[i] as Interceptor).forMethod(planned.plan);
+          return built === undefined ? [] : [built];
+        });
+      } catch (error) {
+        collectProblem(problems, error);
+        continue;
+      }
+      methods.set(key, {
+        info: planned.info,
+        serviceClass: planned.serviceClass,
+        decisions: planned.decisions,
+        starts: hooks.flatMap((h) => (h.onStart ? [h.onStart.bind(h)] : [])),
+        ends: hooks.flatMap((h) => (h.onEnd ? [h.onEnd.bind(h)] : [])),
+        interceptors: planned.interceptors,
+      });
+    }
+    return { serviceClass: service.serviceClass, typeName: service.typeName, definition: service.definition, methods };
+  });
+  if (problems.length > 0) throw startupRefusal(problems);
+  return bindings;
+}
