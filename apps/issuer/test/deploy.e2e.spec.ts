@@ -50,10 +50,11 @@ afterAll(async () => {
 describe('pnpm deploy --prod of @rampart/issuer', () => {
   it('holds the built issuer and production dependencies only, with no link back into the repository', () => {
     expect(linksLeaving(join(pki.dir, 'app'))).toEqual([]);
-    for (const shipped of ['dist/main.js', 'dist/rotate-keys-cli.js', 'node_modules/oidc-provider', 'node_modules/@rampart/pki/dist/index.js']) {
+    // reflect-metadata ships: it is a peer dependency of @rampart/core and pki, which the app provides (ADR 0039)
+    for (const shipped of ['dist/main.js', 'dist/rotate-keys-cli.js', 'node_modules/oidc-provider', 'node_modules/@rampart/pki/dist/index.js', 'node_modules/reflect-metadata']) {
       expect(app?.has(shipped), shipped).toBe(true);
     }
-    for (const devOnly of ['node_modules/@peculiar/x509', 'node_modules/reflect-metadata', 'node_modules/@rampart/testing', 'node_modules/vitest', 'src', 'test']) {
+    for (const devOnly of ['node_modules/@peculiar/x509', 'node_modules/@rampart/testing', 'node_modules/vitest', 'src', 'test']) {
       expect(app?.has(devOnly), devOnly).toBe(false);
     }
   });

@@ -16,13 +16,23 @@ const run = promisify(execFile);
 
 let root: string;
 
+/** Other dependency sections of a package.json. */
+interface MoreDependencies { devDependencies?: Record<string, string>; peerDependencies?: Record<string, string> }
+
 /** Writes a workspace package: its package.json, its sources, and its link in node_modules. */
-async function pkg(folder: string, name: string, sources: Record<string, string>, dependencies: Record<string, string> = {}) {
+async function pkg(folder: string, name: string, sources: Record<string, string>, dependencies: Record<string, string> = {}, more: MoreDependencies = {}) {
   await mkdir(join(root, folder, 'src'), { recursive: true });
-  await writeFile(join(root, folder, 'package.json'), JSON.stringify({ name, type: 'module', exports: './src/index.ts', dependencies }));
+  await writeFile(join(root, folder, 'package.json'), JSON.stringify({ name, type: 'module', exports: './src/index.ts', dependencies, ...more }));
   for (const [file, text] of Object.entries(sources)) await writeFile(join(root, folder, 'src', file), text);
   await mkdir(join(root, 'node_modules', dirname(name)), { recursive: true });
   await symlink(join(root, folder), join(root, 'node_modules', name), 'dir');
+}
+
+/** Writes an npm package into node_modules (a CommonJS module exporting 1). */
+async function npmPackage(name: string) {
+  await mkdir(join(root, 'node_modules', name), { recursive: true });
+  await writeFile(join(root, 'node_modules', name, 'package.json'), JSON.stringify({ name, main: 'index.js' }));
+  await writeFile(join(root, 'node_modules', name, 'index.js'), 'module.exports = 1;\n');
 }
 
 /** Runs the rules over the workspace: the rule names of the violations, [] when it passes. */
@@ -55,6 +65,8 @@ describe('the workspace import rules (dependency-cruiser)', () => {
 
   it('refuse a package that imports a higher layer (core importing config)', async () => {
     await writeFile(join(root, 'packages/core/src/up.ts'), "import { config } from '@rampart/config';\nexport const up = config;\n");
+    expect(await violations()).toEqual(['declared-workspace-dependencies', 'layer-0']);
+    await writeFile(join(root, 'packages/core/package.json'), JSON.stringify({ name: '@rampart/core', type: 'module', exports: './src/index.ts', dependencies: { '@rampart/config': '*' } }));
     expect(await violations()).toEqual(['layer-0']);
   });
 
@@ -75,5 +87,32 @@ describe('the workspace import rules (dependency-cruiser)', () => {
     await writeFile(join(root, 'node_modules/left-pad/index.js'), 'module.exports = 1;\n');
     await writeFile(join(root, 'packages/config/src/pad.ts'), "import pad from 'left-pad';\nimport './missing.ts';\nexport const p = pad;\n");
     expect(await violations()).toEqual(['declared-dependencies', 'resolvable']);
+  });
+
+  it('refuse a workspace package that a package imports but lists only in devDependencies, or not at all (server importing pki)', async () => {
+    await pkg('packages/pki', '@rampart/pki', { 'index.ts': "import { core } from '@rampart/core';\nexport const pki = core;\n" }, { '@rampart/core': '*' });
+    const imports = "import { pki } from '@rampart/pki';\nexport const server = pki;\n";
+    await pkg('packages/server', '@rampart/server', { 'index.ts': imports }, { '@rampart/core': '*' }, { devDependencies: { '@rampart/pki': '*' } });
+    expect(await violations()).toEqual(['declared-workspace-dependencies']);
+    await writeFile(join(root, 'packages/server/package.json'), JSON.stringify({ name: '@rampart/server', type: 'module', exports: './src/index.ts', dependencies: {} }));
+    expect(await violations()).toEqual(['declared-workspace-dependencies']);
+    await writeFile(join(root, 'packages/server/package.json'), JSON.stringify({ name: '@rampart/server', type: 'module', exports: './src/index.ts', dependencies: { '@rampart/pki': '*' } }));
+    expect(await violations()).toEqual([]);
+  });
+
+  it('refuse inversify, reflect-metadata or @grpc/grpc-js as a dependency of a package: only as a peer (with the devDependency)', async () => {
+    await Promise.all(['inversify', 'reflect-metadata', '@grpc/grpc-js'].map((name) => npmPackage(name)));
+    const sources = { 'index.ts': "import 'reflect-metadata';\nimport inversify from 'inversify';\nimport grpc from '@grpc/grpc-js';\nexport const core = [inversify, grpc];\n" };
+    const shared = { inversify: '*', 'reflect-metadata': '*', '@grpc/grpc-js': '*' };
+    await writeFile(join(root, 'packages/core/package.json'), JSON.stringify({ name: '@rampart/core', type: 'module', exports: './src/index.ts', dependencies: shared }));
+    await writeFile(join(root, 'packages/core/src/index.ts'), sources['index.ts']);
+    expect(await violations()).toEqual(['shared-instance-peers', 'shared-instance-peers', 'shared-instance-peers']);
+    const asPeer = { name: '@rampart/core', type: 'module', exports: './src/index.ts', peerDependencies: shared, devDependencies: shared };
+    await writeFile(join(root, 'packages/core/package.json'), JSON.stringify(asPeer));
+    expect(await violations()).toEqual([]);
+    // an app is the user's side: it declares them as dependencies
+    await writeFile(join(root, 'apps/orders/package.json'), JSON.stringify({ name: '@rampart/orders', type: 'module', exports: './src/index.ts', dependencies: { '@rampart/core': '*', ...shared } }));
+    await writeFile(join(root, 'apps/orders/src/index.ts'), sources['index.ts']);
+    expect(await violations()).toEqual([]);
   });
 });

@@ -56,18 +56,3 @@ export function compileMtlsRule(allow: readonly string[] = []): MtlsRule {
     prefixes: Object.freeze([...prefixes]),
   });
 }
-
-/**
- * Whether an object is a compiled {@link MtlsRule} (checked by shape, so a rule from another copy of this package
- * is accepted).
- */
-export function isMtlsRule(value: unknown): value is MtlsRule {
-  if (typeof value !== 'object' || value === null) return false;
-  const rule = value as Partial<Record<keyof MtlsRule, unknown>>;
-  return (
-    Array.isArray(rule.allow) &&
-    rule.ids instanceof Set &&
-    rule.trustDomains instanceof Set &&
-    Array.isArray(rule.prefixes)
-  );
-}

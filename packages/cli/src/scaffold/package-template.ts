@@ -52,6 +52,8 @@ export function packageJsonTemplate(plan: ServicePlan, cliVersion: string): stri
       '@rampart/auth': rampart,
       '@rampart/core': rampart,
       '@rampart/server': rampart,
+      // peer dependencies of the @rampart packages: the app's one copy is the one they use (ADR 0039)
+      '@grpc/grpc-js': V['@grpc/grpc-js'],
       inversify: V.inversify,
       'reflect-metadata': V['reflect-metadata'],
     },

@@ -10,6 +10,7 @@
 export const THIRD_PARTY_VERSIONS = {
   inversify: '^8.2.3',
   'reflect-metadata': '^0.2.2',
+  '@grpc/grpc-js': '1.14.7',
   typescript: '5.9.3',
   vitest: '^3.2.7',
   '@types/node': '^20.19.43',
