@@ -100,6 +100,19 @@ afterAll(async () => {
   await world?.stop();
 });
 
+/** Asks for a token that the issuer must refuse: the reason, after checking that no token was issued to the client. */
+async function refusal(method: Method, authentication: ClientAuthentication, files?: { cert: string; key: string }): Promise<string> {
+  const before = issued.get(clientIdOf(method)) ?? 0;
+  const tokens = await tokensFor(method, authentication, files);
+  const error = await tokens.token(INVENTORY).then(
+    () => undefined,
+    (e: unknown) => e as Error & { reason?: string },
+  );
+  expect(error?.message).toBe('could not get a token');
+  expect(issued.get(clientIdOf(method)) ?? 0).toBe(before);
+  return error?.reason ?? '';
+}
+
 describe('each client authentication method gets a certificate-bound token from the sample issuer', () => {
   it.each(METHODS)('%s: the token names the client, is bound to its certificate, and inventory accepts it', async (method) => {
     const files = await world.workload(clientIdOf(method));
@@ -155,18 +168,6 @@ describe('private_key_jwt as Entra ID wants it: the certificate key signs, x5t#S
 });
 
 describe('the issuer refuses wrong client credentials: invalid_client, and no token', () => {
-  async function refusal(method: Method, authentication: ClientAuthentication, files?: { cert: string; key: string }): Promise<string> {
-    const before = issued.get(clientIdOf(method)) ?? 0;
-    const tokens = await tokensFor(method, authentication, files);
-    const error = await tokens.token(INVENTORY).then(
-      () => undefined,
-      (e: unknown) => e as Error & { reason?: string },
-    );
-    expect(error?.message).toBe('could not get a token');
-    expect(issued.get(clientIdOf(method)) ?? 0).toBe(before);
-    return error?.reason ?? '';
-  }
-
   it('client_secret_basic with a wrong secret', async () => {
     expect(await refusal('client_secret_basic', { method: 'client_secret_basic', secret: wrongSecret })).toMatch(/invalid_client/);
   });
@@ -196,17 +197,9 @@ describe('the issuer refuses wrong client credentials: invalid_client, and no to
 describe("a secret or key proves the client, not the workload: the certificate must be the client's own", () => {
   // Review finding: with a leaked secret, another workload (or anyone with a self-signed certificate) got tokens bound
   // to its own certificate, acting as the client's spiffe_id. Now invalid_grant, and no token.
-  const refusedWith = async (method: 'client_secret_post' | 'private_key_jwt', files: { cert: string; key: string }) => {
-    const before = issued.get(clientIdOf(method)) ?? 0;
-    const tokens = world.tokenClient(files, clientIdOf(method), { authentication: credentials.get(method) as ClientAuthentication });
-    const error = await tokens.token(INVENTORY).then(
-      () => undefined,
-      (e: unknown) => e as Error & { reason?: string },
-    );
-    expect(error?.message).toBe('could not get a token');
-    expect(issued.get(clientIdOf(method)) ?? 0).toBe(before);
-    return error?.reason ?? '';
-  };
+  // The right credential of the method's client, from another certificate.
+  const refusedWith = (method: 'client_secret_post' | 'private_key_jwt', files: { cert: string; key: string }) =>
+    refusal(method, credentials.get(method) as ClientAuthentication, files);
 
   it.each(['client_secret_post', 'private_key_jwt'] as const)('%s with the right credential from another workload of the trust domain', async (method) => {
     const other = await world.workload('billing');

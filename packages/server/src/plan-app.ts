@@ -82,8 +82,8 @@ export interface FullAppPlan extends AppPlan {
  * @example
  * ```ts
  * const plan = planApp({ name: 'inventory', services: [InventoryService], protos: { root }, plugins: [rampartAuth()] });
- * if (plan.problems.length > 0) console.error(plan.problems.map((p) => p.text).join('\n'));
- * console.table(plan.authMatrix().map((m) => ({ path: m.path, decisions: m.decisions.map((d) => d.kind).join(' ') })));
+ * if (plan.problems.length > 0) logger.error({ problems: plan.problems.map((p) => p.text) }, 'the app would not start');
+ * logger.info({ methods: plan.authMatrix().map((m) => ({ path: m.path, decisions: m.decisions.map((d) => d.kind) })) }, 'planned');
  * ```
  */
 export function planApp(options: PlanAppOptions): AppPlan {

@@ -17,6 +17,9 @@ const KEY_FOR_ALG: Record<ClientAssertionAlg, { type: string; curve?: string; wh
   EdDSA: { type: 'ed25519', what: 'an Ed25519 key' },
 };
 
+/** The PEM label of a PKCS#8 private key, the only form jose imports for client assertions. */
+const PKCS8_LABEL = 'PRIVATE KEY';
+
 const fail = (message: string): never => {
   throw new RampartError('ERR_CONFIG_INVALID', message);
 };
@@ -68,13 +71,15 @@ function readKey(file: string): KeyObject {
   } catch (error) {
     return fail(`auth.client.privateKeyFile ${file} cannot be read (${(error as NodeJS.ErrnoException).code ?? 'error'}). Fix: point RAMPART_AUTH_CLIENT_PRIVATE_KEY_FILE at a readable PEM file`);
   }
-  if (!pem.includes('-----BEGIN PRIVATE KEY-----')) {
-    return fail(`auth.client.privateKeyFile ${file} is not a PKCS#8 PEM key (-----BEGIN PRIVATE KEY-----). Fix: convert it, e.g. openssl pkcs8 -topk8 -nocrypt -in <key> -out <key>.pk8.pem, and point RAMPART_AUTH_CLIENT_PRIVATE_KEY_FILE at that`);
+  const label = /-----BEGIN ([A-Z0-9 ]+)-----/.exec(pem)?.[1];
+  if (label !== PKCS8_LABEL) {
+    const found = label === undefined ? 'it holds no PEM block' : `its block is labelled ${label}, not ${PKCS8_LABEL}`;
+    return fail(`auth.client.privateKeyFile ${file} is not a PKCS#8 PEM key (${found}). Fix: convert it, e.g. openssl pkcs8 -topk8 -nocrypt -in <key> -out <key>.pk8.pem, and point RAMPART_AUTH_CLIENT_PRIVATE_KEY_FILE at that`);
   }
   try {
     return createPrivateKey(pem);
   } catch {
-    return fail(`auth.client.privateKeyFile ${file} holds no PEM private key. Fix: point RAMPART_AUTH_CLIENT_PRIVATE_KEY_FILE at the PKCS#8 PEM key (-----BEGIN PRIVATE KEY-----) registered at the issuer`);
+    return fail(`auth.client.privateKeyFile ${file} holds no PEM private key. Fix: point RAMPART_AUTH_CLIENT_PRIVATE_KEY_FILE at the PKCS#8 PEM key (a block labelled PRIVATE KEY) registered at the issuer`);
   }
 }
 

@@ -4,6 +4,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { clientAuthenticationFrom } from '../../src/di/client-auth-config.js';
+import { CLIENT_AUTH_DEFAULTS } from './client-auth-defaults.js';
 import { createCa, issueCertificate, ORDERS, tempDir, type TempDir } from '../tls/support/pki-dir.js';
 
 // Issue 19 item 2: how the token client authenticates comes from auth.client.*; a key or secret that cannot work
@@ -13,13 +14,7 @@ const SECRET = 'a-client-secret-that-is-long-enough-0123456789';
 
 function reader(values: Record<string, unknown>): ConfigReader {
   const all: Record<string, unknown> = {
-    'auth.client.authMethod': 'tls_client_auth',
-    'auth.client.privateKeyFile': '',
-    'auth.client.privateKeyAlg': 'ES256',
-    'auth.client.privateKeyId': '',
-      'auth.client.privateKeyCertificateFile': '',
-      'auth.client.assertionAudience': 'issuer',
-    'auth.client.secret': '',
+    ...CLIENT_AUTH_DEFAULTS,
     ...values,
   };
   return { get: <T>(key: string) => all[key] as T, has: (key) => key in all };

@@ -5,6 +5,7 @@ import type { ServiceClient } from '@rampart/core';
 import { clientOf, rampartClients } from '../../src/index.js';
 import { EchoDescriptor, rpcErrorOf, startEchoServer, writeEchoProto, type EchoServer, type EchoShape } from '../tls/support/echo-server.js';
 import type { CertificateAuthority } from '@rampart/pki';
+import { CLIENT_AUTH_DEFAULTS } from './client-auth-defaults.js';
 import { BILLING, createCa, INVENTORY, issueCertificate, ORDERS, tempDir, writeClientFiles, type TempDir } from '../tls/support/pki-dir.js';
 
 const noop = (): void => undefined;
@@ -73,13 +74,7 @@ describe('rampartClients', () => {
       'auth.client.issuerCaFile': '',
       'auth.client.scopes': {},
       'auth.client.audienceParameter': 'resource',
-      'auth.client.authMethod': 'tls_client_auth',
-      'auth.client.privateKeyFile': '',
-      'auth.client.privateKeyAlg': 'ES256',
-      'auth.client.privateKeyId': '',
-      'auth.client.privateKeyCertificateFile': '',
-      'auth.client.assertionAudience': 'issuer',
-      'auth.client.secret': '',
+      ...CLIENT_AUTH_DEFAULTS,
       'clients.inventory.expectedServerId': INVENTORY,
       'clients.inventory.allowUnpinnedServer': false,
       'clients.inventory.audience': '',
