@@ -57,11 +57,21 @@ export {
   orderPlugins,
   type RampartPlugin,
   type PluginContext,
+  type PluginDefinition,
+  type PluginConfigSchema,
+  type ConfigOfPlugins,
   type LifecycleEvent,
   type LifecycleHook,
-  type ConfigReader,
-  type ConfigSchemaFragment,
 } from './plugin.js';
+export {
+  defineConfigSchema,
+  type ConfigSchema,
+  type ConfigSchemaFragment,
+  type ConfigOf,
+  type ConfigReader,
+  type UntypedConfig,
+  type NoConfig,
+} from './config-schema.js';
 export { TOKENS } from './tokens.js';
 export { METADATA } from './metadata-keys.js';
 export { parseSpiffeId, formatSpiffeId, type SpiffeIdParts } from './spiffe.js';

@@ -2,6 +2,7 @@ import type { Container } from 'inversify';
 import { RampartError } from './errors.js';
 import type { Interceptor, InterceptorDeclaration } from './interceptor.js';
 import type { Logger } from './logger.js';
+import type { ConfigOf, ConfigReader, ConfigSchemaFragment, NoConfig, UntypedConfig } from './config-schema.js';
 
 /**
  * The named moments of an app's life a plugin can hook, in the order they happen:
@@ -17,23 +18,14 @@ export type LifecycleEvent = 'onInit' | 'onReady' | 'onShutdown' | 'onClose' | '
 /** A lifecycle hook. Hooks of one event run one after another, in plugin order (`onShutdown`/`onClose` reversed). */
 export type LifecycleHook = () => void | Promise<void>;
 
-/** Read access to the app's validated configuration. */
-export interface ConfigReader {
-  /** A value by its dotted key, e.g. `server.port`. Throws for a key no schema declares. */
-  get<T = unknown>(key: string): T;
-  has(key: string): boolean;
-}
-
-/** A convict schema fragment (see `@rampart/config`). */
-export type ConfigSchemaFragment = Record<string, unknown>;
-
-/** What a plugin's `register` step may do. */
-export interface PluginContext {
+/** What a plugin's `register` step may do. `M` is the config the plugin reads: its `configSchema`'s (see `definePlugin`). */
+export interface PluginContext<M = UntypedConfig> {
   /** The app's name. */
   readonly appName: string;
   /** The app's container: bind, rebind or unbind anything, including pipeline stages. */
   readonly container: Container;
-  readonly config: ConfigReader;
+  /** The app's validated config, typed by the plugin's `configSchema`. */
+  readonly config: ConfigReader<M>;
   /** A logger bound to the plugin's name. */
   readonly logger: Logger;
   /**
@@ -45,11 +37,17 @@ export interface PluginContext {
   on(event: LifecycleEvent, hook: LifecycleHook): void;
 }
 
+/** A plugin's config schema: one fragment, or several (e.g. its own and the one of another package whose keys it reads). */
+export type PluginConfigSchema = ConfigSchemaFragment | readonly ConfigSchemaFragment[];
+
+declare const pluginConfig: unique symbol;
+
 /**
  * A plugin: a typed object with a name, the names of the plugins it needs, an optional config schema, the
  * interceptors it adds, and a `register` step. Dependencies are checked before any plugin registers; plugins
  * register after their dependencies, otherwise in the order given. Everything but `register` is read by planning
  * (`planApp`), which runs no plugin code with side effects: keep `configSchema` and `interceptors` plain data.
+ * `M` is the config the plugin reads (see {@link definePlugin}); an app's config type composes its plugins' ones.
  *
  * @example
  * ```ts
@@ -60,24 +58,67 @@ export interface PluginContext {
  * });
  * ```
  */
-export interface RampartPlugin {
+export interface RampartPlugin<M = UntypedConfig> {
+  /** Types only: the config the plugin reads, never present at run time. */
+  readonly [pluginConfig]?: M;
   readonly name: string;
   readonly dependencies?: readonly string[];
-  /** Config keys this plugin adds to the app's schema. */
-  readonly configSchema?: ConfigSchemaFragment;
+  /**
+   * Config keys this plugin adds to the app's schema: a fragment, or a list of fragments (a key declared in several
+   * with the same definition counts once, so a plugin may list another package's fragment whose keys it reads).
+   */
+  readonly configSchema?: PluginConfigSchema;
   /**
    * The interceptors `register` adds with `ctx.addInterceptor`, in order: declared here so the app's interceptor
    * plan is known without registering. `register` must supply each of them, and no other, or start-up stops
    * (`ERR_PLUGIN_INVALID`).
    */
   readonly interceptors?: readonly InterceptorDeclaration[];
-  register(ctx: PluginContext): void | Promise<void>;
+  register(ctx: PluginContext<M>): void | Promise<void>;
 }
 
-/** Identity function that gives a plugin object its type. */
-export function definePlugin<P extends RampartPlugin>(plugin: P): P {
+/** What {@link definePlugin} takes: a plugin whose `register` reads the config its `configSchema` declares. */
+export interface PluginDefinition<S extends PluginConfigSchema> {
+  readonly name: string;
+  readonly dependencies?: readonly string[];
+  readonly configSchema?: S;
+  readonly interceptors?: readonly InterceptorDeclaration[];
+  register(ctx: PluginContext<ConfigOf<S>>): void | Promise<void>;
+}
+
+/**
+ * Gives a plugin object its type, with `ctx.config` typed by its `configSchema` (written inline, made with
+ * `defineConfigSchema`, or a list of them): reading a key the schema does not declare does not compile.
+ *
+ * @example
+ * ```ts
+ * const tenants = definePlugin({
+ *   name: 'tenants',
+ *   configSchema: { tenant: { header: { doc: 'Metadata key of the tenant.', format: 'non-empty-string', default: 'x-tenant', env: 'TENANT_HEADER' } } },
+ *   register({ config, container }) {
+ *     container.bind(TENANT_HEADER).toConstantValue(config.get('tenant.header')); // a string
+ *   },
+ * });
+ * ```
+ */
+export function definePlugin<const S extends PluginConfigSchema = readonly []>(plugin: PluginDefinition<S>): RampartPlugin<ConfigOf<S>> {
   return plugin;
 }
+
+type UnionToIntersection<U> = (U extends unknown ? (x: U) => void : never) extends (x: infer I) => void ? I : never;
+type KnownConfig<M> = unknown extends M ? NoConfig : string extends keyof M ? NoConfig : M;
+
+/**
+ * The config a list of plugins reads, composed (plugins typed without a schema add nothing).
+ *
+ * @example
+ * ```ts
+ * type AppConfig = ServerConfig & ConfigOfPlugins<[ReturnType<typeof rampartAuth>]>;
+ * ```
+ */
+export type ConfigOfPlugins<P extends readonly unknown[]> = P extends readonly []
+  ? NoConfig
+  : UnionToIntersection<{ [I in keyof P]: P[I] extends { readonly [pluginConfig]?: infer M } ? KnownConfig<M> : NoConfig }[number]>;
 
 /**
  * Validates plugins and returns them in registration order: names must be unique and non-empty, every dependency
