@@ -1,15 +1,8 @@
 import convict from 'convict';
 import { registerConfigFormats } from './formats.js';
 
-/** convict's normalized schema node. Not part of convict's typed API: see {@link checkValue}. */
-interface InternalNode {
-  readonly _cvtProperties?: Record<string, InternalNode>;
-  readonly _format?: (this: InternalNode, value: unknown) => void;
-}
-
-/** A convict instance built from a merged schema, used for defaults, format checks and custom coercions. */
+/** A convict instance built from a merged schema, used for schema checks and defaults. */
 export interface ConvictSchema {
-  readonly definition: Readonly<Record<string, unknown>>;
   readonly config: convict.Config<Record<string, unknown>>;
 }
 
@@ -29,7 +22,7 @@ export function buildConvict(schema: Readonly<Record<string, unknown>>): Convict
     env: {},
     args: [],
   });
-  return { definition: schema, config };
+  return { config };
 }
 
 /**
@@ -44,49 +37,44 @@ export function defaultOf(schema: ConvictSchema, key: string): unknown {
   return schema.config.get(key);
 }
 
+/** Thrown by {@link checkWithConvict} when the format's own coercion refused the value. */
+export class CoercionError extends Error {}
+
+/** The name of the one setting of the scratch schema {@link checkWithConvict} builds. */
+const SCRATCH_KEY = 'value';
+
 /**
- * Runs convict's own format check for one setting (built-in formats, formats added with `convict.addFormat`,
- * format functions, enums, `nullable`), throwing its error when the value is refused. convict only exposes
- * whole-config validation with one combined message, so this reads its normalized schema node; the tests pin
- * that this still works with the installed convict.
+ * Runs a format added to convict by others (`convict.addFormat`) on one value, through convict's public API: a
+ * schema holding only this setting, `set` (which applies the format's `coerce` to a string, as convict's `load`
+ * does) and `validate`. Returns the value as coerced; throws {@link CoercionError} when coercion throws, and an
+ * Error with convict's message (never the value: the scratch setting is marked sensitive) when validation fails.
+ * `given: false` checks the default as convict coerced it.
  *
  * @example
  * ```ts
- * checkValue(schema, 'server.port', 99999); // throws Error('ports must be within range 0 - 65535')
+ * checkWithConvict({ format: 'even', default: 2 }, '4', true); // 4, when 'even' coerces with Number
  * ```
  */
-export function checkValue(schema: ConvictSchema, key: string, value: unknown): void {
-  let node = (schema.config as unknown as { _schema: InternalNode })._schema;
-  for (const part of key.split('.')) {
-    const next = node._cvtProperties?.[part];
-    if (next === undefined) throw new Error(`convict has no schema node for "${key}"`);
-    node = next;
+export function checkWithConvict(definition: Readonly<Record<string, unknown>>, value: unknown, given: boolean): unknown {
+  registerConfigFormats();
+  // Marked sensitive so that convict's message never quotes the value; no env, so that nothing but the value goes in.
+  const setting = { ...Object.fromEntries(Object.entries(definition).filter(([name]) => name !== 'env')), sensitive: true };
+  const scratch = convict<Record<string, unknown>>({ [SCRATCH_KEY]: setting }, {
+    env: {},
+    args: [],
+  });
+  if (given) {
+    try {
+      scratch.set(SCRATCH_KEY, value);
+    } catch (error) {
+      throw new CoercionError(error instanceof Error ? error.message : String(error), { cause: error });
+    }
   }
-  if (typeof node._format !== 'function') throw new Error(`convict has no format check for "${key}"`);
-  node._format(value);
-}
-
-/**
- * Applies convict's coercion for a string value (used for formats added by others with a `coerce` function).
- *
- * @example
- * ```ts
- * convictCoerce(schema, 'cache.size', '5mb'); // whatever that format's coerce returns
- * ```
- */
-export function convictCoerce(schema: ConvictSchema, key: string, raw: string): unknown {
-  const scratch = buildScratch(schema);
-  scratch.set(key, raw);
-  return scratch.get(key);
-}
-
-const scratches = new WeakMap<ConvictSchema, convict.Config<Record<string, unknown>>>();
-
-function buildScratch(schema: ConvictSchema): convict.Config<Record<string, unknown>> {
-  let scratch = scratches.get(schema);
-  if (scratch === undefined) {
-    scratch = buildConvict(schema.definition).config;
-    scratches.set(schema, scratch);
+  try {
+    scratch.validate({ allowed: 'warn', output: () => undefined });
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    throw new Error(message.startsWith(`${SCRATCH_KEY}: `) ? message.slice(SCRATCH_KEY.length + 2) : message, { cause: error });
   }
-  return scratch;
+  return scratch.get(SCRATCH_KEY);
 }

@@ -1,4 +1,4 @@
-import type { ConfigSchemaFragment } from '@rampart/core';
+import type { ConfigOf, ConfigSchemaFragment } from '@rampart/core';
 import { buildConvict } from './convict-bridge.js';
 import { createLoadedConfig, type LoadedConfig } from './loaded-config.js';
 import { mergeSchemas } from './merge-schemas.js';
@@ -19,19 +19,20 @@ import { finalAssignment, validateAll } from './validate.js';
 export const CONFIG_FILES_ENV = 'RAMPART_CONFIG';
 
 /**
- * What {@link loadConfig} reads.
+ * What {@link loadConfig} reads. `S` is the list of schemas, whose types give the loaded config's (`ConfigOf<S>`).
  *
  * @example
  * ```ts
- * const options: LoadConfigOptions = { schemas: [serverSchema, ...plugins.map((p) => p.configSchema ?? {})] };
+ * const options: LoadConfigOptions = { schemas: [serverConfigSchema, redisConfigSchema] };
  * ```
  */
-export interface LoadConfigOptions {
+export interface LoadConfigOptions<S extends readonly ConfigSchemaFragment[] = readonly ConfigSchemaFragment[]> {
   /**
    * Schema fragments contributed by packages and plugins; merged into one (see `mergeSchemas`). The same key
-   * declared twice with different definitions throws `ERR_CONFIG_INVALID` naming the key.
+   * declared twice with different definitions throws `ERR_CONFIG_INVALID` naming the key. Fragments made with
+   * `defineConfigSchema` (or written inline) type the loaded config.
    */
-  readonly schemas: readonly ConfigSchemaFragment[];
+  readonly schemas: S;
   /**
    * JSON config files, applied in order (later wins). A missing, unreadable or unparsable file throws
    * `ERR_CONFIG_INVALID` naming the path. Default: the comma-separated paths in env `RAMPART_CONFIG`, if set.
@@ -58,7 +59,8 @@ export interface LoadConfigOptions {
  * (in order), environment variables (each setting's `env`). Validation is strict: unknown keys are errors.
  * Sensitive settings come only from their `env` variable or from the file named by `<ENV>_FILE`; a secret in a
  * config file or in `values` throws `ERR_CONFIG_INLINE_SECRET`. Every other problem is collected and thrown as one
- * `ERR_CONFIG_INVALID` listing them one per line, each with its key, source and fix.
+ * `ERR_CONFIG_INVALID` listing them one per line, each with its key, source and fix. The config is typed by the
+ * schemas: `get` takes only the keys they declare and returns each setting's type.
  *
  * @example
  * ```ts
@@ -66,12 +68,12 @@ export interface LoadConfigOptions {
  *   schemas: [{ server: { port: { doc: 'gRPC port', format: 'port', default: 50051, env: 'RAMPART_SERVER_PORT' } } }],
  *   files: ['config/production.json'],
  * });
- * config.get<number>('server.port');   // 50051, or the file's or the environment's value
+ * config.get('server.port');           // a number: 50051, or the file's or the environment's value
  * config.sourceOf('server.port');      // e.g. 'env:RAMPART_SERVER_PORT'
  * logger.info({ config: config.toRedactedJSON() }, 'configuration loaded');
  * ```
  */
-export function loadConfig(options: LoadConfigOptions): LoadedConfig {
+export function loadConfig<const S extends readonly ConfigSchemaFragment[]>(options: LoadConfigOptions<S>): LoadedConfig<ConfigOf<S>> {
   const merged = mergeSchemas(options.schemas);
   const env = options.env ?? process.env;
   const state: ReadState = {
@@ -92,7 +94,7 @@ export function loadConfig(options: LoadConfigOptions): LoadedConfig {
   readEnvironment(state, env);
   validateAll(state);
   state.problems.throwIfAny('configuration is invalid');
-  return createLoadedConfig(
+  return createLoadedConfig<ConfigOf<S>>(
     [...state.index.leaves.values()].map((leaf) => ({ leaf, ...finalAssignment(state, leaf) })),
   );
 }

@@ -1,24 +1,23 @@
-import type { ConfigReader } from '@rampart/core';
-import { RampartError } from '@rampart/core';
+import { RampartError, type ConfigReader, type UntypedConfig } from '@rampart/core';
 import type { LeafSpec } from './schema-tree.js';
 import { sourceLabel, type Source } from './sources.js';
 import { copyData, deepFreeze, isPlainObject } from './values.js';
 
 /**
- * The validated, read-only configuration of an app.
+ * The validated, read-only configuration of an app, typed by the config its schemas declare (`M`, see `ConfigOf`).
  *
  * @example
  * ```ts
- * const port = config.get<number>('server.port');
- * if (config.has('db.password')) connect(config.get<string>('db.password'));
+ * const port = config.get('server.port'); // number
+ * if (config.has('db.password')) connect(config.get('db.password'));
  * logger.info({ config: config.toRedactedJSON(), portFrom: config.sourceOf('server.port') }, 'config loaded');
  * ```
  */
-export interface LoadedConfig extends ConfigReader {
+export interface LoadedConfig<M = UntypedConfig> extends ConfigReader<M> {
   /** All values with sensitive ones replaced by `"[redacted]"` (set or not), for logging at start-up. */
   toRedactedJSON(): Record<string, unknown>;
-  /** Where a key's value came from: `default`, `values`, `file:<path>`, `env:<NAME>` or `env-file:<NAME>_FILE`. */
-  sourceOf(key: string): string;
+  /** Where a setting's value came from: `default`, `values`, `file:<path>`, `env:<NAME>` or `env-file:<NAME>_FILE`. */
+  sourceOf(key: keyof M & string): string;
 }
 
 /**
@@ -39,15 +38,17 @@ export interface FinalValue {
 }
 
 /**
- * Builds the read-only configuration object from the final values (which are copied and frozen).
+ * Builds the read-only configuration object from the final values (which are copied and frozen). `M` is the config
+ * the values' schemas declare: every value was checked against its setting's format, which is what `M` is inferred
+ * from (see `ConfigOf` in `@rampart/core`).
  *
  * @example
  * ```ts
- * const config = createLoadedConfig([{ leaf, value: 8080, source: { kind: 'default' } }]);
- * config.get<number>('server.port'); // 8080
+ * const config = createLoadedConfig<{ 'server.port': number }>([{ leaf, value: 8080, source: { kind: 'default' } }]);
+ * config.get('server.port'); // 8080
  * ```
  */
-export function createLoadedConfig(values: readonly FinalValue[]): LoadedConfig {
+export function createLoadedConfig<M = UntypedConfig>(values: readonly FinalValue[]): LoadedConfig<M> {
   const tree: Record<string, unknown> = {};
   const sources = new Map<string, string>();
   for (const { leaf, value, source } of values) {
@@ -58,12 +59,14 @@ export function createLoadedConfig(values: readonly FinalValue[]): LoadedConfig 
   const sensitive = values.filter((v) => v.leaf.sensitive).map((v) => v.leaf.key);
 
   return {
-    get<T = unknown>(key: string): T {
+    get<K extends keyof M & string>(key: K): M[K] {
       const found = lookup(tree, key);
       if (!found.ok) {
         throw new RampartError('ERR_CONFIG_INVALID', `no configuration key "${key}": no schema declares it`);
       }
-      return found.value as T;
+      // The one place the loaded tree meets its type: the value passed its setting's format check, and M[K] is the
+      // type inferred from that same setting's format (or declared by its default).
+      return found.value as M[K];
     },
     has(key: string): boolean {
       const found = lookup(tree, key);

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { coerceEnv } from './coerce-env.js';
-import { convictCoerce, type ConvictSchema } from './convict-bridge.js';
+import type { ConvictSchema } from './convict-bridge.js';
 import type { Problems } from './problems.js';
 import type { LeafSpec, SchemaIndex } from './schema-tree.js';
 import { describeSource, type Assignment, type Source } from './sources.js';
@@ -189,19 +189,7 @@ export function readEnvironment(state: ReadState, env: Readonly<Record<string, s
 
 function assignFromEnv(state: ReadState, leaf: LeafSpec, raw: string, source: Source): void {
   const enumOptions = Array.isArray(leaf.definition['format']) ? (leaf.definition['format'] as unknown[]) : undefined;
+  // A format this module does not know (added to convict by others) keeps the string: validation coerces it.
   const known = coerceEnv(leaf.kind, raw, enumOptions, leaf.definition['default']);
-  if (known !== undefined) {
-    state.assigned.set(leaf.key, { value: known.value, source, raw });
-    return;
-  }
-  try {
-    state.assigned.set(leaf.key, { value: convictCoerce(state.schema, leaf.key, raw), source, raw });
-  } catch (error) {
-    state.troubled.add(leaf.key);
-    const detail = !leaf.sensitive && error instanceof Error ? ` (${error.message})` : '';
-    state.problems.add(
-      `${leaf.key}: could not be read from ${describeSource(source)}${detail}. ` +
-        `Fix: give a valid "${leaf.kind}" value.`,
-    );
-  }
+  state.assigned.set(leaf.key, { value: known === undefined ? raw : known.value, source, raw });
 }

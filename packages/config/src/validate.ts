@@ -1,4 +1,5 @@
-import { checkValue, defaultOf } from './convict-bridge.js';
+import { CoercionError, defaultOf } from './convict-bridge.js';
+import { checkFormat } from './format-checks.js';
 import { ruleFor } from './format-rules.js';
 import type { ReadState } from './read-input.js';
 import type { LeafSpec } from './schema-tree.js';
@@ -21,7 +22,8 @@ export function finalAssignment(state: ReadState, leaf: LeafSpec): Assignment {
 
 /**
  * Checks every setting's winning value against its format and records one problem per bad value, naming the key,
- * the source, what is wrong and the fix. Sensitive values are never quoted.
+ * the source, what is wrong and the fix. Sensitive values are never quoted. A format added to convict by others
+ * coerces a given string first (its `coerce`), and the setting keeps the coerced value.
  *
  * @example
  * ```ts
@@ -35,9 +37,11 @@ export function validateAll(state: ReadState): void {
     // Like convict: a setting whose default is undefined may stay undefined.
     if (assignment.value === undefined && leaf.definition['default'] === undefined) continue;
     try {
-      checkValue(state.schema, leaf.key, assignment.value);
+      const value = checkFormat(leaf, assignment.value, assignment.source.kind !== 'default');
+      // A format added to convict by others may have coerced a given string: keep what it made of it.
+      if (value !== assignment.value) state.assigned.set(leaf.key, { ...assignment, value });
     } catch (error) {
-      state.problems.add(problemText(leaf, assignment, error));
+      state.problems.add(error instanceof CoercionError ? unreadableText(leaf, assignment, error) : problemText(leaf, assignment, error));
     }
   }
 }
@@ -50,4 +54,9 @@ function problemText(leaf: LeafSpec, { value, source, raw }: Assignment, error: 
   }
   const shown = leaf.sensitive ? '[redacted]' : raw !== undefined ? JSON.stringify(raw) : showValue(value);
   return `${leaf.key}: ${rule}, got ${shown} from ${describeSource(source)}. Fix: ${fix}.`;
+}
+
+function unreadableText(leaf: LeafSpec, { source }: Assignment, error: CoercionError): string {
+  const detail = leaf.sensitive ? '' : ` (${error.message})`;
+  return `${leaf.key}: could not be read from ${describeSource(source)}${detail}. Fix: give a valid "${leaf.kind}" value.`;
 }

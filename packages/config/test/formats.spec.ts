@@ -1,4 +1,5 @@
 import convict from 'convict';
+import { readdirSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { loadConfig, registerConfigFormats } from '../src/index.js';
 import { catchRampartError } from './helpers.js';
@@ -57,6 +58,36 @@ describe('formats', () => {
     expect(error.message).toContain(
       'n: is not valid (must be an even number), got "3" from env N. Fix: set N to a valid value (an even number).',
     );
+  });
+
+  it('coerces a string given in a file or in code with such a format, as convict does, and reports a coercion that fails', () => {
+    convict.addFormat({
+      name: 'test-size',
+      validate(value: unknown) {
+        if (typeof value !== 'number' || !Number.isInteger(value)) throw new Error('must be a whole number of bytes');
+      },
+      coerce(value: string) {
+        const match = /^(\d+)(kb)?$/.exec(value);
+        if (match === null) throw new Error('unreadable size');
+        return Number(match[1]) * (match[2] === 'kb' ? 1024 : 1);
+      },
+    });
+    const schema = { size: { default: 1, format: 'test-size', env: 'SIZE' }, other: { default: '2kb', format: 'test-size' } };
+    const config = loadConfig({ schemas: [schema], values: { size: '3kb' }, env: {} });
+    expect(config.get('size')).toBe(3072);
+    expect(config.get('other')).toBe(2048); // the default, coerced by convict
+    expect(config.sourceOf('size')).toBe('values');
+    const unreadable = catchRampartError(() => loadConfig({ schemas: [schema], env: { SIZE: 'lots' } }));
+    expect(unreadable.message).toContain('size: could not be read from env SIZE (unreadable size). Fix: give a valid "test-size" value.');
+    const refused = catchRampartError(() => loadConfig({ schemas: [schema], values: { size: 1.5 }, env: {} }));
+    expect(refused.message).toContain('size: is not valid (must be a whole number of bytes), got 1.5 from the values given in code.');
+  });
+
+  it('reads none of convict\'s private fields (only its public API: convict(), get, set, validate, addFormat)', () => {
+    const sources = readdirSync(new URL('../src/', import.meta.url)).map((name) =>
+      readFileSync(new URL(`../src/${name}`, import.meta.url), 'utf8'),
+    );
+    for (const source of sources) expect(source).not.toMatch(/\._(schema|format|instance|env|argv|sensitive|def)\b/);
   });
 
   it('runs format functions and honours nullable', () => {

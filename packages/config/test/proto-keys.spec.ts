@@ -12,7 +12,7 @@ import { loadConfig } from '../src/index.js';
 const schema = {
   app: {
     scopes: { doc: 'a map', format: Object, default: {}, env: 'T_SCOPES' },
-    lists: { doc: 'a list of maps', format: Array, default: [], env: 'T_LISTS' },
+    lists: { doc: 'a list of maps', format: Array, default: [] as Record<string, unknown>[], env: 'T_LISTS' },
   },
 };
 const dir = mkdtempSync(join(tmpdir(), 'rampart-config-proto-'));
@@ -23,19 +23,19 @@ describe('"__proto__" keys in object settings', () => {
     const file = join(dir, 'config.json');
     writeFileSync(file, '{"app":{"scopes":{"__proto__":{"admin":true},"read":1},"lists":[{"__proto__":{"x":1}}]}}');
     const config = loadConfig({ schemas: [schema], env: {}, files: [file] });
-    const scopes = config.get<Record<string, unknown>>('app.scopes');
+    const scopes = config.get('app.scopes');
     expect(Object.getPrototypeOf(scopes)).toBe(Object.prototype);
     expect(Object.keys(scopes)).toEqual(['__proto__', 'read']);
     expect(scopes['admin']).toBeUndefined();
     expect(JSON.stringify(scopes)).toBe('{"__proto__":{"admin":true},"read":1}');
-    const [first] = config.get<Record<string, unknown>[]>('app.lists');
+    const [first] = config.get('app.lists');
     expect(Object.keys(first ?? {})).toEqual(['__proto__']);
     expect(first?.['x']).toBeUndefined();
   });
 
   it('stay own keys of a value from the environment', () => {
     const config = loadConfig({ schemas: [schema], env: { T_SCOPES: '{"__proto__":{"admin":true}}' }, files: [] });
-    const scopes = config.get<Record<string, unknown>>('app.scopes');
+    const scopes = config.get('app.scopes');
     expect(scopes['admin']).toBeUndefined();
     expect(JSON.stringify(scopes)).toBe('{"__proto__":{"admin":true}}');
   });

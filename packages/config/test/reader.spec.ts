@@ -69,7 +69,7 @@ describe('LoadedConfig', () => {
     const values = { tags: ['a'] };
     const config = loadConfig({ schemas: [{ tags: { default: [], format: Array } }], values, env: {} });
     values.tags.push('b');
-    const tags = config.get<string[]>('tags');
+    const tags = config.get('tags');
     expect(tags).toEqual(['a']);
     expect(Object.isFrozen(tags)).toBe(true);
     expect(Object.isFrozen(values.tags)).toBe(false);

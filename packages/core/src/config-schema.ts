@@ -52,7 +52,7 @@ type Widen<T> = T extends string
         : T extends readonly []
           ? readonly unknown[]
           : T extends readonly (infer E)[]
-            ? readonly Widen<E>[]
+            ? readonly ([E] extends [never] ? unknown : Widen<E>)[]
             : T extends object
               ? keyof T extends never
                 ? Readonly<Record<string, unknown>>
