@@ -21,4 +21,12 @@ export type { TokenResponse } from './tokens/token-endpoint.js';
 export type { ClientTlsFiles } from './tokens/https-agent.js';
 export { clientOf } from './di/client-of.js';
 export { rampartClients, TOKEN_CLIENT, type ClientTarget } from './di/rampart-clients.js';
-export { targetSchema, tokenClientSchema, targetEnvPrefix } from './di/clients-config.js';
+export {
+  targetSchema,
+  tokenClientSchema,
+  targetEnvPrefix,
+  clientsConfigSchema,
+  type ClientsConfig,
+  type ClientsConfigSchema,
+  type TokenClientConfig,
+} from './di/clients-config.js';

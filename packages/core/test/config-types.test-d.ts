@@ -7,6 +7,7 @@ import {
   type ConfigOf,
   type ConfigOfPlugins,
   type ConfigReader,
+  type ConfigSchemaFragment,
   type RampartPlugin,
 } from '../src/index.js';
 
@@ -22,6 +23,7 @@ function loose(value: unknown): void {
   if (typeof value !== 'string') throw new Error('must be a string');
 }
 const nat = (doc: string, value: number) => ({ doc, format: 'nat', default: value }) as const;
+const NO_BUNDLES: Readonly<Record<string, string>> = {};
 
 const schema = defineConfigSchema({
   server: {
@@ -34,7 +36,7 @@ const schema = defineConfigSchema({
     anything: { format: Array, default: [] },
     pipe: { format: 'port_or_windows_named_pipe', default: 80 },
   },
-  transport: { tls: { bundles: { format: Object, default: {} as Record<string, string> }, refreshMs: nat('Every.', 1) } },
+  transport: { tls: { bundles: { format: Object, default: NO_BUNDLES }, refreshMs: nat('Every.', 1) } },
   log: { format: { format: [...LOG_FORMATS], default: 'auto' }, level: { format: ['info', 'debug'], default: 'info' } },
   auth: {
     issuers: { format: issuerList, default: [] },
@@ -45,6 +47,7 @@ const schema = defineConfigSchema({
   shorthand: 8080,
 });
 type Config = ConfigOf<typeof schema>;
+expectTypeOf(schema).toMatchTypeOf<ConfigSchemaFragment>(); // what loadConfig and mergeSchemas take
 declare const config: ConfigReader<Config>;
 
 describe('the type of each setting', () => {
@@ -109,6 +112,7 @@ describe('fragments compose', () => {
   const perTarget = (names: readonly string[]) => ({ clients: Object.fromEntries(names.map((n) => [n, target])) });
 
   test('a typed fragment nested in another keeps its types under the longer keys', () => {
+    expectTypeOf(nested.auth).toMatchTypeOf<{ client: typeof client }>();
     type Nested = ConfigOf<typeof nested>;
     expectTypeOf<Nested['auth.client.issuer']>().toEqualTypeOf<string>();
     expectTypeOf<Nested['auth.client.retry.max']>().toEqualTypeOf<number>();
@@ -116,6 +120,7 @@ describe('fragments compose', () => {
   });
 
   test('a list of fragments is their intersection; a group keyed by any name types each member', () => {
+    expectTypeOf(perTarget(['inventory']).clients).toEqualTypeOf<{ [name: string]: typeof target }>();
     const reader = {} as ConfigReader<ConfigOf<[typeof schema, typeof nested, ReturnType<typeof perTarget>]>>;
     expectTypeOf(reader.get('server.port')).toEqualTypeOf<number>();
     expectTypeOf(reader.get('auth.client.issuer')).toEqualTypeOf<string>();
@@ -134,8 +139,7 @@ describe('fragments compose', () => {
 });
 
 describe('readers are passed where fewer keys are needed, never more', () => {
-  type Small = ConfigOf<typeof client>;
-  const client = defineConfigSchema({ issuer: { format: String, default: '' } });
+  type Small = ConfigOf<{ issuer: { format: StringConstructor; default: '' } }>;
   const wantsConfig = (reader: ConfigReader<Config>): ConfigReader<Config> => reader;
   const wantsUntyped = (reader: ConfigReader): ConfigReader => reader;
 
@@ -190,6 +194,7 @@ describe('plugins', () => {
     const a = definePlugin({ name: 'a', configSchema: redis, register: () => undefined });
     const b = definePlugin({ name: 'b', configSchema: tokens, register: () => undefined });
     const untyped: RampartPlugin = { name: 'u', register: () => undefined };
+    expectTypeOf([a, b, untyped]).toMatchTypeOf<readonly RampartPlugin[]>(); // typed plugins go where any plugin goes
     type App = ConfigOfPlugins<[typeof a, typeof b, typeof untyped]>;
     expectTypeOf<App['redis.url']>().toEqualTypeOf<string>();
     expectTypeOf<App['auth.tokens.clockToleranceSec']>().toEqualTypeOf<number>();

@@ -46,3 +46,4 @@ export {
   type CaSource,
   type IdentityCertificateListener,
 } from './certificate-sources.js';
+export { workloadTlsSettings, transportTlsConfigSchema } from './tls-config-schema.js';

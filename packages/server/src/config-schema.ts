@@ -1,11 +1,12 @@
-import type { ConfigSchemaFragment } from '@rampart/core';
+import { defineConfigSchema, type ConfigOf } from '@rampart/core';
+import { workloadTlsSettings } from '@rampart/pki';
 import { LOG_FORMATS } from '@rampart/telemetry';
 
 /**
  * The configuration keys of every Rampart server. Each can be set in a config file or by its environment variable.
  * See docs/reference/configuration.md.
  */
-export const serverConfigSchema: ConfigSchemaFragment = {
+export const serverConfigSchema = defineConfigSchema({
   server: {
     host: {
       doc: 'Address to listen on (IPv4 or IPv6, e.g. 127.0.0.1, ::1). Inside a container use 0.0.0.0 (every IPv4 interface) or :: (every IPv6 interface, and IPv4 too on dual-stack hosts), or the port is unreachable from outside the container.',
@@ -130,7 +131,7 @@ export const serverConfigSchema: ConfigSchemaFragment = {
     reflectionAllow: {
       doc: 'SPIFFE IDs allowed to use reflection (others: PERMISSION_DENIED); a non-empty list implies reflectionRequireMtls.',
       format: Array,
-      default: [],
+      default: [] as string[],
       env: 'RAMPART_SERVER_REFLECTION_ALLOW',
     },
   },
@@ -141,50 +142,7 @@ export const serverConfigSchema: ConfigSchemaFragment = {
       default: false,
       env: 'RAMPART_TRANSPORT_INSECURE',
     },
-    tls: {
-      certFile: {
-        doc: "PEM file with this workload's certificate chain (leaf first). Watched: a replaced file is used for new connections.",
-        format: String,
-        default: '',
-        env: 'RAMPART_TLS_CERT_FILE',
-      },
-      keyFile: {
-        doc: "PEM file with this workload's private key (a path: the key itself never goes in config). Watched like certFile.",
-        format: String,
-        default: '',
-        env: 'RAMPART_TLS_KEY_FILE',
-      },
-      caFile: {
-        doc: "Trust bundle of this workload's own trust domain (see trustDomain): PEM CA certificates or a SPIFFE bundle (JWK Set). Peers of that trust domain must chain to it. During a CA rotation, list old and new. Watched.",
-        format: String,
-        default: '',
-        env: 'RAMPART_TLS_CA_FILE',
-      },
-      trustDomain: {
-        doc: "The SPIFFE trust domain whose bundle caFile is. Empty: the trust domain of the SPIFFE ID in certFile.",
-        format: String,
-        default: '',
-        env: 'RAMPART_TLS_TRUST_DOMAIN',
-      },
-      federatedBundles: {
-        doc: 'Trust bundles of other SPIFFE trust domains, as an object from trust domain to file, e.g. {"partner.example": "/etc/tls/partner.bundle.json"} (PEM CA certificates or a SPIFFE bundle, the JWK Set a SPIRE federation endpoint serves). A peer certificate counts only if it chains to the bundle of the trust domain in its own SPIFFE ID. Watched.',
-        format: Object,
-        default: {},
-        env: 'RAMPART_TLS_FEDERATED_BUNDLES',
-      },
-      refreshIntervalMs: {
-        doc: 'How often the certificate, key and trust bundle files are re-read (SIGHUP re-reads them at once). A certificate and key are taken only as a matching, usable pair: one written before the other, or half written, keeps the previous pair until both are complete. Clients of rampartClients use it too.',
-        format: 'nat',
-        default: 30_000,
-        env: 'RAMPART_TLS_REFRESH_INTERVAL_MS',
-      },
-      loadTimeoutMs: {
-        doc: 'How long listen() waits for the first load of the TLS files before it fails.',
-        format: 'nat',
-        default: 10_000,
-        env: 'RAMPART_TLS_LOAD_TIMEOUT_MS',
-      },
-    },
+    tls: workloadTlsSettings,
   },
   log: {
     level: {
@@ -200,4 +158,16 @@ export const serverConfigSchema: ConfigSchemaFragment = {
       env: 'RAMPART_LOG_FORMAT',
     },
   },
-};
+});
+
+/**
+ * The config every Rampart server reads, by dotted key: `server.*`, `transport.*` and `log.*`.
+ *
+ * @example
+ * ```ts
+ * function address(config: ConfigReader<ServerConfig>): string {
+ *   return `${config.get('server.host')}:${config.get('server.port')}`;
+ * }
+ * ```
+ */
+export type ServerConfig = ConfigOf<typeof serverConfigSchema>;

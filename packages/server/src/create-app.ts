@@ -1,10 +1,11 @@
 import 'reflect-metadata';
 import type { Server, UntypedServiceImplementation } from '@grpc/grpc-js';
 import { loadConfig, type LoadedConfig } from '@rampart/config';
-import { RampartError, TOKENS, type CallContext, type Logger } from '@rampart/core';
-import { createLogger, createRpcTelemetry, type LogFormat, type RpcTelemetry } from '@rampart/telemetry';
+import { RampartError, TOKENS, type CallContext, type ConfigOfPlugins, type Logger, type RampartPlugin } from '@rampart/core';
+import { createLogger, createRpcTelemetry, type RpcTelemetry } from '@rampart/telemetry';
 import { Container } from 'inversify';
 import { CallRunner } from './call-runner.js';
+import type { ServerConfig } from './config-schema.js';
 import type { CallState } from './call-state.js';
 import { createServerTransport } from './credentials.js';
 import type { ServerTransport, TransportReload } from './tls/server-transport.js';
@@ -30,7 +31,7 @@ import { PeerIdentityCache } from './tls/peer-cache.js';
  * Options of {@link createApp}: those of `planApp` (name, services resolved from the container, protos, plugins,
  * interceptors that run before the plugins' ones), and how to run it.
  */
-export interface CreateAppOptions extends PlanAppOptions {
+export interface CreateAppOptions<P extends readonly RampartPlugin[] = readonly RampartPlugin[]> extends PlanAppOptions<P> {
   /** Config sources: files (default: `RAMPART_CONFIG`), values set in code (below files and env), the environment. */
   readonly config?: {
     readonly files?: readonly string[];
@@ -46,7 +47,7 @@ export interface CreateAppOptions extends PlanAppOptions {
   /** Shut down gracefully on SIGTERM and SIGINT, and re-read the TLS files on SIGHUP (`reload()`), while listening (default true). */
   readonly handleSignals?: boolean;
   /** Replaces the file-based TLS transport (`transport.tls.*`) with one of your own. */
-  readonly secureTransport?: (config: LoadedConfig, logger: Logger) => ServerTransport;
+  readonly secureTransport?: (config: LoadedConfig<ServerConfig>, logger: Logger) => ServerTransport;
 }
 
 /** Where the app listens. */
@@ -71,11 +72,22 @@ export interface CloseOptions {
 /** The life stages of an app. */
 export type AppState = 'created' | 'starting' | 'listening' | 'closing' | 'closed';
 
-/** A Rampart app: created, then `listen()`, then `close()` (or a signal). */
-export interface RampartApp {
+/**
+ * The config of an app with the plugins `P`: the server's keys and each plugin's (see `definePlugin`).
+ *
+ * @example
+ * ```ts
+ * type InventoryConfig = AppConfig<[ReturnType<typeof rampartAuth>, ReturnType<typeof rampartRedis>]>;
+ * ```
+ */
+export type AppConfig<P extends readonly unknown[] = readonly []> = ServerConfig & ConfigOfPlugins<P>;
+
+/** A Rampart app: created, then `listen()`, then `close()` (or a signal). `M` is its config (see {@link AppConfig}). */
+export interface RampartApp<M = ServerConfig> {
   readonly name: string;
   readonly container: Container;
-  readonly config: LoadedConfig;
+  /** The validated config, typed by the server's schema and the plugins': `app.config.get('server.port')` is a number. */
+  readonly config: LoadedConfig<M>;
   readonly logger: Logger;
   readonly state: AppState;
   /** Binds the health port (if `server.healthPort` is set) and the service port, waits for credentials, then reports SERVING. */
@@ -103,13 +115,18 @@ export interface RampartApp {
  * with every problem listed, e.g. a method without an auth decision), then loads config, registers the plugins and
  * builds each method's hooks.
  *
+ * The app's config is typed by the server's schema and its plugins' (`AppConfig<P>`).
+ *
  * @example
  * ```ts
- * const app = await createApp({ name: 'inventory', services: [InventoryService], protos: { root: protoRoot } });
+ * const app = await createApp({ name: 'inventory', services: [InventoryService], protos: { root: protoRoot }, plugins: [rampartAuth()] });
  * await app.listen();
+ * app.config.get('auth.tokens.audience'); // a string: rampartAuth() declares it
  * ```
  */
-export async function createApp(options: CreateAppOptions): Promise<RampartApp> {
+export async function createApp<const P extends readonly RampartPlugin[] = readonly []>(
+  options: CreateAppOptions<P>,
+): Promise<RampartApp<AppConfig<P>>> {
   const plan = planFully(options);
   if (plan.problems.length > 0) throw startupRefusal(plan.problems);
   const env = options.config?.env ?? process.env;
@@ -121,7 +138,7 @@ export async function createApp(options: CreateAppOptions): Promise<RampartApp> 
   });
   const logger =
     options.logger ??
-    createLogger({ name: options.name, level: config.get<string>('log.level'), format: config.get<LogFormat>('log.format') });
+    createLogger({ name: options.name, level: config.get('log.level'), format: config.get('log.format') });
   const container = options.container ?? new Container();
   container.bind(TOKENS.Logger).toConstantValue(logger);
   container.bind(TOKENS.Config).toConstantValue(config);
@@ -130,7 +147,9 @@ export async function createApp(options: CreateAppOptions): Promise<RampartApp> 
   const interceptors = new InterceptorSlots(plan, options.interceptors ?? []);
   const lifecycle = new Lifecycle();
   try {
-    return await build(options, plan, config, logger, container, interceptors, lifecycle, env);
+    // The plugins' configs are in `config`: `plan.configSchemas` lists each plugin's `configSchema`, the schema its
+    // config type is inferred from (`definePlugin`), so the app may be typed by them.
+    return (await build(options, plan, config, logger, container, interceptors, lifecycle, env)) as RampartApp<AppConfig<P>>;
   } catch (error) {
     // Plugins that registered may hold resources (connections, SDK globals): let them release them.
     await lifecycle.run('onClose', logger);
@@ -141,7 +160,7 @@ export async function createApp(options: CreateAppOptions): Promise<RampartApp> 
 async function build(
   options: CreateAppOptions,
   plan: FullAppPlan,
-  config: LoadedConfig,
+  config: LoadedConfig<ServerConfig>,
   logger: Logger,
   container: Container,
   interceptors: InterceptorSlots,
@@ -177,7 +196,7 @@ async function build(
   }
   const health = new HealthReporter(bindings.map((b) => b.typeName));
   health.addTo(server);
-  if (config.get<boolean>('server.reflection')) {
+  if (config.get('server.reflection')) {
     const access = reflectionAccessFromConfig(config);
     addReflection(server, plan.protos.packageDefinition, bindings.map((b) => b.typeName), access, peers, logger);
   }
@@ -216,7 +235,7 @@ class App implements RampartApp {
   constructor(
     private readonly options: CreateAppOptions,
     private readonly plan: FullAppPlan,
-    readonly config: LoadedConfig,
+    readonly config: LoadedConfig<ServerConfig>,
     readonly logger: Logger,
     readonly container: Container,
     private readonly server: Server,
@@ -251,8 +270,8 @@ class App implements RampartApp {
       // The health port first: probes get NOT_SERVING (not a refused connection) until the app is ready.
       const healthSettings = healthPortSettings(this.config);
       if (healthSettings) this.#healthPort = await listenHealthPort(healthSettings, this.config, this.health, this.logger);
-      const host = this.config.get<string>('server.host');
-      const requested = this.config.get<number>('server.port');
+      const host = this.config.get('server.host');
+      const requested = this.config.get('server.port');
       const port = await new Promise<number>((resolve, reject) => {
         this.server.bindAsync(hostPort(host, requested), (this.#transport as ServerTransport).credentials, (error, bound) =>
           error ? reject(error) : resolve(bound),
@@ -294,9 +313,9 @@ class App implements RampartApp {
     if (this.state === 'closed' && this.#closing === undefined) return Promise.resolve(); // a failed listen() closed it
     const wasListening = this.state === 'listening';
     this.#closing ??= this.#close(
-      options.graceMs ?? this.config.get<number>('server.shutdownGraceMs'),
+      options.graceMs ?? this.config.get('server.shutdownGraceMs'),
       // Nothing to drain from endpoints before the app ever listened.
-      wasListening ? (options.drainDelayMs ?? this.config.get<number>('server.drainDelayMs')) : 0,
+      wasListening ? (options.drainDelayMs ?? this.config.get('server.drainDelayMs')) : 0,
     );
     return this.#closing;
   }

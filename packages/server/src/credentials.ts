@@ -1,5 +1,6 @@
 import { ServerCredentials } from '@grpc/grpc-js';
 import { RampartError, type ConfigReader, type Logger } from '@rampart/core';
+import type { ServerConfig } from './config-schema.js';
 import { createTlsServerTransport, tlsConfigured } from './tls/server-tls.js';
 import type { ServerTransport } from './tls/server-transport.js';
 
@@ -10,12 +11,12 @@ import type { ServerTransport } from './tls/server-transport.js';
  * certificate source of your own).
  */
 export function createServerTransport(
-  config: ConfigReader,
+  config: ConfigReader<ServerConfig>,
   logger: Logger,
   env: Readonly<Record<string, string | undefined>>,
   secure?: () => ServerTransport,
 ): ServerTransport {
-  if (config.get<boolean>('transport.insecure')) {
+  if (config.get('transport.insecure')) {
     if (tlsConfigured(config)) {
       throw new RampartError(
         'ERR_CONFIG_INVALID',

@@ -1,6 +1,7 @@
 import { ServerCredentials, type Server } from '@grpc/grpc-js';
 import { RampartError, type ConfigReader, type Logger } from '@rampart/core';
 import { hostPort } from './address.js';
+import type { ServerConfig } from './config-schema.js';
 import type { HealthReporter } from './health.js';
 import { createGrpcServer } from './server-options.js';
 
@@ -14,12 +15,12 @@ export interface HealthPort {
 }
 
 /** `server.healthPort` and `server.healthHost`, checked; undefined when there is no health port. */
-export function healthPortSettings(config: ConfigReader): { host: string; port: number } | undefined {
-  const port = config.get<number>('server.healthPort');
+export function healthPortSettings(config: ConfigReader<ServerConfig>): { host: string; port: number } | undefined {
+  const port = config.get('server.healthPort');
   if (port === 0) return undefined;
-  const healthHost = config.get<string>('server.healthHost');
-  const host = healthHost === '' ? config.get<string>('server.host') : healthHost;
-  if (port === config.get<number>('server.port')) {
+  const healthHost = config.get('server.healthHost');
+  const host = healthHost === '' ? config.get('server.host') : healthHost;
+  if (port === config.get('server.port')) {
     throw new RampartError(
       'ERR_CONFIG_INVALID',
       `server.healthPort is ${port}, the port of the service itself: the health port is a second, plaintext port. Fix: set RAMPART_SERVER_HEALTH_PORT to another port (e.g. 8081), or 0 for none`,
@@ -42,7 +43,7 @@ export function healthPortSettings(config: ConfigReader): { host: string; port: 
  */
 export async function listenHealthPort(
   settings: { host: string; port: number },
-  config: ConfigReader,
+  config: ConfigReader<ServerConfig>,
   health: HealthReporter,
   logger: Logger,
 ): Promise<HealthPort> {

@@ -2,6 +2,7 @@ export {
   createApp,
   type CreateAppOptions,
   type RampartApp,
+  type AppConfig,
   type ListenResult,
   type CloseOptions,
   type AppState,
@@ -10,7 +11,7 @@ export { planApp, type AppPlan, type PlanAppOptions, type AuthMatrixEntry } from
 export type { StartupProblem } from './startup-problems.js';
 export { inProcessInvoker, type InProcessInvoker } from './in-process.js';
 export type { InProcessCallOptions, InProcessOutcome } from './in-process-call.js';
-export { serverConfigSchema } from './config-schema.js';
+export { serverConfigSchema, type ServerConfig } from './config-schema.js';
 export type { ServerTransport, TransportReload } from './tls/server-transport.js';
 export type { ProtoSource } from './proto-registry.js';
 export type { ServiceClass } from './method-table.js';

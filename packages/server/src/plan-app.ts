@@ -6,6 +6,7 @@ import {
   type Interceptor,
   type InterceptorDeclaration,
   type MethodKind,
+  type PluginConfigSchema,
   type RampartPlugin,
 } from '@rampart/core';
 import { serverConfigSchema } from './config-schema.js';
@@ -13,14 +14,17 @@ import { planMethods, type PlannedService, type ServiceClass } from './method-ta
 import { loadProtos, type ProtoRegistry, type ProtoSource } from './proto-registry.js';
 import { collectProblem, type StartupProblem } from './startup-problems.js';
 
-/** What {@link planApp} reads: the parts of `createApp`'s options that decide the app's shape. */
-export interface PlanAppOptions {
+/**
+ * What {@link planApp} reads: the parts of `createApp`'s options that decide the app's shape. `P` is the list of
+ * plugins, whose config schemas type the app's config (see `createApp`).
+ */
+export interface PlanAppOptions<P extends readonly RampartPlugin[] = readonly RampartPlugin[]> {
   readonly name: string;
   /** The service classes, each decorated with `@GrpcService`. */
   readonly services: readonly ServiceClass[];
   /** Where the `.proto` files are. */
   readonly protos: ProtoSource;
-  readonly plugins?: readonly RampartPlugin[];
+  readonly plugins?: P;
   /** Interceptors that run before the plugins' interceptors. */
   readonly interceptors?: readonly Interceptor[];
 }
@@ -63,7 +67,7 @@ export interface AppPlan {
 /** The plan with what `createApp` goes on from (not public). */
 export interface FullAppPlan extends AppPlan {
   /** The config schema fragments (the server's, then each plugin's), as `loadConfig` takes them. */
-  readonly configSchemas: readonly ConfigSchemaFragment[];
+  readonly configSchemas: readonly [typeof serverConfigSchema, ...ConfigSchemaFragment[]];
   readonly protos: ProtoRegistry;
   /** The services bound to their protos, with each method's decisions and interceptors. */
   readonly services: readonly PlannedService[];
@@ -94,7 +98,7 @@ export function planApp(options: PlanAppOptions): AppPlan {
 export function planFully(options: PlanAppOptions): FullAppPlan {
   const plugins = orderPlugins(options.plugins ?? []);
   const problems: StartupProblem[] = [];
-  const configSchemas = [serverConfigSchema, ...plugins.flatMap((p) => (p.configSchema ? [p.configSchema] : []))];
+  const configSchemas = [serverConfigSchema, ...plugins.flatMap((p) => schemaList(p.configSchema))] as const;
   let configSchema: ConfigSchemaFragment = {};
   try {
     configSchema = mergeSchemas(configSchemas);
@@ -116,6 +120,14 @@ export function planFully(options: PlanAppOptions): FullAppPlan {
     authMatrix: () => authMatrixOf(services),
   };
 }
+
+/** A plugin's `configSchema` as a list: none, one fragment, or several. */
+function schemaList(schema: PluginConfigSchema | undefined): readonly ConfigSchemaFragment[] {
+  if (schema === undefined) return [];
+  return isFragmentList(schema) ? schema : [schema];
+}
+
+const isFragmentList = (schema: PluginConfigSchema): schema is readonly ConfigSchemaFragment[] => Array.isArray(schema);
 
 function authMatrixOf(services: readonly PlannedService[]): AuthMatrixEntry[] {
   return services.flatMap((service) =>

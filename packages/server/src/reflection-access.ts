@@ -9,6 +9,7 @@ import {
 import type { PackageDefinition } from '@grpc/proto-loader';
 import { ReflectionService } from '@grpc/reflection';
 import { parseSpiffeId, RampartError, type ConfigReader, type Logger, type PeerIdentity } from '@rampart/core';
+import type { ServerConfig } from './config-schema.js';
 import type { PeerIdentityCache } from './tls/peer-cache.js';
 
 /**
@@ -34,8 +35,8 @@ export interface ReflectionAccess {
  * reflectionAccessFromConfig(config); // { requireMtls: false, allow: Set(0) } by default
  * ```
  */
-export function reflectionAccessFromConfig(config: ConfigReader): ReflectionAccess {
-  const allow = config.get<readonly string[]>('server.reflectionAllow');
+export function reflectionAccessFromConfig(config: ConfigReader<ServerConfig>): ReflectionAccess {
+  const allow = config.get('server.reflectionAllow');
   for (const id of allow) {
     try {
       parseSpiffeId(id);
@@ -46,7 +47,7 @@ export function reflectionAccessFromConfig(config: ConfigReader): ReflectionAcce
       );
     }
   }
-  return { requireMtls: allow.length > 0 || config.get<boolean>('server.reflectionRequireMtls'), allow: new Set(allow) };
+  return { requireMtls: allow.length > 0 || config.get('server.reflectionRequireMtls'), allow: new Set(allow) };
 }
 
 /** Why a peer may not use reflection: the status and short message it gets, and the reason for the log. */

@@ -1,6 +1,7 @@
 import { Server, type ServerOptions } from '@grpc/grpc-js';
 import { RampartError, type ConfigReader } from '@rampart/core';
 import type { Http2Session } from 'node:http2';
+import type { ServerConfig } from './config-schema.js';
 import { keepDrainingCallsAlive } from './draining-pings.js';
 
 /** HTTP/2's largest SETTINGS value (a 32-bit unsigned value): the most streams, the largest header list. */
@@ -10,9 +11,12 @@ const MAX_TIMER_MS = 2_147_483_646;
 /** The smallest header list worth allowing: a call's own pseudo-headers and gRPC headers take a few hundred bytes. */
 const MIN_METADATA_BYTES = 1024;
 
+/** The names of the numeric `server.*` settings. */
+type NumberSetting = { [K in keyof ServerConfig]: K extends `server.${infer N}` ? (ServerConfig[K] extends number ? N : never) : never }[keyof ServerConfig];
+
 /** One numeric server setting, its environment variable, its allowed range and its default (for the fix). */
-function checked(config: ConfigReader, key: string, min: number, max: number, defaultText: string, rule: string): number {
-  const value = config.get<number>(`server.${key}`);
+function checked(config: ConfigReader<ServerConfig>, key: NumberSetting, min: number, max: number, defaultText: string, rule: string): number {
+  const value = config.get(`server.${key}`);
   if (!Number.isSafeInteger(value) || value < min || value > max) {
     const env = `RAMPART_SERVER_${key.replace(/[A-Z]/g, (c) => `_${c}`).toUpperCase()}`;
     throw new RampartError(
@@ -34,7 +38,7 @@ function checked(config: ConfigReader, key: string, min: number, max: number, de
  * const options = grpcServerOptions(config); // { 'grpc.max_concurrent_streams': 1000, 'grpc.max_connection_age_ms': 120000, ... }
  * ```
  */
-export function grpcServerOptions(config: ConfigReader): ServerOptions {
+export function grpcServerOptions(config: ConfigReader<ServerConfig>): ServerOptions {
   const streams = checked(config, 'maxConcurrentStreams', 1, MAX_SETTING, '1000', 'a connection needs at least 1 stream');
   const keepaliveTime = checked(config, 'keepaliveTimeMs', 0, MAX_TIMER_MS, '60000', 'the server keepalive interval must fit a timer (0: no pings)');
   const keepaliveTimeout = checked(config, 'keepaliveTimeoutMs', 1, MAX_TIMER_MS, '20000', 'a keepalive ping needs time to be answered');
@@ -42,8 +46,8 @@ export function grpcServerOptions(config: ConfigReader): ServerOptions {
   const grace = checked(config, 'maxConnectionAgeGraceMs', 0, MAX_TIMER_MS, '30000', 'the grace must fit a timer (0: no limit)');
   const idle = checked(config, 'idleTimeoutMs', 0, MAX_TIMER_MS, '600000', 'the idle timeout must fit a timer (0: never)');
   return {
-    'grpc.max_receive_message_length': config.get<number>('server.maxReceiveMessageBytes'),
-    'grpc.max_send_message_length': config.get<number>('server.maxSendMessageBytes'),
+    'grpc.max_receive_message_length': config.get('server.maxReceiveMessageBytes'),
+    'grpc.max_send_message_length': config.get('server.maxSendMessageBytes'),
     'grpc.max_concurrent_streams': streams,
     // grpc-js: 0 (or no option) sends no pings; its ping policing does not exist, so clients may ping at any rate.
     'grpc.keepalive_time_ms': keepaliveTime,
@@ -58,7 +62,7 @@ export function grpcServerOptions(config: ConfigReader): ServerOptions {
 }
 
 /** `server.maxMetadataBytes`, checked. */
-export function maxMetadataBytes(config: ConfigReader): number {
+export function maxMetadataBytes(config: ConfigReader<ServerConfig>): number {
   return checked(
     config,
     'maxMetadataBytes',
@@ -88,7 +92,7 @@ interface GrpcServerInternals {
  * const server = createGrpcServer(config);
  * ```
  */
-export function createGrpcServer(config: ConfigReader, options: ServerOptions = grpcServerOptions(config)): Server {
+export function createGrpcServer(config: ConfigReader<ServerConfig>, options: ServerOptions = grpcServerOptions(config)): Server {
   const headerListBytes = maxMetadataBytes(config);
   const server = new Server(options);
   const internals = server as unknown as GrpcServerInternals;

@@ -1,7 +1,8 @@
 import { createPrivateKey, X509Certificate, type KeyObject } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { RampartError, type ConfigReader } from '@rampart/core';
-import type { ClientAssertionAlg, ClientAuthentication, ClientAuthMethod } from '../tokens/client-authentication.js';
+import type { ClientAssertionAlg, ClientAuthentication } from '../tokens/client-authentication.js';
+import type { TokenClientConfig } from './clients-config.js';
 
 /** The key each assertion algorithm needs: node's key type and, for EC keys, the curve. */
 const KEY_FOR_ALG: Record<ClientAssertionAlg, { type: string; curve?: string; what: string }> = {
@@ -31,16 +32,16 @@ const fail = (message: string): never => {
  *
  * @throws RampartError `ERR_CONFIG_INVALID` naming the setting and the fix.
  */
-export function clientAuthenticationFrom(config: ConfigReader): ClientAuthentication {
-  const method = config.get<ClientAuthMethod>('auth.client.authMethod');
-  const privateKeyFile = config.get<string>('auth.client.privateKeyFile');
-  const secret = config.get<string>('auth.client.secret');
+export function clientAuthenticationFrom(config: ConfigReader<TokenClientConfig>): ClientAuthentication {
+  const method = config.get('auth.client.authMethod');
+  const privateKeyFile = config.get('auth.client.privateKeyFile');
+  const secret = config.get('auth.client.secret');
   const usesKey = method === 'private_key_jwt';
   const usesSecret = method === 'client_secret_basic' || method === 'client_secret_post';
   if (!usesKey && privateKeyFile !== '') {
     fail(`auth.client.privateKeyFile is set but auth.client.authMethod is ${method}, which does not use it. Fix: set RAMPART_AUTH_CLIENT_AUTH_METHOD=private_key_jwt, or unset RAMPART_AUTH_CLIENT_PRIVATE_KEY_FILE`);
   }
-  if (!usesKey && config.get<string>('auth.client.privateKeyCertificateFile') !== '') {
+  if (!usesKey && config.get('auth.client.privateKeyCertificateFile') !== '') {
     fail(`auth.client.privateKeyCertificateFile is set but auth.client.authMethod is ${method}, which does not use it. Fix: set RAMPART_AUTH_CLIENT_AUTH_METHOD=private_key_jwt, or unset RAMPART_AUTH_CLIENT_PRIVATE_KEY_CERTIFICATE_FILE`);
   }
   if (!usesSecret && secret !== '') {
@@ -51,14 +52,14 @@ export function clientAuthenticationFrom(config: ConfigReader): ClientAuthentica
     return { method, secret };
   }
   if (usesKey) {
-    const alg = config.get<ClientAssertionAlg>('auth.client.privateKeyAlg');
+    const alg = config.get('auth.client.privateKeyAlg');
     if (privateKeyFile === '') fail('auth.client.authMethod is private_key_jwt but auth.client.privateKeyFile is not set. Fix: set RAMPART_AUTH_CLIENT_PRIVATE_KEY_FILE to the PEM file (PKCS#8) of the key registered at the issuer');
     const key = readKey(privateKeyFile);
     checkAssertionKey(key, alg, privateKeyFile);
-    const kid = config.get<string>('auth.client.privateKeyId');
-    const certificateFile = config.get<string>('auth.client.privateKeyCertificateFile');
+    const kid = config.get('auth.client.privateKeyId');
+    const certificateFile = config.get('auth.client.privateKeyCertificateFile');
     if (certificateFile !== '') checkKeyCertificate(certificateFile, key, privateKeyFile);
-    const assertionAudience = config.get<'issuer' | 'token_endpoint'>('auth.client.assertionAudience');
+    const assertionAudience = config.get('auth.client.assertionAudience');
     return { method, privateKeyFile, alg, assertionAudience, ...(kid === '' ? {} : { kid }), ...(certificateFile === '' ? {} : { certificateFile }) };
   }
   return { method };

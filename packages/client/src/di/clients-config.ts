@@ -1,5 +1,9 @@
-import type { ConfigSchemaFragment } from '@rampart/core';
+import { defineConfigSchema, type ConfigOf } from '@rampart/core';
+import type { transportTlsConfigSchema } from '@rampart/pki';
 import { CLIENT_ASSERTION_ALGS, CLIENT_AUTH_METHODS } from '../tokens/client-authentication.js';
+
+/** No scopes for any audience: the default of `auth.client.scopes`, typed as what the setting holds. */
+const NO_SCOPES: Readonly<Record<string, readonly string[]>> = {};
 
 /** The env var prefix of a target's settings, e.g. `RAMPART_CLIENTS_INVENTORY_`. */
 export function targetEnvPrefix(name: string): string {
@@ -7,9 +11,9 @@ export function targetEnvPrefix(name: string): string {
 }
 
 /** The config schema of one outgoing target, under `clients.<name>.*`. */
-export function targetSchema(name: string): ConfigSchemaFragment {
+export function targetSchema(name: string) {
   const env = targetEnvPrefix(name);
-  return {
+  return defineConfigSchema({
     address: {
       doc: `Where ${name} is: host:port, several as ipv4:a:1,b:2, or dns:///name:port (round-robin over the resolved addresses).`,
       format: String,
@@ -86,21 +90,21 @@ export function targetSchema(name: string): ConfigSchemaFragment {
       retryableStatusCodes: {
         doc: 'Status names that start another attempt, e.g. ["UNAVAILABLE"]. Only statuses that leave the server state unchanged belong here.',
         format: Array,
-        default: ['UNAVAILABLE'],
+        default: ['UNAVAILABLE'] as string[],
         env: `${env}RETRY_RETRYABLE_STATUS_CODES`,
       },
       methods: {
         doc: `Further methods of ${name} (their .proto names, e.g. ["GetStock"]) to retry like idempotent ones, for protos that do not mark them.`,
         format: Array,
-        default: [],
+        default: [] as string[],
         env: `${env}RETRY_METHODS`,
       },
     },
-  };
+  });
 }
 
 /** Settings of the workload's own token client, under `auth.client.*`. */
-export const tokenClientSchema: ConfigSchemaFragment = {
+export const tokenClientSchema = defineConfigSchema({
   issuer: {
     doc: 'The issuer this workload gets tokens from (client credentials and token exchange); empty: no tokens.',
     format: String,
@@ -122,7 +126,7 @@ export const tokenClientSchema: ConfigSchemaFragment = {
   scopes: {
     doc: 'Scopes to ask for per audience, a JSON object such as {"inventory": ["inventory:reserve"]}.',
     format: Object,
-    default: {},
+    default: NO_SCOPES,
     env: 'RAMPART_AUTH_CLIENT_SCOPES',
   },
   authMethod: {
@@ -180,4 +184,38 @@ export const tokenClientSchema: ConfigSchemaFragment = {
     default: 10_000,
     env: 'RAMPART_AUTH_CLIENT_TOKEN_CACHE_MAX_ENTRIES',
   },
+});
+
+/** The schema of the targets named `N`, each under `clients.<name>.*`, and of the token client, under `auth.client.*`. */
+export type ClientsConfigSchema<N extends string = string> = {
+  readonly clients: { readonly [K in N]: ReturnType<typeof targetSchema> };
+  readonly auth: { readonly client: typeof tokenClientSchema };
 };
+
+/**
+ * The config `rampartClients` reads for the targets named `N`: theirs, the token client's and the workload's TLS
+ * files (`transport.tls.*`). With `N = string`, any target name: `clients.${string}.address`.
+ *
+ * @example
+ * ```ts
+ * type Config = ClientsConfig<'inventory'>; // { 'clients.inventory.address': string; 'auth.client.issuer': string; ... }
+ * ```
+ */
+export type ClientsConfig<N extends string = string> = ConfigOf<[ClientsConfigSchema<N>, typeof transportTlsConfigSchema]>;
+
+/** The token client's config, `auth.client.*`. */
+export type TokenClientConfig = ConfigOf<{ readonly auth: { readonly client: typeof tokenClientSchema } }>;
+
+/**
+ * The config schema of `rampartClients` for the targets `names`.
+ *
+ * @example
+ * ```ts
+ * describeConfig([clientsConfigSchema(['inventory'])]); // the clients.inventory.* and auth.client.* settings
+ * ```
+ */
+export function clientsConfigSchema<N extends string>(names: readonly N[]): ClientsConfigSchema<N> {
+  const clients = Object.fromEntries(names.map((name) => [name, targetSchema(name)]));
+  // Object.fromEntries types its keys as string: they are exactly `names`.
+  return { clients: clients as ClientsConfigSchema<N>['clients'], auth: { client: tokenClientSchema } };
+}

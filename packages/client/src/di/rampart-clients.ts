@@ -1,11 +1,12 @@
 import { definePlugin, RampartError, type ConfigReader, type Logger, type RampartPlugin, type ServiceDescriptor } from '@rampart/core';
+import { transportTlsConfigSchema } from '@rampart/pki';
 import { createClient, closeClient } from '../create-client.js';
 import { checkRetrySettings, type LoadBalancingPolicy, type RetrySettings } from '../service-config.js';
 import { createMtlsChannelCredentials, type MtlsChannel } from '../tls/mtls-channel-credentials.js';
-import { TokenClient, type AudienceParameter } from '../tokens/token-client.js';
+import { TokenClient } from '../tokens/token-client.js';
 import { clientAuthenticationFrom } from './client-auth-config.js';
 import { clientOf } from './client-of.js';
-import { targetEnvPrefix, targetSchema, tokenClientSchema } from './clients-config.js';
+import { clientsConfigSchema, targetEnvPrefix, type ClientsConfig } from './clients-config.js';
 
 /** A service this workload calls. */
 export interface ClientTarget {
@@ -26,54 +27,53 @@ export const TOKEN_CLIENT = Symbol.for('rampart.client.TokenClient');
  * calls made with `asCaller`). A target that is sent tokens (`audience` set) must pin the server's SPIFFE ID
  * (`expectedServerId`), or start-up stops naming the setting; `allowUnpinnedServer` opts out, with a warning.
  *
+ * The plugin's config is typed by the target names: `app.config.get('clients.inventory.address')` is a string.
+ *
  * @example
  * ```ts
  * createApp({ ..., plugins: [rampartAuth(), rampartClients({ inventory: { descriptor: InventoryServiceDescriptor, protoRoot } })] });
  * ```
  */
-export function rampartClients(targets: Readonly<Record<string, ClientTarget>>): RampartPlugin {
-  const configSchema = {
-    clients: Object.fromEntries(Object.keys(targets).map((name) => [name, targetSchema(name)])),
-    auth: { client: tokenClientSchema },
-  };
+export function rampartClients<const T extends Readonly<Record<string, ClientTarget>>>(targets: T): RampartPlugin<ClientsConfig<keyof T & string>> {
+  const configSchema = [clientsConfigSchema(Object.keys(targets)), transportTlsConfigSchema] as const;
   const channels: MtlsChannel[] = [];
   const clients: object[] = [];
   let tokens: TokenClient | undefined;
-  return definePlugin({
+  const plugin = definePlugin({
     name: 'rampart-clients',
     configSchema,
     register(ctx) {
       const { config, container, logger } = ctx;
       // Every target's settings are checked before anything is made, so a bad one leaves nothing running.
-      const hasTokens = config.get<string>('auth.client.issuer') !== '';
+      const hasTokens = config.get('auth.client.issuer') !== '';
       const settings = Object.entries(targets).map(([name, target]) => targetSettings(name, target, config, logger, hasTokens));
       tokens = tokenClientFrom(config, logger);
       if (tokens) container.bind(TOKEN_CLIENT).toConstantValue(tokens);
-      const trustDomain = config.get<string>('transport.tls.trustDomain');
-      const refreshIntervalMs = config.has('transport.tls.refreshIntervalMs') ? config.get<number>('transport.tls.refreshIntervalMs') : undefined;
+      const trustDomain = config.get('transport.tls.trustDomain');
+      const refreshIntervalMs = config.get('transport.tls.refreshIntervalMs');
       for (const { name, target, address, expectedServerId, audience, loadBalancingPolicy, retry } of settings) {
-        const key = (k: string) => `clients.${name}.${k}`;
+        const key = targetKey(name);
         const channel = createMtlsChannelCredentials({
-          certFile: config.get<string>('transport.tls.certFile'),
-          keyFile: config.get<string>('transport.tls.keyFile'),
-          caFile: config.get<string>('transport.tls.caFile'),
+          certFile: config.get('transport.tls.certFile'),
+          keyFile: config.get('transport.tls.keyFile'),
+          caFile: config.get('transport.tls.caFile'),
           ...(trustDomain !== '' ? { trustDomain } : {}),
-          federatedBundles: config.get<Record<string, string>>('transport.tls.federatedBundles'),
+          federatedBundles: config.get('transport.tls.federatedBundles'),
           ...(expectedServerId !== '' ? { expectedServerId } : {}),
-          ...(refreshIntervalMs !== undefined ? { refreshIntervalMs: Math.max(refreshIntervalMs, 100) } : {}),
+          refreshIntervalMs: Math.max(refreshIntervalMs, 100),
           logger: logger.child({ target: name }),
         });
         channels.push(channel);
-        const keepaliveMs = config.get<number>(key('keepaliveMs'));
+        const keepaliveMs = config.get(key('keepaliveMs'));
         const client = createClient(target.descriptor, {
           address,
           protoRoot: target.protoRoot,
           credentials: channel.credentials,
-          defaultDeadlineMs: config.get<number>(key('defaultDeadlineMs')),
+          defaultDeadlineMs: config.get(key('defaultDeadlineMs')),
           loadBalancingPolicy,
           retry,
           channelOptions: {
-            'grpc.dns_min_time_between_resolutions_ms': config.get<number>(key('minResolutionIntervalMs')),
+            'grpc.dns_min_time_between_resolutions_ms': config.get(key('minResolutionIntervalMs')),
             ...(keepaliveMs > 0 ? { 'grpc.keepalive_time_ms': keepaliveMs, 'grpc.keepalive_timeout_ms': 10_000 } : {}),
           },
           ...(audience !== '' && tokens ? { tokens: { source: tokens, audience } } : {}),
@@ -98,6 +98,13 @@ export function rampartClients(targets: Readonly<Record<string, ClientTarget>>):
       });
     },
   });
+  // The schema's target keys are `Object.keys(targets)`: the names of T, which type the plugin's config for the app.
+  return plugin as RampartPlugin<ClientsConfig<keyof T & string>>;
+}
+
+/** A target's setting keys, `clients.<name>.<setting>`, typed for any name. */
+function targetKey(name: string) {
+  return <K extends string>(k: K): `clients.${string}.${K}` => `clients.${name}.${k}`;
 }
 
 /** One target's checked settings. */
@@ -117,20 +124,20 @@ interface TargetSettings {
  * hostname check alone lets any workload whose certificate names the host (every dev certificate names localhost)
  * receive the tokens.
  */
-function targetSettings(name: string, target: ClientTarget, config: ConfigReader, logger: Logger, hasTokens: boolean): TargetSettings {
-  const key = (k: string) => `clients.${name}.${k}`;
+function targetSettings(name: string, target: ClientTarget, config: ConfigReader<ClientsConfig>, logger: Logger, hasTokens: boolean): TargetSettings {
+  const key = targetKey(name);
   const env = (k: string) => `${targetEnvPrefix(name)}${k}`;
-  const address = config.get<string>(key('address'));
+  const address = config.get(key('address'));
   if (address === '') {
     throw new RampartError('ERR_CONFIG_INVALID', `${key('address')} is not set. Fix: set it (or ${env('ADDRESS')}) to host:port`);
   }
-  const audience = config.get<string>(key('audience'));
+  const audience = config.get(key('audience'));
   if (audience !== '' && !hasTokens) {
     throw new RampartError('ERR_CONFIG_INVALID', `${key('audience')} is set but auth.client.issuer is not: set RAMPART_AUTH_CLIENT_ISSUER`);
   }
-  const expectedServerId = config.get<string>(key('expectedServerId'));
+  const expectedServerId = config.get(key('expectedServerId'));
   if (audience !== '' && expectedServerId === '') {
-    if (!config.get<boolean>(key('allowUnpinnedServer'))) {
+    if (!config.get(key('allowUnpinnedServer'))) {
       throw new RampartError(
         'ERR_CONFIG_INVALID',
         `${key('expectedServerId')} is not set, but ${name} is sent tokens (${key('audience')} is ${audience}): without a pinned SPIFFE ID, ` +
@@ -144,36 +151,36 @@ function targetSettings(name: string, target: ClientTarget, config: ConfigReader
     );
   }
   const retry: RetrySettings = {
-    maxAttempts: config.get<number>(key('retry.maxAttempts')),
-    initialBackoffMs: config.get<number>(key('retry.initialBackoffMs')),
-    maxBackoffMs: config.get<number>(key('retry.maxBackoffMs')),
-    backoffMultiplier: config.get<number>(key('retry.backoffMultiplier')),
-    retryableStatusCodes: config.get<string[]>(key('retry.retryableStatusCodes')),
-    methods: config.get<string[]>(key('retry.methods')),
+    maxAttempts: config.get(key('retry.maxAttempts')),
+    initialBackoffMs: config.get(key('retry.initialBackoffMs')),
+    maxBackoffMs: config.get(key('retry.maxBackoffMs')),
+    backoffMultiplier: config.get(key('retry.backoffMultiplier')),
+    retryableStatusCodes: config.get(key('retry.retryableStatusCodes')),
+    methods: config.get(key('retry.methods')),
   };
   const methods = Object.values(target.descriptor.methods).map((m) => ({ name: m.name, idempotencyLevel: undefined }));
   checkRetrySettings(retry, methods, key('retry'));
-  const loadBalancingPolicy = config.get<LoadBalancingPolicy>(key('loadBalancingPolicy'));
+  const loadBalancingPolicy = config.get(key('loadBalancingPolicy'));
   return { name, target, address, expectedServerId, audience, loadBalancingPolicy, retry };
 }
 
-function tokenClientFrom(config: ConfigReader, logger: Logger): TokenClient | undefined {
-  const issuer = config.get<string>('auth.client.issuer');
+function tokenClientFrom(config: ConfigReader<ClientsConfig>, logger: Logger): TokenClient | undefined {
+  const issuer = config.get('auth.client.issuer');
   if (issuer === '') return undefined;
-  const clientId = config.get<string>('auth.client.clientId');
+  const clientId = config.get('auth.client.clientId');
   if (clientId === '') {
     throw new RampartError('ERR_CONFIG_INVALID', 'auth.client.issuer is set but auth.client.clientId is not: set RAMPART_AUTH_CLIENT_ID');
   }
-  const issuerCa = config.get<string>('auth.client.issuerCaFile');
-  const cacheMaxEntries = config.get<number>('auth.client.tokenCacheMaxEntries');
+  const issuerCa = config.get('auth.client.issuerCaFile');
+  const cacheMaxEntries = config.get('auth.client.tokenCacheMaxEntries');
   if (cacheMaxEntries < 1) {
     throw new RampartError(
       'ERR_CONFIG_INVALID',
       'auth.client.tokenCacheMaxEntries is 0: the token client needs room for at least 1 token. Fix: set RAMPART_AUTH_CLIENT_TOKEN_CACHE_MAX_ENTRIES to 1 or more (default 10000)',
     );
   }
-  const audienceParameter = config.get<AudienceParameter>('auth.client.audienceParameter');
-  const scopes = config.get<Record<string, string[]>>('auth.client.scopes');
+  const audienceParameter = config.get('auth.client.audienceParameter');
+  const scopes = config.get('auth.client.scopes');
   if (audienceParameter === 'scope' && Object.keys(scopes).length > 0) {
     throw new RampartError(
       'ERR_CONFIG_INVALID',
@@ -185,9 +192,9 @@ function tokenClientFrom(config: ConfigReader, logger: Logger): TokenClient | un
     audienceParameter,
     clientId,
     authentication: clientAuthenticationFrom(config),
-    certFile: config.get<string>('transport.tls.certFile'),
-    keyFile: config.get<string>('transport.tls.keyFile'),
-    caFile: issuerCa !== '' ? issuerCa : config.get<string>('transport.tls.caFile'),
+    certFile: config.get('transport.tls.certFile'),
+    keyFile: config.get('transport.tls.keyFile'),
+    caFile: issuerCa !== '' ? issuerCa : config.get('transport.tls.caFile'),
     scopes,
     cacheMaxEntries,
     logger,

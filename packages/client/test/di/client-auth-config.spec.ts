@@ -4,6 +4,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { clientAuthenticationFrom } from '../../src/di/client-auth-config.js';
+import type { TokenClientConfig } from '../../src/index.js';
 import { CLIENT_AUTH_DEFAULTS } from './client-auth-defaults.js';
 import { createCa, issueCertificate, ORDERS, tempDir, type TempDir } from '../tls/support/pki-dir.js';
 
@@ -12,12 +13,13 @@ import { createCa, issueCertificate, ORDERS, tempDir, type TempDir } from '../tl
 
 const SECRET = 'a-client-secret-that-is-long-enough-0123456789';
 
-function reader(values: Record<string, unknown>): ConfigReader {
+/** A config of plain values (the defaults, overridden by `values`), standing in for a loaded one. */
+function reader(values: Record<string, unknown>): ConfigReader<TokenClientConfig> {
   const all: Record<string, unknown> = {
     ...CLIENT_AUTH_DEFAULTS,
     ...values,
   };
-  return { get: <T>(key: string) => all[key] as T, has: (key) => key in all };
+  return { get: (key) => all[key] as never, has: (key) => key in all };
 }
 
 function refusal(values: Record<string, unknown>): string {

@@ -1,4 +1,4 @@
-import { RampartError, type ConfigReader, type LifecycleHook, type PluginContext } from '@rampart/core';
+import { RampartError, type ConfigReader, type LifecycleHook, type PluginContext, type RampartPlugin } from '@rampart/core';
 import { Container } from 'inversify';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { ServiceClient } from '@rampart/core';
@@ -24,17 +24,18 @@ const logger = {
 };
 
 /** Registers the plugin with a config of plain values, runs its onInit hooks, and returns the container, onReload and onClose. */
-async function register(plugin: ReturnType<typeof rampartClients>, values: Record<string, unknown>) {
+async function register<M>(plugin: RampartPlugin<M>, values: Record<string, unknown>) {
   const hooks: Record<string, LifecycleHook[]> = {};
-  const config: ConfigReader = {
-    get: <T>(key: string) => {
+  // A config of plain values, standing in for a loaded one.
+  const config: ConfigReader<M> = {
+    get: (key) => {
       if (!(key in values)) throw new Error(`unexpected key ${key}`);
-      return values[key] as T;
+      return values[key] as never;
     },
     has: (key) => key in values,
   };
   const container = new Container();
-  const ctx: PluginContext = {
+  const ctx: PluginContext<M> = {
     appName: 'orders',
     container,
     config,
@@ -69,6 +70,7 @@ describe('rampartClients', () => {
       'transport.tls.caFile': files.caFile,
       'transport.tls.trustDomain': '',
       'transport.tls.federatedBundles': {},
+      'transport.tls.refreshIntervalMs': 30_000,
       'auth.client.issuer': '',
       'auth.client.clientId': '',
       'auth.client.issuerCaFile': '',

@@ -2,6 +2,7 @@ import { accessSync, constants } from 'node:fs';
 import { experimental, type ServerCredentials } from '@grpc/grpc-js';
 import { RampartError, type ConfigReader, type Logger } from '@rampart/core';
 import { checkTrustBundleSources, combineCertificateSources, watchIdentityFiles, watchTrustBundles } from '@rampart/pki';
+import type { ServerConfig } from '../config-schema.js';
 import type { ServerTransport, TransportReload } from './server-transport.js';
 
 const FILE_KEYS = [
@@ -19,8 +20,8 @@ const BUNDLE_SETTING_NAMES = {
 };
 
 /** Whether TLS files are configured at all. */
-export function tlsConfigured(config: ConfigReader): boolean {
-  return FILE_KEYS.some(([key]) => config.get<string>(key) !== '');
+export function tlsConfigured(config: ConfigReader<ServerConfig>): boolean {
+  return FILE_KEYS.some(([key]) => config.get(key) !== '');
 }
 
 /**
@@ -36,9 +37,9 @@ export function tlsConfigured(config: ConfigReader): boolean {
  * `ready` resolves once the certificate, key and trust bundles have been loaded, because grpc-js binds the port
  * before that and the first connections would otherwise fail.
  */
-export function createTlsServerTransport(config: ConfigReader, logger: Logger): ServerTransport {
+export function createTlsServerTransport(config: ConfigReader<ServerConfig>, logger: Logger): ServerTransport {
   const [certificateFile, privateKeyFile, caCertificateFile] = FILE_KEYS.map(([key, env]) => {
-    const file = config.get<string>(key);
+    const file = config.get(key);
     if (file === '') {
       throw new RampartError('ERR_CONFIG_INVALID', `${key} is not set. Fix: set ${env} (or ${key} in the config file) to a PEM file`);
     }
@@ -52,8 +53,8 @@ export function createTlsServerTransport(config: ConfigReader, logger: Logger): 
   const sources = {
     caFile: caCertificateFile,
     certFile: certificateFile,
-    trustDomain: config.get<string>('transport.tls.trustDomain'),
-    federatedBundles: config.get<Record<string, string>>('transport.tls.federatedBundles'),
+    trustDomain: config.get('transport.tls.trustDomain'),
+    federatedBundles: config.get('transport.tls.federatedBundles'),
     names: BUNDLE_SETTING_NAMES,
   };
   try {
@@ -61,7 +62,7 @@ export function createTlsServerTransport(config: ConfigReader, logger: Logger): 
   } catch (error) {
     throw new RampartError('ERR_CONFIG_INVALID', (error as Error).message, { cause: error });
   }
-  const refreshIntervalMs = Math.max(config.get<number>('transport.tls.refreshIntervalMs'), 100);
+  const refreshIntervalMs = Math.max(config.get('transport.tls.refreshIntervalMs'), 100);
   const identity = watchIdentityFiles({
     certFile: certificateFile,
     keyFile: privateKeyFile,
@@ -92,7 +93,7 @@ export function createTlsServerTransport(config: ConfigReader, logger: Logger): 
       throw new RampartError('ERR_CONFIG_INVALID', (error as Error).message, { cause: error });
     },
   );
-  const timeoutMs = config.get<number>('transport.tls.loadTimeoutMs');
+  const timeoutMs = config.get('transport.tls.loadTimeoutMs');
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<never>((_resolve, reject) => {
     timer = setTimeout(
