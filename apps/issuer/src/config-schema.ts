@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
-import { RampartError, type ConfigReader, type ConfigSchemaFragment } from '@rampart/core';
+import { defineConfigSchema, RampartError, type ConfigOf, type ConfigReader } from '@rampart/core';
 import type { IssuerClientConfig } from './clients.js';
 import type { IssuerOptions } from './create-issuer.js';
 
@@ -23,7 +23,12 @@ export const ISSUER_DEFAULT_PATHS = {
   caFile: `${RUNTIME_DIR}pki/ca.pem`,
 } as const;
 
-function issuerUrl(value: unknown): void {
+/** No federated trust domain: the default of `issuer.tls.federatedBundles`, typed as what the setting holds. */
+const NO_FEDERATED_BUNDLES: Readonly<Record<string, string>> = {};
+/** No clients: the default of `issuer.clients`, typed as the entries `createIssuer` checks (`parseClients`). */
+const NO_CLIENTS: readonly IssuerClientConfig[] = [];
+
+function issuerUrl(value: unknown): asserts value is string {
   if (value === '') return;
   if (typeof value !== 'string' || !URL.canParse(value) || new URL(value).protocol !== 'https:') {
     throw new Error('must be empty or an https URL, e.g. https://localhost:9443');
@@ -40,7 +45,7 @@ function issuerUrl(value: unknown): void {
  * const issuer = await createIssuer(await issuerOptionsFromConfig(config));
  * ```
  */
-export const issuerConfigSchema: ConfigSchemaFragment = {
+export const issuerConfigSchema = defineConfigSchema({
   issuer: {
     host: { doc: 'Address the issuer listens on.', format: String, default: '127.0.0.1', env: 'RAMPART_ISSUER_HOST' },
     port: { doc: 'HTTPS port of the issuer (0: a free one).', format: 'port', default: 9443, env: 'RAMPART_ISSUER_PORT' },
@@ -78,7 +83,7 @@ export const issuerConfigSchema: ConfigSchemaFragment = {
       federatedBundles: {
         doc: 'Trust bundles of other SPIFFE trust domains, an object from trust domain to file (PEM or SPIFFE bundle), e.g. {"partner.example": "/etc/tls/partner.bundle.json"}. A client certificate counts only if it chains to the bundle of the trust domain in its own SPIFFE ID. Re-read like the other TLS files.',
         format: Object,
-        default: {},
+        default: NO_FEDERATED_BUNDLES,
         env: 'RAMPART_ISSUER_TLS_FEDERATED_BUNDLES',
       },
       refreshIntervalMs: {
@@ -109,7 +114,7 @@ export const issuerConfigSchema: ConfigSchemaFragment = {
     clients: {
       doc: 'Clients, a JSON array of { client_id, spiffe_id, audience?, resources: { "<audience URI>": ["scope", ...] }, exchange?: { "<audience URI>": { "<scope of the caller\'s token>": ["<scope there>", ...] } } }; an exchanged token gets at most the scopes its subject token\'s scopes map to.',
       format: Array,
-      default: [],
+      default: NO_CLIENTS,
       env: 'RAMPART_ISSUER_CLIENTS',
     },
     drainDelayMs: {
@@ -127,7 +132,10 @@ export const issuerConfigSchema: ConfigSchemaFragment = {
       env: 'RAMPART_ISSUER_LOG_LEVEL',
     },
   },
-};
+});
+
+/** The issuer's config, `issuer.*`. */
+export type IssuerAppConfig = ConfigOf<typeof issuerConfigSchema>;
 
 /**
  * Turns the loaded configuration into {@link IssuerOptions}, reading the TLS files.
@@ -139,9 +147,9 @@ export const issuerConfigSchema: ConfigSchemaFragment = {
  * const options = await issuerOptionsFromConfig(loadConfig({ schemas: [issuerConfigSchema] }));
  * ```
  */
-export async function issuerOptionsFromConfig(config: ConfigReader): Promise<IssuerOptions> {
-  const read = async (key: string): Promise<string> => {
-    const path = config.get<string>(key);
+export async function issuerOptionsFromConfig(config: ConfigReader<IssuerAppConfig>): Promise<IssuerOptions> {
+  const read = async (key: 'issuer.tls.certFile' | 'issuer.tls.keyFile' | 'issuer.tls.caFile'): Promise<string> => {
+    const path = config.get(key);
     try {
       return await readFile(path, 'utf8');
     } catch (error) {
@@ -153,8 +161,8 @@ export async function issuerOptionsFromConfig(config: ConfigReader): Promise<Iss
       );
     }
   };
-  const trustDomain = config.get<string>('issuer.tls.trustDomain');
-  const federatedFiles = config.get<Record<string, string>>('issuer.tls.federatedBundles');
+  const trustDomain = config.get('issuer.tls.trustDomain');
+  const federatedFiles = config.get('issuer.tls.federatedBundles');
   const readFederated = async (domain: string, file: unknown): Promise<string> => {
     const key = `issuer.tls.federatedBundles[${JSON.stringify(domain)}]`;
     if (typeof file !== 'string' || file === '') {
@@ -168,10 +176,10 @@ export async function issuerOptionsFromConfig(config: ConfigReader): Promise<Iss
       });
     }
   };
-  const url = config.get<string>('issuer.url');
+  const url = config.get('issuer.url');
   return {
-    host: config.get<string>('issuer.host'),
-    port: config.get<number>('issuer.port'),
+    host: config.get('issuer.host'),
+    port: config.get('issuer.port'),
     ...(url === '' ? {} : { issuerUrl: url }),
     tls: {
       cert: await read('issuer.tls.certFile'),
@@ -183,16 +191,16 @@ export async function issuerOptionsFromConfig(config: ConfigReader): Promise<Iss
       ),
     },
     tlsFiles: {
-      certFile: config.get<string>('issuer.tls.certFile'),
-      keyFile: config.get<string>('issuer.tls.keyFile'),
-      caFile: config.get<string>('issuer.tls.caFile'),
+      certFile: config.get('issuer.tls.certFile'),
+      keyFile: config.get('issuer.tls.keyFile'),
+      caFile: config.get('issuer.tls.caFile'),
       ...(trustDomain === '' ? {} : { trustDomain }),
       federatedBundles: federatedFiles,
-      refreshIntervalMs: config.get<number>('issuer.tls.refreshIntervalMs'),
+      refreshIntervalMs: config.get('issuer.tls.refreshIntervalMs'),
     },
-    keysFile: config.get<string>('issuer.keysFile'),
-    accessTokenTtlSec: config.get<number>('issuer.accessTokenTtlSec'),
-    clockToleranceSec: config.get<number>('issuer.clockToleranceSec'),
-    clients: config.get<IssuerClientConfig[]>('issuer.clients'),
+    keysFile: config.get('issuer.keysFile'),
+    accessTokenTtlSec: config.get('issuer.accessTokenTtlSec'),
+    clockToleranceSec: config.get('issuer.clockToleranceSec'),
+    clients: config.get('issuer.clients'),
   };
 }

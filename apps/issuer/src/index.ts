@@ -1,7 +1,7 @@
 export { createIssuer, type Issuer, type IssuerOptions, type IssuerProvider } from './create-issuer.js';
 export { tlsProblem, type IssuerTls, type IssuerTlsFiles } from './tls-files.js';
 export type { IssuerTlsReload } from './tls-watch.js';
-export { issuerConfigSchema, issuerOptionsFromConfig, ISSUER_DEFAULT_PATHS } from './config-schema.js';
+export { issuerConfigSchema, issuerOptionsFromConfig, ISSUER_DEFAULT_PATHS, type IssuerAppConfig } from './config-schema.js';
 export { parseClients, type IssuerClientConfig, type ClientPolicy } from './clients.js';
 export { rotateKeys, type RotateKeysOptions, type RotationResult } from './rotate-keys.js';
 export { loadSigningKeys, type SigningKeys } from './signing-keys.js';

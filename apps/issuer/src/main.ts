@@ -7,7 +7,7 @@ import { createIssuer } from './create-issuer.js';
 // Runs the issuer as a process: config from the files in RAMPART_CONFIG and RAMPART_ISSUER_* variables.
 try {
   const config = loadConfig({ schemas: [issuerConfigSchema] });
-  const logger = createLogger({ name: 'issuer', level: config.get<string>('issuer.logLevel') });
+  const logger = createLogger({ name: 'issuer', level: config.get('issuer.logLevel') });
   logger.info({ config: config.toRedactedJSON() }, 'configuration loaded');
   // OpenTelemetry from the standard OTEL_* variables (a span per request, continuing the caller's trace). Imported only
   // when enabled: the SDK takes about a second to load, which every restart (a key rotation step) would pay.
@@ -21,7 +21,7 @@ try {
   process.on('SIGHUP', (signal) => void issuer.reloadTls(signal));
   await issuer.listen();
   // Keeps serving through the drain delay (endpoints still route new requests here for a few seconds), then closes.
-  const drainDelayMs = config.get<number>('issuer.drainDelayMs');
+  const drainDelayMs = config.get('issuer.drainDelayMs');
   const stop = (signal: NodeJS.Signals): void => {
     logger.info({ signal, drainDelayMs }, 'stopping: serving on for the drain delay');
     setTimeout(() => {

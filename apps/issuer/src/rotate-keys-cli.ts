@@ -6,8 +6,8 @@ import { rotateKeys } from './rotate-keys.js';
 // The old key is removed only once tokens it signed have expired: access token lifetime + 60 s.
 try {
   const config = loadConfig({ schemas: [issuerConfigSchema] });
-  const path = config.get<string>('issuer.keysFile');
-  const result = await rotateKeys(path, { retireAfterSec: config.get<number>('issuer.accessTokenTtlSec') + 60 });
+  const path = config.get('issuer.keysFile');
+  const result = await rotateKeys(path, { retireAfterSec: config.get('issuer.accessTokenTtlSec') + 60 });
   process.stdout.write(
     `${path}: stage ${result.stage}, signing kid ${result.signingKid}, published ${result.publishedKids.join(', ')}\n` +
       `${result.message}\n`,

@@ -27,7 +27,7 @@ export interface SigningKeys {
  *
  * @example
  * ```ts
- * const keys = await loadSigningKeys(config.get<string>('issuer.keysFile'));
+ * const keys = await loadSigningKeys(config.get('issuer.keysFile'));
  * ```
  */
 export async function loadSigningKeys(path: string): Promise<SigningKeys> {

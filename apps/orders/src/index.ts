@@ -1,4 +1,4 @@
 export { createOrdersApp, ordersAppOptions, PROTO_ROOT } from './app.js';
 export { OrdersService, DEMO_IDS } from './orders-service.js';
 export { OrderRepository, ORDER_REPOSITORY } from './order-repository.js';
-export { ordersSettings, ordersConfigSchema } from './orders-settings.js';
+export { ordersSettings, ordersConfigSchema, type OrdersConfig } from './orders-settings.js';

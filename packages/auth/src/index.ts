@@ -20,7 +20,7 @@ export {
   type VerifyOptions,
   type VerifiedToken,
 } from './tokens/token-types.js';
-export { tokenConfigSchema } from './tokens/token-config-schema.js';
+export { tokenConfigSchema, type TokenConfig, type ConfiguredIssuer } from './tokens/token-config-schema.js';
 export {
   CLAIM_PRESETS,
   resolveClaimMapping,
@@ -72,6 +72,6 @@ export { authPipelineConfigSchema } from './pipeline/pipeline-config-schema.js';
 export { bearerTokenOf } from './pipeline/bearer.js';
 export { requirementsOf } from './pipeline/requirements.js';
 export { resolveStages } from './pipeline/resolve-stages.js';
-export { rampartAuth, RAMPART_AUTH, type RampartAuthOptions } from './plugin.js';
+export { rampartAuth, RAMPART_AUTH, type RampartAuthOptions, type AuthConfig } from './plugin.js';
 // --- end pipeline ---
 export { fetchTrusting } from './tokens/fetch-trusting.js';

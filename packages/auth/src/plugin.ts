@@ -1,4 +1,4 @@
-import { definePlugin, type ConfigSchemaFragment, type RampartPlugin } from '@rampart/core';
+import { definePlugin, type ConfigOf, type RampartPlugin } from '@rampart/core';
 import { tokenConfigSchema } from './tokens/token-config-schema.js';
 import { tokenVerifierOptionsFromConfig } from './tokens/token-options-from-config.js';
 import { TokenVerifier } from './tokens/token-verifier.js';
@@ -28,12 +28,10 @@ export interface RampartAuthOptions {
 /** The plugin's name, for other plugins' `dependencies`. */
 export const RAMPART_AUTH = 'rampart-auth';
 
-const configSchema: ConfigSchemaFragment = {
-  auth: {
-    ...((tokenConfigSchema as { auth: object }).auth),
-    ...((authPipelineConfigSchema as { auth: object }).auth),
-  },
-};
+const configSchema = [tokenConfigSchema, authPipelineConfigSchema] as const;
+
+/** The config the auth plugin reads: `auth.tokens.*` (token verification) and the pipeline's `auth.*` settings. */
+export type AuthConfig = ConfigOf<typeof configSchema>;
 
 /**
  * The auth plugin: enforces `@RequireMtls`, `@Authenticated` and `@Authorize` through the pipeline (peer identity →
@@ -46,7 +44,7 @@ const configSchema: ConfigSchemaFragment = {
  * const app = await createApp({ name: 'inventory', services: [InventoryService], protos, plugins: [rampartAuth()] });
  * ```
  */
-export function rampartAuth(options: RampartAuthOptions = {}): RampartPlugin {
+export function rampartAuth(options: RampartAuthOptions = {}): RampartPlugin<AuthConfig> {
   return definePlugin({
     name: RAMPART_AUTH,
     configSchema,
@@ -55,9 +53,9 @@ export function rampartAuth(options: RampartAuthOptions = {}): RampartPlugin {
       const { container, config, logger } = ctx;
       container.bind(AUTH_TOKENS.Container).toConstantValue(container);
       container.bind(AUTH_TOKENS.Settings).toConstantValue({
-        streamExpiryGraceMs: config.get<number>('auth.streamExpiryGraceMs'),
+        streamExpiryGraceMs: config.get('auth.streamExpiryGraceMs'),
       } satisfies AuthPipelineSettings);
-      const caFile = config.get<string>('auth.issuerCaFile');
+      const caFile = config.get('auth.issuerCaFile');
       const fetch = options.fetch ?? (caFile !== '' ? fetchTrusting(caFile) : undefined);
       const fromConfig = tokenVerifierOptionsFromConfig(config, { logger, ...(fetch ? { fetch } : {}) });
       const verifier = options.verifier ?? (fromConfig.issuers.length > 0 ? new TokenVerifier(fromConfig) : undefined);
@@ -78,12 +76,12 @@ export function rampartAuth(options: RampartAuthOptions = {}): RampartPlugin {
         ctx.on('onShutdown', () => prefetch.abort());
       }
       if (!container.isBound(AUTH_TOKENS.ReplayStore)) {
-        container.bind(AUTH_TOKENS.ReplayStore).toConstantValue(new InMemoryReplayStore(config.get<number>('auth.replay.maxEntries')));
+        container.bind(AUTH_TOKENS.ReplayStore).toConstantValue(new InMemoryReplayStore(config.get('auth.replay.maxEntries')));
       }
       if (!container.isBound(AUTH_TOKENS.Auditor)) {
         container.bind(AUTH_TOKENS.Auditor).toConstantValue(
           new DefaultAuthAuditor(
-            { allow: config.get<string>('auth.audit.allowLevel'), deny: config.get<string>('auth.audit.denyLevel') },
+            { allow: config.get('auth.audit.allowLevel'), deny: config.get('auth.audit.denyLevel') },
             logger,
           ),
         );

@@ -40,24 +40,30 @@ interface NamedFormats {
 
 type AnyFunction = (...args: never[]) => unknown;
 
-/** The type a default declares, literals widened: `50051` → `number`, `[] as string[]` → `readonly string[]`. */
-type Widen<T> = T extends string
-  ? string
-  : T extends number
-    ? number
-    : T extends boolean
-      ? boolean
-      : T extends null | undefined | bigint | RegExp | AnyFunction
-        ? T
-        : T extends readonly []
-          ? readonly unknown[]
-          : T extends readonly (infer E)[]
-            ? readonly ([E] extends [never] ? unknown : Widen<E>)[]
-            : T extends object
-              ? keyof T extends never
-                ? Readonly<Record<string, unknown>>
-                : { readonly [K in keyof T]: Widen<T[K]> }
-              : T;
+/** True for a union type (`'a' | 'b'`, also `boolean`), false for a single type. */
+type IsUnion<T, U = T> = T extends unknown ? ([U] extends [T] ? false : true) : never;
+
+/** `const` inference makes a default's value a single literal (`50051`, `'auto'`): it widens. A union was declared. */
+type WidenPrimitive<T> =
+  true extends IsUnion<T> ? T : T extends string ? string : T extends number ? number : T extends boolean ? boolean : T;
+
+/**
+ * The type a default declares, with the literals `const` inference made of it widened: `50051` → `number`,
+ * `['UNAVAILABLE']` → `readonly string[]`, `[] as string[]` → `readonly string[]`; a declared union of literals stays.
+ */
+type Widen<T> = [T] extends [string | number | boolean | bigint]
+  ? WidenPrimitive<T>
+  : T extends null | undefined | bigint | RegExp | AnyFunction
+    ? T
+    : T extends readonly []
+      ? readonly unknown[]
+      : T extends readonly (infer E)[]
+        ? readonly ([E] extends [never] ? unknown : Widen<E>)[]
+        : T extends object
+          ? keyof T extends never
+            ? Readonly<Record<string, unknown>>
+            : { readonly [K in keyof T]: Widen<T[K]> }
+          : T;
 
 /** The type a setting's default declares (`null`, "required", declares nothing). */
 type Declared<N> = N extends { readonly default: infer D } ? Exclude<Widen<D>, null> : never;

@@ -112,7 +112,7 @@ describe('fragments compose', () => {
   const perTarget = (names: readonly string[]) => ({ clients: Object.fromEntries(names.map((n) => [n, target])) });
 
   test('a typed fragment nested in another keeps its types under the longer keys', () => {
-    expectTypeOf(nested.auth).toMatchTypeOf<{ client: typeof client }>();
+    expectTypeOf(nested).toMatchTypeOf<ConfigSchemaFragment>(); // the brand carries the types; the object stays a fragment
     type Nested = ConfigOf<typeof nested>;
     expectTypeOf<Nested['auth.client.issuer']>().toEqualTypeOf<string>();
     expectTypeOf<Nested['auth.client.retry.max']>().toEqualTypeOf<number>();
@@ -199,5 +199,27 @@ describe('plugins', () => {
     expectTypeOf<App['redis.url']>().toEqualTypeOf<string>();
     expectTypeOf<App['auth.tokens.clockToleranceSec']>().toEqualTypeOf<number>();
     expectTypeOf<keyof App>().toEqualTypeOf<'redis' | 'redis.url' | 'auth' | 'auth.tokens' | 'auth.tokens.clockToleranceSec'>();
+  });
+});
+
+describe('declared types', () => {
+  type Method = 'tls' | 'secret';
+  interface Client {
+    readonly id: string;
+    readonly method?: Method;
+    readonly scopes: Readonly<Record<string, readonly string[]>>;
+  }
+  const NO_CLIENTS: readonly Client[] = [];
+  const declared = defineConfigSchema({
+    clients: { format: Array, default: NO_CLIENTS },
+    codes: { format: Array, default: ['UNAVAILABLE'] },
+    kind: { default: 'fixed' },
+  });
+
+  test('keep their unions of literals; single literals of a default widen', () => {
+    const reader = {} as ConfigReader<ConfigOf<typeof declared>>;
+    expectTypeOf(reader.get('clients')).toEqualTypeOf<readonly Client[]>();
+    expectTypeOf(reader.get('codes')).toEqualTypeOf<readonly string[]>();
+    expectTypeOf(reader.get('kind')).toEqualTypeOf<string>();
   });
 });

@@ -1,4 +1,4 @@
-import type { ConfigSchemaFragment } from '@rampart/core';
+import { defineConfigSchema, type ConfigOf } from '@rampart/core';
 
 /**
  * The values of the standard `OTEL_*` variables that `@opentelemetry/sdk-node` implements, by variable. The SDK only
@@ -18,7 +18,7 @@ export const OTEL_ENV_VALUES = {
 } as const;
 
 /** A convict format for a comma-separated list of the given values (empty: the SDK's default). */
-function listOf(variable: keyof typeof OTEL_ENV_VALUES, single = false): (value: unknown) => void {
+function listOf(variable: keyof typeof OTEL_ENV_VALUES, single = false): (value: unknown) => asserts value is string {
   const allowed: readonly string[] = OTEL_ENV_VALUES[variable];
   return (value: unknown) => {
     if (typeof value !== 'string') throw new Error(`${variable} must be a string`);
@@ -44,7 +44,7 @@ function listOf(variable: keyof typeof OTEL_ENV_VALUES, single = false): (value:
  * const config = loadConfig({ schemas: [serverConfigSchema, otelConfigSchema] });
  * ```
  */
-export const otelConfigSchema: ConfigSchemaFragment = {
+export const otelConfigSchema = defineConfigSchema({
   otel: {
     sdkDisabled: {
       doc: 'Turn the plugin off: no SDK is started and the OpenTelemetry API stays a no-op.',
@@ -99,4 +99,7 @@ export const otelConfigSchema: ConfigSchemaFragment = {
       env: 'RAMPART_OTEL_SHUTDOWN_TIMEOUT_MS',
     },
   },
-};
+});
+
+/** The OpenTelemetry plugin's config, `otel.*`. */
+export type OtelConfig = ConfigOf<typeof otelConfigSchema>;

@@ -1,4 +1,5 @@
 import { RampartError, type ConfigReader } from '@rampart/core';
+import type { OtelConfig } from './config-schema.js';
 
 /**
  * The plugin's settings, read from `otel.*`.
@@ -18,7 +19,7 @@ export interface OtelSettings {
 }
 
 /** Settings the SDK reads from the process environment itself, with their defaults in `otelConfigSchema`. */
-const SDK_READS: readonly (readonly [key: string, variable: string, fallback: string])[] = [
+const SDK_READS: readonly (readonly [key: keyof OtelConfig, variable: string, fallback: string])[] = [
   ['otel.traces.exporter', 'OTEL_TRACES_EXPORTER', ''],
   ['otel.metrics.exporter', 'OTEL_METRICS_EXPORTER', ''],
   ['otel.metrics.exportIntervalMs', 'OTEL_METRIC_EXPORT_INTERVAL', '60000'],
@@ -38,12 +39,12 @@ const SDK_READS: readonly (readonly [key: string, variable: string, fallback: st
  * ```
  */
 export function otelSettingsFromConfig(
-  config: ConfigReader,
+  config: ConfigReader<OtelConfig>,
   appName: string,
   env: Readonly<Record<string, string | undefined>> = process.env,
 ): OtelSettings {
   for (const [key, variable, fallback] of SDK_READS) {
-    const configured = String(config.get<unknown>(key));
+    const configured = String(config.get(key));
     const seen = env[variable]?.trim() || fallback;
     if (configured !== seen) {
       throw new RampartError(
@@ -53,15 +54,15 @@ export function otelSettingsFromConfig(
       );
     }
   }
-  const serviceName = config.get<string>('otel.serviceName');
+  const serviceName = config.get('otel.serviceName');
   const metrics = config
-    .get<string>('otel.metrics.exporter')
+    .get('otel.metrics.exporter')
     .split(',')
     .map((entry) => entry.trim());
   return {
-    disabled: config.get<boolean>('otel.sdkDisabled'),
+    disabled: config.get('otel.sdkDisabled'),
     serviceName: serviceName !== '' ? serviceName : /(?:^|,)\s*service\.name\s*=/.test(env.OTEL_RESOURCE_ATTRIBUTES ?? '') ? undefined : appName,
     metrics: !metrics.includes('none'),
-    shutdownTimeoutMs: config.get<number>('otel.shutdownTimeoutMs'),
+    shutdownTimeoutMs: config.get('otel.shutdownTimeoutMs'),
   };
 }

@@ -3,7 +3,7 @@ import type { Instrumentation } from '@opentelemetry/instrumentation';
 import type { MetricReader } from '@opentelemetry/sdk-metrics';
 import type { SpanExporter } from '@opentelemetry/sdk-trace-base';
 import { definePlugin, type RampartPlugin } from '@rampart/core';
-import { otelConfigSchema } from './config-schema.js';
+import { otelConfigSchema, type OtelConfig } from './config-schema.js';
 import { otelSettingsFromConfig } from './otel-settings.js';
 import { startOtelSdk } from './sdk.js';
 import { OTEL_TOKENS } from './tokens.js';
@@ -56,7 +56,7 @@ export interface RampartOtelOptions {
  * const app = await createApp({ name: 'payments', services, protos, plugins: [rampartOtel(), rampartAuth()] });
  * ```
  */
-export function rampartOtel(options: RampartOtelOptions = {}): RampartPlugin {
+export function rampartOtel(options: RampartOtelOptions = {}): RampartPlugin<OtelConfig> {
   return definePlugin({
     name: RAMPART_OTEL,
     configSchema: otelConfigSchema,

@@ -1,14 +1,14 @@
-import type { ConfigSchemaFragment } from '@rampart/core';
+import { defineConfigSchema, type ConfigOf } from '@rampart/core';
 
 /** convict format of `redis.url`: empty (not set) or a `redis://` / `rediss://` URL. */
-function redisUrl(value: unknown): void {
+function redisUrl(value: unknown): asserts value is string {
   if (value === '') return;
   if (typeof value !== 'string' || !URL.canParse(value)) throw new Error('must be a redis:// or rediss:// URL');
   const { protocol } = new URL(value);
   if (protocol !== 'redis:' && protocol !== 'rediss:') throw new Error('must be a redis:// or rediss:// URL');
 }
 
-const duration = (doc: string, value: number, env: string) => ({ doc, format: 'duration-ms', default: value, env });
+const duration = (doc: string, value: number, env: string) => ({ doc, format: 'duration-ms', default: value, env }) as const;
 
 /**
  * The Redis plugin's settings, under `redis.*`. The URL can carry a password, so it is sensitive: it comes only
@@ -20,7 +20,7 @@ const duration = (doc: string, value: number, env: string) => ({ doc, format: 'd
  * const config = loadConfig({ schemas: [serverConfigSchema, redisConfigSchema] });
  * ```
  */
-export const redisConfigSchema: ConfigSchemaFragment = {
+export const redisConfigSchema = defineConfigSchema({
   redis: {
     url: {
       doc: 'Redis URL, redis[s]://[user:password@]host:port[/db]. Required. Sensitive (it may carry a password): only from the environment or a file.',
@@ -64,4 +64,7 @@ export const redisConfigSchema: ConfigSchemaFragment = {
       },
     },
   },
-};
+});
+
+/** The Redis plugin's config, `redis.*`. */
+export type RedisConfig = ConfigOf<typeof redisConfigSchema>;

@@ -1,6 +1,6 @@
 export { rampartRedis, RAMPART_REDIS } from './plugin.js';
 export { rampartRedisWhenConfigured } from './when-configured.js';
-export { redisConfigSchema } from './config-schema.js';
+export { redisConfigSchema, type RedisConfig } from './config-schema.js';
 export { redisSettingsFromConfig, redisAddress, type RedisSettings } from './redis-settings.js';
 export {
   RedisConnection,

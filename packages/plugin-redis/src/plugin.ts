@@ -1,6 +1,6 @@
-import { AUTH_STAGE, AUTH_TOKENS, RAMPART_AUTH, type TokenVerifier } from '@rampart/auth';
+import { AUTH_STAGE, AUTH_TOKENS, RAMPART_AUTH, tokenConfigSchema, type TokenConfig, type TokenVerifier } from '@rampart/auth';
 import { definePlugin, type RampartPlugin } from '@rampart/core';
-import { redisConfigSchema } from './config-schema.js';
+import { redisConfigSchema, type RedisConfig } from './config-schema.js';
 import { RedisConnection } from './redis-connection.js';
 import { RedisReplayStore } from './redis-replay-store.js';
 import { checkReplayGrace, redisSettingsFromConfig } from './redis-settings.js';
@@ -40,17 +40,18 @@ export const RAMPART_REDIS = 'rampart-redis';
  *   .revoke({ sub: 'mallory', until: new Date(Date.now() + 3_600_000) });
  * ```
  */
-export function rampartRedis(): RampartPlugin {
+export function rampartRedis(): RampartPlugin<RedisConfig & TokenConfig> {
   return definePlugin({
     name: RAMPART_REDIS,
     dependencies: [RAMPART_AUTH],
-    configSchema: redisConfigSchema,
+    // auth.tokens.* too: the replay grace is checked against auth.tokens.clockToleranceSec (rampartAuth declares the same).
+    configSchema: [redisConfigSchema, tokenConfigSchema],
     register(ctx) {
       const settings = redisSettingsFromConfig(ctx.config);
       const { container } = ctx;
       // The tolerance of the verifier in use (one given to rampartAuth in code, else the one built from config).
       const verifier = container.isBound(AUTH_TOKENS.TokenVerifier) ? container.get<TokenVerifier>(AUTH_TOKENS.TokenVerifier) : undefined;
-      checkReplayGrace(settings.replayGraceMs, verifier?.clockToleranceSec ?? ctx.config.get<number>('auth.tokens.clockToleranceSec'));
+      checkReplayGrace(settings.replayGraceMs, verifier?.clockToleranceSec ?? ctx.config.get('auth.tokens.clockToleranceSec'));
       const connection = new RedisConnection(settings, ctx.logger);
       const list = new RedisRevocationList(connection, settings.keyPrefix);
       const openStreams = new OpenStreams();

@@ -1,4 +1,5 @@
 import { RampartError, type ConfigReader } from '@rampart/core';
+import type { RedisConfig } from './config-schema.js';
 
 /**
  * The Redis plugin's settings, read from `redis.*`.
@@ -28,8 +29,8 @@ export interface RedisSettings {
  * const settings = redisSettingsFromConfig(ctx.config); // throws ERR_CONFIG_INVALID without RAMPART_REDIS_URL
  * ```
  */
-export function redisSettingsFromConfig(config: ConfigReader): RedisSettings {
-  const url = config.get<string>('redis.url');
+export function redisSettingsFromConfig(config: ConfigReader<RedisConfig>): RedisSettings {
+  const url = config.get('redis.url');
   if (url === '') {
     throw new RampartError(
       'ERR_CONFIG_INVALID',
@@ -38,12 +39,12 @@ export function redisSettingsFromConfig(config: ConfigReader): RedisSettings {
   }
   return {
     url,
-    keyPrefix: config.get<string>('redis.keyPrefix'),
-    commandTimeoutMs: config.get<number>('redis.commandTimeoutMs'),
-    connectTimeoutMs: config.get<number>('redis.connectTimeoutMs'),
-    reconnectMaxDelayMs: config.get<number>('redis.reconnectMaxDelayMs'),
-    replayGraceMs: config.get<number>('redis.replayGraceMs'),
-    revocation: config.get<boolean>('redis.revocation.enabled'),
+    keyPrefix: config.get('redis.keyPrefix'),
+    commandTimeoutMs: config.get('redis.commandTimeoutMs'),
+    connectTimeoutMs: config.get('redis.connectTimeoutMs'),
+    reconnectMaxDelayMs: config.get('redis.reconnectMaxDelayMs'),
+    replayGraceMs: config.get('redis.replayGraceMs'),
+    revocation: config.get('redis.revocation.enabled'),
   };
 }
 

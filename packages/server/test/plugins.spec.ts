@@ -1,4 +1,4 @@
-import { RampartError, TOKENS, type Logger, type RampartPlugin } from '@rampart/core';
+import { definePlugin, RampartError, TOKENS, type Logger, type RampartPlugin } from '@rampart/core';
 import { describe, expect, it } from 'vitest';
 import { createApp } from '../src/index.js';
 import { EchoService } from './fixtures/echo-service.js';
@@ -16,18 +16,18 @@ describe('plugins', () => {
   it('register in dependency order, bind into the container, add interceptors, contribute config and hook the lifecycle', async () => {
     const events: string[] = [];
     const GREETING = Symbol.for('test.greeting');
-    const base: RampartPlugin = {
+    const base = definePlugin({
       name: 'base',
       configSchema: { greeting: { doc: 'a greeting', format: String, default: 'hello', env: 'TEST_GREETING' } },
       register(ctx) {
         events.push('register:base');
-        ctx.container.bind(GREETING).toConstantValue(ctx.config.get<string>('greeting'));
+        ctx.container.bind(GREETING).toConstantValue(ctx.config.get('greeting'));
         ctx.on('onInit', () => void events.push('init:base'));
         ctx.on('onReady', () => void events.push('ready:base'));
         ctx.on('onShutdown', () => void events.push('shutdown:base'));
         ctx.on('onClose', () => void events.push('close:base'));
       },
-    };
+    });
     const dependent: RampartPlugin = {
       name: 'dependent',
       dependencies: ['base'],

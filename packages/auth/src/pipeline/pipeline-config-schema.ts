@@ -1,9 +1,9 @@
-import type { ConfigSchemaFragment } from '@rampart/core';
+import { defineConfigSchema } from '@rampart/core';
 
-const LEVELS = ['trace', 'debug', 'info', 'warn', 'error', 'silent'];
+const LEVELS = ['trace', 'debug', 'info', 'warn', 'error', 'silent'] as const;
 
 /** The auth pipeline's own settings, under `auth.*` (token verification has `auth.tokens.*`). */
-export const authPipelineConfigSchema: ConfigSchemaFragment = {
+export const authPipelineConfigSchema = defineConfigSchema({
   auth: {
     issuerCaFile: {
       doc: "PEM trust bundle for the token issuers' HTTPS (discovery and JWKS), e.g. a private CA; empty: the system's trust store.",
@@ -40,4 +40,4 @@ export const authPipelineConfigSchema: ConfigSchemaFragment = {
       },
     },
   },
-};
+});

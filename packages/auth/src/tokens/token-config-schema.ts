@@ -1,13 +1,16 @@
-import type { ConfigSchemaFragment } from '@rampart/core';
+import { defineConfigSchema, type ConfigOf } from '@rampart/core';
 import { resolveClaimMapping } from './claim-mapping.js';
-import { ASYMMETRIC_ALGORITHMS, HMAC_ALGORITHMS } from './token-types.js';
+import { ASYMMETRIC_ALGORITHMS, HMAC_ALGORITHMS, type IssuerConfig } from './token-types.js';
 import { TOKEN_VERIFIER_DEFAULTS as D } from './verifier-settings.js';
 
 const ISSUER_KEYS = new Set(['issuer', 'audience', 'jwksUri', 'jwksFile', 'jwksHosts', 'requireTyp', 'algorithms', 'claims']);
 const ALGORITHMS: readonly string[] = [...ASYMMETRIC_ALGORITHMS, ...HMAC_ALGORITHMS];
 
+/** An entry of `auth.tokens.issuers`: an issuer as config can give it (keys and secrets come another way). */
+export type ConfiguredIssuer = Omit<IssuerConfig, 'jwks' | 'secret'>;
+
 /** convict format of `auth.tokens.issuers`: a list of `{ issuer, audience?, jwksUri?, jwksFile?, jwksHosts?, requireTyp?, algorithms?, claims? }`. */
-function issuerList(value: unknown): void {
+function issuerList(value: unknown): asserts value is readonly ConfiguredIssuer[] {
   if (!Array.isArray(value)) throw new Error('must be a JSON array of issuer objects');
   value.forEach((entry: unknown, i) => {
     const at = `entry ${i}`;
@@ -48,7 +51,7 @@ function optionalUrl(value: unknown): void {
   if (value !== '' && !(typeof value === 'string' && URL.canParse(value))) throw new Error('must be an absolute URL or empty');
 }
 
-const nat = (doc: string, value: number, env: string) => ({ doc, format: 'nat', default: value, env });
+const nat = (doc: string, value: number, env: string) => ({ doc, format: 'nat', default: value, env }) as const;
 
 /**
  * The convict schema of token verification, under `auth.tokens.*`. Add it to the app's schemas; read it back with
@@ -61,7 +64,7 @@ const nat = (doc: string, value: number, env: string) => ({ doc, format: 'nat', 
  * const verifier = new TokenVerifier(tokenVerifierOptionsFromConfig(config));
  * ```
  */
-export const tokenConfigSchema: ConfigSchemaFragment = {
+export const tokenConfigSchema = defineConfigSchema({
   auth: {
     tokens: {
       issuer: {
@@ -107,4 +110,7 @@ export const tokenConfigSchema: ConfigSchemaFragment = {
       },
     },
   },
-};
+});
+
+/** The config of token verification, `auth.tokens.*`, as `tokenVerifierOptionsFromConfig` reads it. */
+export type TokenConfig = ConfigOf<typeof tokenConfigSchema>;

@@ -1,5 +1,9 @@
 import { RampartError, type ConfigReader } from '@rampart/core';
+import type { TokenConfig } from './token-config-schema.js';
 import type { IssuerConfig, TokenVerifierOptions } from './token-types.js';
+
+/** The names of the `auth.tokens.*` settings. */
+type TokenSetting = keyof TokenConfig extends infer K ? (K extends `auth.tokens.${infer N}` ? N : never) : never;
 
 /**
  * Builds {@link TokenVerifierOptions} from the keys of `tokenConfigSchema`. `auth.tokens.issuer` is added to
@@ -12,15 +16,15 @@ import type { IssuerConfig, TokenVerifierOptions } from './token-types.js';
  * ```
  */
 export function tokenVerifierOptionsFromConfig(
-  config: ConfigReader,
+  config: ConfigReader<TokenConfig>,
   extras: Pick<TokenVerifierOptions, 'logger' | 'fetch' | 'now'> = {},
 ): TokenVerifierOptions {
-  const get = <T>(key: string): T => config.get<T>(`auth.tokens.${key}`);
-  const issuers: IssuerConfig[] = get<readonly IssuerConfig[]>('issuers').map((entry) => ({ ...entry }));
-  const single = get<string>('issuer');
+  const get = <K extends TokenSetting>(key: K): TokenConfig[`auth.tokens.${K}`] => config.get(`auth.tokens.${key}`);
+  const issuers: IssuerConfig[] = get('issuers').map((entry) => ({ ...entry }));
+  const single = get('issuer');
   if (single !== '' && !issuers.some((entry) => entry.issuer === single)) issuers.push({ issuer: single });
-  const secret = get<string>('hmacSecret');
-  const hmacIssuer = get<string>('hmacIssuer');
+  const secret = get('hmacSecret');
+  const hmacIssuer = get('hmacIssuer');
   if ((secret === '') !== (hmacIssuer === '')) {
     throw new RampartError(
       'ERR_CONFIG_INVALID',
@@ -41,20 +45,20 @@ export function tokenVerifierOptionsFromConfig(
     if (listed === undefined) issuers.push({ issuer: hmacIssuer, secret });
     else issuers[index] = { ...listed, secret };
   }
-  const audience = get<string>('audience');
+  const audience = get('audience');
   return {
     issuers,
     ...(audience === '' ? {} : { audience }),
-    clockToleranceSec: get<number>('clockToleranceSec'),
-    maxTokenBytes: get<number>('maxTokenBytes'),
-    cacheMax: get<number>('cacheMax'),
-    jwksTimeoutMs: get<number>('jwksTimeoutMs'),
-    discoveryMaxBytes: get<number>('discoveryMaxBytes'),
-    jwksMaxBytes: get<number>('jwksMaxBytes'),
-    jwksCooldownMs: get<number>('jwksCooldownMs'),
-    jwksRefreshMs: get<number>('jwksRefreshMs'),
-    retryBackoffMs: get<number>('jwksRetryBackoffMs'),
-    jwksFilePollMs: get<number>('jwksFilePollMs'),
+    clockToleranceSec: get('clockToleranceSec'),
+    maxTokenBytes: get('maxTokenBytes'),
+    cacheMax: get('cacheMax'),
+    jwksTimeoutMs: get('jwksTimeoutMs'),
+    discoveryMaxBytes: get('discoveryMaxBytes'),
+    jwksMaxBytes: get('jwksMaxBytes'),
+    jwksCooldownMs: get('jwksCooldownMs'),
+    jwksRefreshMs: get('jwksRefreshMs'),
+    retryBackoffMs: get('jwksRetryBackoffMs'),
+    jwksFilePollMs: get('jwksFilePollMs'),
     ...extras,
   };
 }

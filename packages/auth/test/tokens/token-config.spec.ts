@@ -1,5 +1,5 @@
 import { loadConfig } from '@rampart/config';
-import type { ConfigReader } from '@rampart/core';
+import type { ConfigReader, ConfigSchemaFragment } from '@rampart/core';
 import { RampartError } from '@rampart/core';
 import { describe, expect, it } from 'vitest';
 import {
@@ -8,22 +8,24 @@ import {
   tokenConfigSchema,
   tokenVerifierOptionsFromConfig,
   type IssuerConfig,
+  type TokenConfig,
   type TokenVerifierOptions,
 } from '../../src/index.js';
 import { expectTokenError } from './support/expect-token-error.js';
 import { mint } from './support/keys.js';
 
 type Setting = { default: unknown; env?: string; sensitive?: boolean; doc?: string; format?: unknown };
-const settings = (tokenConfigSchema as { auth: { tokens: Record<string, Setting> } }).auth.tokens;
+const fragment: ConfigSchemaFragment = tokenConfigSchema;
+const settings = (fragment as { auth: { tokens: Record<string, Setting> } }).auth.tokens;
 
-/** A ConfigReader over the schema defaults plus `values` (keys relative to `auth.tokens.`). */
-function reader(values: Record<string, unknown> = {}): ConfigReader {
+/** A ConfigReader over the schema defaults plus `values` (keys relative to `auth.tokens.`), standing in for a loaded one. */
+function reader(values: Record<string, unknown> = {}): ConfigReader<TokenConfig> {
   const all: Record<string, unknown> = {};
   for (const [key, s] of Object.entries(settings)) all[`auth.tokens.${key}`] = values[key] ?? s.default;
   return {
-    get: <T>(key: string) => {
+    get: (key) => {
       if (!(key in all)) throw new Error(`unknown key ${key}`);
-      return all[key] as T;
+      return all[key] as never;
     },
     has: (key) => all[key] !== undefined && all[key] !== null,
   };

@@ -38,7 +38,7 @@ export function tenantPolicy(): RampartPlugin {
       },
     },
     register({ container, config }) {
-      container.bind(TENANT_METADATA_KEY).toConstantValue(config.get<string>('tenant.metadataKey'));
+      container.bind(TENANT_METADATA_KEY).toConstantValue(config.get('tenant.metadataKey'));
       container.bind(AUTH_STAGE).to(TenantStage).inSingletonScope();
     },
   });
