@@ -217,6 +217,7 @@ describe('declared types', () => {
   });
 
   test('keep their unions of literals; single literals of a default widen', () => {
+    expectTypeOf(declared).toMatchTypeOf<ConfigSchemaFragment>();
     const reader = {} as ConfigReader<ConfigOf<typeof declared>>;
     expectTypeOf(reader.get('clients')).toEqualTypeOf<readonly Client[]>();
     expectTypeOf(reader.get('codes')).toEqualTypeOf<readonly string[]>();

@@ -18,8 +18,11 @@ export interface OtelSettings {
   readonly shutdownTimeoutMs: number;
 }
 
+/** The `otel.*` settings that hold one text or number (not a group). */
+type ScalarSetting = { [K in keyof OtelConfig]: OtelConfig[K] extends string | number ? K : never }[keyof OtelConfig];
+
 /** Settings the SDK reads from the process environment itself, with their defaults in `otelConfigSchema`. */
-const SDK_READS: readonly (readonly [key: keyof OtelConfig, variable: string, fallback: string])[] = [
+const SDK_READS: readonly (readonly [key: ScalarSetting, variable: string, fallback: string])[] = [
   ['otel.traces.exporter', 'OTEL_TRACES_EXPORTER', ''],
   ['otel.metrics.exporter', 'OTEL_METRICS_EXPORTER', ''],
   ['otel.metrics.exportIntervalMs', 'OTEL_METRIC_EXPORT_INTERVAL', '60000'],

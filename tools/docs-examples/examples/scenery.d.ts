@@ -61,6 +61,7 @@ declare global {
   const tenantPolicy: () => RampartPlugin;
   /** Where an audit plugin sends its events (docs/guides/plugins.md). */
   interface SiemSink {
+    connect(url: string): void;
     flush(): Promise<void>;
   }
   const services: readonly ServiceClass[];
