@@ -1,5 +1,4 @@
-import { RpcError } from '@rampart/client';
-import { Status } from '@rampart/core';
+import { RampartError, Status } from '@rampart/core';
 import { startTestApp, TestIssuer, withBearer, type TestApp } from '@rampart/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { inventoryAppOptions } from '../src/app.js';
@@ -45,8 +44,8 @@ describe('inventory service', () => {
     expect(res.remaining).toBe(10);
     expect(res.reservedFor).toBe(`alice via ${ORDERS_WORKLOAD}`);
     const err = await orders.reserve({ sku: 'SKU-BLUE-MUG', quantity: 99, orderId: 'o-2' }, withBearer(await reserveToken())).catch((e: unknown) => e);
-    expect(err).toBeInstanceOf(RpcError);
-    expect((err as RpcError).code).toBe(Status.FAILED_PRECONDITION);
+    expect(err).toBeInstanceOf(RampartError);
+    expect((err as RampartError).status).toBe(Status.FAILED_PRECONDITION);
   });
 
   it('lets orders reserve under its Kubernetes ServiceAccount ID too (deploy/kubernetes), and no one else in that namespace', async () => {

@@ -69,8 +69,10 @@ const exchangeAt = (atMs: number, token: string) => {
 /** Asserts the call was refused with `reason`, by one warn audit line, before the handler. */
 function expectRefused(outcome: Awaited<ReturnType<typeof call>>, reason: string, detail: RegExp, token: string): void {
   const error = failed(outcome);
-  expect({ code: error.code, details: error.details }).toEqual({
-    code: Status.UNAUTHENTICATED,
+  // The precise reason (expired, replayed, …) stays in the audit: the caller gets the status's own code.
+  expect({ status: error.status, code: error.code, details: error.message }).toEqual({
+    status: Status.UNAUTHENTICATED,
+    code: 'ERR_UNAUTHENTICATED',
     details: reason === 'ERR_TOKEN_EXPIRED' ? 'token expired' : 'invalid token',
   });
   expect(vault.ran, 'the handler ran').toEqual([]);

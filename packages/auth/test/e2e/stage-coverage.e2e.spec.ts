@@ -161,8 +161,8 @@ describe('a stage that needs a verified token refuses a call that has none', () 
     const orders = await t.client(VaultServiceDescriptor, { as: '/orders' });
     const token = await issuer.mint({ sub: 'alice' }, { scope: 'vault:read' });
     const error = failed(await call(orders, 'exchange', withBearer(token)));
-    expect(error.code).toBe(Status.UNAUTHENTICATED);
-    expect(error.details).toBe('unauthenticated');
+    expect(error.status).toBe(Status.UNAUTHENTICATED);
+    expect(error.message).toBe('unauthenticated');
     expect(vault.ran).toEqual([]);
     const audit = logs.audits().filter((a) => a.audit.method === EXCHANGE);
     expect(audit).toHaveLength(1);
