@@ -102,7 +102,7 @@ describe.skipIf(!redisInstalled)(`one-time tokens on Redis past exp, within the 
         spends.length = 0;
         log.lines.length = 0;
         const error = await failure(spend(r, used[name]));
-        expect({ at: `exp + ${after} s at ${name}`, code: error.code, details: error.details }).toEqual({
+        expect({ at: `exp + ${after} s at ${name}`, code: error.status, details: error.message }).toEqual({
           at: `exp + ${after} s at ${name}`,
           code: Status.UNAUTHENTICATED,
           details: 'invalid token',

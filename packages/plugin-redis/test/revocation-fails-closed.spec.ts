@@ -52,8 +52,8 @@ describe.skipIf(!redisInstalled)(`the revocation stage without a verified token$
   it('refuses the call with UNAUTHENTICATED before the handler, saying why in the audit line', async () => {
     const token = await issuer.mint({ sub: 'mallory' }, { scope: 'ledger:read' });
     const err = await failure(r.ledger.balance({ account: 'a' }, withBearer(token)));
-    expect(err.code).toBe(Status.UNAUTHENTICATED);
-    expect(err.details).toBe('unauthenticated');
+    expect(err.status).toBe(Status.UNAUTHENTICATED);
+    expect(err.message).toBe('unauthenticated');
     const audit = log.lines.map((l) => l.audit as { decision: string; reason: string; detail?: string } | undefined).find((a) => a !== undefined);
     expect(audit).toMatchObject({ decision: 'deny', reason: 'ERR_UNAUTHENTICATED' });
     expect(audit?.detail).toContain('stage "revocation" needs the token verified by the token stage');

@@ -138,6 +138,6 @@ export async function rpcErrorOf(promise: Promise<unknown>): Promise<RampartErro
     (error: unknown) => ({ error }),
   );
   if (!('error' in outcome)) throw new Error(`expected the call to fail, it returned ${JSON.stringify(outcome.value)}`);
-  if (!(outcome.error instanceof RampartError)) throw new Error(`expected an RampartError, got ${String(outcome.error)}`);
+  if (!(outcome.error instanceof RampartError)) throw new Error(`expected a RampartError, got ${String(outcome.error)}`);
   return outcome.error;
 }
