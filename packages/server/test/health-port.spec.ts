@@ -1,6 +1,6 @@
 import { credentials } from '@grpc/grpc-js';
 import { closeClient, createClient } from '@rampart/client';
-import { RampartError, Status } from '@rampart/core';
+import { type RampartError, Status } from '@rampart/core';
 import { networkInterfaces } from 'node:os';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createApp, type RampartApp } from '../src/index.js';

@@ -1,4 +1,4 @@
-import { RampartError } from '@rampart/core';
+import { type RampartError } from '@rampart/core';
 import { afterEach, describe, expect, it } from 'vitest';
 import { probe } from './fixtures/echo-service.js';
 import { startEchoApp } from './fixtures/harness.js';
