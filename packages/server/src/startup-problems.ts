@@ -21,7 +21,8 @@ export function collectProblem(problems: StartupProblem[], error: unknown): void
  * decision (default deny comes first), else the first problem's code.
  */
 export function startupRefusal(problems: readonly StartupProblem[]): RampartError {
-  const first = problems.find((p) => p.code === 'ERR_NO_AUTH_DECISION') ?? (problems[0]);
+  const first: StartupProblem = problems.find((p) => p.code === 'ERR_NO_AUTH_DECISION') ??
+    problems[0] ?? { code: 'ERR_APP_STATE', text: 'no problem was listed' };
   return new RampartError(
     { code: first.code, status: first.status ?? (isBuiltInCode(first.code) ? STATUS_BY_CODE[first.code] : Status.INTERNAL) },
     `refusing to start: ${problems.length} problem(s)\n${problems.map((p) => `  - ${p.text}`).join('\n')}`,
