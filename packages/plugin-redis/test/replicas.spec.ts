@@ -1,6 +1,6 @@
 // Two replicas of one service, on different ports, sharing one Redis: one-time tokens and revocations hold across
 // both.
-import { resolveStages } from '@rampart/auth';
+import { resolveStages } from '@rampart/auth/stages';
 import { Status } from '@rampart/core';
 import { TestIssuer, withBearer } from '@rampart/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';

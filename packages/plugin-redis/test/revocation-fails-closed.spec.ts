@@ -1,7 +1,8 @@
 // Issue 16 item 9: the revocation stage needs the token the token stage verified. When a plugin's replacement
 // token stage lets a call through without setting `state.token`, the revocation stage refuses the call
 // (UNAUTHENTICATED, the reason in the audit line) instead of passing it unchecked.
-import { AUTH_STAGE, RAMPART_AUTH, rampartAuth, type AuthRequirements, type AuthStage, type StageCheck } from '@rampart/auth';
+import { RAMPART_AUTH, rampartAuth } from '@rampart/auth';
+import { AUTH_STAGE, type AuthRequirements, type AuthStage, type StageCheck } from '@rampart/auth/stages';
 import { definePlugin, Status } from '@rampart/core';
 import { TestIssuer, withBearer } from '@rampart/testing';
 import { injectable } from 'inversify';

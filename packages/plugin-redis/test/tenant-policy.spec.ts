@@ -1,6 +1,7 @@
 // The custom-policy example from docs/guides/plugins.md: a plugin that adds an authorization stage (the token's
 // `tenant` claim against the `x-tenant` request metadata) without touching framework code. Needs no Redis.
-import { rampartAuth, resolveStages } from '@rampart/auth';
+import { rampartAuth } from '@rampart/auth';
+import { resolveStages } from '@rampart/auth/stages';
 import { Status } from '@rampart/core';
 import { startTestApp, TestIssuer, withBearer, type TestApp } from '@rampart/testing';
 import { readFileSync } from 'node:fs';

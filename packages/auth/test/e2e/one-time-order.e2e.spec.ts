@@ -2,7 +2,8 @@ import { RampartError, GrpcService, Status } from '@rampart/core';
 import { startTestApp, TestIssuer, withBearer, type TestApp } from '@rampart/testing';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { allow, Authenticated, Authorize, deny, rampartAuth, RequireMtls, resolveStages, type AuthorizationPolicy, type PolicyDecision, type PolicyInput } from '../../src/index.js';
+import { allow, Authenticated, Authorize, deny, rampartAuth, RequireMtls, type AuthorizationPolicy, type PolicyDecision, type PolicyInput } from '../../src/index.js';
+import { resolveStages } from '../../src/stages.js';
 import {
   VaultServiceDescriptor,
   type ReadRequest__Output,

@@ -3,7 +3,8 @@ import { startTestApp, TestIssuer, withBearer, type TestApp } from '@rampart/tes
 import { injectable } from 'inversify';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { AUTH_STAGE, RAMPART_AUTH, rampartAuth, type AuthRequirements, type AuthStage, type StageCheck } from '../../src/index.js';
+import { RAMPART_AUTH, rampartAuth } from '../../src/index.js';
+import { AUTH_STAGE, type AuthRequirements, type AuthStage, type StageCheck } from '../../src/stages.js';
 import { VaultServiceDescriptor, type VaultServiceClient } from '../generated/index.js';
 import { attackVault } from './attack-vault.js';
 import { call, captureLogs, failed, KINDS } from './e2e-support.js';
