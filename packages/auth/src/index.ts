@@ -21,6 +21,7 @@ export { InMemoryReplayStore, type ReplayStore } from './pipeline/replay-store.j
 export { DefaultAuthAuditor, type AuthAuditor, type AuthDecisionEvent, type AuditLevels } from './pipeline/auditor.js';
 // --- token verification on its own ---
 export { TokenVerifier } from './tokens/token-verifier.js';
+export { ASYMMETRIC_ALGORITHMS, HMAC_ALGORITHMS, DEFAULT_ASYMMETRIC_ALGORITHMS } from './tokens/token-types.js';
 export type {
   AsymmetricAlgorithm,
   HmacAlgorithm,

@@ -65,7 +65,9 @@ export {
   readClassDecisions,
   readMethodDecisions,
   type AuthDecision,
+  type DecisionDecorator,
 } from './auth-decision.js';
+export type { AnyClass } from './class-chain.js';
 export { effectiveDecisions } from './effective-decisions.js';
 export {
   GrpcService,
