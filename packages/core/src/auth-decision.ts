@@ -23,7 +23,7 @@ export interface AuthDecision<O = unknown> {
 /** The kind recorded by `@Public()`. */
 export const PUBLIC_DECISION = 'public';
 
-type DecisionDecorator = <T>(
+export type DecisionDecorator = <T>(
   target: object,
   propertyKey?: string | symbol,
   descriptor?: TypedPropertyDescriptor<T>,

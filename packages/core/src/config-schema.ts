@@ -19,6 +19,7 @@ declare const schemaConfig: unique symbol;
 export interface ConfigSchema<M = UntypedConfig> {
   /** Types only: never present at run time. */
   readonly [schemaConfig]: M;
+  /** The convict schema itself: settings and groups by name. */
   readonly [key: string]: unknown;
 }
 

@@ -79,10 +79,15 @@ export interface RampartPlugin<M = UntypedConfig> {
 
 /** What {@link definePlugin} takes: a plugin whose `register` reads the config its `configSchema` declares. */
 export interface PluginDefinition<S extends PluginConfigSchema> {
+  /** See {@link RampartPlugin.name}. */
   readonly name: string;
+  /** See {@link RampartPlugin.dependencies}. */
   readonly dependencies?: readonly string[];
+  /** The plugin's config schema (one fragment or a list): it types `ctx.config` in `register`. */
   readonly configSchema?: S;
+  /** See {@link RampartPlugin.interceptors}. */
   readonly interceptors?: readonly InterceptorDeclaration[];
+  /** Registers the plugin, reading the config its `configSchema` declares. */
   register(ctx: PluginContext<ConfigOf<S>>): void | Promise<void>;
 }
 
