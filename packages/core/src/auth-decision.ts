@@ -23,7 +23,11 @@ export interface AuthDecision<O = unknown> {
 /** The kind recorded by `@Public()`. */
 export const PUBLIC_DECISION = 'public';
 
-type DecisionDecorator = <T>(
+/**
+ * A decorator that records an auth decision, on a class or a method; what `authDecisionDecorator` builds, and what
+ * `implementService` takes as a value.
+ */
+export type AuthDecisionDecorator = <T>(
   target: object,
   propertyKey?: string | symbol,
   descriptor?: TypedPropertyDescriptor<T>,
@@ -38,7 +42,7 @@ type DecisionDecorator = <T>(
  * export const RequireTenant = (claim: string) => authDecisionDecorator({ kind: 'tenant', options: { claim } });
  * ```
  */
-export function authDecisionDecorator(decision: AuthDecision): DecisionDecorator {
+export function authDecisionDecorator(decision: AuthDecision): AuthDecisionDecorator {
   // Decorators apply bottom-up; prepending keeps the list in source order.
   return (target: object, propertyKey?: string | symbol) => {
     if (propertyKey === undefined) {
@@ -65,7 +69,7 @@ export function authDecisionDecorator(decision: AuthDecision): DecisionDecorator
  * async ping(): Promise<Pong> { return { ok: true }; }
  * ```
  */
-export function Public(): DecisionDecorator {
+export function Public(): AuthDecisionDecorator {
   return authDecisionDecorator({ kind: PUBLIC_DECISION, options: {} });
 }
 

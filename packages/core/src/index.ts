@@ -43,15 +43,17 @@ export {
   readClassDecisions,
   readMethodDecisions,
   type AuthDecision,
+  type AuthDecisionDecorator,
 } from './auth-decision.js';
 export { effectiveDecisions } from './effective-decisions.js';
 export {
   GrpcService,
-  GrpcMethod,
+  hasHandler,
   readServiceMetadata,
-  resolveHandlerName,
+  type ServiceClassFor,
   type ServiceMetadata,
 } from './service-decorators.js';
+export { implementService, type ServiceObjectAuth } from './implement-service.js';
 export {
   definePlugin,
   orderPlugins,
