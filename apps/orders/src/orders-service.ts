@@ -3,6 +3,7 @@ import { clientOf, RpcError } from '@rampart/client';
 import { GrpcService, RampartError, Status, type CallContext } from '@rampart/core';
 import { inject } from 'inversify';
 import {
+  OrdersServiceDescriptor,
   InventoryServiceDescriptor,
   type GetOrderRequest__Output,
   type ImportOrdersResponse,
@@ -26,10 +27,10 @@ export const DEMO_IDS = {
  * caller*: the caller's token is exchanged for one whose audience is inventory, with orders as actor. An order
  * request with a `request_id` is placed once per caller and id: a retry gets the first order back.
  */
-@GrpcService('rampart.demo.orders.v1.OrdersService')
+@GrpcService(OrdersServiceDescriptor)
 @RequireMtls()
 @Authenticated({ scopes: ['orders:read'] })
-export class OrdersService implements OrdersServiceHandlers {
+export class OrdersService {
   readonly keys = new IdempotencyKeys();
 
   constructor(
