@@ -3,13 +3,12 @@ import { clientOf, RpcError } from '@rampart/client';
 import { GrpcService, RampartError, Status, type CallContext } from '@rampart/core';
 import { inject } from 'inversify';
 import {
-  OrdersServiceDescriptor,
   InventoryServiceDescriptor,
+  OrdersServiceDescriptor,
   type GetOrderRequest__Output,
   type ImportOrdersResponse,
   type InventoryServiceClient,
   type Order,
-  type OrdersServiceHandlers,
   type PlaceOrderRequest__Output,
 } from './generated/index.js';
 import { IdempotencyKeys } from './idempotency-keys.js';
