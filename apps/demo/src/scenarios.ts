@@ -1,4 +1,4 @@
-import { RpcError } from '@rampart/client';
+import { callError } from '@rampart/client';
 import { statusName, type ClientCallOptions } from '@rampart/core';
 import type { TokenClient } from '@rampart/client';
 import type { Callers } from './callers.js';
@@ -195,8 +195,8 @@ export async function runScenarios(stage: Stage): Promise<Row[]> {
       const detail = await scenario.run(stage, ctx);
       rows.push({ scenario: scenario.name, expected: scenario.expected, actual: 'OK', detail });
     } catch (error) {
-      const rpc = RpcError.from(error);
-      rows.push({ scenario: scenario.name, expected: scenario.expected, actual: statusName(rpc.code), detail: rpc.details });
+      const rpc = callError(error);
+      rows.push({ scenario: scenario.name, expected: scenario.expected, actual: statusName(rpc.status), detail: rpc.message });
     }
   }
   return rows;

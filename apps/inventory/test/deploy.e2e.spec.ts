@@ -67,7 +67,7 @@ describe('pnpm deploy --prod of @rampart/inventory', () => {
     try {
       const reader = await issuer.mint({ sub: 'alice' }, { scope: 'inventory:read', expiresIn: 600 });
       expect(await client.getStock({ sku: 'SKU-RED-MUG' }, withBearer(reader))).toMatchObject({ sku: 'SKU-RED-MUG', available: 40 });
-      await expect(client.getStock({ sku: 'SKU-RED-MUG' })).rejects.toMatchObject({ code: 16 });
+      await expect(client.getStock({ sku: 'SKU-RED-MUG' })).rejects.toMatchObject({ status: 16 });
     } finally {
       closeClient(client);
     }

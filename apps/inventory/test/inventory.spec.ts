@@ -1,5 +1,4 @@
-import { RpcError } from '@rampart/client';
-import { Status } from '@rampart/core';
+import { RampartError, Status } from '@rampart/core';
 import { startTestApp, TestIssuer, withBearer, type TestApp } from '@rampart/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { inventoryAppOptions } from '../src/app.js';
@@ -31,13 +30,13 @@ const reserveToken = (claims: Record<string, unknown> = {}) =>
 describe('inventory service', () => {
   it('refuses a caller without a client certificate, and one without a token', async () => {
     const anonymous = await t.client(InventoryServiceDescriptor);
-    await expect(anonymous.getStock({ sku: 'SKU-RED-MUG' }, withBearer(reader))).rejects.toMatchObject({ code: Status.UNAUTHENTICATED });
-    await expect(orders.getStock({ sku: 'SKU-RED-MUG' })).rejects.toMatchObject({ code: Status.UNAUTHENTICATED });
+    await expect(anonymous.getStock({ sku: 'SKU-RED-MUG' }, withBearer(reader))).rejects.toMatchObject({ status: Status.UNAUTHENTICATED });
+    await expect(orders.getStock({ sku: 'SKU-RED-MUG' })).rejects.toMatchObject({ status: Status.UNAUTHENTICATED });
   });
 
   it('answers GetStock and refuses an unknown SKU with NOT_FOUND', async () => {
     expect(await orders.getStock({ sku: 'SKU-RED-MUG' }, withBearer(reader))).toEqual({ sku: 'SKU-RED-MUG', available: 40, reserved: 0 });
-    await expect(orders.getStock({ sku: 'nope' }, withBearer(reader))).rejects.toMatchObject({ code: Status.NOT_FOUND });
+    await expect(orders.getStock({ sku: 'nope' }, withBearer(reader))).rejects.toMatchObject({ status: Status.NOT_FOUND });
   });
 
   it('reserves stock for orders on behalf of the caller, and refuses to oversell', async () => {
@@ -45,8 +44,8 @@ describe('inventory service', () => {
     expect(res.remaining).toBe(10);
     expect(res.reservedFor).toBe(`alice via ${ORDERS_WORKLOAD}`);
     const err = await orders.reserve({ sku: 'SKU-BLUE-MUG', quantity: 99, orderId: 'o-2' }, withBearer(await reserveToken())).catch((e: unknown) => e);
-    expect(err).toBeInstanceOf(RpcError);
-    expect((err as RpcError).code).toBe(Status.FAILED_PRECONDITION);
+    expect(err).toBeInstanceOf(RampartError);
+    expect((err as RampartError).status).toBe(Status.FAILED_PRECONDITION);
   });
 
   it('lets orders reserve under its Kubernetes ServiceAccount ID too (deploy/kubernetes), and no one else in that namespace', async () => {
@@ -59,16 +58,16 @@ describe('inventory service', () => {
     const other = await t.client(InventoryServiceDescriptor, { as: inventorySa });
     const otherThumbprint = (await t.pki!.clientCertificate(inventorySa)).thumbprint;
     const otherToken = await issuer.mint({ sub: 'alice', act: { sub: inventorySa } }, { scope: 'inventory:reserve', thumbprint: otherThumbprint });
-    await expect(other.reserve({ sku: 'SKU-BLUE-MUG', quantity: 1, orderId: 'o-k8s-2' }, withBearer(otherToken))).rejects.toMatchObject({ code: Status.PERMISSION_DENIED });
+    await expect(other.reserve({ sku: 'SKU-BLUE-MUG', quantity: 1, orderId: 'o-k8s-2' }, withBearer(otherToken))).rejects.toMatchObject({ status: Status.PERMISSION_DENIED });
   });
 
   it('lets only the orders workload reserve, with a bound token carrying inventory:reserve', async () => {
     const other = await t.client(InventoryServiceDescriptor, { as: 'spiffe://demo.rampart.dev/demo-client' });
     await expect(other.reserve({ sku: 'SKU-TEAPOT', quantity: 1, orderId: 'x' }, withBearer(await reserveToken()))).rejects.toMatchObject({
-      code: Status.PERMISSION_DENIED,
+      status: Status.PERMISSION_DENIED,
     });
     await expect(orders.reserve({ sku: 'SKU-TEAPOT', quantity: 1, orderId: 'x' }, withBearer(reader))).rejects.toMatchObject({
-      code: Status.UNAUTHENTICATED, // not certificate-bound
+      status: Status.UNAUTHENTICATED, // not certificate-bound
     });
   });
 

@@ -1,6 +1,6 @@
 import { Authenticated, RequireMtls } from '@rampart/auth';
-import { clientOf, RpcError } from '@rampart/client';
-import { GrpcService, RampartError, Status, type CallContext } from '@rampart/core';
+import { clientOf } from '@rampart/client';
+import { GrpcService, RampartError, type CallContext } from '@rampart/core';
 import { inject } from 'inversify';
 import {
   InventoryServiceDescriptor,
@@ -55,7 +55,8 @@ export class OrdersService {
         await this.#place(req, ctx);
         accepted += 1;
       } catch (error) {
-        if (RampartError.is(error) && error.status === Status.INTERNAL) throw error;
+        // This service's own faults end the import; an order inventory refused (or could not take) is rejected.
+        if (!RampartError.is(error) || (!error.downstream && error.isServerFault)) throw error;
         rejected += 1;
       }
     }
@@ -73,41 +74,22 @@ export class OrdersService {
     return this.keys.once(caller, req.requestId, () => this.#placeNew(req, ctx));
   }
 
+  /**
+   * Reserves at inventory as the caller, then saves the order. Inventory's refusals reach the caller by the
+   * downstream rule (docs/security/errors.md): NOT_FOUND and FAILED_PRECONDITION as they are, anything else as
+   * UNAVAILABLE or INTERNAL, with inventory's answer kept for the log.
+   */
   async #placeNew(req: PlaceOrderRequest__Output, ctx: CallContext): Promise<Order> {
     const orderId = this.orders.newId();
-    try {
-      const reservation = await this.inventory.reserve(
-        { sku: req.sku, quantity: req.quantity, orderId },
-        { parent: ctx, asCaller: true },
-      );
-      ctx.logger.info({ orderId, sku: req.sku, reservedFor: reservation.reservedFor }, 'order placed');
-      return this.orders.save({
-        orderId,
-        sku: req.sku,
-        quantity: req.quantity,
-        status: 'RESERVED',
-        reservationId: reservation.reservationId,
-        placedBy: reservation.reservedFor,
-      });
-    } catch (error) {
-      throw downstream(error);
-    }
-  }
-}
-
-/** A failed inventory call as this call's error: caller mistakes pass through, the rest is UNAVAILABLE. */
-function downstream(error: unknown): RampartError {
-  if (!(error instanceof RpcError)) return RampartError.from(error);
-  switch (error.code) {
-    case Status.FAILED_PRECONDITION:
-      return new RampartError('ERR_FAILED_PRECONDITION', error.details);
-    case Status.NOT_FOUND:
-      return new RampartError('ERR_NOT_FOUND', error.details);
-    case Status.INVALID_ARGUMENT:
-      return new RampartError('ERR_INVALID_ARGUMENT', error.details);
-    case Status.PERMISSION_DENIED:
-      return new RampartError('ERR_PERMISSION_DENIED', 'inventory refused the reservation', { reason: error.details });
-    default:
-      return new RampartError('ERR_UNAVAILABLE', 'inventory unavailable', { reason: `${error.code}: ${error.details}` });
+    const reservation = await this.inventory.reserve({ sku: req.sku, quantity: req.quantity, orderId }, { parent: ctx, asCaller: true });
+    ctx.logger.info({ orderId, sku: req.sku, reservedFor: reservation.reservedFor }, 'order placed');
+    return this.orders.save({
+      orderId,
+      sku: req.sku,
+      quantity: req.quantity,
+      status: 'RESERVED',
+      reservationId: reservation.reservationId,
+      placedBy: reservation.reservedFor,
+    });
   }
 }

@@ -4,8 +4,8 @@
 // bound token: on a method that checks no token (mTLS only, or @Public), the thief's call would come back with a fresh
 // token in the victim's name, bound to this service's certificate. Real issuer, real servers.
 import { RequireMtls } from '@rampart/auth';
-import { clientOf, closeClient, createClient, createMtlsChannelCredentials, RpcError } from '@rampart/client';
-import { GrpcService, RampartError, type CallContext } from '@rampart/core';
+import { clientOf, closeClient, createClient, createMtlsChannelCredentials } from '@rampart/client';
+import { GrpcService, RampartError, Status, type CallContext } from '@rampart/core';
 import type { RampartApp } from '@rampart/server';
 import { inject } from 'inversify';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
@@ -36,7 +36,7 @@ class MtlsOnlyOrders {
       return { orderId: 'o-1', sku: req.sku, quantity: req.quantity, status: 'RESERVED', reservationId: reservation.reservationId, placedBy: reservation.reservedFor };
     } catch (error) {
       downstream.push({ error });
-      throw error instanceof RpcError ? new RampartError('ERR_FAILED_PRECONDITION', error.details) : error;
+      throw error;
     }
   }
 
@@ -95,11 +95,14 @@ describe('asCaller exchanges only a token the calling request verified', () => {
     const thief = await callerAs('intruder', carelessAddress);
     const error = await thief
       .placeOrder({ sku: 'SKU-RED-MUG', quantity: 1, customer: 'mallory' }, { metadata: { authorization: `Bearer ${stolen}` } })
-      .then(() => undefined, (e: unknown) => e as RpcError);
-    expect(error).toBeInstanceOf(RpcError);
-    expect(error?.code).toBe(9); // FAILED_PRECONDITION, from the handler's own downstream call
-    expect(error?.details).toMatch(/asCaller: .*PlaceOrder has no verified bearer token to exchange/);
+      .then(() => undefined, (e: unknown) => e as RampartError);
+    expect(error).toBeInstanceOf(RampartError);
+    // The careless handler's own mistake: INTERNAL to the thief, the reason only in the handler's error.
+    expect([error?.status, error?.message]).toEqual([Status.INTERNAL, 'internal error']);
     expect(downstream).toHaveLength(1);
+    const own = downstream[0]?.error as RampartError;
+    expect([own.code, own.downstream]).toEqual(['ERR_INTERNAL', false]);
+    expect(own.message).toMatch(/asCaller: .*PlaceOrder has no verified bearer token to exchange/);
     expect(downstream[0]?.reservedFor).toBeUndefined();
     expect(exchanges).toEqual([]); // the issuer issued nothing
   });

@@ -2,8 +2,8 @@
 // inventory target. Every workload certificate of the dev PKI names localhost and 127.0.0.1, so the hostname check
 // alone lets any workload of the trust domain that gets the address (a taken-over port, a poisoned name) receive
 // those tokens. A target that is sent tokens must therefore pin the server's SPIFFE ID, or opt out explicitly.
-import { RpcError } from '@rampart/client';
-import { Status, type Interceptor, type Logger } from '@rampart/core';
+
+import { RampartError, Status, type Interceptor, type Logger } from '@rampart/core';
 import type { RampartApp } from '@rampart/server';
 import { decodeJwt } from 'jose';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
@@ -42,13 +42,13 @@ function capturingLogger(): Logger & { warnings: { fields: unknown; msg: string 
 }
 
 /** Places an order through `orders` as demo-client; resolves with the error, or undefined when it succeeded. */
-async function placeOrderThrough(orders: RampartApp): Promise<RpcError | undefined> {
+async function placeOrderThrough(orders: RampartApp): Promise<RampartError | undefined> {
   const address = `127.0.0.1:${(await orders.listen()).port}`;
   const alice = await world.workload('demo-client');
   const client = await world.ordersClient(alice, world.tokenClient(alice, 'demo-client'), ORDERS, address);
   return client.placeOrder({ sku: 'SKU-RED-MUG', quantity: 1, customer: 'alice' }).then(
     () => undefined,
-    (error: unknown) => error as RpcError,
+    (error: unknown) => error as RampartError,
   );
 }
 
@@ -79,8 +79,8 @@ describe('a client target that is sent tokens must pin the server SPIFFE ID', ()
     const orders = await world.createOrders({ expectedServerId: INVENTORY, address: intruder.address });
     try {
       const error = await placeOrderThrough(orders);
-      expect(error).toBeInstanceOf(RpcError);
-      expect(error?.code).toBe(Status.UNAVAILABLE);
+      expect(error).toBeInstanceOf(RampartError);
+      expect(error?.status).toBe(Status.UNAVAILABLE);
       expect(stolen).toEqual([]);
     } finally {
       await orders.close({ graceMs: 200 });

@@ -1,7 +1,7 @@
 // Service-to-service calls against a real issuer (oidc-provider) and real servers: workload tokens by client
 // credentials with certificate binding, on-behalf-of calls by token exchange, single-flight, refresh, outages.
-import { RpcError, type TokenClient } from '@rampart/client';
-import { Status } from '@rampart/core';
+import { type TokenClient } from '@rampart/client';
+import { RampartError, Status } from '@rampart/core';
 import { decodeJwt } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ALICE, DemoWorld, INVENTORY, ORDERS } from './demo-world.js';
@@ -58,9 +58,9 @@ describe('service-to-service calls', () => {
     const alice = await world.workload('demo-client');
     const orders = await world.ordersClient(alice, world.tokenClient(alice, 'demo-client'), INVENTORY);
     const err = await orders.getOrder({ orderId: 'x' }).catch((e: unknown) => e);
-    expect(err).toBeInstanceOf(RpcError);
-    expect((err as RpcError).code).toBe(Status.UNAVAILABLE);
-    expect((err as RpcError).details).toContain(`expected ${INVENTORY}, got ${ORDERS}`);
+    expect(err).toBeInstanceOf(RampartError);
+    expect((err as RampartError).status).toBe(Status.UNAVAILABLE);
+    expect((err as RampartError).message).toContain(`expected ${INVENTORY}, got ${ORDERS}`);
   });
 
   it('a token is refreshed before it expires, with no failed call', async () => {
@@ -97,9 +97,9 @@ describe('the issuer going away', () => {
       // After it expires (8 s lifetime, 1 s safety margin) the call fails fast with a clear error.
       await new Promise((r) => setTimeout(r, 7_500));
       const err = await orders.getOrder({ orderId: placed.orderId }).catch((e: unknown) => e);
-      expect(err).toBeInstanceOf(RpcError);
-      expect((err as RpcError).code).toBe(Status.UNAVAILABLE);
-      expect((err as RpcError).details).toMatch(/could not get a token for spiffe:\/\/demo\.rampart\.dev\/orders/);
+      expect(err).toBeInstanceOf(RampartError);
+      expect((err as RampartError).status).toBe(Status.UNAVAILABLE);
+      expect((err as RampartError).message).toMatch(/could not get a token for spiffe:\/\/demo\.rampart\.dev\/orders/);
     } finally {
       await short.stop().catch(() => undefined);
     }

@@ -1,5 +1,5 @@
 import type { ChannelCredentials } from '@grpc/grpc-js';
-import { closeClient, createClient, RpcError, type TokenClient } from '@rampart/client';
+import { closeClient, createClient, type TokenClient, callError } from '@rampart/client';
 import { statusName } from '@rampart/core';
 import type { Replica } from './cluster/cluster.js';
 import { SERVICE_PORT } from './cluster/cluster-env.js';
@@ -25,8 +25,8 @@ export async function replayCheck(first: Replica, second: Replica, credentials: 
       const answer = await client.redeem({}, { metadata: { authorization: `Bearer ${token}` } });
       return `OK (accepted by ${answer.replica})`;
     } catch (error) {
-      const rpc = RpcError.from(error);
-      return `${statusName(rpc.code)} (${rpc.details})`;
+      const rpc = callError(error);
+      return `${statusName(rpc.status)} (${rpc.message})`;
     } finally {
       closeClient(client);
     }

@@ -20,7 +20,7 @@ import type {
   ServiceShape,
 } from '@rampart/core';
 import { isSecureChannel } from './channel-security.js';
-import { RpcError } from './rpc-error.js';
+import { callError } from './call-error.js';
 import { IdentityEpochs, type Epoch } from './identity-epochs.js';
 import { prepareCall } from './prepare-call.js';
 import { serviceDefinitionOf } from './proto-definitions.js';
@@ -69,8 +69,9 @@ const underlying = new WeakMap<object, IdentityEpochs>();
 
 /**
  * Creates a typed client: unary methods return promises, streaming methods take and return async iterables.
- * Failed calls reject (or throw from the iterator) with an {@link RpcError}. Each call is a CLIENT span, a child of
- * the active span, whose trace context is sent along.
+ * Failed calls reject (or throw from the iterator) with a `RampartError` (`status`, `code`, `message`, `metadata`,
+ * `details`; `downstream` set, so a handler that lets it escape answers by the downstream rule). Each call is a
+ * CLIENT span, a child of the active span, whose trace context is sent along.
  *
  * @example
  * ```ts
@@ -184,7 +185,7 @@ function methodOf(
             () =>
               new Promise((resolve, reject) => {
                 const call = epoch.client.makeUnaryRequest(method.path, serialize, deserialize, request, metadata.clone(), callOptions, (error, response) =>
-                  error ? reject(RpcError.from(error)) : resolve(response),
+                  error ? reject(callError(error)) : resolve(response),
                 );
                 cancelOnAbort(options?.signal, call);
               }),
@@ -218,7 +219,7 @@ function methodOf(
         const attempt = () =>
           new Promise((resolve, reject) => {
             const call = epoch.client.makeClientStreamRequest(method.path, serialize, deserialize, metadata.clone(), callOptions, (error, response) =>
-              error ? reject(RpcError.from(error)) : resolve(response),
+              error ? reject(callError(error)) : resolve(response),
             );
             call.once('metadata', () => replay.commit());
             cancelOnAbort(options?.signal, call);
@@ -269,7 +270,7 @@ function parentOf(options: ClientCallOptions | undefined): Context {
 
 /** Ends a call's span with the status of the error it failed with. */
 function endSpan(span: RpcCallTelemetry, error: unknown): void {
-  span.end(error instanceof RpcError ? error.code : Status.UNKNOWN, error);
+  span.end(RampartError.is(error) ? error.status : Status.UNKNOWN, error);
 }
 
 /**
@@ -306,9 +307,9 @@ function lazyIterable(
             done = true;
             const again = !answered && replayable() && attempt < REFUSED_STREAM_ATTEMPTS && wasRefused(error) && signal?.aborted !== true;
             if (!again) {
-              failure = RpcError.from(error);
-              status = (failure as RpcError).code;
-              throw failure;
+              const thrown = callError(error);
+              [failure, status] = [thrown, thrown.status];
+              throw thrown;
             }
           } finally {
             if (!done) call.cancel();

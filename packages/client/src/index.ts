@@ -1,5 +1,5 @@
 export { createClient, closeClient, type CreateClientOptions } from './create-client.js';
-export { RpcError } from './rpc-error.js';
+export { callError } from './call-error.js';
 export {
   DEFAULT_RETRY,
   retriedMethods,

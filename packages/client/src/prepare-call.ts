@@ -1,8 +1,7 @@
 import { Metadata, type CallOptions } from '@grpc/grpc-js';
 import { context, type Context } from '@opentelemetry/api';
-import { RampartError, Status, type ClientCallOptions } from '@rampart/core';
+import { RampartError, type ClientCallOptions } from '@rampart/core';
 import { injectTraceContext } from '@rampart/telemetry';
-import { RpcError } from './rpc-error.js';
 import type { ClientIdentity } from './tls/channel-identity.js';
 import type { TokenSource } from './tokens/token-client.js';
 
@@ -27,8 +26,9 @@ export interface CallSettings {
  * whichever is earliest), and the bearer token from the client's token source (exchanged from the parent's token
  * when `asCaller`), bound to `identity` when given: the certificate of the connections the call will go on.
  *
- * @throws RpcError UNAVAILABLE when no token can be had, DEADLINE_EXCEEDED when the parent has no time left,
- * FAILED_PRECONDITION when `asCaller` finds no token the parent call's auth pipeline verified.
+ * @throws RampartError (downstream) `ERR_UNAVAILABLE` when no token can be had, `ERR_DEADLINE_EXCEEDED` when the
+ * parent has no time left; `ERR_INTERNAL` (this process's mistake, not downstream) when `asCaller` finds no token
+ * the parent call's auth pipeline verified.
  */
 export async function prepareCall(
   options: ClientCallOptions,
@@ -50,39 +50,41 @@ export async function prepareCall(
   }
   if (parent?.deadline !== undefined) {
     const inherited = parent.deadline.getTime() - (client.deadlineMarginMs ?? 50);
-    if (inherited <= Date.now()) throw new RpcError(Status.DEADLINE_EXCEEDED, 'no time left in the calling request');
+    if (inherited <= Date.now()) throw new RampartError('ERR_DEADLINE_EXCEEDED', 'no time left in the calling request', { downstream: true });
     deadlines.push(inherited);
   }
 
   if (client.tokens !== undefined) {
     const { source, audience } = client.tokens;
+    const subject = options.asCaller ? verifiedBearerOf(parent) : undefined;
     let token: string;
     try {
-      if (options.asCaller) {
-        // Only the token the parent call's auth pipeline verified and allowed (binding included), never the raw
-        // header: on a @Public or mTLS-only method nobody checked it, and exchanging it would turn a stolen bound
-        // token into a fresh one bound to this workload.
-        const subject = parent?.verifiedBearer;
-        if (subject === undefined) {
-          throw new RpcError(
-            Status.FAILED_PRECONDITION,
-            parent === undefined
-              ? 'asCaller needs the parent call (options.parent)'
-              : `asCaller: ${parent.method.path} has no verified bearer token to exchange (only a call to an @Authenticated method carries one)`,
-          );
-        }
-        token = await source.exchange(subject, audience, identity);
-      } else {
-        token = await source.token(audience, identity);
-      }
+      token = subject !== undefined ? await source.exchange(subject, audience, identity) : await source.token(audience, identity);
     } catch (error) {
-      if (error instanceof RpcError) throw error;
       const reason = RampartError.is(error) ? (error.reason ?? error.message) : String(error);
-      throw new RpcError(Status.UNAVAILABLE, `could not get a token for ${audience}: ${reason}`, undefined, { cause: error });
+      throw new RampartError('ERR_UNAVAILABLE', `could not get a token for ${audience}: ${reason}`, { cause: error, downstream: true });
     }
     metadata.set('authorization', `Bearer ${token}`);
   } else if (options.asCaller) {
-    throw new RpcError(Status.FAILED_PRECONDITION, 'asCaller needs a client created with a token source');
+    throw new RampartError('ERR_INTERNAL', 'asCaller needs a client created with a token source');
   }
   return { metadata, callOptions: deadlines.length > 0 ? { deadline: Math.min(...deadlines) } : {} };
+}
+
+/**
+ * The token the parent call's auth pipeline verified and allowed (binding included), never the raw header: on a
+ * @Public or mTLS-only method nobody checked it, and exchanging it would turn a stolen bound token into a fresh one
+ * bound to this workload.
+ */
+function verifiedBearerOf(parent: ClientCallOptions['parent']): string {
+  const subject = parent?.verifiedBearer;
+  if (subject === undefined) {
+    throw new RampartError(
+      'ERR_INTERNAL',
+      parent === undefined
+        ? 'asCaller needs the parent call (options.parent)'
+        : `asCaller: ${parent.method.path} has no verified bearer token to exchange (only a call to an @Authenticated method carries one)`,
+    );
+  }
+  return subject;
 }

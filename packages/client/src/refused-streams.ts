@@ -1,5 +1,5 @@
 import type { ClientDuplexStream, ClientWritableStream } from '@grpc/grpc-js';
-import { Status, type RequestStream } from '@rampart/core';
+import { RampartError, Status, type RequestStream } from '@rampart/core';
 
 /**
  * What grpc-js reports for a stream the server refused: RST_STREAM with REFUSED_STREAM, or a stream above the last
@@ -27,8 +27,10 @@ export const REFUSED_STREAM_ATTEMPTS = 4;
 
 /** Whether a call failed because a server refused its stream unprocessed. */
 export function wasRefused(error: unknown): boolean {
+  // A grpc-js ServiceError (code, details) or the RampartError a unary call rejects with (status, message).
   const e = error as { code?: unknown; details?: unknown } | null;
-  return e?.code === Status.UNAVAILABLE && (e.details === REFUSED_STREAM_DETAILS || e.details === REFUSED_STREAM_WRITE_DETAILS);
+  const [status, details] = RampartError.is(error) ? [error.status, error.message] : [e?.code, e?.details];
+  return status === Status.UNAVAILABLE && (details === REFUSED_STREAM_DETAILS || details === REFUSED_STREAM_WRITE_DETAILS);
 }
 
 /**

@@ -27,7 +27,7 @@ export const PUBLIC_DECISION = 'public';
  * A decorator that records an auth decision, on a class or a method; what `authDecisionDecorator` builds, and what
  * `implementService` takes as a value.
  */
-export type AuthDecisionDecorator = <T>(
+export type DecisionDecorator = <T>(
   target: object,
   propertyKey?: string | symbol,
   descriptor?: TypedPropertyDescriptor<T>,
@@ -42,7 +42,7 @@ export type AuthDecisionDecorator = <T>(
  * export const RequireTenant = (claim: string) => authDecisionDecorator({ kind: 'tenant', options: { claim } });
  * ```
  */
-export function authDecisionDecorator(decision: AuthDecision): AuthDecisionDecorator {
+export function authDecisionDecorator(decision: AuthDecision): DecisionDecorator {
   // Decorators apply bottom-up; prepending keeps the list in source order.
   return (target: object, propertyKey?: string | symbol) => {
     if (propertyKey === undefined) {
@@ -69,7 +69,7 @@ export function authDecisionDecorator(decision: AuthDecision): AuthDecisionDecor
  * async ping(): Promise<Pong> { return { ok: true }; }
  * ```
  */
-export function Public(): AuthDecisionDecorator {
+export function Public(): DecisionDecorator {
   return authDecisionDecorator({ kind: PUBLIC_DECISION, options: {} });
 }
 

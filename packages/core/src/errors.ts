@@ -1,97 +1,10 @@
-import { Status } from './status.js';
+import type { ErrorDetail } from './error-details.js';
+import { STATUS_BY_CODE, isBuiltInCode, isServerFault, type ErrorCode, type RampartErrorCode } from './error-codes.js';
+import { ErrorMetadata, type ErrorMetadataInit } from './error-metadata.js';
+import type { ErrorCodeDefinition } from './define-error-code.js';
+import type { Status } from './status.js';
 
-/**
- * Every error Rampart raises carries one of these stable, machine-readable codes. Match on the code, never on the
- * message. The list is closed on purpose: {@link STATUS_BY_CODE} must map each one, so adding a code without
- * deciding its gRPC status fails to compile.
- */
-export type ErrorCode =
-  // caller mistakes
-  | 'ERR_INVALID_ARGUMENT'
-  | 'ERR_NOT_FOUND'
-  | 'ERR_ALREADY_EXISTS'
-  | 'ERR_FAILED_PRECONDITION'
-  | 'ERR_OUT_OF_RANGE'
-  | 'ERR_RESOURCE_EXHAUSTED'
-  | 'ERR_ABORTED'
-  | 'ERR_UNIMPLEMENTED'
-  | 'ERR_CANCELLED'
-  | 'ERR_DEADLINE_EXCEEDED'
-  // authentication: no or bad credentials
-  | 'ERR_UNAUTHENTICATED'
-  | 'ERR_NO_CLIENT_CERTIFICATE'
-  | 'ERR_CERTIFICATE_EXPIRED'
-  | 'ERR_TOKEN_MISSING'
-  | 'ERR_TOKEN_INVALID'
-  | 'ERR_TOKEN_EXPIRED'
-  | 'ERR_TOKEN_REPLAYED'
-  | 'ERR_TOKEN_REVOKED'
-  | 'ERR_TOKEN_BINDING'
-  // authorization: authenticated, but not allowed
-  | 'ERR_PERMISSION_DENIED'
-  | 'ERR_PEER_NOT_ALLOWED'
-  | 'ERR_INSUFFICIENT_SCOPE'
-  | 'ERR_POLICY_DENIED'
-  // the service or its dependencies
-  | 'ERR_UNAVAILABLE'
-  | 'ERR_INTERNAL'
-  | 'ERR_DATA_LOSS'
-  // start-up and configuration (never reach a client)
-  | 'ERR_CONFIG_INVALID'
-  | 'ERR_CONFIG_INLINE_SECRET'
-  | 'ERR_NO_AUTH_DECISION'
-  | 'ERR_AUTH_CONFLICT'
-  | 'ERR_UNENFORCED_DECISION'
-  | 'ERR_SERVICE_DEFINITION'
-  | 'ERR_PLUGIN_INVALID'
-  | 'ERR_PLUGIN_DEPENDENCY'
-  | 'ERR_INSECURE_TRANSPORT'
-  | 'ERR_APP_STATE';
-
-/**
- * The gRPC status each error code is sent with. A `Record` over the whole union: a code without a status does
- * not compile.
- */
-export const STATUS_BY_CODE: Readonly<Record<ErrorCode, Status>> = {
-  ERR_INVALID_ARGUMENT: Status.INVALID_ARGUMENT,
-  ERR_NOT_FOUND: Status.NOT_FOUND,
-  ERR_ALREADY_EXISTS: Status.ALREADY_EXISTS,
-  ERR_FAILED_PRECONDITION: Status.FAILED_PRECONDITION,
-  ERR_OUT_OF_RANGE: Status.OUT_OF_RANGE,
-  ERR_RESOURCE_EXHAUSTED: Status.RESOURCE_EXHAUSTED,
-  ERR_ABORTED: Status.ABORTED,
-  ERR_UNIMPLEMENTED: Status.UNIMPLEMENTED,
-  ERR_CANCELLED: Status.CANCELLED,
-  ERR_DEADLINE_EXCEEDED: Status.DEADLINE_EXCEEDED,
-  ERR_UNAUTHENTICATED: Status.UNAUTHENTICATED,
-  ERR_NO_CLIENT_CERTIFICATE: Status.UNAUTHENTICATED,
-  ERR_CERTIFICATE_EXPIRED: Status.UNAUTHENTICATED,
-  ERR_TOKEN_MISSING: Status.UNAUTHENTICATED,
-  ERR_TOKEN_INVALID: Status.UNAUTHENTICATED,
-  ERR_TOKEN_EXPIRED: Status.UNAUTHENTICATED,
-  ERR_TOKEN_REPLAYED: Status.UNAUTHENTICATED,
-  ERR_TOKEN_REVOKED: Status.UNAUTHENTICATED,
-  ERR_TOKEN_BINDING: Status.UNAUTHENTICATED,
-  ERR_PERMISSION_DENIED: Status.PERMISSION_DENIED,
-  ERR_PEER_NOT_ALLOWED: Status.PERMISSION_DENIED,
-  ERR_INSUFFICIENT_SCOPE: Status.PERMISSION_DENIED,
-  ERR_POLICY_DENIED: Status.PERMISSION_DENIED,
-  ERR_UNAVAILABLE: Status.UNAVAILABLE,
-  ERR_INTERNAL: Status.INTERNAL,
-  ERR_DATA_LOSS: Status.DATA_LOSS,
-  ERR_CONFIG_INVALID: Status.INTERNAL,
-  ERR_CONFIG_INLINE_SECRET: Status.INTERNAL,
-  ERR_NO_AUTH_DECISION: Status.INTERNAL,
-  ERR_AUTH_CONFLICT: Status.INTERNAL,
-  ERR_UNENFORCED_DECISION: Status.INTERNAL,
-  ERR_SERVICE_DEFINITION: Status.INTERNAL,
-  ERR_PLUGIN_INVALID: Status.INTERNAL,
-  ERR_PLUGIN_DEPENDENCY: Status.INTERNAL,
-  ERR_INSECURE_TRANSPORT: Status.INTERNAL,
-  ERR_APP_STATE: Status.INTERNAL,
-};
-
-/** The message a client sees for any error that is not safe to describe (INTERNAL, unknown). */
+/** The message a client sees for any error that is not safe to describe (INTERNAL, UNKNOWN, DATA_LOSS). */
 export const GENERIC_INTERNAL_MESSAGE = 'internal error';
 
 /** Options for {@link RampartError}. */
@@ -103,37 +16,67 @@ export interface RampartErrorOptions {
    * Never sent to a client; the message is what goes on the wire.
    */
   readonly reason?: string;
+  /** Response metadata sent with the error (trailers); on a client, the trailers received. */
+  readonly metadata?: ErrorMetadataInit | ErrorMetadata;
+  /** Structured details (`google.protobuf.Any`), sent in `grpc-status-details-bin`. */
+  readonly details?: readonly ErrorDetail[];
+  /**
+   * True for an error a call to another service ended with (set by `@rampart/client`). A handler that lets such an
+   * error escape is answered by the downstream rule (`errorForCaller`), never with the other service's status as is.
+   */
+  readonly downstream?: boolean;
 }
 
 /**
- * The one error class of Rampart. The `message` is short and safe to send to a client (except for codes that map
- * to INTERNAL, whose message is replaced by a generic one on the wire); `cause` and `reason` are for logs only.
+ * The one error class of Rampart, on servers and clients alike. `status` is the gRPC status; `code` the stable
+ * string to match on (`ERR_NOT_FOUND`, or an application's own from `defineErrorCode`). The `message` is short and
+ * safe to send to a client, except for server faults (INTERNAL, UNKNOWN, DATA_LOSS), whose message, code, metadata
+ * and details never leave the process. `cause` and `reason` are for logs only.
  *
  * @example
  * ```ts
  * throw new RampartError('ERR_NOT_FOUND', `no stock for sku ${sku}`);
  * throw new RampartError('ERR_TOKEN_EXPIRED', 'invalid token', { reason: 'exp 1700000000 < now' });
+ * throw new RampartError('ERR_RESOURCE_EXHAUSTED', 'slow down', { metadata: { 'retry-after-ms': '250' } });
  * ```
  */
 export class RampartError extends Error {
   override readonly name = 'RampartError';
-  readonly code: ErrorCode;
+  readonly code: RampartErrorCode;
+  readonly status: Status;
   readonly reason: string | undefined;
+  readonly metadata: ErrorMetadata;
+  readonly details: readonly ErrorDetail[];
+  readonly downstream: boolean;
 
-  constructor(code: ErrorCode, message: string, options: RampartErrorOptions = {}) {
+  /**
+   * @throws TypeError for metadata gRPC could not send (see `ErrorMetadata.of`), or a code that is neither built
+   *   in nor a definition.
+   */
+  constructor(code: ErrorCode | ErrorCodeDefinition, message: string, options: RampartErrorOptions = {}) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
-    this.code = code;
+    if (typeof code === 'string') {
+      if (!isBuiltInCode(code)) throw new TypeError(`unknown error code ${JSON.stringify(String(code).slice(0, 80))}: use defineErrorCode`);
+      this.code = code;
+      this.status = STATUS_BY_CODE[code];
+    } else {
+      this.code = code.code as RampartErrorCode;
+      this.status = code.status;
+    }
     this.reason = options.reason;
+    this.metadata = ErrorMetadata.of(options.metadata);
+    this.details = Object.freeze([...(options.details ?? [])]);
+    this.downstream = options.downstream ?? false;
   }
 
-  /** The gRPC status this error is sent with. */
-  get status(): Status {
-    return STATUS_BY_CODE[this.code];
+  /** True when the error is a server fault: nothing of it but the status goes on the wire. */
+  get isServerFault(): boolean {
+    return isServerFault(this.status);
   }
 
-  /** The message that may go on the wire: the error's own message, or a generic one for INTERNAL. */
+  /** The message that may go on the wire: the error's own message, or a generic one for a server fault. */
   get publicMessage(): string {
-    return this.status === Status.INTERNAL ? GENERIC_INTERNAL_MESSAGE : this.message;
+    return this.isServerFault ? GENERIC_INTERNAL_MESSAGE : this.message;
   }
 
   /**
@@ -151,12 +94,25 @@ export class RampartError extends Error {
     return new RampartError('ERR_INTERNAL', GENERIC_INTERNAL_MESSAGE, { cause: value });
   }
 
-  /** True for a RampartError, also one from another copy of this package (checked by name and code). */
-  static is(value: unknown): value is RampartError {
-    return (
+  /**
+   * True for a RampartError, also one from another copy of this package (checked by name, code and status). With
+   * a code or definition, also checks the code.
+   *
+   * @example
+   * ```ts
+   * if (RampartError.is(e, ERR_OUT_OF_STOCK)) return retryLater();
+   * if (RampartError.is(e, 'ERR_NOT_FOUND')) return undefined;
+   * ```
+   */
+  static is(value: unknown, code?: RampartErrorCode | ErrorCodeDefinition): value is RampartError {
+    const shaped =
       value instanceof RampartError ||
-      (value instanceof Error && value.name === 'RampartError' && typeof (value as { code?: unknown }).code === 'string')
-    );
+      (value instanceof Error &&
+        value.name === 'RampartError' &&
+        typeof (value as { code?: unknown }).code === 'string' &&
+        typeof (value as { status?: unknown }).status === 'number');
+    if (!shaped || code === undefined) return shaped;
+    return (value as RampartError).code === (typeof code === 'string' ? code : code.code);
   }
 }
 

@@ -1,5 +1,5 @@
 import 'reflect-metadata';
-import type { AuthDecisionDecorator } from './auth-decision.js';
+import type { DecisionDecorator } from './auth-decision.js';
 import { METADATA } from './metadata-keys.js';
 import type { ServiceDescriptor, ServiceHandlers, ServiceShape } from './methods.js';
 import { assertDescriptor, type ServiceMetadata } from './service-decorators.js';
@@ -11,9 +11,9 @@ import { assertDescriptor, type ServiceMetadata } from './service-decorators.js'
  */
 export interface ServiceObjectAuth<S extends ServiceShape> {
   /** Decisions for every method, as class decorators: `[RequireMtls(), Authenticated({ scopes: ['read'] })]`. */
-  readonly auth?: readonly AuthDecisionDecorator[];
+  readonly auth?: readonly DecisionDecorator[];
   /** Decisions for one method each, as method decorators: `{ reserve: [Authenticated({ scopes: ['write'] })] }`. */
-  readonly methods?: { readonly [K in keyof S]?: readonly AuthDecisionDecorator[] };
+  readonly methods?: { readonly [K in keyof S]?: readonly DecisionDecorator[] };
 }
 
 /**
@@ -48,7 +48,7 @@ export function implementService<S extends ServiceShape>(
     throw new TypeError(`${where}: the implementation must be an object with one handler per method, got ${typeof implementation}`);
   }
   const known = Object.keys(descriptor.methods);
-  const perMethod = Object.entries<readonly AuthDecisionDecorator[] | undefined>(decisions.methods ?? {});
+  const perMethod = Object.entries<readonly DecisionDecorator[] | undefined>(decisions.methods ?? {});
   for (const [method] of perMethod) {
     if (!known.includes(method)) {
       throw new TypeError(`${where}: methods.${method} is not a method of the service (its methods: ${known.join(', ')})`);
@@ -70,7 +70,7 @@ export function implementService<S extends ServiceShape>(
   return service as unknown as new () => ServiceHandlers<S>;
 }
 
-function decorator(value: AuthDecisionDecorator, where: string): AuthDecisionDecorator {
+function decorator(value: DecisionDecorator, where: string): DecisionDecorator {
   if (typeof value !== 'function') {
     throw new TypeError(`${where}: an auth decision must be a decorator such as RequireMtls() or Public(), got ${typeof value}`);
   }

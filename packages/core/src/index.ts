@@ -1,11 +1,33 @@
 export { Status, statusName } from './status.js';
+export { RampartError, GENERIC_INTERNAL_MESSAGE, type RampartErrorOptions } from './errors.js';
 export {
-  RampartError,
   STATUS_BY_CODE,
-  GENERIC_INTERNAL_MESSAGE,
+  CODE_BY_STATUS,
   type ErrorCode,
-  type RampartErrorOptions,
-} from './errors.js';
+  type CustomErrorCode,
+  type RampartErrorCode,
+} from './error-codes.js';
+export { defineErrorCode, type ErrorCodeDefinition } from './define-error-code.js';
+export {
+  ErrorMetadata,
+  ERROR_CODE_TRAILER,
+  type ErrorMetadataInit,
+  type ErrorMetadataValue,
+} from './error-metadata.js';
+export {
+  encodeRpcStatus,
+  decodeRpcStatus,
+  STATUS_DETAILS_TRAILER,
+  type ErrorDetail,
+  type RpcStatusMessage,
+} from './error-details.js';
+export {
+  codeOnTheWire,
+  receivedError,
+  errorForCaller,
+  DEPENDENCY_UNAVAILABLE_MESSAGE,
+  type ReceivedStatus,
+} from './error-wire.js';
 export type { MethodKind, MethodDescriptor, MethodInfo } from './method-info.js';
 export type {
   MethodShape,
@@ -43,8 +65,9 @@ export {
   readClassDecisions,
   readMethodDecisions,
   type AuthDecision,
-  type AuthDecisionDecorator,
+  type DecisionDecorator,
 } from './auth-decision.js';
+export type { AnyClass } from './class-chain.js';
 export { effectiveDecisions } from './effective-decisions.js';
 export {
   GrpcService,

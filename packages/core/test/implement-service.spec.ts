@@ -5,7 +5,7 @@ import {
   implementService,
   Public,
   readServiceMetadata,
-  type AuthDecisionDecorator,
+  type DecisionDecorator,
 } from '../src/index.js';
 import { GreeterDescriptor } from './greeter-descriptor.js';
 
@@ -63,7 +63,7 @@ describe('implementService: a plain object as a service', () => {
     expect(() => loose(GreeterDescriptor, handlers(), { methods: { sayGoodbye: [Public()] } })).toThrow(
       'implementService(acme.v1.Greeter): methods.sayGoodbye is not a method of the service (its methods: sayHello, watchGreetings)',
     );
-    expect(() => loose(GreeterDescriptor, handlers(), { auth: ['public' as unknown as AuthDecisionDecorator] })).toThrow(
+    expect(() => loose(GreeterDescriptor, handlers(), { auth: ['public' as unknown as DecisionDecorator] })).toThrow(
       'implementService(acme.v1.Greeter): an auth decision must be a decorator such as RequireMtls() or Public(), got string',
     );
   });

@@ -5,8 +5,7 @@ import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-ho
 import type { Histogram } from '@opentelemetry/sdk-metrics';
 import { BasicTracerProvider, InMemorySpanExporter, type ReadableSpan } from '@opentelemetry/sdk-trace-base';
 import { rampartAuth } from '@rampart/auth';
-import { RpcError } from '@rampart/client';
-import { Status } from '@rampart/core';
+import { RampartError, Status } from '@rampart/core';
 import { createLogger } from '@rampart/telemetry';
 import { TestIssuer, withBearer } from '@rampart/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -64,9 +63,9 @@ describe('with in-memory exporters', () => {
   it('a refused call: the span says deny, why, and the status', async () => {
     spans.reset();
     const err = await p.probe.whoAmI({ delayMs: 0 }).then(() => undefined, (e: unknown) => e);
-    expect(err).toBeInstanceOf(RpcError);
-    if (!(err instanceof RpcError)) return;
-    expect(err.code).toBe(Status.UNAUTHENTICATED);
+    expect(err).toBeInstanceOf(RampartError);
+    if (!(err instanceof RampartError)) return;
+    expect(err.status).toBe(Status.UNAUTHENTICATED);
     const span = lastSpan();
     expect(span.attributes).toMatchObject({
       'rampart.auth.decision': 'deny',

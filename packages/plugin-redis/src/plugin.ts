@@ -1,4 +1,5 @@
-import { AUTH_STAGE, AUTH_TOKENS, RAMPART_AUTH, type TokenVerifier } from '@rampart/auth';
+import { RAMPART_AUTH, type TokenVerifier } from '@rampart/auth';
+import { AUTH_STAGE, AUTH_TOKENS } from '@rampart/auth/stages';
 import { definePlugin, type RampartPlugin } from '@rampart/core';
 import { redisConfigSchema } from './config-schema.js';
 import { RedisConnection } from './redis-connection.js';

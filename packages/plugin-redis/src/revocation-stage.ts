@@ -1,4 +1,4 @@
-import { requireVerifiedToken, type AuthRequirements, type AuthStage, type StageCheck } from '@rampart/auth';
+import { requireVerifiedToken, type AuthRequirements, type AuthStage, type StageCheck } from '@rampart/auth/stages';
 import { RampartError } from '@rampart/core';
 import { inject, injectable } from 'inversify';
 import type { OpenStreams } from './open-streams.js';

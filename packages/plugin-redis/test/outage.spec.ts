@@ -50,8 +50,8 @@ describe.skipIf(!redisInstalled)(`when Redis stops mid-run${SKIP_REASON}`, () =>
 
     for (const call of [read, spend]) {
       const { ms, error: err } = await timedFailure(call());
-      expect(err.code).toBe(Status.UNAVAILABLE);
-      expect(err.details).toBe(REDIS_UNAVAILABLE_MESSAGE);
+      expect(err.status).toBe(Status.UNAVAILABLE);
+      expect(err.message).toBe(REDIS_UNAVAILABLE_MESSAGE);
       expect(ms).toBeLessThan(1_000);
     }
     const outage = log.lines.find((l) => typeof l.msg === 'string' && l.msg.startsWith('redis unavailable'));
@@ -73,7 +73,7 @@ describe.skipIf(!redisInstalled)(`when Redis stops mid-run${SKIP_REASON}`, () =>
     try {
       const calls = await Promise.all([read, spend, read].map((call) => timedFailure(call())));
       for (const { ms, error } of calls) {
-        expect(error.code).toBe(Status.UNAVAILABLE);
+        expect(error.status).toBe(Status.UNAVAILABLE);
         expect(ms).toBeGreaterThanOrEqual(250);
         expect(ms).toBeLessThan(1_500);
       }
@@ -86,7 +86,7 @@ describe.skipIf(!redisInstalled)(`when Redis stops mid-run${SKIP_REASON}`, () =>
 
   it('closing the app while Redis is down does not wait for Redis', async () => {
     await redis.stop();
-    expect((await failure(read())).code).toBe(Status.UNAVAILABLE);
+    expect((await failure(read())).status).toBe(Status.UNAVAILABLE);
     const started = Date.now();
     await r.t.close();
     expect(Date.now() - started).toBeLessThan(2_000);

@@ -1,6 +1,6 @@
 // Two replicas of one service, on different ports, sharing one Redis: one-time tokens and revocations hold across
 // both.
-import { resolveStages } from '@rampart/auth';
+import { resolveStages } from '@rampart/auth/stages';
 import { Status } from '@rampart/core';
 import { TestIssuer, withBearer } from '@rampart/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -38,9 +38,9 @@ describe.skipIf(!redisInstalled)(`two replicas sharing one Redis${SKIP_REASON}`,
     const token = await issuer.mint({ sub: 'alice' }, { scope: 'ledger:read ledger:spend' });
     expect(await a.ledger.spend({ account: 'acc-1', amount: 5 }, withBearer(token))).toEqual({ spent: 5 });
     const atB = await failure(b.ledger.spend({ account: 'acc-1', amount: 5 }, withBearer(token)));
-    expect(atB.code).toBe(Status.UNAUTHENTICATED);
-    expect(atB.details).toBe('invalid token');
-    expect((await failure(a.ledger.spend({ account: 'acc-1', amount: 5 }, withBearer(token)))).code).toBe(Status.UNAUTHENTICATED);
+    expect(atB.status).toBe(Status.UNAUTHENTICATED);
+    expect(atB.message).toBe('invalid token');
+    expect((await failure(a.ledger.spend({ account: 'acc-1', amount: 5 }, withBearer(token)))).status).toBe(Status.UNAUTHENTICATED);
   });
 
   it('of two replicas racing for the same one-time token, exactly one wins', async () => {
@@ -72,8 +72,8 @@ describe.skipIf(!redisInstalled)(`two replicas sharing one Redis${SKIP_REASON}`,
       await revocations.revoke({ ...revocation(jti), until: new Date(Date.now() + 60_000) } as Revocation);
       for (const r of [a, b]) {
         const err = await failure(r.ledger.balance({ account: 'x' }, withBearer(token)));
-        expect(err.code).toBe(Status.UNAUTHENTICATED);
-        expect(err.details).toBe('invalid token');
+        expect(err.status).toBe(Status.UNAUTHENTICATED);
+        expect(err.message).toBe('invalid token');
       }
       expect(Date.now() - revokedAt).toBeLessThan(1_000);
       // Other tokens are untouched.
@@ -87,7 +87,7 @@ describe.skipIf(!redisInstalled)(`two replicas sharing one Redis${SKIP_REASON}`,
   it('a revocation ends by itself at `until`', async () => {
     const token = await issuer.mint({ sub: 'erin' }, { scope: 'ledger:read' });
     await revocations.revoke({ sub: 'erin', until: new Date(Date.now() + 400) });
-    expect((await failure(b.ledger.balance({ account: 'x' }, withBearer(token)))).code).toBe(Status.UNAUTHENTICATED);
+    expect((await failure(b.ledger.balance({ account: 'x' }, withBearer(token)))).status).toBe(Status.UNAUTHENTICATED);
     await new Promise((r) => setTimeout(r, 600));
     expect((await b.ledger.balance({ account: 'x' }, withBearer(token))).subject).toBe('erin');
   });
@@ -95,7 +95,7 @@ describe.skipIf(!redisInstalled)(`two replicas sharing one Redis${SKIP_REASON}`,
   it('a revoked one-time token is refused without being used up', async () => {
     const token = await issuer.mint({ sub: 'frank' }, { scope: 'ledger:read ledger:spend' });
     await revocations.revoke({ sub: 'frank', until: new Date(Date.now() + 60_000) });
-    expect((await failure(a.ledger.spend({ account: 'x', amount: 1 }, withBearer(token)))).code).toBe(Status.UNAUTHENTICATED);
+    expect((await failure(a.ledger.spend({ account: 'x', amount: 1 }, withBearer(token)))).status).toBe(Status.UNAUTHENTICATED);
     await revocations.unrevoke({ sub: 'frank' });
     expect(await b.ledger.spend({ account: 'x', amount: 1 }, withBearer(token))).toEqual({ spent: 1 });
   });

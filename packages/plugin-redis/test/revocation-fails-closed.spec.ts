@@ -1,7 +1,8 @@
 // Issue 16 item 9: the revocation stage needs the token the token stage verified. When a plugin's replacement
 // token stage lets a call through without setting `state.token`, the revocation stage refuses the call
 // (UNAUTHENTICATED, the reason in the audit line) instead of passing it unchecked.
-import { AUTH_STAGE, RAMPART_AUTH, rampartAuth, type AuthRequirements, type AuthStage, type StageCheck } from '@rampart/auth';
+import { RAMPART_AUTH, rampartAuth } from '@rampart/auth';
+import { AUTH_STAGE, type AuthRequirements, type AuthStage, type StageCheck } from '@rampart/auth/stages';
 import { definePlugin, Status } from '@rampart/core';
 import { TestIssuer, withBearer } from '@rampart/testing';
 import { injectable } from 'inversify';
@@ -52,8 +53,8 @@ describe.skipIf(!redisInstalled)(`the revocation stage without a verified token$
   it('refuses the call with UNAUTHENTICATED before the handler, saying why in the audit line', async () => {
     const token = await issuer.mint({ sub: 'mallory' }, { scope: 'ledger:read' });
     const err = await failure(r.ledger.balance({ account: 'a' }, withBearer(token)));
-    expect(err.code).toBe(Status.UNAUTHENTICATED);
-    expect(err.details).toBe('unauthenticated');
+    expect(err.status).toBe(Status.UNAUTHENTICATED);
+    expect(err.message).toBe('unauthenticated');
     const audit = log.lines.map((l) => l.audit as { decision: string; reason: string; detail?: string } | undefined).find((a) => a !== undefined);
     expect(audit).toMatchObject({ decision: 'deny', reason: 'ERR_UNAUTHENTICATED' });
     expect(audit?.detail).toContain('stage "revocation" needs the token verified by the token stage');

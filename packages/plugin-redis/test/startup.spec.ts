@@ -79,9 +79,9 @@ describe.skipIf(!redisInstalled)(`a Redis with a password${SKIP_REASON}`, () => 
     try {
       const token = await issuer.mint({ sub: 'alice' }, { scope: 'ledger:read ledger:spend' });
       expect(await r.ledger.spend({ account: 'a', amount: 2 }, withBearer(token))).toEqual({ spent: 2 });
-      expect((await failure(r.ledger.spend({ account: 'a', amount: 2 }, withBearer(token)))).code).toBe(Status.UNAUTHENTICATED);
+      expect((await failure(r.ledger.spend({ account: 'a', amount: 2 }, withBearer(token)))).status).toBe(Status.UNAUTHENTICATED);
       await redis.stop();
-      expect((await failure(r.ledger.balance({ account: 'a' }, withBearer(token)))).code).toBe(Status.UNAVAILABLE);
+      expect((await failure(r.ledger.balance({ account: 'a' }, withBearer(token)))).status).toBe(Status.UNAVAILABLE);
       await redis.restart();
     } finally {
       await r.t.close();

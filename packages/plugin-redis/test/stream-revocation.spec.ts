@@ -44,8 +44,8 @@ describe.skipIf(!redisInstalled)(`revocations reach open streams${SKIP_REASON}`,
       .filter((audit) => audit?.reason === 'ERR_TOKEN_REVOKED');
 
   const expectRevoked = (end: StreamEnd): void => {
-    expect(end.error?.code).toBe(Status.UNAUTHENTICATED);
-    expect(end.error?.details).toBe('invalid token');
+    expect(end.error?.status).toBe(Status.UNAUTHENTICATED);
+    expect(end.error?.message).toBe('invalid token');
     expect(end.received).toBeGreaterThan(0);
   };
 
@@ -87,7 +87,7 @@ describe.skipIf(!redisInstalled)(`revocations reach open streams${SKIP_REASON}`,
       await new Promise((r) => setTimeout(r, 200));
       expect(untouched.received()).toBeGreaterThan(before);
       untouched.cancel();
-      expect((await untouched.ended).error?.code).toBe(Status.CANCELLED);
+      expect((await untouched.ended).error?.status).toBe(Status.CANCELLED);
       expect(await revocations.unrevoke(revocation(jti))).toBe(true);
     });
   }

@@ -1,6 +1,7 @@
 // The custom-policy example from docs/guides/plugins.md: a plugin that adds an authorization stage (the token's
 // `tenant` claim against the `x-tenant` request metadata) without touching framework code. Needs no Redis.
-import { rampartAuth, resolveStages } from '@rampart/auth';
+import { rampartAuth } from '@rampart/auth';
+import { resolveStages } from '@rampart/auth/stages';
 import { Status } from '@rampart/core';
 import { startTestApp, TestIssuer, withBearer, type TestApp } from '@rampart/testing';
 import { readFileSync } from 'node:fs';
@@ -50,23 +51,23 @@ describe('the tenant-policy example plugin', () => {
   it('refuses a token of acme used for globex with PERMISSION_DENIED, saying why only in the audit log', async () => {
     const token = await issuer.mint({ sub: 'alice', tenant: 'acme' }, { scope: 'ledger:read' });
     const err = await failure(ledger.balance({ account: 'a' }, forTenant(token, 'globex')));
-    expect(err.code).toBe(Status.PERMISSION_DENIED);
-    expect(err.details).toBe('permission denied');
+    expect(err.status).toBe(Status.PERMISSION_DENIED);
+    expect(err.message).toBe('permission denied');
     const audit = log.lines.map((l) => l.audit as { reason: string; detail?: string } | undefined).filter((a) => a?.reason === 'ERR_POLICY_DENIED');
     expect(audit.at(-1)?.detail).toBe('tenant: token of tenant acme used for tenant globex');
   });
 
   it('refuses a token without a tenant claim, and a call without x-tenant', async () => {
     const untenanted = await issuer.mint({ sub: 'bob' }, { scope: 'ledger:read' });
-    expect((await failure(ledger.balance({ account: 'a' }, forTenant(untenanted, 'acme')))).code).toBe(Status.PERMISSION_DENIED);
+    expect((await failure(ledger.balance({ account: 'a' }, forTenant(untenanted, 'acme')))).status).toBe(Status.PERMISSION_DENIED);
     const token = await issuer.mint({ sub: 'alice', tenant: 'acme' }, { scope: 'ledger:read' });
-    expect((await failure(ledger.balance({ account: 'a' }, forTenant(token)))).code).toBe(Status.PERMISSION_DENIED);
+    expect((await failure(ledger.balance({ account: 'a' }, forTenant(token)))).status).toBe(Status.PERMISSION_DENIED);
   });
 
   it('runs only once the token is valid: a missing scope is still reported as such', async () => {
     const token = await issuer.mint({ sub: 'alice', tenant: 'acme' }, { scope: 'other' });
     const err = await failure(ledger.balance({ account: 'a' }, forTenant(token, 'globex')));
-    expect(err.details).toBe('insufficient scope');
+    expect(err.message).toBe('insufficient scope');
   });
 
   it('is the code shown in docs/guides/plugins.md', () => {

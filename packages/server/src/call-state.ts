@@ -1,5 +1,5 @@
 import { context } from '@opentelemetry/api';
-import type { CallControl, CallOutcome, MethodInterceptor, RampartError } from '@rampart/core';
+import { errorForCaller, type CallControl, type CallOutcome, type MethodInterceptor, type RampartError } from '@rampart/core';
 import type { RpcCallTelemetry } from '@rampart/telemetry';
 import type { Logger } from '@rampart/core';
 import type { ServerCallContext } from './call-context.js';
@@ -41,10 +41,12 @@ export class CallState implements CallControl, InFlightEntry {
 
   /**
    * Ends the call with `error` (if it has not ended): logs it, aborts `ctx.signal`, sends the error's status to the
-   * client and runs the `onEnd` hooks.
+   * client and runs the `onEnd` hooks. A downstream call's error that escaped the handler is first answered by the
+   * downstream rule (`errorForCaller`); the downstream error stays its cause, for the log.
    */
-  fail(error: RampartError): void {
+  fail(escaped: RampartError): void {
     if (this.#ended) return;
+    const error = errorForCaller(escaped);
     this.error = error;
     // In the call's trace context (a rejection may settle outside it), so the line carries the call's trace id.
     context.with(this.telemetry.context, logCallError, undefined, this.ctx.logger, error);

@@ -1,14 +1,32 @@
-import { Metadata, type StatusObject } from '@grpc/grpc-js';
-import { RampartError, Status, type Logger } from '@rampart/core';
+import { Metadata } from '@grpc/grpc-js';
+import {
+  codeOnTheWire,
+  encodeRpcStatus,
+  ERROR_CODE_TRAILER,
+  RampartError,
+  STATUS_DETAILS_TRAILER,
+  type Logger,
+} from '@rampart/core';
 
-/** The status object sent for an error: its mapped code and its public (safe) message. */
-export function statusOf(error: RampartError): StatusObject {
-  return { code: error.status, details: error.publicMessage, metadata: new Metadata() };
-}
-
-/** A ServiceError-shaped object for grpc-js callbacks and stream `error` events. */
+/**
+ * A ServiceError-shaped object for grpc-js callbacks and stream `error` events: the error's status and public
+ * message, and as trailers its code (`rampart-error-code`, see `codeOnTheWire`), its metadata and its details
+ * (`grpc-status-details-bin`). A server fault sends its status and a generic message only.
+ */
 export function serviceErrorOf(error: RampartError): { code: number; details: string; metadata: Metadata } {
-  return { code: error.status, details: error.publicMessage, metadata: new Metadata() };
+  const metadata = new Metadata();
+  if (!error.isServerFault) {
+    for (const [key, values] of error.metadata.entries()) for (const value of values) metadata.add(key, value);
+    const code = codeOnTheWire(error);
+    if (code !== undefined) metadata.set(ERROR_CODE_TRAILER, code);
+    if (error.details.length > 0) {
+      metadata.set(
+        STATUS_DETAILS_TRAILER,
+        encodeRpcStatus({ code: error.status, message: error.publicMessage, details: error.details }),
+      );
+    }
+  }
+  return { code: error.status, details: error.publicMessage, metadata };
 }
 
 const DEADLINE_MARGIN_MS = 100;
@@ -24,8 +42,8 @@ export function cancellationError(deadline: Date | undefined): RampartError {
 
 /** Logs an error that ended a call: server faults at error with the cause, caller faults at debug. */
 export function logCallError(logger: Logger, error: RampartError): void {
-  if (error.status === Status.INTERNAL || error.status === Status.UNKNOWN || error.status === Status.DATA_LOSS) {
-    logger.error({ err: error.cause ?? error, code: error.code }, 'handler failed');
+  if (error.isServerFault) {
+    logger.error({ err: error.cause ?? error, code: error.code, reason: error.reason }, 'handler failed');
   } else if (logger.isLevelEnabled('debug')) {
     logger.debug({ code: error.code, reason: error.reason }, error.message);
   }

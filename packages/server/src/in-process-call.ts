@@ -1,6 +1,7 @@
 import { X509Certificate } from 'node:crypto';
 import { Duplex } from 'node:stream';
 import { Metadata, type Deadline, type ServerUnaryCall, type ServiceError } from '@grpc/grpc-js';
+import { receivedError, Status, type RampartError } from '@rampart/core';
 
 /** What grpc-js's `getAuthContext()` returns (the type is not exported by name). */
 type AuthContext = ReturnType<ServerUnaryCall<unknown, unknown>['getAuthContext']>;
@@ -11,6 +12,8 @@ export interface InProcessOutcome<Res = unknown> {
   readonly status: number;
   /** The status message the client would get (the error's public message; empty on OK). */
   readonly details: string;
+  /** What a Rampart client would have thrown (`code`, `metadata`, `details` included); undefined on OK. */
+  readonly error?: RampartError;
   /** The unary or client-stream response (undefined for streams of responses and failed calls). */
   readonly response: Res | undefined;
   /** What a server-stream or bidi handler sent, in order (also the messages sent before a failure). */
@@ -87,6 +90,15 @@ export class InProcessCall extends Duplex {
 
   /** The outcome of a failed call, from the ServiceError-shaped object the adapters send. */
   outcomeOf(error: Partial<ServiceError>): InProcessOutcome {
-    return { status: error.code ?? 2, details: error.details ?? '', response: undefined, responses: [...this.responses] };
+    const status = error.code ?? Status.UNKNOWN;
+    const details = error.details ?? '';
+    const trailers = Object.entries(error.metadata?.toJSON() ?? {});
+    return {
+      status,
+      details,
+      error: receivedError({ status, message: details, trailers }),
+      response: undefined,
+      responses: [...this.responses],
+    };
   }
 }

@@ -1,6 +1,6 @@
 import type { UntypedHandleCall, UntypedServiceImplementation } from '@grpc/grpc-js';
 import type { MethodDefinition } from '@grpc/proto-loader';
-import { RampartError, Status, type MethodKind } from '@rampart/core';
+import { RampartError, receivedError, Status, type MethodKind } from '@rampart/core';
 import type { ServiceBinding } from './method-runtime.js';
 import { InProcessCall, type InProcessCallOptions, type InProcessOutcome } from './in-process-call.js';
 
@@ -104,7 +104,9 @@ function run(method: InProcessMethod, input: unknown, options: InProcessCallOpti
       // DEADLINE_EXCEEDED from its own timer, not from the server.
       timer = setTimeout(() => {
         call.emit('cancelled');
-        resolve({ status: Status.DEADLINE_EXCEEDED, details: 'deadline exceeded', response: undefined, responses: [...call.responses] });
+        const details = 'deadline exceeded';
+        const error = receivedError({ status: Status.DEADLINE_EXCEEDED, message: details });
+        resolve({ status: Status.DEADLINE_EXCEEDED, details, error, response: undefined, responses: [...call.responses] });
       }, Math.max(0, options.deadline.getTime() - Date.now()));
     }
     call.on('error', (error: object) => resolve(call.outcomeOf(error)));

@@ -1,15 +1,19 @@
-import { RampartError, type ErrorCode } from '@rampart/core';
+import { RampartError, Status, STATUS_BY_CODE, type ErrorCode, type RampartErrorCode } from '@rampart/core';
 
-/** One reason not to start: its error code and a line that names the offender and the fix. */
+/**
+ * One reason not to start: its error code and a line that names the offender and the fix; the status only for a
+ * problem collected from an error (start-up problems are INTERNAL unless an application code says otherwise).
+ */
 export interface StartupProblem {
-  readonly code: ErrorCode;
+  readonly code: RampartErrorCode;
   readonly text: string;
+  readonly status?: Status;
 }
 
 /** Adds a RampartError as a problem; anything else is a bug and is thrown on. */
 export function collectProblem(problems: StartupProblem[], error: unknown): void {
   if (!RampartError.is(error)) throw error;
-  problems.push({ code: error.code, text: error.message });
+  problems.push({ code: error.code, status: error.status, text: error.message });
 }
 
 /**
@@ -17,11 +21,14 @@ export function collectProblem(problems: StartupProblem[], error: unknown): void
  * decision (default deny comes first), else the first problem's code.
  */
 export function startupRefusal(problems: readonly StartupProblem[]): RampartError {
-  const code = problems.some((p) => p.code === 'ERR_NO_AUTH_DECISION')
-    ? 'ERR_NO_AUTH_DECISION'
-    : (problems[0] as StartupProblem).code;
+  const first: StartupProblem = problems.find((p) => p.code === 'ERR_NO_AUTH_DECISION') ??
+    problems[0] ?? { code: 'ERR_APP_STATE', text: 'no problem was listed' };
   return new RampartError(
-    code,
+    { code: first.code, status: first.status ?? (isBuiltInCode(first.code) ? STATUS_BY_CODE[first.code] : Status.INTERNAL) },
     `refusing to start: ${problems.length} problem(s)\n${problems.map((p) => `  - ${p.text}`).join('\n')}`,
   );
+}
+
+function isBuiltInCode(code: RampartErrorCode): code is ErrorCode {
+  return Object.hasOwn(STATUS_BY_CODE, code);
 }

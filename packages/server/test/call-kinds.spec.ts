@@ -1,5 +1,4 @@
-import { RpcError } from '@rampart/client';
-import { Status } from '@rampart/core';
+import { RampartError, Status } from '@rampart/core';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { probe } from './fixtures/echo-service.js';
 import { collect, rejectionOf, startEchoApp, type Started } from './fixtures/harness.js';
@@ -59,7 +58,7 @@ describe('server streaming from a synchronous generator', () => {
         for await (const m of s.echo.tally({ from: 0, to: 10, failAfter: 4 })) got.push(m.index);
       })(),
     );
-    expect((err as RpcError).code).toBe(Status.FAILED_PRECONDITION);
+    expect((err as RampartError).status).toBe(Status.FAILED_PRECONDITION);
     expect(got).toEqual([0, 1, 2, 3, 4]);
     expect(probe.finallyRan).toBe(1);
   });
@@ -85,15 +84,15 @@ describe('errors mid-stream', () => {
       caught = error;
     }
     expect(got).toEqual([0, 1, 2]);
-    expect(caught).toBeInstanceOf(RpcError);
-    expect((caught as RpcError).code).toBe(Status.FAILED_PRECONDITION);
-    expect((caught as RpcError).details).toBe('stopped after 2');
+    expect(caught).toBeInstanceOf(RampartError);
+    expect((caught as RampartError).status).toBe(Status.FAILED_PRECONDITION);
+    expect((caught as RampartError).message).toBe('stopped after 2');
     expect(probe.finallyRan).toBe(1);
   });
 
   it('client streaming: an error while reading requests ends the call with its status', async () => {
     const err = await rejectionOf(s.echo.collect([{ text: 'a' }, { text: 'b', fail: 'ERR_INVALID_ARGUMENT' }, { text: 'c' }]));
-    expect((err as RpcError).code).toBe(Status.INVALID_ARGUMENT);
+    expect((err as RampartError).status).toBe(Status.INVALID_ARGUMENT);
     expect(probe.received).toEqual(['a']);
   });
 
@@ -106,7 +105,7 @@ describe('errors mid-stream', () => {
       caught = error;
     }
     expect(got).toEqual(['A']);
-    expect((caught as RpcError).code).toBe(Status.NOT_FOUND);
+    expect((caught as RampartError).status).toBe(Status.NOT_FOUND);
   });
 });
 
@@ -149,7 +148,7 @@ describe('cancellation and deadlines', () => {
     await new Promise((r) => setTimeout(r, 100));
     controller.abort();
     const err = await rejectionOf(pending);
-    expect((err as RpcError).code).toBe(Status.CANCELLED);
+    expect((err as RampartError).status).toBe(Status.CANCELLED);
     await new Promise((r) => setTimeout(r, 50));
     const aborts = probe.aborts.filter((a) => a.method === 'echo');
     expect(aborts).toHaveLength(1);
@@ -158,7 +157,7 @@ describe('cancellation and deadlines', () => {
 
   it('a passed deadline aborts ctx.signal with DEADLINE_EXCEEDED and the client gets DEADLINE_EXCEEDED', async () => {
     const err = await rejectionOf(s.echo.echo({ text: 'slow', delayMs: 5_000 }, { deadline: 150 }));
-    expect((err as RpcError).code).toBe(Status.DEADLINE_EXCEEDED);
+    expect((err as RampartError).status).toBe(Status.DEADLINE_EXCEEDED);
     await new Promise((r) => setTimeout(r, 50));
     const aborts = probe.aborts.filter((a) => a.method === 'echo');
     expect(aborts).toHaveLength(1);
@@ -188,7 +187,7 @@ describe('cancellation and deadlines', () => {
       }
     })();
     const err = await rejectionOf(reading);
-    expect((err as RpcError).code).toBe(Status.CANCELLED);
+    expect((err as RampartError).status).toBe(Status.CANCELLED);
     expect(got).toEqual(['FIRST']);
   });
 });

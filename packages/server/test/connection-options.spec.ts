@@ -193,7 +193,7 @@ describe('the app applies them', () => {
     const s = await startEchoApp({ values: { server: { ...testConfigValues.server, maxMetadataBytes: 2048 } } });
     try {
       const err = await rejectionOf(s.echo.echo({ text: 'big' }, { metadata: { 'x-test': 'a'.repeat(4_000) } }));
-      expect((err as { code: number }).code).toBe(Status.RESOURCE_EXHAUSTED);
+      expect((err as { status: number }).status).toBe(Status.RESOURCE_EXHAUSTED);
       expect(probe.calls).toEqual([]);
       expect(await s.echo.echo({ text: 'small' }, { metadata: { 'x-test': 'a'.repeat(500) } })).toEqual({ text: 'small', index: 0 });
     } finally {

@@ -1,4 +1,3 @@
-import { RpcError } from '@rampart/client';
 import { GENERIC_INTERNAL_MESSAGE, GrpcService, Public, RampartError, Status, STATUS_BY_CODE, type ErrorCode } from '@rampart/core';
 import { EchoService } from './fixtures/echo-service.js';
 import { Writable } from 'node:stream';
@@ -36,17 +35,17 @@ describe('error to status mapping', () => {
   ];
   it.each(clientFacing)('%s reaches the client as its mapped status with its message', async (code) => {
     const err = await rejectionOf(s.echo.echo({ text: 't', fail: code }));
-    expect(err).toBeInstanceOf(RpcError);
-    expect((err as RpcError).code).toBe(STATUS_BY_CODE[code]);
-    expect((err as RpcError).details).toBe(`failed with ${code}`);
+    expect(err).toBeInstanceOf(RampartError);
+    expect((err as RampartError).status).toBe(STATUS_BY_CODE[code]);
+    expect((err as RampartError).message).toBe(`failed with ${code}`);
   });
 
   it('an unknown error becomes INTERNAL with a generic message; its text is logged, never sent', async () => {
     lines.length = 0;
     const err = await rejectionOf(s.echo.echo({ text: 't', fail: 'plain' }));
-    expect((err as RpcError).code).toBe(Status.INTERNAL);
-    expect((err as RpcError).details).toBe(GENERIC_INTERNAL_MESSAGE);
-    expect((err as RpcError).details).not.toContain('hunter2');
+    expect((err as RampartError).status).toBe(Status.INTERNAL);
+    expect((err as RampartError).message).toBe(GENERIC_INTERNAL_MESSAGE);
+    expect((err as RampartError).message).not.toContain('hunter2');
     const logged = lines.join('');
     expect(logged).toContain('handler failed');
     expect(logged).toContain('database password is');
@@ -54,14 +53,14 @@ describe('error to status mapping', () => {
 
   it('a RampartError whose code maps to INTERNAL sends the generic message, not its own', async () => {
     const err = await rejectionOf(s.echo.echo({ text: 't', fail: 'ERR_INTERNAL' }));
-    expect((err as RpcError).code).toBe(Status.INTERNAL);
-    expect((err as RpcError).details).toBe(GENERIC_INTERNAL_MESSAGE);
+    expect((err as RampartError).status).toBe(Status.INTERNAL);
+    expect((err as RampartError).message).toBe(GENERIC_INTERNAL_MESSAGE);
   });
 
   it('the audit-only reason never reaches the client', async () => {
     const err = await rejectionOf(s.echo.echo({ text: 't', fail: 'ERR_TOKEN_INVALID' }));
-    expect((err as RpcError).code).toBe(Status.UNAUTHENTICATED);
-    expect((err as RpcError).details).not.toContain('test-requested');
+    expect((err as RampartError).status).toBe(Status.UNAUTHENTICATED);
+    expect((err as RampartError).message).not.toContain('test-requested');
   });
 });
 
@@ -77,8 +76,8 @@ describe('handlers that throw synchronously', () => {
     const started = await startEchoApp({ services: [EchoService, SyncPing] });
     try {
       const err = await rejectionOf(started.ping.ping({}));
-      expect((err as RpcError).code).toBe(Status.FAILED_PRECONDITION);
-      expect((err as RpcError).details).toBe('not ready');
+      expect((err as RampartError).status).toBe(Status.FAILED_PRECONDITION);
+      expect((err as RampartError).message).toBe('not ready');
     } finally {
       await started.close();
     }

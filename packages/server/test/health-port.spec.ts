@@ -1,6 +1,6 @@
 import { credentials } from '@grpc/grpc-js';
-import { closeClient, createClient, type RpcError } from '@rampart/client';
-import { Status } from '@rampart/core';
+import { closeClient, createClient } from '@rampart/client';
+import { type RampartError, Status } from '@rampart/core';
 import { networkInterfaces } from 'node:os';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createApp, type RampartApp } from '../src/index.js';
@@ -57,8 +57,8 @@ describe('server.healthPort', () => {
     }
     const echo = createClient(EchoServiceDescriptor, { address, protoRoot, credentials: credentials.createInsecure() });
     try {
-      const err = (await rejectionOf(echo.echo({ text: 'not here' }))) as RpcError;
-      expect(err.code).toBe(Status.UNIMPLEMENTED);
+      const err = (await rejectionOf(echo.echo({ text: 'not here' }))) as RampartError;
+      expect(err.status).toBe(Status.UNIMPLEMENTED);
     } finally {
       closeClient(echo);
     }

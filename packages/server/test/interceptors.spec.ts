@@ -1,4 +1,3 @@
-import type { RpcError } from '@rampart/client';
 import { RampartError, Status, type CallOutcome, type Interceptor } from '@rampart/core';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { probe } from './fixtures/echo-service.js';
@@ -77,21 +76,21 @@ describe('interceptors', () => {
 
   it.each(kinds)('%s: an UNAUTHENTICATED refusal happens before any handler code runs', async (_kind, call) => {
     const err = await rejectionOf(call(deny('auth')));
-    expect((err as RpcError).code).toBe(Status.UNAUTHENTICATED);
-    expect((err as RpcError).details).toBe('invalid token');
+    expect((err as RampartError).status).toBe(Status.UNAUTHENTICATED);
+    expect((err as RampartError).message).toBe('invalid token');
     expect(probe.calls).toEqual([]);
     expect(probe.received).toEqual([]);
   });
 
   it.each(kinds)('%s: a PERMISSION_DENIED refusal happens before any handler code runs', async (_kind, call) => {
     const err = await rejectionOf(call(deny('perm')));
-    expect((err as RpcError).code).toBe(Status.PERMISSION_DENIED);
+    expect((err as RampartError).status).toBe(Status.PERMISSION_DENIED);
     expect(probe.calls).toEqual([]);
   });
 
   it.each(kinds)('%s: a synchronous hook after an asynchronous one refuses before any handler code runs', async (_kind, call) => {
     const err = await rejectionOf(call(deny('second')));
-    expect((err as RpcError).code).toBe(Status.PERMISSION_DENIED);
+    expect((err as RampartError).status).toBe(Status.PERMISSION_DENIED);
     expect(order).toEqual(['gate', 'second']);
     expect(probe.calls).toEqual([]);
     expect(probe.received).toEqual([]);
@@ -104,8 +103,8 @@ describe('interceptors', () => {
 
   it('a bug in an interceptor fails closed with INTERNAL and a generic message', async () => {
     const err = await rejectionOf(s.echo.echo({ text: 'a' }, deny('boom')));
-    expect((err as RpcError).code).toBe(Status.INTERNAL);
-    expect((err as RpcError).details).toBe('internal error');
+    expect((err as RampartError).status).toBe(Status.INTERNAL);
+    expect((err as RampartError).message).toBe('internal error');
     expect(probe.calls).toEqual([]);
   });
 

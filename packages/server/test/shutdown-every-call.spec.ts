@@ -1,4 +1,4 @@
-import { type RpcError } from '@rampart/client';
+import { type RampartError } from '@rampart/core';
 import { afterEach, describe, expect, it } from 'vitest';
 import { probe } from './fixtures/echo-service.js';
 import { startEchoApp } from './fixtures/harness.js';
@@ -17,7 +17,7 @@ async function fourCallsInFlight(s: Awaited<ReturnType<typeof startEchoApp>>, ms
       yield { text: `m${i}`, fail: '', delayMs: 0 };
     }
   };
-  const outcome = (p: Promise<unknown>) => p.then((v) => `OK ${JSON.stringify(v)}`, (e: unknown) => `${(e as RpcError).code}`);
+  const outcome = (p: Promise<unknown>) => p.then((v) => `OK ${JSON.stringify(v)}`, (e: unknown) => `${(e as RampartError).status}`);
   const collect = async (it: AsyncIterable<{ index: number }>) => {
     const seen: number[] = [];
     for await (const m of it) seen.push(m.index);

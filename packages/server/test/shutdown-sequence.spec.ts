@@ -58,7 +58,7 @@ describe('shutdown sequence', () => {
     expect(goaway.atMs).toBeGreaterThanOrEqual(1_500); // the delay was waited out, not skipped
     expect(probe.calls).toEqual(['echo', 'echo']);
     const late = await rejectionOf(s.echo.echo({ text: 'after' }, { deadline: 1_000 }));
-    expect((late as { code: number }).code).toBe(Status.UNAVAILABLE);
+    expect((late as { status: number }).status).toBe(Status.UNAVAILABLE);
   });
 
   it('an in-flight server stream runs to its end within the grace, and is not cancelled', async () => {

@@ -1,5 +1,4 @@
-import { RpcError } from '@rampart/client';
-import { Status } from '@rampart/core';
+import { RampartError, Status } from '@rampart/core';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { probe } from './fixtures/echo-service.js';
 import { rejectionOf, startEchoApp } from './fixtures/harness.js';
@@ -31,8 +30,8 @@ describe('graceful shutdown', () => {
     await s.app.close({ graceMs: 200 });
     expect(Date.now() - started).toBeLessThan(2_000);
     const err = await rejectionOf(pending);
-    expect(err).toBeInstanceOf(RpcError);
-    expect([Status.UNAVAILABLE, Status.CANCELLED, Status.INTERNAL]).toContain((err as RpcError).code);
+    expect(err).toBeInstanceOf(RampartError);
+    expect([Status.UNAVAILABLE, Status.CANCELLED, Status.INTERNAL]).toContain((err as RampartError).status);
     expect(probe.aborts.map((a) => (a.reason as { code: string }).code)).toEqual(['ERR_UNAVAILABLE']);
   });
 
@@ -40,7 +39,7 @@ describe('graceful shutdown', () => {
     const s = await startEchoApp();
     await s.app.close({ graceMs: 100 });
     const err = await rejectionOf(s.echo.echo({ text: 'late' }, { deadline: 1_000 }));
-    expect((err as RpcError).code).toBe(Status.UNAVAILABLE);
+    expect((err as RampartError).status).toBe(Status.UNAVAILABLE);
     expect(probe.calls).toEqual([]);
   });
 

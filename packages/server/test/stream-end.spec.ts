@@ -1,4 +1,3 @@
-import type { RpcError } from '@rampart/client';
 import { GrpcService, Public, RampartError, Status, type CallContext, type CallControl, type Interceptor } from '@rampart/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EchoServiceDescriptor, type EchoRequest__Output, type EchoResponse } from './generated/index.js';
@@ -49,8 +48,8 @@ describe('a bidi stream ended by a hook while a response is being written', () =
         (async () => {
           for await (const response of s.echo.chat(requests(), { deadline: 5_000 })) received.push(response.text.length);
         })(),
-      )) as RpcError;
-      expect([err.code, err.details]).toEqual([Status.UNAUTHENTICATED, 'invalid token']);
+      )) as RampartError;
+      expect([err.status, err.message]).toEqual([Status.UNAUTHENTICATED, 'invalid token']);
     } finally {
       release();
     }

@@ -1,4 +1,3 @@
-import type { RpcError } from '@rampart/client';
 import { RampartError, Status, type Interceptor } from '@rampart/core';
 import { createLogger } from '@rampart/telemetry';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
@@ -59,9 +58,9 @@ const logged = (): Record<string, unknown>[] => lines.map((line) => JSON.parse(l
 
 describe('an onStart hook that returns a non-native thenable', () => {
   it.each(kinds)('%s: a thenable that rejects refuses the call before any handler code runs', async (_kind, call) => {
-    const err = (await rejectionOf(call('reject'))) as RpcError;
-    expect(err.code).toBe(Status.PERMISSION_DENIED);
-    expect(err.details).toBe('permission denied');
+    const err = (await rejectionOf(call('reject'))) as RampartError;
+    expect(err.status).toBe(Status.PERMISSION_DENIED);
+    expect(err.message).toBe('permission denied');
     expect(probe.calls).toEqual([]);
     expect(probe.received).toEqual([]);
     expect(after).toEqual([]);
@@ -75,9 +74,9 @@ describe('an onStart hook that returns a non-native thenable', () => {
   });
 
   it.each(kinds)('%s: a hook that returns a value (false) refuses the call with INTERNAL, saying why in the log', async (_kind, call) => {
-    const err = (await rejectionOf(call('false'))) as RpcError;
-    expect(err.code).toBe(Status.INTERNAL);
-    expect(err.details).toBe('internal error');
+    const err = (await rejectionOf(call('false'))) as RampartError;
+    expect(err.status).toBe(Status.INTERNAL);
+    expect(err.message).toBe('internal error');
     expect(probe.calls).toEqual([]);
     expect(after).toEqual([]);
     const line = logged().find((l) => l.msg === 'handler failed');

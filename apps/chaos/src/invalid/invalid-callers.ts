@@ -1,5 +1,5 @@
 import { credentials as grpcCredentials, type ChannelCredentials } from '@grpc/grpc-js';
-import { closeClient, createClient, RpcError, type TokenClient } from '@rampart/client';
+import { closeClient, createClient, type TokenClient, callError } from '@rampart/client';
 import { statusName } from '@rampart/core';
 import { PROTO_ROOT } from '@rampart/orders';
 import { OrdersServiceDescriptor, ReplayProbeDescriptor, ROLLOUT_PROTO_ROOT, SEED_ORDER_IDS, spiffeId, type OrdersServiceClient } from '@rampart/rollout';
@@ -97,9 +97,9 @@ export class InvalidCallers {
     try {
       await call();
     } catch (error) {
-      const rpc = RpcError.from(error);
-      status = statusName(rpc.code);
-      details = rpc.details;
+      const rpc = callError(error);
+      status = statusName(rpc.status);
+      details = rpc.message;
     }
     this.settings.record({ caller: valid ? 'valid' : 'invalid', kind, fault, startedAt, latencyMs: performance.now() - started, status, ...(details ? { details } : {}) });
     return status === 'OK';

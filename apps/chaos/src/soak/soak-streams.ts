@@ -1,5 +1,5 @@
 import type { ChannelCredentials } from '@grpc/grpc-js';
-import { closeClient, createClient, RpcError, type TokenClient } from '@rampart/client';
+import { closeClient, createClient, type TokenClient, callError } from '@rampart/client';
 import { statusName } from '@rampart/core';
 import { PROTO_ROOT } from '@rampart/orders';
 import { OrdersServiceDescriptor, SEED_ORDER_IDS, spiffeId, type OrdersServiceClient } from '@rampart/rollout';
@@ -100,8 +100,8 @@ export class SoakStreams {
       for await (const order of client.trackOrders(ids(), { deadline: lifetimeMs + 60_000 })) seen.push(order.orderId);
       if (seen.join() !== sent.join()) [status, details] = ['WRONG_ANSWER', `answered ${seen.length} of ${sent.length}`];
     } catch (error) {
-      const rpc = RpcError.from(error);
-      [status, details] = [statusName(rpc.code), rpc.details];
+      const rpc = callError(error);
+      [status, details] = [statusName(rpc.status), rpc.message];
     }
     this.settings.record({ caller: 'valid', kind: 'TrackOrders (long-lived)', fault, startedAt, latencyMs: performance.now() - started, status, ...(details ? { details } : {}) });
     if (status !== 'OK') await pause(1_000, signal);

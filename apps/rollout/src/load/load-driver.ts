@@ -1,5 +1,5 @@
 import type { ChannelCredentials } from '@grpc/grpc-js';
-import { closeClient, createClient, RpcError, type TokenClient } from '@rampart/client';
+import { closeClient, createClient, type TokenClient, callError } from '@rampart/client';
 import { statusName } from '@rampart/core';
 import { PROTO_ROOT } from '@rampart/orders';
 import { OrdersServiceDescriptor, type OrdersServiceClient } from '../generated/index.js';
@@ -100,8 +100,8 @@ export class LoadDriver {
     const done = this.#call(kind, client, n).then(
       (wrong) => this.#record({ kind, phase, startedAt, latencyMs: performance.now() - started, status: wrong ? 'WRONG_ANSWER' : 'OK', ...(wrong ? { details: wrong } : {}) }),
       (error: unknown) => {
-        const rpc = RpcError.from(error);
-        this.#record({ kind, phase, startedAt, latencyMs: performance.now() - started, status: statusName(rpc.code), details: rpc.details });
+        const rpc = callError(error);
+        this.#record({ kind, phase, startedAt, latencyMs: performance.now() - started, status: statusName(rpc.status), details: rpc.message });
       },
     );
     this.#inFlight.add(done);

@@ -1,7 +1,7 @@
 import { RampartError, type CallContext, type PeerIdentity } from '@rampart/core';
 import { inject, injectable, optional } from 'inversify';
 import type { VerifiedToken } from '../tokens/token-types.js';
-import type { TokenVerifier } from '../tokens/token-verifier.js';
+import { fastPathOf, type TokenVerifier } from '../tokens/token-verifier.js';
 import type { CachedVerification } from '../tokens/verified-token-cache.js';
 import { bearerTokenOf } from './bearer.js';
 import { STAGE_ORDER, type AuthCallState, type AuthRequirements, type AuthStage, type StageCheck } from './stage.js';
@@ -34,8 +34,7 @@ export class TokenStage implements AuthStage {
 
   plan({ token, method }: AuthRequirements): StageCheck | undefined {
     if (token === undefined) return undefined;
-    const verifier = this.verifier;
-    if (verifier === undefined) {
+    if (this.verifier === undefined) {
       throw new RampartError(
         'ERR_CONFIG_INVALID',
         `${method.path} requires a bearer token (@Authenticated) but no token issuer is configured. Fix: set auth.tokens.issuers (or RAMPART_AUTH_ISSUER)`,
@@ -45,6 +44,7 @@ export class TokenStage implements AuthStage {
       ...(token.audience !== undefined ? { audience: token.audience } : {}),
       ...(token.issuer !== undefined ? { issuer: token.issuer } : {}),
     };
+    const verifier = fastPathOf(this.verifier);
     const withoutAudience = verifier.issuersWithoutAudience(options);
     if (withoutAudience.length > 0) {
       throw new RampartError(
@@ -68,14 +68,14 @@ export class TokenStage implements AuthStage {
       if (lastByConnection !== undefined && peer !== undefined && values.length === 1) {
         const last = lastByConnection.get(peer);
         if (last !== undefined && last.authorization === values[0]) {
-          const verified = verifier.acceptVerified(last.entry, options);
+          const verified = verifier.accept(last.entry, options);
           if (verified !== undefined) return accept(ctx, state, verified, last.token);
         }
       }
       const token = bearerTokenOf(ctx.metadata);
-      const result = verifier.verifyEntryFast(token, options, () => ctx);
+      const result = verifier.entry(token, options, () => ctx);
       const remember = (entry: CachedVerification): undefined => {
-        const verified = verifier.checkVerified(entry, options);
+        const verified = verifier.check(entry, options);
         if (lastByConnection !== undefined && peer !== undefined) lastByConnection.set(peer, { authorization: values[0] as string, token, entry });
         return accept(ctx, state, verified, token);
       };

@@ -59,6 +59,7 @@ export class TokenVerifier {
     });
     this.#single = this.#issuers.size === 1 ? [...this.#issuers.values()][0] : undefined;
     this.#cache = o.cacheMax > 0 ? new VerifiedTokenCache(o.cacheMax, this.#now) : undefined;
+    fastPaths.set(this, this.#fastPath());
   }
 
   /**
@@ -84,69 +85,7 @@ export class TokenVerifier {
    * ```
    */
   async verify(token: string, options: VerifyOptions = {}): Promise<VerifiedToken> {
-    return this.verifyFast(token, options);
-  }
-
-  /**
-   * {@link TokenVerifier.verify} without a promise when it can: a token in the verified-token cache is answered
-   * synchronously (expiry, issuer and audience still checked for this call, which may throw); any other token
-   * yields a promise. The shape is checked and the token hashed once either way. Lets a warm call be decided
-   * without a microtask. `callOnMiss` supplies the call's signal and deadline only when keys may have to be waited
-   * for, so a cached token does not make the caller build a signal (a gRPC call passes `() => ctx`).
-   *
-   * @example
-   * ```ts
-   * const result = verifier.verifyFast(token, options);
-   * const verified = result instanceof Promise ? await result : result;
-   * ```
-   */
-  verifyFast(
-    token: string,
-    options: VerifyOptions = {},
-    callOnMiss?: () => CallBounds,
-  ): VerifiedToken | Promise<VerifiedToken> {
-    const entry = this.verifyEntryFast(token, options, callOnMiss);
-    return entry instanceof Promise ? entry.then((e) => this.#checkHit(e, options)) : this.#checkHit(entry, options);
-  }
-
-  /**
-   * {@link TokenVerifier.verifyFast}, answering the verification itself (claims, issuer, audience, `exp`) rather
-   * than checking it for this call: for a caller that remembers it (per connection, say) and calls
-   * {@link TokenVerifier.acceptVerified} for each call that brings the same token. A token that cannot be verified
-   * throws or rejects, as with `verifyFast`.
-   *
-   * @example
-   * ```ts
-   * const entry = await verifier.verifyEntryFast(token, options);
-   * const verified = verifier.acceptVerified(entry, options); // undefined once the token expired
-   * ```
-   */
-  verifyEntryFast(
-    token: string,
-    options: VerifyOptions = {},
-    callOnMiss?: () => CallBounds,
-  ): CachedVerification | Promise<CachedVerification> {
-    assertTokenShape(token, this.#maxTokenBytes);
-    const tokenHash = hashToken(token);
-    const hit = this.#cache?.get(tokenHash);
-    if (hit !== undefined && hit.exp * 1000 > this.#now()) return hit;
-    return this.#verifyUncached(token, tokenHash, options, callOnMiss ?? (() => options));
-  }
-
-  /**
-   * Checks a verification from {@link TokenVerifier.verifyEntryFast} for one more call: undefined once the token
-   * reached its `exp` by this clock (verify it again), else the verified token, after the call's issuer and
-   * audience were checked (which may throw `ERR_TOKEN_INVALID`).
-   */
-  acceptVerified(entry: CachedVerification, options: VerifyOptions = {}): VerifiedToken | undefined {
-    return entry.exp * 1000 > this.#now() ? this.#checkHit(entry, options) : undefined;
-  }
-
-  /**
-   * Checks the call's issuer and audience against a verification just made by
-   * {@link TokenVerifier.verifyEntryFast} (whose expiry, with clock tolerance, was checked by that verification).
-   */
-  checkVerified(entry: CachedVerification, options: VerifyOptions = {}): VerifiedToken {
+    const entry = await this.#entry(token, options, () => options);
     return this.#checkHit(entry, options);
   }
 
@@ -161,11 +100,6 @@ export class TokenVerifier {
    */
   get clockToleranceSec(): number {
     return this.#toleranceSec;
-  }
-
-  /** Whether verifications may be remembered at all (false when the verified-token cache is turned off). */
-  get caches(): boolean {
-    return this.#cache !== undefined;
   }
 
   /** The key `issuer`'s source already selected for the token's `alg` and `kid`, if any (never fetches). */
@@ -246,6 +180,29 @@ export class TokenVerifier {
     );
   }
 
+  /**
+   * The verification of `token`, from the cache when it holds one not yet expired (answered synchronously, with no
+   * promise: a warm call is decided without a microtask), else verified now. `callOnMiss` supplies the call's signal
+   * and deadline only when keys may have to be waited for.
+   */
+  #entry(token: string, options: VerifyOptions, callOnMiss: () => CallBounds): CachedVerification | Promise<CachedVerification> {
+    assertTokenShape(token, this.#maxTokenBytes);
+    const tokenHash = hashToken(token);
+    const hit = this.#cache?.get(tokenHash);
+    if (hit !== undefined && hit.exp * 1000 > this.#now()) return hit;
+    return this.#verifyUncached(token, tokenHash, options, callOnMiss);
+  }
+
+  #fastPath(): VerifierFastPath {
+    return {
+      caches: this.#cache !== undefined,
+      entry: (token, options, callOnMiss) => this.#entry(token, options, callOnMiss),
+      accept: (entry, options) => (entry.exp * 1000 > this.#now() ? this.#checkHit(entry, options) : undefined),
+      check: (entry, options) => this.#checkHit(entry, options),
+      issuersWithoutAudience: (options) => this.#issuersWithoutAudience(options),
+    };
+  }
+
   #issuerOf(token: string): TrustedIssuer {
     const iss = unverifiedIssuer(token);
     const issuer = this.#issuers.get(iss);
@@ -273,13 +230,8 @@ export class TokenVerifier {
   /**
    * The issuers that would have no expected audience for calls with these options (no call audience, no issuer
    * audience, no default): every token from them would be refused. Checked at start-up so such a config fails there.
-   *
-   * @example
-   * ```ts
-   * verifier.issuersWithoutAudience({}); // ['https://issuer.example'] when auth.tokens.audience is unset
-   * ```
    */
-  issuersWithoutAudience(options: Pick<VerifyOptions, 'audience' | 'issuer'> = {}): string[] {
+  #issuersWithoutAudience(options: Pick<VerifyOptions, 'audience' | 'issuer'>): string[] {
     if (options.audience !== undefined && toList(options.audience).length > 0) return [];
     const accepted = options.issuer === undefined ? undefined : toList(options.issuer);
     return [...this.#issuers.values()]
@@ -317,4 +269,34 @@ function headerOf(token: string): JWSHeaderParameters | undefined {
 function none(issuer: TrustedIssuer) {
   const base = { kid: undefined, alg: undefined, typ: undefined, nowSec: 0, toleranceSec: 0, expectedAudience: [] };
   return { ...base, issuer: issuer.issuer, allowedAlgorithms: issuer.algorithms };
+}
+
+/**
+ * The token stage's per-call path into a {@link TokenVerifier}, kept off its public face (which is `verify()`):
+ * verifications that can be answered without a promise, remembered per connection and checked again per call.
+ */
+export interface VerifierFastPath {
+  /** Whether verifications may be remembered at all (false when the verified-token cache is turned off). */
+  readonly caches: boolean;
+  /** The verification itself (claims, issuer, audience, `exp`), synchronous on a cache hit; throws or rejects when the token fails. */
+  entry(token: string, options: VerifyOptions, callOnMiss: () => CallBounds): CachedVerification | Promise<CachedVerification>;
+  /** A remembered verification checked for one more call: undefined once the token reached its `exp`. */
+  accept(entry: CachedVerification, options: VerifyOptions): VerifiedToken | undefined;
+  /** The call's issuer and audience checked against a verification just made. */
+  check(entry: CachedVerification, options: VerifyOptions): VerifiedToken;
+  /** The issuers whose tokens would all be refused for want of an expected audience (a start-up check). */
+  issuersWithoutAudience(options: Pick<VerifyOptions, 'audience' | 'issuer'>): string[];
+}
+
+const fastPaths = new WeakMap<TokenVerifier, VerifierFastPath>();
+
+/**
+ * The fast path of a verifier made by this copy of `@rampart/auth`.
+ *
+ * @throws TypeError for anything else (a verifier from another copy of the package).
+ */
+export function fastPathOf(verifier: TokenVerifier): VerifierFastPath {
+  const path = fastPaths.get(verifier);
+  if (path === undefined) throw new TypeError('not a TokenVerifier of this copy of @rampart/auth: install one copy of it');
+  return path;
 }

@@ -1,4 +1,4 @@
-import { RpcError } from '@rampart/client';
+import { RampartError } from '@rampart/core';
 import type { ClientCallOptions, Logger } from '@rampart/core';
 import { createLogger } from '@rampart/telemetry';
 import { expect } from 'vitest';
@@ -9,7 +9,7 @@ export const KINDS = ['read', 'watch', 'store', 'exchange'] as const;
 export type Kind = (typeof KINDS)[number];
 
 /** The outcome of one call: the values it returned, or the error it failed with. */
-export type Outcome = { readonly ok: true; readonly values: string[] } | { readonly ok: false; readonly error: RpcError };
+export type Outcome = { readonly ok: true; readonly values: string[] } | { readonly ok: false; readonly error: RampartError };
 
 /**
  * Makes one call of `kind` on the vault and reads it to the end. Streams send two messages; results are flattened
@@ -38,13 +38,13 @@ export async function call(client: VaultServiceClient, kind: Kind, options: Clie
     }
     return { ok: true, values };
   } catch (error) {
-    expect(error).toBeInstanceOf(RpcError);
-    return { ok: false, error: error as RpcError };
+    expect(error).toBeInstanceOf(RampartError);
+    return { ok: false, error: error as RampartError };
   }
 }
 
 /** The error of a call that must fail. */
-export function failed(outcome: Outcome): RpcError {
+export function failed(outcome: Outcome): RampartError {
   if (outcome.ok) throw new Error(`expected the call to fail, it returned ${JSON.stringify(outcome.values)}`);
   return outcome.error;
 }

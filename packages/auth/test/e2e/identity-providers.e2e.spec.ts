@@ -133,7 +133,7 @@ describe('provider access tokens refused as docs/guides/identity-providers.md sa
   it.each(refused)('$name', async ({ claims, status, message, reason, detail }) => {
     const token = await signAsProvider(claims, key);
     const error = failed(await call(orders, 'read', bearer(token)));
-    expect({ code: error.code, details: error.details }).toEqual({ code: status, details: message });
+    expect({ code: error.status, details: error.message }).toEqual({ code: status, details: message });
     expect(vault.ran, 'the handler ran').toEqual([]);
     const audits = logs.audits();
     expect(audits).toHaveLength(1);

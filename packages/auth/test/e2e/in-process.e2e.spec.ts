@@ -1,5 +1,4 @@
-import { RpcError } from '@rampart/client';
-import { Status, type ClientCallOptions } from '@rampart/core';
+import { RampartError, Status, type ClientCallOptions } from '@rampart/core';
 import { inProcess, startTestApp, TestIssuer, withBearer, type InProcessApp, type TestApp } from '@rampart/testing';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
@@ -44,8 +43,8 @@ async function overTls(call: Promise<unknown>): Promise<{ status: number; detail
     () => undefined,
     (e: unknown) => e,
   );
-  expect(error).toBeInstanceOf(RpcError);
-  return { status: (error as RpcError).code, details: (error as RpcError).details };
+  expect(error).toBeInstanceOf(RampartError);
+  return { status: (error as RampartError).status, details: (error as RampartError).message };
 }
 
 const bearer = (token: string | undefined): ClientCallOptions => (token === undefined ? {} : withBearer(token));

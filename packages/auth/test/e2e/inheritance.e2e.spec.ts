@@ -59,8 +59,8 @@ describe('attack 1: a subclass adding @Authorize keeps its base class @RequireMt
 
   it.each(KINDS)('%s: no certificate and no token → UNAUTHENTICATED, audited, no handler', async (kind) => {
     const err = failed(await call(clients.anonymous, kind, {}));
-    expect(err.code).toBe(Status.UNAUTHENTICATED);
-    expect(err.details).toBe('client certificate required');
+    expect(err.status).toBe(Status.UNAUTHENTICATED);
+    expect(err.message).toBe('client certificate required');
     expect(ran).toEqual([]);
     expect(asked).toEqual([]);
     const [line, ...more] = logs.audits();
@@ -71,8 +71,8 @@ describe('attack 1: a subclass adding @Authorize keeps its base class @RequireMt
 
   it.each(KINDS)('%s: the allowed workload without a token → UNAUTHENTICATED, audited, no handler', async (kind) => {
     const err = failed(await call(clients.orders, kind, {}));
-    expect(err.code).toBe(Status.UNAUTHENTICATED);
-    expect(err.details).toBe('missing token');
+    expect(err.status).toBe(Status.UNAUTHENTICATED);
+    expect(err.message).toBe('missing token');
     expect(ran).toEqual([]);
     expect(logs.audits().map((l) => [l.audit.reason, l.audit.peer])).toEqual([['ERR_TOKEN_MISSING', ORDERS]]);
   });
@@ -80,8 +80,8 @@ describe('attack 1: a subclass adding @Authorize keeps its base class @RequireMt
   it('another workload with a valid token → PERMISSION_DENIED (the base allow list holds), no handler', async () => {
     const token = await issuer.mint({ sub: 'thief' }, { scope: 'vault:read' });
     const err = failed(await call(clients.thief, 'read', withBearer(token)));
-    expect(err.code).toBe(Status.PERMISSION_DENIED);
-    expect(err.details).toBe('peer not allowed');
+    expect(err.status).toBe(Status.PERMISSION_DENIED);
+    expect(err.message).toBe('peer not allowed');
     expect(ran).toEqual([]);
     expect(logs.audits().map((l) => l.audit.reason)).toEqual(['ERR_PEER_NOT_ALLOWED']);
   });
@@ -109,8 +109,8 @@ describe("attack 2: an undecorated override of a base method marked @Public() ge
   it('no certificate → UNAUTHENTICATED, audited, the override never runs', async () => {
     const anonymous = await t.client(VaultServiceDescriptor);
     const err = failed(await call(anonymous, 'read', {}));
-    expect(err.code).toBe(Status.UNAUTHENTICATED);
-    expect(err.details).toBe('client certificate required');
+    expect(err.status).toBe(Status.UNAUTHENTICATED);
+    expect(err.message).toBe('client certificate required');
     expect(ran).toEqual([]);
     expect(logs.audits().map((l) => [l.audit.method, l.audit.decision, l.audit.reason])).toEqual([
       [READ, 'deny', 'ERR_NO_CLIENT_CERTIFICATE'],
@@ -119,7 +119,7 @@ describe("attack 2: an undecorated override of a base method marked @Public() ge
 
   it('another workload → PERMISSION_DENIED, no handler; the allowed workload reaches the override', async () => {
     const thief = await t.client(VaultServiceDescriptor, { as: '/thief' });
-    expect(failed(await call(thief, 'read', {})).code).toBe(Status.PERMISSION_DENIED);
+    expect(failed(await call(thief, 'read', {})).status).toBe(Status.PERMISSION_DENIED);
     expect(ran).toEqual([]);
     const orders = await t.client(VaultServiceDescriptor, { as: '/orders' });
     expect(await call(orders, 'read', {})).toEqual({ ok: true, values: [`for ${ORDERS}`] });

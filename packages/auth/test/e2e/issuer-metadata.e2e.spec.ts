@@ -72,7 +72,7 @@ async function startVault(prepare: (issuer: JwksServer) => void, tokens: Record<
 async function expectRefused(v: Awaited<ReturnType<typeof startVault>>, kind: Kind, options: ClientCallOptions): Promise<AuditLine> {
   v.logs.clear();
   const error = failed(await call(v.orders, kind, options));
-  expect([kind, error.code, error.details]).toEqual([kind, Status.UNAUTHENTICATED, 'invalid token']);
+  expect([kind, error.status, error.message]).toEqual([kind, Status.UNAUTHENTICATED, 'invalid token']);
   expect(v.ran, `a ${kind} handler ran`).toEqual([]);
   const audits = v.logs.audits();
   expect(audits).toHaveLength(1);
@@ -146,7 +146,7 @@ describe('a slow issuer: the call deadline bounds the wait for keys, auth.tokens
   it('a deadline sooner than the cap: DEADLINE_EXCEEDED, the server stops waiting then, and the fetch still lands for later calls', async () => {
     const v = await startVault((issuer) => void (issuer.delayMs = 1_000));
     const error = failed(await call(v.orders, 'read', await v.options(400)));
-    expect(error.code).toBe(Status.DEADLINE_EXCEEDED);
+    expect(error.status).toBe(Status.DEADLINE_EXCEEDED);
     await vi.waitFor(() => {
       const denies = v.logs.audits().filter((l) => l.audit.decision === 'deny');
       expect(denies.map((l) => l.audit.detail)).toEqual([expect.stringMatching(/stopped at the call's deadline|aborted: the call's deadline passed/)]);

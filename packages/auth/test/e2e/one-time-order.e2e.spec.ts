@@ -1,9 +1,9 @@
-import { RpcError } from '@rampart/client';
-import { GrpcService, Status } from '@rampart/core';
+import { RampartError, GrpcService, Status } from '@rampart/core';
 import { startTestApp, TestIssuer, withBearer, type TestApp } from '@rampart/testing';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { allow, Authenticated, Authorize, deny, rampartAuth, RequireMtls, resolveStages, type AuthorizationPolicy, type PolicyDecision, type PolicyInput } from '../../src/index.js';
+import { allow, Authenticated, Authorize, deny, rampartAuth, RequireMtls, type AuthorizationPolicy, type PolicyDecision, type PolicyInput } from '../../src/index.js';
+import { resolveStages } from '../../src/stages.js';
 import {
   VaultServiceDescriptor,
   type ReadRequest__Output,
@@ -75,8 +75,8 @@ const read = async (token: string, metadata: Record<string, string> = {}): Promi
   orders.read({ name: 'db' }, withBearer(token, { metadata })).then(
     (secret) => ({ ok: true, values: [secret.value] }),
     (error: unknown) => {
-      expect(error).toBeInstanceOf(RpcError);
-      return { ok: false, error: error as RpcError };
+      expect(error).toBeInstanceOf(RampartError);
+      return { ok: false, error: error as RampartError };
     },
   );
 
@@ -88,14 +88,14 @@ describe('one-time use runs after authorization', () => {
   it('a call refused by a policy does not use the token up; its first allowed use does, and a replay is refused', async () => {
     const token = await issuer.mint({ sub: 'alice' }, { scope: 'vault:read' });
     const refused = failed(await read(token, { 'x-deny': '1' }));
-    expect(refused.code).toBe(Status.PERMISSION_DENIED);
+    expect(refused.status).toBe(Status.PERMISSION_DENIED);
     expect(ran).toEqual([]);
 
     expect(await read(token)).toEqual({ ok: true, values: ['once'] });
     expect(ran).toEqual(['read']);
 
     const replay = failed(await read(token));
-    expect(replay.code).toBe(Status.UNAUTHENTICATED);
+    expect(replay.status).toBe(Status.UNAUTHENTICATED);
     expect(ran).toEqual(['read']);
     const reasons = logs.audits().filter((a) => a.audit.method === READ).map((a) => a.audit.reason);
     expect(reasons).toEqual(['ERR_POLICY_DENIED', 'ok', 'ERR_TOKEN_REPLAYED']);

@@ -86,8 +86,8 @@ describe('a plain object served with implementService, through the auth pipeline
 
   it.each(KINDS)('%s without a token → UNAUTHENTICATED, and the handler does not run', async (kind) => {
     const error = failed(await call(orders, kind, {}));
-    expect(error.code).toBe(Status.UNAUTHENTICATED);
-    expect(error.details).toBe('missing token');
+    expect(error.status).toBe(Status.UNAUTHENTICATED);
+    expect(error.message).toBe('missing token');
     expect(ran).toEqual([]);
   });
 
@@ -95,7 +95,7 @@ describe('a plain object served with implementService, through the auth pipeline
     const anonymous = await t.client(VaultServiceDescriptor);
     const token = await issuer.mint({}, { scope: 'vault:read vault:write' });
     for (const kind of KINDS) {
-      expect(failed(await call(anonymous, kind, withBearer(token))).code).toBe(Status.UNAUTHENTICATED);
+      expect(failed(await call(anonymous, kind, withBearer(token))).status).toBe(Status.UNAUTHENTICATED);
     }
     expect(ran).toEqual([]);
   });
@@ -103,13 +103,13 @@ describe('a plain object served with implementService, through the auth pipeline
   it("a method's own decision replaces the service-wide one of its kind: store needs vault:write, watch the orders workload", async () => {
     const reader = await issuer.mint({ sub: 'reader' }, { scope: 'vault:read' });
     const storing = failed(await call(orders, 'store', withBearer(reader)));
-    expect([storing.code, storing.details]).toEqual([Status.PERMISSION_DENIED, 'insufficient scope']);
+    expect([storing.status, storing.message]).toEqual([Status.PERMISSION_DENIED, 'insufficient scope']);
     const writer = await issuer.mint({ sub: 'writer' }, { scope: 'vault:write' });
     expect(await call(orders, 'store', withBearer(writer))).toEqual({ ok: true, values: ['2'] });
 
     const thief = await t.client(VaultServiceDescriptor, { as: '/thief' });
     const watching = failed(await call(thief, 'watch', withBearer(reader)));
-    expect([watching.code, watching.details]).toEqual([Status.PERMISSION_DENIED, 'peer not allowed']);
+    expect([watching.status, watching.message]).toEqual([Status.PERMISSION_DENIED, 'peer not allowed']);
     expect(await call(orders, 'watch', withBearer(reader))).toEqual({ ok: true, values: [ORDERS] });
     expect(ran).toEqual([
       { method: 'store', subject: 'writer' },

@@ -83,7 +83,7 @@ describe('@Authorize policies decide with allow() or deny(reason)', () => {
 
   it('deny(reason): PERMISSION_DENIED, the reason in the audit only, no handler ran', async () => {
     const error = failed(await read('deny'));
-    expect([error.code, error.details]).toEqual([Status.PERMISSION_DENIED, 'permission denied']);
+    expect([error.status, error.message]).toEqual([Status.PERMISSION_DENIED, 'permission denied']);
     expect(ran).toEqual([]);
     expect(auditOf()).toEqual([['deny', 'ERR_POLICY_DENIED', 'policy ScriptedPolicy denied: not this caller']]);
   });
@@ -95,15 +95,15 @@ describe('@Authorize policies decide with allow() or deny(reason)', () => {
     ['allow-like', 'an object that is not a decision'],
   ])('returning %s instead of a decision denies (fails closed), and the audit says what it returned', async (returns, what) => {
     const error = failed(await read(returns));
-    expect([error.code, error.details]).toEqual([Status.PERMISSION_DENIED, 'permission denied']);
+    expect([error.status, error.message]).toEqual([Status.PERMISSION_DENIED, 'permission denied']);
     expect(ran).toEqual([]);
     expect(auditOf()).toEqual([['deny', 'ERR_POLICY_DENIED', `policy ScriptedPolicy denied: it returned ${what}, not allow() or deny(reason)`]]);
   });
 
   it('a policy that throws fails closed as a server fault (INTERNAL), and the caller learns nothing of why', async () => {
     const error = failed(await read('throws'));
-    expect(error.code).toBe(Status.INTERNAL);
-    expect(error.details).not.toContain('directory down');
+    expect(error.status).toBe(Status.INTERNAL);
+    expect(error.message).not.toContain('directory down');
     expect(ran).toEqual([]);
     expect(auditOf().map(([decision]) => decision)).toEqual(['deny']);
   });

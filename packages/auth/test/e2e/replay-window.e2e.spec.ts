@@ -3,7 +3,8 @@ import { startTestApp, TestIssuer, type TestApp } from '@rampart/testing';
 import { Container } from 'inversify';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { AUTH_TOKENS, InMemoryReplayStore, rampartAuth, TokenVerifier } from '../../src/index.js';
+import { InMemoryReplayStore, rampartAuth, TokenVerifier } from '../../src/index.js';
+import { AUTH_TOKENS } from '../../src/stages.js';
 import { VaultServiceDescriptor, type VaultServiceClient } from '../generated/index.js';
 import { attackVault } from './attack-vault.js';
 import { call, captureLogs, expectNoTokenIn, failed, LEVEL } from './e2e-support.js';
@@ -69,8 +70,10 @@ const exchangeAt = (atMs: number, token: string) => {
 /** Asserts the call was refused with `reason`, by one warn audit line, before the handler. */
 function expectRefused(outcome: Awaited<ReturnType<typeof call>>, reason: string, detail: RegExp, token: string): void {
   const error = failed(outcome);
-  expect({ code: error.code, details: error.details }).toEqual({
-    code: Status.UNAUTHENTICATED,
+  // The precise reason (expired, replayed, …) stays in the audit: the caller gets the status's own code.
+  expect({ status: error.status, code: error.code, details: error.message }).toEqual({
+    status: Status.UNAUTHENTICATED,
+    code: 'ERR_UNAUTHENTICATED',
     details: reason === 'ERR_TOKEN_EXPIRED' ? 'token expired' : 'invalid token',
   });
   expect(vault.ran, 'the handler ran').toEqual([]);

@@ -1,6 +1,5 @@
 import { credentials, type ChannelCredentials } from '@grpc/grpc-js';
-import { RpcError } from '@rampart/client';
-import { Status } from '@rampart/core';
+import { RampartError, Status } from '@rampart/core';
 import { createCa, issueCertificate, type IssueOptions } from '@rampart/pki';
 import { startTestApp, type TestApp } from '@rampart/testing';
 import { fileURLToPath } from 'node:url';
@@ -82,8 +81,8 @@ describe('@RequireMtls end to end (real TLS handshakes on loopback)', () => {
         () => undefined,
         (e: unknown) => e,
       );
-      expect(err).toBeInstanceOf(RpcError);
-      expect((err as RpcError).code).toBe(status);
+      expect(err).toBeInstanceOf(RampartError);
+      expect((err as RampartError).status).toBe(status);
       expect(ran).toEqual([]);
     });
   });
@@ -95,8 +94,8 @@ describe('@RequireMtls end to end (real TLS handshakes on loopback)', () => {
 
   it('the wire message is short; it does not describe the certificate', async () => {
     const client = await t.client(VaultServiceDescriptor, { credentials: await credentialsFor('wrong ID') });
-    const err = (await client.read({ name: 'db' }).catch((e: unknown) => e)) as RpcError;
-    expect(err.details).toBe('peer not allowed');
-    expect(err.details).not.toContain('payments');
+    const err = (await client.read({ name: 'db' }).catch((e: unknown) => e)) as RampartError;
+    expect(err.message).toBe('peer not allowed');
+    expect(err.message).not.toContain('payments');
   });
 });

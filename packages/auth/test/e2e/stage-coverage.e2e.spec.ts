@@ -3,15 +3,8 @@ import { startTestApp, TestIssuer, withBearer, type TestApp } from '@rampart/tes
 import { injectable, type Container } from 'inversify';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import {
-  AUTH_STAGE,
-  AUTH_STAGE_REMOVED,
-  RAMPART_AUTH,
-  rampartAuth,
-  type AuthRequirements,
-  type AuthStage,
-  type StageCheck,
-} from '../../src/index.js';
+import { RAMPART_AUTH, rampartAuth } from '../../src/index.js';
+import { AUTH_STAGE, AUTH_STAGE_REMOVED, type AuthRequirements, type AuthStage, type StageCheck } from '../../src/stages.js';
 import { VaultServiceDescriptor } from '../generated/index.js';
 import { attackVault } from './attack-vault.js';
 import { call, captureLogs, failed, LEVEL } from './e2e-support.js';
@@ -161,8 +154,8 @@ describe('a stage that needs a verified token refuses a call that has none', () 
     const orders = await t.client(VaultServiceDescriptor, { as: '/orders' });
     const token = await issuer.mint({ sub: 'alice' }, { scope: 'vault:read' });
     const error = failed(await call(orders, 'exchange', withBearer(token)));
-    expect(error.code).toBe(Status.UNAUTHENTICATED);
-    expect(error.details).toBe('unauthenticated');
+    expect(error.status).toBe(Status.UNAUTHENTICATED);
+    expect(error.message).toBe('unauthenticated');
     expect(vault.ran).toEqual([]);
     const audit = logs.audits().filter((a) => a.audit.method === EXCHANGE);
     expect(audit).toHaveLength(1);

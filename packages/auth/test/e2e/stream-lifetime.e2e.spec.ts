@@ -102,7 +102,7 @@ async function expectEndedAtNotAfter(cert: IssuedCertificate, calls: { kind: Kin
   const notAfter = cert.notAfter.getTime();
   for (const { kind, run } of calls) {
     const error = await run;
-    expect(error, kind).toMatchObject({ code: Status.UNAUTHENTICATED, details: 'client certificate expired' });
+    expect(error, kind).toMatchObject({ status: Status.UNAUTHENTICATED, code: 'ERR_UNAUTHENTICATED', message: 'client certificate expired' });
   }
   const ended = Date.now();
   // Not before the certificate expired; and well before the stream would have finished on its own.

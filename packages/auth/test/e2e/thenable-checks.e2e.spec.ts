@@ -3,7 +3,8 @@ import { startTestApp, TestIssuer, withBearer, type TestApp } from '@rampart/tes
 import { injectable } from 'inversify';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { AUTH_STAGE, RAMPART_AUTH, rampartAuth, type AuthRequirements, type AuthStage, type StageCheck } from '../../src/index.js';
+import { RAMPART_AUTH, rampartAuth } from '../../src/index.js';
+import { AUTH_STAGE, type AuthRequirements, type AuthStage, type StageCheck } from '../../src/stages.js';
 import { VaultServiceDescriptor, type VaultServiceClient } from '../generated/index.js';
 import { attackVault } from './attack-vault.js';
 import { call, captureLogs, failed, KINDS } from './e2e-support.js';
@@ -88,8 +89,8 @@ describe('a stage check that returns a non-native thenable', () => {
   for (const kind of KINDS) {
     it(`${kind}: a thenable that rejects refuses the call before any handler runs`, async () => {
       const error = failed(await call(orders, kind, await options('reject')));
-      expect(error.code).toBe(Status.PERMISSION_DENIED);
-      expect(error.details).toBe('permission denied');
+      expect(error.status).toBe(Status.PERMISSION_DENIED);
+      expect(error.message).toBe('permission denied');
       expect(vault.ran).toEqual([]);
       const [audit, ...more] = logs.audits();
       expect(more).toEqual([]);
@@ -103,8 +104,8 @@ describe('a stage check that returns a non-native thenable', () => {
 
     it(`${kind}: a check that returns a value (false) refuses the call with INTERNAL`, async () => {
       const error = failed(await call(orders, kind, await options('false')));
-      expect(error.code).toBe(Status.INTERNAL);
-      expect(error.details).toBe('internal error');
+      expect(error.status).toBe(Status.INTERNAL);
+      expect(error.message).toBe('internal error');
       expect(vault.ran).toEqual([]);
       expect(logs.audits()[0]?.audit).toMatchObject({ decision: 'deny', reason: 'ERR_INTERNAL' });
       expect(logs.audits()[0]?.audit.detail).toContain('auth stage "thenable" returned boolean false');

@@ -287,7 +287,7 @@ describe('attacks end to end: refused with the right status, before any handler'
       logs.clear();
 
       const error = failed(await call(clients[attack.as ?? 'orders'], kind, { metadata }));
-      expect({ kind, code: error.code, details: error.details }).toEqual({ kind, code: status, details: message });
+      expect({ kind, code: error.status, details: error.message }).toEqual({ kind, code: status, details: message });
       expect(vault.ran, `a ${kind} handler ran`).toEqual([]);
       const audits = logs.audits();
       expect(audits, `one audit decision for ${kind}`).toHaveLength(1);

@@ -1,6 +1,5 @@
 import { metrics } from '@opentelemetry/api';
-import { RpcError } from '@rampart/client';
-import { Status, type ClientCallOptions } from '@rampart/core';
+import { RampartError, Status, type ClientCallOptions } from '@rampart/core';
 import { createRpcTelemetry } from '@rampart/telemetry';
 import { startTestApp, TestIssuer, TEST_TRUST_DOMAIN, type MintOptions, type TestApp, type TestAppOptions } from '@rampart/testing';
 import type { JWTPayload } from 'jose';
@@ -118,7 +117,7 @@ describe('JWKS endpoint down', () => {
 
     for (const kind of ['read', 'watch'] as const) {
       const error = failed(await call(v.orders, kind, bearer(newKid)));
-      expect([error.code, error.details]).toEqual([Status.UNAUTHENTICATED, 'invalid token']);
+      expect([error.status, error.message]).toEqual([Status.UNAUTHENTICATED, 'invalid token']);
     }
     expect(v.ran).toEqual([]);
     const [first, second] = v.logs.audits().filter((l) => l.audit.decision === 'deny');
@@ -173,7 +172,7 @@ describe('signing-key rotation', () => {
     expect((await call(v.orders, 'read', bearer(await v.token()))).ok).toBe(true); // refetch: the first key is gone
     v.ran.length = 0;
     const error = failed(await call(v.orders, 'read', bearer(signedByFirst)));
-    expect([error.code, error.details]).toEqual([Status.UNAUTHENTICATED, 'invalid token']);
+    expect([error.status, error.message]).toEqual([Status.UNAUTHENTICATED, 'invalid token']);
     expect(v.ran).toEqual([]);
     expect(v.logs.audits().at(-1)?.audit.detail).toMatch(new RegExp(`no key in the issuer JWKS matches.*kid "${firstKid}"`));
   });
@@ -187,7 +186,7 @@ describe('signing-key rotation', () => {
     await v.issuer.rotate();
     const newKid = await v.token();
     const error = failed(await call(v.orders, 'read', bearer(newKid)));
-    expect(error.code).toBe(Status.UNAUTHENTICATED);
+    expect(error.status).toBe(Status.UNAUTHENTICATED);
     expect(v.issuer.requests).toBe(2); // the cooldown held: no fetch for the unknown kid
     await sleep(refreshMs + 50);
     await vi.waitFor(async () => expect((await call(v.orders, 'read', bearer(newKid))).ok).toBe(true), { timeout: 5_000, interval: 50 });
@@ -207,7 +206,7 @@ describe('a hanging JWKS endpoint', () => {
       const started = Date.now();
       const error = failed(await call(v.orders, kind, bearer(await v.token(), { deadline: 10_000 })));
       const elapsed = Date.now() - started;
-      expect([kind, error.code, error.details]).toEqual([kind, Status.UNAUTHENTICATED, 'invalid token']);
+      expect([kind, error.status, error.message]).toEqual([kind, Status.UNAUTHENTICATED, 'invalid token']);
       expect(elapsed).toBeGreaterThanOrEqual(250); // it did wait for the keys
       expect(elapsed).toBeLessThan(3_000); // and not for the client's 10 s
     }
@@ -233,7 +232,7 @@ describe('a hanging JWKS endpoint', () => {
     });
     expect((await known).ok).toBe(true);
     const error = failed(await unknown);
-    expect([error.code, error.details]).toEqual([Status.UNAUTHENTICATED, 'invalid token']);
+    expect([error.status, error.message]).toEqual([Status.UNAUTHENTICATED, 'invalid token']);
     expect(Date.now() - started).toBeLessThan(3_000);
     expect(finished).toEqual(['known kid', 'unknown kid']);
     expect(v.ran.map((r) => r.method)).toEqual(['read', 'watch']); // the warm-up and the known kid only
@@ -244,7 +243,7 @@ describe('a hanging JWKS endpoint', () => {
     const v = await startVault({ jwksTimeoutMs: 5_000, jwksRetryBackoffMs: 0 }, {}, 'hang');
     const started = Date.now();
     const error = failed(await call(v.orders, 'read', bearer(await v.token(), { deadline: 300 })));
-    expect(error.code).toBe(Status.DEADLINE_EXCEEDED);
+    expect(error.status).toBe(Status.DEADLINE_EXCEEDED);
     expect(Date.now() - started).toBeLessThan(2_500); // the deadline bounded it, not the 5 s timeout
     await vi.waitFor(() => expect(denies(v.logs.audits(), /stopped at the call's deadline|aborted: the call's deadline passed/)).toHaveLength(1));
     expect(v.ran).toEqual([]);
@@ -269,8 +268,8 @@ describe('streams end at token expiry', () => {
       () => undefined,
       (e: unknown) => e,
     );
-    expect(error).toBeInstanceOf(RpcError);
-    expect([(error as RpcError).code, (error as RpcError).details]).toEqual([Status.UNAUTHENTICATED, 'token expired']);
+    expect(error).toBeInstanceOf(RampartError);
+    expect([(error as RampartError).status, (error as RampartError).message]).toEqual([Status.UNAUTHENTICATED, 'token expired']);
     expect(got.length).toBeGreaterThan(0); // it ran until then
     expect(got[0]).toBe('M0');
     expect(Date.now() - started).toBeLessThan(5_000); // well before the 200 messages (5 s) were sent
@@ -305,7 +304,7 @@ describe('audit', () => {
       v.logs.clear();
       tracerProvider.spans.length = 0;
       const outcome = await call(client(c.who), c.kind, c.options);
-      expect(outcome.ok ? Status.OK : outcome.error.code).toBe(c.status);
+      expect(outcome.ok ? Status.OK : outcome.error.status).toBe(c.status);
 
       const audits = v.logs.audits();
       expect(audits, `${c.kind} ${c.reason}: one audit line`).toHaveLength(1);

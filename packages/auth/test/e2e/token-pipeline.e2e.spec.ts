@@ -1,5 +1,4 @@
-import { RpcError } from '@rampart/client';
-import { Status } from '@rampart/core';
+import { RampartError, Status } from '@rampart/core';
 import { startTestApp, TestIssuer, withBearer, type TestApp } from '@rampart/testing';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
@@ -33,10 +32,10 @@ beforeEach(() => {
   seen.length = 0;
 });
 
-const failure = async (p: Promise<unknown>): Promise<RpcError> => {
+const failure = async (p: Promise<unknown>): Promise<RampartError> => {
   const e = await p.then(() => undefined, (err: unknown) => err);
-  expect(e).toBeInstanceOf(RpcError);
-  return e as RpcError;
+  expect(e).toBeInstanceOf(RampartError);
+  return e as RampartError;
 };
 
 describe('the auth pipeline end to end', () => {
@@ -48,22 +47,22 @@ describe('the auth pipeline end to end', () => {
 
   it('no token → UNAUTHENTICATED, no handler', async () => {
     const err = await failure(orders.read({ name: 'db' }));
-    expect(err.code).toBe(Status.UNAUTHENTICATED);
+    expect(err.status).toBe(Status.UNAUTHENTICATED);
     expect(seen).toEqual([]);
   });
 
   it('a missing scope → PERMISSION_DENIED, no handler', async () => {
     const token = await issuer.mint({}, { scope: 'vault:list' });
     const err = await failure(orders.read({ name: 'db' }, withBearer(token)));
-    expect(err.code).toBe(Status.PERMISSION_DENIED);
-    expect(err.details).toBe('insufficient scope');
+    expect(err.status).toBe(Status.PERMISSION_DENIED);
+    expect(err.message).toBe('insufficient scope');
     expect(seen).toEqual([]);
   });
 
   it('a token still needs the mTLS rule: no client certificate → UNAUTHENTICATED', async () => {
     const anonymous = await t.client(VaultServiceDescriptor);
     const token = await issuer.mint({}, { scope: 'vault:read' });
-    expect((await failure(anonymous.read({ name: 'db' }, withBearer(token)))).code).toBe(Status.UNAUTHENTICATED);
+    expect((await failure(anonymous.read({ name: 'db' }, withBearer(token)))).status).toBe(Status.UNAUTHENTICATED);
     expect(seen).toEqual([]);
   });
 
@@ -71,9 +70,9 @@ describe('the auth pipeline end to end', () => {
     const bound = await issuer.mint({}, { scope: 'vault:write', thumbprint: ordersThumbprint });
     expect(await orders.store([{ name: 'a', value: '1' }], withBearer(bound))).toEqual({ stored: 1 });
     const thief = await t.client(VaultServiceDescriptor, { as: '/thief' });
-    expect((await failure(thief.store([{ name: 'a', value: '1' }], withBearer(bound)))).code).toBe(Status.UNAUTHENTICATED);
+    expect((await failure(thief.store([{ name: 'a', value: '1' }], withBearer(bound)))).status).toBe(Status.UNAUTHENTICATED);
     const unbound = await issuer.mint({}, { scope: 'vault:write' });
-    expect((await failure(orders.store([{ name: 'a', value: '1' }], withBearer(unbound)))).code).toBe(Status.UNAUTHENTICATED);
+    expect((await failure(orders.store([{ name: 'a', value: '1' }], withBearer(unbound)))).status).toBe(Status.UNAUTHENTICATED);
     expect(seen.map((s) => s.method)).toEqual(['store']);
   });
 
@@ -85,7 +84,7 @@ describe('the auth pipeline end to end', () => {
     const replay = (async () => {
       for await (const _s of orders.exchange([{ name: 'a', value: 'x' }], withBearer(token))) void _s;
     })();
-    expect((await failure(replay)).code).toBe(Status.UNAUTHENTICATED);
+    expect((await failure(replay)).status).toBe(Status.UNAUTHENTICATED);
     expect(seen.map((s) => s.method)).toEqual(['exchange']);
   });
 
@@ -98,8 +97,8 @@ describe('the auth pipeline end to end', () => {
         for await (const s of orders.watch({ name: 'db' }, withBearer(token))) got.push(s.value);
       })(),
     );
-    expect(err.code).toBe(Status.UNAUTHENTICATED);
-    expect(err.details).toBe('token expired');
+    expect(err.status).toBe(Status.UNAUTHENTICATED);
+    expect(err.message).toBe('token expired');
     expect(got.length).toBeGreaterThan(0);
     expect(Date.now() - started).toBeLessThan(5_000);
   });

@@ -98,8 +98,8 @@ describe("a server federating with partner.example (partner's SPIFFE bundle conf
   it.each(KINDS)("%s: partner's CA issuing one of OUR IDs is refused UNAUTHENTICATED, the audit says why, no handler runs", async (kind) => {
     const client = await t.client(VaultServiceDescriptor, { credentials: await presenting(t, ORDERS, partner) });
     const error = failed(await call(client, kind, {}));
-    expect(error.code).toBe(Status.UNAUTHENTICATED);
-    expect(error.details).toBe('client certificate required');
+    expect(error.status).toBe(Status.UNAUTHENTICATED);
+    expect(error.message).toBe('client certificate required');
     expect(ran).toEqual([]);
     const audits = logs.audits();
     expect(audits).toHaveLength(1);
@@ -126,7 +126,7 @@ describe("a server federating with partner.example (partner's SPIFFE bundle conf
     const accepted = await t.client(VaultServiceDescriptor, { credentials: await presenting(t, PARTNER_X, partnerIntermediate) });
     expect(await accepted.read({ name: 'db' })).toEqual({ name: 'db', value: PARTNER_X });
     const forged = await t.client(VaultServiceDescriptor, { credentials: await presenting(t, ORDERS, partnerIntermediate) });
-    expect(failed(await call(forged, 'read', {})).code).toBe(Status.UNAUTHENTICATED);
+    expect(failed(await call(forged, 'read', {})).status).toBe(Status.UNAUTHENTICATED);
     expect(ran).toEqual([{ method: 'read', peer: PARTNER_X }]);
     expect(logs.audits().map((line) => line.audit.detail)).toContain(
       `client certificate ${ORDERS} refused: its chain does not lead to a CA in the trust bundle of ${TEST_TRUST_DOMAIN} (issuer: CN=partner intermediate)`,
@@ -170,7 +170,7 @@ describe("a server that has partner's bundle under another trust domain", () => 
   it("refuses partner's workload: its trust domain has no bundle, whichever CA TLS verified it against", async () => {
     const client = await t.client(VaultServiceDescriptor, { credentials: await presenting(t, PARTNER_X, partner) });
     const error = failed(await call(client, 'read', {}));
-    expect(error.code).toBe(Status.UNAUTHENTICATED);
+    expect(error.status).toBe(Status.UNAUTHENTICATED);
     expect(ran).toEqual([]);
     expect(logs.audits()[0]?.audit).toMatchObject({
       decision: 'deny',

@@ -1,6 +1,6 @@
 import { RampartError, Status } from '@rampart/core';
 import { describe, expect, it } from 'vitest';
-import { checkMtls, compileMtlsRule } from '../../src/index.js';
+import { checkMtls, compileMtlsRule } from '../../src/internal.js';
 import { peer, peerWith, thrown } from './fakes.js';
 
 const rule = compileMtlsRule([

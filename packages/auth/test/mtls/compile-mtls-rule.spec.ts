@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { compileMtlsRule, describeMtlsRule, RequireMtls } from '../../src/index.js';
+import { RequireMtls } from '../../src/index.js';
+import { compileMtlsRule, describeMtlsRule } from '../../src/internal.js';
 import { thrown } from './fakes.js';
 
 describe('compileMtlsRule', () => {

@@ -1,6 +1,7 @@
 import { effectiveDecisions, Public, type AuthDecision } from '@rampart/core';
 import { describe, expect, it } from 'vitest';
-import { describeMtlsRule, MTLS_DECISION, RequireMtls, type MtlsRule } from '../../src/index.js';
+import { RequireMtls } from '../../src/index.js';
+import { describeMtlsRule, MTLS_DECISION, type MtlsRule } from '../../src/internal.js';
 
 @RequireMtls({ allow: ['spiffe://prod.example/ns/payments/*'] })
 class Payments {

@@ -1,6 +1,7 @@
 import { RampartError } from '@rampart/core';
 import { describe, expect, it } from 'vitest';
-import { CLAIM_PRESETS, resolveClaimMapping, TokenVerifier } from '../../src/index.js';
+import { TokenVerifier } from '../../src/index.js';
+import { CLAIM_PRESETS, resolveClaimMapping } from '../../src/internal.js';
 import { makeKey, mint, nowSec } from './support/keys.js';
 
 describe('resolveClaimMapping', () => {

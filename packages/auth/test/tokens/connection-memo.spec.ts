@@ -1,6 +1,7 @@
 import type { CallContext, PeerIdentity } from '@rampart/core';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { TokenStage } from '../../src/pipeline/token-stage.js';
+import { fastPathOf } from '../../src/tokens/token-verifier.js';
 import type { AuthCallState, StageCheck } from '../../src/pipeline/stage.js';
 import { TokenVerifier, type TokenVerifierOptions } from '../../src/index.js';
 import { callContext, method, peerWith } from '../mtls/fakes.js';
@@ -60,7 +61,7 @@ describe('the per-connection memo of the last verified bearer value', () => {
     const check = stageCheck(verifier);
     const connection = peerWith(['spiffe://example.org/orders']);
     const bearer = `Bearer ${await token()}`;
-    const entries = vi.spyOn(verifier, 'verifyEntryFast');
+    const entries = vi.spyOn(fastPathOf(verifier), 'entry');
     const first = await run(check, call(connection, bearer));
     expect(entries).toHaveBeenCalledTimes(1);
     const ctx = call(connection, bearer);
@@ -74,7 +75,7 @@ describe('the per-connection memo of the last verified bearer value', () => {
     const verifier = verifierWith();
     const check = stageCheck(verifier);
     const bearer = `Bearer ${await token()}`;
-    const entries = vi.spyOn(verifier, 'verifyEntryFast');
+    const entries = vi.spyOn(fastPathOf(verifier), 'entry');
     await run(check, call(peerWith(['spiffe://example.org/orders']), bearer));
     await run(check, call(peerWith(['spiffe://example.org/orders']), bearer));
     await run(check, call(undefined, bearer));
@@ -119,7 +120,7 @@ describe('the per-connection memo of the last verified bearer value', () => {
     expect(error).toMatchObject({ code: 'ERR_TOKEN_INVALID' });
     const other = await token({ sub: 'second' });
     expect((await run(check, call(connection, `Bearer ${other}`))).token?.principal.subject).toBe('second');
-    const entries = vi.spyOn(verifier, 'verifyEntryFast');
+    const entries = vi.spyOn(fastPathOf(verifier), 'entry');
     expect((await run(check, call(connection, `Bearer ${good}`))).token?.principal.subject).toBe('first');
     expect(entries).toHaveBeenCalledTimes(1);
   });

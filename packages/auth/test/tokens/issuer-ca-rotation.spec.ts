@@ -5,7 +5,7 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { fetchTrusting } from '../../src/index.js';
+import { fetchTrusting } from '../../src/internal.js';
 
 // Issue 18 (pnpm chaos): after a CA rotation the issuer serves a certificate from the new CA. The verifiers' fetch
 // had read auth.issuerCaFile once at start-up, so every JWKS fetch failed from then on, and when the issuer's next

@@ -2,14 +2,8 @@ import { loadConfig } from '@rampart/config';
 import type { ConfigReader } from '@rampart/core';
 import { RampartError } from '@rampart/core';
 import { describe, expect, it } from 'vitest';
-import {
-  TOKEN_VERIFIER_DEFAULTS,
-  TokenVerifier,
-  tokenConfigSchema,
-  tokenVerifierOptionsFromConfig,
-  type IssuerConfig,
-  type TokenVerifierOptions,
-} from '../../src/index.js';
+import { TokenVerifier, tokenConfigSchema, type IssuerConfig, type TokenVerifierOptions } from '../../src/index.js';
+import { TOKEN_VERIFIER_DEFAULTS, tokenVerifierOptionsFromConfig } from '../../src/internal.js';
 import { expectTokenError } from './support/expect-token-error.js';
 import { mint } from './support/keys.js';
 

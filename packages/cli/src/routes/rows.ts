@@ -1,4 +1,5 @@
-import { describeMtlsRule, MTLS_DECISION, POLICY_DECISION, TOKEN_DECISION, type AuthenticatedOptions, type MtlsRule } from '@rampart/auth';
+import { type AuthenticatedOptions } from '@rampart/auth';
+import { describeMtlsRule, MTLS_DECISION, POLICY_DECISION, TOKEN_DECISION, type MtlsRule } from '@rampart/auth/internal';
 import { PUBLIC_DECISION, type MethodKind } from '@rampart/core';
 import type { AuthMatrixEntry } from '@rampart/server';
 

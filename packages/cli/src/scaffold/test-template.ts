@@ -10,7 +10,7 @@ const CALLS: Readonly<Record<CallKind, (options: string) => string>> = {
 const CASES: Readonly<Record<CallKind, string>> = {
   unary: `  it('answers GetItem (unary), and NOT_FOUND for an unknown id', async () => {
     expect(await client.getItem({ id: 'example' }, withBearer(token))).toEqual(EXAMPLE_ITEM);
-    await expect(client.getItem({ id: 'nope' }, withBearer(token))).rejects.toMatchObject({ code: Status.NOT_FOUND });
+    await expect(client.getItem({ id: 'nope' }, withBearer(token))).rejects.toMatchObject({ status: Status.NOT_FOUND });
   });`,
   'server-stream': `  it('streams ListItems (server streaming)', async () => {
     const items = await collect(client.listItems({ limit: 1 }, withBearer(token)));
@@ -89,17 +89,17 @@ afterAll(async () => {
 
 describe('${plan.name} service', () => {
   it('refuses a call without a token', async () => {
-    await expect(call(client)).rejects.toMatchObject({ code: Status.UNAUTHENTICATED });
+    await expect(call(client)).rejects.toMatchObject({ status: Status.UNAUTHENTICATED });
   });
 
   it('refuses a caller without a client certificate, even with a valid token', async () => {
     const anonymous = await t.client(${plan.serviceName}Descriptor);
-    await expect(call(anonymous, withBearer(token))).rejects.toMatchObject({ code: Status.UNAUTHENTICATED });
+    await expect(call(anonymous, withBearer(token))).rejects.toMatchObject({ status: Status.UNAUTHENTICATED });
   });
 
   it('refuses a token without the scope the method needs', async () => {
     const other = await issuer.mint({ sub: 'alice' }, { scope: 'other:read' });
-    await expect(call(client, withBearer(other))).rejects.toMatchObject({ code: Status.PERMISSION_DENIED });
+    await expect(call(client, withBearer(other))).rejects.toMatchObject({ status: Status.PERMISSION_DENIED });
   });
 
 ${plan.kinds.map((k) => CASES[k]).join('\n\n')}

@@ -179,7 +179,7 @@ describe('rampartClients', () => {
     });
     try {
       const error = await rpcErrorOf(container.get<ServiceClient<EchoShape>>(clientOf(EchoDescriptor)).whoAmI({}));
-      expect(error.details).toContain(`expected spiffe://demo.rampart.dev/payments, got ${INVENTORY}`);
+      expect(error.message).toContain(`expected spiffe://demo.rampart.dev/payments, got ${INVENTORY}`);
     } finally {
       await close();
     }
@@ -260,7 +260,7 @@ describe('rampartClients', () => {
         expect(warnings[0]?.[1]).toContain('clients.inventory.expectedServerId is not set');
         // Tokens are asked for, to be sent to whatever server passes the hostname check (the fetch fails: no issuer here).
         const error = await rpcErrorOf(container.get<ServiceClient<EchoShape>>(clientOf(EchoDescriptor)).whoAmI({}));
-        expect(error.details).toContain(`could not get a token for ${INVENTORY}`);
+        expect(error.message).toContain(`could not get a token for ${INVENTORY}`);
       } finally {
         await close();
       }

@@ -2,7 +2,7 @@ import { thumbprintOfPem, type CertificateAuthority } from '@rampart/pki';
 import { readFileSync } from 'node:fs';
 import { rename, writeFile } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { closeClient, createClient, createMtlsChannelCredentials, RpcError, type ClientIdentity, type TokenSource } from '../../src/index.js';
+import { closeClient, createClient, createMtlsChannelCredentials, type ClientIdentity, type TokenSource, callError } from '../../src/index.js';
 import { EchoDescriptor, startEchoServer, writeEchoProto, type EchoServer } from './support/echo-server.js';
 import { createCa, INVENTORY, issueCertificate, ORDERS, tempDir, writeClientFiles, type TempDir } from './support/pki-dir.js';
 
@@ -74,7 +74,7 @@ describe('a client with certificate-bound tokens whose certificate rotates', () 
         for (const giveUp = Date.now() + 30_000; Date.now() < giveUp && !(rotated && after >= 25 && source.requests >= 2); ) {
           const ok = await client.whoAmI({}).then(
             () => true,
-            (error: unknown) => void failures.push(RpcError.from(error).details),
+            (error: unknown) => void failures.push(callError(error).message),
           );
           if (ok === true) {
             if (rotated) after += 1;

@@ -73,7 +73,7 @@ describe('hot reload of the client files', () => {
     const call2 = (): Promise<string> => whoAmI(`127.0.0.1:${server2.port}`, protoRoot, credentials);
 
     expect(await call1()).toBe(ORDERS);
-    expect((await rpcErrorOf(call2())).code).toBe(Status.UNAVAILABLE);
+    expect((await rpcErrorOf(call2())).status).toBe(Status.UNAVAILABLE);
 
     await tmp.write('bundle-ca.pem', ca1.certPem + ca2.certPem);
     expect(await eventually(call2, (id) => id === ORDERS)).toBe(ORDERS);
@@ -84,7 +84,7 @@ describe('hot reload of the client files', () => {
       () => call1().then(() => undefined, (error: unknown) => error),
       (error) => error !== undefined,
     );
-    expect(refused).toMatchObject({ code: Status.UNAVAILABLE });
+    expect(refused).toMatchObject({ status: Status.UNAVAILABLE });
     expect(await call2()).toBe(ORDERS);
   });
 });

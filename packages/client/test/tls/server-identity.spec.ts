@@ -77,8 +77,8 @@ describe('server identity check over real TLS', () => {
   it('refuses a server that presents another SPIFFE ID: UNAVAILABLE, with the mismatch in the details', async () => {
     const { credentials } = await mtls(`spiffe://demo.rampart.dev/payments`);
     const error = await rpcErrorOf(whoAmI(`127.0.0.1:${inventory.port}`, protoRoot, credentials));
-    expect(error.code).toBe(Status.UNAVAILABLE);
-    expect(error.details).toContain(
+    expect(error.status).toBe(Status.UNAVAILABLE);
+    expect(error.message).toContain(
       `server identity mismatch: expected spiffe://demo.rampart.dev/payments, got ${INVENTORY}`,
     );
   });
@@ -86,23 +86,23 @@ describe('server identity check over real TLS', () => {
   it('refuses a server without a SPIFFE ID when pinned', async () => {
     const { credentials } = await mtls(INVENTORY);
     const error = await rpcErrorOf(whoAmI(`localhost:${localhostOnly.port}`, protoRoot, credentials));
-    expect(error.code).toBe(Status.UNAVAILABLE);
-    expect(error.details).toContain(`expected ${INVENTORY}, got no SPIFFE ID (the certificate has no URI SAN)`);
+    expect(error.status).toBe(Status.UNAVAILABLE);
+    expect(error.message).toContain(`expected ${INVENTORY}, got no SPIFFE ID (the certificate has no URI SAN)`);
   });
 
   it('refuses a server whose certificate carries two URI SANs, even if one is the pinned ID', async () => {
     const { credentials } = await mtls(INVENTORY);
     const error = await rpcErrorOf(whoAmI(`127.0.0.1:${twoUris.port}`, protoRoot, credentials));
-    expect(error.code).toBe(Status.UNAVAILABLE);
-    expect(error.details).toContain(`expected ${INVENTORY}, got 2 URI SANs`);
+    expect(error.status).toBe(Status.UNAVAILABLE);
+    expect(error.message).toContain(`expected ${INVENTORY}, got 2 URI SANs`);
   });
 
   it('still verifies the chain: the pinned ID from an untrusted CA is refused', async () => {
     const { credentials } = await mtls(INVENTORY);
     const error = await rpcErrorOf(whoAmI(`127.0.0.1:${impostor.port}`, protoRoot, credentials));
-    expect(error.code).toBe(Status.UNAVAILABLE);
-    expect(error.details).toMatch(/certificate/i);
-    expect(error.details).not.toContain('server identity mismatch');
+    expect(error.status).toBe(Status.UNAVAILABLE);
+    expect(error.message).toMatch(/certificate/i);
+    expect(error.message).not.toContain('server identity mismatch');
   });
 
   it('without a pin, checks the hostname: localhost passes', async () => {
@@ -113,14 +113,14 @@ describe('server identity check over real TLS', () => {
   it('without a pin, checks the hostname: an address the certificate does not name fails', async () => {
     const { credentials } = await mtls();
     const error = await rpcErrorOf(whoAmI(`127.0.0.1:${localhostOnly.port}`, protoRoot, credentials));
-    expect(error.code).toBe(Status.UNAVAILABLE);
-    expect(error.details).toMatch(/does not match certificate's altnames/);
+    expect(error.status).toBe(Status.UNAVAILABLE);
+    expect(error.message).toMatch(/does not match certificate's altnames/);
   });
 
   it('without a pin, refuses a server certificate from an untrusted CA', async () => {
     const { credentials } = await mtls();
     const error = await rpcErrorOf(whoAmI(`127.0.0.1:${impostor.port}`, protoRoot, credentials));
-    expect(error.code).toBe(Status.UNAVAILABLE);
-    expect(error.details).toMatch(/certificate/i);
+    expect(error.status).toBe(Status.UNAVAILABLE);
+    expect(error.message).toMatch(/certificate/i);
   });
 });

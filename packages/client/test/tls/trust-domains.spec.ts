@@ -61,8 +61,8 @@ describe('client: server certificates are checked against the bundle of their ow
   it("refuses partner's CA issuing our trust domain's ID, although TLS trusts that CA (federated bundle)", async () => {
     const { credentials } = await mtls({ expectedServerId: INVENTORY, federatedBundles: { 'partner.example': partnerBundle } });
     const error = await rpcErrorOf(whoAmI(`127.0.0.1:${forged.port}`, protoRoot, credentials));
-    expect(error.code).toBe(Status.UNAVAILABLE);
-    expect(error.details).toContain(
+    expect(error.status).toBe(Status.UNAVAILABLE);
+    expect(error.message).toContain(
       `server certificate ${INVENTORY} refused: its chain does not lead to a CA in the trust bundle of demo.rampart.dev (issuer: CN=partner CA)`,
     );
     expect(forged.calls).toBe(0);
@@ -86,8 +86,8 @@ describe('client: server certificates are checked against the bundle of their ow
   it("refuses partner's server when partner's bundle is configured under another trust domain", async () => {
     const { credentials } = await mtls({ expectedServerId: PARTNER_INVENTORY, federatedBundles: { 'elsewhere.example': partnerBundle } });
     const error = await rpcErrorOf(whoAmI(`127.0.0.1:${partnerServer.port}`, protoRoot, credentials));
-    expect(error.code).toBe(Status.UNAVAILABLE);
-    expect(error.details).toContain(
+    expect(error.status).toBe(Status.UNAVAILABLE);
+    expect(error.message).toContain(
       `server certificate ${PARTNER_INVENTORY} refused: no trust bundle is configured for trust domain partner.example`,
     );
   });
@@ -95,8 +95,8 @@ describe('client: server certificates are checked against the bundle of their ow
   it("without a pin, a certificate without a SPIFFE ID must chain to the own bundle: partner's CA cannot vouch for a host name", async () => {
     const { credentials } = await mtls({ federatedBundles: { 'partner.example': partnerBundle } });
     const error = await rpcErrorOf(whoAmI(`localhost:${partnerDnsOnly.port}`, protoRoot, credentials));
-    expect(error.code).toBe(Status.UNAVAILABLE);
-    expect(error.details).toContain('server certificate without a SPIFFE ID refused: its chain does not lead to a CA in the trust bundle of');
+    expect(error.status).toBe(Status.UNAVAILABLE);
+    expect(error.message).toContain('server certificate without a SPIFFE ID refused: its chain does not lead to a CA in the trust bundle of');
     // The hostname check alone would have passed: the same server, the same client, partner's CA in caFile's trust domain.
     const caFile = await tmp.write('partner-as-own.pem', partner.certPem);
     const { credentials: partnerTrusting } = await mtls({ caFile, trustDomain: 'demo.rampart.dev' });

@@ -1,4 +1,5 @@
-import { AUTH_STAGE, RAMPART_AUTH, type AuthRequirements, type AuthStage, type StageCheck } from '@rampart/auth';
+import { RAMPART_AUTH } from '@rampart/auth';
+import { AUTH_STAGE, type AuthRequirements, type AuthStage, type StageCheck } from '@rampart/auth/stages';
 import { definePlugin, RampartError, type RampartPlugin } from '@rampart/core';
 import { inject, injectable } from 'inversify';
 

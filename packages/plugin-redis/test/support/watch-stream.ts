@@ -1,11 +1,11 @@
-import { RpcError } from '@rampart/client';
+import { RampartError } from '@rampart/core';
 import { withBearer } from '@rampart/testing';
 import type { LedgerServiceClient } from '../generated/index.js';
 
 /** How an open watch stream ended: when, with which error (none: it finished with OK), after how many messages. */
 export interface StreamEnd {
   readonly at: number;
-  readonly error: RpcError | undefined;
+  readonly error: RampartError | undefined;
   readonly received: number;
 }
 
@@ -32,7 +32,7 @@ export function openWatch(ledger: LedgerServiceClient, token: string): OpenWatch
       }
       return { at: Date.now(), error: undefined, received };
     } catch (error) {
-      if (!(error instanceof RpcError)) throw error;
+      if (!(error instanceof RampartError)) throw error;
       return { at: Date.now(), error, received };
     }
   })();

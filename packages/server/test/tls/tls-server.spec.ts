@@ -1,5 +1,5 @@
-import { closeClient, createClient, RpcError } from '@rampart/client';
-import { Status, type Interceptor, type PeerIdentity } from '@rampart/core';
+import { closeClient, createClient } from '@rampart/client';
+import { RampartError, Status, type Interceptor, type PeerIdentity } from '@rampart/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApp, type RampartApp } from '../../src/index.js';
 import { EchoService, PingService } from '../fixtures/echo-service.js';
@@ -70,8 +70,8 @@ describe('TLS server', () => {
       credentials: (await import('@grpc/grpc-js')).credentials.createInsecure(),
     });
     const err = await ping.ping({}, { deadline: 2_000 }).catch((e: unknown) => e);
-    expect(err).toBeInstanceOf(RpcError);
-    expect((err as RpcError).code).toBe(Status.UNAVAILABLE);
+    expect(err).toBeInstanceOf(RampartError);
+    expect((err as RampartError).status).toBe(Status.UNAVAILABLE);
     closeClient(ping);
   });
 

@@ -1,4 +1,4 @@
-import { bearerTokenOf } from '@rampart/auth';
+import { bearerTokenOf } from '@rampart/auth/stages';
 import type { IncomingMetadata } from '@rampart/core';
 import { holds, parts, refusedSafely } from './invariant.js';
 

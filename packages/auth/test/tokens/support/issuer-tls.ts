@@ -2,7 +2,8 @@ import { createCa, issueCertificate } from '@rampart/pki';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fetchTrusting, type TokenFetch } from '../../../src/index.js';
+import { type TokenFetch } from '../../../src/index.js';
+import { fetchTrusting } from '../../../src/internal.js';
 import type { ServerTls } from './jwks-server.js';
 
 /** A throw-away CA, an https server certificate for `127.0.0.1` and `localhost`, and a fetch that trusts the CA. */

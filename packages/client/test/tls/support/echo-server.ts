@@ -1,3 +1,4 @@
+import { RampartError } from '@rampart/core';
 import {
   loadPackageDefinition,
   Server,
@@ -15,7 +16,7 @@ import { mkdir } from 'node:fs/promises';
 import type { ChannelCredentials } from '@grpc/grpc-js';
 import type { CertificateAuthority, IssuedCertificate } from '@rampart/pki';
 import type { MethodShape, ServiceDescriptor } from '@rampart/core';
-import { closeClient, createClient, RpcError } from '../../../src/index.js';
+import { closeClient, createClient } from '../../../src/index.js';
 import { spiffeIdOfCertificate } from '../../../src/tls/spiffe-id-of-certificate.js';
 import type { TempDir } from './pki-dir.js';
 
@@ -113,7 +114,7 @@ export async function startEchoServer(
 
 /**
  * Calls WhoAmI once over a client of its own (`use_local_subchannel_pool`, so a new connection) and closes it.
- * Resolves with the SPIFFE ID the server saw; rejects with the call's RpcError.
+ * Resolves with the SPIFFE ID the server saw; rejects with the call's RampartError.
  */
 export async function whoAmI(address: string, protoRoot: string, credentials: ChannelCredentials): Promise<string> {
   const client = createClient(EchoDescriptor, {
@@ -130,13 +131,13 @@ export async function whoAmI(address: string, protoRoot: string, credentials: Ch
   }
 }
 
-/** The RpcError a promise rejects with (fails the test when it resolves or rejects with something else). */
-export async function rpcErrorOf(promise: Promise<unknown>): Promise<RpcError> {
+/** The RampartError a promise rejects with (fails the test when it resolves or rejects with something else). */
+export async function rpcErrorOf(promise: Promise<unknown>): Promise<RampartError> {
   const outcome = await promise.then(
     (value) => ({ value }),
     (error: unknown) => ({ error }),
   );
   if (!('error' in outcome)) throw new Error(`expected the call to fail, it returned ${JSON.stringify(outcome.value)}`);
-  if (!(outcome.error instanceof RpcError)) throw new Error(`expected an RpcError, got ${String(outcome.error)}`);
+  if (!(outcome.error instanceof RampartError)) throw new Error(`expected a RampartError, got ${String(outcome.error)}`);
   return outcome.error;
 }
