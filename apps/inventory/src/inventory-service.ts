@@ -1,15 +1,15 @@
 import { Authenticated, RequireMtls } from '@rampart/auth';
 import { GrpcService, type CallContext } from '@rampart/core';
 import { inject } from 'inversify';
-import type {
-  AdjustStockResponse,
-  GetStockRequest__Output,
-  InventoryServiceHandlers,
-  ReserveRequest__Output,
-  ReserveResponse,
-  StockAdjustment__Output,
-  StockLevel,
-  WatchStockRequest__Output,
+import {
+  InventoryServiceDescriptor,
+  type AdjustStockResponse,
+  type GetStockRequest__Output,
+  type ReserveRequest__Output,
+  type ReserveResponse,
+  type StockAdjustment__Output,
+  type StockLevel,
+  type WatchStockRequest__Output,
 } from './generated/index.js';
 import { STOCK_REPOSITORY, type StockRepository } from './stock-repository.js';
 
@@ -28,10 +28,10 @@ export const ORDERS_WORKLOAD_ON_KUBERNETES = 'spiffe://demo.rampart.dev/ns/rampa
  * audience with `inventory:read`; reserving needs the orders workload's certificate and a certificate-bound token
  * with `inventory:reserve` (orders gets one by exchanging its caller's token); adjusting needs `inventory:adjust`.
  */
-@GrpcService('rampart.demo.inventory.v1.InventoryService')
+@GrpcService(InventoryServiceDescriptor)
 @RequireMtls()
 @Authenticated({ scopes: ['inventory:read'] })
-export class InventoryService implements InventoryServiceHandlers {
+export class InventoryService {
   constructor(@inject(STOCK_REPOSITORY) private readonly stock: StockRepository) {}
 
   getStock(req: GetStockRequest__Output): Promise<StockLevel> {

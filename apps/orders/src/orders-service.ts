@@ -4,11 +4,11 @@ import { GrpcService, RampartError, type CallContext } from '@rampart/core';
 import { inject } from 'inversify';
 import {
   InventoryServiceDescriptor,
+  OrdersServiceDescriptor,
   type GetOrderRequest__Output,
   type ImportOrdersResponse,
   type InventoryServiceClient,
   type Order,
-  type OrdersServiceHandlers,
   type PlaceOrderRequest__Output,
 } from './generated/index.js';
 import { IdempotencyKeys } from './idempotency-keys.js';
@@ -26,10 +26,10 @@ export const DEMO_IDS = {
  * caller*: the caller's token is exchanged for one whose audience is inventory, with orders as actor. An order
  * request with a `request_id` is placed once per caller and id: a retry gets the first order back.
  */
-@GrpcService('rampart.demo.orders.v1.OrdersService')
+@GrpcService(OrdersServiceDescriptor)
 @RequireMtls()
 @Authenticated({ scopes: ['orders:read'] })
-export class OrdersService implements OrdersServiceHandlers {
+export class OrdersService {
   readonly keys = new IdempotencyKeys();
 
   constructor(

@@ -24,7 +24,7 @@ import { DemoWorld, INVENTORY, ORDERS } from './demo-world.js';
 const downstream: { reservedFor?: string; error?: unknown }[] = [];
 
 /** An orders service whose placeOrder checks only the client certificate, then reserves at inventory as the caller. */
-@GrpcService('rampart.demo.orders.v1.OrdersService')
+@GrpcService(OrdersServiceDescriptor)
 @RequireMtls()
 class MtlsOnlyOrders {
   constructor(@inject(clientOf(InventoryServiceDescriptor)) private readonly inventory: InventoryServiceClient) {}

@@ -48,7 +48,7 @@ describe('rampart new service (monorepo)', () => {
     const app = join(root, 'apps', 'payments');
     for (const file of APP_FILES) expect(existsSync(join(app, file)), file).toBe(true);
     const service = readFileSync(join(app, 'src/payments-service.ts'), 'utf8');
-    expect(service).toContain("@GrpcService('rampart.demo.payments.v1.PaymentsService')\n@RequireMtls()\n@Authenticated({ scopes: [READ_SCOPE] })");
+    expect(service).toContain("@GrpcService(PaymentsServiceDescriptor)\n@RequireMtls()\n@Authenticated({ scopes: [READ_SCOPE] })\nexport class PaymentsService {");
     expect(service).toContain("@Authenticated({ scopes: [WRITE_SCOPE] })\n  async importItems(");
     expect(readFileSync(join(app, 'src/app.ts'), 'utf8')).toContain('export function paymentsAppOptions()');
     const pkg = JSON.parse(readFileSync(join(app, 'package.json'), 'utf8')) as { name: string; scripts: Record<string, string>; dependencies: Record<string, string> };

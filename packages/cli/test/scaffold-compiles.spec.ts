@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { copyFileSync, symlinkSync } from 'node:fs';
+import { copyFileSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { generate } from '@rampart/codegen';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -47,4 +47,17 @@ describe('a scaffolded service passes its own typecheck, lint and tests', () => 
     },
     90_000,
   );
+
+  it('binds the service by its descriptor: without a handler it no longer compiles, naming the missing one', async () => {
+    const app = await scaffold('unary,server-stream');
+    const file = join(app, 'src', 'payments-service.ts');
+    const source = readFileSync(file, 'utf8');
+    const withoutGetItem = source.replace(/ {2}getItem\(req: GetItemRequest__Output\): Promise<Item> \{\n.*\n {2}\}\n\n/, '');
+    expect(withoutGetItem).not.toBe(source);
+    writeFileSync(file, withoutGetItem.replace('type GetItemRequest__Output,\n', ''));
+    const tsc = node('typescript/bin/tsc', ['-p', 'tsconfig.json'], app);
+    expect(tsc.status).not.toBe(0);
+    expect(tsc.output).toContain('src/payments-service.ts');
+    expect(tsc.output).toContain("Property 'getItem' is missing in type 'PaymentsService' but required in type 'ServiceHandlers<PaymentsServiceShape>'");
+  }, 90_000);
 });

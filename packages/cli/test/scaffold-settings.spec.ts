@@ -17,7 +17,7 @@ describe('rampart new service: proto package and trust domain from the workspace
     const proto = readFileSync(join(root, 'proto/payments/v1/payments.proto'), 'utf8');
     expect(proto).toContain('package payments.v1;');
     const app = join(root, 'apps', 'payments');
-    expect(readFileSync(join(app, 'src/payments-service.ts'), 'utf8')).toContain("@GrpcService('payments.v1.PaymentsService')");
+    expect(readFileSync(join(app, 'src/payments-service.ts'), 'utf8')).toContain('binds\n * the class to `payments.v1.PaymentsService` by its generated descriptor');
     expect(audienceOf(app)).toBe('spiffe://example.org/payments');
     const everything = Object.values(snapshot(root)).join('\n');
     expect(everything).not.toContain('rampart.demo');

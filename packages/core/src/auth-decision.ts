@@ -23,6 +23,10 @@ export interface AuthDecision<O = unknown> {
 /** The kind recorded by `@Public()`. */
 export const PUBLIC_DECISION = 'public';
 
+/**
+ * A decorator that records an auth decision, on a class or a method; what `authDecisionDecorator` builds, and what
+ * `implementService` takes as a value.
+ */
 export type DecisionDecorator = <T>(
   target: object,
   propertyKey?: string | symbol,

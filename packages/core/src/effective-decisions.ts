@@ -27,7 +27,7 @@ import { RampartError } from './errors.js';
  * @RequireMtls({ allow: ['spiffe://demo.rampart.dev/orders'] })
  * class InventoryBase { ... }
  *
- * @GrpcService('rampart.demo.inventory.v1.InventoryService')
+ * @GrpcService(InventoryServiceDescriptor)
  * @Authenticated({ scopes: ['inventory:read'] })
  * class InventoryService extends InventoryBase {
  *   @Authorize(BusinessHours)

@@ -71,11 +71,12 @@ export type { AnyClass } from './class-chain.js';
 export { effectiveDecisions } from './effective-decisions.js';
 export {
   GrpcService,
-  GrpcMethod,
+  hasHandler,
   readServiceMetadata,
-  resolveHandlerName,
+  type ServiceClassFor,
   type ServiceMetadata,
 } from './service-decorators.js';
+export { implementService, type ServiceObjectAuth } from './implement-service.js';
 export {
   definePlugin,
   orderPlugins,

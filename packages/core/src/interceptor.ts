@@ -39,7 +39,7 @@ export interface MethodPlan {
   readonly method: MethodInfo;
   /** The method's effective auth decisions (class and method level merged). */
   readonly decisions: readonly AuthDecision[];
-  /** The service class. */
+  /** The service class (for a plain object served with `implementService`, the class it made, named after the service). */
   readonly serviceClass: abstract new (...args: never[]) => unknown;
 }
 

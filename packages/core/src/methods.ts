@@ -23,8 +23,10 @@ export interface MethodShape<
 export type ServiceShape = { readonly [method: string]: MethodShape };
 
 /**
- * A generated description of a gRPC service: its full name and its methods, keyed by the lowerCamelCase name the
- * handler class uses. `S` carries the message types for handlers and clients.
+ * A generated description of a gRPC service: its full name and its methods, keyed by the lowerCamelCase name of
+ * the handler that serves each. `S` carries the message types for handlers and clients. It binds a service class
+ * (`@GrpcService(descriptor)`) or a plain object (`implementService`) to the service, and builds clients. For a
+ * service without generated code, write one by hand (a shape type and this object).
  */
 export interface ServiceDescriptor<S extends ServiceShape = ServiceShape> {
   /** The fully qualified service name, e.g. `rampart.demo.inventory.v1.InventoryService`. */
@@ -58,12 +60,14 @@ export type HandlerFor<M extends MethodShape> = M['kind'] extends 'unary'
       : BidiHandler<M['requestOut'], M['response']>;
 
 /**
- * What a service class must implement; generated per service as `XServiceHandlers`. A method whose signature does
- * not match its RPC fails to compile.
+ * What a service class (or a plain object) must implement; generated per service as `XServiceHandlers`.
+ * `@GrpcService(descriptor)` and `implementService(descriptor, object)` check against it: a missing handler, or one
+ * whose signature does not match its RPC, fails to compile.
  *
  * @example
  * ```ts
- * export class InventoryService implements InventoryServiceHandlers { async reserve(req, ctx) { ... } }
+ * @GrpcService(InventoryServiceDescriptor) // checks the class against InventoryServiceHandlers
+ * export class InventoryService { async reserve(req: ReserveRequest__Output, ctx: CallContext) { ... } }
  * ```
  */
 export type ServiceHandlers<S extends ServiceShape> = { [K in keyof S]: HandlerFor<S[K]> };

@@ -1,19 +1,25 @@
 import { describe, expect, it } from 'vitest';
-import { GrpcMethod, resolveHandlerName } from '../src/index.js';
-import { refusal } from './refusal.js';
+import { hasHandler, implementService, Public, type ServiceDescriptor } from '../src/index.js';
 
-// RPC names whose lowerCamelCase (or exact) form is a member every object inherits from Object.prototype.
-const OBJECT_NAMES = ['ToString', 'ValueOf', 'Constructor', 'HasOwnProperty', 'IsPrototypeOf', 'ToLocaleString', '__defineGetter__', '__proto__'];
+// Handler names whose RPC is named like a member every object inherits from Object.prototype (`ToString` is served
+// by `toString`): only what the service itself implements serves them.
+const OBJECT_NAMES = ['toString', 'valueOf', 'constructor', 'hasOwnProperty', 'isPrototypeOf', 'toLocaleString', '__defineGetter__', '__proto__'];
 
-describe('resolveHandlerName: only the class and its bases count', () => {
-  it.each(OBJECT_NAMES)('%s has no handler on a class that does not implement it', (rpc) => {
+/** A descriptor with one unary method per name, for services served by a plain object. */
+function namesDescriptor(names: readonly string[]): ServiceDescriptor {
+  const methods = Object.fromEntries(names.map((n) => [n, { name: n, path: `/acme.v1.Names/${n}`, kind: 'unary' as const }]));
+  return { typeName: 'acme.v1.Names', protoFile: 'acme/v1/names.proto', methods };
+}
+
+describe('hasHandler on a class: only the class and its bases count', () => {
+  it.each(OBJECT_NAMES)('%s is no handler of a class that does not implement it', (name) => {
     class Empty {
       other(): void {}
     }
-    expect(resolveHandlerName(Empty, rpc)).toBeUndefined();
+    expect(hasHandler(Empty, name)).toBe(false);
   });
 
-  it('a class that implements them (itself, through a base, or with @GrpcMethod) serves them', () => {
+  it('a class that implements them (itself or through a base) serves them; its constructor never does', () => {
     class Base {
       valueOf(): number {
         return 1;
@@ -23,75 +29,53 @@ describe('resolveHandlerName: only the class and its bases count', () => {
       override toString(): string {
         return 'service';
       }
-      @GrpcMethod('Constructor')
-      construct(): void {}
     }
-    expect(resolveHandlerName(Service, 'ToString')).toBe('toString');
-    expect(resolveHandlerName(Service, 'ValueOf')).toBe('valueOf');
-    expect(resolveHandlerName(Service, 'Constructor')).toBe('construct');
-    expect(resolveHandlerName(Service, 'HasOwnProperty')).toBeUndefined();
+    expect(hasHandler(Service, 'toString')).toBe(true);
+    expect(hasHandler(Service, 'valueOf')).toBe(true);
+    expect(hasHandler(Service, 'constructor')).toBe(false);
+    expect(hasHandler(Service, 'hasOwnProperty')).toBe(false);
   });
 
   it('a class extending Object explicitly gains nothing from it', () => {
     class Explicit extends Object {}
-    expect(resolveHandlerName(Explicit, 'ToString')).toBeUndefined();
-  });
-});
-
-describe('@GrpcMethod through inheritance', () => {
-  class Base {
-    @GrpcMethod('WatchStock')
-    streamLevels(): void {}
-  }
-
-  it("a subclass's own mapping does not hide its base's mappings of other RPCs", () => {
-    class Sub extends Base {
-      @GrpcMethod('Reserve')
-      book(): void {}
-    }
-    expect(resolveHandlerName(Sub, 'WatchStock')).toBe('streamLevels');
-    expect(resolveHandlerName(Sub, 'Reserve')).toBe('book');
+    expect(hasHandler(Explicit, 'toString')).toBe(false);
   });
 
-  it("an override of the mapped method serves the base's mapping", () => {
-    class Sub extends Base {
-      override streamLevels(): void {}
-    }
-    expect(resolveHandlerName(Sub, 'WatchStock')).toBe('streamLevels');
-  });
-
-  it('a subclass serving the RPC with another method than its base is refused, naming the fix', () => {
-    class Remapped extends Base {
-      @GrpcMethod('WatchStock')
-      watchEverything(): void {}
-    }
-    const err = refusal(() => resolveHandlerName(Remapped, 'WatchStock'));
-    expect(err.code).toBe('ERR_SERVICE_DEFINITION');
-    expect(err.message).toContain(
-      'Remapped serves rpc WatchStock with watchEverything, but its base class Base serves it with streamLevels',
-    );
-    expect(err.message).toContain('override streamLevels in Remapped');
-  });
-
-  it('a subclass method named closer to the RPC than the base method that serves it is refused too', () => {
-    class ExactName {
-      WatchStock(): void {}
-    }
-    class Shadow extends ExactName {
-      watchStock(): void {}
-    }
-    expect(refusal(() => resolveHandlerName(Shadow, 'WatchStock')).message).toContain(
-      'Shadow serves rpc WatchStock with watchStock, but its base class ExactName serves it with WatchStock',
-    );
-  });
-
-  it('a mapping to something that is not a method serves nothing', () => {
+  it('an accessor is no handler', () => {
     class Accessor {
-      @GrpcMethod('Ping')
       get ping(): () => void {
         return () => undefined;
       }
     }
-    expect(resolveHandlerName(Accessor, 'Ping')).toBeUndefined();
+    expect(hasHandler(Accessor, 'ping')).toBe(false);
+  });
+});
+
+describe('hasHandler on a plain object served with implementService', () => {
+  const serve = (implementation: object) =>
+    implementService(namesDescriptor(OBJECT_NAMES), implementation as never, { auth: [Public()] });
+
+  it.each(OBJECT_NAMES)('%s is no handler of an object that does not define it', (name) => {
+    expect(hasHandler(serve({ other: () => undefined }), name)).toBe(false);
+  });
+
+  it("an object's own functions serve, `constructor` included; so do the methods of its class, but not the class's constructor", () => {
+    const literal = serve({ toString: () => 'own', constructor: () => 'own' });
+    expect(hasHandler(literal, 'toString')).toBe(true);
+    expect(hasHandler(literal, 'constructor')).toBe(true);
+    expect(hasHandler(literal, 'valueOf')).toBe(false);
+    class Handlers {
+      valueOf(): number {
+        return 1;
+      }
+    }
+    const instance = serve(new Handlers());
+    expect(hasHandler(instance, 'valueOf')).toBe(true);
+    expect(hasHandler(instance, 'constructor')).toBe(false);
+    expect(hasHandler(instance, 'toString')).toBe(false);
+  });
+
+  it('a value that is not a function is no handler', () => {
+    expect(hasHandler(serve({ toString: 'text' }), 'toString')).toBe(false);
   });
 });

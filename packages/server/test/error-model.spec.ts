@@ -11,7 +11,7 @@ import {
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { credentials } from '@grpc/grpc-js';
 import { closeClient, createClient } from '@rampart/client';
-import { EchoServiceDescriptor, type EchoServiceClient, type PingResponse } from './generated/index.js';
+import { EchoServiceDescriptor, PingServiceDescriptor, type EchoServiceClient, type PingResponse } from './generated/index.js';
 import { EchoService } from './fixtures/echo-service.js';
 import { freePort, protoRoot, rejectionOf, startEchoApp, type Started } from './fixtures/harness.js';
 
@@ -24,7 +24,7 @@ let downstream: Started;
 let echo: EchoServiceClient;
 let ran = 0;
 
-@GrpcService('rampart.test.v1.PingService')
+@GrpcService(PingServiceDescriptor)
 @Public()
 class ThrowingPing {
   async ping(): Promise<PingResponse> {

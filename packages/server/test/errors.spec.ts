@@ -3,6 +3,7 @@ import { EchoService } from './fixtures/echo-service.js';
 import { Writable } from 'node:stream';
 import { createLogger } from '@rampart/telemetry';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { PingServiceDescriptor } from './generated/index.js';
 import { rejectionOf, startEchoApp, type Started } from './fixtures/harness.js';
 
 const lines: string[] = [];
@@ -65,7 +66,7 @@ describe('error to status mapping', () => {
 
 describe('handlers that throw synchronously', () => {
   it('a non-async handler that throws still ends its call with the mapped status', async () => {
-    @GrpcService('rampart.test.v1.PingService')
+    @GrpcService(PingServiceDescriptor)
     @Public()
     class SyncPing {
       ping(): Promise<object> {

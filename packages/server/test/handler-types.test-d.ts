@@ -1,7 +1,16 @@
 // Compile-time checks: a handler whose signature does not match its RPC must not compile. Run by `vitest --typecheck`.
-import type { CallContext, ResponseStream } from '@rampart/core';
+import { GrpcService, implementService, Public, type CallContext, type ResponseStream } from '@rampart/core';
 import { expectTypeOf, test } from 'vitest';
-import type { CountRequest__Output, EchoRequest__Output, EchoResponse, EchoServiceHandlers } from './generated/index.js';
+import {
+  PingServiceDescriptor,
+  type CountRequest__Output,
+  type EchoRequest__Output,
+  type EchoResponse,
+  type EchoServiceHandlers,
+  type PingRequest__Output,
+  type PingResponse,
+  type PingServiceHandlers,
+} from './generated/index.js';
 
 test('the generated handler type has one handler per RPC, with the right call kind', () => {
   expectTypeOf<EchoServiceHandlers['echo']>().toEqualTypeOf<
@@ -35,4 +44,42 @@ test('mismatched handlers do not compile', () => {
   // @ts-expect-error a class missing methods does not satisfy the handlers type
   const missing: EchoServiceHandlers = new Incomplete();
   expectTypeOf([wrongInput, wrongOutput, notAStream, wrongYield, wrongField, missing]).not.toBeNever();
+});
+
+test('binding by the generated descriptor checks the class or object against its handlers, with no implements', () => {
+  // @ts-expect-error ping is missing: @GrpcService(PingServiceDescriptor) refuses the class
+  @GrpcService(PingServiceDescriptor)
+  @Public()
+  class NoPing {
+    pong(): Promise<PingResponse> {
+      return Promise.resolve({ ok: true });
+    }
+  }
+  // @ts-expect-error ping answers a string, not a PingResponse
+  @GrpcService(PingServiceDescriptor)
+  @Public()
+  class WrongPing {
+    ping(): Promise<string> {
+      return Promise.resolve('pong');
+    }
+  }
+  @GrpcService(PingServiceDescriptor)
+  @Public()
+  class Ping {
+    ping(): Promise<PingResponse> {
+      return Promise.resolve({ ok: true });
+    }
+  }
+  // @ts-expect-error an object without ping is refused too
+  const noPing = implementService(PingServiceDescriptor, { pong: () => ({ ok: true }) }, { auth: [Public()] });
+  // The object's handlers are typed from the descriptor: the request is the generated PingRequest__Output.
+  const ping = implementService(PingServiceDescriptor, {
+    ping: (req, ctx) => {
+      expectTypeOf(req).toEqualTypeOf<PingRequest__Output>();
+      expectTypeOf(ctx).toEqualTypeOf<CallContext>();
+      return { ok: true };
+    },
+  });
+  expectTypeOf(new ping()).toEqualTypeOf<PingServiceHandlers>();
+  expectTypeOf([NoPing, WrongPing, Ping, noPing]).not.toBeNever();
 });

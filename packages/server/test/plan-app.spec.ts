@@ -3,6 +3,10 @@ import { describe, expect, it } from 'vitest';
 import { createApp, planApp, type CreateAppOptions } from '../src/index.js';
 import { EchoService, PingService } from './fixtures/echo-service.js';
 import { protoRoot, testConfigValues } from './fixtures/harness.js';
+import { PingServiceDescriptor } from './generated/index.js';
+
+/** A descriptor of a service the test protos do not declare. */
+const NO_SUCH_SERVICE: typeof PingServiceDescriptor = { ...PingServiceDescriptor, typeName: 'rampart.test.v1.NoSuchService' };
 
 /** A plugin whose register step must never run during planning: it would throw. */
 function explosivePlugin(registered: string[]): RampartPlugin {
@@ -43,15 +47,19 @@ describe('planApp: the app planned without side effects', () => {
   });
 
   it('collects the start-up problems instead of throwing, and createApp refuses with the same list', async () => {
-    @GrpcService('rampart.test.v1.PingService')
+    @GrpcService(PingServiceDescriptor)
     class Undecided {
       ping(): Promise<object> {
         return Promise.resolve({});
       }
     }
-    @GrpcService('rampart.test.v1.NoSuchService')
+    @GrpcService(NO_SUCH_SERVICE)
     @Public()
-    class Unknown {}
+    class Unknown {
+      ping(): Promise<object> {
+        return Promise.resolve({ ok: true });
+      }
+    }
     const plan = planApp({ ...base, services: [EchoService, Undecided, Unknown] });
     expect(plan.problems.map((p) => p.code)).toEqual(['ERR_NO_AUTH_DECISION', 'ERR_SERVICE_DEFINITION']);
     expect(plan.problems[0]?.text).toContain('Undecided.ping (rpc /rampart.test.v1.PingService/Ping) has no auth decision');

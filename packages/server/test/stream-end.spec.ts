@@ -1,6 +1,6 @@
 import { GrpcService, Public, RampartError, Status, type CallContext, type CallControl, type Interceptor } from '@rampart/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { EchoRequest__Output, EchoResponse } from './generated/index.js';
+import { EchoServiceDescriptor, type EchoRequest__Output, type EchoResponse } from './generated/index.js';
 import { EchoService } from './fixtures/echo-service.js';
 import { rejectionOf, startEchoApp, type Started } from './fixtures/harness.js';
 
@@ -15,7 +15,7 @@ const keeper: Interceptor = { name: 'keeper', forMethod: () => ({ onStart: (ctx,
 /** A response too large for the HTTP/2 flow-control window, so its write is still pending when the hook ends the call. */
 const BIG = 'x'.repeat(512 * 1024);
 
-@GrpcService('rampart.test.v1.EchoService')
+@GrpcService(EchoServiceDescriptor)
 class EndingChat extends EchoService {
   /** Answers the first request with a big response, then has the hook end the call while it is being written. */
   @Public()

@@ -1,7 +1,12 @@
 import { GrpcService, Public, type CallContext } from '@rampart/core';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import type { CountRequest__Output, EchoRequest__Output, EchoResponse, EchoServiceHandlers } from './generated/index.js';
+import {
+  EchoServiceDescriptor,
+  type CountRequest__Output,
+  type EchoRequest__Output,
+  type EchoResponse,
+} from './generated/index.js';
 import { PingService } from './fixtures/echo-service.js';
 import { collect, startEchoApp, testConfigValues, type Started } from './fixtures/harness.js';
 import { FRAME, H2_ERROR, RawH2Peer, type Frame } from './fixtures/raw-h2-peer.js';
@@ -24,9 +29,9 @@ const gate = {
   },
 };
 
-@GrpcService('rampart.test.v1.EchoService')
+@GrpcService(EchoServiceDescriptor)
 @Public()
-class GatedEchoService implements EchoServiceHandlers {
+class GatedEchoService {
   echo(req: EchoRequest__Output): Promise<EchoResponse> {
     return Promise.resolve({ text: req.text, index: 0 });
   }

@@ -2,11 +2,11 @@ import 'reflect-metadata';
 import { Authenticated, rampartAuth, RequireMtls } from '@rampart/auth';
 import { GrpcService, type CallContext } from '@rampart/core';
 import { createApp, type RampartApp } from '@rampart/server';
-import type {
-  BenchServiceHandlers,
-  EchoRequest__Output,
-  EchoResponse,
-  StreamRequest__Output,
+import {
+  BenchServiceDescriptor,
+  type EchoRequest__Output,
+  type EchoResponse,
+  type StreamRequest__Output,
 } from '../generated/index.js';
 import type { Fixtures } from '../ipc.js';
 import { BENCH_PROTO_ROOT } from '../paths.js';
@@ -40,7 +40,7 @@ async function* streamAsync(req: StreamRequest__Output, signal: AbortSignal): As
 }
 
 /** The bench's handlers, shared by the three services below, which differ only in what protects them. */
-class BenchHandlers implements BenchServiceHandlers {
+class BenchHandlers {
   echo(req: EchoRequest__Output): Promise<EchoResponse> {
     return echo(req);
   }
@@ -51,18 +51,18 @@ class BenchHandlers implements BenchServiceHandlers {
 }
 
 /** Rampart with `@RequireMtls()` only: any workload certificate from the trust bundle, no token. */
-@GrpcService('rampart.bench.v1.BenchService')
+@GrpcService(BenchServiceDescriptor)
 @RequireMtls()
 export class MtlsOnlyBench extends BenchHandlers {}
 
 /** Rampart's default path: mTLS, a certificate-bound JWT from the trusted issuer, and the bench scope. */
-@GrpcService('rampart.bench.v1.BenchService')
+@GrpcService(BenchServiceDescriptor)
 @RequireMtls()
 @Authenticated({ scopes: [BENCH_SCOPE], boundToCertificate: true })
 export class FullAuthBench extends BenchHandlers {}
 
 /** Full auth as above, streaming from an async generator. */
-@GrpcService('rampart.bench.v1.BenchService')
+@GrpcService(BenchServiceDescriptor)
 @RequireMtls()
 @Authenticated({ scopes: [BENCH_SCOPE], boundToCertificate: true })
 export class FullAuthAsyncStreamBench extends BenchHandlers {

@@ -19,7 +19,7 @@ export const ReplayProbeDescriptor: ServiceDescriptor<ReplayProbeShape> = {
 };
 
 /** Accepts each inventory token once; with the Redis plugin, once across every replica. */
-@GrpcService('rampart.rollout.v1.ReplayProbe')
+@GrpcService(ReplayProbeDescriptor)
 @RequireMtls()
 export class ReplayProbeService {
   @Authenticated({ scopes: ['inventory:read'], oneTimeUse: true })

@@ -35,7 +35,7 @@ export interface RequireMtlsOptions {
  *
  * @example
  * ```ts
- * @GrpcService('rampart.demo.inventory.v1.InventoryService')
+ * @GrpcService(InventoryServiceDescriptor)
  * @RequireMtls({ allow: ['spiffe://demo.rampart.dev/orders'] })
  * export class InventoryService {
  *   @RequireMtls({ allow: ['spiffe://demo.rampart.dev/ns/ops/*'] })

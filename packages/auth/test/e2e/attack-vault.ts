@@ -1,6 +1,12 @@
 import { GrpcService, type CallContext } from '@rampart/core';
 import { allow, Authenticated, Authorize, deny, RequireMtls, type AuthorizationPolicy, type PolicyDecision, type PolicyInput } from '../../src/index.js';
-import type { ReadRequest__Output, Secret, Secret__Output, StoreResponse, VaultServiceHandlers } from '../generated/index.js';
+import {
+  VaultServiceDescriptor,
+  type ReadRequest__Output,
+  type Secret,
+  type Secret__Output,
+  type StoreResponse,
+} from '../generated/index.js';
 
 /** One handler run: which method, and the principal and peer the handler saw. */
 export interface HandlerRun {
@@ -50,10 +56,10 @@ export function attackVault(onlyIssuer: string) {
       roles: [...(ctx.principal?.roles ?? [])],
     });
 
-  @GrpcService('rampart.authtest.v1.VaultService')
+  @GrpcService(VaultServiceDescriptor)
   @Authenticated({ scopes: ['vault:read'] })
   @Authorize(NotBlocked)
-  class AttackVault implements VaultServiceHandlers {
+  class AttackVault {
     @RequireMtls()
     read(req: ReadRequest__Output, ctx: CallContext): Promise<Secret> {
       record('read', ctx);

@@ -1,6 +1,6 @@
 import { GrpcService, Public, type CallContext } from '@rampart/core';
 import { allow, Authenticated, Authorize, RequireMtls, type AuthorizationPolicy, type PolicyDecision, type PolicyInput } from '../../src/index.js';
-import type { ReadRequest__Output, Secret } from '../generated/index.js';
+import { VaultServiceDescriptor, type ReadRequest__Output, type Secret } from '../generated/index.js';
 import { ORDERS, ran, VaultHandlers } from './vault-service.js';
 
 export { ORDERS, ran } from './vault-service.js';
@@ -27,7 +27,7 @@ export class GuardedVaultBase extends VaultHandlers {}
  * Attack 1, the subclass: adds a policy at class level. Before decisions added up along the chain, this class-level
  * list replaced its base's, and the vault served anyone without a certificate or a token.
  */
-@GrpcService('rampart.authtest.v1.VaultService')
+@GrpcService(VaultServiceDescriptor)
 @Authorize(AllowAndRecord)
 export class AuditedVault extends GuardedVaultBase {}
 
@@ -43,7 +43,7 @@ export class OpenReadBase extends VaultHandlers {
  * Attack 2, the subclass: every method needs the orders workload, and `read` is overridden without decorators.
  * Before, the override inherited the base's `@Public()`, which dropped this class's `@RequireMtls`.
  */
-@GrpcService('rampart.authtest.v1.VaultService')
+@GrpcService(VaultServiceDescriptor)
 @RequireMtls({ allow: [ORDERS] })
 export class LockedVault extends OpenReadBase {
   override read(req: ReadRequest__Output, ctx: CallContext): Promise<Secret> {
@@ -53,6 +53,6 @@ export class LockedVault extends OpenReadBase {
 }
 
 /** Two `@Authenticated` that apply to one method from two classes of the chain: start-up stops. */
-@GrpcService('rampart.authtest.v1.VaultService')
+@GrpcService(VaultServiceDescriptor)
 @Authenticated({ scopes: ['vault:write'] })
 export class DoublyAuthenticatedVault extends GuardedVaultBase {}

@@ -149,6 +149,6 @@ describe('two @Authenticated from different classes of the chain', () => {
     );
     expect((err as RampartError).message).toMatch(/^refusing to start: 5 problem\(s\)\n/);
     expect((err as RampartError).message).toContain(`DoublyAuthenticatedVault.read (rpc ${READ}) has 2 @Authenticated decorators`);
-    expect((err as RampartError).message).toContain('class NotAService has no @GrpcService(...) decorator');
+    expect((err as RampartError).message).toContain('class NotAService is bound to no service: decorate it with @GrpcService(descriptor)');
   });
 });

@@ -9,7 +9,6 @@ import {
   type ReadRequest__Output,
   type Secret,
   type VaultServiceClient,
-  type VaultServiceHandlers,
 } from '../generated/index.js';
 import { captureLogs, failed, type Outcome } from './e2e-support.js';
 
@@ -27,10 +26,10 @@ class NotDenied implements AuthorizationPolicy {
   }
 }
 
-@GrpcService('rampart.authtest.v1.VaultService')
+@GrpcService(VaultServiceDescriptor)
 @RequireMtls()
 @Authenticated({ scopes: ['vault:read'] })
-class OneTimeVault implements Pick<VaultServiceHandlers, 'read'> {
+class OneTimeVault {
   @Authenticated({ scopes: ['vault:read'], oneTimeUse: true })
   @Authorize(NotDenied)
   read(req: ReadRequest__Output): Promise<Secret> {

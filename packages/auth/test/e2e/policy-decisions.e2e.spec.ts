@@ -3,7 +3,7 @@ import { startTestApp, type TestApp } from '@rampart/testing';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { allow, Authorize, deny, rampartAuth, RequireMtls, type AuthorizationPolicy, type PolicyDecision, type PolicyInput } from '../../src/index.js';
-import { VaultServiceDescriptor, type ReadRequest__Output, type Secret, type VaultServiceClient, type VaultServiceHandlers } from '../generated/index.js';
+import { VaultServiceDescriptor, type ReadRequest__Output, type Secret, type VaultServiceClient } from '../generated/index.js';
 import { captureLogs, failed, type Outcome } from './e2e-support.js';
 
 // Issue 20 item 6: a policy returns a typed decision, allow() or deny(reason). Before, it returned `boolean | string`
@@ -33,9 +33,9 @@ class ScriptedPolicy implements AuthorizationPolicy {
   }
 }
 
-@GrpcService('rampart.authtest.v1.VaultService')
+@GrpcService(VaultServiceDescriptor)
 @RequireMtls()
-class PolicyVault implements Pick<VaultServiceHandlers, 'read'> {
+class PolicyVault {
   @Authorize(ScriptedPolicy)
   read(req: ReadRequest__Output): Promise<Secret> {
     ran.push('read');

@@ -11,7 +11,6 @@ import {
   type Secret__Output,
   type StoreResponse,
   type VaultServiceClient,
-  type VaultServiceHandlers,
 } from '../generated/index.js';
 import { call, captureLogs, failed, LEVEL, type Kind } from './e2e-support.js';
 
@@ -32,9 +31,9 @@ const until = async (ctx: CallContext, ms: number): Promise<void> => {
 };
 
 /** A vault whose streams stay open until the call ends (or {@link STREAM_RUNS_MS}); `exchange` also needs a token. */
-@GrpcService('rampart.authtest.v1.VaultService')
+@GrpcService(VaultServiceDescriptor)
 @RequireMtls()
-class LongVault implements VaultServiceHandlers {
+class LongVault {
   read(req: ReadRequest__Output): Promise<Secret> {
     return Promise.resolve({ name: req.name, value: 'now' });
   }

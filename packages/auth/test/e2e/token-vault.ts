@@ -1,15 +1,21 @@
 import { GrpcService, type CallContext } from '@rampart/core';
 import { Authenticated, RequireMtls } from '../../src/index.js';
-import type { ReadRequest__Output, Secret, Secret__Output, StoreResponse, VaultServiceHandlers } from '../generated/index.js';
+import {
+  VaultServiceDescriptor,
+  type ReadRequest__Output,
+  type Secret,
+  type Secret__Output,
+  type StoreResponse,
+} from '../generated/index.js';
 
 /** What the token-protected vault's handlers saw. */
 export const seen: { method: string; subject: string | undefined }[] = [];
 
 /** The vault, protected by mTLS (any workload of the test CA) and a bearer token with scope `vault:read`. */
-@GrpcService('rampart.authtest.v1.VaultService')
+@GrpcService(VaultServiceDescriptor)
 @RequireMtls()
 @Authenticated({ scopes: ['vault:read'] })
-export class TokenVault implements VaultServiceHandlers {
+export class TokenVault {
   read(req: ReadRequest__Output, ctx: CallContext): Promise<Secret> {
     seen.push({ method: 'read', subject: ctx.principal?.subject });
     return Promise.resolve({ name: req.name, value: ctx.principal?.subject ?? '' });

@@ -9,7 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { RequireMtls, rampartAuth } from '../../src/index.js';
 import { VaultServiceDescriptor } from '../generated/index.js';
-import type { ReadRequest__Output, Secret, Secret__Output, StoreResponse, VaultServiceHandlers } from '../generated/index.js';
+import type { ReadRequest__Output, Secret, Secret__Output, StoreResponse } from '../generated/index.js';
 import { call, captureLogs, failed, KINDS, LEVEL } from './e2e-support.js';
 import { stringField1 } from './raw-h2.js';
 import { unaryOnResumableTls } from './resumable-h2.js';
@@ -24,9 +24,9 @@ const protoRoot = fileURLToPath(new URL('../protos', import.meta.url));
 
 const ran: { method: string; peer: string | undefined }[] = [];
 
-@GrpcService('rampart.authtest.v1.VaultService')
+@GrpcService(VaultServiceDescriptor)
 @RequireMtls({ allow: [ORDERS, PARTNER_X] })
-class FederatedVault implements VaultServiceHandlers {
+class FederatedVault {
   read(req: ReadRequest__Output, ctx: CallContext): Promise<Secret> {
     ran.push({ method: 'read', peer: ctx.peer?.spiffeId });
     return Promise.resolve({ name: req.name, value: ctx.peer?.spiffeId ?? '' });

@@ -1,6 +1,12 @@
 import { GrpcService, type CallContext } from '@rampart/core';
 import { RequireMtls } from '../../src/index.js';
-import type { ReadRequest__Output, Secret, Secret__Output, StoreResponse, VaultServiceHandlers } from '../generated/index.js';
+import {
+  VaultServiceDescriptor,
+  type ReadRequest__Output,
+  type Secret,
+  type Secret__Output,
+  type StoreResponse,
+} from '../generated/index.js';
 
 /** Records which handlers ran, so refusals can be shown to have stopped before handler code. */
 export const ran: string[] = [];
@@ -8,7 +14,7 @@ export const ran: string[] = [];
 export const ORDERS = 'spiffe://test.rampart.dev/orders';
 
 /** The vault's four handlers, undecorated; each records that it ran. */
-export class VaultHandlers implements VaultServiceHandlers {
+export class VaultHandlers {
   read(req: ReadRequest__Output, ctx: CallContext): Promise<Secret> {
     ran.push('read');
     return Promise.resolve({ name: req.name, value: `for ${ctx.peer?.spiffeId ?? 'nobody'}` });
@@ -34,6 +40,6 @@ export class VaultHandlers implements VaultServiceHandlers {
 }
 
 /** The vault for the mTLS tests: only the orders workload. */
-@GrpcService('rampart.authtest.v1.VaultService')
+@GrpcService(VaultServiceDescriptor)
 @RequireMtls({ allow: [ORDERS] })
 export class VaultService extends VaultHandlers {}

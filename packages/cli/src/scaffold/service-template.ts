@@ -54,14 +54,14 @@ export function serviceTemplate(plan: ServicePlan): string {
   const types = [...new Set(rpcs.flatMap((r) => TYPES[r.method] ?? []))];
   const needsCtx = rpcs.some((r) => r.method !== 'getItem');
   const writes = rpcs.some((r) => r.access === 'write');
-  const imports = [...types, `${plan.serviceName}Handlers`].sort((a, b) => a.localeCompare(b));
+  const imports = [`${plan.serviceName}Descriptor`, ...[...types].sort((a, b) => a.localeCompare(b)).map((t) => `type ${t}`)];
   const helper = writes
     ? `\n/** Who is calling: the verified token's subject. */\nfunction subjectOf(ctx: CallContext): string {\n  return ctx.principal?.subject ?? 'unknown';\n}\n`
     : '';
   return `import { Authenticated, RequireMtls } from '@rampart/auth';
 import { GrpcService${needsCtx ? ', type CallContext' : ''} } from '@rampart/core';
 import { inject } from 'inversify';
-import type {
+import {
 ${imports.map((t) => `  ${t},`).join('\n')}
 } from './generated/index.js';
 import { ITEM_STORE, type ItemStore } from './item-store.js';
@@ -74,12 +74,13 @@ ${helper}
 /**
  * The ${plan.name} service. Every method needs a client certificate from the trust bundle (any SPIFFE ID; list the
  * allowed callers with \`@RequireMtls({ allow: [...] })\`) and a token for this service's audience (\`auth.tokens.audience\`)
- * with the method's scope. A method without an auth decision would stop the app at start-up.
+ * with the method's scope. A method without an auth decision would stop the app at start-up. \`@GrpcService\` binds
+ * the class to \`${plan.typeName}\` by its generated descriptor: a missing or mistyped handler does not compile.
  */
-@GrpcService('${plan.typeName}')
+@GrpcService(${plan.serviceName}Descriptor)
 @RequireMtls()
 @Authenticated({ scopes: [${classLevel === 'read' ? 'READ_SCOPE' : 'WRITE_SCOPE'}] })
-export class ${plan.serviceName} implements ${plan.serviceName}Handlers {
+export class ${plan.serviceName} {
   constructor(@inject(ITEM_STORE) private readonly items: ItemStore) {}
 
 ${rpcs.map((r) => handler(plan, r, classLevel)).join('\n\n')}

@@ -1,12 +1,12 @@
 import { propagation, context, trace } from '@opentelemetry/api';
 import { Authenticated } from '@rampart/auth';
 import { GrpcService, type CallContext } from '@rampart/core';
-import type { ProbeServiceHandlers, WhoAmIReply, WhoAmIRequest__Output } from '../generated/index.js';
+import { ProbeServiceDescriptor, type WhoAmIReply, type WhoAmIRequest__Output } from '../generated/index.js';
 
 /** Answers with the trace context its handler runs in. */
-@GrpcService('rampart.oteltest.v1.ProbeService')
+@GrpcService(ProbeServiceDescriptor)
 @Authenticated({ scopes: ['probe:read'] })
-export class ProbeService implements ProbeServiceHandlers {
+export class ProbeService {
   async whoAmI(req: WhoAmIRequest__Output, ctx: CallContext): Promise<WhoAmIReply> {
     if (req.delayMs > 0) await new Promise((r) => setTimeout(r, req.delayMs));
     const span = trace.getActiveSpan()?.spanContext();

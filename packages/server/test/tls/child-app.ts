@@ -7,14 +7,19 @@ const PACKAGE_DIR = fileURLToPath(new URL('../..', import.meta.url));
 /**
  * The child's program: the built `@rampart/server` (its `dist`: turbo builds the package before its tests) serving the
  * test PingService with the config values in RAMPART_CHILD_CONFIG, signals handled as in production. Plain JavaScript
- * run by `node -e`, so the decorators are applied as functions.
+ * run by `node -e`, so the decorators are applied as functions and the descriptor is written out.
  */
 const PROGRAM = `
 const { createApp } = await import('@rampart/server');
 const { GrpcService, Public } = await import('@rampart/core');
+const PingServiceDescriptor = {
+  typeName: 'rampart.test.v1.PingService',
+  protoFile: 'rampart/test/v1/echo.proto',
+  methods: { ping: { name: 'Ping', path: '/rampart.test.v1.PingService/Ping', kind: 'unary' } },
+};
 class PingService { ping() { return Promise.resolve({ ok: true }); } }
 Public()(PingService);
-GrpcService('rampart.test.v1.PingService')(PingService);
+GrpcService(PingServiceDescriptor)(PingService);
 const app = await createApp({
   name: 'child',
   services: [PingService],
