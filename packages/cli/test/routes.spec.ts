@@ -2,7 +2,6 @@ import { spawnSync } from 'node:child_process';
 import { mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { createServer, type AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -96,12 +95,14 @@ describe('rampart routes (the real inventory app)', () => {
     await new Promise<void>((done) => listener.listen(0, '127.0.0.1', done));
     const port = (listener.address() as AddressInfo).port;
     const dir = redisOrdersApp();
-    const tmpBefore = readdirSync(tmpdir()).filter((name) => name.startsWith('rampart-routes-'));
+    // The child's own temporary folder: whatever it writes there shows, whatever runs beside it on this machine not.
+    const childTmp = tempDir('rampart-routes-tmp-');
     try {
       const run = spawnSync(process.execPath, ['--import', pathToFileURL(join(dir, 'socket-guard.mjs')).href, BIN, 'routes', '--app', dir, '--format', 'json'], {
         cwd: dir,
         encoding: 'utf8',
         env: {
+          TMPDIR: childTmp,
           RAMPART_REDIS_URL: `redis://127.0.0.1:${port}`,
           RAMPART_CLIENTS_INVENTORY_ADDRESS: `127.0.0.1:${port}`,
           RAMPART_AUTH_ISSUER: `https://127.0.0.1:${port}`,
@@ -119,7 +120,7 @@ describe('rampart routes (the real inventory app)', () => {
       ]);
       expect(connections.count).toBe(0);
       // No throwaway certificates either.
-      expect(readdirSync(tmpdir()).filter((name) => name.startsWith('rampart-routes-'))).toEqual(tmpBefore);
+      expect(readdirSync(childTmp)).toEqual([]);
     } finally {
       await new Promise((done) => listener.close(done));
     }
