@@ -57,6 +57,22 @@ export class ErrorMetadata {
     return map.size === 0 ? ErrorMetadata.EMPTY : new ErrorMetadata(map);
   }
 
+  /**
+   * The entries a server may send: those `of` would accept. Reserved keys (`grpc-*`, the error code trailer) and
+   * values gRPC could not send are left out, so metadata taken from a received error (`e.metadata`) never forges
+   * a status or a code, nor forwards another service's details.
+   */
+  *sendable(): IterableIterator<[string, readonly ErrorMetadataValue[]]> {
+    for (const [key, values] of this.#entries) {
+      try {
+        checkEntry(key, values);
+      } catch {
+        continue;
+      }
+      yield [key, values];
+    }
+  }
+
   /** Every value of `key` (lower case), or an empty array. */
   get(key: string): readonly ErrorMetadataValue[] {
     return this.#entries.get(key) ?? [];

@@ -1,8 +1,16 @@
 import type { ErrorDetail } from './error-details.js';
-import { STATUS_BY_CODE, isBuiltInCode, isServerFault, type ErrorCode, type RampartErrorCode } from './error-codes.js';
+import {
+  CODE_BY_STATUS,
+  STATUS_BY_CODE,
+  isBuiltInCode,
+  isErrorCodeShape,
+  isServerFault,
+  type ErrorCode,
+  type RampartErrorCode,
+} from './error-codes.js';
 import { ErrorMetadata, type ErrorMetadataInit } from './error-metadata.js';
 import type { ErrorCodeDefinition } from './define-error-code.js';
-import type { Status } from './status.js';
+import { Status } from './status.js';
 
 /** The message a client sees for any error that is not safe to describe (INTERNAL, UNKNOWN, DATA_LOSS). */
 export const GENERIC_INTERNAL_MESSAGE = 'internal error';
@@ -60,7 +68,10 @@ export class RampartError extends Error {
       this.code = code;
       this.status = STATUS_BY_CODE[code];
     } else {
-      this.code = code.code as RampartErrorCode;
+      if (!isErrorCodeShape(code.code) || !isErrorStatus(code.status)) {
+        throw new TypeError(`invalid error code definition ${JSON.stringify(String(code.code).slice(0, 80))}: use defineErrorCode`);
+      }
+      this.code = code.code;
       this.status = code.status;
     }
     this.reason = options.reason;
@@ -89,7 +100,10 @@ export class RampartError extends Error {
    * ```
    */
   static from(value: unknown): RampartError {
-    if (RampartError.is(value)) return value;
+    if (value instanceof RampartError) return value;
+    // One from another copy of this package (or anything shaped like one): rebuilt from its code, status and
+    // message only, checked, so nothing the sender relies on is missing or unchecked.
+    if (RampartError.is(value)) return foreign(value);
     if (isAbortError(value)) return new RampartError('ERR_CANCELLED', 'call cancelled', { cause: value });
     return new RampartError('ERR_INTERNAL', GENERIC_INTERNAL_MESSAGE, { cause: value });
   }
@@ -114,6 +128,18 @@ export class RampartError extends Error {
     if (!shaped || code === undefined) return shaped;
     return (value as RampartError).code === (typeof code === 'string' ? code : code.code);
   }
+}
+
+function isErrorStatus(status: unknown): status is Status {
+  return typeof status === 'number' && Number.isInteger(status) && status > Status.OK && status <= Status.UNAUTHENTICATED;
+}
+
+function foreign(value: RampartError): RampartError {
+  const status = isErrorStatus(value.status) ? value.status : Status.INTERNAL;
+  const builtIn = isBuiltInCode(value.code) && STATUS_BY_CODE[value.code] === status;
+  const code = builtIn || (!isBuiltInCode(value.code) && isErrorCodeShape(value.code)) ? value.code : CODE_BY_STATUS[status];
+  const reason = typeof value.reason === 'string' ? value.reason : undefined;
+  return new RampartError({ code, status }, String(value.message), { cause: value, ...(reason === undefined ? {} : { reason }) });
 }
 
 function isAbortError(value: unknown): boolean {

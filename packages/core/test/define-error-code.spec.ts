@@ -36,3 +36,19 @@ describe('defineErrorCode', () => {
     expect(() => new RampartError('ERR_MADE_UP', 'x')).toThrow(/use defineErrorCode/);
   });
 });
+
+describe('code definitions not made by defineErrorCode (security review)', () => {
+  it('the constructor refuses an unchecked {code, status}: status OK, an unknown status, a malformed code', () => {
+    expect(() => new RampartError({ code: 'ERR_X', status: Status.OK }, 'x')).toThrow(/use defineErrorCode/);
+    expect(() => new RampartError({ code: 'ERR_X', status: 99 as Status }, 'x')).toThrow(/use defineErrorCode/);
+    expect(() => new RampartError({ code: 'ERR_É', status: Status.ABORTED }, 'x')).toThrow(/use defineErrorCode/);
+  });
+
+  it('from() rebuilds one shaped like a RampartError from another copy, with checked code and status', () => {
+    const shaped = Object.assign(new Error('gone'), { name: 'RampartError', code: 'ERR_TOKEN_EXPIRED', status: Status.NOT_FOUND });
+    const rebuilt = RampartError.from(shaped);
+    expect(rebuilt).toBeInstanceOf(RampartError);
+    expect([rebuilt.status, rebuilt.code, rebuilt.message, rebuilt.metadata.size]).toEqual([Status.NOT_FOUND, 'ERR_NOT_FOUND', 'gone', 0]);
+    expect(rebuilt.cause).toBe(shaped);
+  });
+});

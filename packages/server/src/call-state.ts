@@ -1,5 +1,5 @@
 import { context } from '@opentelemetry/api';
-import { errorForCaller, type CallControl, type CallOutcome, type MethodInterceptor, type RampartError } from '@rampart/core';
+import { errorForCaller, RampartError, type CallControl, type CallOutcome, type MethodInterceptor } from '@rampart/core';
 import type { RpcCallTelemetry } from '@rampart/telemetry';
 import type { Logger } from '@rampart/core';
 import type { ServerCallContext } from './call-context.js';
@@ -46,7 +46,8 @@ export class CallState implements CallControl, InFlightEntry {
    */
   fail(escaped: RampartError): void {
     if (this.#ended) return;
-    const error = errorForCaller(escaped);
+    // RampartError.from rebuilds one from another copy of the package: what is sent is always checked.
+    const error = errorForCaller(RampartError.from(escaped));
     this.error = error;
     // In the call's trace context (a rejection may settle outside it), so the line carries the call's trace id.
     context.with(this.telemetry.context, logCallError, undefined, this.ctx.logger, error);

@@ -16,7 +16,7 @@ import {
 export function serviceErrorOf(error: RampartError): { code: number; details: string; metadata: Metadata } {
   const metadata = new Metadata();
   if (!error.isServerFault) {
-    for (const [key, values] of error.metadata.entries()) for (const value of values) metadata.add(key, value);
+    for (const [key, values] of error.metadata.sendable()) for (const value of values) metadata.add(key, value);
     const code = codeOnTheWire(error);
     if (code !== undefined) metadata.set(ERROR_CODE_TRAILER, code);
     if (error.details.length > 0) {

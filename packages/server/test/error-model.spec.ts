@@ -1,6 +1,7 @@
 import {
   DEPENDENCY_UNAVAILABLE_MESSAGE,
   defineErrorCode,
+  ErrorMetadata,
   GENERIC_INTERNAL_MESSAGE,
   GrpcService,
   Public,
@@ -95,6 +96,36 @@ describe('what a Rampart client receives', () => {
     next = { throw: () => { throw new RampartError('ERR_TOKEN_REPLAYED', 'invalid token'); } };
     const error = await pingFails();
     expect([error.status, error.code, error.message]).toEqual([Status.UNAUTHENTICATED, 'ERR_UNAUTHENTICATED', 'invalid token']);
+  });
+});
+
+describe('errors the server did not make itself (security review)', () => {
+  it('one shaped like a RampartError from another copy (no metadata, no isServerFault) ends the call; the server serves on', async () => {
+    next = {
+      throw: () => {
+        throw Object.assign(new Error('none left'), { name: 'RampartError', code: 'ERR_NOT_FOUND', status: Status.NOT_FOUND });
+      },
+    };
+    const error = await pingFails();
+    expect([error.status, error.code, error.message]).toEqual([Status.NOT_FOUND, 'ERR_NOT_FOUND', 'none left']);
+    next = { throw: () => { throw new RampartError('ERR_ABORTED', 'again'); } };
+    ran = 0;
+    expect((await pingFails()).status).toBe(Status.ABORTED);
+  });
+
+  it('metadata taken from a received error forwards no reserved trailer: no forged status, code or details', async () => {
+    const received = ErrorMetadata.received([
+      ['grpc-status', ['0']],
+      ['rampart-error-code', ['ERR_POLICY_DENIED']],
+      ['grpc-status-details-bin', [Buffer.from([8, 0])]],
+      ['x-trace-hint', ['kept']],
+    ]);
+    next = { throw: () => { throw new RampartError('ERR_PERMISSION_DENIED', 'denied', { metadata: received }); } };
+    const error = await pingFails();
+    expect([error.status, error.code, error.message]).toEqual([Status.PERMISSION_DENIED, 'ERR_PERMISSION_DENIED', 'denied']);
+    expect(error.metadata.get('rampart-error-code')).toEqual([]);
+    expect(error.metadata.get('grpc-status-details-bin')).toEqual([]);
+    expect(error.metadata.get('x-trace-hint')).toEqual(['kept']);
   });
 });
 
