@@ -34,7 +34,9 @@ export interface ReceivedStatus {
  * `grpc-status-details-bin` when it decodes and names the same status, `downstream` set.
  */
 export function receivedError(received: ReceivedStatus): RampartError {
-  const status = (Object.hasOwn(CODE_BY_STATUS, received.status) ? received.status : Status.UNKNOWN) as Status;
+  // An error with status OK (or a number gRPC does not define) is UNKNOWN: it is still a failed call.
+  const known = Object.hasOwn(CODE_BY_STATUS, received.status) && received.status !== Status.OK;
+  const status = (known ? received.status : Status.UNKNOWN) as Status;
   const metadata = ErrorMetadata.received(received.trailers ?? []);
   const sentCode = metadata.get(ERROR_CODE_TRAILER)[0];
   const code = typeof sentCode === 'string' && fitsStatus(sentCode, status) ? sentCode : CODE_BY_STATUS[status];

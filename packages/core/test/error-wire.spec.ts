@@ -55,6 +55,7 @@ describe('a received error', () => {
     expect(received(Status.NOT_FOUND, 'x').code).toBe('ERR_NOT_FOUND');
     expect(received(Status.UNAVAILABLE, 'x').code).toBe('ERR_UNAVAILABLE');
     expect(received(99, 'x')).toMatchObject({ status: Status.UNKNOWN, code: 'ERR_UNKNOWN' });
+    expect(received(Status.OK, 'x')).toMatchObject({ status: Status.UNKNOWN, code: 'ERR_UNKNOWN' });
   });
 
   it('ignores a sent code that does not fit the status or is malformed', () => {
