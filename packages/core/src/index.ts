@@ -56,7 +56,16 @@ export {
   type CallContext,
   type IncomingMetadata,
 } from './context.js';
-export type { Interceptor, InterceptorDeclaration, MethodInterceptor, MethodPlan, CallOutcome, CallControl } from './interceptor.js';
+export type {
+  Interceptor,
+  InterceptorDeclaration,
+  MethodInterceptor,
+  MethodPlan,
+  MethodGrants,
+  CallOutcome,
+  CallControl,
+} from './interceptor.js';
+export type { CallIdentityWriter } from './call-identity.js';
 export { isThenable, settleHookResult } from './hook-result.js';
 export {
   authDecisionDecorator,

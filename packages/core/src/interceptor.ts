@@ -1,3 +1,4 @@
+import type { CallIdentityWriter } from './call-identity.js';
 import type { CallContext } from './context.js';
 import type { RampartError } from './errors.js';
 import type { MethodInfo } from './method-info.js';
@@ -41,6 +42,16 @@ export interface MethodPlan {
   readonly decisions: readonly AuthDecision[];
   /** The service class (for a plain object served with `implementService`, the class it made, named after the service). */
   readonly serviceClass: abstract new (...args: never[]) => unknown;
+}
+
+/**
+ * What the server grants an interceptor for one method, with `forMethod`. `identity` (the only way to set the call's
+ * principal, withdraw its peer or accept its bearer token) is given only to an interceptor that declares `enforces`:
+ * one that enforces auth decisions is part of the auth pipeline; every other interceptor reads `ctx.principal` and
+ * `ctx.peer` and cannot change them.
+ */
+export interface MethodGrants {
+  readonly identity: CallIdentityWriter | undefined;
 }
 
 /**
@@ -90,6 +101,7 @@ export interface Interceptor extends InterceptorDeclaration {
   /**
    * Builds the hooks for a method `appliesTo` accepted (the container is ready: it may resolve what it needs),
    * once at start-up; undefined: no hooks for it. A RampartError it throws is listed with the start-up problems.
+   * `grants.identity` is set only for an interceptor that declares `enforces` (see {@link MethodGrants}).
    */
-  forMethod(plan: MethodPlan): MethodInterceptor | undefined;
+  forMethod(plan: MethodPlan, grants: MethodGrants): MethodInterceptor | undefined;
 }

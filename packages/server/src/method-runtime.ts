@@ -1,4 +1,5 @@
-import type { AuthDecision, Interceptor, MethodInfo, MethodInterceptor } from '@rampart/core';
+import type { AuthDecision, Interceptor, MethodGrants, MethodInfo, MethodInterceptor } from '@rampart/core';
+import { ServerCallContext } from './call-context.js';
 import type { BoundService, PlannedService, ServiceClass } from './method-table.js';
 import { collectProblem, startupRefusal, type StartupProblem } from './startup-problems.js';
 
@@ -31,7 +32,8 @@ export function buildRuntime(services: readonly PlannedService[], interceptors: 
       let hooks: MethodInterceptor[];
       try {
         hooks = planned.interceptorIndexes.flatMap((i) => {
-          const built = (interceptors[i] as Interceptor).forMethod(planned.plan);
+          const interceptor = interceptors[i] as Interceptor;
+          const built = interceptor.forMethod(planned.plan, grantsFor(interceptor));
           return built === undefined ? [] : [built];
         });
       } catch (error) {
@@ -51,4 +53,12 @@ export function buildRuntime(services: readonly PlannedService[], interceptors: 
   });
   if (problems.length > 0) throw startupRefusal(problems);
   return bindings;
+}
+
+const ENFORCER_GRANTS: MethodGrants = { identity: ServerCallContext.identityWriter };
+const READER_GRANTS: MethodGrants = { identity: undefined };
+
+/** Only an interceptor that enforces auth decisions (declares `enforces`) may change who a call is. */
+function grantsFor(interceptor: Interceptor): MethodGrants {
+  return interceptor.enforces !== undefined && interceptor.enforces.length > 0 ? ENFORCER_GRANTS : READER_GRANTS;
 }
