@@ -51,6 +51,7 @@ export interface MethodPlan {
  * `ctx.peer` and cannot change them.
  */
 export interface MethodGrants {
+  /** The call-identity writer, for an interceptor that declares `enforces`; `undefined` for every other. */
   readonly identity: CallIdentityWriter | undefined;
 }
 
