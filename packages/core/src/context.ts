@@ -1,6 +1,7 @@
 import type { PeerIdentity, Principal } from './identity.js';
 import type { Logger } from './logger.js';
 import type { MethodInfo } from './method-info.js';
+import type { ResponseMetadata } from './response-metadata.js';
 
 /** A typed key for values carried on a call, with a default for when nothing was set. */
 export interface ContextKey<T> {
@@ -99,6 +100,10 @@ export interface CallContext {
    */
   readonly verifiedBearer?: string | undefined;
   readonly values: ContextValues;
+  /** Response headers to send: they go out with the first response message (or with the status, if none). */
+  readonly responseHeaders: ResponseMetadata;
+  /** Response trailers to send with the status, also when the call fails (except on a server fault). */
+  readonly responseTrailers: ResponseMetadata;
   /** When the call reached the server, on the `performance.now()` clock (for durations); set by the server. */
   readonly startedAt?: number;
 }

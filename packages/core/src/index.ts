@@ -66,6 +66,8 @@ export type {
   CallControl,
 } from './interceptor.js';
 export type { CallIdentityWriter } from './call-identity.js';
+export { eachMessage, type CallNext, type InterceptedRequest, type InterceptedResponse } from './call-interception.js';
+export { ResponseMetadata } from './response-metadata.js';
 export { isThenable, settleHookResult } from './hook-result.js';
 export {
   authDecisionDecorator,

@@ -1,4 +1,5 @@
 import type { CallIdentityWriter } from './call-identity.js';
+import type { CallNext, InterceptedRequest, InterceptedResponse } from './call-interception.js';
 import type { CallContext } from './context.js';
 import type { RampartError } from './errors.js';
 import type { MethodInfo } from './method-info.js';
@@ -31,6 +32,16 @@ export interface MethodInterceptor {
    * stream).
    */
   onStart?(ctx: CallContext, control: CallControl): void | Promise<void>;
+  /**
+   * Wraps the handler: runs once every `onStart` hook passed (so after authentication), with the decoded request
+   * (or the stream of request messages) and `next`, the rest of the chain. Call `next(request)` — with the request
+   * as given, or a changed one (e.g. request messages checked one by one with `eachMessage`) — and return its
+   * response, or a changed one; or return a response without calling `next`; or throw a RampartError to end the
+   * call with its status (the handler never runs if `next` was not called). A throw of anything else ends the call
+   * INTERNAL. `ctx.responseHeaders` and `ctx.responseTrailers` set what the client gets. Methods whose interceptors
+   * have no `intercept` pay nothing for it.
+   */
+  intercept?(request: InterceptedRequest, ctx: CallContext, next: CallNext): InterceptedResponse | Promise<InterceptedResponse>;
   /** Runs once when the call has ended, whatever the outcome. Must not throw. */
   onEnd?(ctx: CallContext, outcome: CallOutcome): void;
 }

@@ -10,6 +10,7 @@ import {
   type MethodInfo,
   type PeerIdentity,
   type Principal,
+  ResponseMetadata,
 } from '@rampart/core';
 
 const REQUEST_ID = /^[\w.:-]{1,128}$/;
@@ -44,6 +45,9 @@ export class ServerCallContext implements CallContext {
   #abortReason: unknown;
   #aborted = false;
   #abortWaiter: (() => void) | undefined;
+  #headers: ResponseMetadata | undefined;
+  #trailers: ResponseMetadata | undefined;
+  #headersSent = false;
 
   constructor(
     readonly method: MethodInfo,
@@ -96,6 +100,38 @@ export class ServerCallContext implements CallContext {
     if (!(ctx instanceof ServerCallContext)) throw identityFault(write, 'the context is not one the server made');
     if (ctx.#admitted) throw identityFault(write, 'the call was already admitted (identity is final once the handler may run)');
     return ctx;
+  }
+
+  get responseHeaders(): ResponseMetadata {
+    this.#headers ??= new ResponseMetadata('response header', () =>
+      this.#headersSent ? 'the response headers were already sent (with the first response message)' : undefined,
+    );
+    return this.#headers;
+  }
+
+  get responseTrailers(): ResponseMetadata {
+    this.#trailers ??= new ResponseMetadata('response trailer');
+    return this.#trailers;
+  }
+
+  /**
+   * The response headers to send now, if any were set, and whether the server should still send them; from now on
+   * they cannot change. Called once, before the first response message or the status.
+   */
+  takeHeaders(): ResponseMetadata | undefined {
+    if (this.#headersSent) return undefined;
+    this.#headersSent = true;
+    return this.#headers !== undefined && this.#headers.size > 0 ? this.#headers : undefined;
+  }
+
+  /** Whether the response headers were sent (or can no longer be). */
+  get headersSent(): boolean {
+    return this.#headersSent;
+  }
+
+  /** The response trailers, if any were set. */
+  get pendingTrailers(): ResponseMetadata | undefined {
+    return this.#trailers !== undefined && this.#trailers.size > 0 ? this.#trailers : undefined;
   }
 
   get requestId(): string {

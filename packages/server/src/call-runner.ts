@@ -11,7 +11,7 @@ import type { MethodRuntime } from './method-runtime.js';
 import { PeerRefusal, type PeerIdentityCache } from './tls/peer-cache.js';
 
 /** What the handler call objects of all four call kinds have in common. */
-export type HandlerCall = Pick<ServerUnaryCall<unknown, unknown>, 'getDeadline' | 'getAuthContext' | 'metadata'> & EventEmitter;
+export type HandlerCall = Pick<ServerUnaryCall<unknown, unknown>, 'getDeadline' | 'getAuthContext' | 'metadata' | 'sendMetadata'> & EventEmitter;
 
 /** Dependencies of the call runner. */
 export interface CallRunnerDeps {

@@ -1,5 +1,6 @@
 import type { AuthDecision, Interceptor, MethodGrants, MethodInfo, MethodInterceptor } from '@rampart/core';
 import { ServerCallContext } from './call-context.js';
+import type { Intercept } from './interception.js';
 import type { BoundService, PlannedService, ServiceClass } from './method-table.js';
 import { collectProblem, startupRefusal, type StartupProblem } from './startup-problems.js';
 
@@ -10,6 +11,8 @@ export interface MethodRuntime {
   readonly decisions: readonly AuthDecision[];
   /** The `onStart` hooks of the interceptors that apply to this method, in order. */
   readonly starts: readonly NonNullable<MethodInterceptor['onStart']>[];
+  /** Their `intercept` wrappers, in the same order (the first is outermost); empty for most methods. */
+  readonly intercepts: readonly Intercept[];
   /** Their `onEnd` hooks, in the same order (run in reverse). */
   readonly ends: readonly NonNullable<MethodInterceptor['onEnd']>[];
   /** The interceptors that apply, by name (as planned). */
@@ -45,6 +48,7 @@ export function buildRuntime(services: readonly PlannedService[], interceptors: 
         serviceClass: planned.serviceClass,
         decisions: planned.decisions,
         starts: hooks.flatMap((h) => (h.onStart ? [h.onStart.bind(h)] : [])),
+        intercepts: hooks.flatMap((h) => (h.intercept ? [h.intercept.bind(h)] : [])),
         ends: hooks.flatMap((h) => (h.onEnd ? [h.onEnd.bind(h)] : [])),
         interceptors: planned.interceptors,
       });
