@@ -1,7 +1,7 @@
 // Issue 21 item 6: the access log. One line per call when `log.access` is on (rpc, status, duration, request id,
 // principal, peer, error code), sampled for successful calls, always for failed ones; nothing when it is off; a bad
 // sample rate stops start-up naming the key.
-import { RampartError, Status } from '@rampart/core';
+import { Status, type RampartError } from '@rampart/core';
 import { createLogger } from '@rampart/telemetry';
 import { afterEach, describe, expect, it } from 'vitest';
 import { collect, rejectionOf, startEchoApp, type Started } from './fixtures/harness.js';
