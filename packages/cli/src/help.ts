@@ -69,8 +69,8 @@ writes the public keys next to it as jwks.json, which the dev config of generate
 
   routes: `Usage: rampart routes [--app <name|dir>] [--format table|json|markdown]
 
-Prints every method of an app with what protects it: mTLS rule, token rule, scopes, policies, public. It is the data
-of the start-up check: the app's options come from the exported <name>AppOptions() of its dist/app.js, and planApp()
+Prints every method of an app with what protects it: mTLS rule, token rule, scopes, policies, public, and the
+interceptors that run for it. It is the data of the start-up check: the app's options come from the exported <name>AppOptions() of its dist/app.js, and planApp()
 plans the app as createApp() does, with nothing configured: no config or environment read, no certificates, no plugin
 started, nothing listening or connecting. An app that would refuse to start prints its problems instead.
 

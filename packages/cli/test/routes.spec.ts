@@ -76,11 +76,11 @@ describe('rampart routes (the real inventory app)', () => {
     const table = await rampart(['routes', '--no-build'], join(REPO_ROOT, 'apps', 'inventory', 'src'));
     expect(table.code, table.err).toBe(0);
     expect(table.out).toContain('inventory: rampart.demo.inventory.v1.InventoryService');
-    expect(table.out).toMatch(/Reserve\s+unary\s+spiffe:\/\/demo\.rampart\.dev\/orders, spiffe:\/\/demo\.rampart\.dev\/ns\/rampart\/sa\/orders\s+required, bound to the client certificate\s+inventory:reserve\s+-\s+no/);
+    expect(table.out).toMatch(/Reserve\s+unary\s+spiffe:\/\/demo\.rampart\.dev\/orders, spiffe:\/\/demo\.rampart\.dev\/ns\/rampart\/sa\/orders\s+required, bound to the client certificate\s+inventory:reserve\s+-\s+no\s+rampart-auth/);
     expect(table.out).toContain('5 methods, every one with an auth decision (checked at start-up); 0 public');
     const markdown = await rampart(['routes', '--app', 'apps/inventory', '--format', 'markdown', '--no-build'], REPO_ROOT);
-    expect(markdown.out.split('\n')[0]).toBe('| method | kind | mTLS | token | scopes | policies | public |');
-    expect(markdown.out).toContain(`| GetStock | unary | ${ANY} | required | inventory:read | - | no |`);
+    expect(markdown.out.split('\n')[0]).toBe('| method | kind | mTLS | token | scopes | policies | public | interceptors |');
+    expect(markdown.out).toContain(`| GetStock | unary | ${ANY} | required | inventory:read | - | no | rampart-auth |`);
   });
 
   it('plans an app with Redis and outgoing targets in a child process with an empty environment: no certificate, no connection', async () => {
@@ -130,7 +130,7 @@ describe('rampart routes (the real inventory app)', () => {
     const dir = tempDir('rampart-routes-broken-');
     writeFileSync(join(dir, 'package.json'), '{ "name": "broken", "type": "module" }\n');
     mkdirSync(join(dir, 'dist'));
-    // The orders app without its auth plugin: every @Authenticated method is enforced by no interceptor.
+    // The orders app without its auth plugin: every @Authenticated (and @Authorize) method is enforced by no interceptor.
     writeFileSync(
       join(dir, 'dist', 'app.js'),
       `import { ordersAppOptions } from ${JSON.stringify(pathToFileURL(require.resolve('@rampart/orders')).href)};\n` +
@@ -138,7 +138,7 @@ describe('rampart routes (the real inventory app)', () => {
     );
     const run = await rampart(['routes', '--app', dir], dir);
     expect(run.code).toBe(1);
-    expect(run.err).toContain('orders would refuse to start: 8 problem(s)');
+    expect(run.err).toContain('orders would refuse to start: 10 problem(s)');
     expect(run.err).toContain('OrdersService.placeOrder requires "mtls", which no installed interceptor enforces');
   });
 

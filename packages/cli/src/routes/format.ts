@@ -10,7 +10,7 @@ import type { RouteRow } from './rows.js';
  */
 export type RoutesFormat = 'table' | 'json' | 'markdown';
 
-const HEADERS = ['method', 'kind', 'mTLS', 'token', 'scopes', 'policies', 'public'] as const;
+const HEADERS = ['method', 'kind', 'mTLS', 'token', 'scopes', 'policies', 'public', 'interceptors'] as const;
 
 function cells(row: RouteRow, services: number): string[] {
   const scopes = row.token
@@ -24,6 +24,7 @@ function cells(row: RouteRow, services: number): string[] {
     scopes,
     [...row.policies, ...row.other.map((k) => `(${k})`)].join(', ') || '-',
     row.public ? 'yes' : 'no',
+    row.interceptors.join(', ') || '-',
   ];
 }
 
