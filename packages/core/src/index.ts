@@ -22,6 +22,17 @@ export {
   type RpcStatusMessage,
 } from './error-details.js';
 export {
+  richDetails,
+  readRichDetails,
+  type RichDetail,
+  type ErrorInfo,
+  type RetryInfo,
+  type QuotaFailure,
+  type PreconditionFailure,
+  type BadRequest,
+  type ResourceInfo,
+} from './rich-details.js';
+export {
   codeOnTheWire,
   receivedError,
   errorForCaller,
