@@ -1,5 +1,6 @@
 import type { ServiceError } from '@grpc/grpc-js';
-import { RampartError, receivedError, Status } from '@rampart/core';
+import { RampartError, Status } from '@rampart/core';
+import { receivedError } from '@rampart/core/internal';
 
 /**
  * The error a failed call rejects with: a grpc-js `ServiceError` becomes a downstream {@link RampartError} (status,

@@ -1,14 +1,14 @@
 import { randomUUID } from 'node:crypto';
-import {
-  createContextValues,
-  type CallContext,
-  type ContextValues,
-  type IncomingMetadata,
-  type Logger,
-  type MethodInfo,
-  type PeerIdentity,
-  type Principal,
+import type {
+  CallContext,
+  ContextValues,
+  IncomingMetadata,
+  Logger,
+  MethodInfo,
+  PeerIdentity,
+  Principal,
 } from '@rampart/core';
+import { createContextValues } from '@rampart/core/internal';
 
 const REQUEST_ID = /^[\w.:-]{1,128}$/;
 

@@ -1,7 +1,8 @@
 import { X509Certificate } from 'node:crypto';
 import { Duplex } from 'node:stream';
 import { Metadata, type Deadline, type ServerUnaryCall, type ServiceError } from '@grpc/grpc-js';
-import { receivedError, Status, type RampartError } from '@rampart/core';
+import { Status, type RampartError } from '@rampart/core';
+import { receivedError } from '@rampart/core/internal';
 
 /** What grpc-js's `getAuthContext()` returns (the type is not exported by name). */
 type AuthContext = ReturnType<ServerUnaryCall<unknown, unknown>['getAuthContext']>;

@@ -9,10 +9,8 @@ export {
 } from './create-app.js';
 export { planApp, type AppPlan, type PlanAppOptions, type AuthMatrixEntry } from './plan-app.js';
 export type { StartupProblem } from './startup-problems.js';
-export { inProcessInvoker, type InProcessInvoker } from './in-process.js';
 export type { InProcessCallOptions, InProcessOutcome } from './in-process-call.js';
 export { serverConfigSchema, type ServerConfig } from './config-schema.js';
 export type { ServerTransport, TransportReload } from './tls/server-transport.js';
 export type { ProtoSource } from './proto-registry.js';
 export type { ServiceClass } from './method-table.js';
-export { identityFromDer } from './tls/peer-identity.js';

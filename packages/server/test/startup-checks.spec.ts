@@ -1,4 +1,5 @@
-import { authDecisionDecorator, GrpcService, Public, RampartError } from '@rampart/core';
+import { GrpcService, Public, RampartError } from '@rampart/core';
+import { authDecisionDecorator } from '@rampart/core/internal';
 import { describe, expect, it } from 'vitest';
 import { createApp, type CreateAppOptions, type ServiceClass } from '../src/index.js';
 import { EchoService } from './fixtures/echo-service.js';

@@ -1,4 +1,5 @@
-import { authDecisionDecorator } from '@rampart/core';
+import type { DecisionDecorator } from '@rampart/core';
+import { authDecisionDecorator } from '@rampart/core/internal';
 
 /** The decision kind `@Authenticated` records. */
 export const TOKEN_DECISION = 'token';
@@ -35,7 +36,7 @@ export interface AuthenticatedOptions {
  * async reserve(req: ReserveRequest__Output, ctx: CallContext) { ... }
  * ```
  */
-export function Authenticated(options: AuthenticatedOptions = {}): ReturnType<typeof authDecisionDecorator> {
+export function Authenticated(options: AuthenticatedOptions = {}): DecisionDecorator {
   for (const [key, list] of [
     ['scopes', options.scopes],
     ['anyScopes', options.anyScopes],

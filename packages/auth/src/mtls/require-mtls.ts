@@ -1,4 +1,5 @@
-import { authDecisionDecorator } from '@rampart/core';
+import type { DecisionDecorator } from '@rampart/core';
+import { authDecisionDecorator } from '@rampart/core/internal';
 import { compileMtlsRule } from './mtls-rule.js';
 
 /** The auth decision kind recorded by {@link RequireMtls} and enforced by the mTLS stage of the auth pipeline (`MtlsStage`). */
@@ -43,6 +44,6 @@ export interface RequireMtlsOptions {
  * }
  * ```
  */
-export function RequireMtls(options: RequireMtlsOptions = {}): ReturnType<typeof authDecisionDecorator> {
+export function RequireMtls(options: RequireMtlsOptions = {}): DecisionDecorator {
   return authDecisionDecorator({ kind: MTLS_DECISION, options: compileMtlsRule(options.allow) });
 }

@@ -1,10 +1,5 @@
-import {
-  createContextValues,
-  type CallContext,
-  type Logger,
-  type MethodInfo,
-  type PeerIdentity,
-} from '@rampart/core';
+import type { CallContext, Logger, MethodInfo, PeerIdentity } from '@rampart/core';
+import { createContextValues } from '@rampart/core/internal';
 
 /** A verified peer whose certificate carries `uris` as URI SANs; the SPIFFE ID is set when there is exactly one. */
 export function peerWith(uris: readonly string[], overrides: Partial<PeerIdentity> = {}): PeerIdentity {
