@@ -31,7 +31,7 @@ export {
   type IncomingMetadata,
 } from './context.js';
 export type { Interceptor, InterceptorDeclaration, MethodInterceptor, MethodPlan, CallOutcome, CallControl } from './interceptor.js';
-export { Public, type AuthDecision, type DecisionDecorator } from './auth-decision.js';
+export { authDecisionDecorator, Public, type AuthDecision, type DecisionDecorator } from './auth-decision.js';
 export { GrpcService, type ServiceClassFor } from './service-decorators.js';
 export { implementService, type ServiceObjectAuth } from './implement-service.js';
 export {

@@ -15,7 +15,7 @@ export {
   type ReceivedStatus,
 } from './error-wire.js';
 // --- decorator metadata, read once at start-up ---
-export { authDecisionDecorator, PUBLIC_DECISION } from './auth-decision.js';
+export { PUBLIC_DECISION } from './auth-decision.js';
 export type { AnyClass } from './class-chain.js';
 export { effectiveDecisions } from './effective-decisions.js';
 export { hasHandler, readServiceMetadata, type ServiceMetadata } from './service-decorators.js';

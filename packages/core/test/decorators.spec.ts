@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { GrpcService, Public, type CallContext, type ServiceDescriptor } from '../src/index.js';
-import { authDecisionDecorator, effectiveDecisions, readServiceMetadata } from '../src/internal.js';
+import { authDecisionDecorator, type CallContext, GrpcService, Public, type ServiceDescriptor } from '../src/index.js';
+import { effectiveDecisions, readServiceMetadata } from '../src/internal.js';
 import { GreeterDescriptor } from './greeter-descriptor.js';
 
 const RequireThing = (n: number) => authDecisionDecorator({ kind: 'thing', options: { n } });

@@ -47,7 +47,7 @@ export type CertificateUsage = 'server' | 'client' | 'both';
  * ```
  */
 export interface IssueOptions {
-  /** The workload's SPIFFE ID, written as the one URI SAN; validated with {@link parseSpiffeId}. */
+  /** The workload's SPIFFE ID, written as the one URI SAN; validated with `parseSpiffeId` (`@rampart/core`). */
   readonly spiffeId?: string;
   /** DNS SANs, e.g. `['localhost']`. */
   readonly dnsNames?: readonly string[];

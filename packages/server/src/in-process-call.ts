@@ -27,7 +27,7 @@ export interface InProcessCallOptions {
   readonly metadata?: Readonly<Record<string, string | readonly string[]>>;
   /**
    * The client certificate (PEM or DER) the call's connection is taken to have presented and TLS to have verified:
-   * no handshake happens, nothing checks it against the trust store (see {@link inProcessInvoker}).
+   * no handshake happens, nothing checks it against the trust store (see `inProcessInvoker`).
    */
   readonly peerCertificate?: string | Buffer;
   /** The call's deadline: the call is cancelled when it passes, as grpc-js does. */

@@ -1,5 +1,4 @@
-import { GrpcService, Public, RampartError } from '@rampart/core';
-import { authDecisionDecorator } from '@rampart/core/internal';
+import { authDecisionDecorator, GrpcService, Public, RampartError } from '@rampart/core';
 import { describe, expect, it } from 'vitest';
 import { createApp, type ServiceClass } from '../src/index.js';
 import { protoRoot, rejectionOf, testConfigValues } from './fixtures/harness.js';

@@ -1,5 +1,4 @@
-import { GrpcService, Public, RampartError } from '@rampart/core';
-import { authDecisionDecorator } from '@rampart/core/internal';
+import { authDecisionDecorator, GrpcService, Public, RampartError } from '@rampart/core';
 import { describe, expect, it } from 'vitest';
 import { createApp, type CreateAppOptions, type ServiceClass } from '../src/index.js';
 import { EchoService } from './fixtures/echo-service.js';

@@ -1,5 +1,4 @@
-import type { DecisionDecorator } from '@rampart/core';
-import { authDecisionDecorator } from '@rampart/core/internal';
+import { authDecisionDecorator, type DecisionDecorator } from '@rampart/core';
 
 /** The decision kind `@Authenticated` records. */
 export const TOKEN_DECISION = 'token';

@@ -1,6 +1,13 @@
 import type { Newable } from 'inversify';
-import type { CallContext, DecisionDecorator, IncomingMetadata, MethodInfo, PeerIdentity, Principal } from '@rampart/core';
-import { authDecisionDecorator } from '@rampart/core/internal';
+import {
+  authDecisionDecorator,
+  type CallContext,
+  type DecisionDecorator,
+  type IncomingMetadata,
+  type MethodInfo,
+  type PeerIdentity,
+  type Principal,
+} from '@rampart/core';
 
 /** The decision kind `@Authorize` records. */
 export const POLICY_DECISION = 'policy';

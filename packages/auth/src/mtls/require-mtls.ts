@@ -1,5 +1,4 @@
-import type { DecisionDecorator } from '@rampart/core';
-import { authDecisionDecorator } from '@rampart/core/internal';
+import { authDecisionDecorator, type DecisionDecorator } from '@rampart/core';
 import { compileMtlsRule } from './mtls-rule.js';
 
 /** The auth decision kind recorded by {@link RequireMtls} and enforced by the mTLS stage of the auth pipeline (`MtlsStage`). */
