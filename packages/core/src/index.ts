@@ -1,3 +1,6 @@
+// @rampart/core: the vocabulary a service, a plugin and the other packages speak (errors, decorators, the call
+// context, interceptor and plugin contracts, config schema types). What only Rampart's own packages share (the wire
+// form of errors, metadata readers, plugin ordering): '@rampart/core/internal'.
 export { Status, statusName } from './status.js';
 export { RampartError, type RampartErrorOptions } from './errors.js';
 export type { ErrorCode, CustomErrorCode, RampartErrorCode } from './error-codes.js';

@@ -1,3 +1,5 @@
+// @rampart/server: createApp and planApp, their options and results. Rampart's own in-process invoker and fuzz
+// helpers: '@rampart/server/internal'.
 export {
   createApp,
   type CreateAppOptions,

@@ -1,3 +1,5 @@
+// @rampart/testing: test a Rampart app for real (a test PKI and issuer, the app on port 0, typed clients) or in
+// process. This repository's deployment-test helpers: '@rampart/testing/internal'.
 export {
   startTestApp,
   withBearer,
