@@ -1,4 +1,4 @@
-import type { CallContext, Logger, MethodInfo, PeerIdentity } from '@rampart/core';
+import type { CallContext, CallIdentityWriter, Logger, MethodInfo, PeerIdentity } from '@rampart/core';
 import { createContextValues } from '@rampart/core/internal';
 
 /** A verified peer whose certificate carries `uris` as URI SANs; the SPIFFE ID is set when there is exactly one. */
@@ -64,3 +64,20 @@ export function thrown(fn: () => unknown): unknown {
   }
   return undefined;
 }
+
+/**
+ * The identity writer for the plain-object contexts of these unit tests (the server's own writes only the contexts
+ * it made): it sets the read-only fields the way the server's does, once.
+ */
+export const fakeIdentity: CallIdentityWriter = {
+  authenticate(ctx, principal) {
+    if (ctx.principal !== undefined) throw new Error('principal already set');
+    (ctx as { principal: unknown }).principal = principal;
+  },
+  acceptBearer(ctx, bearer) {
+    (ctx as { verifiedBearer: unknown }).verifiedBearer = bearer;
+  },
+  withdrawPeer(ctx) {
+    (ctx as { peer: unknown }).peer = undefined;
+  },
+};
