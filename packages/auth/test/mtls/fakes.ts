@@ -1,4 +1,11 @@
-import type { CallContext, CallIdentityWriter, Logger, MethodInfo, PeerIdentity } from '@rampart/core';
+import {
+  ResponseMetadata,
+  type CallContext,
+  type CallIdentityWriter,
+  type Logger,
+  type MethodInfo,
+  type PeerIdentity,
+} from '@rampart/core';
 import { createContextValues } from '@rampart/core/internal';
 
 /** A verified peer whose certificate carries `uris` as URI SANs; the SPIFFE ID is set when there is exactly one. */
@@ -52,6 +59,8 @@ export function callContext(peerIdentity: PeerIdentity | undefined): CallContext
     peer: peerIdentity,
     principal: undefined,
     values: createContextValues(),
+    responseHeaders: new ResponseMetadata('response header'),
+    responseTrailers: new ResponseMetadata('response trailer'),
   };
 }
 
