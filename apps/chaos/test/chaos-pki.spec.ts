@@ -1,4 +1,4 @@
-import { parseTrustBundle } from '@rampart/pki';
+import { parseTrustBundle } from '@rampart/pki/internal';
 import { X509Certificate } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';

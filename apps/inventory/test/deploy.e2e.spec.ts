@@ -1,5 +1,6 @@
 import { createClient, closeClient } from '@rampart/client';
-import { deployWorkspacePackage, freePort, linksLeaving, startDeployed, TestIssuer, TestPki, withBearer, type DeployedProcess } from '@rampart/testing';
+import { freePort, TestIssuer, TestPki, withBearer } from '@rampart/testing';
+import { deployWorkspacePackage, linksLeaving, startDeployed, type DeployedProcess } from '@rampart/testing/internal';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';

@@ -1,7 +1,7 @@
 import { createServer, type Server } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { RampartError, type Logger } from '@rampart/core';
-import { ChainMemory } from '@rampart/pki';
+import { ChainMemory } from '@rampart/pki/internal';
 import { createLogger } from '@rampart/telemetry';
 import Provider, { type ClientCredentialsToken, type KoaContextWithOIDC } from 'oidc-provider';
 import { parseClients, type IssuerClientConfig } from './clients.js';

@@ -1,5 +1,5 @@
 import { parseSpiffeId, parseSubjectAltNames } from '@rampart/core';
-import type { ChainMemory, TrustDomainBundles } from '@rampart/pki';
+import type { ChainMemory, TrustDomainBundles } from '@rampart/pki/internal';
 import { X509Certificate } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import type { Socket } from 'node:net';

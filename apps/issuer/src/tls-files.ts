@@ -1,4 +1,4 @@
-import { certificateKeyProblem, trustBundlesFromTexts, type TrustDomainBundles } from '@rampart/pki';
+import { certificateKeyProblem, trustBundlesFromTexts, type TrustDomainBundles } from '@rampart/pki/internal';
 
 /** The issuer's TLS material, PEM text. */
 export interface IssuerTls {

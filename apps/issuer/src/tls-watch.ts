@@ -1,5 +1,6 @@
 import type { Logger } from '@rampart/core';
-import { watchIdentityFiles, watchTrustBundles, type ReloadOutcome, type TrustDomainBundles } from '@rampart/pki';
+import type { ReloadOutcome } from '@rampart/pki';
+import { watchIdentityFiles, watchTrustBundles, type TrustDomainBundles } from '@rampart/pki/internal';
 import { BUNDLE_SETTING_NAMES, type IssuerTlsFiles } from './tls-files.js';
 
 /** What the issuer's HTTPS server serves: its certificate (chain) and key, and the trust bundles by trust domain. */

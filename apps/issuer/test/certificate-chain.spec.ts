@@ -2,7 +2,7 @@ import { X509Certificate } from 'node:crypto';
 import { Agent } from 'node:https';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { parseTrustBundle as parseBundle, TrustDomainBundles } from '@rampart/pki';
+import { parseTrustBundle as parseBundle, TrustDomainBundles } from '@rampart/pki/internal';
 import { TLSSocket } from 'node:tls';
 import { chainProblem } from '../src/certificate-chain.js';
 import { verifyRequestCertificate } from '../src/mtls.js';

@@ -1,4 +1,4 @@
-import { deployWorkspacePackage, linksLeaving, startDeployed, type DeployedProcess } from '@rampart/testing';
+import { deployWorkspacePackage, linksLeaving, startDeployed, type DeployedProcess } from '@rampart/testing/internal';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';

@@ -1,4 +1,4 @@
-import { startDeployed, type DeployedProcess } from '@rampart/testing';
+import { startDeployed, type DeployedProcess } from '@rampart/testing/internal';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { connect } from 'node:tls';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { HELP } from '../src/index.js';
+import { HELP } from '../src/help.js';
 import { rampart, REPO_ROOT } from './helpers.js';
 
 describe('rampart (dispatch, help, exit codes)', () => {

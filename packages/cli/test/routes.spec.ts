@@ -5,7 +5,7 @@ import { createServer, type AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
-import type { RouteRow } from '../src/index.js';
+import type { RouteRow } from '../src/routes/rows.js';
 import { rampart, removeTempDirs, REPO_ROOT, tempDir } from './helpers.js';
 
 const BIN = fileURLToPath(new URL('../bin/rampart.js', import.meta.url));

@@ -1,8 +1,9 @@
 import type { ServiceError } from '@grpc/grpc-js';
-import { RampartError, receivedError, Status } from '@rampart/core';
+import { RampartError, Status } from '@rampart/core';
+import { receivedError } from '@rampart/core/internal';
 
 /**
- * The error a failed call rejects with: a grpc-js `ServiceError` becomes a downstream {@link RampartError} (status,
+ * The error a failed call rejects with: a grpc-js `ServiceError` becomes a downstream `RampartError` (status,
  * message, code, trailers and details as received, see `receivedError`); a RampartError (one this client raised
  * before sending, such as no token) is returned as is; anything else is UNKNOWN, downstream.
  */

@@ -1,13 +1,6 @@
 export { createClient, closeClient, type CreateClientOptions } from './create-client.js';
 export { callError } from './call-error.js';
-export {
-  DEFAULT_RETRY,
-  retriedMethods,
-  serviceConfig,
-  type LoadBalancingPolicy,
-  type MethodIdempotency,
-  type RetrySettings,
-} from './service-config.js';
+export type { LoadBalancingPolicy, RetrySettings } from './service-config.js';
 export {
   createMtlsChannelCredentials,
   type MtlsChannel,
@@ -16,7 +9,7 @@ export {
 export { TokenClient, type AudienceParameter, type TokenClientOptions, type TokenSource } from './tokens/token-client.js';
 export type { ClientAuthentication, ClientAuthMethod, ClientAssertionAlg } from './tokens/client-authentication.js';
 export type { ClientIdentity } from './tls/channel-identity.js';
-export { TokenCache, DEFAULT_TOKEN_CACHE_TIMING, DEFAULT_TOKEN_CACHE_MAX_ENTRIES, type TokenCacheTiming } from './tokens/token-cache.js';
+export type { TokenCacheTiming } from './tokens/token-cache.js';
 export type { TokenResponse } from './tokens/token-endpoint.js';
 export type { ClientTlsFiles } from './tokens/https-agent.js';
 export { clientOf } from './di/client-of.js';
@@ -24,7 +17,6 @@ export { rampartClients, TOKEN_CLIENT, type ClientTarget } from './di/rampart-cl
 export {
   targetSchema,
   tokenClientSchema,
-  targetEnvPrefix,
   clientsConfigSchema,
   type ClientsConfig,
   type ClientsConfigSchema,

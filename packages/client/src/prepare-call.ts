@@ -1,7 +1,7 @@
 import { Metadata, type CallOptions } from '@grpc/grpc-js';
 import { context, type Context } from '@opentelemetry/api';
 import { RampartError, type ClientCallOptions } from '@rampart/core';
-import { injectTraceContext } from '@rampart/telemetry';
+import { injectTraceContext } from '@rampart/telemetry/internal';
 import type { ClientIdentity } from './tls/channel-identity.js';
 import type { TokenSource } from './tokens/token-client.js';
 

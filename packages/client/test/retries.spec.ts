@@ -15,7 +15,8 @@ import { mkdir } from 'node:fs/promises';
 import { createServer as createH2Server, constants as h2, type Http2Server, type ServerHttp2Stream } from 'node:http2';
 import { createServer as createNetServer, type AddressInfo, type Server as NetServer } from 'node:net';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import { closeClient, createClient, DEFAULT_RETRY, type CreateClientOptions } from '../src/index.js';
+import { closeClient, createClient, type CreateClientOptions } from '../src/index.js';
+import { DEFAULT_RETRY } from '../src/service-config.js';
 import { rpcErrorOf } from './tls/support/echo-server.js';
 import { tempDir, type TempDir } from './tls/support/pki-dir.js';
 

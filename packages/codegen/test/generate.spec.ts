@@ -3,7 +3,8 @@ import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { findProtoFiles, generate } from '../src/index.js';
+import { generate } from '../src/index.js';
+import { findProtoFiles } from '../src/internal.js';
 
 const protoRoot = fileURLToPath(new URL('./protos', import.meta.url));
 let out: string;

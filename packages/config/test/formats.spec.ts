@@ -1,7 +1,8 @@
 import convict from 'convict';
 import { readdirSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { loadConfig, registerConfigFormats } from '../src/index.js';
+import { loadConfig } from '../src/index.js';
+import { registerConfigFormats } from '../src/formats.js';
 import { catchRampartError } from './helpers.js';
 
 describe('formats', () => {

@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { REDACTED, loadConfig } from '../src/index.js';
+import { loadConfig } from '../src/index.js';
+import { REDACTED } from '../src/loaded-config.js';
 import { DB_SCHEMA, SERVER_SCHEMA, catchRampartError, makeTempDir, type TempDir } from './helpers.js';
 
 describe('LoadedConfig', () => {

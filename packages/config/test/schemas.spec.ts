@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { loadConfig, mergeSchemas } from '../src/index.js';
+import { loadConfig } from '../src/index.js';
+import { mergeSchemas } from '../src/internal.js';
 import { DB_SCHEMA, SERVER_SCHEMA, catchRampartError } from './helpers.js';
 
 describe('mergeSchemas', () => {

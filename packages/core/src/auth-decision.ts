@@ -14,7 +14,7 @@ export interface AuthDecision<O = unknown> {
   readonly options: O;
   /**
    * Where the decision was written, e.g. `InventoryService` (on the class) or `InventoryService.reserve` (on a
-   * method). Set on the decisions {@link effectiveDecisions} returns, for error messages and the auth matrix; the
+   * method). Set on the decisions `effectiveDecisions` returns, for error messages and the auth matrix; the
    * decorators leave it out.
    */
   readonly declaredOn?: string;
@@ -61,7 +61,7 @@ export function authDecisionDecorator(decision: AuthDecision): DecisionDecorator
  * data. On a method it replaces the decisions of its own class. It is never inherited by code it was not written
  * on (a subclass's override of the method, or a method a subclass adds), and it cannot be combined with any other
  * decision that applies to the method, on the same class or any class of its inheritance chain: that stops
- * start-up (`ERR_AUTH_CONFLICT`). See {@link effectiveDecisions}.
+ * start-up (`ERR_AUTH_CONFLICT`). See `effectiveDecisions`.
  *
  * @example
  * ```ts

@@ -1,9 +1,10 @@
 import { Status } from './status.js';
 
 /**
- * The error codes built into Rampart: stable, machine-readable, each with its gRPC status in
- * {@link STATUS_BY_CODE}. Match on the code, never on the message. The list is closed on purpose: adding a code
- * without deciding its status fails to compile. Applications add their own with `defineErrorCode`.
+ * The error codes built into Rampart: stable, machine-readable, each with its gRPC status (a complete map,
+ * `STATUS_BY_CODE`; an error carries its own as `status`). Match on the code, never on the message. The list is
+ * closed on purpose: adding a code without deciding its status fails to compile. Applications add their own with
+ * `defineErrorCode`.
  */
 export type ErrorCode =
   // caller mistakes and request outcomes

@@ -4,7 +4,7 @@ export type ErrorMetadataValue = string | Buffer;
 /** Metadata given to a {@link RampartError}: a key's value or values. */
 export type ErrorMetadataInit = Readonly<Record<string, ErrorMetadataValue | readonly ErrorMetadataValue[]>>;
 
-/** The trailer that carries a {@link RampartError}'s code to Rampart clients. */
+/** The trailer that carries a `RampartError`'s code to Rampart clients. */
 export const ERROR_CODE_TRAILER = 'rampart-error-code';
 
 const KEY = /^[0-9a-z_.-]+$/;

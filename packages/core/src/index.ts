@@ -1,26 +1,12 @@
+// @rampart/core: the vocabulary a service, a plugin and the other packages speak (errors, decorators, the call
+// context, interceptor and plugin contracts, config schema types). What only Rampart's own packages share (the wire
+// form of errors, metadata readers, plugin ordering): '@rampart/core/internal'.
 export { Status, statusName } from './status.js';
-export { RampartError, GENERIC_INTERNAL_MESSAGE, type RampartErrorOptions } from './errors.js';
-export {
-  STATUS_BY_CODE,
-  CODE_BY_STATUS,
-  type ErrorCode,
-  type CustomErrorCode,
-  type RampartErrorCode,
-} from './error-codes.js';
+export { RampartError, type RampartErrorOptions } from './errors.js';
+export type { ErrorCode, CustomErrorCode, RampartErrorCode } from './error-codes.js';
 export { defineErrorCode, type ErrorCodeDefinition } from './define-error-code.js';
-export {
-  ErrorMetadata,
-  ERROR_CODE_TRAILER,
-  type ErrorMetadataInit,
-  type ErrorMetadataValue,
-} from './error-metadata.js';
-export {
-  encodeRpcStatus,
-  decodeRpcStatus,
-  STATUS_DETAILS_TRAILER,
-  type ErrorDetail,
-  type RpcStatusMessage,
-} from './error-details.js';
+export { ErrorMetadata, type ErrorMetadataInit, type ErrorMetadataValue } from './error-metadata.js';
+export type { ErrorDetail } from './error-details.js';
 export {
   richDetails,
   readRichDetails,
@@ -32,13 +18,6 @@ export {
   type BadRequest,
   type ResourceInfo,
 } from './rich-details.js';
-export {
-  codeOnTheWire,
-  receivedError,
-  errorForCaller,
-  DEPENDENCY_UNAVAILABLE_MESSAGE,
-  type ReceivedStatus,
-} from './error-wire.js';
 export type { MethodKind, MethodDescriptor, MethodInfo } from './method-info.js';
 export type {
   MethodShape,
@@ -58,10 +37,8 @@ export type {
 } from './methods.js';
 export type { Logger, LogFn } from './logger.js';
 export type { PeerIdentity, Principal } from './identity.js';
-export { PEER_REFUSAL } from './peer-refusal.js';
 export {
   createContextKey,
-  createContextValues,
   type ContextKey,
   type ContextValues,
   type CallContext,
@@ -79,29 +56,11 @@ export type {
 export type { CallIdentityWriter } from './call-identity.js';
 export { eachMessage, type CallNext, type InterceptedRequest, type InterceptedResponse } from './call-interception.js';
 export { ResponseMetadata } from './response-metadata.js';
-export { isThenable, settleHookResult } from './hook-result.js';
-export {
-  authDecisionDecorator,
-  Public,
-  PUBLIC_DECISION,
-  readClassDecisions,
-  readMethodDecisions,
-  type AuthDecision,
-  type DecisionDecorator,
-} from './auth-decision.js';
-export type { AnyClass } from './class-chain.js';
-export { effectiveDecisions } from './effective-decisions.js';
-export {
-  GrpcService,
-  hasHandler,
-  readServiceMetadata,
-  type ServiceClassFor,
-  type ServiceMetadata,
-} from './service-decorators.js';
+export { authDecisionDecorator, Public, type AuthDecision, type DecisionDecorator } from './auth-decision.js';
+export { GrpcService, type ServiceClassFor } from './service-decorators.js';
 export { implementService, type ServiceObjectAuth } from './implement-service.js';
 export {
   definePlugin,
-  orderPlugins,
   type RampartPlugin,
   type PluginContext,
   type PluginDefinition,
@@ -120,6 +79,5 @@ export {
   type NoConfig,
 } from './config-schema.js';
 export { TOKENS } from './tokens.js';
-export { METADATA } from './metadata-keys.js';
 export { parseSpiffeId, formatSpiffeId, type SpiffeIdParts } from './spiffe.js';
 export { parseSubjectAltNames, type SubjectAltNames } from './subject-alt-names.js';

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { GrpcService, implementService, Public, readServiceMetadata, type CallContext } from '../src/index.js';
+import { GrpcService, implementService, Public, type CallContext } from '../src/index.js';
+import { readServiceMetadata } from '../src/internal.js';
 import { GreeterDescriptor } from './greeter-descriptor.js';
 
 // What the compiler checks when a service is bound by its descriptor: every `@ts-expect-error` below is a compile

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { createContextKey, createContextValues } from '../src/index.js';
+import { createContextKey } from '../src/index.js';
+import { createContextValues } from '../src/internal.js';
 
 describe('context values', () => {
   it('returns the default until set, and keeps keys with the same description apart', () => {

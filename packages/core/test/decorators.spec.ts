@@ -1,13 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import {
-  authDecisionDecorator,
-  effectiveDecisions,
-  GrpcService,
-  Public,
-  readServiceMetadata,
-  type CallContext,
-  type ServiceDescriptor,
-} from '../src/index.js';
+import { authDecisionDecorator, type CallContext, GrpcService, Public, type ServiceDescriptor } from '../src/index.js';
+import { effectiveDecisions, readServiceMetadata } from '../src/internal.js';
 import { GreeterDescriptor } from './greeter-descriptor.js';
 
 const RequireThing = (n: number) => authDecisionDecorator({ kind: 'thing', options: { n } });

@@ -1,16 +1,13 @@
 import { describe, expect, it } from 'vitest';
+import { defineErrorCode, RampartError, Status, type ErrorMetadataValue } from '../src/index.js';
 import {
   codeOnTheWire,
-  defineErrorCode,
   DEPENDENCY_UNAVAILABLE_MESSAGE,
   encodeRpcStatus,
   errorForCaller,
   GENERIC_INTERNAL_MESSAGE,
-  RampartError,
   receivedError,
-  Status,
-  type ErrorMetadataValue,
-} from '../src/index.js';
+} from '../src/internal.js';
 
 const ERR_OUT_OF_STOCK = defineErrorCode('ERR_OUT_OF_STOCK', Status.FAILED_PRECONDITION);
 const ERR_ACCOUNT_LOCKED = defineErrorCode('ERR_ACCOUNT_LOCKED', Status.PERMISSION_DENIED);

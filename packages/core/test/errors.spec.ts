@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { GENERIC_INTERNAL_MESSAGE, RampartError, Status, STATUS_BY_CODE, statusName } from '../src/index.js';
+import { RampartError, Status, statusName } from '../src/index.js';
+import { GENERIC_INTERNAL_MESSAGE, STATUS_BY_CODE } from '../src/internal.js';
 
 describe('RampartError', () => {
   it('maps auth failures: bad credentials to UNAUTHENTICATED, not allowed to PERMISSION_DENIED', () => {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { hasHandler, implementService, Public, type ServiceDescriptor } from '../src/index.js';
+import { implementService, Public, type ServiceDescriptor } from '../src/index.js';
+import { hasHandler } from '../src/internal.js';
 
 // Handler names whose RPC is named like a member every object inherits from Object.prototype (`ToString` is served
 // by `toString`): only what the service itself implements serves them.

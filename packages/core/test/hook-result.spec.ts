@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { isThenable, RampartError, settleHookResult } from '../src/index.js';
+import { isThenable } from '../src/hook-result.js';
+import { RampartError } from '../src/index.js';
+import { settleHookResult } from '../src/internal.js';
 
 const rejection = async (p: Promise<unknown> | undefined): Promise<unknown> => {
   expect(p).toBeInstanceOf(Promise);

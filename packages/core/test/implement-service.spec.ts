@@ -1,12 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import {
-  authDecisionDecorator,
-  effectiveDecisions,
-  implementService,
-  Public,
-  readServiceMetadata,
-  type DecisionDecorator,
-} from '../src/index.js';
+import { authDecisionDecorator, type DecisionDecorator, implementService, Public } from '../src/index.js';
+import { effectiveDecisions, readServiceMetadata } from '../src/internal.js';
 import { GreeterDescriptor } from './greeter-descriptor.js';
 
 const Thing = (n: number) => authDecisionDecorator({ kind: 'thing', options: { n } });

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { authDecisionDecorator, effectiveDecisions, Public, type AuthDecision } from '../src/index.js';
+import { type AuthDecision, authDecisionDecorator, Public } from '../src/index.js';
+import { effectiveDecisions } from '../src/internal.js';
 import { refusal } from './refusal.js';
 
 // Stand-ins for the auth package's decorators (core does not depend on it): same mechanism, distinct kinds.

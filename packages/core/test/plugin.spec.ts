@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { definePlugin, orderPlugins, RampartError, type RampartPlugin } from '../src/index.js';
+import { definePlugin, RampartError, type RampartPlugin } from '../src/index.js';
+import { orderPlugins } from '../src/internal.js';
 
 const plugin = (name: string, dependencies: string[] = []): RampartPlugin =>
   definePlugin({ name, dependencies, register: () => undefined });

@@ -10,7 +10,7 @@ import {
 } from './keys.js';
 import { randomSerialNumber } from './serial-number.js';
 import { commonNameOnly } from './subject-names.js';
-import { parseSpiffeId } from './spiffe-id.js';
+import { parseSpiffeId } from '@rampart/core';
 import { parseCertificatePem } from './certificate-pem.js';
 import { validityWindow } from './validity.js';
 import { loadX509 } from './x509-library.js';

@@ -12,7 +12,7 @@ import {
   tightenMode,
   writeFileAtomic,
 } from './private-files.js';
-import { formatSpiffeId } from './spiffe-id.js';
+import { formatSpiffeId } from '@rampart/core';
 import { assertDnsName, assertIpAddress, type AltNames } from './subject-names.js';
 
 const HOUR_MS = 60 * 60 * 1000;

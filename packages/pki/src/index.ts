@@ -1,4 +1,6 @@
-export { parseSpiffeId, formatSpiffeId, type SpiffeIdParts } from './spiffe-id.js';
+// @rampart/pki: certificates for development and operations (a CA, workload certificates, the dev PKI, thumbprints
+// for certificate-bound tokens, SPIFFE bundles) and the TLS settings every workload reads. The file watchers and
+// trust-bundle checks that servers and clients run: '@rampart/pki/internal'.
 export { thumbprintOfPem, thumbprintOfDer } from './thumbprint.js';
 export {
   createCa,
@@ -14,36 +16,6 @@ export {
   type CertificateUsage,
 } from './issue-certificate.js';
 export { ensureDevPki, type DevPkiOptions, type DevPkiPaths, type DevPkiWorkload } from './dev-pki.js';
-export { certificateKeyProblem } from './certificate-pem.js';
-export { parseTrustBundle, formatSpiffeBundle } from './trust-bundle.js';
-export { chainsTo, issuersOf, type CertificateWithIssuer } from './chain-anchor.js';
-export { ChainMemory } from './chain-memory.js';
-export { TrustDomainBundles, shortName } from './trust-domain-bundles.js';
-export {
-  checkTrustBundleSources,
-  loadTrustBundles,
-  trustBundlesFromTexts,
-  type TrustBundleTexts,
-  type TrustBundleSources,
-  type TrustBundleSettingNames,
-} from './trust-bundle-files.js';
-export {
-  watchTrustBundles,
-  TrustBundleWatcher,
-  type TrustBundleWatchOptions,
-  type CaCertificateListener,
-} from './trust-bundle-watcher.js';
-export {
-  watchIdentityFiles,
-  IdentityFileWatcher,
-  type IdentityWatchOptions,
-  type WatchedIdentity,
-} from './identity-file-watcher.js';
+export { formatSpiffeBundle } from './trust-bundle.js';
 export type { ReloadOutcome } from './serial-reads.js';
-export {
-  combineCertificateSources,
-  type IdentitySource,
-  type CaSource,
-  type IdentityCertificateListener,
-} from './certificate-sources.js';
 export { workloadTlsSettings, transportTlsConfigSchema } from './tls-config-schema.js';

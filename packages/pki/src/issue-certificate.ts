@@ -4,7 +4,7 @@ import { caMaterial, type CaMaterial, type CertificateAuthority, type PemKeyPair
 import { EC_P256_SIGNING, webCrypto } from './crypto-provider.js';
 import { endWithNewline, generateP256KeyPair, privateKeyToPem } from './keys.js';
 import { randomSerialNumber } from './serial-number.js';
-import { parseSpiffeId } from './spiffe-id.js';
+import { parseSpiffeId } from '@rampart/core';
 import { altNamesExtension, assertDnsName, assertIpAddress, commonNameOnly, type AltNames } from './subject-names.js';
 import { thumbprintOfDer } from './thumbprint.js';
 import { validityWindow, type ValidityWindow } from './validity.js';
@@ -47,7 +47,7 @@ export type CertificateUsage = 'server' | 'client' | 'both';
  * ```
  */
 export interface IssueOptions {
-  /** The workload's SPIFFE ID, written as the one URI SAN; validated with {@link parseSpiffeId}. */
+  /** The workload's SPIFFE ID, written as the one URI SAN; validated with `parseSpiffeId` (`@rampart/core`). */
   readonly spiffeId?: string;
   /** DNS SANs, e.g. `['localhost']`. */
   readonly dnsNames?: readonly string[];

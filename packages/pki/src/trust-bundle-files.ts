@@ -131,7 +131,7 @@ export async function loadTrustBundles(sources: TrustBundleSources): Promise<Tru
 }
 
 /**
- * Parses trust bundles from the contents of their files (see {@link loadTrustBundles}, which reads them); `sources`
+ * Parses trust bundles from the contents of their files (see `loadTrustBundles`, which reads them); `sources`
  * gives the own trust domain when set, and the paths and setting names for error messages.
  *
  * @throws Error naming the setting and file that cannot be used, and the fix.

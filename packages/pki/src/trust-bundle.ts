@@ -27,7 +27,7 @@ export function parseTrustBundle(text: string, source: string): X509Certificate[
 
 /**
  * Writes CA certificates as a SPIFFE bundle (the JWK Set format of SPIRE's federation endpoint), which
- * {@link parseTrustBundle} reads: one `x509-svid` key per certificate, its public JWK and the DER in `x5c`.
+ * `parseTrustBundle` reads: one `x509-svid` key per certificate, its public JWK and the DER in `x5c`.
  *
  * @example
  * ```ts

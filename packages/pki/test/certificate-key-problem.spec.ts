@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { certificateKeyProblem, createCa, issueCertificate } from '../src/index.js';
+import { createCa, issueCertificate } from '../src/index.js';
+import { certificateKeyProblem } from '../src/internal.js';
 
 describe('certificateKeyProblem', () => {
   it('accepts a certificate with its key, and names a mismatched key, an expired certificate and bad PEM', async () => {

@@ -3,7 +3,9 @@ import { once } from 'node:events';
 import type { AddressInfo } from 'node:net';
 import { connect, createServer, type PeerCertificate } from 'node:tls';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { chainsTo, createCa, issuersOf, issueCertificate, TrustDomainBundles, type CertificateAuthority } from '../src/index.js';
+import { createCa, issueCertificate, type CertificateAuthority } from '../src/index.js';
+import { chainsTo } from '../src/chain-anchor.js';
+import { issuersOf, TrustDomainBundles } from '../src/internal.js';
 
 const OURS = 'ours.example';
 const PARTNER = 'partner.example';

@@ -1,6 +1,7 @@
 import { X509Certificate } from 'node:crypto';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { ChainMemory, createCa, issueCertificate } from '../src/index.js';
+import { createCa, issueCertificate } from '../src/index.js';
+import { ChainMemory } from '../src/internal.js';
 
 let leaves: X509Certificate[];
 let issuer: X509Certificate;

@@ -1,7 +1,8 @@
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { createCa, issueCertificate, watchIdentityFiles, type CertificateAuthority, type IdentityFileWatcher, type IssuedCertificate } from '../src/index.js';
+import { createCa, issueCertificate, type CertificateAuthority, type IssuedCertificate } from '../src/index.js';
+import { watchIdentityFiles, type IdentityFileWatcher } from '../src/internal.js';
 import { tempDirs } from './support/temp-dir.js';
 
 const dirs = tempDirs();

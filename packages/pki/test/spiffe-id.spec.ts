@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatSpiffeId, parseSpiffeId } from '../src/index.js';
+import { formatSpiffeId, parseSpiffeId } from '@rampart/core';
 
 describe('parseSpiffeId', () => {
   it.each([

@@ -1,6 +1,7 @@
 import { X509Certificate } from 'node:crypto';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { createCa, formatSpiffeBundle, parseTrustBundle } from '../src/index.js';
+import { createCa, formatSpiffeBundle } from '../src/index.js';
+import { parseTrustBundle } from '../src/internal.js';
 
 // Found by `pnpm fuzz` (target trust-bundle): a certificate whose public key is not a point on its curve (one byte
 // off) still parses as X.509, but reading its key throws OpenSSL's bare "decode error". In a SPIFFE bundle that error

@@ -1,15 +1,9 @@
 import { rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  createCa,
-  formatSpiffeBundle,
-  issueCertificate,
-  loadTrustBundles,
-  watchTrustBundles,
-  type CertificateAuthority,
-  type TrustBundleSources,
-} from '../src/index.js';
+import { createCa, formatSpiffeBundle, issueCertificate, type CertificateAuthority } from '../src/index.js';
+import { loadTrustBundles } from '../src/trust-bundle-files.js';
+import { watchTrustBundles, type TrustBundleSources } from '../src/internal.js';
 import { tempDirs } from './support/temp-dir.js';
 
 const dirs = tempDirs();

@@ -1,6 +1,7 @@
 import { X509Certificate } from 'node:crypto';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { createCa, formatSpiffeBundle, parseTrustBundle, type CertificateAuthority } from '../src/index.js';
+import { createCa, formatSpiffeBundle, type CertificateAuthority } from '../src/index.js';
+import { parseTrustBundle } from '../src/internal.js';
 
 /** A SPIFFE bundle (what a SPIRE federation endpoint serves) holding the given CAs as x509-svid authorities. */
 function spiffeBundle(cas: readonly CertificateAuthority[]): Record<string, unknown> {

@@ -11,7 +11,7 @@ import type { RedisConfig } from './config-schema.js';
  * ```
  */
 export interface RedisSettings {
-  /** The Redis URL; may carry credentials: never log it (see {@link redisAddress}). */
+  /** The Redis URL; may carry credentials: never log it (see `redisAddress`). */
   readonly url: string;
   readonly keyPrefix: string;
   readonly commandTimeoutMs: number;

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { OpenStreams, type RevocationKind } from '../src/index.js';
+import type { RevocationKind } from '../src/index.js';
+import { OpenStreams } from '../src/open-streams.js';
 
 describe('OpenStreams, the index of open streams a revocation ends', () => {
   it('ends exactly the streams the revocation concerns, once, and forgets them', () => {

@@ -3,7 +3,7 @@
 import { Status } from '@rampart/core';
 import { TestIssuer, withBearer } from '@rampart/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { REDIS_UNAVAILABLE_MESSAGE } from '../src/index.js';
+import { REDIS_UNAVAILABLE_MESSAGE } from '../src/redis-connection.js';
 import { recordingLogger } from './support/log-lines.js';
 import { RedisServer, redisInstalled, SKIP_REASON } from './support/redis-server.js';
 import { startReplica, type Replica } from './support/replicas.js';

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import {
-  createContextValues,
   RampartError,
+  ResponseMetadata,
   type CallContext,
   type CallIdentityWriter,
   type ContextValues,
@@ -10,8 +10,8 @@ import {
   type MethodInfo,
   type PeerIdentity,
   type Principal,
-  ResponseMetadata,
 } from '@rampart/core';
+import { createContextValues } from '@rampart/core/internal';
 
 const REQUEST_ID = /^[\w.:-]{1,128}$/;
 

@@ -1,8 +1,10 @@
 import type { EventEmitter } from 'node:events';
 import type { ServerUnaryCall } from '@grpc/grpc-js';
 import { context } from '@opentelemetry/api';
-import { PEER_REFUSAL, RampartError, settleHookResult, type CallControl, type Logger } from '@rampart/core';
-import { RPC_SPAN, type RpcTelemetry } from '@rampart/telemetry';
+import { RampartError, type CallControl, type Logger } from '@rampart/core';
+import { PEER_REFUSAL, settleHookResult } from '@rampart/core/internal';
+import type { RpcTelemetry } from '@rampart/telemetry';
+import { RPC_SPAN } from '@rampart/telemetry/internal';
 import type { AccessLog } from './access-log.js';
 import { ServerCallContext } from './call-context.js';
 import { CallState, type EndCall } from './call-state.js';

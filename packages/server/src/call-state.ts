@@ -1,5 +1,6 @@
 import { context } from '@opentelemetry/api';
-import { errorForCaller, RampartError, type CallControl, type CallOutcome, type MethodInterceptor } from '@rampart/core';
+import { RampartError, type CallControl, type CallOutcome, type MethodInterceptor } from '@rampart/core';
+import { errorForCaller } from '@rampart/core/internal';
 import type { RpcCallTelemetry } from '@rampart/telemetry';
 import type { Logger } from '@rampart/core';
 import type { AccessLog } from './access-log.js';

@@ -1,6 +1,6 @@
 import { defineConfigSchema, type ConfigOf } from '@rampart/core';
 import { workloadTlsSettings } from '@rampart/pki';
-import { LOG_FORMATS } from '@rampart/telemetry';
+import { LOG_FORMATS } from '@rampart/telemetry/internal';
 
 /**
  * The configuration keys of every Rampart server. Each can be set in a config file or by its environment variable.

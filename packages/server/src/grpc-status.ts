@@ -1,13 +1,6 @@
 import { Metadata } from '@grpc/grpc-js';
-import {
-  codeOnTheWire,
-  encodeRpcStatus,
-  ERROR_CODE_TRAILER,
-  RampartError,
-  STATUS_DETAILS_TRAILER,
-  type Logger,
-  type ResponseMetadata,
-} from '@rampart/core';
+import { RampartError, type Logger, type ResponseMetadata } from '@rampart/core';
+import { codeOnTheWire, encodeRpcStatus, ERROR_CODE_TRAILER, STATUS_DETAILS_TRAILER } from '@rampart/core/internal';
 
 /**
  * A ServiceError-shaped object for grpc-js callbacks and stream `error` events: the error's status and public

@@ -1,7 +1,8 @@
 import { X509Certificate } from 'node:crypto';
 import { Duplex } from 'node:stream';
 import { Metadata, type Deadline, type ServerUnaryCall, type ServiceError } from '@grpc/grpc-js';
-import { receivedError, Status, type RampartError } from '@rampart/core';
+import { Status, type RampartError } from '@rampart/core';
+import { receivedError } from '@rampart/core/internal';
 
 /** What grpc-js's `getAuthContext()` returns (the type is not exported by name). */
 type AuthContext = ReturnType<ServerUnaryCall<unknown, unknown>['getAuthContext']>;
@@ -30,7 +31,7 @@ export interface InProcessCallOptions {
   readonly metadata?: Readonly<Record<string, string | readonly string[]>>;
   /**
    * The client certificate (PEM or DER) the call's connection is taken to have presented and TLS to have verified:
-   * no handshake happens, nothing checks it against the trust store (see {@link inProcessInvoker}).
+   * no handshake happens, nothing checks it against the trust store (see `inProcessInvoker`).
    */
   readonly peerCertificate?: string | Buffer;
   /** The call's deadline: the call is cancelled when it passes, as grpc-js does. */

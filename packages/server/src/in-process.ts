@@ -1,6 +1,7 @@
 import type { Metadata, UntypedHandleCall, UntypedServiceImplementation } from '@grpc/grpc-js';
 import type { MethodDefinition } from '@grpc/proto-loader';
-import { RampartError, receivedError, Status, type MethodKind } from '@rampart/core';
+import { RampartError, Status, type MethodKind } from '@rampart/core';
+import { receivedError } from '@rampart/core/internal';
 import type { ServiceBinding } from './method-runtime.js';
 import { InProcessCall, type InProcessCallOptions, type InProcessOutcome } from './in-process-call.js';
 

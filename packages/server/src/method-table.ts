@@ -1,14 +1,6 @@
 import type { MethodDefinition, ServiceDefinition } from '@grpc/proto-loader';
-import {
-  effectiveDecisions,
-  hasHandler,
-  PUBLIC_DECISION,
-  readServiceMetadata,
-  type AuthDecision,
-  type InterceptorDeclaration,
-  type MethodInfo,
-  type MethodPlan,
-} from '@rampart/core';
+import type { AuthDecision, InterceptorDeclaration, MethodInfo, MethodPlan } from '@rampart/core';
+import { effectiveDecisions, hasHandler, PUBLIC_DECISION, readServiceMetadata } from '@rampart/core/internal';
 import type { Newable } from 'inversify';
 import { descriptorMismatch, kindOf } from './descriptor-check.js';
 import type { ProtoRegistry } from './proto-registry.js';

@@ -1,14 +1,14 @@
-import { mergeSchemas } from '@rampart/config';
-import {
-  orderPlugins,
-  type AuthDecision,
-  type ConfigSchemaFragment,
-  type Interceptor,
-  type InterceptorDeclaration,
-  type MethodKind,
-  type PluginConfigSchema,
-  type RampartPlugin,
+import { mergeSchemas } from '@rampart/config/internal';
+import type {
+  AuthDecision,
+  ConfigSchemaFragment,
+  Interceptor,
+  InterceptorDeclaration,
+  MethodKind,
+  PluginConfigSchema,
+  RampartPlugin,
 } from '@rampart/core';
+import { orderPlugins } from '@rampart/core/internal';
 import { serverConfigSchema } from './config-schema.js';
 import { planMethods, type PlannedService, type ServiceClass } from './method-table.js';
 import { loadProtos, type ProtoRegistry, type ProtoSource } from './proto-registry.js';

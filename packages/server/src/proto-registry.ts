@@ -1,5 +1,6 @@
 import { loadSync, type PackageDefinition, type ServiceDefinition } from '@grpc/proto-loader';
-import { findProtoFiles, PROTO_LOADER_OPTIONS } from '@rampart/codegen';
+import { PROTO_LOADER_OPTIONS } from '@rampart/codegen';
+import { findProtoFiles } from '@rampart/codegen/internal';
 import { RampartError } from '@rampart/core';
 
 /** Where the app's `.proto` files are. */

@@ -1,4 +1,5 @@
-import { RampartError, Status, STATUS_BY_CODE, type ErrorCode, type RampartErrorCode } from '@rampart/core';
+import { RampartError, Status, type RampartErrorCode } from '@rampart/core';
+import { isBuiltInCode, STATUS_BY_CODE } from '@rampart/core/internal';
 
 /**
  * One reason not to start: its error code and a line that names the offender and the fix; the status only for a
@@ -27,8 +28,4 @@ export function startupRefusal(problems: readonly StartupProblem[]): RampartErro
     { code: first.code, status: first.status ?? (isBuiltInCode(first.code) ? STATUS_BY_CODE[first.code] : Status.INTERNAL) },
     `refusing to start: ${problems.length} problem(s)\n${problems.map((p) => `  - ${p.text}`).join('\n')}`,
   );
-}
-
-function isBuiltInCode(code: RampartErrorCode): code is ErrorCode {
-  return Object.hasOwn(STATUS_BY_CODE, code);
 }

@@ -1,14 +1,13 @@
 import {
-  DEPENDENCY_UNAVAILABLE_MESSAGE,
   defineErrorCode,
   ErrorMetadata,
-  GENERIC_INTERNAL_MESSAGE,
   GrpcService,
   Public,
   RampartError,
   Status,
   type ErrorCode,
 } from '@rampart/core';
+import { DEPENDENCY_UNAVAILABLE_MESSAGE, GENERIC_INTERNAL_MESSAGE } from '@rampart/core/internal';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { credentials } from '@grpc/grpc-js';
 import { closeClient, createClient } from '@rampart/client';

@@ -1,4 +1,5 @@
-import { GENERIC_INTERNAL_MESSAGE, GrpcService, Public, RampartError, Status, STATUS_BY_CODE, type ErrorCode } from '@rampart/core';
+import { GrpcService, Public, RampartError, Status, type ErrorCode } from '@rampart/core';
+import { GENERIC_INTERNAL_MESSAGE, STATUS_BY_CODE } from '@rampart/core/internal';
 import { EchoService } from './fixtures/echo-service.js';
 import { Writable } from 'node:stream';
 import { createLogger } from '@rampart/telemetry';

@@ -4,7 +4,8 @@
 import { createCa, issueCertificate } from '@rampart/pki';
 import { RampartError, Status, type CallContext, type CallIdentityWriter, type Interceptor, type Principal } from '@rampart/core';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { createApp, inProcessInvoker, type InProcessInvoker, type RampartApp } from '../src/index.js';
+import { createApp, type RampartApp } from '../src/index.js';
+import { inProcessInvoker, type InProcessInvoker } from '../src/internal.js';
 import { EchoService, PingService, probe } from './fixtures/echo-service.js';
 import { protoRoot, testConfigValues } from './fixtures/harness.js';
 

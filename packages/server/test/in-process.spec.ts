@@ -1,7 +1,8 @@
 import { createCa, issueCertificate } from '@rampart/pki';
 import { RampartError, Status, type Interceptor, type PeerIdentity } from '@rampart/core';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { createApp, inProcessInvoker, type InProcessInvoker, type RampartApp } from '../src/index.js';
+import { createApp, type RampartApp } from '../src/index.js';
+import { inProcessInvoker, type InProcessInvoker } from '../src/internal.js';
 import { EchoService, PingService, probe } from './fixtures/echo-service.js';
 import { protoRoot, testConfigValues } from './fixtures/harness.js';
 

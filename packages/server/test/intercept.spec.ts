@@ -3,7 +3,8 @@
 // what passes, and set response headers and trailers; all four call kinds, through the real handler adapters.
 import { eachMessage, RampartError, Status, type CallContext, type Interceptor, type InterceptedRequest } from '@rampart/core';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { createApp, inProcessInvoker, type InProcessInvoker, type RampartApp } from '../src/index.js';
+import { createApp, type RampartApp } from '../src/index.js';
+import { inProcessInvoker, type InProcessInvoker } from '../src/internal.js';
 import { EchoService, PingService, probe } from './fixtures/echo-service.js';
 import { protoRoot, testConfigValues } from './fixtures/harness.js';
 

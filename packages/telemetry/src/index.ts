@@ -1,11 +1,7 @@
+// @rampart/telemetry: the logger (JSON lines, secrets redacted) and the RPC spans and metrics a server or client
+// records. What Rampart's server, client and auth share of it: '@rampart/telemetry/internal'.
 export { createLogger, type LoggerOptions } from './logger.js';
-export { LOG_FORMATS, logDestination, resolveLogFormat, type LogFormat, type LogFormatContext, type LogSink } from './log-destination.js';
-export { traceContextFields, type TraceContextFields } from './log-trace-context.js';
-export { REDACTED, scrubString } from './redaction-rules.js';
-export { scrubSecrets } from './scrub.js';
+export type { LogFormat, LogSink } from './log-destination.js';
 export { createRpcTelemetry } from './rpc-telemetry.js';
 export type { RpcTelemetry, RpcCallTelemetry, RpcClientMethodTelemetry, RpcTelemetryOptions } from './rpc-telemetry-types.js';
-export { rpcSemconvFromEnv, type RpcSemconv } from './semconv.js';
-export { serverAddressOf, type ServerAddress } from './server-address.js';
-export { injectTraceContext } from './propagation.js';
-export { RPC_SPAN } from './call-span.js';
+export type { RpcSemconv } from './semconv.js';

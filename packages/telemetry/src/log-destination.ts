@@ -12,7 +12,7 @@ import pinoPretty from 'pino-pretty';
  */
 export type LogFormat = 'json' | 'pretty' | 'auto';
 
-/** Every {@link LogFormat}, as the config schema lists them. */
+/** Every `LogFormat`, as the config schema lists them. */
 export const LOG_FORMATS: readonly LogFormat[] = ['auto', 'json', 'pretty'];
 
 /** Something pino can write lines to. */

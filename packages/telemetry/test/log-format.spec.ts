@@ -1,5 +1,7 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { createLogger, REDACTED, resolveLogFormat } from '../src/index.js';
+import { createLogger } from '../src/index.js';
+import { resolveLogFormat } from '../src/log-destination.js';
+import { REDACTED } from '../src/redaction-rules.js';
 import { captureLines, makeJwt, tokenParts } from './fixtures.js';
 
 describe('resolveLogFormat', () => {

@@ -1,7 +1,8 @@
 import { describe, expect, expectTypeOf, it } from 'vitest';
 import { RampartError, type Logger } from '@rampart/core';
 import type { Logger as PinoLogger } from 'pino';
-import { createLogger, REDACTED } from '../src/index.js';
+import { createLogger } from '../src/index.js';
+import { REDACTED } from '../src/redaction-rules.js';
 import { captureLines, makeJwt, makePrivateKeyPem, tokenParts } from './fixtures.js';
 
 function setup(level = 'info') {

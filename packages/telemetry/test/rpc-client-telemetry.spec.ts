@@ -7,7 +7,8 @@ import { MeterProvider, type Histogram } from '@opentelemetry/sdk-metrics';
 import { BasicTracerProvider, InMemorySpanExporter, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-base';
 import { Status, type IncomingMetadata, type MethodDescriptor, type MethodInfo } from '@rampart/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createRpcTelemetry, injectTraceContext, type RpcSemconv } from '../src/index.js';
+import { createRpcTelemetry, type RpcSemconv } from '../src/index.js';
+import { injectTraceContext } from '../src/internal.js';
 import { TestReader } from './test-reader.js';
 
 const SERVICE = 'rampart.demo.inventory.v1.InventoryService';

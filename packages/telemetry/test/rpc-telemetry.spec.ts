@@ -5,7 +5,8 @@ import { W3CTraceContextPropagator } from '@opentelemetry/core';
 import { DataPointType, MeterProvider, type Histogram } from '@opentelemetry/sdk-metrics';
 import { BasicTracerProvider, InMemorySpanExporter, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-base';
 import { Status, statusName, type IncomingMetadata, type MethodInfo } from '@rampart/core';
-import { createRpcTelemetry, injectTraceContext } from '../src/index.js';
+import { createRpcTelemetry } from '../src/index.js';
+import { injectTraceContext } from '../src/internal.js';
 import { makeJwt } from './fixtures.js';
 import { TestReader } from './test-reader.js';
 

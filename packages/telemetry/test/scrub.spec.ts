@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { RampartError } from '@rampart/core';
-import { REDACTED, scrubSecrets, scrubString } from '../src/index.js';
+import { REDACTED, scrubString } from '../src/redaction-rules.js';
+import { scrubSecrets } from '../src/scrub.js';
 import { makeJwt, makePrivateKeyPem } from './fixtures.js';
 
 const b64url = (s: string): string => Buffer.from(s).toString('base64url');

@@ -2,7 +2,8 @@
 // OTEL_SEMCONV_STABILITY_OPT_IN parsing; server.address/port from gRPC targets.
 import * as incubating from '@opentelemetry/semantic-conventions/incubating';
 import { describe, expect, it } from 'vitest';
-import { rpcSemconvFromEnv, serverAddressOf } from '../src/index.js';
+import { rpcSemconvFromEnv } from '../src/semconv.js';
+import { serverAddressOf } from '../src/server-address.js';
 import * as copied from '../src/semconv.js';
 
 describe('semantic convention names', () => {

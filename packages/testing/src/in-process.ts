@@ -1,5 +1,6 @@
 import type { MethodDescriptor } from '@rampart/core';
-import { inProcessInvoker, type InProcessCallOptions, type InProcessOutcome, type RampartApp } from '@rampart/server';
+import type { InProcessCallOptions, InProcessOutcome, RampartApp } from '@rampart/server';
+import { inProcessInvoker } from '@rampart/server/internal';
 
 /** What an in-process call brings along: the connection's client certificate, metadata, a token, a deadline. */
 export interface InProcessOptions extends InProcessCallOptions {

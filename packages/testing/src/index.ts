@@ -1,3 +1,5 @@
+// @rampart/testing: test a Rampart app for real (a test PKI and issuer, the app on port 0, typed clients) or in
+// process. This repository's deployment-test helpers: '@rampart/testing/internal'.
 export {
   startTestApp,
   withBearer,
@@ -8,16 +10,7 @@ export {
 } from './test-app.js';
 export { TestPki, TEST_TRUST_DOMAIN } from './test-pki.js';
 export { inProcess, type InProcessApp, type InProcessOptions } from './in-process.js';
-export { deepMerge } from './merge.js';
 export { TestIssuer, type MintOptions } from './test-issuer.js';
-export {
-  deployWorkspacePackage,
-  linksLeaving,
-  startDeployed,
-  workspaceRoot,
-  type DeployedProcess,
-  type ProcessExit,
-} from './deployed-app.js';
 export { freePort } from './free-port.js';
 export { OtlpReceiver, type ReceivedExport } from './otlp/otlp-receiver.js';
-export { decodeSpans, type ReceivedSpan } from './otlp/decode-spans.js';
+export type { ReceivedSpan } from './otlp/decode-spans.js';

@@ -3,7 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createServer } from 'node:net';
-import { freePort, linksLeaving, startDeployed, workspaceRoot } from '../src/index.js';
+import { freePort } from '../src/index.js';
+import { linksLeaving, startDeployed, workspaceRoot } from '../src/internal.js';
 
 // The helpers the deploy tests of the apps stand on; the apps' tests run the real `pnpm deploy`.
 let dir: string;

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { deepMerge, TEST_CONFIG_VALUES } from '../src/index.js';
+import { TEST_CONFIG_VALUES } from '../src/index.js';
+import { deepMerge } from '../src/merge.js';
 
 describe('deepMerge', () => {
   it('merges nested objects and lets the override win', () => {

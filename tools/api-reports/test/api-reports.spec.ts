@@ -35,4 +35,31 @@ describe('the committed API reports describe every public entry point', () => {
     }
     expect(main).toMatch(/verify\(token: string, options\?: VerifyOptions\): Promise<VerifiedToken>/);
   });
+
+  // ADR 0042/0044: what only Rampart's own packages use lives in `<package>/internal` (or is not exported at all).
+  const offTheMainEntry: Record<string, readonly string[]> = {
+    core: ['codeOnTheWire', 'receivedError', 'errorForCaller', 'encodeRpcStatus', 'STATUS_BY_CODE', 'PEER_REFUSAL',
+      'settleHookResult', 'orderPlugins', 'readServiceMetadata', 'effectiveDecisions', 'createContextValues', 'METADATA'],
+    pki: ['watchIdentityFiles', 'watchTrustBundles', 'TrustDomainBundles', 'ChainMemory', 'parseSpiffeId'],
+    telemetry: ['RPC_SPAN', 'injectTraceContext', 'LOG_FORMATS', 'scrubString'],
+    server: ['inProcessInvoker', 'identityFromDer'],
+    config: ['mergeSchemas', 'registerConfigFormats', 'parseWholeNumber'],
+    codegen: ['findProtoFiles', 'GEN_TYPES_FLAGS'],
+    testing: ['deployWorkspacePackage', 'startDeployed', 'deepMerge'],
+    client: ['TokenCache', 'serviceConfig', 'targetEnvPrefix'],
+    'plugin-redis': ['RevocationStage', 'RevocationFeed', 'WatchedStream', 'encodeRevocation', 'RedisReplayStore'],
+    'plugin-otel': ['assertNoGlobals', 'otelSettingsFromConfig'],
+    cli: ['planService', 'formatRoutes', 'authMatrixRows', 'HELP'],
+  };
+  it.each(Object.entries(offTheMainEntry))('@rampart/%s keeps its internals off its main entry', (folder, names) => {
+    const main = readFileSync(`${packagesDir}/${folder}/api/${folder}.api.md`, 'utf8');
+    for (const name of names) expect(main, name).not.toMatch(new RegExp(`\\b${name}\\b`));
+  });
+
+  it('records no source line numbers (ae-undocumented is off), so an unrelated edit leaves a report alone', () => {
+    for (const entry of entries) {
+      const report = readFileSync(`${entry.packageDir}/api/${entry.reportName}`, 'utf8');
+      expect(report, entry.reportName).not.toMatch(/ae-undocumented|src\/[\w/-]+\.ts:\d+/);
+    }
+  });
 });

@@ -1,4 +1,4 @@
-import { authDecisionDecorator } from '@rampart/core';
+import { authDecisionDecorator, type DecisionDecorator } from '@rampart/core';
 
 /** The decision kind `@Authenticated` records. */
 export const TOKEN_DECISION = 'token';
@@ -35,7 +35,7 @@ export interface AuthenticatedOptions {
  * async reserve(req: ReserveRequest__Output, ctx: CallContext) { ... }
  * ```
  */
-export function Authenticated(options: AuthenticatedOptions = {}): ReturnType<typeof authDecisionDecorator> {
+export function Authenticated(options: AuthenticatedOptions = {}): DecisionDecorator {
   for (const [key, list] of [
     ['scopes', options.scopes],
     ['anyScopes', options.anyScopes],

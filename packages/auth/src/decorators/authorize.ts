@@ -1,5 +1,13 @@
 import type { Newable } from 'inversify';
-import { authDecisionDecorator, type CallContext, type IncomingMetadata, type MethodInfo, type PeerIdentity, type Principal } from '@rampart/core';
+import {
+  authDecisionDecorator,
+  type CallContext,
+  type DecisionDecorator,
+  type IncomingMetadata,
+  type MethodInfo,
+  type PeerIdentity,
+  type Principal,
+} from '@rampart/core';
 
 /** The decision kind `@Authorize` records. */
 export const POLICY_DECISION = 'policy';
@@ -102,7 +110,7 @@ export type PolicyClass = Newable<AuthorizationPolicy>;
  * async refund(req, ctx) { ... }
  * ```
  */
-export function Authorize(...policies: PolicyClass[]): ReturnType<typeof authDecisionDecorator> {
+export function Authorize(...policies: PolicyClass[]): DecisionDecorator {
   if (policies.length === 0 || policies.some((p) => typeof p !== 'function')) {
     throw new TypeError('@Authorize needs at least one policy class');
   }

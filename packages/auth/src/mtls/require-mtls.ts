@@ -1,4 +1,4 @@
-import { authDecisionDecorator } from '@rampart/core';
+import { authDecisionDecorator, type DecisionDecorator } from '@rampart/core';
 import { compileMtlsRule } from './mtls-rule.js';
 
 /** The auth decision kind recorded by {@link RequireMtls} and enforced by the mTLS stage of the auth pipeline (`MtlsStage`). */
@@ -43,6 +43,6 @@ export interface RequireMtlsOptions {
  * }
  * ```
  */
-export function RequireMtls(options: RequireMtlsOptions = {}): ReturnType<typeof authDecisionDecorator> {
+export function RequireMtls(options: RequireMtlsOptions = {}): DecisionDecorator {
   return authDecisionDecorator({ kind: MTLS_DECISION, options: compileMtlsRule(options.allow) });
 }

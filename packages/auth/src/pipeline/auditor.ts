@@ -1,6 +1,6 @@
 import { metrics, type Attributes, type Counter } from '@opentelemetry/api';
 import type { CallContext, Logger } from '@rampart/core';
-import { RPC_SPAN } from '@rampart/telemetry';
+import { RPC_SPAN } from '@rampart/telemetry/internal';
 
 /** One auth decision: what the audit records for every protected call. */
 export interface AuthDecisionEvent {

@@ -1,7 +1,6 @@
 import {
   createContextKey,
   RampartError,
-  settleHookResult,
   type CallContext,
   type CallControl,
   type Interceptor,
@@ -9,6 +8,7 @@ import {
   type MethodInterceptor,
   type MethodPlan,
 } from '@rampart/core';
+import { settleHookResult } from '@rampart/core/internal';
 import type { Container } from 'inversify';
 import { POLICY_DECISION } from '../decorators/authorize.js';
 import { TOKEN_DECISION } from '../decorators/authenticated.js';

@@ -1,5 +1,6 @@
 import { injectable } from 'inversify';
-import { PEER_REFUSAL, type CallContext } from '@rampart/core';
+import type { CallContext } from '@rampart/core';
+import { PEER_REFUSAL } from '@rampart/core/internal';
 import { checkMtls } from '../mtls/check-mtls.js';
 import { STAGE_ORDER, type AuthRequirements, type AuthStage, type StageCheck } from './stage.js';
 

@@ -1,5 +1,4 @@
 import {
-  createContextValues,
   ResponseMetadata,
   type CallContext,
   type CallIdentityWriter,
@@ -7,6 +6,7 @@ import {
   type MethodInfo,
   type PeerIdentity,
 } from '@rampart/core';
+import { createContextValues } from '@rampart/core/internal';
 
 /** A verified peer whose certificate carries `uris` as URI SANs; the SPIFFE ID is set when there is exactly one. */
 export function peerWith(uris: readonly string[], overrides: Partial<PeerIdentity> = {}): PeerIdentity {

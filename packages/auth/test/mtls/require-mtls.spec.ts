@@ -1,4 +1,5 @@
-import { effectiveDecisions, Public, type AuthDecision } from '@rampart/core';
+import { Public, type AuthDecision } from '@rampart/core';
+import { effectiveDecisions } from '@rampart/core/internal';
 import { describe, expect, it } from 'vitest';
 import { RequireMtls } from '../../src/index.js';
 import { describeMtlsRule, MTLS_DECISION, type MtlsRule } from '../../src/internal.js';

@@ -1,6 +1,6 @@
 import { metrics } from '@opentelemetry/api';
 import type { Logger } from '@rampart/core';
-import { RPC_SPAN } from '@rampart/telemetry';
+import { RPC_SPAN } from '@rampart/telemetry/internal';
 import { afterEach, describe, expect, it } from 'vitest';
 import { DefaultAuthAuditor } from '../../src/pipeline/auditor.js';
 import { RecordingSpan, recordingMeterProvider } from '../e2e/recording-telemetry.js';

@@ -1,6 +1,7 @@
-import { type AuthenticatedOptions } from '@rampart/auth';
+import type { AuthenticatedOptions } from '@rampart/auth';
 import { describeMtlsRule, MTLS_DECISION, POLICY_DECISION, TOKEN_DECISION, type MtlsRule } from '@rampart/auth/internal';
-import { PUBLIC_DECISION, type MethodKind } from '@rampart/core';
+import type { MethodKind } from '@rampart/core';
+import { PUBLIC_DECISION } from '@rampart/core/internal';
 import type { AuthMatrixEntry } from '@rampart/server';
 
 /**

@@ -1,6 +1,13 @@
 import { experimental, type ChannelCredentials } from '@grpc/grpc-js';
 import type { Logger } from '@rampart/core';
-import { checkTrustBundleSources, combineCertificateSources, watchIdentityFiles, watchTrustBundles, type IdentitySource, type ReloadOutcome } from '@rampart/pki';
+import type { ReloadOutcome } from '@rampart/pki';
+import {
+  checkTrustBundleSources,
+  combineCertificateSources,
+  watchIdentityFiles,
+  watchTrustBundles,
+  type IdentitySource,
+} from '@rampart/pki/internal';
 import { registerIdentityChannel, type ClientIdentity } from './channel-identity.js';
 import { serverIdentityCheck } from './server-identity-check.js';
 import { watchFirstLoad, type CredentialFiles } from './first-load.js';

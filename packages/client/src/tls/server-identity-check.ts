@@ -1,7 +1,7 @@
 import { X509Certificate } from 'node:crypto';
 import { checkServerIdentity, type PeerCertificate } from 'node:tls';
 import { parseSpiffeId } from '@rampart/core';
-import { issuersOf, type TrustDomainBundles } from '@rampart/pki';
+import { issuersOf, type TrustDomainBundles } from '@rampart/pki/internal';
 import { serverSpiffeIdCheck } from './server-spiffe-check.js';
 import { spiffeIdOfCertificate } from './spiffe-id-of-certificate.js';
 

@@ -1,5 +1,5 @@
 import { readFileSync, statSync } from 'node:fs';
-import { certificateKeyProblem, parseTrustBundle } from '@rampart/pki';
+import { certificateKeyProblem, parseTrustBundle } from '@rampart/pki/internal';
 import { Agent } from 'undici';
 import type { ClientIdentity } from '../tls/channel-identity.js';
 

@@ -2,7 +2,7 @@ import { RampartError, type Logger } from '@rampart/core';
 import { LRUCache } from 'lru-cache';
 import type { TokenResponse } from './token-endpoint.js';
 
-/** Refresh and retry timing of a {@link TokenCache}. */
+/** Refresh and retry timing of a token cache. */
 export interface TokenCacheTiming {
   /** Refresh when this fraction of a token's lifetime is left (default 0.3). */
   readonly refreshWhenLeft: number;

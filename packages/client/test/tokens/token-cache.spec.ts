@@ -1,6 +1,7 @@
 import { RampartError } from '@rampart/core';
 import { describe, expect, it } from 'vitest';
-import { TokenCache, type TokenResponse } from '../../src/index.js';
+import type { TokenResponse } from '../../src/index.js';
+import { TokenCache } from '../../src/tokens/token-cache.js';
 
 const timing = { refreshWhenLeft: 0.3, jitter: 0, expirySafetyMs: 1_000, initialBackoffMs: 100, maxBackoffMs: 1_000 };
 

@@ -1,7 +1,8 @@
 import { formatSpiffeId, parseSpiffeId, parseSubjectAltNames } from '@rampart/core';
 import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { createCa, parseTrustBundle, type CertificateAuthority } from '../../src/index.js';
+import { createCa, type CertificateAuthority } from '../../src/index.js';
+import { parseTrustBundle } from '../../src/internal.js';
 import { RUNS, seeds } from './runs.js';
 
 // Issue 18, item 3: what reads identities and trust from outside (a SPIFFE ID in a certificate, the SAN text Node

@@ -1,7 +1,8 @@
 import fc from 'fast-check';
 import { X509Certificate } from 'node:crypto';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { createCa, formatSpiffeBundle, parseTrustBundle, TrustDomainBundles, type CertificateAuthority } from '../../src/index.js';
+import { createCa, formatSpiffeBundle, type CertificateAuthority } from '../../src/index.js';
+import { parseTrustBundle, TrustDomainBundles } from '../../src/internal.js';
 import { RUNS } from './runs.js';
 
 // Issue 18, item 3: SPIFFE bundles written and read back, and the per-trust-domain bundles a workload holds, for any

@@ -1,7 +1,13 @@
 import { X509Certificate } from 'node:crypto';
 import type { ServerUnaryCall } from '@grpc/grpc-js';
 import type { PeerIdentity } from '@rampart/core';
-import { ChainMemory, issuersOf, shortName, type CertificateWithIssuer, type TrustDomainBundles } from '@rampart/pki';
+import {
+  ChainMemory,
+  issuersOf,
+  shortName,
+  type CertificateWithIssuer,
+  type TrustDomainBundles,
+} from '@rampart/pki/internal';
 import { identityFromCertificate } from './peer-identity.js';
 
 /**

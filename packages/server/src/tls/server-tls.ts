@@ -1,7 +1,12 @@
 import { accessSync, constants } from 'node:fs';
 import { experimental, type ServerCredentials } from '@grpc/grpc-js';
 import { RampartError, type ConfigReader, type Logger } from '@rampart/core';
-import { checkTrustBundleSources, combineCertificateSources, watchIdentityFiles, watchTrustBundles } from '@rampart/pki';
+import {
+  checkTrustBundleSources,
+  combineCertificateSources,
+  watchIdentityFiles,
+  watchTrustBundles,
+} from '@rampart/pki/internal';
 import type { ServerConfig } from '../config-schema.js';
 import type { ServerTransport, TransportReload } from './server-transport.js';
 

@@ -1,5 +1,6 @@
 import type { ServerCredentials } from '@grpc/grpc-js';
-import type { ReloadOutcome, TrustDomainBundles } from '@rampart/pki';
+import type { ReloadOutcome } from '@rampart/pki';
+import type { TrustDomainBundles } from '@rampart/pki/internal';
 
 /**
  * What a transport's `reload()` did, by what it read (`certificate`, `trustBundles`), with details for the log line

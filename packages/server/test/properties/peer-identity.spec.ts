@@ -4,7 +4,7 @@ import { parseSpiffeId } from '@rampart/core';
 import fc from 'fast-check';
 import { webcrypto } from 'node:crypto';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { identityFromDer } from '../../src/index.js';
+import { identityFromDer } from '../../src/internal.js';
 
 // Issue 18, item 3: the identity the server reads from a client certificate (once per connection), for real
 // certificates with arbitrary subject alternative names. The URIs and DNS names read back exactly, in order, whatever

@@ -1,7 +1,7 @@
 import 'reflect-metadata';
 import * as x509 from '@peculiar/x509';
 import { parseSpiffeId, parseSubjectAltNames } from '@rampart/core';
-import { identityFromDer } from '@rampart/server';
+import { identityFromDer } from '@rampart/server/internal';
 import { webcrypto, X509Certificate } from 'node:crypto';
 import { formatAltNameAsNode } from './fixtures/node-alt-names.js';
 import { holds, parts } from './invariant.js';

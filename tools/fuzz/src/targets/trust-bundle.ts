@@ -1,4 +1,5 @@
-import { formatSpiffeBundle, parseTrustBundle, TrustDomainBundles } from '@rampart/pki';
+import { formatSpiffeBundle } from '@rampart/pki';
+import { parseTrustBundle, TrustDomainBundles } from '@rampart/pki/internal';
 import type { X509Certificate } from 'node:crypto';
 import { holds, InvariantViolation } from './invariant.js';
 
