@@ -22,7 +22,8 @@ export async function rejectionOf(promise: PromiseLike<unknown>): Promise<unknow
 
 /**
  * Resolves to the RampartError a call (or start-up, or any promise) failed with; throws (failing the test) when it
- * resolves, or rejects with anything that is not a RampartError, saying what it got instead.
+ * resolves, or rejects with anything that is not an instance of `@rampart/core`'s RampartError (also one from
+ * another copy of the package), saying what it got instead.
  *
  * @example
  * ```ts
@@ -32,6 +33,12 @@ export async function rejectionOf(promise: PromiseLike<unknown>): Promise<unknow
  */
 export async function rampartErrorOf(promise: PromiseLike<unknown>): Promise<RampartError> {
   const error = await rejectionOf(promise);
-  if (!RampartError.is(error)) throw new Error(`expected a RampartError, got ${preview(error)}`, { cause: error });
-  return error;
+  return asRampartError(error, 'expected a RampartError');
+}
+
+/** `error` when it is an instance of this workspace's RampartError; otherwise throws `<expected>, got …`. */
+export function asRampartError(error: unknown, expected: string): RampartError {
+  if (error instanceof RampartError) return error;
+  const copy = RampartError.is(error) ? ' (shaped like one, from another copy of @rampart/core)' : '';
+  throw new Error(`${expected}, got ${preview(error)}${copy}`, { cause: error });
 }

@@ -1,4 +1,5 @@
-import { RampartError } from '@rampart/core';
+import type { RampartError } from '@rampart/core';
+import { asRampartError } from './rejections.js';
 import { preview } from './preview.js';
 
 /**
@@ -25,7 +26,8 @@ export interface StreamFailure<T> {
 
 /**
  * Reads a stream that must fail: the items that arrived before the failure and the RampartError it ended with.
- * Throws (failing the test) when the stream ends cleanly or fails with something other than a RampartError.
+ * Throws (failing the test) when the stream ends cleanly or fails with something other than a RampartError
+ * (the same check as `rampartErrorOf`).
  *
  * @example
  * ```ts
@@ -39,8 +41,7 @@ export async function collectUntilError<T>(stream: AsyncIterable<T>): Promise<St
   try {
     for await (const item of stream) items.push(item);
   } catch (error) {
-    if (!RampartError.is(error)) throw new Error(`expected the stream to fail with a RampartError, it failed with ${preview(error)}`, { cause: error });
-    return { items, error };
+    return { items, error: asRampartError(error, 'expected the stream to fail with a RampartError') };
   }
   throw new Error(`expected the stream to fail, it ended cleanly after ${items.length} item(s)`);
 }

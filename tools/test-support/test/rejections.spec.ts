@@ -34,3 +34,12 @@ describe('rampartErrorOf', () => {
     await expect(rampartErrorOf(Promise.reject(new RangeError('out')))).rejects.toThrow('expected a RampartError, got RangeError: out');
   });
 });
+
+describe('rampartErrorOf and another copy of @rampart/core', () => {
+  it('refuses an error only shaped like a RampartError, saying so', async () => {
+    const foreign = Object.assign(new Error('denied'), { name: 'RampartError', code: 'ERR_PERMISSION_DENIED', status: 7 });
+    await expect(rampartErrorOf(Promise.reject(foreign))).rejects.toThrow(
+      'expected a RampartError, got RampartError: denied (shaped like one, from another copy of @rampart/core)',
+    );
+  });
+});

@@ -33,7 +33,7 @@ describe('collectUntilError', () => {
 
   it('fails when the stream fails with something other than a RampartError, naming it', async () => {
     await expect(collectUntilError(numbers(1, new TypeError('bad')))).rejects.toThrow(
-      'expected the stream to fail with a RampartError, it failed with TypeError: bad',
+      'expected the stream to fail with a RampartError, got TypeError: bad',
     );
   });
 });
