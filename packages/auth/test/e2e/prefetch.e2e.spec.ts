@@ -50,7 +50,7 @@ describe('the start-up key prefetch', () => {
     await t.close();
     const stoppedAt = messages(logs.lines).indexOf('vault-closing stopped');
     expect(stoppedAt).toBeGreaterThanOrEqual(0);
-    await new Promise((resolve) => setTimeout(resolve, 600)); // three times the fetch timeout
+    await new Promise((resolve) => setTimeout(resolve, 600)); // a sleep on purpose: three times the fetch timeout, and no warning
     expect(messages(logs.lines)).not.toContain(NOT_YET);
   });
 });

@@ -1,6 +1,8 @@
 import { GrpcService, Status, type CallContext } from '@rampart/core';
 import { issueCertificate, type IssuedCertificate } from '@rampart/pki';
+import { waitFor } from '@rampart/test-support';
 import { startTestApp, TestIssuer, TEST_TRUST_DOMAIN, withBearer, type TestApp } from '@rampart/testing';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { Authenticated, rampartAuth, RequireMtls } from '../../src/index.js';
@@ -25,10 +27,8 @@ const STREAM_RUNS_MS = 15_000;
 /** Runs of the handlers: which method, and whether its `ctx.signal` was aborted when it stopped. */
 const runs: { method: string; aborted: boolean }[] = [];
 
-const until = async (ctx: CallContext, ms: number): Promise<void> => {
-  const stop = Date.now() + ms;
-  while (!ctx.signal.aborted && Date.now() < stop) await new Promise((r) => setTimeout(r, 50));
-};
+/** Resolves when the call ends (its `ctx.signal` aborts) or after `ms`, whichever is first. */
+const until = (ctx: CallContext, ms: number): Promise<void> => sleep(ms, undefined, { signal: ctx.signal }).catch(() => undefined);
 
 /** A vault whose streams stay open until the call ends (or {@link STREAM_RUNS_MS}); `exchange` also needs a token. */
 @GrpcService(VaultServiceDescriptor)
@@ -41,7 +41,7 @@ class LongVault {
   async *watch(req: ReadRequest__Output, ctx: CallContext): AsyncIterable<Secret> {
     for (let i = 0; !ctx.signal.aborted && i < STREAM_RUNS_MS / 50; i++) {
       yield { name: req.name, value: String(i) };
-      await new Promise((r) => setTimeout(r, 50));
+      await new Promise((r) => setTimeout(r, 50)); // a sleep on purpose: one message every 50 ms
     }
     runs.push({ method: 'watch', aborted: ctx.signal.aborted });
   }
@@ -108,7 +108,7 @@ async function expectEndedAtNotAfter(cert: IssuedCertificate, calls: { kind: Kin
   // Not before the certificate expired; and well before the stream would have finished on its own.
   expect(ended).toBeGreaterThanOrEqual(notAfter);
   expect(ended - notAfter).toBeLessThan(STREAM_RUNS_MS - 5_000);
-  await new Promise((r) => setTimeout(r, 100)); // the handlers see the abort and record it
+  await waitFor(() => runs.length >= calls.length, 'every handler to see the abort and record it');
   expect(runs.map((r) => r.method).sort()).toEqual(calls.map((c) => c.kind).sort());
   expect(runs.every((r) => r.aborted)).toBe(true);
   const audits = logs.audits().filter((a) => a.audit.decision === 'deny');
