@@ -1,13 +1,11 @@
 import { Status, type ClientCallOptions } from '@rampart/core';
 import { collect, rampartErrorOf } from '@rampart/test-support';
 import { inProcess, startTestApp, TestIssuer, withBearer, type InProcessApp, type TestApp } from '@rampart/testing';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { rampartAuth } from '../../src/index.js';
 import { VaultServiceDescriptor, type VaultServiceClient } from '../generated/index.js';
 import { seen, TokenVault } from './token-vault.js';
+import { vaultApp } from './vault-app.js';
 
-const protoRoot = fileURLToPath(new URL('../protos', import.meta.url));
 const { read, store, exchange } = VaultServiceDescriptor.methods;
 let issuer: TestIssuer;
 let t: TestApp;
@@ -17,13 +15,7 @@ let thief: { client: VaultServiceClient; certPem: string };
 
 beforeAll(async () => {
   issuer = await TestIssuer.start({ audience: 'vault' });
-  t = await startTestApp({
-    name: 'vault',
-    services: [TokenVault],
-    protos: { root: protoRoot },
-    plugins: [rampartAuth()],
-    values: { auth: { tokens: { issuer: issuer.url, audience: 'vault' } } },
-  });
+  t = await startTestApp(vaultApp([TokenVault], { issuer }));
   local = inProcess(t.app);
   const pki = t.pki!;
   const ordersCert = await pki.clientCertificate('/orders');

@@ -3,17 +3,15 @@ import { RampartError, Status } from '@rampart/core';
 import { createCa, issueCertificate, type IssueOptions } from '@rampart/pki';
 import { collect, rampartErrorOf } from '@rampart/test-support';
 import { startTestApp, type TestApp } from '@rampart/testing';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { rampartAuth } from '../../src/index.js';
 import { VaultServiceDescriptor, type VaultServiceClient } from '../generated/index.js';
 import { ORDERS, ran, VaultService } from './vault-service.js';
+import { vaultApp } from './vault-app.js';
 
-const protoRoot = fileURLToPath(new URL('../protos', import.meta.url));
 let t: TestApp;
 
 beforeAll(async () => {
-  t = await startTestApp({ name: 'vault', services: [VaultService], protos: { root: protoRoot }, plugins: [rampartAuth()] });
+  t = await startTestApp(vaultApp([VaultService]));
 });
 afterAll(() => t.close());
 beforeEach(() => {

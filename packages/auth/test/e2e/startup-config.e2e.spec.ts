@@ -1,11 +1,9 @@
 import { rampartErrorOf } from '@rampart/test-support';
 import { startTestApp, TestIssuer } from '@rampart/testing';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { rampartAuth } from '../../src/index.js';
 import { TokenVault } from './token-vault.js';
+import { vaultApp } from './vault-app.js';
 
-const protoRoot = fileURLToPath(new URL('../protos', import.meta.url));
 let issuer: TestIssuer;
 beforeAll(async () => {
   issuer = await TestIssuer.start({ audience: 'vault' });
@@ -15,13 +13,7 @@ afterAll(() => issuer.stop());
 describe('token configuration checked at start-up', () => {
   it('refuses to start when @Authenticated methods would have no expected audience, naming the key and the fix', async () => {
     const err = await rampartErrorOf(
-      startTestApp({
-        name: 'vault',
-        services: [TokenVault],
-        protos: { root: protoRoot },
-        plugins: [rampartAuth()],
-        values: { auth: { tokens: { issuer: issuer.url } } },
-      }),
+      startTestApp(vaultApp([TokenVault], { values: { auth: { tokens: { issuer: issuer.url } } } })),
     );
     expect(err.code).toBe('ERR_CONFIG_INVALID');
     expect(err.message).toContain(`tokens from ${issuer.url} would have no expected audience`);
@@ -29,7 +21,7 @@ describe('token configuration checked at start-up', () => {
   });
 
   it('refuses to start when a method needs a token and no issuer is configured', async () => {
-    const err = await rampartErrorOf(startTestApp({ name: 'vault', services: [TokenVault], protos: { root: protoRoot }, plugins: [rampartAuth()] }));
+    const err = await rampartErrorOf(startTestApp(vaultApp([TokenVault])));
     expect(err.message).toContain('no token issuer is configured. Fix: set auth.tokens.issuers (or RAMPART_AUTH_ISSUER)');
   });
 });

@@ -3,9 +3,8 @@ import { issueCertificate, type IssuedCertificate } from '@rampart/pki';
 import { waitFor } from '@rampart/test-support';
 import { startTestApp, TestIssuer, TEST_TRUST_DOMAIN, withBearer, type TestApp } from '@rampart/testing';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { Authenticated, rampartAuth, RequireMtls } from '../../src/index.js';
+import { Authenticated, RequireMtls } from '../../src/index.js';
 import {
   VaultServiceDescriptor,
   type ReadRequest__Output,
@@ -15,12 +14,12 @@ import {
   type VaultServiceClient,
 } from '../generated/index.js';
 import { call, captureLogs, failed, LEVEL, type Kind } from './e2e-support.js';
+import { vaultApp } from './vault-app.js';
 
 // Issue 16 item 10: a stream lives no longer than the credentials it was allowed with. TLS checks a certificate's
 // validity only at the handshake and an HTTP/2 connection can outlive it; a stream on it is ended at the client
 // certificate's notAfter (UNAUTHENTICATED, audited), with or without a token.
 
-const protoRoot = fileURLToPath(new URL('../protos', import.meta.url));
 /** How long a stream nothing ends runs before it finishes with OK: far past the short certificates of these tests. */
 const STREAM_RUNS_MS = 15_000;
 
@@ -68,14 +67,7 @@ const logs = captureLogs('vault');
 
 beforeAll(async () => {
   issuer = await TestIssuer.start({ audience: 'vault' });
-  t = await startTestApp({
-    name: 'vault',
-    services: [LongVault],
-    protos: { root: protoRoot },
-    plugins: [rampartAuth()],
-    logger: logs.logger,
-    values: { auth: { tokens: { issuer: issuer.url, audience: 'vault' } } },
-  });
+  t = await startTestApp(vaultApp([LongVault], { issuer, logger: logs.logger }));
 });
 afterAll(async () => {
   await t?.close();

@@ -4,18 +4,16 @@ import { createRpcTelemetry } from '@rampart/telemetry';
 import { collectUntilError, waitFor } from '@rampart/test-support';
 import { startTestApp, TestIssuer, TEST_TRUST_DOMAIN, type MintOptions, type TestApp, type TestAppOptions } from '@rampart/testing';
 import type { JWTPayload } from 'jose';
-import { fileURLToPath } from 'node:url';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import { rampartAuth } from '../../src/index.js';
 import { VaultServiceDescriptor, type VaultServiceClient } from '../generated/index.js';
 import { attackVault } from './attack-vault.js';
 import { call, captureLogs, expectNoTokenIn, failed, KINDS, LEVEL, sleep, type AuditLine } from './e2e-support.js';
 import { recordingMeterProvider, recordingTracerProvider } from './recording-telemetry.js';
+import { vaultApp } from './vault-app.js';
 
 // Faults through a real server: the trusted issuer's discovery/JWKS endpoints going down, hanging and rotating keys,
 // streams outliving their token, and what the audit records (log line, span, counter), plus the auth matrix.
 
-const protoRoot = fileURLToPath(new URL('../protos', import.meta.url));
 const ORDERS = `spiffe://${TEST_TRUST_DOMAIN}/orders`;
 const READ = VaultServiceDescriptor.methods.read.path;
 const WATCH = VaultServiceDescriptor.methods.watch.path;
@@ -43,15 +41,11 @@ async function startVault(tokens: Record<string, unknown> = {}, options: Partial
   const vault = attackVault(issuer.url);
   let t: TestApp;
   try {
-    t = await startTestApp({
-      name: 'vault',
-      services: [vault.AttackVault],
-      protos: { root: protoRoot },
-      plugins: [rampartAuth()],
+    t = await startTestApp(vaultApp([vault.AttackVault], {
       logger: logs.logger,
       values: { auth: { tokens: { audience: 'vault', issuers: [{ issuer: issuer.url }], ...tokens } } },
       ...options,
-    });
+    }));
   } catch (error) {
     await issuer.stop();
     throw error;

@@ -1,13 +1,11 @@
 import { Status } from '@rampart/core';
 import { collect, collectUntilError, rampartErrorOf } from '@rampart/test-support';
 import { startTestApp, TestIssuer, withBearer, type TestApp } from '@rampart/testing';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { rampartAuth } from '../../src/index.js';
 import { VaultServiceDescriptor, type VaultServiceClient } from '../generated/index.js';
 import { seen, TokenVault } from './token-vault.js';
+import { vaultApp } from './vault-app.js';
 
-const protoRoot = fileURLToPath(new URL('../protos', import.meta.url));
 let issuer: TestIssuer;
 let t: TestApp;
 let orders: VaultServiceClient;
@@ -15,13 +13,7 @@ let ordersThumbprint: string;
 
 beforeAll(async () => {
   issuer = await TestIssuer.start({ audience: 'vault' });
-  t = await startTestApp({
-    name: 'vault',
-    services: [TokenVault],
-    protos: { root: protoRoot },
-    plugins: [rampartAuth()],
-    values: { auth: { tokens: { issuer: issuer.url, audience: 'vault' } } },
-  });
+  t = await startTestApp(vaultApp([TokenVault], { issuer }));
   orders = await t.client(VaultServiceDescriptor, { as: '/orders' });
   ordersThumbprint = (await t.pki!.clientCertificate('/orders')).thumbprint;
 });
