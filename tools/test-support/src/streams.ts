@@ -1,6 +1,5 @@
 import type { RampartError } from '@rampart/core';
 import { asRampartError } from './rejections.js';
-import { preview } from './preview.js';
 
 /**
  * Reads a stream to its end and returns every item in order. A stream that fails rejects with its error; use

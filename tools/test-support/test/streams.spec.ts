@@ -2,7 +2,7 @@ import { RampartError } from '@rampart/core';
 import { describe, expect, it } from 'vitest';
 import { collect, collectUntilError } from '../src/index.js';
 
-async function* numbers(count: number, failWith?: unknown): AsyncGenerator<number> {
+async function* numbers(count: number, failWith?: Error): AsyncGenerator<number> {
   for (let i = 0; i < count; i++) yield i;
   if (failWith !== undefined) throw failWith;
 }
