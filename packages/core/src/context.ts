@@ -1,6 +1,7 @@
 import type { PeerIdentity, Principal } from './identity.js';
 import type { Logger } from './logger.js';
 import type { MethodInfo } from './method-info.js';
+import type { ResponseMetadata } from './response-metadata.js';
 
 /** A typed key for values carried on a call, with a default for when nothing was set. */
 export interface ContextKey<T> {
@@ -76,23 +77,33 @@ export interface CallContext {
   readonly deadline: Date | undefined;
   /** Aborted when the call is cancelled by the client, its deadline passes, or the server shuts down. */
   readonly signal: AbortSignal;
-  /** A child logger bound to this call (method, request id, and the principal once known). */
-  logger: Logger;
+  /** A child logger bound to this call (method, request id, and the principal if it is known on first use). */
+  readonly logger: Logger;
   /** The caller's `x-request-id`, or a new one. */
   readonly requestId: string;
-  /** The verified peer (client certificate) identity, when the transport has one. */
-  peer: PeerIdentity | undefined;
-  /** The authenticated principal, once a token has been verified. */
-  principal: Principal | undefined;
+  /**
+   * The verified peer (client certificate) identity, when the transport has one. Read-only: only the auth pipeline
+   * can withdraw it (a certificate expired since the handshake), through a `CallIdentityWriter`.
+   */
+  readonly peer: PeerIdentity | undefined;
+  /**
+   * The authenticated principal, once a token has been verified. Read-only: set once, by the auth pipeline only
+   * (through a `CallIdentityWriter`), before the handler runs.
+   */
+  readonly principal: Principal | undefined;
   /**
    * The call's bearer token, set once the auth pipeline verified it (signature, issuer, audience, expiry, type and
    * certificate binding) and allowed the call; `undefined` on a call whose token was not verified (a `@Public` or
    * mTLS-only method, or before the pipeline allowed the call). A client call made with `asCaller` exchanges only
    * this token, never the raw `authorization` header, so an unverified (say, stolen and bound) token cannot be
-   * laundered through a handler into a fresh one.
+   * laundered through a handler into a fresh one. Read-only, like `principal`.
    */
-  verifiedBearer?: string | undefined;
+  readonly verifiedBearer?: string | undefined;
   readonly values: ContextValues;
+  /** Response headers to send: they go out with the first response message (or with the status, if none). */
+  readonly responseHeaders: ResponseMetadata;
+  /** Response trailers to send with the status, also when the call fails (except on a server fault). */
+  readonly responseTrailers: ResponseMetadata;
   /** When the call reached the server, on the `performance.now()` clock (for durations); set by the server. */
   readonly startedAt?: number;
 }

@@ -95,16 +95,25 @@ export class ErrorMetadata {
 }
 
 function checkEntry(key: string, values: readonly ErrorMetadataValue[]): void {
+  checkMetadataEntry(key, values, 'error metadata');
+}
+
+/**
+ * Checks one entry of metadata a server will send (error trailers, response headers and trailers): a lower-case
+ * gRPC key that is not reserved (`grpc-*`, the error code trailer), Buffers under `-bin` keys, printable ASCII text
+ * under the others. `what` names the metadata in the TypeError.
+ */
+export function checkMetadataEntry(key: string, values: readonly ErrorMetadataValue[], what: string): void {
   const shown = JSON.stringify(key.slice(0, 80));
-  if (!KEY.test(key)) throw new TypeError(`error metadata key ${shown}: use lower-case letters, digits, "-", "_" and "."`);
+  if (!KEY.test(key)) throw new TypeError(`${what} key ${shown}: use lower-case letters, digits, "-", "_" and "."`);
   if (key.startsWith('grpc-') || key === ERROR_CODE_TRAILER) {
-    throw new TypeError(`error metadata key ${shown} is reserved; the status, message, code and details have fields of their own`);
+    throw new TypeError(`${what} key ${shown} is reserved; the status, message, code and details have fields of their own`);
   }
   const binary = key.endsWith('-bin');
   for (const value of values) {
-    if (binary && !Buffer.isBuffer(value)) throw new TypeError(`error metadata key ${shown} ends in -bin: its values must be Buffers`);
+    if (binary && !Buffer.isBuffer(value)) throw new TypeError(`${what} key ${shown} ends in -bin: its values must be Buffers`);
     if (!binary && (typeof value !== 'string' || !TEXT_VALUE.test(value))) {
-      throw new TypeError(`error metadata key ${shown}: values must be printable ASCII text (binary values need a key ending in -bin)`);
+      throw new TypeError(`${what} key ${shown}: values must be printable ASCII text (binary values need a key ending in -bin)`);
     }
   }
 }

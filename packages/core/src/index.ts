@@ -56,7 +56,18 @@ export {
   type CallContext,
   type IncomingMetadata,
 } from './context.js';
-export type { Interceptor, InterceptorDeclaration, MethodInterceptor, MethodPlan, CallOutcome, CallControl } from './interceptor.js';
+export type {
+  Interceptor,
+  InterceptorDeclaration,
+  MethodInterceptor,
+  MethodPlan,
+  MethodGrants,
+  CallOutcome,
+  CallControl,
+} from './interceptor.js';
+export type { CallIdentityWriter } from './call-identity.js';
+export { eachMessage, type CallNext, type InterceptedRequest, type InterceptedResponse } from './call-interception.js';
+export { ResponseMetadata } from './response-metadata.js';
 export { isThenable, settleHookResult } from './hook-result.js';
 export {
   authDecisionDecorator,

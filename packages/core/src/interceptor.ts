@@ -1,3 +1,5 @@
+import type { CallIdentityWriter } from './call-identity.js';
+import type { CallNext, InterceptedRequest, InterceptedResponse } from './call-interception.js';
 import type { CallContext } from './context.js';
 import type { RampartError } from './errors.js';
 import type { MethodInfo } from './method-info.js';
@@ -30,6 +32,16 @@ export interface MethodInterceptor {
    * stream).
    */
   onStart?(ctx: CallContext, control: CallControl): void | Promise<void>;
+  /**
+   * Wraps the handler: runs once every `onStart` hook passed (so after authentication), with the decoded request
+   * (or the stream of request messages) and `next`, the rest of the chain. Call `next(request)` — with the request
+   * as given, or a changed one (e.g. request messages checked one by one with `eachMessage`) — and return its
+   * response, or a changed one; or return a response without calling `next`; or throw a RampartError to end the
+   * call with its status (the handler never runs if `next` was not called). A throw of anything else ends the call
+   * INTERNAL. `ctx.responseHeaders` and `ctx.responseTrailers` set what the client gets. Methods whose interceptors
+   * have no `intercept` pay nothing for it.
+   */
+  intercept?(request: InterceptedRequest, ctx: CallContext, next: CallNext): InterceptedResponse | Promise<InterceptedResponse>;
   /** Runs once when the call has ended, whatever the outcome. Must not throw. */
   onEnd?(ctx: CallContext, outcome: CallOutcome): void;
 }
@@ -41,6 +53,17 @@ export interface MethodPlan {
   readonly decisions: readonly AuthDecision[];
   /** The service class (for a plain object served with `implementService`, the class it made, named after the service). */
   readonly serviceClass: abstract new (...args: never[]) => unknown;
+}
+
+/**
+ * What the server grants an interceptor for one method, with `forMethod`. `identity` (the only way to set the call's
+ * principal, withdraw its peer or accept its bearer token) is given only to an interceptor that declares `enforces`:
+ * one that enforces auth decisions is part of the auth pipeline; every other interceptor reads `ctx.principal` and
+ * `ctx.peer` and cannot change them.
+ */
+export interface MethodGrants {
+  /** The call-identity writer, for an interceptor that declares `enforces`; `undefined` for every other. */
+  readonly identity: CallIdentityWriter | undefined;
 }
 
 /**
@@ -90,6 +113,7 @@ export interface Interceptor extends InterceptorDeclaration {
   /**
    * Builds the hooks for a method `appliesTo` accepted (the container is ready: it may resolve what it needs),
    * once at start-up; undefined: no hooks for it. A RampartError it throws is listed with the start-up problems.
+   * `grants.identity` is set only for an interceptor that declares `enforces` (see {@link MethodGrants}).
    */
-  forMethod(plan: MethodPlan): MethodInterceptor | undefined;
+  forMethod(plan: MethodPlan, grants: MethodGrants): MethodInterceptor | undefined;
 }

@@ -3,7 +3,7 @@
 // (UNAUTHENTICATED, the reason in the audit line) instead of passing it unchecked.
 import { RAMPART_AUTH, rampartAuth } from '@rampart/auth';
 import { AUTH_STAGE, type AuthRequirements, type AuthStage, type StageCheck } from '@rampart/auth/stages';
-import { definePlugin, Status } from '@rampart/core';
+import { definePlugin, Status, type CallIdentityWriter } from '@rampart/core';
 import { rampartErrorOf } from '@rampart/test-support';
 import { TestIssuer, withBearer } from '@rampart/testing';
 import { injectable } from 'inversify';
@@ -19,11 +19,11 @@ class PrincipalOnlyTokenStage implements AuthStage {
   readonly name = 'token';
   readonly order = 300;
   readonly enforces = ['token'] as const;
-  plan({ token }: AuthRequirements): StageCheck | undefined {
+  plan({ token }: AuthRequirements, identity: CallIdentityWriter): StageCheck | undefined {
     if (token === undefined) return undefined;
     return (ctx) => {
       const expiresAt = new Date(Date.now() + 60_000);
-      ctx.principal = { subject: 'mallory', issuer: 'urn:other', clientId: undefined, scopes: new Set(['ledger:read']), actors: [], expiresAt, claims: {} };
+      identity.authenticate(ctx, { subject: 'mallory', issuer: 'urn:other', clientId: undefined, scopes: new Set(['ledger:read']), actors: [], expiresAt, claims: {} });
     };
   }
 }

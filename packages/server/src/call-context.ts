@@ -1,16 +1,24 @@
 import { randomUUID } from 'node:crypto';
 import {
   createContextValues,
+  RampartError,
   type CallContext,
+  type CallIdentityWriter,
   type ContextValues,
   type IncomingMetadata,
   type Logger,
   type MethodInfo,
   type PeerIdentity,
   type Principal,
+  ResponseMetadata,
 } from '@rampart/core';
 
 const REQUEST_ID = /^[\w.:-]{1,128}$/;
+
+/** A write the identity writer refuses: a server fault (the call fails closed with INTERNAL). */
+function identityFault(write: string, why: string): RampartError {
+  return new RampartError('ERR_INTERNAL', 'internal error', { reason: `CallIdentityWriter.${write} refused: ${why}` });
+}
 
 /** The request id of a call: the caller's `x-request-id` when it is well-formed, else a new UUID. */
 export function requestIdOf(metadata: IncomingMetadata): string {
@@ -24,9 +32,11 @@ export function requestIdOf(metadata: IncomingMetadata): string {
  * allowed decision and a plain handler) does not pay for them.
  */
 export class ServerCallContext implements CallContext {
-  peer: PeerIdentity | undefined = undefined;
-  principal: Principal | undefined = undefined;
-  verifiedBearer: string | undefined = undefined;
+  #peer: PeerIdentity | undefined;
+  #principal: Principal | undefined = undefined;
+  #verifiedBearer: string | undefined = undefined;
+  /** Set when the call was admitted (every `onStart` hook passed): its identity is final. */
+  #admitted = false;
   readonly #rootLogger: Logger;
   #logger: Logger | undefined;
   #requestId: string | undefined;
@@ -35,15 +45,93 @@ export class ServerCallContext implements CallContext {
   #abortReason: unknown;
   #aborted = false;
   #abortWaiter: (() => void) | undefined;
+  #headers: ResponseMetadata | undefined;
+  #trailers: ResponseMetadata | undefined;
+  #headersSent = false;
 
   constructor(
     readonly method: MethodInfo,
     readonly metadata: IncomingMetadata,
     readonly deadline: Date | undefined,
     rootLogger: Logger,
+    peer: PeerIdentity | undefined,
     readonly startedAt: number = performance.now(),
   ) {
     this.#rootLogger = rootLogger;
+    this.#peer = peer;
+  }
+
+  get peer(): PeerIdentity | undefined {
+    return this.#peer;
+  }
+
+  get principal(): Principal | undefined {
+    return this.#principal;
+  }
+
+  get verifiedBearer(): string | undefined {
+    return this.#verifiedBearer;
+  }
+
+  /** Marks the call admitted: from now on its principal, peer and verified bearer cannot change. */
+  admit(): void {
+    this.#admitted = true;
+  }
+
+  /** The writer the server grants to interceptors that enforce auth decisions (see `CallIdentityWriter`). */
+  static readonly identityWriter: CallIdentityWriter = {
+    authenticate(ctx, principal) {
+      const own = ServerCallContext.#writable(ctx, 'authenticate');
+      if (own.#principal !== undefined) throw identityFault('authenticate', 'the principal is already set (it is set once per call)');
+      own.#principal = principal;
+    },
+    acceptBearer(ctx, bearer) {
+      const own = ServerCallContext.#writable(ctx, 'acceptBearer');
+      if (own.#verifiedBearer !== undefined) throw identityFault('acceptBearer', 'the verified bearer is already set (it is set once per call)');
+      own.#verifiedBearer = bearer;
+    },
+    withdrawPeer(ctx) {
+      ServerCallContext.#writable(ctx, 'withdrawPeer').#peer = undefined;
+    },
+  };
+
+  /** The server's own context behind `ctx`, if its identity may still change. */
+  static #writable(ctx: CallContext, write: string): ServerCallContext {
+    if (!(ctx instanceof ServerCallContext)) throw identityFault(write, 'the context is not one the server made');
+    if (ctx.#admitted) throw identityFault(write, 'the call was already admitted (identity is final once the handler may run)');
+    return ctx;
+  }
+
+  get responseHeaders(): ResponseMetadata {
+    this.#headers ??= new ResponseMetadata('response header', () =>
+      this.#headersSent ? 'the response headers were already sent (with the first response message)' : undefined,
+    );
+    return this.#headers;
+  }
+
+  get responseTrailers(): ResponseMetadata {
+    this.#trailers ??= new ResponseMetadata('response trailer');
+    return this.#trailers;
+  }
+
+  /**
+   * The response headers to send now, if any were set, and whether the server should still send them; from now on
+   * they cannot change. Called once, before the first response message or the status.
+   */
+  takeHeaders(): ResponseMetadata | undefined {
+    if (this.#headersSent) return undefined;
+    this.#headersSent = true;
+    return this.#headers !== undefined && this.#headers.size > 0 ? this.#headers : undefined;
+  }
+
+  /** Whether the response headers were sent (or can no longer be). */
+  get headersSent(): boolean {
+    return this.#headersSent;
+  }
+
+  /** The response trailers, if any were set. */
+  get pendingTrailers(): ResponseMetadata | undefined {
+    return this.#trailers !== undefined && this.#trailers.size > 0 ? this.#trailers : undefined;
   }
 
   get requestId(): string {
@@ -72,10 +160,6 @@ export class ServerCallContext implements CallContext {
       ...(this.peer?.spiffeId ? { peer: this.peer.spiffeId } : {}),
     });
     return this.#logger;
-  }
-
-  set logger(logger: Logger) {
-    this.#logger = logger;
   }
 
   /** Whether the call was aborted (without creating the signal). */

@@ -11,7 +11,7 @@ import type { MethodRuntime } from './method-runtime.js';
 import { PeerRefusal, type PeerIdentityCache } from './tls/peer-cache.js';
 
 /** What the handler call objects of all four call kinds have in common. */
-export type HandlerCall = Pick<ServerUnaryCall<unknown, unknown>, 'getDeadline' | 'getAuthContext' | 'metadata'> & EventEmitter;
+export type HandlerCall = Pick<ServerUnaryCall<unknown, unknown>, 'getDeadline' | 'getAuthContext' | 'metadata' | 'sendMetadata'> & EventEmitter;
 
 /** Dependencies of the call runner. */
 export interface CallRunnerDeps {
@@ -35,11 +35,11 @@ export class CallRunner {
     const metadata = call.metadata;
     // One clock read per call: the call's duration (telemetry) and its auth decision's both start here.
     const startedAt = performance.now();
-    const ctx = new ServerCallContext(runtime.info, metadata, deadlineOf(call), deps.logger, startedAt);
     const peer = deps.peers.lookup(call);
     // A certificate TLS verified but whose chain does not lead to its own trust domain's bundle counts as none.
-    if (peer instanceof PeerRefusal) ctx.values.set(PEER_REFUSAL, peer.reason);
-    else ctx.peer = peer;
+    const refused = peer instanceof PeerRefusal;
+    const ctx = new ServerCallContext(runtime.info, metadata, deadlineOf(call), deps.logger, refused ? undefined : peer, startedAt);
+    if (refused) ctx.values.set(PEER_REFUSAL, peer.reason);
     const telemetry = deps.telemetry.startServerCall(runtime.info, metadata, startedAt);
     // Only a recording span is worth handing on (without an SDK, nobody reads it).
     if (telemetry.span.isRecording()) ctx.values.set(RPC_SPAN, telemetry.span);
@@ -66,6 +66,7 @@ export class CallRunner {
   admit(runtime: MethodRuntime, state: CallState, proceed: () => void): void {
     const starts = runtime.starts;
     if (starts.length === 0) {
+      state.ctx.admit();
       proceed();
       return;
     }
@@ -78,16 +79,21 @@ export class CallRunner {
       return;
     }
     if (pending === undefined) {
-      if (!state.ended) proceed();
+      admitted(state, proceed);
       return;
     }
     pending.then(
-      () => {
-        if (!state.ended) proceed();
-      },
+      () => admitted(state, proceed),
       (thrown: unknown) => state.fail(RampartError.from(thrown)),
     );
   }
+}
+
+/** Lets the handler run a call every hook passed (unless it ended meanwhile); its identity is final from here. */
+function admitted(state: CallState, proceed: () => void): void {
+  if (state.ended) return;
+  state.ctx.admit();
+  proceed();
 }
 
 /**

@@ -6,8 +6,11 @@ import type { ServerCallContext } from './call-context.js';
 import { logCallError } from './grpc-status.js';
 import type { InFlightCalls, InFlightEntry } from './in-flight.js';
 
-/** Sends an error status to the client, the way the call's kind does it (callback, or the stream's `error`). */
-export type EndCall = (error: RampartError) => void;
+/**
+ * Sends an error status to the client, the way the call's kind does it (callback, or the stream's `error`), with the
+ * call's response headers and trailers unless the error is a server fault.
+ */
+export type EndCall = (error: RampartError, ctx: ServerCallContext) => void;
 
 /**
  * What the server knows about one call in flight, shared by its hooks and its handler adapter. It is also the
@@ -52,7 +55,7 @@ export class CallState implements CallControl, InFlightEntry {
     // In the call's trace context (a rejection may settle outside it), so the line carries the call's trace id.
     context.with(this.telemetry.context, logCallError, undefined, this.ctx.logger, error);
     this.ctx.abort(error);
-    this.endCall(error);
+    this.endCall(error, this.ctx);
     this.finish(error.status, error);
   }
 

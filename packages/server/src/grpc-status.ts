@@ -6,6 +6,7 @@ import {
   RampartError,
   STATUS_DETAILS_TRAILER,
   type Logger,
+  type ResponseMetadata,
 } from '@rampart/core';
 
 /**
@@ -13,10 +14,18 @@ import {
  * message, and as trailers its code (`rampart-error-code`, see `codeOnTheWire`), its metadata and its details
  * (`grpc-status-details-bin`). A server fault sends its status and a generic message only.
  */
-export function serviceErrorOf(error: RampartError): { code: number; details: string; metadata: Metadata } {
+export function serviceErrorOf(
+  error: RampartError,
+  trailers: ResponseMetadata | undefined = undefined,
+): { code: number; details: string; metadata: Metadata } {
   const metadata = new Metadata();
   if (!error.isServerFault) {
-    for (const [key, values] of error.metadata.sendable()) for (const value of values) metadata.add(key, value);
+    // The call's own trailers first (a rate limit's), then the error's, which win for a key they share.
+    if (trailers !== undefined) addTo(metadata, trailers);
+    for (const [key, values] of error.metadata.sendable()) {
+      metadata.remove(key);
+      for (const value of values) metadata.add(key, value);
+    }
     const code = codeOnTheWire(error);
     if (code !== undefined) metadata.set(ERROR_CODE_TRAILER, code);
     if (error.details.length > 0) {
@@ -27,6 +36,21 @@ export function serviceErrorOf(error: RampartError): { code: number; details: st
     }
   }
   return { code: error.status, details: error.publicMessage, metadata };
+}
+
+/** grpc-js metadata holding `entries` (checked when they were set), or undefined when there are none. */
+export function grpcMetadataOf(entries: ResponseMetadata | undefined): Metadata | undefined {
+  if (entries === undefined) return undefined;
+  const metadata = new Metadata();
+  addTo(metadata, entries);
+  return metadata;
+}
+
+function addTo(metadata: Metadata, entries: ResponseMetadata): void {
+  for (const [key, values] of entries.entries()) {
+    metadata.remove(key);
+    for (const value of values) metadata.add(key, value);
+  }
 }
 
 const DEADLINE_MARGIN_MS = 100;

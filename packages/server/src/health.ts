@@ -1,3 +1,4 @@
+import { RampartError } from '@rampart/core';
 import type { Server, ServiceDefinition, UntypedServiceImplementation } from '@grpc/grpc-js';
 import { HealthImplementation, type ServingStatus } from 'grpc-health-check';
 
@@ -33,7 +34,7 @@ export class HealthReporter {
     this.implementation.addToServer({
       addService: (definition: ServiceDefinition, implementation: UntypedServiceImplementation) => {
         const { check, watch } = implementation;
-        if (check === undefined || watch === undefined) throw new Error('grpc-health-check gave no check or watch handler');
+        if (check === undefined || watch === undefined) throw new RampartError('ERR_INTERNAL', 'grpc-health-check gave no check or watch handler');
         server.addService(definition, { check, watch });
       },
     });

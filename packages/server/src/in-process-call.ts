@@ -18,6 +18,10 @@ export interface InProcessOutcome<Res = unknown> {
   readonly response: Res | undefined;
   /** What a server-stream or bidi handler sent, in order (also the messages sent before a failure). */
   readonly responses: readonly Res[];
+  /** The response headers the call sent (`ctx.responseHeaders`), when it sent any. */
+  readonly headers?: Readonly<Record<string, readonly (string | Buffer)[]>>;
+  /** The response trailers of a call that succeeded (`ctx.responseTrailers`), when it sent any; a failed call's are on `error.metadata`. */
+  readonly trailers?: Readonly<Record<string, readonly (string | Buffer)[]>>;
 }
 
 /** What an in-process call brings along, standing in for the connection and the metadata. */
@@ -41,6 +45,10 @@ export interface InProcessCallOptions {
 export class InProcessCall extends Duplex {
   readonly metadata = new Metadata();
   readonly responses: unknown[] = [];
+  /** The response headers, once sent. */
+  headers: Metadata | undefined;
+  /** The trailers a stream ended with. */
+  trailers: Metadata | undefined;
   readonly #auth: AuthContext;
 
   constructor(
@@ -67,6 +75,28 @@ export class InProcessCall extends Duplex {
 
   getPeer(): string {
     return 'in-process';
+  }
+
+  sendMetadata(headers: Metadata): void {
+    this.headers ??= headers;
+  }
+
+  /** Ends the response side; as grpc-js's server streams, it takes the trailers to send with the status. */
+  override end(...args: unknown[]): this {
+    const [first] = args;
+    if (first instanceof Metadata) {
+      this.trailers = first;
+      return super.end();
+    }
+    return super.end(...(args as Parameters<Duplex['end']>));
+  }
+
+  /** The headers and trailers part of an outcome (nothing when none were sent). */
+  sentMetadata(trailers: Metadata | undefined = this.trailers): Pick<InProcessOutcome, 'headers' | 'trailers'> {
+    return {
+      ...(this.headers !== undefined ? { headers: this.headers.toJSON() } : {}),
+      ...(trailers !== undefined ? { trailers: trailers.toJSON() } : {}),
+    };
   }
 
   /** Feeds request messages to the handler's request stream, then ends it. */
@@ -99,6 +129,7 @@ export class InProcessCall extends Duplex {
       error: receivedError({ status, message: details, trailers }),
       response: undefined,
       responses: [...this.responses],
+      ...(this.headers !== undefined ? { headers: this.headers.toJSON() } : {}),
     };
   }
 }

@@ -1,4 +1,4 @@
-import type { UntypedHandleCall, UntypedServiceImplementation } from '@grpc/grpc-js';
+import type { Metadata, UntypedHandleCall, UntypedServiceImplementation } from '@grpc/grpc-js';
 import type { MethodDefinition } from '@grpc/proto-loader';
 import { RampartError, receivedError, Status, type MethodKind } from '@rampart/core';
 import type { ServiceBinding } from './method-runtime.js';
@@ -111,12 +111,16 @@ function run(method: InProcessMethod, input: unknown, options: InProcessCallOpti
     }
     call.on('error', (error: object) => resolve(call.outcomeOf(error)));
     if (method.kind === 'unary' || method.kind === 'clientStream') {
-      const handle = method.handle as unknown as (call: InProcessCall, callback: (error: object | null, value?: unknown) => void) => void;
-      handle(call, (error, value) =>
-        resolve(error ? call.outcomeOf(error) : { status: 0, details: '', response: method.response(value), responses: [] }),
+      const handle = method.handle as unknown as (call: InProcessCall, callback: (error: object | null, value?: unknown, trailers?: Metadata) => void) => void;
+      handle(call, (error, value, trailers) =>
+        resolve(
+          error
+            ? call.outcomeOf(error)
+            : { status: 0, details: '', response: method.response(value), responses: [], ...call.sentMetadata(trailers) },
+        ),
       );
     } else {
-      call.on('finish', () => resolve({ status: 0, details: '', response: undefined, responses: [...call.responses] }));
+      call.on('finish', () => resolve({ status: 0, details: '', response: undefined, responses: [...call.responses], ...call.sentMetadata() }));
       (method.handle as unknown as (call: InProcessCall) => void)(call);
     }
   });

@@ -1,4 +1,6 @@
-import type { AuthDecision, Interceptor, MethodInfo, MethodInterceptor } from '@rampart/core';
+import type { AuthDecision, Interceptor, MethodGrants, MethodInfo, MethodInterceptor } from '@rampart/core';
+import { ServerCallContext } from './call-context.js';
+import type { Intercept } from './interception.js';
 import type { BoundService, PlannedService, ServiceClass } from './method-table.js';
 import { collectProblem, startupRefusal, type StartupProblem } from './startup-problems.js';
 
@@ -9,6 +11,8 @@ export interface MethodRuntime {
   readonly decisions: readonly AuthDecision[];
   /** The `onStart` hooks of the interceptors that apply to this method, in order. */
   readonly starts: readonly NonNullable<MethodInterceptor['onStart']>[];
+  /** Their `intercept` wrappers, in the same order (the first is outermost); empty for most methods. */
+  readonly intercepts: readonly Intercept[];
   /** Their `onEnd` hooks, in the same order (run in reverse). */
   readonly ends: readonly NonNullable<MethodInterceptor['onEnd']>[];
   /** The interceptors that apply, by name (as planned). */
@@ -31,7 +35,8 @@ export function buildRuntime(services: readonly PlannedService[], interceptors: 
       let hooks: MethodInterceptor[];
       try {
         hooks = planned.interceptorIndexes.flatMap((i) => {
-          const built = (interceptors[i] as Interceptor).forMethod(planned.plan);
+          const interceptor = interceptors[i] as Interceptor;
+          const built = interceptor.forMethod(planned.plan, grantsFor(interceptor));
           return built === undefined ? [] : [built];
         });
       } catch (error) {
@@ -43,6 +48,7 @@ export function buildRuntime(services: readonly PlannedService[], interceptors: 
         serviceClass: planned.serviceClass,
         decisions: planned.decisions,
         starts: hooks.flatMap((h) => (h.onStart ? [h.onStart.bind(h)] : [])),
+        intercepts: hooks.flatMap((h) => (h.intercept ? [h.intercept.bind(h)] : [])),
         ends: hooks.flatMap((h) => (h.onEnd ? [h.onEnd.bind(h)] : [])),
         interceptors: planned.interceptors,
       });
@@ -51,4 +57,12 @@ export function buildRuntime(services: readonly PlannedService[], interceptors: 
   });
   if (problems.length > 0) throw startupRefusal(problems);
   return bindings;
+}
+
+const ENFORCER_GRANTS: MethodGrants = { identity: ServerCallContext.identityWriter };
+const READER_GRANTS: MethodGrants = { identity: undefined };
+
+/** Only an interceptor that enforces auth decisions (declares `enforces`) may change who a call is. */
+function grantsFor(interceptor: Interceptor): MethodGrants {
+  return interceptor.enforces !== undefined && interceptor.enforces.length > 0 ? ENFORCER_GRANTS : READER_GRANTS;
 }

@@ -55,13 +55,16 @@ export const AUTH_INTERCEPTOR: InterceptorDeclaration = {
 export function authInterceptor(container: Container): Interceptor {
   return {
     ...AUTH_INTERCEPTOR,
-    forMethod(plan): MethodInterceptor | undefined {
+    forMethod(plan, { identity }): MethodInterceptor | undefined {
       const requirements = requirementsOf(plan);
       if (requirements.mtls.length === 0 && requirements.token === undefined && requirements.policies.length === 0) {
         return undefined;
       }
+      if (identity === undefined) {
+        throw new RampartError('ERR_INTERNAL', `the auth interceptor was given no identity writer for ${plan.method.path}: it must be registered with its \`enforces\` list (AUTH_INTERCEPTOR)`);
+      }
       const planned = resolveStages(container).flatMap((stage): PlannedStage[] => {
-        const check = stage.plan(requirements);
+        const check = stage.plan(requirements, identity);
         return check === undefined ? [] : [{ stage, check }];
       });
       checkStageCoverage(requirements, planned);
@@ -77,7 +80,7 @@ export function authInterceptor(container: Container): Interceptor {
         // Ended (or cancelled) while an asynchronous check ran: that end was audited; nothing to allow or arm.
         if (lifetime?.closed === true) return;
         // Only now, with every stage passed (binding included), is the token one a handler may exchange (asCaller).
-        if (state.bearer !== undefined) ctx.verifiedBearer = state.bearer;
+        if (state.bearer !== undefined) identity.acceptBearer(ctx, state.bearer);
         if (auditor.recordAllowed?.(ctx) !== true) auditor.record(ctx, event(path, ctx, started, undefined));
         lifetime?.arm(ctx, streamExpiryGraceMs);
       };

@@ -1,5 +1,5 @@
 import { injectable } from 'inversify';
-import type { CallContext } from '@rampart/core';
+import type { CallContext, CallIdentityWriter } from '@rampart/core';
 import { STAGE_ORDER, type AuthRequirements, type AuthStage, type StageCheck } from './stage.js';
 
 /**
@@ -13,10 +13,10 @@ export class PeerIdentityStage implements AuthStage {
   readonly name = 'peer-identity';
   readonly order = STAGE_ORDER.peerIdentity;
 
-  plan(requirements: AuthRequirements): StageCheck | undefined {
+  plan(requirements: AuthRequirements, identity: CallIdentityWriter): StageCheck | undefined {
     if (requirements.mtls.length === 0 && requirements.token === undefined) return undefined;
     return (ctx: CallContext) => {
-      if (ctx.peer !== undefined && ctx.peer.notAfter.getTime() <= Date.now()) ctx.peer = undefined;
+      if (ctx.peer !== undefined && ctx.peer.notAfter.getTime() <= Date.now()) identity.withdrawPeer(ctx);
     };
   }
 }

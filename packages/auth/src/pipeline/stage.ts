@@ -1,4 +1,4 @@
-import { RampartError, type AuthDecision, type CallContext, type MethodInfo } from '@rampart/core';
+import { RampartError, type AuthDecision, type CallContext, type CallIdentityWriter, type MethodInfo } from '@rampart/core';
 import type { AuthenticatedOptions } from '../decorators/authenticated.js';
 import type { PolicyClass } from '../decorators/authorize.js';
 import type { MtlsRule } from '../mtls/mtls-rule.js';
@@ -95,9 +95,11 @@ export interface AuthStage {
   /**
    * The check for one method, or `undefined` when the stage has nothing to do there. The check refuses by throwing
    * (or rejecting); it returns nothing or a promise of nothing (any thenable is awaited; any other value refuses
-   * the call with INTERNAL).
+   * the call with INTERNAL). `identity` is the only way to change who the call is (`ctx.principal` and `ctx.peer`
+   * are read-only): the token stage authenticates the principal with it, the peer-identity stage withdraws an
+   * expired peer.
    */
-  plan(requirements: AuthRequirements): StageCheck | undefined;
+  plan(requirements: AuthRequirements, identity: CallIdentityWriter): StageCheck | undefined;
 }
 
 /** Multi-injection token of the pipeline's stages. */

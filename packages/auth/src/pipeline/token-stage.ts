@@ -1,4 +1,4 @@
-import { RampartError, type CallContext, type PeerIdentity } from '@rampart/core';
+import { RampartError, type CallContext, type CallIdentityWriter, type PeerIdentity } from '@rampart/core';
 import { inject, injectable, optional } from 'inversify';
 import type { VerifiedToken } from '../tokens/token-types.js';
 import { fastPathOf, type TokenVerifier } from '../tokens/token-verifier.js';
@@ -17,7 +17,7 @@ interface LastBearer {
 
 /**
  * The token: the call's bearer token verified against the trusted issuers (signature, issuer, audience, expiry,
- * type; cached), then `ctx.principal` set from it.
+ * type; cached), then the call authenticated as its principal (`ctx.principal`).
  *
  * Per connection with a verified client certificate, the stage remembers the last `authorization` value it saw
  * verified: a call that brings the very same value on that connection skips parsing, hashing and the cache
@@ -32,7 +32,7 @@ export class TokenStage implements AuthStage {
 
   constructor(@inject(AUTH_TOKENS.TokenVerifier) @optional() private readonly verifier: TokenVerifier | undefined) {}
 
-  plan({ token, method }: AuthRequirements): StageCheck | undefined {
+  plan({ token, method }: AuthRequirements, identity: CallIdentityWriter): StageCheck | undefined {
     if (token === undefined) return undefined;
     if (this.verifier === undefined) {
       throw new RampartError(
@@ -57,7 +57,7 @@ export class TokenStage implements AuthStage {
     const accept = (ctx: CallContext, state: AuthCallState, verified: VerifiedToken, bearer: string): undefined => {
       state.token = verified;
       state.bearer = bearer;
-      ctx.principal = verified.principal;
+      identity.authenticate(ctx, verified.principal);
       return undefined;
     };
     // A cached token is decided synchronously (no promise on the warm path); a new one is verified asynchronously,

@@ -1,4 +1,4 @@
-import { definePlugin, RampartError, Status, type RampartPlugin } from '@rampart/core';
+import { definePlugin, RampartError, Status, type CallIdentityWriter, type RampartPlugin } from '@rampart/core';
 import { startTestApp, TestIssuer, withBearer, type TestApp } from '@rampart/testing';
 import { injectable, type Container } from 'inversify';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
@@ -47,10 +47,10 @@ class ForgetfulTokenStage implements AuthStage {
   readonly name = 'token';
   readonly order = 300;
   readonly enforces = ['token'] as const;
-  plan({ token }: AuthRequirements): StageCheck | undefined {
+  plan({ token }: AuthRequirements, identity: CallIdentityWriter): StageCheck | undefined {
     if (token === undefined) return undefined;
     return (ctx) => {
-      ctx.principal = {
+      identity.authenticate(ctx, {
         subject: 'introspected',
         issuer: 'urn:introspection',
         clientId: undefined,
@@ -58,7 +58,7 @@ class ForgetfulTokenStage implements AuthStage {
         actors: [],
         expiresAt: new Date(Date.now() + 60_000),
         claims: {},
-      };
+      });
     };
   }
 }

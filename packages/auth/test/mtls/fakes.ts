@@ -1,6 +1,7 @@
 import {
   createContextValues,
   type CallContext,
+  type CallIdentityWriter,
   type Logger,
   type MethodInfo,
   type PeerIdentity,
@@ -69,3 +70,20 @@ export function thrown(fn: () => unknown): unknown {
   }
   return undefined;
 }
+
+/**
+ * The identity writer for the plain-object contexts of these unit tests (the server's own writes only the contexts
+ * it made): it sets the read-only fields the way the server's does, once.
+ */
+export const fakeIdentity: CallIdentityWriter = {
+  authenticate(ctx, principal) {
+    if (ctx.principal !== undefined) throw new Error('principal already set');
+    (ctx as { principal: unknown }).principal = principal;
+  },
+  acceptBearer(ctx, bearer) {
+    (ctx as { verifiedBearer: unknown }).verifiedBearer = bearer;
+  },
+  withdrawPeer(ctx) {
+    (ctx as { peer: unknown }).peer = undefined;
+  },
+};

@@ -5,7 +5,7 @@ import { TokenStage } from '../../src/pipeline/token-stage.js';
 import { fastPathOf } from '../../src/tokens/token-verifier.js';
 import type { AuthCallState, StageCheck } from '../../src/pipeline/stage.js';
 import { TokenVerifier, type TokenVerifierOptions } from '../../src/index.js';
-import { callContext, method, peerWith } from '../mtls/fakes.js';
+import { callContext, fakeIdentity, method, peerWith } from '../mtls/fakes.js';
 import { startJwksServer, type JwksServer } from './support/jwks-server.js';
 import { makeKey, mint, nowSec, type TestKey } from './support/keys.js';
 
@@ -38,7 +38,7 @@ function stageCheck(verifier: TokenVerifier, audience?: string): StageCheck {
     mtls: [],
     token: audience === undefined ? {} : { audience },
     policies: [],
-  });
+  }, fakeIdentity);
   if (check === undefined) throw new Error('the token stage planned no check');
   return check;
 }

@@ -1,3 +1,5 @@
+import { RampartError } from '@rampart/core';
+
 /**
  * The files a workload's mTLS channel credentials are made of.
  *
@@ -36,7 +38,7 @@ export function watchFirstLoad(identityReady: Promise<unknown>, bundlesReady: Pr
   ready.catch(() => undefined);
   const prefixed = (loaded: Promise<unknown>): Promise<unknown> =>
     loaded.catch((error: unknown) => {
-      throw new Error(`mTLS channel credentials: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
+      throw new RampartError('ERR_CONFIG_INVALID', `mTLS channel credentials: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
     });
   Promise.all([prefixed(identityReady), prefixed(bundlesReady)]).then(
     () => {

@@ -60,7 +60,7 @@ export async function readAssertionKey(file: string, alg: ClientAssertionAlg): P
     return await importPKCS8(pem, alg, { extractable: false });
   } catch (error) {
     const reason = error instanceof Error ? error.message : String(error);
-    throw new Error(`private key file ${file} is not a PKCS#8 PEM key for ${alg} (${reason})`, { cause: error });
+    throw new RampartError('ERR_CONFIG_INVALID', `private key file ${file} is not a PKCS#8 PEM key for ${alg} (${reason})`, { cause: error });
   }
 }
 
