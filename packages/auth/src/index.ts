@@ -12,6 +12,7 @@ export {
   type PolicyClass,
   type PolicyDecision,
   type PolicyInput,
+  type RequestPolicyInput,
 } from './decorators/authorize.js';
 // --- the plugin, its config and its extension points ---
 export { rampartAuth, RAMPART_AUTH, type RampartAuthOptions, type AuthConfig } from './plugin.js';

@@ -26,7 +26,7 @@ export { bearerTokenOf } from './pipeline/bearer.js';
 export { authInterceptor } from './pipeline/auth-interceptor.js';
 // Types of the main entry that the stages' contract uses.
 export type { AuthenticatedOptions } from './decorators/authenticated.js';
-export type { AuthorizationPolicy, PolicyClass, PolicyDecision, PolicyInput } from './decorators/authorize.js';
+export type { AuthorizationPolicy, PolicyClass, PolicyDecision, PolicyInput, RequestPolicyInput } from './decorators/authorize.js';
 export type { MtlsRule } from './mtls/mtls-rule.js';
 export type { ReplayStore } from './pipeline/replay-store.js';
 export type { TokenVerifier } from './tokens/token-verifier.js';

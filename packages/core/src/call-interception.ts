@@ -3,8 +3,10 @@
  * server-streaming calls) or the stream of request messages (client-streaming and bidi calls).
  */
 export type InterceptedRequest =
-  | { readonly kind: 'unary' | 'serverStream'; readonly message: unknown }
-  | { readonly kind: 'clientStream' | 'bidi'; readonly messages: AsyncIterable<unknown> };
+  | { readonly kind: 'unary'; readonly message: unknown }
+  | { readonly kind: 'serverStream'; readonly message: unknown }
+  | { readonly kind: 'clientStream'; readonly messages: AsyncIterable<unknown> }
+  | { readonly kind: 'bidi'; readonly messages: AsyncIterable<unknown> };
 
 /**
  * The response side: the response message (unary and client-streaming calls) or the stream of response messages

@@ -14,7 +14,7 @@ import { checkMetadataEntry, type ErrorMetadataValue } from './error-metadata.js
  * ```
  */
 export class ResponseMetadata {
-  #entries: Map<string, ErrorMetadataValue[]> | undefined;
+  #entries: Map<string, ErrorMetadataValue[]> | undefined = undefined;
 
   /**
    * @param what - how errors name this metadata (`response header`, `response trailer`).
@@ -27,16 +27,16 @@ export class ResponseMetadata {
 
   /** Sets `key` to `value` (or values), replacing what it had. */
   set(key: string, value: ErrorMetadataValue | readonly ErrorMetadataValue[]): this {
-    const values = (Array.isArray(value) ? [...value] : [value]) as ErrorMetadataValue[];
+    const values: ErrorMetadataValue[] = typeof value === 'string' || Buffer.isBuffer(value) ? [value] : [...value];
     this.#check(key, values);
-    (this.#entries ??= new Map()).set(key, values);
+    (this.#entries ??= new Map<string, ErrorMetadataValue[]>()).set(key, values);
     return this;
   }
 
   /** Adds `value` to the values of `key`. */
   append(key: string, value: ErrorMetadataValue): this {
     this.#check(key, [value]);
-    const entries = (this.#entries ??= new Map());
+    const entries = (this.#entries ??= new Map<string, ErrorMetadataValue[]>());
     const values = entries.get(key);
     if (values === undefined) entries.set(key, [value]);
     else values.push(value);

@@ -11,7 +11,7 @@ const ECHO = '/rampart.test.v1.EchoService';
 const seen: string[] = [];
 const mode = (ctx: CallContext): string => String(ctx.metadata.get('x-mode')[0] ?? '');
 const denied = () => new RampartError('ERR_PERMISSION_DENIED', 'not yours', { reason: 'the guard refused a message' });
-const textOf = (message: unknown): string => String((message as { text?: unknown }).text ?? '');
+const textOf = (message: unknown): string => (message as { text?: string }).text ?? '';
 
 /** Outermost: records what passes through it, both ways. */
 const audit: Interceptor = {

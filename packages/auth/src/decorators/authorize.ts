@@ -14,6 +14,16 @@ export interface PolicyInput {
 }
 
 /**
+ * What a policy that decides on the request sees: everything {@link PolicyInput} has, and one request message.
+ * For a unary or server-streaming call `request` is the request and `index` 0; for a client-streaming or bidi call
+ * the policy is asked for each request message, `index` counting from 0.
+ */
+export interface RequestPolicyInput<Req = unknown> extends PolicyInput {
+  readonly request: Req;
+  readonly index: number;
+}
+
+/**
  * What a policy decides: allow, or deny with a reason (the reason goes to the audit log only; the caller sees
  * PERMISSION_DENIED `permission denied`). Made with {@link allow} and {@link deny}.
  *
@@ -52,12 +62,27 @@ export function deny(reason: string): PolicyDecision {
 }
 
 /**
- * An authorization policy: a class resolved from the container (so it can inject what it needs), asked once per
- * call after the token and the certificate were checked. It returns {@link allow}() or {@link deny}(reason), or a
- * promise of one. Anything else (`true`, a string, `undefined`, a thrown error) denies: a policy fails closed.
+ * An authorization policy: a class resolved from the container (so it can inject what it needs). It decides with
+ * `authorize` once per call, after the token and the certificate were checked and before any request message is
+ * read; and/or with `authorizeRequest` on the request message (each request message of a client or bidi stream),
+ * before the handler sees it: object-level authorization ("may this caller read this order?"). Each returns
+ * {@link allow}() or {@link deny}(reason), or a promise of one. Anything else (`true`, a string, `undefined`, a thrown
+ * error) denies: a policy fails closed. A policy with neither method stops start-up.
+ *
+ * @example
+ * ```ts
+ * class OrderOwner implements AuthorizationPolicy {
+ *   constructor(@inject(ORDERS) private readonly orders: OrderRepository) {}
+ *   async authorizeRequest({ request, principal }: RequestPolicyInput<{ orderId: string }>) {
+ *     const order = await this.orders.find(request.orderId);
+ *     return order === undefined || order.placedBy === principal?.subject ? allow() : deny('not the owner');
+ *   }
+ * }
+ * ```
  */
 export interface AuthorizationPolicy {
-  authorize(input: PolicyInput): PolicyDecision | Promise<PolicyDecision>;
+  authorize?(input: PolicyInput): PolicyDecision | Promise<PolicyDecision>;
+  authorizeRequest?(input: RequestPolicyInput): PolicyDecision | Promise<PolicyDecision>;
 }
 
 /** A policy class, constructed by the container (name its injections with `@inject(TOKEN)`). */

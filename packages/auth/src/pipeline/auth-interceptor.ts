@@ -13,7 +13,9 @@ import type { Container } from 'inversify';
 import { POLICY_DECISION } from '../decorators/authorize.js';
 import { TOKEN_DECISION } from '../decorators/authenticated.js';
 import { MTLS_DECISION } from '../mtls/require-mtls.js';
-import type { AuthAuditor, AuthDecisionEvent } from './auditor.js';
+import type { AuthAuditor } from './auditor.js';
+import { decisionEvent as event } from './decision-event.js';
+import { requestPolicies } from './request-policies.js';
 import { requirementsOf } from './requirements.js';
 import { resolveStages } from './resolve-stages.js';
 import { checkStageCoverage, type PlannedStage } from './stage-coverage.js';
@@ -73,6 +75,7 @@ export function authInterceptor(container: Container): Interceptor {
       const auditor = container.get<AuthAuditor>(AUTH_TOKENS.Auditor);
       const { streamExpiryGraceMs } = container.get<AuthPipelineSettings>(AUTH_TOKENS.Settings);
       const streaming = plan.method.kind !== 'unary';
+      const intercept = requestPolicies(container, requirements, auditor);
       const path = plan.method.path;
 
       const allowed = (ctx: CallContext, state: AuthCallState, started: number): void => {
@@ -130,6 +133,8 @@ export function authInterceptor(container: Container): Interceptor {
           allowed(ctx, state, started);
           return undefined;
         },
+        // Policies that decide on the request message (`authorizeRequest`) wrap the handler.
+        ...(intercept !== undefined ? { intercept } : {}),
         // Only a stream has a lifetime to close.
         ...(streaming
           ? {
@@ -140,20 +145,5 @@ export function authInterceptor(container: Container): Interceptor {
           : {}),
       };
     },
-  };
-}
-
-function event(method: string, ctx: CallContext, started: number, error: RampartError | undefined): AuthDecisionEvent {
-  return {
-    method,
-    decision: error === undefined ? 'allow' : 'deny',
-    reason: error === undefined ? 'ok' : error.code,
-    detail: error?.reason ?? error?.message,
-    status: error === undefined ? 0 : error.status,
-    subject: ctx.principal?.subject,
-    clientId: ctx.principal?.clientId,
-    actors: ctx.principal?.actors ?? [],
-    peer: ctx.peer?.spiffeId,
-    durationMs: Math.round((performance.now() - started) * 1000) / 1000,
   };
 }

@@ -20,7 +20,12 @@ export class AuthorizationStage implements AuthStage {
     const all = token?.scopes ?? [];
     const any = token?.anyScopes ?? [];
     if (all.length === 0 && any.length === 0 && policies.length === 0) return undefined;
-    const instances = policies.map((policy) => ({ name: policy.name, policy: this.#resolve(policy) }));
+    const instances = policies.flatMap((policy) => {
+      const instance = resolvePolicy(this.container, policy, method.path);
+      // A policy that decides only on the request message runs when the message is there (the auth interceptor's
+      // `intercept`), not here.
+      return typeof instance.authorize === 'function' ? [{ name: policy.name, policy: instance as Required<Pick<AuthorizationPolicy, 'authorize'>> }] : [];
+    });
     // Plain loops: this runs on every call, and a callback per check would be allocated on each.
     const checkScopes = (ctx: CallContext): void => {
       const granted = ctx.principal?.scopes;
@@ -45,10 +50,23 @@ export class AuthorizationStage implements AuthStage {
     };
   }
 
-  #resolve(policy: PolicyClass): AuthorizationPolicy {
-    if (!this.container.isBound(policy)) this.container.bind(policy).toSelf().inSingletonScope();
-    return this.container.get(policy);
+}
+
+/**
+ * The policy's instance, resolved from the container once (a singleton unless the app bound it otherwise).
+ *
+ * @throws RampartError `ERR_CONFIG_INVALID` for a policy with neither `authorize` nor `authorizeRequest`.
+ */
+export function resolvePolicy(container: Container, policy: PolicyClass, path: string): AuthorizationPolicy {
+  if (!container.isBound(policy)) container.bind(policy).toSelf().inSingletonScope();
+  const instance = container.get(policy);
+  if (typeof instance.authorize !== 'function' && typeof instance.authorizeRequest !== 'function') {
+    throw new RampartError(
+      'ERR_CONFIG_INVALID',
+      `${path}: policy ${policy.name} has neither authorize(input) nor authorizeRequest(input), so it could decide nothing. Fix: implement one of them (AuthorizationPolicy)`,
+    );
   }
+  return instance;
 }
 
 function hasAny(granted: ReadonlySet<string> | undefined, wanted: readonly string[]): boolean {
@@ -58,12 +76,12 @@ function hasAny(granted: ReadonlySet<string> | undefined, wanted: readonly strin
 }
 
 /** Only `allow()`'s shape lets a call through; `true`, a string or anything else a policy returns denies. */
-function isAllow(decision: unknown): boolean {
+export function isAllow(decision: unknown): boolean {
   return typeof decision === 'object' && decision !== null && (decision as { allow?: unknown }).allow === true;
 }
 
 /** The audit reason of a refusal: the policy's own, or what it returned instead of a decision. */
-function refusal(decision: unknown): string {
+export function refusal(decision: unknown): string {
   const d = decision as { allow?: unknown; reason?: unknown } | null;
   if (typeof d === 'object' && d !== null && d.allow === false) return `denied${typeof d.reason === 'string' && d.reason !== '' ? `: ${d.reason}` : ''}`;
   return `denied: it returned ${describe(decision)}, not allow() or deny(reason)`;

@@ -1,5 +1,6 @@
 import {
   createContextValues,
+  ResponseMetadata,
   type CallContext,
   type CallIdentityWriter,
   type Logger,
@@ -58,6 +59,8 @@ export function callContext(peerIdentity: PeerIdentity | undefined): CallContext
     peer: peerIdentity,
     principal: undefined,
     values: createContextValues(),
+    responseHeaders: new ResponseMetadata('response header'),
+    responseTrailers: new ResponseMetadata('response trailer'),
   };
 }
 
