@@ -138,7 +138,7 @@ describe('@Authorize policies that decide on the request message', () => {
     @GrpcService(VaultServiceDescriptor)
     @RequireMtls()
     class UndecidedVault extends OwnedVault {
-      @Authorize(Undecided as never)
+      @Authorize(Undecided)
       override read(req: ReadRequest__Output): Promise<Secret> {
         return super.read(req);
       }
