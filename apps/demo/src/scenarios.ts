@@ -88,6 +88,18 @@ const scenarios: Scenario[] = [
     },
   },
   {
+    name: "another caller reads someone else's order (object-level policy)",
+    expected: 'PERMISSION_DENIED',
+    run: async (s, c) => {
+      const intruder = s.callers.tokens('intruder', { [ORDERS]: ['orders:read'] });
+      const client = s.callers.client(OrdersServiceDescriptor, s.ordersAddress, await s.callers.mtls('intruder', 'orders'), {
+        source: intruder,
+        audience: ORDERS,
+      });
+      return answered(await client.getOrder({ orderId: c.placedOrderId.value }));
+    },
+  },
+  {
     name: 'no client certificate',
     expected: 'UNAUTHENTICATED',
     run: async (s, c) => {

@@ -66,7 +66,8 @@ function sampleClients(): ClientEntry[] {
     {
       client_id: 'intruder',
       spiffe_id: demoId('intruder'),
-      resources: { [demoId('inventory')]: ['inventory:read'] },
+      // A valid orders:read token of its own: enough to call GetOrder, not to read someone else's order.
+      resources: { [demoId('inventory')]: ['inventory:read'], [demoId('orders')]: ['orders:read'] },
     },
   ];
 }

@@ -19,6 +19,8 @@ export const DEFAULT_MAX_ORDERS = 10_000;
  */
 export class OrderRepository {
   readonly #orders = new Map<string, Order & { orderId: string }>();
+  /** Who placed each order (the caller's token subject): what the owner policy compares with. */
+  readonly #owners = new Map<string, string>();
 
   #maxOrders: number;
 
@@ -29,18 +31,30 @@ export class OrderRepository {
   /** Sets how many orders it keeps (`orders.maxOrders`), forgetting the least recently used beyond that now. */
   limit(maxOrders: number): void {
     this.#maxOrders = checkedMax(maxOrders);
-    while (this.#orders.size > this.#maxOrders) this.#orders.delete(this.#orders.keys().next().value as string);
+    while (this.#orders.size > this.#maxOrders) this.#forget(this.#orders.keys().next().value as string);
   }
 
   newId(): string {
     return `ord-${randomUUID().slice(0, 8)}`;
   }
 
-  save(order: Order & { orderId: string }): Order {
+  /** Saves `order`; `owner` (the subject of the caller who placed it) is kept beside it, not sent with it. */
+  save(order: Order & { orderId: string }, owner?: string): Order {
     this.#orders.delete(order.orderId);
     this.#orders.set(order.orderId, order);
-    if (this.#orders.size > this.#maxOrders) this.#orders.delete(this.#orders.keys().next().value as string);
+    if (owner !== undefined) this.#owners.set(order.orderId, owner);
+    while (this.#orders.size > this.#maxOrders) this.#forget(this.#orders.keys().next().value as string);
     return order;
+  }
+
+  /** Who placed the order, if it is known and has an owner (does not count as a read). */
+  ownerOf(orderId: string): string | undefined {
+    return this.#orders.has(orderId) ? this.#owners.get(orderId) : undefined;
+  }
+
+  #forget(orderId: string): void {
+    this.#orders.delete(orderId);
+    this.#owners.delete(orderId);
   }
 
   get(orderId: string): Order {

@@ -1,4 +1,4 @@
-import { Authenticated, RequireMtls } from '@rampart/auth';
+import { Authenticated, Authorize, RequireMtls } from '@rampart/auth';
 import { clientOf } from '@rampart/client';
 import { GrpcService, RampartError, type CallContext } from '@rampart/core';
 import { inject } from 'inversify';
@@ -12,6 +12,7 @@ import {
   type PlaceOrderRequest__Output,
 } from './generated/index.js';
 import { IdempotencyKeys } from './idempotency-keys.js';
+import { OrderOwnerPolicy } from './order-owner-policy.js';
 import { ORDER_REPOSITORY, type OrderRepository } from './order-repository.js';
 
 /** The demo trust domain's workloads. */
@@ -24,7 +25,8 @@ export const DEMO_IDS = {
  * The demo shop's orders. Every call needs a workload certificate and a token for audience `orders`; placing
  * orders needs `orders:write` and a certificate-bound token. Placing an order reserves stock at inventory *as the
  * caller*: the caller's token is exchanged for one whose audience is inventory, with orders as actor. An order
- * request with a `request_id` is placed once per caller and id: a retry gets the first order back.
+ * request with a `request_id` is placed once per caller and id: a retry gets the first order back. Only the caller
+ * who placed an order (or one with `orders:admin`) may read or track it (`OrderOwnerPolicy`).
  */
 @GrpcService(OrdersServiceDescriptor)
 @RequireMtls()
@@ -42,6 +44,7 @@ export class OrdersService {
     return this.#place(req, ctx);
   }
 
+  @Authorize(OrderOwnerPolicy)
   getOrder(req: GetOrderRequest__Output): Promise<Order> {
     return Promise.resolve(this.orders.get(req.orderId));
   }
@@ -63,6 +66,7 @@ export class OrdersService {
     return { accepted, rejected };
   }
 
+  @Authorize(OrderOwnerPolicy)
   async *trackOrders(requests: AsyncIterable<GetOrderRequest__Output>): AsyncIterable<Order> {
     for await (const req of requests) yield this.orders.get(req.orderId);
   }
@@ -90,6 +94,6 @@ export class OrdersService {
       status: 'RESERVED',
       reservationId: reservation.reservationId,
       placedBy: reservation.reservedFor,
-    });
+    }, ctx.principal?.subject);
   }
 }

@@ -15,6 +15,7 @@ export const INVENTORY = ID('inventory');
 export const ORDERS = ID('orders');
 export const ALICE = ID('demo-client');
 export const BOB = ID('demo-client-2');
+export const SUPPORT = ID('support');
 
 /** Who may get which tokens at the test issuer. */
 export const CLIENTS: IssuerClientConfig[] = [
@@ -26,6 +27,7 @@ export const CLIENTS: IssuerClientConfig[] = [
   },
   { client_id: 'demo-client', spiffe_id: ALICE, resources: { [ORDERS]: ['orders:read', 'orders:write'], [INVENTORY]: ['inventory:read'] } },
   { client_id: 'demo-client-2', spiffe_id: BOB, resources: { [ORDERS]: ['orders:read', 'orders:write'] } },
+  { client_id: 'support', spiffe_id: SUPPORT, resources: { [ORDERS]: ['orders:read', 'orders:admin'] } },
 ];
 
 interface Files {

@@ -3,6 +3,7 @@ import type { ServerUnaryCall } from '@grpc/grpc-js';
 import { context } from '@opentelemetry/api';
 import { PEER_REFUSAL, RampartError, settleHookResult, type CallControl, type Logger } from '@rampart/core';
 import { RPC_SPAN, type RpcTelemetry } from '@rampart/telemetry';
+import type { AccessLog } from './access-log.js';
 import { ServerCallContext } from './call-context.js';
 import { CallState, type EndCall } from './call-state.js';
 import { cancellationError } from './grpc-status.js';
@@ -19,6 +20,8 @@ export interface CallRunnerDeps {
   readonly logger: Logger;
   readonly telemetry: RpcTelemetry;
   readonly peers: PeerIdentityCache;
+  /** The access log, when `log.access` is on. */
+  readonly accessLog: AccessLog | undefined;
 }
 
 /**
@@ -43,7 +46,7 @@ export class CallRunner {
     const telemetry = deps.telemetry.startServerCall(runtime.info, metadata, startedAt);
     // Only a recording span is worth handing on (without an SDK, nobody reads it).
     if (telemetry.span.isRecording()) ctx.values.set(RPC_SPAN, telemetry.span);
-    const state = new CallState(ctx, telemetry, runtime.ends, deps.logger, deps.inFlight, end);
+    const state = new CallState(ctx, telemetry, runtime.ends, deps.logger, deps.inFlight, end, deps.accessLog);
     deps.inFlight.add(state);
     // grpc-js keeps the call's listeners as long as the call object lives; the link lets the state go when the call
     // ends (see CallState.link), instead of removing the listener, which costs more.

@@ -2,6 +2,7 @@ import { context } from '@opentelemetry/api';
 import { errorForCaller, RampartError, type CallControl, type CallOutcome, type MethodInterceptor } from '@rampart/core';
 import type { RpcCallTelemetry } from '@rampart/telemetry';
 import type { Logger } from '@rampart/core';
+import type { AccessLog } from './access-log.js';
 import type { ServerCallContext } from './call-context.js';
 import { logCallError } from './grpc-status.js';
 import type { InFlightCalls, InFlightEntry } from './in-flight.js';
@@ -36,6 +37,7 @@ export class CallState implements CallControl, InFlightEntry {
     private readonly logger: Logger,
     private readonly inFlight: InFlightCalls<CallState>,
     private readonly endCall: EndCall,
+    private readonly accessLog: AccessLog | undefined,
   ) {}
 
   get ended(): boolean {
@@ -75,6 +77,7 @@ export class CallState implements CallControl, InFlightEntry {
         this.logger.error({ err: hookError, rpc: this.ctx.method.path }, 'an interceptor onEnd hook threw');
       }
     }
+    this.accessLog?.record(this.ctx, status, error, this.telemetry.context);
     this.telemetry.end(status, error);
     this.inFlight.remove(this);
     this.link.state = undefined;

@@ -157,6 +157,18 @@ export const serverConfigSchema = defineConfigSchema({
       default: 'auto',
       env: 'RAMPART_LOG_FORMAT',
     },
+    access: {
+      doc: 'The access log: one line per call (rpc, status, duration, request id, principal, peer SPIFFE ID, error code; the trace id when tracing), written at this level; off writes none and costs nothing per call.',
+      format: ['off', 'trace', 'debug', 'info', 'warn'],
+      default: 'off',
+      env: 'RAMPART_LOG_ACCESS',
+    },
+    accessSampleRate: {
+      doc: 'The share of successful calls the access log writes, from 0 to 1 (0.01: one in a hundred). Calls that fail are always written.',
+      format: Number,
+      default: 1,
+      env: 'RAMPART_LOG_ACCESS_SAMPLE_RATE',
+    },
   },
 });
 

@@ -4,6 +4,7 @@ import { loadConfig, type LoadedConfig } from '@rampart/config';
 import { RampartError, TOKENS, type CallContext, type ConfigOfPlugins, type Logger, type RampartPlugin } from '@rampart/core';
 import { createLogger, createRpcTelemetry, type RpcTelemetry } from '@rampart/telemetry';
 import { Container } from 'inversify';
+import { AccessLog } from './access-log.js';
 import { CallRunner } from './call-runner.js';
 import type { ServerConfig } from './config-schema.js';
 import type { CallState } from './call-state.js';
@@ -181,7 +182,8 @@ async function build(
   const bindings = buildRuntime(plan.services, interceptors.complete());
   const inFlight = new InFlightCalls<CallState>();
   const peers = new PeerIdentityCache();
-  const runner = new CallRunner({ inFlight, logger, telemetry: options.telemetry ?? createRpcTelemetry(), peers });
+  const accessLog = AccessLog.from(config, logger);
+  const runner = new CallRunner({ inFlight, logger, telemetry: options.telemetry ?? createRpcTelemetry(), peers, accessLog });
 
   // No grpc-js server interceptor: Rampart's hooks run inside each method's handler, before the handler (ADR 0007).
   const server = createGrpcServer(config);
