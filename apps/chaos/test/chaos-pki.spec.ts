@@ -1,4 +1,5 @@
 import { parseTrustBundle } from '@rampart/pki/internal';
+import { waitFor } from '@rampart/test-support';
 import { X509Certificate } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -20,9 +21,8 @@ describe('the chaos PKI', () => {
     const before = leaf(files.cert).serialNumber;
     const keyBefore = readFileSync(files.key, 'utf8');
     const rotation = pki.reissue('orders', 'in-place', 300);
-    await new Promise((r) => setTimeout(r, 150));
     // Mid-rotation: the new certificate with the old key, as spiffe-helper leaves it between its writes.
-    expect(leaf(files.cert).serialNumber).not.toBe(before);
+    await waitFor(() => leaf(files.cert).serialNumber !== before, 'the new certificate to be written');
     expect(readFileSync(files.key, 'utf8')).toBe(keyBefore);
     await rotation;
     expect(readFileSync(files.key, 'utf8')).not.toBe(keyBefore);

@@ -80,7 +80,7 @@ describe('TcpProxy', () => {
     const held = roundTrip(port, 'during', first.socket).then((r) => ((answered = true), r));
     const newcomer = connect({ host: '127.0.0.1', port });
     cleanups.push(() => void newcomer.destroy());
-    await new Promise((r) => setTimeout(r, 400));
+    await new Promise((r) => setTimeout(r, 400)); // a sleep on purpose: time for anything to leak through, were it let
     expect(answered).toBe(false);
     expect(echo.accepted()).toBe(1);
     proxy.set(CLEAN_LINK);

@@ -1,4 +1,5 @@
-import { RampartError, Status } from '@rampart/core';
+import { Status } from '@rampart/core';
+import { rampartErrorOf, waitFor } from '@rampart/test-support';
 import { startTestApp, TestIssuer, withBearer, type TestApp } from '@rampart/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { inventoryAppOptions } from '../src/app.js';
@@ -43,9 +44,8 @@ describe('inventory service', () => {
     const res = await orders.reserve({ sku: 'SKU-BLUE-MUG', quantity: 2, orderId: 'o-1' }, withBearer(await reserveToken()));
     expect(res.remaining).toBe(10);
     expect(res.reservedFor).toBe(`alice via ${ORDERS_WORKLOAD}`);
-    const err = await orders.reserve({ sku: 'SKU-BLUE-MUG', quantity: 99, orderId: 'o-2' }, withBearer(await reserveToken())).catch((e: unknown) => e);
-    expect(err).toBeInstanceOf(RampartError);
-    expect((err as RampartError).status).toBe(Status.FAILED_PRECONDITION);
+    const err = await rampartErrorOf(orders.reserve({ sku: 'SKU-BLUE-MUG', quantity: 99, orderId: 'o-2' }, withBearer(await reserveToken())));
+    expect(err.status).toBe(Status.FAILED_PRECONDITION);
   });
 
   it('lets orders reserve under its Kubernetes ServiceAccount ID too (deploy/kubernetes), and no one else in that namespace', async () => {
@@ -76,7 +76,7 @@ describe('inventory service', () => {
     const watching = (async () => {
       for await (const level of orders.watchStock({ sku: 'SKU-TEAPOT', maxUpdates: 3 }, withBearer(reader))) seen.push(level.available);
     })();
-    await new Promise((r) => setTimeout(r, 100));
+    await waitFor(() => seen.length > 0, 'the current level: the watch has started');
     await orders.reserve({ sku: 'SKU-TEAPOT', quantity: 1, orderId: 'o-4' }, withBearer(await reserveToken()));
     await orders.reserve({ sku: 'SKU-TEAPOT', quantity: 1, orderId: 'o-5' }, withBearer(await reserveToken()));
     await watching;

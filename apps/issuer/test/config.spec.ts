@@ -1,3 +1,4 @@
+import { rampartErrorOf } from '@rampart/test-support';
 import { writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -73,9 +74,9 @@ describe('issuer config', () => {
       files: [],
       env: { RAMPART_ISSUER_TLS_CERT_FILE: join(pki.dir, 'missing.pem') },
     });
-    const error = await issuerOptionsFromConfig(config).catch((e: unknown) => e);
-    expect((error as RampartError).code).toBe('ERR_CONFIG_INVALID');
-    expect((error as Error).message).toContain('issuer.tls.certFile: cannot read');
+    const error = await rampartErrorOf(issuerOptionsFromConfig(config));
+    expect(error.code).toBe('ERR_CONFIG_INVALID');
+    expect(error.message).toContain('issuer.tls.certFile: cannot read');
   });
 
   it('refuses an issuer URL with a path, a zero lifetime, and invalid clients', async () => {
@@ -91,8 +92,8 @@ describe('issuer config', () => {
       ['bad SPIFFE ID', { clients: [{ client_id: 'x', spiffe_id: 'not-a-spiffe-id', resources: {} }] }],
     ];
     for (const [name, options] of cases) {
-      const error = await createIssuer({ ...base, ...options, logger: silentLogger() }).catch((e: unknown) => e);
-      expect((error as RampartError).code, name).toBe('ERR_CONFIG_INVALID');
+      const error = await rampartErrorOf(createIssuer({ ...base, ...options, logger: silentLogger() }));
+      expect(error.code, name).toBe('ERR_CONFIG_INVALID');
     }
   });
 });

@@ -1,6 +1,6 @@
+import { rampartErrorOf } from '@rampart/test-support';
 import { chmod, readFile, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { RampartError } from '@rampart/core';
 import { decodeProtectedHeader } from 'jose';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { loadSigningKeys, rotateKeys, type Issuer } from '../src/index.js';
@@ -62,11 +62,10 @@ describe('the keys file', () => {
     const path = join(pki.dir, 'bad-keys.json');
     const secret = 'c2VjcmV0LWtleS1tYXRlcmlhbA';
     await writeFile(path, JSON.stringify({ keys: [{ kty: 'EC', crv: 'P-384', x: 'x', y: 'y', d: secret, kid: 'k' }] }));
-    const error = await loadSigningKeys(path).catch((e: unknown) => e);
-    expect(error).toBeInstanceOf(RampartError);
-    expect((error as RampartError).code).toBe('ERR_CONFIG_INVALID');
-    expect((error as Error).message).toContain('keys[0] is not a private EC P-256 (ES256) JWK');
-    expect((error as Error).message).not.toContain(secret);
+    const error = await rampartErrorOf(loadSigningKeys(path));
+    expect(error.code).toBe('ERR_CONFIG_INVALID');
+    expect(error.message).toContain('keys[0] is not a private EC P-256 (ES256) JWK');
+    expect(error.message).not.toContain(secret);
   });
 });
 
@@ -85,8 +84,8 @@ describe('rotateKeys', () => {
     const signing = await rotateKeys(path, { now: t0 });
     expect(signing).toMatchObject({ stage: 'signing', signingKid: fresh, publishedKids: [fresh, old] });
 
-    const early = await rotateKeys(path, { now: new Date(t0.getTime() + 299_000), retireAfterSec: 300 }).catch((e: unknown) => e);
-    expect((early as RampartError).code).toBe('ERR_FAILED_PRECONDITION');
+    const early = await rampartErrorOf(rotateKeys(path, { now: new Date(t0.getTime() + 299_000), retireAfterSec: 300 }));
+    expect(early.code).toBe('ERR_FAILED_PRECONDITION');
     expect(await kidsOf(path)).toEqual([fresh, old]);
 
     const stable = await rotateKeys(path, { now: new Date(t0.getTime() + 300_000), retireAfterSec: 300 });
@@ -96,8 +95,8 @@ describe('rotateKeys', () => {
   });
 
   it('needs an existing keys file', async () => {
-    const error = await rotateKeys(join(pki.dir, 'nowhere.json')).catch((e: unknown) => e);
-    expect((error as RampartError).code).toBe('ERR_FAILED_PRECONDITION');
+    const error = await rampartErrorOf(rotateKeys(join(pki.dir, 'nowhere.json')));
+    expect(error.code).toBe('ERR_FAILED_PRECONDITION');
   });
 });
 

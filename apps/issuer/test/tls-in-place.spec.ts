@@ -42,7 +42,7 @@ async function connectFor(port: number, ms: number): Promise<{ served: string[];
       (serial) => served.push(serial),
       (error: unknown) => failures.push(error),
     );
-    await new Promise((resolve) => setTimeout(resolve, 20));
+    await new Promise((resolve) => setTimeout(resolve, 20)); // a sleep on purpose: one sample every 20 ms for `ms`
   }
   return { served, failures };
 }

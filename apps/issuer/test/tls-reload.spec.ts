@@ -1,3 +1,4 @@
+import { waitFor } from '@rampart/test-support';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { connect } from 'node:tls';
@@ -33,14 +34,6 @@ function servedSerial(port: number): Promise<string> {
   });
 }
 
-async function eventually(check: () => Promise<boolean>, ms = 5_000): Promise<void> {
-  const until = Date.now() + ms;
-  while (!(await check())) {
-    if (Date.now() > until) throw new Error('timed out');
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
-
 /** Starts the issuer on files in the test folder, re-read every 100 ms. */
 async function startOnFiles(): Promise<{ port: number; logs: LogLines; files: { certFile: string; keyFile: string; caFile: string } }> {
   const files = { certFile: join(pki.dir, 'issuer.pem'), keyFile: join(pki.dir, 'issuer-key.pem'), caFile: join(pki.dir, 'ca.pem') };
@@ -61,7 +54,7 @@ describe('the issuer TLS certificate', () => {
     const next = await serverCert();
     await writeFile(files.keyFile, next.keyPem);
     await writeFile(files.certFile, next.chainPem);
-    await eventually(async () => (await servedSerial(port)) === next.serialNumber.toUpperCase());
+    await waitFor(async () => (await servedSerial(port)) === next.serialNumber.toUpperCase(), 'new connections to be served the new certificate');
     expect(messages(logs)).toContain('issuer TLS certificate reloaded');
   });
 
@@ -70,8 +63,8 @@ describe('the issuer TLS certificate', () => {
     const next = await serverCert();
     await writeFile(files.certFile, next.chainPem); // the key not yet replaced: they do not match
     const message = 'issuer TLS certificate or key not usable; the previous ones stay in use until fixed';
-    await eventually(async () => messages(logs).includes(message));
-    await new Promise((r) => setTimeout(r, 350)); // three more checks of the same files
+    await waitFor(() => messages(logs).includes(message), 'the unusable pair to be reported');
+    await new Promise((r) => setTimeout(r, 350)); // a sleep on purpose: three more checks of the same files, said once
     expect(await servedSerial(port)).toBe(pki.server.serialNumber.toUpperCase());
     const unusable = logs.entries.filter((e) => e['msg'] === message);
     expect(unusable).toHaveLength(1);
@@ -79,7 +72,7 @@ describe('the issuer TLS certificate', () => {
       `issuer.tls.certFile ${files.certFile} and issuer.tls.keyFile ${files.keyFile} are not a usable certificate and private key: the private key does not match the certificate`,
     );
     await writeFile(files.keyFile, next.keyPem);
-    await eventually(async () => (await servedSerial(port)) === next.serialNumber.toUpperCase());
+    await waitFor(async () => (await servedSerial(port)) === next.serialNumber.toUpperCase(), 'the completed pair to be served');
   });
 
   it('refuses an expired or mismatched set at start-up and in updateTls, keeping the one it serves', async () => {

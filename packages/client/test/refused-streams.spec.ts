@@ -1,12 +1,12 @@
 import { credentials, status } from '@grpc/grpc-js';
 import type { MethodShape, ServiceClient, ServiceDescriptor } from '@rampart/core';
+import { rampartErrorOf } from '@rampart/test-support';
 import { mkdir } from 'node:fs/promises';
 import { createServer, constants as h2, type Http2Server, type ServerHttp2Stream } from 'node:http2';
 import type { AddressInfo } from 'node:net';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { closeClient, createClient } from '../src/index.js';
 import { wasRefused } from '../src/refused-streams.js';
-import { rpcErrorOf } from './tls/support/echo-server.js';
 import { tempDir, type TempDir } from './tls/support/pki-dir.js';
 
 // Issue 18: a stream a server refused unprocessed is sent again by the client, streams included: the messages of a
@@ -107,7 +107,7 @@ function client(port: number, grpcJsRetries = true): ServiceClient<Shape> {
 function items(produced: { n: number }) {
   return (async function* () {
     for (const v of ['a', 'b', 'c']) {
-      await new Promise((r) => setTimeout(r, 20));
+      await new Promise((r) => setTimeout(r, 20)); // a sleep on purpose: a slow producer
       produced.n += 1;
       yield { v };
     }
@@ -146,7 +146,7 @@ describe('refused streams are sent again, requests included', () => {
       setTimeout(() => stream.close(h2.NGHTTP2_REFUSED_STREAM), 50);
       return true;
     });
-    const err = await rpcErrorOf(client(s.port, false).upload(items({ n: 0 })));
+    const err = await rampartErrorOf(client(s.port, false).upload(items({ n: 0 })));
     // What grpc-js reports depends on where the client was: UNAVAILABLE ('Stream refused by server', or a write error
     // naming REFUSED_STREAM), or INTERNAL when its next write came after the stream ended (a loaded machine).
     expect([status.UNAVAILABLE, status.INTERNAL]).toContain(err.status);
@@ -166,7 +166,7 @@ describe('refused streams are sent again, requests included', () => {
       stream.respond({ ':status': 200, 'content-type': 'application/grpc', 'grpc-status': '14', 'grpc-message': 'busy' }, { endStream: true });
       return true;
     });
-    const err = await rpcErrorOf(client(s.port).upload(items({ n: 0 })));
+    const err = await rampartErrorOf(client(s.port).upload(items({ n: 0 })));
     expect([err.status, err.message]).toEqual([status.UNAVAILABLE, 'busy']);
     expect(s.streams()).toBe(1);
   });

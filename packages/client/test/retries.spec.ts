@@ -11,13 +11,13 @@ import {
 } from '@grpc/grpc-js';
 import { loadSync } from '@grpc/proto-loader';
 import type { MethodShape, ServiceDescriptor, ServiceClient } from '@rampart/core';
+import { rampartErrorOf } from '@rampart/test-support';
 import { mkdir } from 'node:fs/promises';
 import { createServer as createH2Server, constants as h2, type Http2Server, type ServerHttp2Stream } from 'node:http2';
 import { createServer as createNetServer, type AddressInfo, type Server as NetServer } from 'node:net';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { closeClient, createClient, type CreateClientOptions } from '../src/index.js';
 import { DEFAULT_RETRY } from '../src/service-config.js';
-import { rpcErrorOf } from './tls/support/echo-server.js';
 import { tempDir, type TempDir } from './tls/support/pki-dir.js';
 
 // Issue 17, item 4 (clients): transparent retries of calls that never reached a server, a retry policy for the
@@ -170,7 +170,7 @@ describe('transparent retries (calls that never reached a server application)', 
     expect(three.streams()).toBe(4);
     // A server that refuses every stream: the call fails after 4 attempts, with the refusal.
     const always = await rawServer((_n, stream) => (stream.close(h2.NGHTTP2_REFUSED_STREAM), true));
-    const err = await rpcErrorOf(client(`127.0.0.1:${always.port}`, { channelOptions: { 'grpc.enable_retries': 0 } }).write({}));
+    const err = await rampartErrorOf(client(`127.0.0.1:${always.port}`, { channelOptions: { 'grpc.enable_retries': 0 } }).write({}));
     expect([err.status, err.message]).toEqual([status.UNAVAILABLE, 'Stream refused by server']);
     expect(always.streams()).toBe(4);
   });
@@ -190,25 +190,25 @@ describe('retry policy of idempotent methods', () => {
     const c = client(`127.0.0.1:${s.port}`, { retry: fast });
     expect(await c.read({})).toEqual({ servedBy: 'a' });
     expect(await c.put({})).toEqual({ servedBy: 'a' });
-    expect((await rpcErrorOf(c.write({}))).status).toBe(status.UNAVAILABLE);
+    expect((await rampartErrorOf(c.write({}))).status).toBe(status.UNAVAILABLE);
     expect(s.calls).toEqual({ Read: 3, Put: 3, Write: 1 });
   });
 
   it('retry.methods adds a method the proto does not mark; maxAttempts bounds the attempts; other statuses are not retried', async () => {
     const s = await retryServer('a', 5);
     const c = client(`127.0.0.1:${s.port}`, { retry: { ...fast, maxAttempts: 2, methods: ['Write'] } });
-    expect((await rpcErrorOf(c.write({}))).status).toBe(status.UNAVAILABLE);
-    expect((await rpcErrorOf(c.read({}))).status).toBe(status.UNAVAILABLE);
+    expect((await rampartErrorOf(c.write({}))).status).toBe(status.UNAVAILABLE);
+    expect((await rampartErrorOf(c.read({}))).status).toBe(status.UNAVAILABLE);
     expect(s.calls).toEqual({ Read: 2, Put: 0, Write: 2 });
 
     const internal = await retryServer('b', 1, status.INTERNAL);
-    expect((await rpcErrorOf(client(`127.0.0.1:${internal.port}`, { retry: fast }).read({}))).status).toBe(status.INTERNAL);
+    expect((await rampartErrorOf(client(`127.0.0.1:${internal.port}`, { retry: fast }).read({}))).status).toBe(status.INTERNAL);
     expect(internal.calls.Read).toBe(1);
   });
 
   it('maxAttempts 1 turns the policy off', async () => {
     const s = await retryServer('a', 1);
-    expect((await rpcErrorOf(client(`127.0.0.1:${s.port}`, { retry: { ...fast, maxAttempts: 1 } }).read({}))).status).toBe(status.UNAVAILABLE);
+    expect((await rampartErrorOf(client(`127.0.0.1:${s.port}`, { retry: { ...fast, maxAttempts: 1 } }).read({}))).status).toBe(status.UNAVAILABLE);
     expect(s.calls.Read).toBe(1);
   });
 });

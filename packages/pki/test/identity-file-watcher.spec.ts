@@ -1,3 +1,4 @@
+import { waitFor } from '@rampart/test-support';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -43,19 +44,14 @@ async function watch(first: IssuedCertificate, refreshIntervalMs: number) {
   return { watcher, files, problems, reloads, updates };
 }
 
-async function until(condition: () => boolean): Promise<void> {
-  for (let i = 0; i < 100 && !condition(); i++) await sleep(50);
-  expect(condition()).toBe(true);
-}
-
 describe('watchIdentityFiles', () => {
   it('keeps the last good pair while a rotation writes the certificate, then the key, in place; takes the new pair once both are there', async () => {
     const [first, next] = await Promise.all([issue(), issue()]);
     const { watcher, files, problems, reloads, updates } = await watch(first, 100);
-    await until(() => updates.length === 1);
+    await waitFor(() => updates.length === 1, 'the first pair to be handed out');
 
     await writeFile(files.certFile, next.chainPem); // in place, the key not yet written
-    await sleep(600); // six refreshes of the same mismatched files
+    await sleep(600); // a sleep on purpose: six refreshes of the same mismatched files
     expect(watcher.current?.serialNumber).toBe(first.serialNumber.toUpperCase());
     expect(updates).toEqual([first.chainPem]);
     // Six refreshes of the same mismatch: said once. A read that caught the certificate file empty or half written
@@ -66,7 +62,7 @@ describe('watchIdentityFiles', () => {
     expect(new Set(problems).size).toBe(problems.length);
 
     await writeFile(files.keyFile, next.keyPem);
-    await until(() => reloads.length === 1);
+    await waitFor(() => reloads.length === 1, 'the new pair to be taken');
     expect(reloads).toEqual([next.serialNumber.toUpperCase()]);
     expect(updates).toEqual([first.chainPem, next.chainPem]);
   });
@@ -134,6 +130,6 @@ describe('watchIdentityFiles', () => {
     );
     // A matching key written later is taken by the next read.
     await writeFile(keyFile, first.keyPem);
-    await until(() => mismatched.current?.serialNumber === first.serialNumber.toUpperCase());
+    await waitFor(() => mismatched.current?.serialNumber === first.serialNumber.toUpperCase(), 'the matching key to be taken');
   });
 });

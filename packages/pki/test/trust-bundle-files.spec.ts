@@ -1,3 +1,4 @@
+import { waitFor } from '@rampart/test-support';
 import { rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -93,18 +94,18 @@ describe('watchTrustBundles', () => {
       const updates: string[] = [];
       watcher.addCaCertificateListener((update) => updates.push(update?.caCertificate.toString() ?? 'null'));
       await watcher.ready;
-      await until(() => updates.length === 1);
+      await waitFor(() => updates.length === 1, 'the first bundle to be handed out');
       expect(updates[0]).toContain(ours.certPem.trim());
       expect(updates[0]).toContain(partner.certPem.trim());
 
       await write('watched-ca.pem', 'half written');
-      await until(() => problems.length === 1);
+      await waitFor(() => problems.length === 1, 'the half-written file to be reported');
       expect(problems[0]).toContain(`transport.tls.caFile ${caFile} holds no usable PEM certificate`);
       expect(watcher.current?.bundleFor('ours.example')?.map((c) => c.subject)).toEqual(['CN=ours CA']);
 
       const next = await createCa({ commonName: 'next CA' });
       await write('watched-ca.pem', ours.certPem + next.certPem);
-      await until(() => updates.length === 2);
+      await waitFor(() => updates.length === 2, 'the new bundle to be handed out');
       expect(watcher.current?.bundleFor('ours.example')?.map((c) => c.subject)).toEqual(['CN=ours CA', 'CN=next CA']);
       expect(updates).not.toContain('null');
     } finally {
@@ -135,7 +136,3 @@ describe('TrustBundleWatcher.reload', () => {
   });
 });
 
-async function until(condition: () => boolean): Promise<void> {
-  for (let i = 0; i < 100 && !condition(); i++) await new Promise((resolve) => setTimeout(resolve, 50));
-  expect(condition()).toBe(true);
-}

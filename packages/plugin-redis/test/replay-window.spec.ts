@@ -4,6 +4,7 @@
 import { rampartAuth, TokenVerifier } from '@rampart/auth';
 import { AUTH_TOKENS } from '@rampart/auth/stages';
 import { definePlugin, RampartError, Status, type RampartPlugin } from '@rampart/core';
+import { rampartErrorOf } from '@rampart/test-support';
 import { TestIssuer, withBearer } from '@rampart/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RAMPART_REDIS, rampartRedis, REDIS_TOKENS, type RedisConnection } from '../src/index.js';
@@ -12,11 +13,11 @@ import { spends } from './support/ledger-service.js';
 import { recordingLogger } from './support/log-lines.js';
 import { RedisServer, redisInstalled, SKIP_REASON } from './support/redis-server.js';
 import { startReplica, type Replica } from './support/replicas.js';
-import { failure } from './support/rpc.js';
 
 const TOLERANCE_SEC = 3;
 const SPEND = '/rampart.redistest.v1.LedgerService/Spend';
 
+/** A sleep on purpose: waits for a moment on the wall clock (a token's expiry plus some seconds must really pass). */
 const sleepUntil = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, Math.max(ms - Date.now(), 0)));
 
 /** Auth config with a short clock tolerance (startReplica's `values` replace its `auth` key whole). */
@@ -103,7 +104,7 @@ describe.skipIf(!redisInstalled)(`one-time tokens on Redis past exp, within the 
       for (const [name, r] of [['replica', replica], ['bare', bare]] as const) {
         spends.length = 0;
         log.lines.length = 0;
-        const error = await failure(spend(r, used[name]));
+        const error = await rampartErrorOf(spend(r, used[name]));
         expect({ at: `exp + ${after} s at ${name}`, code: error.status, details: error.message }).toEqual({
           at: `exp + ${after} s at ${name}`,
           code: Status.UNAUTHENTICATED,

@@ -2,12 +2,12 @@
 // both.
 import { resolveStages } from '@rampart/auth/stages';
 import { Status } from '@rampart/core';
+import { rampartErrorOf } from '@rampart/test-support';
 import { TestIssuer, withBearer } from '@rampart/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { REDIS_TOKENS, type RedisRevocationList, type Revocation } from '../src/index.js';
 import { RedisServer, redisInstalled, SKIP_REASON } from './support/redis-server.js';
 import { startReplica, type Replica } from './support/replicas.js';
-import { failure } from './support/rpc.js';
 
 describe.skipIf(!redisInstalled)(`two replicas sharing one Redis${SKIP_REASON}`, () => {
   let redis: RedisServer;
@@ -37,10 +37,10 @@ describe.skipIf(!redisInstalled)(`two replicas sharing one Redis${SKIP_REASON}`,
   it('a one-time token used at one replica is refused at the other (and at the first)', async () => {
     const token = await issuer.mint({ sub: 'alice' }, { scope: 'ledger:read ledger:spend' });
     expect(await a.ledger.spend({ account: 'acc-1', amount: 5 }, withBearer(token))).toEqual({ spent: 5 });
-    const atB = await failure(b.ledger.spend({ account: 'acc-1', amount: 5 }, withBearer(token)));
+    const atB = await rampartErrorOf(b.ledger.spend({ account: 'acc-1', amount: 5 }, withBearer(token)));
     expect(atB.status).toBe(Status.UNAUTHENTICATED);
     expect(atB.message).toBe('invalid token');
-    expect((await failure(a.ledger.spend({ account: 'acc-1', amount: 5 }, withBearer(token)))).status).toBe(Status.UNAUTHENTICATED);
+    expect((await rampartErrorOf(a.ledger.spend({ account: 'acc-1', amount: 5 }, withBearer(token)))).status).toBe(Status.UNAUTHENTICATED);
   });
 
   it('of two replicas racing for the same one-time token, exactly one wins', async () => {
@@ -71,7 +71,7 @@ describe.skipIf(!redisInstalled)(`two replicas sharing one Redis${SKIP_REASON}`,
       const revokedAt = Date.now();
       await revocations.revoke({ ...revocation(jti), until: new Date(Date.now() + 60_000) } as Revocation);
       for (const r of [a, b]) {
-        const err = await failure(r.ledger.balance({ account: 'x' }, withBearer(token)));
+        const err = await rampartErrorOf(r.ledger.balance({ account: 'x' }, withBearer(token)));
         expect(err.status).toBe(Status.UNAUTHENTICATED);
         expect(err.message).toBe('invalid token');
       }
@@ -87,15 +87,15 @@ describe.skipIf(!redisInstalled)(`two replicas sharing one Redis${SKIP_REASON}`,
   it('a revocation ends by itself at `until`', async () => {
     const token = await issuer.mint({ sub: 'erin' }, { scope: 'ledger:read' });
     await revocations.revoke({ sub: 'erin', until: new Date(Date.now() + 400) });
-    expect((await failure(b.ledger.balance({ account: 'x' }, withBearer(token)))).status).toBe(Status.UNAUTHENTICATED);
-    await new Promise((r) => setTimeout(r, 600));
+    expect((await rampartErrorOf(b.ledger.balance({ account: 'x' }, withBearer(token)))).status).toBe(Status.UNAUTHENTICATED);
+    await new Promise((r) => setTimeout(r, 600)); // a sleep on purpose: the revocation's `until` must pass
     expect((await b.ledger.balance({ account: 'x' }, withBearer(token))).subject).toBe('erin');
   });
 
   it('a revoked one-time token is refused without being used up', async () => {
     const token = await issuer.mint({ sub: 'frank' }, { scope: 'ledger:read ledger:spend' });
     await revocations.revoke({ sub: 'frank', until: new Date(Date.now() + 60_000) });
-    expect((await failure(a.ledger.spend({ account: 'x', amount: 1 }, withBearer(token)))).status).toBe(Status.UNAUTHENTICATED);
+    expect((await rampartErrorOf(a.ledger.spend({ account: 'x', amount: 1 }, withBearer(token)))).status).toBe(Status.UNAUTHENTICATED);
     await revocations.unrevoke({ sub: 'frank' });
     expect(await b.ledger.spend({ account: 'x', amount: 1 }, withBearer(token))).toEqual({ spent: 1 });
   });

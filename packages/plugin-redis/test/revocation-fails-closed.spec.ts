@@ -4,6 +4,7 @@
 import { RAMPART_AUTH, rampartAuth } from '@rampart/auth';
 import { AUTH_STAGE, type AuthRequirements, type AuthStage, type StageCheck } from '@rampart/auth/stages';
 import { definePlugin, Status, type CallIdentityWriter } from '@rampart/core';
+import { rampartErrorOf } from '@rampart/test-support';
 import { TestIssuer, withBearer } from '@rampart/testing';
 import { injectable } from 'inversify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -11,7 +12,6 @@ import { rampartRedis } from '../src/index.js';
 import { recordingLogger } from './support/log-lines.js';
 import { RedisServer, redisInstalled, SKIP_REASON } from './support/redis-server.js';
 import { startReplica, type Replica } from './support/replicas.js';
-import { failure } from './support/rpc.js';
 
 /** A replacement "token" stage that says it enforces tokens and sets a principal, but never `state.token`. */
 @injectable()
@@ -52,7 +52,7 @@ describe.skipIf(!redisInstalled)(`the revocation stage without a verified token$
 
   it('refuses the call with UNAUTHENTICATED before the handler, saying why in the audit line', async () => {
     const token = await issuer.mint({ sub: 'mallory' }, { scope: 'ledger:read' });
-    const err = await failure(r.ledger.balance({ account: 'a' }, withBearer(token)));
+    const err = await rampartErrorOf(r.ledger.balance({ account: 'a' }, withBearer(token)));
     expect(err.status).toBe(Status.UNAUTHENTICATED);
     expect(err.message).toBe('unauthenticated');
     const audit = log.lines.map((l) => l.audit as { decision: string; reason: string; detail?: string } | undefined).find((a) => a !== undefined);

@@ -1,5 +1,6 @@
 // Start-up: the dependency check, the secrets rule for the URL, and an unreachable or misconfigured Redis.
 import { RampartError, Status } from '@rampart/core';
+import { rampartErrorOf } from '@rampart/test-support';
 import { TestIssuer, withBearer } from '@rampart/testing';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -9,7 +10,6 @@ import { rampartRedis } from '../src/index.js';
 import { recordingLogger } from './support/log-lines.js';
 import { freePort, RedisServer, redisInstalled, SKIP_REASON } from './support/redis-server.js';
 import { startReplica } from './support/replicas.js';
-import { failure } from './support/rpc.js';
 
 let issuer: TestIssuer;
 beforeAll(async () => {
@@ -79,9 +79,9 @@ describe.skipIf(!redisInstalled)(`a Redis with a password${SKIP_REASON}`, () => 
     try {
       const token = await issuer.mint({ sub: 'alice' }, { scope: 'ledger:read ledger:spend' });
       expect(await r.ledger.spend({ account: 'a', amount: 2 }, withBearer(token))).toEqual({ spent: 2 });
-      expect((await failure(r.ledger.spend({ account: 'a', amount: 2 }, withBearer(token)))).status).toBe(Status.UNAUTHENTICATED);
+      expect((await rampartErrorOf(r.ledger.spend({ account: 'a', amount: 2 }, withBearer(token)))).status).toBe(Status.UNAUTHENTICATED);
       await redis.stop();
-      expect((await failure(r.ledger.balance({ account: 'a' }, withBearer(token)))).status).toBe(Status.UNAVAILABLE);
+      expect((await rampartErrorOf(r.ledger.balance({ account: 'a' }, withBearer(token)))).status).toBe(Status.UNAVAILABLE);
       await redis.restart();
     } finally {
       await r.t.close();

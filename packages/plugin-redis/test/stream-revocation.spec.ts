@@ -3,6 +3,7 @@
 // seconds (measured and printed; the bound asserted is generous), and leaves other streams running. An announcement
 // missed while a replica's subscription was away is made up for when it comes back.
 import { Status } from '@rampart/core';
+import { waitFor } from '@rampart/test-support';
 import { TestIssuer } from '@rampart/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { REDIS_TOKENS, type RedisConnection, type RedisRevocationList, type Revocation } from '../src/index.js';
@@ -84,8 +85,7 @@ describe.skipIf(!redisInstalled)(`revocations reach open streams${SKIP_REASON}`,
 
       // The other token's stream runs on.
       const before = untouched.received();
-      await new Promise((r) => setTimeout(r, 200));
-      expect(untouched.received()).toBeGreaterThan(before);
+      await waitFor(() => untouched.received() > before, 'another message on the untouched stream');
       untouched.cancel();
       expect((await untouched.ended).error?.status).toBe(Status.CANCELLED);
       expect(await revocations.unrevoke(revocation(jti))).toBe(true);
@@ -100,8 +100,7 @@ describe.skipIf(!redisInstalled)(`revocations reach open streams${SKIP_REASON}`,
     const connection = a.t.app.container.get<RedisConnection>(REDIS_TOKENS.Connection);
     await connection.run('test: silent revoke', (client) => client.set('rampart:revoked:sub:frank', '1', { expiration: { type: 'PX', value: 60_000 } }));
     const before = stream.received();
-    await new Promise((r) => setTimeout(r, 300));
-    expect(stream.received()).toBeGreaterThan(before); // nothing announced it: still running
+    await waitFor(() => stream.received() > before, 'another message: nothing announced the revocation, so the stream runs on');
 
     // Drop every subscriber connection; the replicas reconnect, subscribe again, and re-check their open streams.
     const killedAt = Date.now();

@@ -3,6 +3,7 @@
 import { rampartAuth } from '@rampart/auth';
 import { resolveStages } from '@rampart/auth/stages';
 import { Status } from '@rampart/core';
+import { rampartErrorOf } from '@rampart/test-support';
 import { startTestApp, TestIssuer, withBearer, type TestApp } from '@rampart/testing';
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -11,7 +12,6 @@ import { tenantPolicy } from './examples/tenant-plugin.js';
 import { LedgerService } from './support/ledger-service.js';
 import { recordingLogger } from './support/log-lines.js';
 import { protoRoot } from './support/replicas.js';
-import { failure } from './support/rpc.js';
 
 let issuer: TestIssuer;
 let t: TestApp;
@@ -50,7 +50,7 @@ describe('the tenant-policy example plugin', () => {
 
   it('refuses a token of acme used for globex with PERMISSION_DENIED, saying why only in the audit log', async () => {
     const token = await issuer.mint({ sub: 'alice', tenant: 'acme' }, { scope: 'ledger:read' });
-    const err = await failure(ledger.balance({ account: 'a' }, forTenant(token, 'globex')));
+    const err = await rampartErrorOf(ledger.balance({ account: 'a' }, forTenant(token, 'globex')));
     expect(err.status).toBe(Status.PERMISSION_DENIED);
     expect(err.message).toBe('permission denied');
     const audit = log.lines.map((l) => l.audit as { reason: string; detail?: string } | undefined).filter((a) => a?.reason === 'ERR_POLICY_DENIED');
@@ -59,14 +59,14 @@ describe('the tenant-policy example plugin', () => {
 
   it('refuses a token without a tenant claim, and a call without x-tenant', async () => {
     const untenanted = await issuer.mint({ sub: 'bob' }, { scope: 'ledger:read' });
-    expect((await failure(ledger.balance({ account: 'a' }, forTenant(untenanted, 'acme')))).status).toBe(Status.PERMISSION_DENIED);
+    expect((await rampartErrorOf(ledger.balance({ account: 'a' }, forTenant(untenanted, 'acme')))).status).toBe(Status.PERMISSION_DENIED);
     const token = await issuer.mint({ sub: 'alice', tenant: 'acme' }, { scope: 'ledger:read' });
-    expect((await failure(ledger.balance({ account: 'a' }, forTenant(token)))).status).toBe(Status.PERMISSION_DENIED);
+    expect((await rampartErrorOf(ledger.balance({ account: 'a' }, forTenant(token)))).status).toBe(Status.PERMISSION_DENIED);
   });
 
   it('runs only once the token is valid: a missing scope is still reported as such', async () => {
     const token = await issuer.mint({ sub: 'alice', tenant: 'acme' }, { scope: 'other' });
-    const err = await failure(ledger.balance({ account: 'a' }, forTenant(token, 'globex')));
+    const err = await rampartErrorOf(ledger.balance({ account: 'a' }, forTenant(token, 'globex')));
     expect(err.message).toBe('insufficient scope');
   });
 

@@ -1,10 +1,11 @@
 // Issue 21 item 6: the access log. One line per call when `log.access` is on (rpc, status, duration, request id,
 // principal, peer, error code), sampled for successful calls, always for failed ones; nothing when it is off; a bad
 // sample rate stops start-up naming the key.
-import { Status, type RampartError } from '@rampart/core';
+import { Status } from '@rampart/core';
 import { createLogger } from '@rampart/telemetry';
+import { collect, rampartErrorOf } from '@rampart/test-support';
 import { afterEach, describe, expect, it } from 'vitest';
-import { collect, rejectionOf, startEchoApp, type Started } from './fixtures/harness.js';
+import { startEchoApp, type Started } from './fixtures/harness.js';
 
 const lines: Record<string, unknown>[] = [];
 const logger = createLogger({ name: 'access', level: 'debug', destination: { write: (line: string) => void lines.push(JSON.parse(line) as Record<string, unknown>) } });
@@ -43,13 +44,13 @@ describe('the access log', () => {
   it('writes a failed call with its status and code, even when successful calls are not sampled', async () => {
     s = await startEchoApp({ logger, values: { log: { level: 'debug', access: 'info', accessSampleRate: 0 } } });
     await s.echo.echo({ text: 'a' });
-    const error = (await rejectionOf(s.echo.echo({ text: 'a', fail: 'ERR_NOT_FOUND' }))) as RampartError;
+    const error = await rampartErrorOf(s.echo.echo({ text: 'a', fail: 'ERR_NOT_FOUND' }));
     expect(error.status).toBe(Status.NOT_FOUND);
     expect(accessLines()).toEqual([expect.objectContaining({ status: 'NOT_FOUND', code: 'ERR_NOT_FOUND' })]);
   });
 
   it('a sample rate outside 0..1 stops start-up, naming the key and the fix', async () => {
-    const error = (await rejectionOf(startEchoApp({ logger, values: { log: { access: 'info', accessSampleRate: 2 } } }))) as RampartError;
+    const error = await rampartErrorOf(startEchoApp({ logger, values: { log: { access: 'info', accessSampleRate: 2 } } }));
     expect(error.message).toContain('log.accessSampleRate must be a number from 0 to 1, got 2');
     expect(error.message).toContain('RAMPART_LOG_ACCESS_SAMPLE_RATE');
   });

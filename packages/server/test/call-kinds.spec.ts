@@ -1,7 +1,9 @@
 import { RampartError, Status } from '@rampart/core';
+import { collect, collectUntilError, rampartErrorOf, rejectionOf, waitFor } from '@rampart/test-support';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { probe } from './fixtures/echo-service.js';
-import { collect, rejectionOf, startEchoApp, type Started } from './fixtures/harness.js';
+import { startEchoApp, type Started } from './fixtures/harness.js';
 
 let s: Started;
 beforeAll(async () => {
@@ -52,14 +54,9 @@ describe('server streaming from a synchronous generator', () => {
   });
 
   it('a throw mid-stream: the messages before it arrive, then the mapped status', async () => {
-    const got: number[] = [];
-    const err = await rejectionOf(
-      (async () => {
-        for await (const m of s.echo.tally({ from: 0, to: 10, failAfter: 4 })) got.push(m.index);
-      })(),
-    );
-    expect((err as RampartError).status).toBe(Status.FAILED_PRECONDITION);
-    expect(got).toEqual([0, 1, 2, 3, 4]);
+    const { items, error } = await collectUntilError(s.echo.tally({ from: 0, to: 10, failAfter: 4 }));
+    expect(error.status).toBe(Status.FAILED_PRECONDITION);
+    expect(items.map((m) => m.index)).toEqual([0, 1, 2, 3, 4]);
     expect(probe.finallyRan).toBe(1);
   });
 
@@ -68,7 +65,7 @@ describe('server streaming from a synchronous generator', () => {
     for await (const m of s.echo.tally({ from: 0, to: 400, failAfter: -1 })) {
       expect(m.index).toBe(count);
       count += 1;
-      if (count % 100 === 0) await new Promise((r) => setTimeout(r, 20));
+      if (count % 100 === 0) await sleep(20); // a sleep on purpose: the reader is slow
     }
     expect(count).toBe(400);
   });
@@ -76,36 +73,24 @@ describe('server streaming from a synchronous generator', () => {
 
 describe('errors mid-stream', () => {
   it('server streaming: messages before the error arrive, then the mapped status', async () => {
-    const got: number[] = [];
-    let caught: unknown;
-    try {
-      for await (const m of s.echo.count({ from: 0, to: 10, failAfter: 2 })) got.push(m.index);
-    } catch (error) {
-      caught = error;
-    }
-    expect(got).toEqual([0, 1, 2]);
-    expect(caught).toBeInstanceOf(RampartError);
-    expect((caught as RampartError).status).toBe(Status.FAILED_PRECONDITION);
-    expect((caught as RampartError).message).toBe('stopped after 2');
+    const { items, error } = await collectUntilError(s.echo.count({ from: 0, to: 10, failAfter: 2 }));
+    expect(items.map((m) => m.index)).toEqual([0, 1, 2]);
+    expect(error).toBeInstanceOf(RampartError);
+    expect(error.status).toBe(Status.FAILED_PRECONDITION);
+    expect(error.message).toBe('stopped after 2');
     expect(probe.finallyRan).toBe(1);
   });
 
   it('client streaming: an error while reading requests ends the call with its status', async () => {
-    const err = await rejectionOf(s.echo.collect([{ text: 'a' }, { text: 'b', fail: 'ERR_INVALID_ARGUMENT' }, { text: 'c' }]));
-    expect((err as RampartError).status).toBe(Status.INVALID_ARGUMENT);
+    const err = await rampartErrorOf(s.echo.collect([{ text: 'a' }, { text: 'b', fail: 'ERR_INVALID_ARGUMENT' }, { text: 'c' }]));
+    expect(err.status).toBe(Status.INVALID_ARGUMENT);
     expect(probe.received).toEqual(['a']);
   });
 
   it('bidi: an error after some responses ends the stream with its status', async () => {
-    const got: string[] = [];
-    let caught: unknown;
-    try {
-      for await (const m of s.echo.chat([{ text: 'a' }, { text: 'b', fail: 'ERR_NOT_FOUND' }])) got.push(m.text);
-    } catch (error) {
-      caught = error;
-    }
-    expect(got).toEqual(['A']);
-    expect((caught as RampartError).status).toBe(Status.NOT_FOUND);
+    const { items, error } = await collectUntilError(s.echo.chat([{ text: 'a' }, { text: 'b', fail: 'ERR_NOT_FOUND' }]));
+    expect(items.map((m) => m.text)).toEqual(['A']);
+    expect(error.status).toBe(Status.NOT_FOUND);
   });
 });
 
@@ -116,12 +101,12 @@ describe('back-pressure', () => {
   ] as const)('a slow reader holds %s back instead of letting it buffer everything; going away runs its finally', async (_kind, method) => {
     const iterator = s.echo[method]({ from: 0, to: 5_000, failAfter: -1 })[Symbol.asyncIterator]();
     for (let i = 0; i < 3; i++) await iterator.next();
-    await new Promise((r) => setTimeout(r, 300));
+    await sleep(300); // a sleep on purpose: time for the generator to run ahead if flow control did not hold it
     // 5,000 messages of 16 KiB would be 80 MB; flow control must stop the generator long before that.
     expect(probe.produced).toBeGreaterThan(3);
     expect(probe.produced).toBeLessThan(500);
     await iterator.return?.();
-    await new Promise((r) => setTimeout(r, 100));
+    await waitFor(() => probe.finallyRan > 0, "the generator's finally block");
     expect(probe.finallyRan).toBe(1);
   });
 
@@ -134,7 +119,7 @@ describe('back-pressure', () => {
       }
     }
     const pending = s.echo.collect(requests(), { deadline: 400 });
-    await new Promise((r) => setTimeout(r, 250));
+    await waitFor(() => probe.received.length >= 10, 'the handler to read ten requests');
     // The handler reads one message every 20 ms; the sender must not have pushed everything into buffers.
     expect(sent).toBeLessThan(200);
     await rejectionOf(pending);
@@ -145,20 +130,20 @@ describe('cancellation and deadlines', () => {
   it('a client cancel aborts ctx.signal with CANCELLED', async () => {
     const controller = new AbortController();
     const pending = s.echo.echo({ text: 'slow', delayMs: 5_000 }, { signal: controller.signal });
-    await new Promise((r) => setTimeout(r, 100));
+    await waitFor(() => probe.calls.includes('echo'), 'the handler to start');
     controller.abort();
-    const err = await rejectionOf(pending);
-    expect((err as RampartError).status).toBe(Status.CANCELLED);
-    await new Promise((r) => setTimeout(r, 50));
+    const err = await rampartErrorOf(pending);
+    expect(err.status).toBe(Status.CANCELLED);
+    await waitFor(() => probe.aborts.some((a) => a.method === 'echo'), 'the handler to see the abort');
     const aborts = probe.aborts.filter((a) => a.method === 'echo');
     expect(aborts).toHaveLength(1);
     expect((aborts[0]?.reason as { code: string }).code).toBe('ERR_CANCELLED');
   });
 
   it('a passed deadline aborts ctx.signal with DEADLINE_EXCEEDED and the client gets DEADLINE_EXCEEDED', async () => {
-    const err = await rejectionOf(s.echo.echo({ text: 'slow', delayMs: 5_000 }, { deadline: 150 }));
-    expect((err as RampartError).status).toBe(Status.DEADLINE_EXCEEDED);
-    await new Promise((r) => setTimeout(r, 50));
+    const err = await rampartErrorOf(s.echo.echo({ text: 'slow', delayMs: 5_000 }, { deadline: 150 }));
+    expect(err.status).toBe(Status.DEADLINE_EXCEEDED);
+    await waitFor(() => probe.aborts.some((a) => a.method === 'echo'), 'the handler to see the abort');
     const aborts = probe.aborts.filter((a) => a.method === 'echo');
     expect(aborts).toHaveLength(1);
     expect((aborts[0]?.reason as { code: string }).code).toBe('ERR_DEADLINE_EXCEEDED');
@@ -168,7 +153,7 @@ describe('cancellation and deadlines', () => {
     for await (const m of s.echo.count({ from: 0, to: 1_000, delayMs: 5, failAfter: -1 })) {
       if (m.index === 2) break;
     }
-    await new Promise((r) => setTimeout(r, 100));
+    await waitFor(() => probe.finallyRan > 0, "the generator's finally block");
     expect(probe.finallyRan).toBe(1);
     expect(probe.produced).toBeLessThan(50);
   });
@@ -177,7 +162,7 @@ describe('cancellation and deadlines', () => {
     const controller = new AbortController();
     async function* forever() {
       yield { text: 'first' };
-      await new Promise((r) => setTimeout(r, 10_000));
+      await sleep(10_000); // then nothing more for a long time: the client goes away first
     }
     const got: string[] = [];
     const reading = (async () => {
@@ -186,8 +171,8 @@ describe('cancellation and deadlines', () => {
         controller.abort();
       }
     })();
-    const err = await rejectionOf(reading);
-    expect((err as RampartError).status).toBe(Status.CANCELLED);
+    const err = await rampartErrorOf(reading);
+    expect(err.status).toBe(Status.CANCELLED);
     expect(got).toEqual(['FIRST']);
   });
 });

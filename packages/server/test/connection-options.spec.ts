@@ -1,12 +1,13 @@
 import { Client, credentials, Metadata, ServerCredentials, status, type Server, type ServiceError } from '@grpc/grpc-js';
 import { loadConfig } from '@rampart/config';
 import { Status } from '@rampart/core';
+import { rejectionOf, waitFor } from '@rampart/test-support';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { serverConfigSchema } from '../src/index.js';
 import { createGrpcServer } from '../src/server-options.js';
 import { probe } from './fixtures/echo-service.js';
-import { rejectionOf, startEchoApp, testConfigValues } from './fixtures/harness.js';
+import { startEchoApp, testConfigValues } from './fixtures/harness.js';
 import { FRAME, RawH2Peer } from './fixtures/raw-h2-peer.js';
 
 // Issue 17, item 4: the connection settings reach grpc-js (and Node's HTTP/2) and do what a Kubernetes deployment
@@ -125,7 +126,7 @@ describe('connection settings reach grpc-js', () => {
     // Calls one after another for well past two connection ages (no assertion on how long anything takes).
     while (Date.now() - started < 2_500) {
       peers.push(await peerCall(client));
-      await sleep(50);
+      await sleep(50); // a sleep on purpose: calls spread over more than two connection ages
     }
     expect(new Set(peers).size).toBeGreaterThanOrEqual(2);
     expect(handled).toBe(peers.length);
@@ -149,7 +150,7 @@ describe('connection settings reach grpc-js', () => {
     const port = await start({ keepaliveTimeMs: 400, keepaliveTimeoutMs: 5_000 });
     const draining = clientOf(port);
     const inFlight = peerCall(draining, { delayTenths: 15 });
-    await sleep(100);
+    await waitFor(() => handled === 2, 'the call to reach its handler');
     const stopped = new Promise<Error | undefined>((resolve) => servers.at(-1)?.tryShutdown(resolve));
     await expect(inFlight).resolves.toMatch(/127\.0\.0\.1/);
     expect(await stopped).toBeUndefined();

@@ -8,12 +8,13 @@ import {
   type ErrorCode,
 } from '@rampart/core';
 import { DEPENDENCY_UNAVAILABLE_MESSAGE, GENERIC_INTERNAL_MESSAGE } from '@rampart/core/internal';
+import { rampartErrorOf } from '@rampart/test-support';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { credentials } from '@grpc/grpc-js';
 import { closeClient, createClient } from '@rampart/client';
 import { EchoServiceDescriptor, PingServiceDescriptor, type EchoServiceClient, type PingResponse } from './generated/index.js';
 import { EchoService } from './fixtures/echo-service.js';
-import { freePort, protoRoot, rejectionOf, startEchoApp, type Started } from './fixtures/harness.js';
+import { freePort, protoRoot, startEchoApp, type Started } from './fixtures/harness.js';
 
 const ERR_OUT_OF_STOCK = defineErrorCode('ERR_OUT_OF_STOCK', Status.FAILED_PRECONDITION);
 const DETAIL = { typeUrl: 'type.googleapis.com/google.rpc.ErrorInfo', value: Uint8Array.of(10, 3, 102, 111, 111) };
@@ -52,10 +53,9 @@ beforeEach(() => {
 });
 
 async function pingFails(): Promise<RampartError> {
-  const error = await rejectionOf(s.ping.ping({}));
-  expect(error).toBeInstanceOf(RampartError);
+  const error = await rampartErrorOf(s.ping.ping({}));
   expect(ran, 'the handler ran once').toBe(1);
-  return error as RampartError;
+  return error;
 }
 
 describe('what a Rampart client receives', () => {

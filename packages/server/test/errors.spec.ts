@@ -1,11 +1,12 @@
 import { GrpcService, Public, RampartError, Status, type ErrorCode } from '@rampart/core';
 import { GENERIC_INTERNAL_MESSAGE, STATUS_BY_CODE } from '@rampart/core/internal';
+import { rampartErrorOf } from '@rampart/test-support';
 import { EchoService } from './fixtures/echo-service.js';
 import { Writable } from 'node:stream';
 import { createLogger } from '@rampart/telemetry';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PingServiceDescriptor } from './generated/index.js';
-import { rejectionOf, startEchoApp, type Started } from './fixtures/harness.js';
+import { startEchoApp, type Started } from './fixtures/harness.js';
 
 const lines: string[] = [];
 const sink = new Writable({
@@ -35,33 +36,33 @@ describe('error to status mapping', () => {
     'ERR_UNIMPLEMENTED',
   ];
   it.each(clientFacing)('%s reaches the client as its mapped status with its message', async (code) => {
-    const err = await rejectionOf(s.echo.echo({ text: 't', fail: code }));
+    const err = await rampartErrorOf(s.echo.echo({ text: 't', fail: code }));
     expect(err).toBeInstanceOf(RampartError);
-    expect((err as RampartError).status).toBe(STATUS_BY_CODE[code]);
-    expect((err as RampartError).message).toBe(`failed with ${code}`);
+    expect(err.status).toBe(STATUS_BY_CODE[code]);
+    expect(err.message).toBe(`failed with ${code}`);
   });
 
   it('an unknown error becomes INTERNAL with a generic message; its text is logged, never sent', async () => {
     lines.length = 0;
-    const err = await rejectionOf(s.echo.echo({ text: 't', fail: 'plain' }));
-    expect((err as RampartError).status).toBe(Status.INTERNAL);
-    expect((err as RampartError).message).toBe(GENERIC_INTERNAL_MESSAGE);
-    expect((err as RampartError).message).not.toContain('hunter2');
+    const err = await rampartErrorOf(s.echo.echo({ text: 't', fail: 'plain' }));
+    expect(err.status).toBe(Status.INTERNAL);
+    expect(err.message).toBe(GENERIC_INTERNAL_MESSAGE);
+    expect(err.message).not.toContain('hunter2');
     const logged = lines.join('');
     expect(logged).toContain('handler failed');
     expect(logged).toContain('database password is');
   });
 
   it('a RampartError whose code maps to INTERNAL sends the generic message, not its own', async () => {
-    const err = await rejectionOf(s.echo.echo({ text: 't', fail: 'ERR_INTERNAL' }));
-    expect((err as RampartError).status).toBe(Status.INTERNAL);
-    expect((err as RampartError).message).toBe(GENERIC_INTERNAL_MESSAGE);
+    const err = await rampartErrorOf(s.echo.echo({ text: 't', fail: 'ERR_INTERNAL' }));
+    expect(err.status).toBe(Status.INTERNAL);
+    expect(err.message).toBe(GENERIC_INTERNAL_MESSAGE);
   });
 
   it('the audit-only reason never reaches the client', async () => {
-    const err = await rejectionOf(s.echo.echo({ text: 't', fail: 'ERR_TOKEN_INVALID' }));
-    expect((err as RampartError).status).toBe(Status.UNAUTHENTICATED);
-    expect((err as RampartError).message).not.toContain('test-requested');
+    const err = await rampartErrorOf(s.echo.echo({ text: 't', fail: 'ERR_TOKEN_INVALID' }));
+    expect(err.status).toBe(Status.UNAUTHENTICATED);
+    expect(err.message).not.toContain('test-requested');
   });
 });
 
@@ -76,9 +77,9 @@ describe('handlers that throw synchronously', () => {
     }
     const started = await startEchoApp({ services: [EchoService, SyncPing] });
     try {
-      const err = await rejectionOf(started.ping.ping({}));
-      expect((err as RampartError).status).toBe(Status.FAILED_PRECONDITION);
-      expect((err as RampartError).message).toBe('not ready');
+      const err = await rampartErrorOf(started.ping.ping({}));
+      expect(err.status).toBe(Status.FAILED_PRECONDITION);
+      expect(err.message).toBe('not ready');
     } finally {
       await started.close();
     }

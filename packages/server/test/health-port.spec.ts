@@ -1,11 +1,12 @@
 import { credentials } from '@grpc/grpc-js';
 import { closeClient, createClient } from '@rampart/client';
-import { type RampartError, Status } from '@rampart/core';
+import { Status } from '@rampart/core';
+import { rampartErrorOf } from '@rampart/test-support';
 import { networkInterfaces } from 'node:os';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createApp, type RampartApp } from '../src/index.js';
 import { EchoService, PingService } from './fixtures/echo-service.js';
-import { freePort, protoRoot, rejectionOf, testConfigValues } from './fixtures/harness.js';
+import { freePort, protoRoot, testConfigValues } from './fixtures/harness.js';
 import { healthClient, listServicesByReflection } from './fixtures/raw-clients.js';
 import { EchoServiceDescriptor } from './generated/index.js';
 import { clientCredentials, PkiFixture } from './tls/pki-fixture.js';
@@ -57,7 +58,7 @@ describe('server.healthPort', () => {
     }
     const echo = createClient(EchoServiceDescriptor, { address, protoRoot, credentials: credentials.createInsecure() });
     try {
-      const err = (await rejectionOf(echo.echo({ text: 'not here' }))) as RampartError;
+      const err = await rampartErrorOf(echo.echo({ text: 'not here' }));
       expect(err.status).toBe(Status.UNIMPLEMENTED);
     } finally {
       closeClient(echo);

@@ -1,7 +1,8 @@
-import { authDecisionDecorator, GrpcService, Public, RampartError } from '@rampart/core';
+import { authDecisionDecorator, GrpcService, Public, type RampartError } from '@rampart/core';
+import { rampartErrorOf } from '@rampart/test-support';
 import { describe, expect, it } from 'vitest';
 import { createApp, type ServiceClass } from '../src/index.js';
-import { protoRoot, rejectionOf, testConfigValues } from './fixtures/harness.js';
+import { protoRoot, testConfigValues } from './fixtures/harness.js';
 import { PingServiceDescriptor } from './generated/index.js';
 
 // Start-up checks for service classes built by inheritance (the request path through a real server is tested in
@@ -21,9 +22,7 @@ const create = (services: ServiceClass[]) =>
   });
 
 async function refusal(services: ServiceClass[]): Promise<RampartError> {
-  const err = await rejectionOf(create(services));
-  expect(err).toBeInstanceOf(RampartError);
-  return err as RampartError;
+  return rampartErrorOf(create(services));
 }
 
 class PingBase {

@@ -1,7 +1,8 @@
 import { RampartError, Status, type CallOutcome, type Interceptor } from '@rampart/core';
+import { collect, rampartErrorOf, rejectionOf, waitFor } from '@rampart/test-support';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { probe } from './fixtures/echo-service.js';
-import { collect, rejectionOf, startEchoApp, type Started } from './fixtures/harness.js';
+import { startEchoApp, type Started } from './fixtures/harness.js';
 
 const outcomes: { method: string; outcome: CallOutcome }[] = [];
 const order: string[] = [];
@@ -15,7 +16,7 @@ const gate: Interceptor = {
     return {
       async onStart(ctx) {
         order.push('gate');
-        await new Promise((r) => setTimeout(r, 20));
+        await new Promise((r) => setTimeout(r, 20)); // a sleep on purpose: an asynchronous check takes time
         const deny = ctx.metadata.get('x-deny')[0];
         if (deny === 'auth') throw new RampartError('ERR_TOKEN_INVALID', 'invalid token', { reason: 'kid unknown' });
         if (deny === 'perm') throw new RampartError('ERR_INSUFFICIENT_SCOPE', 'insufficient scope');
@@ -75,22 +76,22 @@ describe('interceptors', () => {
   ];
 
   it.each(kinds)('%s: an UNAUTHENTICATED refusal happens before any handler code runs', async (_kind, call) => {
-    const err = await rejectionOf(call(deny('auth')));
-    expect((err as RampartError).status).toBe(Status.UNAUTHENTICATED);
-    expect((err as RampartError).message).toBe('invalid token');
+    const err = await rampartErrorOf(call(deny('auth')));
+    expect(err.status).toBe(Status.UNAUTHENTICATED);
+    expect(err.message).toBe('invalid token');
     expect(probe.calls).toEqual([]);
     expect(probe.received).toEqual([]);
   });
 
   it.each(kinds)('%s: a PERMISSION_DENIED refusal happens before any handler code runs', async (_kind, call) => {
-    const err = await rejectionOf(call(deny('perm')));
-    expect((err as RampartError).status).toBe(Status.PERMISSION_DENIED);
+    const err = await rampartErrorOf(call(deny('perm')));
+    expect(err.status).toBe(Status.PERMISSION_DENIED);
     expect(probe.calls).toEqual([]);
   });
 
   it.each(kinds)('%s: a synchronous hook after an asynchronous one refuses before any handler code runs', async (_kind, call) => {
-    const err = await rejectionOf(call(deny('second')));
-    expect((err as RampartError).status).toBe(Status.PERMISSION_DENIED);
+    const err = await rampartErrorOf(call(deny('second')));
+    expect(err.status).toBe(Status.PERMISSION_DENIED);
     expect(order).toEqual(['gate', 'second']);
     expect(probe.calls).toEqual([]);
     expect(probe.received).toEqual([]);
@@ -102,9 +103,9 @@ describe('interceptors', () => {
   });
 
   it('a bug in an interceptor fails closed with INTERNAL and a generic message', async () => {
-    const err = await rejectionOf(s.echo.echo({ text: 'a' }, deny('boom')));
-    expect((err as RampartError).status).toBe(Status.INTERNAL);
-    expect((err as RampartError).message).toBe('internal error');
+    const err = await rampartErrorOf(s.echo.echo({ text: 'a' }, deny('boom')));
+    expect(err.status).toBe(Status.INTERNAL);
+    expect(err.message).toBe('internal error');
     expect(probe.calls).toEqual([]);
   });
 
@@ -112,7 +113,7 @@ describe('interceptors', () => {
     await s.echo.echo({ text: 'ok' });
     await rejectionOf(s.echo.echo({ text: 'a' }, deny('perm')));
     await rejectionOf(s.echo.echo({ text: 'a', fail: 'ERR_NOT_FOUND' }));
-    await new Promise((r) => setTimeout(r, 20));
+    await waitFor(() => outcomes.length === 3, 'onEnd of the three calls');
     expect(outcomes.map((o) => [o.outcome.status, o.outcome.error?.code])).toEqual([
       [Status.OK, undefined],
       [Status.PERMISSION_DENIED, 'ERR_INSUFFICIENT_SCOPE'],

@@ -1,9 +1,10 @@
 import { credentials } from '@grpc/grpc-js';
 import { closeClient, createClient } from '@rampart/client';
-import { GrpcService, implementService, Public, RampartError } from '@rampart/core';
+import { GrpcService, implementService, Public } from '@rampart/core';
+import { rampartErrorOf } from '@rampart/test-support';
 import { describe, expect, it } from 'vitest';
 import { createApp } from '../src/index.js';
-import { protoRoot, rejectionOf, testConfigValues } from './fixtures/harness.js';
+import { protoRoot, testConfigValues } from './fixtures/harness.js';
 import { ObjectNamesServiceDescriptor, type NamesReply } from './generated/index.js';
 
 // RPCs named ToString, ValueOf, Constructor, HasOwnProperty, IsPrototypeOf and ToLocaleString: their handler names
@@ -27,9 +28,7 @@ describe('RPCs named like Object.prototype members', () => {
     @GrpcService(ObjectNamesServiceDescriptor)
     @Public()
     class Unimplemented {}
-    const err = await rejectionOf(create(Unimplemented));
-    expect(err).toBeInstanceOf(RampartError);
-    const { code, message } = err as RampartError;
+    const { code, message } = await rampartErrorOf(create(Unimplemented));
     expect(code).toBe('ERR_SERVICE_DEFINITION');
     expect(message).toContain('refusing to start: 6 problem(s)');
     for (const [rpc, name] of [
@@ -72,7 +71,7 @@ describe('RPCs named like Object.prototype members', () => {
         return reply('Names.hasOwnProperty');
       }
     }
-    const err = (await rejectionOf(create(Names))) as RampartError;
+    const err = await rampartErrorOf(create(Names));
     expect(err.message).toContain('refusing to start: 1 problem(s)');
     expect(err.message).toContain('Names.constructor is missing: rpc Constructor');
   });
@@ -121,7 +120,7 @@ describe('RPCs named like Object.prototype members', () => {
   it('an object that lacks them does not start: what every object inherits serves nothing', async () => {
     // @ts-expect-error the compiler refuses it too; this checks the run-time refusal behind the types
     const Empty = implementService(ObjectNamesServiceDescriptor, {}, { auth: [Public()] });
-    const err = (await rejectionOf(create(Empty))) as RampartError;
+    const err = await rampartErrorOf(create(Empty));
     expect(err.message).toContain('refusing to start: 6 problem(s)');
     expect(err.message).toContain('ObjectNamesService.toString is missing: rpc ToString');
     expect(err.message).toContain('ObjectNamesService.constructor is missing: rpc Constructor');

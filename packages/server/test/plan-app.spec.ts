@@ -1,4 +1,5 @@
-import { GrpcService, Public, RampartError, type MethodPlan, type RampartPlugin } from '@rampart/core';
+import { GrpcService, Public, type MethodPlan, type RampartPlugin } from '@rampart/core';
+import { rampartErrorOf } from '@rampart/test-support';
 import { describe, expect, it } from 'vitest';
 import { createApp, planApp, type CreateAppOptions } from '../src/index.js';
 import { EchoService, PingService } from './fixtures/echo-service.js';
@@ -66,8 +67,7 @@ describe('planApp: the app planned without side effects', () => {
     expect(plan.problems[1]?.text).toContain('service rampart.test.v1.NoSuchService is not declared in the protos');
     // The methods that are fine are still planned.
     expect(plan.authMatrix().map((m) => m.method)).toEqual(['Echo', 'Count', 'Tally', 'Collect', 'Chat']);
-    const err = (await create({ services: [EchoService, Undecided, Unknown] }).catch((e: unknown) => e)) as RampartError;
-    expect(err).toBeInstanceOf(RampartError);
+    const err = await rampartErrorOf(create({ services: [EchoService, Undecided, Unknown] }));
     expect(err.code).toBe('ERR_NO_AUTH_DECISION');
     expect(err.message).toBe(`refusing to start: 2 problem(s)\n${plan.problems.map((p) => `  - ${p.text}`).join('\n')}`);
   });

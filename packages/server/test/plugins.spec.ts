@@ -1,4 +1,5 @@
-import { definePlugin, RampartError, TOKENS, type Logger, type RampartPlugin } from '@rampart/core';
+import { definePlugin, TOKENS, type Logger, type RampartPlugin } from '@rampart/core';
+import { rampartErrorOf } from '@rampart/test-support';
 import { describe, expect, it } from 'vitest';
 import { createApp } from '../src/index.js';
 import { EchoService } from './fixtures/echo-service.js';
@@ -7,10 +8,9 @@ import { protoRoot, startEchoApp, testConfigValues } from './fixtures/harness.js
 describe('plugins', () => {
   it('a missing dependency stops start-up with a message that names it', async () => {
     const replay: RampartPlugin = { name: 'redis-replay', dependencies: ['rampart-auth'], register: () => undefined };
-    const err = await startEchoApp({ plugins: [replay] }).catch((e: unknown) => e);
-    expect(err).toBeInstanceOf(RampartError);
-    expect((err as RampartError).code).toBe('ERR_PLUGIN_DEPENDENCY');
-    expect((err as RampartError).message).toContain('"redis-replay" depends on "rampart-auth"');
+    const err = await rampartErrorOf(startEchoApp({ plugins: [replay] }));
+    expect(err.code).toBe('ERR_PLUGIN_DEPENDENCY');
+    expect(err.message).toContain('"redis-replay" depends on "rampart-auth"');
   });
 
   it('register in dependency order, bind into the container, add interceptors, contribute config and hook the lifecycle', async () => {

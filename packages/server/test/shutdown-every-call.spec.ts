@@ -1,4 +1,5 @@
 import { type RampartError } from '@rampart/core';
+import { collect, waitFor } from '@rampart/test-support';
 import { afterEach, describe, expect, it } from 'vitest';
 import { probe } from './fixtures/echo-service.js';
 import { startEchoApp } from './fixtures/harness.js';
@@ -13,27 +14,21 @@ async function fourCallsInFlight(s: Awaited<ReturnType<typeof startEchoApp>>, ms
   const step = Math.round(ms / 3);
   const slowly = async function* (n: number) {
     for (let i = 0; i < n; i += 1) {
-      await new Promise((r) => setTimeout(r, step));
+      await new Promise((r) => setTimeout(r, step)); // a sleep on purpose: a slow sender keeps the call in flight
       yield { text: `m${i}`, fail: '', delayMs: 0 };
     }
   };
   const outcome = (p: Promise<unknown>) => p.then((v) => `OK ${JSON.stringify(v)}`, (e: unknown) => `${(e as RampartError).status}`);
-  const collect = async (it: AsyncIterable<{ index: number }>) => {
-    const seen: number[] = [];
-    for await (const m of it) seen.push(m.index);
-    return seen;
-  };
+  const indexes = async (it: AsyncIterable<{ index: number }>) => (await collect(it)).map((m) => m.index);
   const calls = [
     outcome(s.echo.echo({ text: 'unary', fail: '', delayMs: ms })),
-    outcome(collect(s.echo.count({ from: 0, to: 3, delayMs: step, failAfter: -1 }))),
+    outcome(indexes(s.echo.count({ from: 0, to: 3, delayMs: step, failAfter: -1 }))),
     outcome(s.echo.collect(slowly(3)).then((r) => r.index)),
-    outcome(collect(s.echo.chat(slowly(3)))),
+    outcome(indexes(s.echo.chat(slowly(3)))),
   ];
   // Every call has reached its handler (each records its start in the probe): counted, not timed, so a loaded machine
   // cannot close the server before the calls are in flight.
-  for (const giveUp = Date.now() + 10_000; !['echo', 'count', 'collect', 'chat'].every((m) => probe.calls.includes(m)) && Date.now() < giveUp; ) {
-    await new Promise((r) => setTimeout(r, 10));
-  }
+  await waitFor(() => ['echo', 'count', 'collect', 'chat'].every((m) => probe.calls.includes(m)), 'all four calls to reach their handlers', { timeoutMs: 10_000 });
   return () => Promise.all(calls);
 }
 

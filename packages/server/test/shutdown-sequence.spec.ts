@@ -2,10 +2,11 @@ import { credentials } from '@grpc/grpc-js';
 import { closeClient, createClient } from '@rampart/client';
 import { Status, type Interceptor } from '@rampart/core';
 import { createLogger } from '@rampart/telemetry';
+import { collect, rejectionOf } from '@rampart/test-support';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { probe } from './fixtures/echo-service.js';
-import { collect, freePort, protoRoot, rejectionOf, startEchoApp, testConfigValues, type Started } from './fixtures/harness.js';
+import { freePort, protoRoot, startEchoApp, testConfigValues, type Started } from './fixtures/harness.js';
 import { healthClient } from './fixtures/raw-clients.js';
 import { EchoServiceDescriptor } from './generated/index.js';
 
@@ -123,7 +124,7 @@ describe('shutdown sequence', () => {
       running = false;
       closeClient(client);
       await b.close();
-      await sleep(0);
+      await sleep(0); // one turn of the event loop for the closed client's last callbacks
     }
   });
 });

@@ -1,14 +1,14 @@
 import { RampartError, Status } from '@rampart/core';
+import { rampartErrorOf, waitFor } from '@rampart/test-support';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { probe } from './fixtures/echo-service.js';
-import { rejectionOf, startEchoApp } from './fixtures/harness.js';
+import { startEchoApp } from './fixtures/harness.js';
 
 beforeEach(() => probe.reset());
 
 /** Waits until the echo handler is running, so shutdown begins with a call truly in flight. */
 async function handlerStarted(): Promise<void> {
-  for (let i = 0; i < 200 && !probe.calls.includes('echo'); i++) await new Promise((r) => setTimeout(r, 10));
-  expect(probe.calls).toContain('echo');
+  await waitFor(() => probe.calls.includes('echo'), 'the echo handler to start');
 }
 
 describe('graceful shutdown', () => {
@@ -29,17 +29,17 @@ describe('graceful shutdown', () => {
     const started = Date.now();
     await s.app.close({ graceMs: 200 });
     expect(Date.now() - started).toBeLessThan(2_000);
-    const err = await rejectionOf(pending);
+    const err = await rampartErrorOf(pending);
     expect(err).toBeInstanceOf(RampartError);
-    expect([Status.UNAVAILABLE, Status.CANCELLED, Status.INTERNAL]).toContain((err as RampartError).status);
+    expect([Status.UNAVAILABLE, Status.CANCELLED, Status.INTERNAL]).toContain(err.status);
     expect(probe.aborts.map((a) => (a.reason as { code: string }).code)).toEqual(['ERR_UNAVAILABLE']);
   });
 
   it('refuses new calls after shutdown', async () => {
     const s = await startEchoApp();
     await s.app.close({ graceMs: 100 });
-    const err = await rejectionOf(s.echo.echo({ text: 'late' }, { deadline: 1_000 }));
-    expect((err as RampartError).status).toBe(Status.UNAVAILABLE);
+    const err = await rampartErrorOf(s.echo.echo({ text: 'late' }, { deadline: 1_000 }));
+    expect(err.status).toBe(Status.UNAVAILABLE);
     expect(probe.calls).toEqual([]);
   });
 

@@ -1,8 +1,9 @@
 import { GrpcService, Public, RampartError, Status, type CallContext, type CallControl, type Interceptor } from '@rampart/core';
+import { rampartErrorOf } from '@rampart/test-support';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EchoServiceDescriptor, type EchoRequest__Output, type EchoResponse } from './generated/index.js';
 import { EchoService } from './fixtures/echo-service.js';
-import { rejectionOf, startEchoApp, type Started } from './fixtures/harness.js';
+import { startEchoApp, type Started } from './fixtures/harness.js';
 
 // A hook ends a bidi stream later (as the auth plugin does at token or certificate expiry, or on revocation) while
 // a response is still being written: the client must get the status, not wait until its deadline. Node's request
@@ -44,11 +45,11 @@ describe('a bidi stream ended by a hook while a response is being written', () =
     }
     const received: number[] = [];
     try {
-      const err = (await rejectionOf(
+      const err = await rampartErrorOf(
         (async () => {
           for await (const response of s.echo.chat(requests(), { deadline: 5_000 })) received.push(response.text.length);
         })(),
-      )) as RampartError;
+      );
       expect([err.status, err.message]).toEqual([Status.UNAUTHENTICATED, 'invalid token']);
     } finally {
       release();

@@ -1,4 +1,5 @@
 import { GrpcService, Public, type CallContext } from '@rampart/core';
+import { collect } from '@rampart/test-support';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import {
@@ -8,7 +9,7 @@ import {
   type EchoResponse,
 } from './generated/index.js';
 import { PingService } from './fixtures/echo-service.js';
-import { collect, startEchoApp, testConfigValues, type Started } from './fixtures/harness.js';
+import { startEchoApp, testConfigValues, type Started } from './fixtures/harness.js';
 import { FRAME, H2_ERROR, RawH2Peer, type Frame } from './fixtures/raw-h2-peer.js';
 
 // Issue 16, item 12: server.maxConcurrentStreams bounds the calls one connection may have open at once (HTTP/2

@@ -3,9 +3,10 @@ import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-ho
 import { BasicTracerProvider, InMemorySpanExporter, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-base';
 import type { Interceptor } from '@rampart/core';
 import { createLogger, createRpcTelemetry } from '@rampart/telemetry';
+import { collect, collectUntilError, rejectionOf, waitFor } from '@rampart/test-support';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { probe } from './fixtures/echo-service.js';
-import { rejectionOf, startEchoApp, type Started } from './fixtures/harness.js';
+import { startEchoApp, type Started } from './fixtures/harness.js';
 
 const exporter = new InMemorySpanExporter();
 const provider = new BasicTracerProvider({ spanProcessors: [new SimpleSpanProcessor(exporter)] });
@@ -111,16 +112,11 @@ describe('client telemetry (@rampart/client)', () => {
       exporter.reset();
       await client.echo({ text: 'a' });
       await rejectionOf(client.echo({ text: 'a', fail: 'ERR_NOT_FOUND' }));
-      const streamed: number[] = [];
-      for await (const m of client.count({ from: 0, to: 3, failAfter: -1 })) streamed.push(m.index);
-      await rejectionOf((async () => {
-        for await (const m of client.count({ from: 0, to: 5, failAfter: 1 })) streamed.push(m.index);
-      })());
-      for await (const m of client.count({ from: 0, to: 5, failAfter: -1, delayMs: 5 })) {
-        streamed.push(m.index);
-        break;
-      }
-      await new Promise((resolve) => setTimeout(resolve, 50));
+      await collect(client.count({ from: 0, to: 3, failAfter: -1 }));
+      await collectUntilError(client.count({ from: 0, to: 5, failAfter: 1 }));
+      for await (const _m of client.count({ from: 0, to: 5, failAfter: -1, delayMs: 5 })) break;
+      const ended = (kind: SpanKind) => exporter.getFinishedSpans().filter((sp) => sp.kind === kind).length;
+      await waitFor(() => ended(SpanKind.CLIENT) === 5 && ended(SpanKind.SERVER) === 5, 'the five client and five server spans to end');
     } finally {
       closeClient(client);
       propagation.disable();

@@ -1,8 +1,9 @@
 import { RampartError, Status, type Interceptor } from '@rampart/core';
 import { createLogger } from '@rampart/telemetry';
+import { collect, rampartErrorOf } from '@rampart/test-support';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { probe } from './fixtures/echo-service.js';
-import { collect, rejectionOf, startEchoApp, type Started } from './fixtures/harness.js';
+import { startEchoApp, type Started } from './fixtures/harness.js';
 
 // Issue 16 item 9: an onStart hook that returns a thenable which is not a native Promise is awaited, not taken for
 // a synchronous success; a hook that returns any other value refuses the call. For all four call kinds, through a
@@ -58,7 +59,7 @@ const logged = (): Record<string, unknown>[] => lines.map((line) => JSON.parse(l
 
 describe('an onStart hook that returns a non-native thenable', () => {
   it.each(kinds)('%s: a thenable that rejects refuses the call before any handler code runs', async (_kind, call) => {
-    const err = (await rejectionOf(call('reject'))) as RampartError;
+    const err = await rampartErrorOf(call('reject'));
     expect(err.status).toBe(Status.PERMISSION_DENIED);
     expect(err.message).toBe('permission denied');
     expect(probe.calls).toEqual([]);
@@ -74,7 +75,7 @@ describe('an onStart hook that returns a non-native thenable', () => {
   });
 
   it.each(kinds)('%s: a hook that returns a value (false) refuses the call with INTERNAL, saying why in the log', async (_kind, call) => {
-    const err = (await rejectionOf(call('false'))) as RampartError;
+    const err = await rampartErrorOf(call('false'));
     expect(err.status).toBe(Status.INTERNAL);
     expect(err.message).toBe('internal error');
     expect(probe.calls).toEqual([]);

@@ -21,7 +21,7 @@ describe('trace context on log lines', () => {
     const span = trace.wrapSpanContext({ traceId: TRACE_ID, spanId: SPAN_ID, traceFlags: TraceFlags.SAMPLED });
     await context.with(trace.setSpan(context.active(), span), async () => {
       logger.info('inside');
-      await new Promise((resolve) => setTimeout(resolve, 1));
+      await new Promise((resolve) => setTimeout(resolve, 1)); // a timer on purpose: the context must survive a real async hop
       logger.child({ rpc: '/x.v1.S/M' }).warn({ sku: 'A-1' }, 'child, later');
     });
     logger.info('outside');

@@ -4,9 +4,8 @@ import { exportJWK, generateKeyPair, type CryptoKey, type JWTPayload } from 'jos
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { rampartAuth, type IssuerConfig } from '../../src/index.js';
+import { type IssuerConfig } from '../../src/index.js';
 import { VaultServiceDescriptor, type VaultServiceClient } from '../generated/index.js';
 import { attackVault } from './attack-vault.js';
 import { call, captureLogs, expectNoTokenIn, failed, LEVEL } from './e2e-support.js';
@@ -22,12 +21,12 @@ import {
   signAsProvider,
   spireClaims,
 } from './provider-tokens.js';
+import { vaultApp } from './vault-app.js';
 
 // Issue 19: access tokens shaped as Keycloak, Auth0, Entra ID (v1 and v2), Okta and SPIRE document them, signed with
 // an RS256 key (published in a JWKS file), verified by a real Rampart server configured as
 // docs/guides/identity-providers.md says. `read` needs scope `vault:read` and a client certificate (any workload).
 
-const protoRoot = fileURLToPath(new URL('../protos', import.meta.url));
 const READ = VaultServiceDescriptor.methods.read.path;
 /** An Entra tenant configured without the `entra` preset, and one without `requireTyp: false`. */
 const NO_PRESET = 'https://login.microsoftonline.com/00000000-0000-4000-8000-00000000no00/v2.0';
@@ -57,14 +56,7 @@ beforeAll(async () => {
     { issuer: NO_PRESET, jwksFile, requireTyp: false, audience: ENTRA_API_APP },
     { issuer: STRICT_TYP, jwksFile, claims: 'entra', audience: ENTRA_API_APP },
   ];
-  t = await startTestApp({
-    name: 'vault',
-    services: [vault.AttackVault],
-    protos: { root: protoRoot },
-    plugins: [rampartAuth()],
-    logger: logs.logger,
-    values: { auth: { tokens: { audience: 'vault', issuers } } },
-  });
+  t = await startTestApp(vaultApp([vault.AttackVault], { logger: logs.logger, values: { auth: { tokens: { audience: 'vault', issuers } } } }));
   orders = await t.client(VaultServiceDescriptor, { as: '/orders' });
 });
 afterAll(async () => {
@@ -146,13 +138,9 @@ describe('provider access tokens refused as docs/guides/identity-providers.md sa
 
 describe('a bad claim mapping stops start-up, naming the key and the fix', () => {
   const start = (claims: unknown): Promise<unknown> =>
-    startTestApp({
-      name: 'vault',
-      services: [vault.AttackVault],
-      protos: { root: protoRoot },
-      plugins: [rampartAuth()],
+    startTestApp(vaultApp([vault.AttackVault], {
       values: { auth: { tokens: { audience: 'vault', issuers: [{ issuer: ISS.okta, jwksFile: join(dir, 'jwks.json'), claims }] } } },
-    }).then(
+    })).then(
       async (app) => {
         await app.close();
         return undefined;

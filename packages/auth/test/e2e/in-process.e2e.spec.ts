@@ -1,12 +1,11 @@
-import { RampartError, Status, type ClientCallOptions } from '@rampart/core';
+import { Status, type ClientCallOptions } from '@rampart/core';
+import { collect, rampartErrorOf } from '@rampart/test-support';
 import { inProcess, startTestApp, TestIssuer, withBearer, type InProcessApp, type TestApp } from '@rampart/testing';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { rampartAuth } from '../../src/index.js';
 import { VaultServiceDescriptor, type VaultServiceClient } from '../generated/index.js';
 import { seen, TokenVault } from './token-vault.js';
+import { vaultApp } from './vault-app.js';
 
-const protoRoot = fileURLToPath(new URL('../protos', import.meta.url));
 const { read, store, exchange } = VaultServiceDescriptor.methods;
 let issuer: TestIssuer;
 let t: TestApp;
@@ -16,13 +15,7 @@ let thief: { client: VaultServiceClient; certPem: string };
 
 beforeAll(async () => {
   issuer = await TestIssuer.start({ audience: 'vault' });
-  t = await startTestApp({
-    name: 'vault',
-    services: [TokenVault],
-    protos: { root: protoRoot },
-    plugins: [rampartAuth()],
-    values: { auth: { tokens: { issuer: issuer.url, audience: 'vault' } } },
-  });
+  t = await startTestApp(vaultApp([TokenVault], { issuer }));
   local = inProcess(t.app);
   const pki = t.pki!;
   const ordersCert = await pki.clientCertificate('/orders');
@@ -39,12 +32,8 @@ beforeEach(() => {
 
 /** The status and message a real call over TLS ended with. */
 async function overTls(call: Promise<unknown>): Promise<{ status: number; details: string }> {
-  const error = await call.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(error).toBeInstanceOf(RampartError);
-  return { status: (error as RampartError).status, details: (error as RampartError).message };
+  const error = await rampartErrorOf(call);
+  return { status: error.status, details: error.message };
 }
 
 const bearer = (token: string | undefined): ClientCallOptions => (token === undefined ? {} : withBearer(token));
@@ -100,11 +89,7 @@ describe('inProcess(app): the full pipeline without sockets, matching the real s
     const first = await local.invoke<{ value: string }>(exchange, [{ name: 'a', value: 'x' }], { peerCertificate: orders.certPem, token });
     expect(first).toMatchObject({ status: Status.OK, responses: [{ name: 'a', value: 'X' }] });
     const replayLocal = await local.invoke(exchange, [{ name: 'a', value: 'x' }], { peerCertificate: orders.certPem, token });
-    const replayReal = await overTls(
-      (async () => {
-        for await (const _s of orders.client.exchange([{ name: 'a', value: 'x' }], withBearer(token))) void _s;
-      })(),
-    );
+    const replayReal = await overTls(collect(orders.client.exchange([{ name: 'a', value: 'x' }], withBearer(token))));
     expect(replayReal.status).toBe(Status.UNAUTHENTICATED);
     expect({ status: replayLocal.status, details: replayLocal.details }).toEqual(replayReal);
     expect(seen.map((s) => s.method)).toEqual(['exchange']);

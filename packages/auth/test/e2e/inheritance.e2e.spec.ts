@@ -1,17 +1,15 @@
 import { RampartError, Status } from '@rampart/core';
 import { startTestApp, TestIssuer, withBearer, type TestApp, type TestAppOptions } from '@rampart/testing';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { rampartAuth } from '../../src/index.js';
 import { VaultServiceDescriptor, type VaultServiceClient } from '../generated/index.js';
 import { call, captureLogs, failed, KINDS, LEVEL } from './e2e-support.js';
 import { asked, AuditedVault, DoublyAuthenticatedVault, LockedVault, ORDERS, ran } from './inheritance-vaults.js';
+import { vaultApp } from './vault-app.js';
 
 // Issue 16 item 3, through a real server over TLS (ephemeral CA) with the auth plugin and a TestIssuer: service
 // classes that inherit their protection. Every refusal asserts the status and wire message, the audit line's
 // reason, and that no handler ran.
 
-const protoRoot = fileURLToPath(new URL('../protos', import.meta.url));
 const READ = VaultServiceDescriptor.methods.read.path;
 let issuer: TestIssuer;
 
@@ -27,14 +25,7 @@ beforeEach(() => {
 });
 
 function start(services: TestAppOptions['services'], logs: ReturnType<typeof captureLogs>): Promise<TestApp> {
-  return startTestApp({
-    name: 'vault',
-    services,
-    protos: { root: protoRoot },
-    plugins: [rampartAuth()],
-    logger: logs.logger,
-    values: { auth: { tokens: { issuer: issuer.url, audience: 'vault' } } },
-  });
+  return startTestApp(vaultApp(services, { issuer, logger: logs.logger }));
 }
 
 describe('attack 1: a subclass adding @Authorize keeps its base class @RequireMtls and @Authenticated', () => {

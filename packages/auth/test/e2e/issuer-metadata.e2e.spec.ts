@@ -1,21 +1,19 @@
 import { Status, type ClientCallOptions } from '@rampart/core';
 import { startTestApp, TEST_TRUST_DOMAIN, type TestApp } from '@rampart/testing';
 import { randomUUID } from 'node:crypto';
-import { fileURLToPath } from 'node:url';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import { rampartAuth } from '../../src/index.js';
 import { VaultServiceDescriptor } from '../generated/index.js';
 import { issuerTls, type IssuerTls } from '../tokens/support/issuer-tls.js';
 import { startJwksServer, type JwksServer } from '../tokens/support/jwks-server.js';
 import { makeKey, mint, type TestKey } from '../tokens/support/keys.js';
 import { attackVault } from './attack-vault.js';
 import { call, captureLogs, failed, KINDS, LEVEL, type AuditLine, type Kind } from './e2e-support.js';
+import { vaultApp } from './vault-app.js';
 
 // Issue 16 item 11 through a real server: the trusted issuer is a real https endpoint on 127.0.0.1 (a throw-away CA,
 // trusted through auth.issuerCaFile) whose discovery document and JWKS a test makes hostile or slow. Each case
 // asserts the gRPC status, the audit line (reason and detail) and that no handler ran.
 
-const protoRoot = fileURLToPath(new URL('../protos', import.meta.url));
 const ORDERS = `spiffe://${TEST_TRUST_DOMAIN}/orders`;
 let tls: IssuerTls;
 let key: TestKey;
@@ -47,14 +45,10 @@ async function startVault(prepare: (issuer: JwksServer) => void, tokens: Record<
   prepare(issuer);
   const logs = captureLogs('vault');
   const vault = attackVault(issuer.url);
-  const t: TestApp = await startTestApp({
-    name: 'vault',
-    services: [vault.AttackVault],
-    protos: { root: protoRoot },
-    plugins: [rampartAuth()],
+  const t: TestApp = await startTestApp(vaultApp([vault.AttackVault], {
     logger: logs.logger,
     values: { auth: { issuerCaFile: tls.caFile, tokens: { audience: 'vault', issuers: [{ issuer: issuer.url, ...entry }], ...tokens } } },
-  });
+  }));
   stops.push(() => t.close());
   const orders = await t.client(VaultServiceDescriptor, { as: '/orders' });
   const { thumbprint } = await t.pki!.clientCertificate('/orders');

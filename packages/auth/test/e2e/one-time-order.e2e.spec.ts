@@ -1,8 +1,7 @@
 import { RampartError, GrpcService, Status } from '@rampart/core';
 import { startTestApp, TestIssuer, withBearer, type TestApp } from '@rampart/testing';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { allow, Authenticated, Authorize, deny, rampartAuth, RequireMtls, type AuthorizationPolicy, type PolicyDecision, type PolicyInput } from '../../src/index.js';
+import { allow, Authenticated, Authorize, deny, RequireMtls, type AuthorizationPolicy, type PolicyDecision, type PolicyInput } from '../../src/index.js';
 import { resolveStages } from '../../src/stages.js';
 import {
   VaultServiceDescriptor,
@@ -11,11 +10,11 @@ import {
   type VaultServiceClient,
 } from '../generated/index.js';
 import { captureLogs, failed, type Outcome } from './e2e-support.js';
+import { vaultApp } from './vault-app.js';
 
 // Issue 16 item 13 (ADR 0005, amended): one-time use is the last stage, after authorization, so a one-time token is
 // used up only by a call that every other stage allowed. A call refused by a policy leaves the token usable.
 
-const protoRoot = fileURLToPath(new URL('../protos', import.meta.url));
 const READ = VaultServiceDescriptor.methods.read.path;
 const ran: string[] = [];
 
@@ -56,14 +55,7 @@ const logs = captureLogs('vault');
 
 beforeAll(async () => {
   issuer = await TestIssuer.start({ audience: 'vault' });
-  t = await startTestApp({
-    name: 'vault',
-    services: [OneTimeVault],
-    protos: { root: protoRoot },
-    plugins: [rampartAuth()],
-    logger: logs.logger,
-    values: { auth: { tokens: { issuer: issuer.url, audience: 'vault' } } },
-  });
+  t = await startTestApp(vaultApp([OneTimeVault], { issuer, logger: logs.logger }));
   orders = await t.client(VaultServiceDescriptor, { as: '/orders' });
 });
 afterAll(async () => {

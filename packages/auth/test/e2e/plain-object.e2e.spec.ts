@@ -1,16 +1,15 @@
 import { RampartError, Status, implementService } from '@rampart/core';
 import { startTestApp, TEST_TRUST_DOMAIN, TestIssuer, withBearer, type TestApp } from '@rampart/testing';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { Authenticated, RequireMtls, rampartAuth } from '../../src/index.js';
+import { Authenticated, RequireMtls } from '../../src/index.js';
 import { VaultServiceDescriptor, type VaultServiceClient, type VaultServiceHandlers } from '../generated/index.js';
 import { call, failed, KINDS } from './e2e-support.js';
+import { vaultApp } from './vault-app.js';
 
 // A service served by a plain object (implementService, issue 20 item 2): its auth decisions, given as values, are
 // enforced through a real server over mutual TLS exactly as a decorated class's are, and an object without them
 // does not start (default deny).
 
-const protoRoot = fileURLToPath(new URL('../protos', import.meta.url));
 const ORDERS = `spiffe://${TEST_TRUST_DOMAIN}/orders`;
 const ran: { method: string; subject: string | undefined }[] = [];
 
@@ -51,13 +50,7 @@ let orders: VaultServiceClient;
 
 beforeAll(async () => {
   issuer = await TestIssuer.start({ audience: 'vault' });
-  t = await startTestApp({
-    name: 'vault',
-    services: [PlainVault],
-    protos: { root: protoRoot },
-    plugins: [rampartAuth()],
-    values: { auth: { tokens: { issuer: issuer.url, audience: 'vault' } } },
-  });
+  t = await startTestApp(vaultApp([PlainVault], { issuer }));
   orders = await t.client(VaultServiceDescriptor, { as: '/orders' });
 });
 afterAll(async () => {
@@ -121,7 +114,7 @@ describe('a plain object served with implementService, through the auth pipeline
 describe('a plain object without auth decisions', () => {
   it('does not start: every method is named (default deny, checked at start-up)', async () => {
     const Undecided = implementService(VaultServiceDescriptor, handlers);
-    const err = await startTestApp({ name: 'vault', services: [Undecided], protos: { root: protoRoot }, plugins: [rampartAuth()] }).then(
+    const err = await startTestApp(vaultApp([Undecided])).then(
       () => undefined,
       (e: unknown) => e,
     );

@@ -1,16 +1,15 @@
 import { GrpcService, Status } from '@rampart/core';
 import { startTestApp, type TestApp } from '@rampart/testing';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { allow, Authorize, deny, rampartAuth, RequireMtls, type AuthorizationPolicy, type PolicyDecision, type PolicyInput } from '../../src/index.js';
+import { allow, Authorize, deny, RequireMtls, type AuthorizationPolicy, type PolicyDecision, type PolicyInput } from '../../src/index.js';
 import { VaultServiceDescriptor, type ReadRequest__Output, type Secret, type VaultServiceClient } from '../generated/index.js';
 import { captureLogs, failed, type Outcome } from './e2e-support.js';
+import { vaultApp } from './vault-app.js';
 
 // Issue 20 item 6: a policy returns a typed decision, allow() or deny(reason). Before, it returned `boolean | string`
 // and any string denied, so a policy written to return 'ok' (or 'allow') refused every call by surprise; a JavaScript
 // policy, or one cast past the types, can still return anything: only allow() lets a call through.
 
-const protoRoot = fileURLToPath(new URL('../protos', import.meta.url));
 const READ = VaultServiceDescriptor.methods.read.path;
 const ran: string[] = [];
 
@@ -59,7 +58,7 @@ let client: VaultServiceClient;
 const logs = captureLogs('vault');
 
 beforeAll(async () => {
-  t = await startTestApp({ name: 'vault', services: [PolicyVault], protos: { root: protoRoot }, plugins: [rampartAuth()], logger: logs.logger });
+  t = await startTestApp(vaultApp([PolicyVault], { logger: logs.logger }));
   client = await t.client(VaultServiceDescriptor, { as: '/orders' });
 });
 afterAll(() => t?.close());

@@ -1,15 +1,13 @@
 import { startTestApp } from '@rampart/testing';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { rampartAuth } from '../../src/index.js';
 import { startJwksServer, type JwksServer } from '../tokens/support/jwks-server.js';
 import { captureLogs } from './e2e-support.js';
 import { TokenVault } from './token-vault.js';
+import { vaultApp } from './vault-app.js';
 
 // At `onReady` the auth plugin fetches the issuers' keys in the background (not awaited, so an issuer that is down
 // does not hold up serving). Shutting down must end that wait: nothing about it may be logged after "stopped".
 
-const protoRoot = fileURLToPath(new URL('../protos', import.meta.url));
 const NOT_YET = 'could not fetch token signing keys yet; will retry on first use';
 let issuer: JwksServer;
 
@@ -21,14 +19,9 @@ afterAll(() => issuer.close());
 
 const start = (name: string) => {
   const logs = captureLogs(name);
-  const app = startTestApp({
-    name,
-    services: [TokenVault],
-    protos: { root: protoRoot },
-    plugins: [rampartAuth()],
-    logger: logs.logger,
-    values: { auth: { tokens: { issuer: issuer.url, audience: 'vault', jwksTimeoutMs: 200 } } },
-  });
+  const app = startTestApp(
+    vaultApp([TokenVault], { name, logger: logs.logger, values: { auth: { tokens: { issuer: issuer.url, audience: 'vault', jwksTimeoutMs: 200 } } } }),
+  );
   return { logs, app };
 };
 const messages = (lines: readonly string[]) => lines.map((line) => (JSON.parse(line) as { msg: string }).msg);
@@ -50,7 +43,7 @@ describe('the start-up key prefetch', () => {
     await t.close();
     const stoppedAt = messages(logs.lines).indexOf('vault-closing stopped');
     expect(stoppedAt).toBeGreaterThanOrEqual(0);
-    await new Promise((resolve) => setTimeout(resolve, 600)); // three times the fetch timeout
+    await new Promise((resolve) => setTimeout(resolve, 600)); // a sleep on purpose: three times the fetch timeout, and no warning
     expect(messages(logs.lines)).not.toContain(NOT_YET);
   });
 });

@@ -9,8 +9,8 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startTestApp, type TestApp } from '@rampart/testing';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { rampartAuth } from '../../src/index.js';
 import { ORDERS, ran, VaultService } from './vault-service.js';
+import { vaultApp } from './vault-app.js';
 
 const PYTHON = '/usr/bin/python3';
 const execFileAsync = promisify(execFile);
@@ -21,7 +21,6 @@ if (!available && process.env.RAMPART_REQUIRE_PYTHON_GRPC) {
   throw new Error('python3-grpcio and openssl are required here (RAMPART_REQUIRE_PYTHON_GRPC is set) but missing');
 }
 
-const protoRoot = fileURLToPath(new URL('../protos', import.meta.url));
 const script = fileURLToPath(new URL('./python/vault_client.py', import.meta.url));
 
 describe.skipIf(!available)('a Python grpcio client with openssl-made certificates', () => {
@@ -51,7 +50,7 @@ describe.skipIf(!available)('a Python grpcio client with openssl-made certificat
   }
 
   beforeAll(async () => {
-    t = await startTestApp({ name: 'vault', services: [VaultService], protos: { root: protoRoot }, plugins: [rampartAuth()] });
+    t = await startTestApp(vaultApp([VaultService]));
     dir = mkdtempSync(join(tmpdir(), 'rampart-python-'));
     writeFileSync(file('ca.pem'), t.pki!.ca.certPem);
     writeFileSync(file('ca-key.pem'), t.pki!.ca.keyPem, { mode: 0o600 });

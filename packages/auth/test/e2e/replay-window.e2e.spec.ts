@@ -1,19 +1,18 @@
 import { Status, type ClientCallOptions } from '@rampart/core';
 import { startTestApp, TestIssuer, type TestApp } from '@rampart/testing';
 import { Container } from 'inversify';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { InMemoryReplayStore, rampartAuth, TokenVerifier } from '../../src/index.js';
 import { AUTH_TOKENS } from '../../src/stages.js';
 import { VaultServiceDescriptor, type VaultServiceClient } from '../generated/index.js';
 import { attackVault } from './attack-vault.js';
 import { call, captureLogs, expectNoTokenIn, failed, LEVEL } from './e2e-support.js';
+import { vaultApp } from './vault-app.js';
 
 // Issue 16, item 2: a one-time token is accepted until exp + clock tolerance, so its jti must be kept that long. A
 // real server over mTLS; the verifier and the in-memory replay store share a clock the test moves (no sleeps), so
 // the replays land exactly at exp + 1 s and at exp + tolerance - 1 s.
 
-const protoRoot = fileURLToPath(new URL('../protos', import.meta.url));
 const EXCHANGE = VaultServiceDescriptor.methods.exchange.path;
 const TOLERANCE_SEC = 30;
 
@@ -36,14 +35,7 @@ beforeAll(async () => {
   });
   const container = new Container();
   container.bind(AUTH_TOKENS.ReplayStore).toConstantValue(new InMemoryReplayStore(1_000, clock));
-  t = await startTestApp({
-    name: 'vault',
-    services: [vault.AttackVault],
-    protos: { root: protoRoot },
-    plugins: [rampartAuth({ verifier })],
-    container,
-    logger: logs.logger,
-  });
+  t = await startTestApp(vaultApp([vault.AttackVault], { plugins: [rampartAuth({ verifier })], container, logger: logs.logger }));
   orders = await t.client(VaultServiceDescriptor, { as: '/orders' });
 });
 afterAll(async () => {

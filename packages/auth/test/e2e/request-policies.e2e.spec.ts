@@ -2,16 +2,16 @@
 // message (each request message of a client or bidi stream) before the handler sees it, with what it injected from
 // the container: "may this caller use this secret?". Over real mTLS, all four call kinds; a refusal is
 // PERMISSION_DENIED with an audit line naming the policy, and a policy that throws fails closed.
-import { definePlugin, GrpcService, RampartError, Status, type RampartPlugin } from '@rampart/core';
+import { definePlugin, GrpcService, Status, type RampartPlugin } from '@rampart/core';
+import { collect, collectUntilError, rampartErrorOf } from '@rampart/test-support';
 import { startTestApp, type TestApp } from '@rampart/testing';
 import { inject, injectable } from 'inversify';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { allow, Authorize, deny, rampartAuth, RequireMtls, type AuthorizationPolicy, type RequestPolicyInput } from '../../src/index.js';
 import { VaultServiceDescriptor, type ReadRequest__Output, type Secret, type Secret__Output, type VaultServiceClient } from '../generated/index.js';
 import { captureLogs } from './e2e-support.js';
+import { vaultApp } from './vault-app.js';
 
-const protoRoot = fileURLToPath(new URL('../protos', import.meta.url));
 const OWNERS = Symbol.for('test.vault.Owners');
 const TD = 'spiffe://test.rampart.dev';
 const ran: string[] = [];
@@ -78,7 +78,7 @@ let orders: VaultServiceClient;
 const logs = captureLogs('vault');
 
 beforeAll(async () => {
-  t = await startTestApp({ name: 'vault', services: [OwnedVault], protos: { root: protoRoot }, plugins: [owners, rampartAuth()], logger: logs.logger });
+  t = await startTestApp(vaultApp([OwnedVault], { plugins: [owners, rampartAuth()], logger: logs.logger }));
   orders = await t.client(VaultServiceDescriptor, { as: '/orders' });
 });
 afterAll(() => t?.close());
@@ -87,18 +87,6 @@ beforeEach(() => {
   logs.clear();
 });
 
-async function failure(promise: Promise<unknown>): Promise<RampartError> {
-  try {
-    await promise;
-  } catch (error) {
-    return error as RampartError;
-  }
-  throw new Error('expected the call to fail');
-}
-async function drain<T>(iterable: AsyncIterable<T>, into: T[] = []): Promise<T[]> {
-  for await (const item of iterable) into.push(item);
-  return into;
-}
 const denials = () => logs.audits().filter((a) => a.audit.decision === 'deny').map((a) => a.audit.detail);
 
 describe('@Authorize policies that decide on the request message', () => {
@@ -108,7 +96,7 @@ describe('@Authorize policies that decide on the request message', () => {
   });
 
   it('unary: another workload\'s secret is PERMISSION_DENIED, the handler never runs, the audit names the policy', async () => {
-    const error = await failure(orders.read({ name: 'billing-db' }));
+    const error = await rampartErrorOf(orders.read({ name: 'billing-db' }));
     expect(error.status).toBe(Status.PERMISSION_DENIED);
     expect(error.message).toBe('permission denied');
     expect(ran).toEqual([]);
@@ -116,24 +104,23 @@ describe('@Authorize policies that decide on the request message', () => {
   });
 
   it('server streaming: refused on the request before the handler', async () => {
-    const error = await failure(drain(orders.watch({ name: 'billing-db' })));
+    const error = await rampartErrorOf(collect(orders.watch({ name: 'billing-db' })));
     expect(error.status).toBe(Status.PERMISSION_DENIED);
     expect(ran).toEqual([]);
-    expect(await drain(orders.watch({ name: 'orders-db' }))).toEqual([{ name: 'orders-db', value: 'v1' }]);
+    expect(await collect(orders.watch({ name: 'orders-db' }))).toEqual([{ name: 'orders-db', value: 'v1' }]);
   });
 
   it('client streaming: each message is decided; the handler sees only those before the refused one', async () => {
-    const error = await failure(orders.store([{ name: 'orders-db', value: 'a' }, { name: 'billing-db', value: 'b' }, { name: 'orders-db', value: 'c' }]));
+    const error = await rampartErrorOf(orders.store([{ name: 'orders-db', value: 'a' }, { name: 'billing-db', value: 'b' }, { name: 'orders-db', value: 'c' }]));
     expect(error.status).toBe(Status.PERMISSION_DENIED);
     expect(ran).toEqual(['store:orders-db']);
     expect(denials()[0]).toContain('(request message 1)');
   });
 
   it('bidi: each message is decided; responses stop at the refused one', async () => {
-    const seen: unknown[] = [];
-    const error = await failure(drain(orders.exchange([{ name: 'orders-db', value: 'a' }, { name: 'billing-db', value: 'b' }]), seen));
+    const { items, error } = await collectUntilError(orders.exchange([{ name: 'orders-db', value: 'a' }, { name: 'billing-db', value: 'b' }]));
     expect(error.status).toBe(Status.PERMISSION_DENIED);
-    expect(seen).toEqual([{ name: 'orders-db', value: 'swapped' }]);
+    expect(items).toEqual([{ name: 'orders-db', value: 'swapped' }]);
     expect(ran).toEqual(['exchange:orders-db']);
   });
 
@@ -141,7 +128,7 @@ describe('@Authorize policies that decide on the request message', () => {
     ['explode', 'threw on request message 0: Error: owners table unavailable'],
     ['truthy', 'it returned true, not allow() or deny(reason)'],
   ])('a policy that %s fails closed: PERMISSION_DENIED, no handler', async (name, detail) => {
-    const error = await failure(orders.read({ name }));
+    const error = await rampartErrorOf(orders.read({ name }));
     expect(error.status).toBe(Status.PERMISSION_DENIED);
     expect(ran).toEqual([]);
     expect(denials()[0]).toContain(detail);
@@ -151,12 +138,12 @@ describe('@Authorize policies that decide on the request message', () => {
     @GrpcService(VaultServiceDescriptor)
     @RequireMtls()
     class UndecidedVault extends OwnedVault {
-      @Authorize(Undecided as never)
+      @Authorize(Undecided)
       override read(req: ReadRequest__Output): Promise<Secret> {
         return super.read(req);
       }
     }
-    const error = await failure(startTestApp({ name: 'vault', services: [UndecidedVault], protos: { root: protoRoot }, plugins: [owners, rampartAuth()] }));
+    const error = await rampartErrorOf(startTestApp(vaultApp([UndecidedVault], { plugins: [owners, rampartAuth()] })));
     expect(error.message).toContain('policy Undecided has neither authorize(input) nor authorizeRequest(input)');
   });
 });

@@ -1,18 +1,17 @@
 import { credentials, type ChannelCredentials } from '@grpc/grpc-js';
 import { RampartError, Status } from '@rampart/core';
 import { createCa, issueCertificate, type IssueOptions } from '@rampart/pki';
+import { collect, rampartErrorOf } from '@rampart/test-support';
 import { startTestApp, type TestApp } from '@rampart/testing';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { rampartAuth } from '../../src/index.js';
 import { VaultServiceDescriptor, type VaultServiceClient } from '../generated/index.js';
 import { ORDERS, ran, VaultService } from './vault-service.js';
+import { vaultApp } from './vault-app.js';
 
-const protoRoot = fileURLToPath(new URL('../protos', import.meta.url));
 let t: TestApp;
 
 beforeAll(async () => {
-  t = await startTestApp({ name: 'vault', services: [VaultService], protos: { root: protoRoot }, plugins: [rampartAuth()] });
+  t = await startTestApp(vaultApp([VaultService]));
 });
 afterAll(() => t.close());
 beforeEach(() => {
@@ -52,9 +51,9 @@ async function credentialsFor(kind: string): Promise<ChannelCredentials> {
 
 const calls: [string, (c: VaultServiceClient) => Promise<unknown>][] = [
   ['unary', (c) => c.read({ name: 'db' })],
-  ['server streaming', async (c) => { const out = []; for await (const s of c.watch({ name: 'db' })) out.push(s); return out; }],
+  ['server streaming', (c) => collect(c.watch({ name: 'db' }))],
   ['client streaming', (c) => c.store([{ name: 'a', value: '1' }, { name: 'b', value: '2' }])],
-  ['bidi', async (c) => { const out = []; for await (const s of c.exchange([{ name: 'a', value: 'x' }])) out.push(s); return out; }],
+  ['bidi', (c) => collect(c.exchange([{ name: 'a', value: 'x' }]))],
 ];
 
 const refusals: [string, Status][] = [
@@ -94,7 +93,7 @@ describe('@RequireMtls end to end (real TLS handshakes on loopback)', () => {
 
   it('the wire message is short; it does not describe the certificate', async () => {
     const client = await t.client(VaultServiceDescriptor, { credentials: await credentialsFor('wrong ID') });
-    const err = (await client.read({ name: 'db' }).catch((e: unknown) => e)) as RampartError;
+    const err = await rampartErrorOf(client.read({ name: 'db' }));
     expect(err.message).toBe('peer not allowed');
     expect(err.message).not.toContain('payments');
   });

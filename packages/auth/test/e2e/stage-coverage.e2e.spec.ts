@@ -1,19 +1,18 @@
 import { definePlugin, RampartError, Status, type CallIdentityWriter, type RampartPlugin } from '@rampart/core';
 import { startTestApp, TestIssuer, withBearer, type TestApp } from '@rampart/testing';
 import { injectable, type Container } from 'inversify';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { RAMPART_AUTH, rampartAuth } from '../../src/index.js';
 import { AUTH_STAGE, AUTH_STAGE_REMOVED, type AuthRequirements, type AuthStage, type StageCheck } from '../../src/stages.js';
 import { VaultServiceDescriptor } from '../generated/index.js';
 import { attackVault } from './attack-vault.js';
 import { call, captureLogs, failed, LEVEL } from './e2e-support.js';
+import { vaultApp } from './vault-app.js';
 
 // Issue 16 item 9: a requirement cannot lose its stage. A plugin that removes or replaces a built-in stage so that a
 // method's @RequireMtls, @Authenticated, scopes, policy or one-time use would go unenforced stops start-up, naming
 // the method, the requirement and the fix; a stage that needs a verified token refuses a call that has none.
 
-const protoRoot = fileURLToPath(new URL('../protos', import.meta.url));
 const READ = VaultServiceDescriptor.methods.read.path;
 const EXCHANGE = VaultServiceDescriptor.methods.exchange.path;
 
@@ -77,13 +76,7 @@ class EarlyTokenReader implements AuthStage {
 
 async function startFailure(plugin: RampartPlugin): Promise<RampartError> {
   const { AttackVault } = attackVault(issuer.url);
-  const outcome = await startTestApp({
-    name: 'vault',
-    services: [AttackVault],
-    protos: { root: protoRoot },
-    plugins: [rampartAuth(), plugin],
-    values: { auth: { tokens: { issuer: issuer.url, audience: 'vault' } } },
-  }).then(
+  const outcome = await startTestApp(vaultApp([AttackVault], { issuer, plugins: [rampartAuth(), plugin] })).then(
     async (t) => {
       await t.close();
       return undefined;
@@ -135,14 +128,11 @@ describe('a stage that needs a verified token refuses a call that has none', () 
 
   beforeAll(async () => {
     vault = attackVault(issuer.url);
-    t = await startTestApp({
-      name: 'vault',
-      services: [vault.AttackVault],
-      protos: { root: protoRoot },
+    t = await startTestApp(vaultApp([vault.AttackVault], {
+      issuer,
       plugins: [rampartAuth(), tamper((c) => void c.bind(AUTH_STAGE).to(ForgetfulTokenStage).inSingletonScope())],
       logger: logs.logger,
-      values: { auth: { tokens: { issuer: issuer.url, audience: 'vault' } } },
-    });
+    }));
   });
   afterAll(() => t?.close());
   beforeEach(() => {

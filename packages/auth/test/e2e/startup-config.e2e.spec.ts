@@ -1,11 +1,9 @@
-import { RampartError } from '@rampart/core';
+import { rampartErrorOf } from '@rampart/test-support';
 import { startTestApp, TestIssuer } from '@rampart/testing';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { rampartAuth } from '../../src/index.js';
 import { TokenVault } from './token-vault.js';
+import { vaultApp } from './vault-app.js';
 
-const protoRoot = fileURLToPath(new URL('../protos', import.meta.url));
 let issuer: TestIssuer;
 beforeAll(async () => {
   issuer = await TestIssuer.start({ audience: 'vault' });
@@ -14,23 +12,16 @@ afterAll(() => issuer.stop());
 
 describe('token configuration checked at start-up', () => {
   it('refuses to start when @Authenticated methods would have no expected audience, naming the key and the fix', async () => {
-    const err = await startTestApp({
-      name: 'vault',
-      services: [TokenVault],
-      protos: { root: protoRoot },
-      plugins: [rampartAuth()],
-      values: { auth: { tokens: { issuer: issuer.url } } },
-    }).catch((e: unknown) => e);
-    expect(err).toBeInstanceOf(RampartError);
-    expect((err as RampartError).code).toBe('ERR_CONFIG_INVALID');
-    expect((err as RampartError).message).toContain(`tokens from ${issuer.url} would have no expected audience`);
-    expect((err as RampartError).message).toContain('Fix: set auth.tokens.audience (RAMPART_AUTH_AUDIENCE)');
+    const err = await rampartErrorOf(
+      startTestApp(vaultApp([TokenVault], { values: { auth: { tokens: { issuer: issuer.url } } } })),
+    );
+    expect(err.code).toBe('ERR_CONFIG_INVALID');
+    expect(err.message).toContain(`tokens from ${issuer.url} would have no expected audience`);
+    expect(err.message).toContain('Fix: set auth.tokens.audience (RAMPART_AUTH_AUDIENCE)');
   });
 
   it('refuses to start when a method needs a token and no issuer is configured', async () => {
-    const err = await startTestApp({ name: 'vault', services: [TokenVault], protos: { root: protoRoot }, plugins: [rampartAuth()] }).catch(
-      (e: unknown) => e,
-    );
-    expect((err as RampartError).message).toContain('no token issuer is configured. Fix: set auth.tokens.issuers (or RAMPART_AUTH_ISSUER)');
+    const err = await rampartErrorOf(startTestApp(vaultApp([TokenVault])));
+    expect(err.message).toContain('no token issuer is configured. Fix: set auth.tokens.issuers (or RAMPART_AUTH_ISSUER)');
   });
 });

@@ -1,9 +1,10 @@
 import { GrpcService, Status, type CallContext } from '@rampart/core';
 import { issueCertificate, type IssuedCertificate } from '@rampart/pki';
+import { waitFor } from '@rampart/test-support';
 import { startTestApp, TestIssuer, TEST_TRUST_DOMAIN, withBearer, type TestApp } from '@rampart/testing';
-import { fileURLToPath } from 'node:url';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { Authenticated, rampartAuth, RequireMtls } from '../../src/index.js';
+import { Authenticated, RequireMtls } from '../../src/index.js';
 import {
   VaultServiceDescriptor,
   type ReadRequest__Output,
@@ -13,22 +14,20 @@ import {
   type VaultServiceClient,
 } from '../generated/index.js';
 import { call, captureLogs, failed, LEVEL, type Kind } from './e2e-support.js';
+import { vaultApp } from './vault-app.js';
 
 // Issue 16 item 10: a stream lives no longer than the credentials it was allowed with. TLS checks a certificate's
 // validity only at the handshake and an HTTP/2 connection can outlive it; a stream on it is ended at the client
 // certificate's notAfter (UNAUTHENTICATED, audited), with or without a token.
 
-const protoRoot = fileURLToPath(new URL('../protos', import.meta.url));
 /** How long a stream nothing ends runs before it finishes with OK: far past the short certificates of these tests. */
 const STREAM_RUNS_MS = 15_000;
 
 /** Runs of the handlers: which method, and whether its `ctx.signal` was aborted when it stopped. */
 const runs: { method: string; aborted: boolean }[] = [];
 
-const until = async (ctx: CallContext, ms: number): Promise<void> => {
-  const stop = Date.now() + ms;
-  while (!ctx.signal.aborted && Date.now() < stop) await new Promise((r) => setTimeout(r, 50));
-};
+/** Resolves when the call ends (its `ctx.signal` aborts) or after `ms`, whichever is first. */
+const until = (ctx: CallContext, ms: number): Promise<void> => sleep(ms, undefined, { signal: ctx.signal }).catch(() => undefined);
 
 /** A vault whose streams stay open until the call ends (or {@link STREAM_RUNS_MS}); `exchange` also needs a token. */
 @GrpcService(VaultServiceDescriptor)
@@ -41,7 +40,7 @@ class LongVault {
   async *watch(req: ReadRequest__Output, ctx: CallContext): AsyncIterable<Secret> {
     for (let i = 0; !ctx.signal.aborted && i < STREAM_RUNS_MS / 50; i++) {
       yield { name: req.name, value: String(i) };
-      await new Promise((r) => setTimeout(r, 50));
+      await new Promise((r) => setTimeout(r, 50)); // a sleep on purpose: one message every 50 ms
     }
     runs.push({ method: 'watch', aborted: ctx.signal.aborted });
   }
@@ -68,14 +67,7 @@ const logs = captureLogs('vault');
 
 beforeAll(async () => {
   issuer = await TestIssuer.start({ audience: 'vault' });
-  t = await startTestApp({
-    name: 'vault',
-    services: [LongVault],
-    protos: { root: protoRoot },
-    plugins: [rampartAuth()],
-    logger: logs.logger,
-    values: { auth: { tokens: { issuer: issuer.url, audience: 'vault' } } },
-  });
+  t = await startTestApp(vaultApp([LongVault], { issuer, logger: logs.logger }));
 });
 afterAll(async () => {
   await t?.close();
@@ -108,7 +100,7 @@ async function expectEndedAtNotAfter(cert: IssuedCertificate, calls: { kind: Kin
   // Not before the certificate expired; and well before the stream would have finished on its own.
   expect(ended).toBeGreaterThanOrEqual(notAfter);
   expect(ended - notAfter).toBeLessThan(STREAM_RUNS_MS - 5_000);
-  await new Promise((r) => setTimeout(r, 100)); // the handlers see the abort and record it
+  await waitFor(() => runs.length >= calls.length, 'every handler to see the abort and record it');
   expect(runs.map((r) => r.method).sort()).toEqual(calls.map((c) => c.kind).sort());
   expect(runs.every((r) => r.aborted)).toBe(true);
   const audits = logs.audits().filter((a) => a.audit.decision === 'deny');

@@ -1,19 +1,18 @@
 import { definePlugin, RampartError, Status } from '@rampart/core';
 import { startTestApp, TestIssuer, withBearer, type TestApp } from '@rampart/testing';
 import { injectable } from 'inversify';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { RAMPART_AUTH, rampartAuth } from '../../src/index.js';
 import { AUTH_STAGE, type AuthRequirements, type AuthStage, type StageCheck } from '../../src/stages.js';
 import { VaultServiceDescriptor, type VaultServiceClient } from '../generated/index.js';
 import { attackVault } from './attack-vault.js';
 import { call, captureLogs, failed, KINDS } from './e2e-support.js';
+import { vaultApp } from './vault-app.js';
 
 // Issue 16 item 9: a stage check that returns a thenable which is not a native Promise is awaited, never taken for
 // a synchronous success; a check that returns any other value refuses the call. Through a real server, for all four
 // call kinds: the status, the audit line, and that no handler ran.
 
-const protoRoot = fileURLToPath(new URL('../protos', import.meta.url));
 
 /** Settles later, like a promise from another library or realm would: not `instanceof Promise`. */
 const laterThenable = (outcome: 'resolve' | 'reject'): PromiseLike<void> => ({
@@ -52,21 +51,20 @@ const logs = captureLogs('vault');
 beforeAll(async () => {
   issuer = await TestIssuer.start({ audience: 'vault' });
   vault = attackVault(issuer.url);
-  t = await startTestApp({
-    name: 'vault',
-    services: [vault.AttackVault],
-    protos: { root: protoRoot },
-    plugins: [
-      rampartAuth(),
-      definePlugin({
-        name: 'thenable-stage',
-        dependencies: [RAMPART_AUTH],
-        register: ({ container }) => void container.bind(AUTH_STAGE).to(ThenableStage).inSingletonScope(),
-      }),
-    ],
-    logger: logs.logger,
-    values: { auth: { tokens: { issuer: issuer.url, audience: 'vault' } } },
-  });
+  t = await startTestApp(
+    vaultApp([vault.AttackVault], {
+      issuer,
+      logger: logs.logger,
+      plugins: [
+        rampartAuth(),
+        definePlugin({
+          name: 'thenable-stage',
+          dependencies: [RAMPART_AUTH],
+          register: ({ container }) => void container.bind(AUTH_STAGE).to(ThenableStage).inSingletonScope(),
+        }),
+      ],
+    }),
+  );
   orders = await t.client(VaultServiceDescriptor, { as: '/orders' });
   thumbprint = (await t.pki!.clientCertificate('/orders')).thumbprint;
 });

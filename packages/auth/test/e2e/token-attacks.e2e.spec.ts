@@ -17,13 +17,12 @@ import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { rampartAuth } from '../../src/index.js';
 import { VaultServiceDescriptor, type VaultServiceClient } from '../generated/index.js';
 import { attackVault, BLOCKED_SUBJECT } from './attack-vault.js';
 import { call, captureLogs, expectNoTokenIn, failed, KINDS, LEVEL, type Kind } from './e2e-support.js';
 import { stringField1, unaryWithExtraHeader } from './raw-h2.js';
+import { vaultApp } from './vault-app.js';
 
 // The attack suite of issue 4, end to end: a real Rampart server over TLS (ephemeral CA), the auth plugin configured
 // from config values, a TestIssuer serving discovery and JWKS as the trusted issuer (typ at+jwt required: the default),
@@ -32,7 +31,6 @@ import { stringField1, unaryWithExtraHeader } from './raw-h2.js';
 // Every case asserts the gRPC status and message, that no handler ran, the audit line's reason (so the call was
 // refused for the reason the case is about), and that no log line carries the token.
 
-const protoRoot = fileURLToPath(new URL('../protos', import.meta.url));
 const LOCAL_ISSUER = 'urn:rampart:test:local-rsa';
 const ORDERS = `spiffe://${TEST_TRUST_DOMAIN}/orders`;
 const PATH: Record<Kind, string> = {
@@ -61,11 +59,7 @@ beforeAll(async () => {
   jwksDir = mkdtempSync(join(tmpdir(), 'rampart-attacks-'));
   writeFileSync(join(jwksDir, 'jwks.json'), JSON.stringify({ keys: [rsa.publicJwk] }));
   vault = attackVault(primary.url);
-  t = await startTestApp({
-    name: 'vault',
-    services: [vault.AttackVault],
-    protos: { root: protoRoot },
-    plugins: [rampartAuth()],
+  t = await startTestApp(vaultApp([vault.AttackVault], {
     logger: logs.logger,
     values: {
       auth: {
@@ -78,7 +72,7 @@ beforeAll(async () => {
         },
       },
     },
-  });
+  }));
   clients.orders = await t.client(VaultServiceDescriptor, { as: '/orders' });
   clients.thief = await t.client(VaultServiceDescriptor, { as: '/thief' });
   clients.anonymous = await t.client(VaultServiceDescriptor);

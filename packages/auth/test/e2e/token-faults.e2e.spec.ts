@@ -1,20 +1,19 @@
 import { metrics } from '@opentelemetry/api';
-import { RampartError, Status, type ClientCallOptions } from '@rampart/core';
+import { Status, type ClientCallOptions } from '@rampart/core';
 import { createRpcTelemetry } from '@rampart/telemetry';
+import { collectUntilError, waitFor } from '@rampart/test-support';
 import { startTestApp, TestIssuer, TEST_TRUST_DOMAIN, type MintOptions, type TestApp, type TestAppOptions } from '@rampart/testing';
 import type { JWTPayload } from 'jose';
-import { fileURLToPath } from 'node:url';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import { rampartAuth } from '../../src/index.js';
 import { VaultServiceDescriptor, type VaultServiceClient } from '../generated/index.js';
 import { attackVault } from './attack-vault.js';
 import { call, captureLogs, expectNoTokenIn, failed, KINDS, LEVEL, sleep, type AuditLine } from './e2e-support.js';
 import { recordingMeterProvider, recordingTracerProvider } from './recording-telemetry.js';
+import { vaultApp } from './vault-app.js';
 
 // Faults through a real server: the trusted issuer's discovery/JWKS endpoints going down, hanging and rotating keys,
 // streams outliving their token, and what the audit records (log line, span, counter), plus the auth matrix.
 
-const protoRoot = fileURLToPath(new URL('../protos', import.meta.url));
 const ORDERS = `spiffe://${TEST_TRUST_DOMAIN}/orders`;
 const READ = VaultServiceDescriptor.methods.read.path;
 const WATCH = VaultServiceDescriptor.methods.watch.path;
@@ -42,15 +41,11 @@ async function startVault(tokens: Record<string, unknown> = {}, options: Partial
   const vault = attackVault(issuer.url);
   let t: TestApp;
   try {
-    t = await startTestApp({
-      name: 'vault',
-      services: [vault.AttackVault],
-      protos: { root: protoRoot },
-      plugins: [rampartAuth()],
+    t = await startTestApp(vaultApp([vault.AttackVault], {
       logger: logs.logger,
       values: { auth: { tokens: { audience: 'vault', issuers: [{ issuer: issuer.url }], ...tokens } } },
       ...options,
-    });
+    }));
   } catch (error) {
     await issuer.stop();
     throw error;
@@ -68,6 +63,9 @@ async function startVault(tokens: Record<string, unknown> = {}, options: Partial
     issuer.mint({ sub: 'orders-client', ...claims }, { scope: 'vault:read vault:write', thumbprint, ...mint });
   return { issuer, t, orders, token, logs, ran: vault.ran };
 }
+
+/** What the plugin logs when its start-up key prefetch failed or timed out. */
+const PREFETCH_GAVE_UP = 'could not fetch token signing keys yet';
 
 const bearer = (token: string, options: ClientCallOptions = {}): ClientCallOptions => ({
   ...options,
@@ -88,7 +86,7 @@ describe('JWKS endpoint down', () => {
     expect(v.issuer.requests).toBeGreaterThanOrEqual(2);
     const base = v.issuer.requests;
     v.issuer.outage('down');
-    await sleep(250); // the keys are now older than jwksRefreshMs: their next use refreshes them in the background
+    await sleep(250); // a sleep on purpose: the keys are now older than jwksRefreshMs: their next use refreshes them in the background
 
     for (const kind of KINDS) {
       const fresh = await v.token(); // never seen, so not in the verified-token cache: verified with the cached keys
@@ -129,7 +127,7 @@ describe('JWKS endpoint down', () => {
     expect((await call(v.orders, 'read', bearer(await v.token({}, { kid: oldKid }))))).toMatchObject({ ok: true });
 
     v.issuer.outage('up');
-    await sleep(backoffMs + 100);
+    await sleep(backoffMs + 100); // a sleep on purpose: the retry backoff must pass
     for (const kind of KINDS) {
       const outcome = await call(v.orders, kind, bearer(kind === 'read' ? newKid : await v.token()));
       expect(outcome.ok, `${kind} after recovery`).toBe(true);
@@ -188,7 +186,7 @@ describe('signing-key rotation', () => {
     const error = failed(await call(v.orders, 'read', bearer(newKid)));
     expect(error.status).toBe(Status.UNAUTHENTICATED);
     expect(v.issuer.requests).toBe(2); // the cooldown held: no fetch for the unknown kid
-    await sleep(refreshMs + 50);
+    await sleep(refreshMs + 50); // a sleep on purpose: the background refresh is due only after jwksRefreshMs
     await vi.waitFor(async () => expect((await call(v.orders, 'read', bearer(newKid))).ok).toBe(true), { timeout: 5_000, interval: 50 });
     expect(v.issuer.requests).toBeGreaterThanOrEqual(3); // the background refresh (others may follow)
   });
@@ -201,7 +199,7 @@ describe('a hanging JWKS endpoint', () => {
   // server stops waiting at that moment too (the audit says so), so nothing keeps running for a call nobody waits for.
   it('is answered UNAUTHENTICATED after jwksTimeoutMs when the client deadline is long (cold start, all call kinds)', async () => {
     const v = await startVault({ jwksTimeoutMs: 300, jwksRetryBackoffMs: 0 }, {}, 'hang');
-    await sleep(400); // the prefetch at start-up has timed out
+    await waitFor(() => v.logs.lines.some((l) => l.includes(PREFETCH_GAVE_UP)), 'the start-up prefetch to time out');
     for (const kind of KINDS) {
       const started = Date.now();
       const error = failed(await call(v.orders, kind, bearer(await v.token(), { deadline: 10_000 })));
@@ -257,21 +255,14 @@ describe('streams end at token expiry', () => {
     async function* slowly() {
       for (let i = 0; i < 200; i++) {
         yield { name: 'n', value: `m${i}` };
-        await sleep(25);
+        await sleep(25); // a sleep on purpose: a slow sender
       }
     }
-    const got: string[] = [];
     const started = Date.now();
-    const error = await (async () => {
-      for await (const s of v.orders.exchange(slowly(), bearer(token))) got.push(s.value);
-    })().then(
-      () => undefined,
-      (e: unknown) => e,
-    );
-    expect(error).toBeInstanceOf(RampartError);
-    expect([(error as RampartError).status, (error as RampartError).message]).toEqual([Status.UNAUTHENTICATED, 'token expired']);
-    expect(got.length).toBeGreaterThan(0); // it ran until then
-    expect(got[0]).toBe('M0');
+    const { items, error } = await collectUntilError(v.orders.exchange(slowly(), bearer(token)));
+    expect([error.status, error.message]).toEqual([Status.UNAUTHENTICATED, 'token expired']);
+    expect(items.length).toBeGreaterThan(0); // it ran until then
+    expect(items[0]?.value).toBe('M0');
     expect(Date.now() - started).toBeLessThan(5_000); // well before the 200 messages (5 s) were sent
     expect(v.ran.map((r) => r.method)).toEqual(['exchange']);
   });

@@ -25,7 +25,7 @@ export class TokenVault {
     seen.push({ method: 'watch', subject: ctx.principal?.subject });
     for (let i = 0; i < 1_000 && !ctx.signal.aborted; i++) {
       yield { name: req.name, value: String(i) };
-      await new Promise((r) => setTimeout(r, 50));
+      await new Promise((r) => setTimeout(r, 50)); // a sleep on purpose: one message every 50 ms
     }
   }
 

@@ -5,14 +5,14 @@ import { startTestApp, TEST_TRUST_DOMAIN, type TestApp } from '@rampart/testing'
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { RequireMtls, rampartAuth } from '../../src/index.js';
+import { RequireMtls } from '../../src/index.js';
 import { VaultServiceDescriptor } from '../generated/index.js';
 import type { ReadRequest__Output, Secret, Secret__Output, StoreResponse } from '../generated/index.js';
 import { call, captureLogs, failed, KINDS, LEVEL } from './e2e-support.js';
 import { stringField1 } from './raw-h2.js';
 import { unaryOnResumableTls } from './resumable-h2.js';
+import { vaultApp } from './vault-app.js';
 
 // Item 4 of issue 16, through a real server: a service of test.rampart.dev federates with partner.example. TLS trusts
 // both CAs (the union of the bundles); a client certificate counts only if its chain leads to a CA in the bundle of
@@ -20,7 +20,6 @@ import { unaryOnResumableTls } from './resumable-h2.js';
 const ORDERS = `spiffe://${TEST_TRUST_DOMAIN}/orders`;
 const PARTNER_X = 'spiffe://partner.example/x';
 const PATH = { read: 'Read', watch: 'Watch', store: 'Store', exchange: 'Exchange' } as const;
-const protoRoot = fileURLToPath(new URL('../protos', import.meta.url));
 
 const ran: { method: string; peer: string | undefined }[] = [];
 
@@ -59,14 +58,7 @@ const logs = captureLogs('vault');
 
 /** A vault app whose federated bundles are `federatedBundles` (partner's bundle file under the given trust domain). */
 function startVault(federatedBundles: Record<string, string>): Promise<TestApp> {
-  return startTestApp({
-    name: 'vault',
-    services: [FederatedVault],
-    protos: { root: protoRoot },
-    plugins: [rampartAuth()],
-    logger: logs.logger,
-    values: { transport: { tls: { federatedBundles } } },
-  });
+  return startTestApp(vaultApp([FederatedVault], { logger: logs.logger, values: { transport: { tls: { federatedBundles } } } }));
 }
 
 /** Credentials presenting a certificate for `spiffeId` issued by `ca`, trusting the app's server certificate. */

@@ -1,4 +1,5 @@
 import type { CallContext, PeerIdentity } from '@rampart/core';
+import { rejectionOf } from '@rampart/test-support';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { TokenStage } from '../../src/pipeline/token-stage.js';
 import { fastPathOf } from '../../src/tokens/token-verifier.js';
@@ -90,7 +91,7 @@ describe('the per-connection memo of the last verified bearer value', () => {
     const bearer = `Bearer ${await token({ exp: nowSec() + 30 })}`;
     await run(check, call(connection, bearer));
     clockMs += 31_000;
-    const error = await run(check, call(connection, bearer)).catch((e: unknown) => e);
+    const error = await rejectionOf(run(check, call(connection, bearer)));
     expect(error).toMatchObject({ code: 'ERR_TOKEN_EXPIRED' });
   });
 
@@ -102,7 +103,7 @@ describe('the per-connection memo of the last verified bearer value', () => {
     const bearer = `Bearer ${await token()}`;
     await run(inventory, call(connection, bearer));
     const ctx = call(connection, bearer);
-    const error = await run(billing, ctx).catch((e: unknown) => e);
+    const error = await rejectionOf(run(billing, ctx));
     expect(error).toMatchObject({ code: 'ERR_TOKEN_INVALID', reason: expect.stringMatching(/claim "aud" check_failed/) as unknown });
     expect(ctx.principal).toBeUndefined();
   });
@@ -116,7 +117,7 @@ describe('the per-connection memo of the last verified bearer value', () => {
     const [header, payload] = good.split('.');
     const forgedPayload = Buffer.from(JSON.stringify({ ...JSON.parse(Buffer.from(payload as string, 'base64url').toString()), sub: 'admin' })).toString('base64url');
     const forged = `${header}.${forgedPayload}.${good.split('.')[2]}`;
-    const error = await run(check, call(connection, `Bearer ${forged}`)).catch((e: unknown) => e);
+    const error = await rejectionOf(run(check, call(connection, `Bearer ${forged}`)));
     expect(error).toMatchObject({ code: 'ERR_TOKEN_INVALID' });
     const other = await token({ sub: 'second' });
     expect((await run(check, call(connection, `Bearer ${other}`))).token?.principal.subject).toBe('second');

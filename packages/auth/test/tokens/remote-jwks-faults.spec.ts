@@ -7,6 +7,7 @@ import { makeKey, mint, type TestKey } from './support/keys.js';
 let k1: TestKey;
 let k2: TestKey;
 const servers: JwksServer[] = [];
+/** For the waits that must let time pass: a refresh interval, a backoff, a cooldown. */
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 beforeAll(async () => {
@@ -33,7 +34,7 @@ describe('remote JWKS: caching, refetch and outages', () => {
     await verifier.verify(t1);
     expect(server.jwksHits()).toBe(1);
     server.jwksMode = 'down';
-    await sleep(80);
+    await sleep(80); // a sleep on purpose: the keys must get older than jwksRefreshMs
     await expect(verifier.verify(t1)).resolves.toMatchObject({ principal: { subject: 'orders-client' } });
     await vi.waitFor(() => expect(warnings.map((w) => w.msg)).toContain('JWKS fetch failed, keeping cached keys'));
     expect(server.jwksHits()).toBe(2);
@@ -53,7 +54,7 @@ describe('remote JWKS: caching, refetch and outages', () => {
     await expect(verifier.verify(await token(k1))).resolves.toBeDefined(); // known keys still work meanwhile
     server.jwksMode = 'ok';
     server.keys = [k1.publicJwk, k2.publicJwk];
-    await sleep(200);
+    await sleep(200); // a sleep on purpose: the retry backoff must pass
     await expect(verifier.verify(t2)).resolves.toMatchObject({ principal: { issuer: server.url } });
     expect(server.jwksHits()).toBe(3);
   });
@@ -65,7 +66,7 @@ describe('remote JWKS: caching, refetch and outages', () => {
     const t2 = await token(k2);
     await expectTokenError(verifier.verify(t2), 'ERR_TOKEN_INVALID', /no key in the issuer JWKS matches/, t2);
     expect(server.jwksHits()).toBe(1); // cooling down: an unknown kid does not refetch
-    await sleep(350);
+    await sleep(350); // a sleep on purpose: the cooldown must pass
     await expect(verifier.verify(t2)).resolves.toBeDefined();
     expect(server.jwksHits()).toBe(2);
     await expect(verifier.verify(await token(k1))).resolves.toBeDefined();
@@ -85,7 +86,7 @@ describe('remote JWKS: caching, refetch and outages', () => {
     const t1 = await token(k1);
     await verifier.verify(t1);
     server.keys = [k2.publicJwk];
-    await sleep(80);
+    await sleep(80); // a sleep on purpose: the keys must get older than jwksRefreshMs
     await verifier.verify(t1); // served from the old keys while the refresh runs
     await vi.waitFor(() => expect(verifier.verify(t1)).rejects.toThrow('invalid token'));
     expect(server.jwksHits()).toBeGreaterThanOrEqual(2);
@@ -143,7 +144,7 @@ describe('OIDC discovery', () => {
     server.discoveryMode = 'ok';
     await expectTokenError(verifier.verify(t1), 'ERR_TOKEN_INVALID', /answered HTTP 503; next attempt in \d+ ms/, t1);
     expect(server.requests).toEqual(['/.well-known/openid-configuration']);
-    await sleep(200);
+    await sleep(200); // a sleep on purpose: the retry backoff must pass
     await expect(verifier.verify(t1)).resolves.toBeDefined();
     expect(server.requests).toEqual(['/.well-known/openid-configuration', '/.well-known/openid-configuration', '/jwks']);
   });

@@ -1,9 +1,10 @@
-import { RampartError, type ConfigReader, type LifecycleHook, type PluginContext, type RampartPlugin } from '@rampart/core';
+import { type ConfigReader, type LifecycleHook, type PluginContext, type RampartPlugin } from '@rampart/core';
+import { rampartErrorOf } from '@rampart/test-support';
 import { Container } from 'inversify';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { ServiceClient } from '@rampart/core';
 import { clientOf, rampartClients } from '../../src/index.js';
-import { EchoDescriptor, rpcErrorOf, startEchoServer, writeEchoProto, type EchoServer, type EchoShape } from '../tls/support/echo-server.js';
+import { EchoDescriptor, startEchoServer, writeEchoProto, type EchoServer, type EchoShape } from '../tls/support/echo-server.js';
 import type { CertificateAuthority } from '@rampart/pki';
 import { CLIENT_AUTH_DEFAULTS } from './client-auth-defaults.js';
 import { BILLING, createCa, INVENTORY, issueCertificate, ORDERS, tempDir, writeClientFiles, type TempDir } from '../tls/support/pki-dir.js';
@@ -180,7 +181,7 @@ describe('rampartClients', () => {
       'clients.inventory.expectedServerId': 'spiffe://demo.rampart.dev/payments',
     });
     try {
-      const error = await rpcErrorOf(container.get<ServiceClient<EchoShape>>(clientOf(EchoDescriptor)).whoAmI({}));
+      const error = await rampartErrorOf(container.get<ServiceClient<EchoShape>>(clientOf(EchoDescriptor)).whoAmI({}));
       expect(error.message).toContain(`expected spiffe://demo.rampart.dev/payments, got ${INVENTORY}`);
     } finally {
       await close();
@@ -190,29 +191,28 @@ describe('rampartClients', () => {
   it('names the missing setting when a target has no address, or an audience without an issuer', async () => {
     const plugin = rampartClients({ inventory: { descriptor: EchoDescriptor, protoRoot } });
     await expect(register(plugin, { ...base, 'clients.inventory.address': '' })).rejects.toThrow(/clients\.inventory\.address is not set/);
-    const err = await register(rampartClients({ inventory: { descriptor: EchoDescriptor, protoRoot } }), {
+    const err = await rampartErrorOf(register(rampartClients({ inventory: { descriptor: EchoDescriptor, protoRoot } }), {
       ...base,
       'clients.inventory.address': '127.0.0.1:1',
       'clients.inventory.audience': INVENTORY,
-    }).catch((e: unknown) => e);
-    expect(err).toBeInstanceOf(RampartError);
-    expect((err as RampartError).message).toContain('auth.client.issuer is not');
+    }));
+    expect(err.message).toContain('auth.client.issuer is not');
   });
 
   it('refuses a token cache with no room, naming the setting', async () => {
-    const err = await register(rampartClients({ inventory: { descriptor: EchoDescriptor, protoRoot } }), {
+    const err = await rampartErrorOf(register(rampartClients({ inventory: { descriptor: EchoDescriptor, protoRoot } }), {
       ...base,
       'auth.client.issuer': 'https://issuer.example',
       'auth.client.clientId': ORDERS,
       'auth.client.tokenCacheMaxEntries': 0,
       'clients.inventory.address': '127.0.0.1:1',
-    }).catch((e: unknown) => e);
-    expect(RampartError.is(err) && err.code).toBe('ERR_CONFIG_INVALID');
-    expect((err as RampartError).message).toMatch(/^auth\.client\.tokenCacheMaxEntries is 0: .* Fix: set RAMPART_AUTH_CLIENT_TOKEN_CACHE_MAX_ENTRIES to 1 or more/);
+    }));
+    expect(err.code).toBe('ERR_CONFIG_INVALID');
+    expect(err.message).toMatch(/^auth\.client\.tokenCacheMaxEntries is 0: .* Fix: set RAMPART_AUTH_CLIENT_TOKEN_CACHE_MAX_ENTRIES to 1 or more/);
   });
 
   it('refuses per-audience scopes with audienceParameter=scope, naming both settings and the fix', async () => {
-    const err = await register(rampartClients({ inventory: { descriptor: EchoDescriptor, protoRoot } }), {
+    const err = await rampartErrorOf(register(rampartClients({ inventory: { descriptor: EchoDescriptor, protoRoot } }), {
       ...base,
       'auth.client.issuer': 'https://issuer.example',
       'auth.client.clientId': ORDERS,
@@ -220,9 +220,9 @@ describe('rampartClients', () => {
       'auth.client.tokenCacheMaxEntries': 100,
       'auth.client.scopes': { inventory: ['inventory:reserve'] },
       'clients.inventory.address': '127.0.0.1:1',
-    }).catch((e: unknown) => e);
-    expect(RampartError.is(err) && err.code).toBe('ERR_CONFIG_INVALID');
-    expect((err as RampartError).message).toMatch(/^auth\.client\.scopes is set but auth\.client\.audienceParameter is scope.* Fix: empty RAMPART_AUTH_CLIENT_SCOPES/);
+    }));
+    expect(err.code).toBe('ERR_CONFIG_INVALID');
+    expect(err.message).toMatch(/^auth\.client\.scopes is set but auth\.client\.audienceParameter is scope.* Fix: empty RAMPART_AUTH_CLIENT_SCOPES/);
   });
 
   describe('a target that is sent tokens must pin the server (issue 16 item 8)', () => {
@@ -238,10 +238,9 @@ describe('rampartClients', () => {
 
     it('stops start-up without expectedServerId, naming the setting, its variable and the fix', async () => {
       warnings.length = 0;
-      const err = await register(rampartClients({ inventory: { descriptor: EchoDescriptor, protoRoot } }), tokenValues()).catch((e: unknown) => e);
-      expect(err).toBeInstanceOf(RampartError);
-      expect((err as RampartError).code).toBe('ERR_CONFIG_INVALID');
-      expect((err as RampartError).message).toBe(
+      const err = await rampartErrorOf(register(rampartClients({ inventory: { descriptor: EchoDescriptor, protoRoot } }), tokenValues()));
+      expect(err.code).toBe('ERR_CONFIG_INVALID');
+      expect(err.message).toBe(
         `clients.inventory.expectedServerId is not set, but inventory is sent tokens (clients.inventory.audience is ${INVENTORY}): ` +
           'without a pinned SPIFFE ID, any server whose certificate names the host would receive them. ' +
           'Fix: set clients.inventory.expectedServerId (RAMPART_CLIENTS_INVENTORY_EXPECTED_SERVER_ID) to the SPIFFE ID inventory presents, ' +
@@ -261,7 +260,7 @@ describe('rampartClients', () => {
         expect(warnings[0]?.[0]).toMatchObject({ setting: 'clients.inventory.allowUnpinnedServer', target: 'inventory', audience: INVENTORY });
         expect(warnings[0]?.[1]).toContain('clients.inventory.expectedServerId is not set');
         // Tokens are asked for, to be sent to whatever server passes the hostname check (the fetch fails: no issuer here).
-        const error = await rpcErrorOf(container.get<ServiceClient<EchoShape>>(clientOf(EchoDescriptor)).whoAmI({}));
+        const error = await rampartErrorOf(container.get<ServiceClient<EchoShape>>(clientOf(EchoDescriptor)).whoAmI({}));
         expect(error.message).toContain(`could not get a token for ${INVENTORY}`);
       } finally {
         await close();

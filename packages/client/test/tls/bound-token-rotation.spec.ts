@@ -1,4 +1,5 @@
 import { thumbprintOfPem, type CertificateAuthority } from '@rampart/pki';
+import { waitFor } from '@rampart/test-support';
 import { readFileSync } from 'node:fs';
 import { rename, writeFile } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -80,12 +81,12 @@ describe('a client with certificate-bound tokens whose certificate rotates', () 
             if (rotated) after += 1;
             else before += 1;
           }
-          await new Promise((r) => setTimeout(r, 10));
+          await new Promise((r) => setTimeout(r, 10)); // a sleep on purpose: a steady trickle of calls
         }
       })();
       let looping = true;
       void loop.finally(() => (looping = false));
-      while (looping && before < 10 && failures.length === 0) await new Promise((r) => setTimeout(r, 20));
+      await waitFor(() => !looping || before >= 10 || failures.length > 0, 'ten calls before the rotation', { timeoutMs: 30_000 });
       // The rotation: a new certificate and key, each renamed into place.
       const next = await issueCertificate(ca, { spiffeId: ORDERS, usage: 'client' });
       await writeFile(`${files.keyFile}.new`, next.keyPem);

@@ -34,7 +34,7 @@ async function connectFor(call: () => Promise<string>, ms: number): Promise<{ se
       (id) => seen.push(id),
       (error: unknown) => failures.push(error),
     );
-    await new Promise((resolve) => setTimeout(resolve, 20));
+    await new Promise((resolve) => setTimeout(resolve, 20)); // a sleep on purpose: one sample every 20 ms for `ms`
   }
   return { seen, failures };
 }

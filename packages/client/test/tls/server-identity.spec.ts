@@ -1,8 +1,9 @@
 import { type CertificateAuthority } from '@rampart/pki';
 import { Status } from '@rampart/core';
+import { rampartErrorOf } from '@rampart/test-support';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createMtlsChannelCredentials, type MtlsChannel } from '../../src/index.js';
-import { rpcErrorOf, startEchoServer, whoAmI, writeEchoProto, type EchoServer } from './support/echo-server.js';
+import { startEchoServer, whoAmI, writeEchoProto, type EchoServer } from './support/echo-server.js';
 import {
   createCa,
   INVENTORY,
@@ -76,7 +77,7 @@ describe('server identity check over real TLS', () => {
 
   it('refuses a server that presents another SPIFFE ID: UNAVAILABLE, with the mismatch in the details', async () => {
     const { credentials } = await mtls(`spiffe://demo.rampart.dev/payments`);
-    const error = await rpcErrorOf(whoAmI(`127.0.0.1:${inventory.port}`, protoRoot, credentials));
+    const error = await rampartErrorOf(whoAmI(`127.0.0.1:${inventory.port}`, protoRoot, credentials));
     expect(error.status).toBe(Status.UNAVAILABLE);
     expect(error.message).toContain(
       `server identity mismatch: expected spiffe://demo.rampart.dev/payments, got ${INVENTORY}`,
@@ -85,21 +86,21 @@ describe('server identity check over real TLS', () => {
 
   it('refuses a server without a SPIFFE ID when pinned', async () => {
     const { credentials } = await mtls(INVENTORY);
-    const error = await rpcErrorOf(whoAmI(`localhost:${localhostOnly.port}`, protoRoot, credentials));
+    const error = await rampartErrorOf(whoAmI(`localhost:${localhostOnly.port}`, protoRoot, credentials));
     expect(error.status).toBe(Status.UNAVAILABLE);
     expect(error.message).toContain(`expected ${INVENTORY}, got no SPIFFE ID (the certificate has no URI SAN)`);
   });
 
   it('refuses a server whose certificate carries two URI SANs, even if one is the pinned ID', async () => {
     const { credentials } = await mtls(INVENTORY);
-    const error = await rpcErrorOf(whoAmI(`127.0.0.1:${twoUris.port}`, protoRoot, credentials));
+    const error = await rampartErrorOf(whoAmI(`127.0.0.1:${twoUris.port}`, protoRoot, credentials));
     expect(error.status).toBe(Status.UNAVAILABLE);
     expect(error.message).toContain(`expected ${INVENTORY}, got 2 URI SANs`);
   });
 
   it('still verifies the chain: the pinned ID from an untrusted CA is refused', async () => {
     const { credentials } = await mtls(INVENTORY);
-    const error = await rpcErrorOf(whoAmI(`127.0.0.1:${impostor.port}`, protoRoot, credentials));
+    const error = await rampartErrorOf(whoAmI(`127.0.0.1:${impostor.port}`, protoRoot, credentials));
     expect(error.status).toBe(Status.UNAVAILABLE);
     expect(error.message).toMatch(/certificate/i);
     expect(error.message).not.toContain('server identity mismatch');
@@ -112,14 +113,14 @@ describe('server identity check over real TLS', () => {
 
   it('without a pin, checks the hostname: an address the certificate does not name fails', async () => {
     const { credentials } = await mtls();
-    const error = await rpcErrorOf(whoAmI(`127.0.0.1:${localhostOnly.port}`, protoRoot, credentials));
+    const error = await rampartErrorOf(whoAmI(`127.0.0.1:${localhostOnly.port}`, protoRoot, credentials));
     expect(error.status).toBe(Status.UNAVAILABLE);
     expect(error.message).toMatch(/does not match certificate's altnames/);
   });
 
   it('without a pin, refuses a server certificate from an untrusted CA', async () => {
     const { credentials } = await mtls();
-    const error = await rpcErrorOf(whoAmI(`127.0.0.1:${impostor.port}`, protoRoot, credentials));
+    const error = await rampartErrorOf(whoAmI(`127.0.0.1:${impostor.port}`, protoRoot, credentials));
     expect(error.status).toBe(Status.UNAVAILABLE);
     expect(error.message).toMatch(/certificate/i);
   });

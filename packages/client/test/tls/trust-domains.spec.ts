@@ -1,8 +1,9 @@
 import { Status } from '@rampart/core';
 import { formatSpiffeBundle, type CertificateAuthority } from '@rampart/pki';
+import { rampartErrorOf } from '@rampart/test-support';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createMtlsChannelCredentials, type MtlsChannel, type MtlsChannelOptions } from '../../src/index.js';
-import { rpcErrorOf, startEchoServer, whoAmI, writeEchoProto, type EchoServer } from './support/echo-server.js';
+import { startEchoServer, whoAmI, writeEchoProto, type EchoServer } from './support/echo-server.js';
 import { createCa, INVENTORY, issueCertificate, ORDERS, tempDir, writeClientFiles, type ClientFiles, type TempDir } from './support/pki-dir.js';
 
 // A client of demo.rampart.dev that federates with partner.example. TLS trusts both CAs; a server's chain must also
@@ -60,7 +61,7 @@ describe('client: server certificates are checked against the bundle of their ow
 
   it("refuses partner's CA issuing our trust domain's ID, although TLS trusts that CA (federated bundle)", async () => {
     const { credentials } = await mtls({ expectedServerId: INVENTORY, federatedBundles: { 'partner.example': partnerBundle } });
-    const error = await rpcErrorOf(whoAmI(`127.0.0.1:${forged.port}`, protoRoot, credentials));
+    const error = await rampartErrorOf(whoAmI(`127.0.0.1:${forged.port}`, protoRoot, credentials));
     expect(error.status).toBe(Status.UNAVAILABLE);
     expect(error.message).toContain(
       `server certificate ${INVENTORY} refused: its chain does not lead to a CA in the trust bundle of demo.rampart.dev (issuer: CN=partner CA)`,
@@ -85,7 +86,7 @@ describe('client: server certificates are checked against the bundle of their ow
 
   it("refuses partner's server when partner's bundle is configured under another trust domain", async () => {
     const { credentials } = await mtls({ expectedServerId: PARTNER_INVENTORY, federatedBundles: { 'elsewhere.example': partnerBundle } });
-    const error = await rpcErrorOf(whoAmI(`127.0.0.1:${partnerServer.port}`, protoRoot, credentials));
+    const error = await rampartErrorOf(whoAmI(`127.0.0.1:${partnerServer.port}`, protoRoot, credentials));
     expect(error.status).toBe(Status.UNAVAILABLE);
     expect(error.message).toContain(
       `server certificate ${PARTNER_INVENTORY} refused: no trust bundle is configured for trust domain partner.example`,
@@ -94,7 +95,7 @@ describe('client: server certificates are checked against the bundle of their ow
 
   it("without a pin, a certificate without a SPIFFE ID must chain to the own bundle: partner's CA cannot vouch for a host name", async () => {
     const { credentials } = await mtls({ federatedBundles: { 'partner.example': partnerBundle } });
-    const error = await rpcErrorOf(whoAmI(`localhost:${partnerDnsOnly.port}`, protoRoot, credentials));
+    const error = await rampartErrorOf(whoAmI(`localhost:${partnerDnsOnly.port}`, protoRoot, credentials));
     expect(error.status).toBe(Status.UNAVAILABLE);
     expect(error.message).toContain('server certificate without a SPIFFE ID refused: its chain does not lead to a CA in the trust bundle of');
     // The hostname check alone would have passed: the same server, the same client, partner's CA in caFile's trust domain.

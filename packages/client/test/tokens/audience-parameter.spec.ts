@@ -1,3 +1,4 @@
+import { rampartErrorOf } from '@rampart/test-support';
 import { createServer, type Server } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -89,7 +90,7 @@ describe('TokenClient names the audience as the issuer needs it', () => {
     advertised = `${issuer}/`;
     bodies.length = 0;
     try {
-      const error = (await tokens.token('api://inventory').catch((e: unknown) => e)) as Error & { reason?: string };
+      const error = await rampartErrorOf(tokens.token('api://inventory'));
       expect(error.message).toBe('could not get a token');
       expect(error.reason).toContain(`names the issuer "${issuer}/": it must be exactly the configured auth.client.issuer`);
       expect(bodies).toEqual([]);

@@ -1,4 +1,4 @@
-import { RampartError } from '@rampart/core';
+import { rampartErrorOf } from '@rampart/test-support';
 import { describe, expect, it } from 'vitest';
 import type { TokenResponse } from '../../src/index.js';
 import { TokenCache } from '../../src/tokens/token-cache.js';
@@ -80,10 +80,9 @@ describe('TokenCache', () => {
     expect(await cache.get('a', fetch)).toBe('tok');
     await new Promise((r) => setImmediate(r));
     c.advance(1_500); // within the safety margin of expiry: no longer handed out
-    const err = await cache.get('a', fetch).catch((e: unknown) => e);
-    expect(err).toBeInstanceOf(RampartError);
-    expect((err as RampartError).code).toBe('ERR_UNAVAILABLE');
-    expect((err as RampartError).reason).toContain('ECONNREFUSED');
+    const err = await rampartErrorOf(cache.get('a', fetch));
+    expect(err.code).toBe('ERR_UNAVAILABLE');
+    expect(err.reason).toContain('ECONNREFUSED');
     // Backoff: an immediate retry fails fast without another request.
     const before = requests;
     await cache.get('a', fetch).catch(() => undefined);

@@ -8,7 +8,7 @@ import { ProbeServiceDescriptor, type WhoAmIReply, type WhoAmIRequest__Output } 
 @Authenticated({ scopes: ['probe:read'] })
 export class ProbeService {
   async whoAmI(req: WhoAmIRequest__Output, ctx: CallContext): Promise<WhoAmIReply> {
-    if (req.delayMs > 0) await new Promise((r) => setTimeout(r, req.delayMs));
+    if (req.delayMs > 0) await new Promise((r) => setTimeout(r, req.delayMs)); // a slow handler, when the test asks for one
     const span = trace.getActiveSpan()?.spanContext();
     return {
       subject: ctx.principal?.subject ?? '',

@@ -31,7 +31,7 @@ export class LedgerService {
   async *watch(req: BalanceRequest__Output, ctx: CallContext): AsyncIterable<BalanceReply> {
     for (let i = 0; i < WATCH_MAX_MESSAGES && !ctx.signal.aborted; i++) {
       yield { account: req.account, subject: ctx.principal?.subject ?? '', tenant: String(i) };
-      await new Promise((resolve) => setTimeout(resolve, 50));
+      await new Promise((resolve) => setTimeout(resolve, 50)); // a sleep on purpose: one message every 50 ms
     }
   }
 }

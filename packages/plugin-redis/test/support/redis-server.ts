@@ -100,7 +100,7 @@ export class RedisServer {
         await this.stop();
         throw new Error(`redis-server did not answer on port ${this.port} within 10 s:\n${this.#output}`);
       }
-      await new Promise((r) => setTimeout(r, 25));
+      await new Promise((r) => setTimeout(r, 25)); // a poll: redis-server has no ready event to wait for (it may exit instead)
     }
   }
 

@@ -1,3 +1,4 @@
+import { eventually } from '@rampart/test-support';
 import { connect, type Socket } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { closedWithin, h2Session, rawH2Tls, startHostileServer, type HostileServer } from './hostile-support.js';
@@ -69,8 +70,7 @@ describe('server.maxConnections', () => {
       extra.on('error', () => undefined);
       expect(await closedWithin(extra, 5_000)).toBe(true);
       for (const s of held) s.destroy();
-      await new Promise((r) => setTimeout(r, 100));
-      await limited.servesValidCall();
+      await eventually(() => limited.servesValidCall()); // once the server has seen the held connections close
     } finally {
       for (const s of held) s.destroy();
       await limited.close();

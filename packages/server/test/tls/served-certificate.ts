@@ -39,7 +39,7 @@ export async function connectFor(address: string, caPem: string, ms: number): Pr
     } catch (error) {
       failures.push(error);
     }
-    await new Promise((resolve) => setTimeout(resolve, 20));
+    await new Promise((resolve) => setTimeout(resolve, 20)); // a sleep on purpose: one sample every 20 ms for `ms`
   }
   return { served, failures };
 }

@@ -1,5 +1,6 @@
 import { closeClient, createClient } from '@rampart/client';
-import { RampartError, Status, type Interceptor, type PeerIdentity } from '@rampart/core';
+import { Status, type Interceptor, type PeerIdentity } from '@rampart/core';
+import { rampartErrorOf } from '@rampart/test-support';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApp, type RampartApp } from '../../src/index.js';
 import { EchoService, PingService } from '../fixtures/echo-service.js';
@@ -69,9 +70,8 @@ describe('TLS server', () => {
       protoRoot,
       credentials: (await import('@grpc/grpc-js')).credentials.createInsecure(),
     });
-    const err = await ping.ping({}, { deadline: 2_000 }).catch((e: unknown) => e);
-    expect(err).toBeInstanceOf(RampartError);
-    expect((err as RampartError).status).toBe(Status.UNAVAILABLE);
+    const err = await rampartErrorOf(ping.ping({}, { deadline: 2_000 }));
+    expect(err.status).toBe(Status.UNAVAILABLE);
     closeClient(ping);
   });
 

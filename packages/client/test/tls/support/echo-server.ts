@@ -1,4 +1,3 @@
-import { RampartError } from '@rampart/core';
 import {
   loadPackageDefinition,
   Server,
@@ -129,15 +128,4 @@ export async function whoAmI(address: string, protoRoot: string, credentials: Ch
   } finally {
     closeClient(client);
   }
-}
-
-/** The RampartError a promise rejects with (fails the test when it resolves or rejects with something else). */
-export async function rpcErrorOf(promise: Promise<unknown>): Promise<RampartError> {
-  const outcome = await promise.then(
-    (value) => ({ value }),
-    (error: unknown) => ({ error }),
-  );
-  if (!('error' in outcome)) throw new Error(`expected the call to fail, it returned ${JSON.stringify(outcome.value)}`);
-  if (!(outcome.error instanceof RampartError)) throw new Error(`expected a RampartError, got ${String(outcome.error)}`);
-  return outcome.error;
 }
