@@ -3,7 +3,8 @@
 // server fault sends none of them.
 import { RampartError, readRichDetails, richDetails, Status, type Interceptor } from '@rampart/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { rejectionOf, startEchoApp, type Started } from './fixtures/harness.js';
+import { rampartErrorOf } from '@rampart/test-support';
+import { startEchoApp, type Started } from './fixtures/harness.js';
 
 const limiter: Interceptor = {
   name: 'limiter',
@@ -25,7 +26,7 @@ afterAll(() => s.close());
 
 describe('rich error details over the wire', () => {
   it('the client decodes RetryInfo and QuotaFailure from a RESOURCE_EXHAUSTED refusal', async () => {
-    const error = (await rejectionOf(s.echo.echo({ text: 'limit' }))) as RampartError;
+    const error = await rampartErrorOf(s.echo.echo({ text: 'limit' }));
     expect(error.status).toBe(Status.RESOURCE_EXHAUSTED);
     expect(readRichDetails(error.details)).toEqual([
       { type: 'RetryInfo', value: { retryDelayMs: 1_500 } },
@@ -34,7 +35,7 @@ describe('rich error details over the wire', () => {
   });
 
   it('a server fault sends its status only: no details', async () => {
-    const error = (await rejectionOf(s.echo.echo({ text: 'other' }))) as RampartError;
+    const error = await rampartErrorOf(s.echo.echo({ text: 'other' }));
     expect(error.status).toBe(Status.INTERNAL);
     expect(error.details).toEqual([]);
   });
