@@ -34,7 +34,8 @@ export async function* eachMessage<T>(
   let index = 0;
   for await (const message of messages) {
     const seen = see(message, index++);
-    const replaced = seen instanceof Promise ? await seen : seen;
+    // Any thenable is awaited (a query builder's, another realm's promise), never passed on as the message.
+    const replaced = seen !== null && typeof seen === 'object' && typeof (seen as { then?: unknown }).then === 'function' ? await seen : seen;
     yield replaced === undefined ? message : (replaced as T);
   }
 }

@@ -13,7 +13,8 @@ export type Intercept = NonNullable<MethodInterceptor['intercept']>;
 /**
  * Runs a call through its interceptors' `intercept` chain, in the planned order, with the handler last: the
  * handler gets the request (or request stream) the last interceptor passed on, and its result becomes the response
- * (`message` for unary and client-streaming calls, `messages` for the others). Each `next` runs at most once per
+ * (`message` for unary and client-streaming calls, `messages` for the others). Interceptors that enforce auth
+ * decisions come first (see `buildRuntime`). Each `next` runs at most once per
  * interceptor: a second call is a bug in the interceptor (the request stream is read once), refused with INTERNAL.
  */
 export function intercepted(
@@ -33,7 +34,12 @@ export function intercepted(
     const next: CallNext = (passed) => {
       if (called) return Promise.reject(fault(where, `interceptor ${index + 1} of ${chain.length} called next twice`));
       called = true;
-      return at(index + 1, sameKind(passed, request.kind, where));
+      const inner = at(index + 1, sameKind(passed, request.kind, where));
+      // Handled here as well as by whoever awaits it: an interceptor that returns without awaiting `next` (a cached
+      // answer, a background refresh) must not turn an inner failure into an unhandled rejection, which would stop
+      // the process.
+      inner.catch(() => undefined);
+      return inner;
     };
     const response = await (chain[index] as Intercept)(current, ctx, next);
     if (response === null || typeof response !== 'object') throw fault(where, `interceptor ${index + 1} of ${chain.length} returned no response`);

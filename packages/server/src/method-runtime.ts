@@ -33,22 +33,29 @@ export function buildRuntime(services: readonly PlannedService[], interceptors: 
     const methods = new Map<string, MethodRuntime>();
     for (const [key, planned] of service.methods) {
       let hooks: MethodInterceptor[];
+      let enforcing: MethodInterceptor[];
       try {
-        hooks = planned.interceptorIndexes.flatMap((i) => {
+        const built = planned.interceptorIndexes.flatMap((i) => {
           const interceptor = interceptors[i] as Interceptor;
-          const built = interceptor.forMethod(planned.plan, grantsFor(interceptor));
-          return built === undefined ? [] : [built];
+          const grants = grantsFor(interceptor);
+          const hook = interceptor.forMethod(planned.plan, grants);
+          return hook === undefined ? [] : [{ hook, enforces: grants === ENFORCER_GRANTS }];
         });
+        hooks = built.map((b) => b.hook);
+        enforcing = built.filter((b) => b.enforces).map((b) => b.hook);
       } catch (error) {
         collectProblem(problems, error);
         continue;
       }
+      // The wrappers of interceptors that enforce auth decisions are outermost, whatever their slot: a request
+      // policy's check (auth) runs before any other wrapper sees the request or answers without `next` (a cache).
+      const wrappers = [...enforcing, ...hooks.filter((h) => !enforcing.includes(h))];
       methods.set(key, {
         info: planned.info,
         serviceClass: planned.serviceClass,
         decisions: planned.decisions,
         starts: hooks.flatMap((h) => (h.onStart ? [h.onStart.bind(h)] : [])),
-        intercepts: hooks.flatMap((h) => (h.intercept ? [h.intercept.bind(h)] : [])),
+        intercepts: wrappers.flatMap((h) => (h.intercept ? [h.intercept.bind(h)] : [])),
         ends: hooks.flatMap((h) => (h.onEnd ? [h.onEnd.bind(h)] : [])),
         interceptors: planned.interceptors,
       });

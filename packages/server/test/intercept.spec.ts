@@ -2,6 +2,7 @@
 // the response (or each response message), can end the call with a RampartError before the handler runs, change
 // what passes, and set response headers and trailers; all four call kinds, through the real handler adapters.
 import { eachMessage, RampartError, Status, type CallContext, type Interceptor, type InterceptedRequest } from '@rampart/core';
+import { waitFor } from '@rampart/test-support';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createApp, type RampartApp } from '../src/index.js';
 import { inProcessInvoker, type InProcessInvoker } from '../src/internal.js';
@@ -45,6 +46,11 @@ const guard: Interceptor = {
               ctx.responseTrailers.set('x-rows', '3');
             }
             if (how === 'short') return { message: { text: 'cached', index: 7 } };
+            if (how === 'fire-and-forget') {
+              // Starts the rest of the chain without awaiting it; the handler then fails (ERR_NOT_FOUND).
+              void next(request);
+              return { message: { text: 'cached', index: 1 } };
+            }
             if (how === 'throw-plain') throw new Error('guard bug: db password hunter2');
             if (how === 'bad-response') return 42 as never;
             if (how === 'wrong-kind') return next({ kind: 'bidi', messages: [] as never });
@@ -178,6 +184,13 @@ describe('intercept: interceptors that wrap the handler', () => {
     expect(outcome.status).toBe(Status.INTERNAL);
     expect(outcome.details).toBe('internal error');
     expect(outcome.error?.metadata.size).toBe(0);
+  });
+
+  it('an interceptor that does not await next: the inner failure is not an unhandled rejection (it would stop the process)', async () => {
+    const outcome = await calls.invoke(`${ECHO}/Echo`, { text: 'x', fail: 'ERR_NOT_FOUND' }, as('fire-and-forget'));
+    expect(outcome.response).toEqual({ text: 'cached', index: 1 });
+    await waitFor(() => probe.calls.length === 1, 'the handler to run');
+    await new Promise((resolve) => setImmediate(resolve));
   });
 
   it('the handler never runs when an interceptor fails before calling next', async () => {
