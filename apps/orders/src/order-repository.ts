@@ -19,7 +19,7 @@ export const DEFAULT_MAX_ORDERS = 10_000;
  */
 export class OrderRepository {
   readonly #orders = new Map<string, Order & { orderId: string }>();
-  /** Who placed each order (the caller's token subject): what the owner policy compares with. */
+  /** Who placed each order (the caller's issuer and subject, `ownerKey`): what the owner policy compares with. */
   readonly #owners = new Map<string, string>();
 
   #maxOrders: number;
@@ -38,7 +38,7 @@ export class OrderRepository {
     return `ord-${randomUUID().slice(0, 8)}`;
   }
 
-  /** Saves `order`; `owner` (the subject of the caller who placed it) is kept beside it, not sent with it. */
+  /** Saves `order`; `owner` (who placed it, `ownerKey`) is kept beside it, not sent with it. */
   save(order: Order & { orderId: string }, owner?: string): Order {
     this.#orders.delete(order.orderId);
     this.#orders.set(order.orderId, order);

@@ -12,7 +12,7 @@ import {
   type PlaceOrderRequest__Output,
 } from './generated/index.js';
 import { IdempotencyKeys } from './idempotency-keys.js';
-import { OrderOwnerPolicy } from './order-owner-policy.js';
+import { OrderOwnerPolicy, ownerKey } from './order-owner-policy.js';
 import { ORDER_REPOSITORY, type OrderRepository } from './order-repository.js';
 
 /** The demo trust domain's workloads. */
@@ -94,6 +94,6 @@ export class OrdersService {
       status: 'RESERVED',
       reservationId: reservation.reservationId,
       placedBy: reservation.reservedFor,
-    }, ctx.principal?.subject);
+    }, ownerKey(ctx.principal));
   }
 }

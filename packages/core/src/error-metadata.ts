@@ -8,6 +8,20 @@ export type ErrorMetadataInit = Readonly<Record<string, ErrorMetadataValue | rea
 export const ERROR_CODE_TRAILER = 'rampart-error-code';
 
 const KEY = /^[0-9a-z_.-]+$/;
+/** Headers only the transport may send: connection-specific HTTP/2 headers and gRPC's own. */
+const TRANSPORT_HEADERS = new Set([
+  'connection',
+  'keep-alive',
+  'proxy-connection',
+  'transfer-encoding',
+  'upgrade',
+  'te',
+  'http2-settings',
+  'host',
+  'content-type',
+  'content-length',
+  'user-agent',
+]);
 // Printable ASCII, as the gRPC spec allows for non-binary values (grpc-js refuses anything else when sending).
 const TEXT_VALUE = /^[\x20-\x7e]*$/;
 
@@ -108,6 +122,9 @@ export function checkMetadataEntry(key: string, values: readonly ErrorMetadataVa
   if (!KEY.test(key)) throw new TypeError(`${what} key ${shown}: use lower-case letters, digits, "-", "_" and "."`);
   if (key.startsWith('grpc-') || key === ERROR_CODE_TRAILER) {
     throw new TypeError(`${what} key ${shown} is reserved; the status, message, code and details have fields of their own`);
+  }
+  if (TRANSPORT_HEADERS.has(key)) {
+    throw new TypeError(`${what} key ${shown} is an HTTP/2 or gRPC transport header: the transport sets it (Node refuses some of them and stops the process)`);
   }
   const binary = key.endsWith('-bin');
   for (const value of values) {

@@ -53,7 +53,8 @@ export class ResponseMetadata {
 
   /** Every value of `key`, or an empty array. */
   get(key: string): readonly ErrorMetadataValue[] {
-    return this.#entries?.get(key) ?? [];
+    const values = this.#entries?.get(key);
+    return values === undefined ? [] : Object.freeze([...values]);
   }
 
   /** The number of keys. */
@@ -63,7 +64,8 @@ export class ResponseMetadata {
 
   /** Each key with its values, in the order the keys were first set. */
   *entries(): IterableIterator<[string, readonly ErrorMetadataValue[]]> {
-    if (this.#entries !== undefined) yield* this.#entries.entries();
+    if (this.#entries === undefined) return;
+    for (const [key, values] of this.#entries) yield [key, Object.freeze([...values])];
   }
 
   #check(key: string, values: readonly ErrorMetadataValue[]): void {

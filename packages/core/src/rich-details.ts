@@ -7,7 +7,7 @@ export interface ErrorInfo {
   readonly domain: string;
   readonly metadata: Readonly<Record<string, string>>;
 }
-/** `google.rpc.RetryInfo`: when to retry (its `retry_delay` Duration, in milliseconds). */
+/** `google.rpc.RetryInfo`: when to retry (its `retry_delay` Duration, in milliseconds; read capped at 2^31 - 1). */
 export interface RetryInfo {
   readonly retryDelayMs: number;
 }
@@ -41,6 +41,8 @@ export type RichDetail =
   | { readonly type: 'ResourceInfo'; readonly value: ResourceInfo };
 
 const PREFIX = 'type.googleapis.com/google.rpc.';
+/** The longest delay a Node timer takes (2^31 - 1 ms); longer ones fire after 1 ms. */
+const MAX_TIMER_MS = 2 ** 31 - 1;
 /** At most this many entries are read from a received list or map (the rest are dropped). */
 const MAX_ENTRIES = 64;
 
@@ -190,5 +192,6 @@ function decodeRetryDelay(bytes: Uint8Array): number {
     if (seconds < 0n || nanos < 0n || seconds > 315_576_000_000n || nanos > 999_999_999n) throw new RangeError('duration out of range');
     ms = Number(seconds) * 1000 + Number(nanos) / 1e6;
   }
-  return ms;
+  // Capped at what a Node timer can wait (about 24.8 days): a longer delay from a hostile server would fire at once.
+  return Math.min(ms, MAX_TIMER_MS);
 }

@@ -38,6 +38,8 @@ describe('google.rpc error details', () => {
     expect(read(richDetails.retryInfo({ retryDelayMs: 1_250.5 }))).toEqual({ retryDelay: { seconds: 1, nanos: 250_500_000 } });
     expect(readRichDetails([written('RetryInfo', { retryDelay: { seconds: 3, nanos: 5_000_000 } })])).toEqual([{ type: 'RetryInfo', value: { retryDelayMs: 3_005 } }]);
     expect(() => richDetails.retryInfo({ retryDelayMs: -1 })).toThrow(TypeError);
+    // A hostile server's year-long delay is read as the longest a Node timer can wait, not one that fires at once.
+    expect(readRichDetails([written('RetryInfo', { retryDelay: { seconds: 31_536_000 } })])).toEqual([{ type: 'RetryInfo', value: { retryDelayMs: 2 ** 31 - 1 } }]);
   });
 
   it('the violation lists and ResourceInfo round-trip through protobufjs', () => {

@@ -1,5 +1,5 @@
 import type { AuthDecision, Interceptor, MethodGrants, MethodInfo, MethodInterceptor } from '@rampart/core';
-import { ServerCallContext } from './call-context.js';
+import { serverIdentityWriter } from './call-context.js';
 import type { Intercept } from './interception.js';
 import type { BoundService, PlannedService, ServiceClass } from './method-table.js';
 import { collectProblem, startupRefusal, type StartupProblem } from './startup-problems.js';
@@ -66,7 +66,7 @@ export function buildRuntime(services: readonly PlannedService[], interceptors: 
   return bindings;
 }
 
-const ENFORCER_GRANTS: MethodGrants = { identity: ServerCallContext.identityWriter };
+const ENFORCER_GRANTS: MethodGrants = { identity: serverIdentityWriter };
 const READER_GRANTS: MethodGrants = { identity: undefined };
 
 /** Only an interceptor that enforces auth decisions (declares `enforces`) may change who a call is. */

@@ -68,6 +68,11 @@ const reader: Interceptor = {
         if (what === 'assign-peer') writable.peer = undefined;
         if (what === 'assign-logger') writable.logger = console;
         if (what === 'assign-bearer') writable.verifiedBearer = 'stolen';
+        if (what === 'assign-metadata') (ctx as { metadata: unknown }).metadata = { get: () => ['Bearer forged'] };
+        if (what === 'find-writer') {
+          const found = (ctx.constructor as unknown as Record<string, unknown>)['identityWriter'];
+          if (found !== undefined) (found as CallIdentityWriter).authenticate(ctx, principal('mallory'));
+        }
       },
       onEnd(ctx) {
         seen.push({ principal: ctx.principal?.subject, peer: ctx.peer?.spiffeId, bearer: ctx.verifiedBearer });
@@ -123,7 +128,13 @@ describe('who a call is: read-only, written only by interceptors that enforce au
     expect(seen).toEqual([{ principal: 'alice', peer: undefined, bearer: undefined }]);
   });
 
-  it.each(['assign-principal', 'assign-peer', 'assign-logger', 'assign-bearer'])(
+  it('the writer cannot be found through the context (only granted): a reader that looks for it changes nothing', async () => {
+    const outcome = await calls.invoke(PING, {}, withAct('find-writer', clientCert));
+    expect(outcome.status).toBe(Status.OK);
+    expect(seen).toEqual([{ principal: undefined, peer: 'spiffe://test.rampart.dev/orders', bearer: undefined }]);
+  });
+
+  it.each(['assign-principal', 'assign-peer', 'assign-logger', 'assign-bearer', 'assign-metadata'])(
     '%s from an interceptor throws (the fields have no setter): the call fails closed and no handler runs',
     async (what) => {
       const outcome = await calls.invoke(PING, {}, withAct(what, clientCert));

@@ -2,7 +2,7 @@
 // invoker simulates the transport; this checks the wire), on success and on a refusal.
 import { credentials, loadPackageDefinition, Metadata, type Client, type ServiceError, type StatusObject } from '@grpc/grpc-js';
 import { loadSync } from '@grpc/proto-loader';
-import { RampartError, type Interceptor } from '@rampart/core';
+import { RampartError, ResponseMetadata, type Interceptor } from '@rampart/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { protoRoot, startEchoApp, type Started } from './fixtures/harness.js';
 
@@ -70,5 +70,11 @@ describe('response headers and trailers on the wire', () => {
     const status = await done;
     expect(events).toEqual(['headers:replica-1', 'message', 'message']);
     expect(status.metadata.get('x-cost')).toEqual(['7']);
+  });
+});
+
+describe('transport headers cannot be set as response metadata', () => {
+  it.each(['connection', 'te', 'transfer-encoding', 'content-type', 'host'])('%s is refused where it is set (Node would stop the process sending it)', (key) => {
+    expect(() => new ResponseMetadata('response trailer').set(key, 'x')).toThrow(/transport header/);
   });
 });

@@ -83,7 +83,9 @@ export function deny(reason: string): PolicyDecision {
  *   constructor(@inject(ORDERS) private readonly orders: OrderRepository) {}
  *   async authorizeRequest({ request, principal }: RequestPolicyInput<{ orderId: string }>) {
  *     const order = await this.orders.find(request.orderId);
- *     return order === undefined || order.placedBy === principal?.subject ? allow() : deny('not the owner');
+ *     // A subject is unique only within its issuer: compare both.
+ *     const owner = order?.placedBy;
+ *     return order === undefined || (owner?.issuer === principal?.issuer && owner?.subject === principal?.subject) ? allow() : deny('not the owner');
  *   }
  * }
  * ```

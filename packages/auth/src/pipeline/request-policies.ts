@@ -33,7 +33,7 @@ export function requestPolicies(container: Container, requirements: AuthRequirem
       } catch (thrown) {
         error = RampartError.is(thrown)
           ? thrown
-          : new RampartError('ERR_POLICY_DENIED', 'permission denied', { reason: `policy ${name} threw on request message ${index}: ${String(thrown)}`, cause: thrown });
+          : new RampartError('ERR_POLICY_DENIED', 'permission denied', { reason: `policy ${name} threw on request message ${index}: ${describeThrown(thrown)}`, cause: thrown });
       }
       if (error !== undefined) {
         auditor.record(ctx, decisionEvent(method.path, ctx, started, error));
@@ -49,4 +49,13 @@ export function requestPolicies(container: Container, requirements: AuthRequirem
     }
     return next({ ...request, messages: eachMessage(request.messages, (message, index) => decide(ctx, message, index)) });
   };
+}
+
+/** What a policy threw, for the audit line: bounded, and never itself a throw (a value whose toString throws). */
+function describeThrown(thrown: unknown): string {
+  try {
+    return String(thrown).slice(0, 200);
+  } catch {
+    return 'a value that cannot be shown';
+  }
 }

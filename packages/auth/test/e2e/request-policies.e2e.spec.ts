@@ -2,7 +2,7 @@
 // message (each request message of a client or bidi stream) before the handler sees it, with what it injected from
 // the container: "may this caller use this secret?". Over real mTLS, all four call kinds; a refusal is
 // PERMISSION_DENIED with an audit line naming the policy, and a policy that throws fails closed.
-import { definePlugin, GrpcService, Status, type RampartPlugin } from '@rampart/core';
+import { definePlugin, GrpcService, Status, type Interceptor, type RampartPlugin } from '@rampart/core';
 import { collect, collectUntilError, rampartErrorOf } from '@rampart/test-support';
 import { startTestApp, type TestApp } from '@rampart/testing';
 import { inject, injectable } from 'inversify';
@@ -73,12 +73,29 @@ const owners: RampartPlugin = definePlugin({
   },
 });
 
+/**
+ * An app's own interceptor (first in the plan, enforcing nothing) that answers `x-cache: hit` calls from a cache
+ * without calling `next`: it must not run before the request policy decides.
+ */
+const responseCache: Interceptor = {
+  name: 'response-cache',
+  forMethod: () => ({
+    intercept(request, ctx, next) {
+      if (ctx.metadata.get('x-cache')[0] === 'hit' && request.kind === 'unary') {
+        const { name } = request.message as { name: string };
+        return { message: { name, value: 'cached' } };
+      }
+      return next(request);
+    },
+  }),
+};
+
 let t: TestApp;
 let orders: VaultServiceClient;
 const logs = captureLogs('vault');
 
 beforeAll(async () => {
-  t = await startTestApp(vaultApp([OwnedVault], { plugins: [owners, rampartAuth()], logger: logs.logger }));
+  t = await startTestApp(vaultApp([OwnedVault], { interceptors: [responseCache], plugins: [owners, rampartAuth()], logger: logs.logger }));
   orders = await t.client(VaultServiceDescriptor, { as: '/orders' });
 });
 afterAll(() => t?.close());
@@ -101,6 +118,12 @@ describe('@Authorize policies that decide on the request message', () => {
     expect(error.message).toBe('permission denied');
     expect(ran).toEqual([]);
     expect(denials()).toEqual([`policy SecretOwner denied: billing-db belongs to ${TD}/billing (request message 0)`]);
+  });
+
+  it("an app's own wrapper (a cache that answers without next) runs inside the policy: no cached bypass", async () => {
+    expect(await orders.read({ name: 'orders-db' }, { metadata: { 'x-cache': 'hit' } })).toEqual({ name: 'orders-db', value: 'cached' });
+    const error = await rampartErrorOf(orders.read({ name: 'billing-db' }, { metadata: { 'x-cache': 'hit' } }));
+    expect(error.status).toBe(Status.PERMISSION_DENIED);
   });
 
   it('server streaming: refused on the request before the handler', async () => {
