@@ -97,9 +97,11 @@ async function pumpResponse(response: Promise<InterceptedResponse>, call: Writer
  * sends its status and a generic message only.
  */
 function withHeaders(call: HandlerCall, ctx: ServerCallContext, error: RampartError): ServerCallContext['pendingTrailers'] {
-  const headers = ctx.takeHeaders();
-  if (error.isServerFault) return undefined;
-  if (headers !== undefined) call.sendMetadata(grpcMetadataOf(headers) as NonNullable<ReturnType<typeof grpcMetadataOf>>);
+  if (error.isServerFault) {
+    ctx.takeHeaders(); // never sent
+    return undefined;
+  }
+  sendHeaders(call, ctx);
   return ctx.pendingTrailers;
 }
 
@@ -142,14 +144,14 @@ function failCall(state: CallState, thrown: unknown): void {
 function respond(state: CallState, call: HandlerCall, callback: sendUnaryData<unknown>, response: unknown, where: string): void {
   if (state.ended) return;
   const message = checkResponse(response, where);
-  sendHeaders(call, state);
+  sendHeaders(call, state.ctx);
   callback(null, message, grpcMetadataOf(state.ctx.pendingTrailers));
   state.finish(GrpcStatus.OK);
 }
 
 function close(state: CallState, call: HandlerCall & { end(metadata?: unknown): unknown }): void {
   if (state.ended) return;
-  sendHeaders(call, state);
+  sendHeaders(call, state.ctx);
   const trailers = grpcMetadataOf(state.ctx.pendingTrailers);
   if (trailers === undefined) call.end();
   else call.end(trailers);

@@ -1,5 +1,6 @@
 import type { Metadata, ServerDuplexStream, ServerReadableStream, ServerWritableStream } from '@grpc/grpc-js';
 import { RampartError } from '@rampart/core';
+import type { ServerCallContext } from './call-context.js';
 import type { CallState } from './call-state.js';
 import { grpcMetadataOf } from './grpc-status.js';
 
@@ -36,7 +37,7 @@ async function pumpAsync(output: AsyncIterable<unknown>, call: Writer, state: Ca
   for await (const message of output) {
     if (ctx.aborted) break;
     checkMessage(message, where);
-    if (!ctx.headersSent) sendHeaders(call, state);
+    if (!ctx.headersSent) sendHeaders(call, ctx);
     if (!call.write(message)) await drained(call, state);
   }
 }
@@ -52,7 +53,7 @@ function pumpSync(iterator: Iterator<unknown>, call: Writer, state: CallState, w
       const next = iterator.next();
       if (next.done === true) return undefined;
       checkMessage(next.value, where);
-      if (!ctx.headersSent) sendHeaders(call, state);
+      if (!ctx.headersSent) sendHeaders(call, ctx);
       // The transport is full: wait for it, then go on with the rest (the generator stays suspended meanwhile).
       if (!call.write(next.value)) return drainThenPump(iterator, call, state, where);
     }
@@ -129,7 +130,7 @@ export async function* requestsOf(
 }
 
 /** Sends the call's response headers now if it has any (once; the first response message or the status would). */
-export function sendHeaders(call: { sendMetadata(metadata: Metadata): void }, state: CallState): void {
-  const headers = grpcMetadataOf(state.ctx.takeHeaders());
+export function sendHeaders(call: { sendMetadata(metadata: Metadata): void }, ctx: ServerCallContext): void {
+  const headers = grpcMetadataOf(ctx.takeHeaders());
   if (headers !== undefined) call.sendMetadata(headers);
 }

@@ -4,10 +4,10 @@
 import { createCa, issueCertificate } from '@rampart/pki';
 import { RampartError, Status, type CallContext, type CallIdentityWriter, type Interceptor, type Principal } from '@rampart/core';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { createApp, type RampartApp } from '../src/index.js';
-import { inProcessInvoker, type InProcessInvoker } from '../src/internal.js';
-import { EchoService, PingService, probe } from './fixtures/echo-service.js';
-import { protoRoot, testConfigValues } from './fixtures/harness.js';
+import type { RampartApp } from '../src/index.js';
+import type { InProcessInvoker } from '../src/internal.js';
+import { probe } from './fixtures/echo-service.js';
+import { inProcessEchoApp } from './fixtures/harness.js';
 
 const principal = (subject: string): Principal => ({
   subject,
@@ -90,15 +90,7 @@ const withAct = (what: string, peerCertificate?: string) => ({ metadata: { 'x-ac
 beforeAll(async () => {
   const ca = await createCa({ commonName: 'identity test CA' });
   clientCert = (await issueCertificate(ca, { spiffeId: 'spiffe://test.rampart.dev/orders', usage: 'client' })).certPem;
-  app = await createApp({
-    name: 'identity-test',
-    services: [EchoService, PingService],
-    protos: { root: protoRoot },
-    interceptors: [enforcer, reader],
-    config: { values: testConfigValues, env: {} },
-    handleSignals: false,
-  });
-  calls = inProcessInvoker(app);
+  ({ app, calls } = await inProcessEchoApp('identity-test', [enforcer, reader]));
 });
 afterAll(() => app.close());
 beforeEach(() => {

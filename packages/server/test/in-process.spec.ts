@@ -3,8 +3,8 @@ import { RampartError, Status, type Interceptor, type PeerIdentity } from '@ramp
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createApp, type RampartApp } from '../src/index.js';
 import { inProcessInvoker, type InProcessInvoker } from '../src/internal.js';
-import { EchoService, PingService, probe } from './fixtures/echo-service.js';
-import { protoRoot, testConfigValues } from './fixtures/harness.js';
+import { PingService, probe } from './fixtures/echo-service.js';
+import { inProcessEchoApp, protoRoot, testConfigValues } from './fixtures/harness.js';
 
 const peers: (PeerIdentity | undefined)[] = [];
 /** Refuses calls whose metadata says `x-deny: yes`, before the handler; records the peer of every call. */
@@ -23,15 +23,7 @@ let calls: InProcessInvoker;
 const ECHO = '/rampart.test.v1.EchoService';
 
 beforeAll(async () => {
-  app = await createApp({
-    name: 'in-process-test',
-    services: [EchoService, PingService],
-    protos: { root: protoRoot },
-    interceptors: [gate],
-    config: { values: testConfigValues, env: {} },
-    handleSignals: false,
-  });
-  calls = inProcessInvoker(app);
+  ({ app, calls } = await inProcessEchoApp('in-process-test', [gate]));
 });
 afterAll(async () => {
   await app.close();

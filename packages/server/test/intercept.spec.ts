@@ -4,10 +4,10 @@
 import { eachMessage, RampartError, Status, type CallContext, type Interceptor, type InterceptedRequest } from '@rampart/core';
 import { waitFor } from '@rampart/test-support';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { createApp, type RampartApp } from '../src/index.js';
-import { inProcessInvoker, type InProcessInvoker } from '../src/internal.js';
-import { EchoService, PingService, probe } from './fixtures/echo-service.js';
-import { protoRoot, testConfigValues } from './fixtures/harness.js';
+import type { RampartApp } from '../src/index.js';
+import type { InProcessInvoker } from '../src/internal.js';
+import { probe } from './fixtures/echo-service.js';
+import { inProcessEchoApp } from './fixtures/harness.js';
 
 const ECHO = '/rampart.test.v1.EchoService';
 const seen: string[] = [];
@@ -81,15 +81,7 @@ function checked(request: InterceptedRequest, how: string): InterceptedRequest {
 let app: RampartApp;
 let calls: InProcessInvoker;
 beforeAll(async () => {
-  app = await createApp({
-    name: 'intercept-test',
-    services: [EchoService, PingService],
-    protos: { root: protoRoot },
-    interceptors: [audit, guard],
-    config: { values: testConfigValues, env: {} },
-    handleSignals: false,
-  });
-  calls = inProcessInvoker(app);
+  ({ app, calls } = await inProcessEchoApp('intercept-test', [audit, guard]));
 });
 afterAll(() => app.close());
 beforeEach(() => {
