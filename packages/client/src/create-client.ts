@@ -35,6 +35,8 @@ export interface CreateClientOptions {
   readonly address: string;
   /** The folder the service's `.proto` file is relative to (loaded once per process and shared by its clients). */
   readonly protoRoot: string;
+  /** More folders the `.proto` file's imports are looked up in (e.g. `VALIDATE_PROTO_DIR` of `@rampart/plugin-validate`). */
+  readonly protoIncludeDirs?: readonly string[];
   /** Channel credentials; Rampart's transport layer builds mTLS ones. */
   readonly credentials: ChannelCredentials;
   readonly channelOptions?: ChannelOptions;
@@ -90,7 +92,7 @@ export function createClient<S extends ServiceShape>(
       `refusing to send bearer tokens for ${options.tokens.audience} over a plaintext channel to ${options.address}: use TLS credentials`,
     );
   }
-  const definition = serviceDefinitionOf(descriptor, options.protoRoot);
+  const definition = serviceDefinitionOf(descriptor, options.protoRoot, options.protoIncludeDirs);
   const channelOptions = channelOptionsOf(descriptor.typeName, definition, options);
   // A client that sends tokens over credentials whose certificate rotates keeps each token with the connections
   // that present its certificate (identity-epochs.ts); any other client has one generation for good.

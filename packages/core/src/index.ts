@@ -49,6 +49,8 @@ export type {
   InterceptorDeclaration,
   MethodInterceptor,
   MethodPlan,
+  MethodSchema,
+  ProtoFiles,
   MethodGrants,
   CallOutcome,
   CallControl,
