@@ -1,6 +1,7 @@
 import 'reflect-metadata';
 import { rampartAuth } from '@rampart/auth';
 import { rampartClients } from '@rampart/client';
+import { rampartValidate } from '@rampart/plugin-validate';
 import { createApp, type CreateAppOptions, type RampartApp } from '@rampart/server';
 import { Container } from 'inversify';
 import { PROTO_ROOT } from '@rampart/protos';
@@ -21,7 +22,8 @@ export function ordersAppOptions(): Pick<CreateAppOptions, 'name' | 'services' |
     services: [OrdersService],
     protos: { root: PROTO_ROOT },
     container,
-    plugins: [ordersSettings(), rampartAuth(), rampartClients({ inventory: { descriptor: InventoryServiceDescriptor, protoRoot: PROTO_ROOT } })],
+    // rampartValidate checks the buf.validate rules of orders.proto (SKU format, quantities) after authentication.
+    plugins: [ordersSettings(), rampartAuth(), rampartValidate(), rampartClients({ inventory: { descriptor: InventoryServiceDescriptor, protoRoot: PROTO_ROOT } })],
   };
 }
 

@@ -2,6 +2,7 @@ import { file_buf_validate_validate } from '@bufbuild/protovalidate/gen/buf/vali
 import { resolveProtoImport } from '@rampart/codegen/internal';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import protobuf from 'protobufjs';
 import { describe, expect, it } from 'vitest';
 import { VALIDATE_PROTO_DIR } from '../src/index.js';
@@ -53,5 +54,12 @@ describe('buf/validate/validate.proto as this package ships it', () => {
     const embedded = shapeOfEmbedded();
     expect(Object.keys(embedded).length).toBeGreaterThan(200);
     expect(printed).toEqual(embedded);
+  });
+});
+
+describe('the copy the sample system keeps below its proto root (proto/buf/validate/validate.proto)', () => {
+  it('is the same file', () => {
+    const copy = fileURLToPath(new URL('../../../proto/buf/validate/validate.proto', import.meta.url));
+    expect(readFileSync(copy, 'utf8')).toBe(validateProtoSource());
   });
 });
