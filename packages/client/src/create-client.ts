@@ -24,6 +24,7 @@ import { callError } from './call-error.js';
 import { IdentityEpochs, type Epoch } from './identity-epochs.js';
 import { prepareCall } from './prepare-call.js';
 import { serviceDefinitionOf } from './proto-definitions.js';
+import { reportResponseMetadata } from './response-metadata.js';
 import { ReplayableRequests, REFUSED_STREAM_ATTEMPTS, retryRefused, wasRefused } from './refused-streams.js';
 import { identityChannelOf } from './tls/channel-identity.js';
 import { checkRetrySettings, serviceConfig, type LoadBalancingPolicy, type MethodIdempotency, type RetrySettings } from './service-config.js';
@@ -189,6 +190,7 @@ function methodOf(
                 const call = epoch.client.makeUnaryRequest(method.path, serialize, deserialize, request, metadata.clone(), callOptions, (error, response) =>
                   error ? reject(callError(error)) : resolve(response),
                 );
+                reportResponseMetadata(call, options);
                 cancelOnAbort(options?.signal, call);
               }),
             options?.signal,
@@ -208,6 +210,7 @@ function methodOf(
           const { epoch, metadata, callOptions } = await prepare(span, options);
           const start = () => {
             const call = epoch.client.makeServerStreamRequest(method.path, serialize, deserialize, request, metadata.clone(), callOptions);
+            reportResponseMetadata(call, options);
             cancelOnAbort(options?.signal, call);
             return call;
           };
@@ -224,6 +227,7 @@ function methodOf(
               error ? reject(callError(error)) : resolve(response),
             );
             call.once('metadata', () => replay.commit());
+            reportResponseMetadata(call, options);
             cancelOnAbort(options?.signal, call);
             replay.writeTo(call).catch(() => call.cancel());
           });
@@ -248,6 +252,7 @@ function methodOf(
             const start = () => {
               const call = epoch.client.makeBidiStreamRequest(method.path, serialize, deserialize, metadata.clone(), callOptions);
               call.once('metadata', () => replay.commit());
+              reportResponseMetadata(call, options);
               cancelOnAbort(options?.signal, call);
               replay.writeTo(call).catch(() => call.cancel());
               return call;

@@ -31,6 +31,7 @@ export type {
   HandlerFor,
   ServiceHandlers,
   ClientCallOptions,
+  ReceivedMetadata,
   RequestStream,
   ClientMethodFor,
   ServiceClient,
