@@ -10,6 +10,7 @@ import {
   type MethodPlan,
   type ProtoFiles,
   type RampartPlugin,
+  RampartError,
 } from '@rampart/core';
 import { RequestValidator } from './request-validator.js';
 import { hasRules, loadRuleRegistry } from './rules-registry.js';
@@ -60,8 +61,14 @@ export function rampartValidate(options: ValidateOptions = {}): RampartPlugin {
   const declaration: InterceptorDeclaration = {
     name: 'validate',
     appliesTo: (plan) => {
-      const request = registryOf(plan.schema.protos)?.getMessage(plan.schema.requestType);
-      return request !== undefined && hasRules(request);
+      const registry = registryOf(plan.schema.protos);
+      if (registry === undefined) return false; // its problem was said at the first method
+      const request = registry.getMessage(plan.schema.requestType);
+      // A request type the rules were not read for would skip its rules silently: stop start-up instead.
+      if (request === undefined) {
+        throw new RampartError('ERR_SERVICE_DEFINITION', `${plan.method.path}: the request type ${plan.schema.requestType} is not among the types rampart-validate read`);
+      }
+      return hasRules(request);
     },
   };
   return definePlugin({

@@ -37,4 +37,18 @@ describe('rampartValidate at start-up', () => {
     const plan = (): unknown => planApp({ name: 'broken', services: [broken], protos: { root: brokenRoot }, plugins: [rampartValidate()] });
     expect(plan).toThrow(/add its VALIDATE_PROTO_DIR to protos\.includeDirs/);
   });
+
+  it('stops start-up, rather than skip its rules, for a request type it did not read', () => {
+    const [declaration] = rampartValidate().interceptors ?? [];
+    const protos = { root: fileURLToPath(new URL('./protos', import.meta.url)), files: ['rampart/test/validate/v1/checkout.proto'], includeDirs: [VALIDATE_PROTO_DIR] };
+    const plan = (requestType: string) => ({
+      method: { service: 'rampart.test.validate.v1.CheckoutService', name: 'Checkout', path: '/rampart.test.validate.v1.CheckoutService/Checkout', kind: 'unary' as const, handlerName: 'checkout' },
+      decisions: [],
+      serviceClass: class {},
+      schema: { requestType, responseType: 'rampart.test.validate.v1.CheckoutReply', protos, serializeRequest: () => new Uint8Array(), serializeResponse: () => new Uint8Array() },
+    });
+    expect(declaration?.appliesTo?.(plan('rampart.test.validate.v1.CheckoutRequest'))).toBe(true);
+    expect(declaration?.appliesTo?.(plan('rampart.test.validate.v1.PingRequest'))).toBe(false);
+    expect(() => declaration?.appliesTo?.(plan('rampart.test.validate.v1.NoSuchRequest'))).toThrow(/NoSuchRequest is not among the types rampart-validate read/);
+  });
 });
