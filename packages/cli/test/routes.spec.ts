@@ -113,10 +113,11 @@ describe('rampart routes (the real inventory app)', () => {
       const { app, methods } = JSON.parse(run.stdout) as { app: string; methods: RouteRow[] };
       expect(app).toBe('redis-orders');
       expect(methods.map((m) => [m.method, m.kind, m.token?.scopes, m.interceptors])).toEqual([
-        ['PlaceOrder', 'unary', ['orders:write'], ['rampart-auth']],
-        ['GetOrder', 'unary', ['orders:read'], ['rampart-auth']],
-        ['ImportOrders', 'clientStream', ['orders:write'], ['rampart-auth']],
-        ['TrackOrders', 'bidi', ['orders:read'], ['rampart-auth']],
+        // rampart-validate: orders.proto declares buf.validate rules on both request types.
+        ['PlaceOrder', 'unary', ['orders:write'], ['rampart-auth', 'validate']],
+        ['GetOrder', 'unary', ['orders:read'], ['rampart-auth', 'validate']],
+        ['ImportOrders', 'clientStream', ['orders:write'], ['rampart-auth', 'validate']],
+        ['TrackOrders', 'bidi', ['orders:read'], ['rampart-auth', 'validate']],
       ]);
       expect(connections.count).toBe(0);
       // No throwaway certificates either.
