@@ -16,6 +16,7 @@ import protobuf from 'protobufjs';
 import descriptorExtension from 'protobufjs/ext/descriptor/index.js';
 import { parsedOption } from './parsed-rules.js';
 import { ruleMessage } from './rule-messages.js';
+import { checkRuleSource } from './rule-source-check.js';
 
 const WELL_KNOWN_FILES: readonly DescFile[] = [
   wkt.file_google_protobuf_any,
@@ -48,12 +49,20 @@ export function loadRuleRegistry(protos: ProtoFiles): FileRegistry {
       { keepCase: true },
     );
     root.resolveAll();
+    for (const file of root.files) if (!isBundled(file)) checkRuleSource(file);
     set = fromBinary(wkt.FileDescriptorSetSchema, descriptorExtension.FileDescriptorSet.encode(toDescriptor(root)).finish());
   } catch (cause) {
+    if (cause instanceof RampartError) throw cause;
     throw new RampartError('ERR_SERVICE_DEFINITION', `could not read the validation rules of the protos below ${protos.root}: ${String(cause)}`, { cause });
   }
   const own = set.file.filter((file) => file.package !== 'buf.validate' && file.package !== 'google.protobuf');
-  for (const file of own) addRules(root, file.messageType, file.package === '' ? '' : `${file.package}.`);
+  own.forEach((file, index) => {
+    const ns = file.package === '' ? root : root.lookup(file.package);
+    addRules(root, file.messageType, file.package === '' ? '' : `${file.package}.`);
+    qualifyExtensions(file.extension, ns);
+    // protobufjs names its files by package: `a.b` and `a_b` would both be a_b.proto. Names of our own, unique.
+    file.name = `rampart-validate/${index}/${file.name}`;
+  });
   linkFiles(own);
   const files = new Map<string, wkt.FileDescriptorProto | DescFile>(own.map((file) => [file.name, file]));
   for (const known of [...WELL_KNOWN_FILES, file_buf_validate_validate]) files.set(known.proto.name, known);
@@ -124,28 +133,47 @@ function addRules(root: protobuf.Root, messages: readonly wkt.DescriptorProto[],
       setExtension(oneof.options, oneofRules, read(where(`.${oneof.name}`), () => ruleMessage(OneofRulesSchema, onOneof)));
     }
     for (const field of message.field) {
-      qualifyTypeName(field, type.fields[field.name]?.resolvedType, message.nestedType);
+      qualifyTypeName(typeName, field, type.fields[field.name]?.resolvedType, message.nestedType);
       const onField = parsedOption(type.fields[field.name], '(buf.validate.field)');
       if (!onField) continue;
       field.options ??= create(wkt.FieldOptionsSchema);
       setExtension(field.options, fieldRules, read(where(`.${field.name}`), () => ruleMessage(FieldRulesSchema, onField)));
     }
+    qualifyExtensions(message.extension, type);
     addRules(root, message.nestedType.filter((nested) => !nested.options?.mapEntry), `${typeName}.`);
   }
 }
 
 /**
  * protobufjs writes a field's message or enum type as the `.proto` spelled it (`Line`); descriptors need it fully
- * qualified (`.rampart.test.validate.v1.Line`). A map field's type is its entry type, whose value field is fixed here.
+ * qualified (`.rampart.test.validate.v1.Line`). A map field's type is its entry, which protobufjs names after the
+ * field (`Line` for `map<…> line`, colliding with a message `Line`): it is named as protoc does (`LineEntry`), and
+ * its value field qualified.
  */
-function qualifyTypeName(field: wkt.FieldDescriptorProto, resolved: protobuf.Type | protobuf.Enum | null | undefined, nested: readonly wkt.DescriptorProto[]): void {
-  const entry = nested.find((type) => type.options?.mapEntry && `.${type.name}` === `.${field.typeName.split('.').at(-1) ?? ''}`);
+function qualifyTypeName(
+  messageName: string,
+  field: wkt.FieldDescriptorProto,
+  resolved: protobuf.Type | protobuf.Enum | null | undefined,
+  nested: readonly wkt.DescriptorProto[],
+): void {
+  const entry = field.label === wkt.FieldDescriptorProto_Label.REPEATED ? nested.find((type) => type.options?.mapEntry && type.name === field.typeName) : undefined;
   if (entry !== undefined) {
+    entry.name = `${field.name.replace(/(?:^|_)([a-z0-9])/g, (_m, c: string) => c.toUpperCase())}Entry`;
+    field.typeName = `.${messageName}.${entry.name}`;
     const value = entry.field.find((f) => f.number === 2);
     if (value !== undefined && resolved) value.typeName = resolved.fullName;
     return;
   }
   if (resolved) field.typeName = resolved.fullName;
+}
+
+/** Extensions declared in a file or message, with their message or enum types qualified like fields'. */
+function qualifyExtensions(extensions: readonly wkt.FieldDescriptorProto[], scope: protobuf.ReflectionObject | null): void {
+  for (const extension of extensions) {
+    if (extension.typeName === '' || extension.typeName.startsWith('.') || !(scope instanceof protobuf.Namespace)) continue;
+    const resolved = scope.lookupTypeOrEnum(extension.typeName) as protobuf.Type | protobuf.Enum | null;
+    if (resolved) extension.typeName = resolved.fullName;
+  }
 }
 
 function read<T>(where: string, rules: () => T): T {
@@ -154,6 +182,12 @@ function read<T>(where: string, rules: () => T): T {
   } catch (cause) {
     throw new RampartError('ERR_SERVICE_DEFINITION', `the buf.validate rules of ${where} cannot be read: ${cause instanceof Error ? cause.message : String(cause)}`, { cause });
   }
+}
+
+/** Files Rampart does not check the source of: protovalidate's own and the well-known types. */
+function isBundled(file: string): boolean {
+  const path = file.split('\\').join('/');
+  return path.endsWith('buf/validate/validate.proto') || path.startsWith('google/protobuf/') || path.includes('/google/protobuf/');
 }
 
 /** Whether `message` or any message reachable from its fields carries a rule: only then is it worth validating. */
