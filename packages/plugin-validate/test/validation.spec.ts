@@ -65,6 +65,15 @@ describe('rampartValidate: a unary request', () => {
     expect(seen).toEqual([]);
   });
 
+  it('hands the handler only the oneof member that was validated (two members on the wire: the last one is set)', async () => {
+    // protobufjs writes both members; proto-loader decodes both and names the last (invoice_account) in `payment`.
+    expect(await client.checkout({ ...valid, cardToken: '<script>', invoiceAccount: 'acct-1' } as never)).toEqual({ lines: 1 });
+    const got = seen[0]?.message as { payment?: string; cardToken?: string; invoiceAccount?: string };
+    expect(got.payment).toBe('invoiceAccount');
+    expect(got.invoiceAccount).toBe('acct-1');
+    expect(got.cardToken).toBeUndefined();
+  });
+
   it('does not apply to a method whose request type has no rule', () => {
     const ping = t.app.authMatrix().find((row) => row.method === 'Ping');
     const checkout = t.app.authMatrix().find((row) => row.method === 'Checkout');
