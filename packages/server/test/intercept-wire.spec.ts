@@ -106,6 +106,14 @@ describe("Rampart's client: onHeaders and onTrailers", () => {
     closeClient(echo);
   });
 
+  it('a callback that throws never throws inside grpc-js (the process would stop): onHeaders cancels the call, onTrailers changes nothing', async () => {
+    const echo = rampart();
+    const cancelled = await rampartErrorOf(echo.echo({ text: 'hi' }, { onHeaders: () => { throw new Error('bad header parser'); } }));
+    expect(cancelled.status).toBe(Status.CANCELLED);
+    expect((await echo.echo({ text: 'hi' }, { onTrailers: () => { throw new Error('bad trailer parser'); } })).text).toBe('hi');
+    closeClient(echo);
+  });
+
   it('server streaming: headers before the first message, trailers before the stream ends', async () => {
     const echo = rampart();
     const seen: string[] = [];
