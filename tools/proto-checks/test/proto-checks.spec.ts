@@ -23,7 +23,7 @@ function copyOfRepo(): string {
   const root = mkdtempSync(join(tmpdir(), 'proto-checks-test-'));
   made.push(root);
   cpSync(join(repo, 'buf.yaml'), join(root, 'buf.yaml'));
-  for (const dir of ['proto/rampart', 'apps/bench/proto', 'apps/rollout/proto']) cpSync(join(repo, dir), join(root, dir), { recursive: true });
+  for (const dir of ['proto/rampart', 'proto/buf', 'apps/bench/proto', 'apps/rollout/proto']) cpSync(join(repo, dir), join(root, dir), { recursive: true });
   return root;
 }
 
