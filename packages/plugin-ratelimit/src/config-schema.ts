@@ -15,7 +15,7 @@ const METHOD_PATH = /^\/[A-Za-z_][\w]*(\.[A-Za-z_][\w]*)+\/[A-Za-z_]\w*$/;
 /** convict format of `ratelimit.methods`: `{ "/package.Service/Method": { capacity, refillPerSecond, key?, bucket? } | "off" }`. */
 function methodLimits(value: unknown): asserts value is Readonly<Record<string, ConfiguredLimit | 'off'>> {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new Error('must be a JSON object keyed by method path');
-  for (const [path, limit] of Object.entries(value)) {
+  for (const [path, limit] of Object.entries(value as Record<string, unknown>)) {
     if (!METHOD_PATH.test(path)) throw new Error(`"${path.slice(0, 80)}" is not a method path such as /acme.orders.v1.OrdersService/PlaceOrder`);
     if (limit === 'off') continue;
     if (typeof limit !== 'object' || limit === null || Array.isArray(limit)) throw new Error(`"${path}" must be { capacity, refillPerSecond, key? } or "off"`);
@@ -95,7 +95,7 @@ export const rateLimitConfigSchema = defineConfigSchema({
     },
     memory: {
       maxKeys: {
-        doc: 'The most buckets kept in memory (memory store, and the local fallback): past it the least recently used goes. About 300 bytes each.',
+        doc: 'The most buckets kept in memory (memory store, and the local fallback): past it the least recently used goes. At most about 450 bytes each (keys over 128 characters are hashed): 45 MB at 100000.',
         format: 'nat',
         default: 100_000,
         env: 'RAMPART_RATELIMIT_MEMORY_MAX_KEYS',

@@ -16,13 +16,12 @@ export const RATE_LIMITED_MESSAGE = 'rate limit exceeded, retry later';
  * What planning knows of the limiter: it may run for every method (config can limit any of them), and a bad
  * `@RateLimit` is a start-up problem of the method it is on.
  */
-export const rateLimitDeclaration: InterceptorDeclaration = {
-  name: RATE_LIMIT_INTERCEPTOR,
-  appliesTo(plan) {
-    checkDeclaredLimit(plan);
-    return true;
-  },
-};
+export const rateLimitDeclaration: InterceptorDeclaration = { name: RATE_LIMIT_INTERCEPTOR, appliesTo: appliesToMethod };
+
+function appliesToMethod(plan: MethodPlan): boolean {
+  checkDeclaredLimit(plan);
+  return true;
+}
 
 /**
  * The rate limiter: asked once per method at start-up, it returns nothing for a method without a limit (which then
@@ -32,7 +31,7 @@ export const rateLimitDeclaration: InterceptorDeclaration = {
  */
 export class RateLimiter implements Interceptor {
   readonly name = RATE_LIMIT_INTERCEPTOR;
-  readonly appliesTo = rateLimitDeclaration.appliesTo;
+  readonly appliesTo = appliesToMethod;
   readonly #paths = new Set<string>();
   readonly #buckets = new Map<string, ResolvedLimit>();
 
@@ -100,7 +99,7 @@ function methodLimiter(
     const count = line.count(performance.now());
     if (count > 0) {
       logger.warn(
-        { rpc: plan.method.path, refused: count, key: limit.keyKind, lastKey: key, limit: described, source: limit.source },
+        { rpc: plan.method.path, refused: count, keyKind: limit.keyKind, lastKey: key, limit: described, source: limit.source },
         `rate limit refusing calls: ${count} refused since the last line`,
       );
     }

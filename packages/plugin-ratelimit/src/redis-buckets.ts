@@ -64,7 +64,7 @@ export class RedisBuckets implements BucketStore {
       }
     });
     const micros = Number(reply);
-    if (!Number.isFinite(micros) || micros < 0) throw new Error(`unexpected reply from the rate limit script: ${String(reply).slice(0, 40)}`);
+    if (!Number.isFinite(micros) || micros < 0) throw new Error(`unexpected reply from the rate limit script: ${JSON.stringify(reply).slice(0, 40)}`);
     return micros === 0 ? 0 : Math.max(1, Math.ceil(micros / 1000));
   }
 }
