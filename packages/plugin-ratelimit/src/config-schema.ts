@@ -1,11 +1,11 @@
 import { defineConfigSchema, type ConfigOf } from '@rampart/core';
 import { KEY_KINDS, limitProblem } from './limit.js';
 
-/** A limit as config gives it: the key is one of the kinds (a function exists only in code). */
+/** A limit as config gives it (`ratelimit.methods`): the key is one of the kinds (a function exists only in code). */
 export interface ConfiguredLimit {
   readonly capacity: number;
   readonly refillPerSecond: number;
-  readonly key?: (typeof KEY_KINDS)[number];
+  readonly key?: 'principal' | 'peer' | 'method';
   readonly bucket?: string;
 }
 

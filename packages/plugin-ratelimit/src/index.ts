@@ -2,5 +2,5 @@
 export { rampartRateLimit, RAMPART_RATELIMIT } from './plugin.js';
 export { RateLimit } from './rate-limit-decorator.js';
 export type { RateLimitOptions, RateLimitKey } from './limit.js';
-export { rateLimitConfigSchema, type RateLimitConfig } from './config-schema.js';
+export { rateLimitConfigSchema, type RateLimitConfig, type ConfiguredLimit } from './config-schema.js';
 export { RATE_LIMITED_MESSAGE } from './rate-limiter.js';
