@@ -1,6 +1,7 @@
 import 'reflect-metadata';
 import { rampartAuth } from '@rampart/auth';
 import { rampartClients } from '@rampart/client';
+import { rampartRateLimit } from '@rampart/plugin-ratelimit';
 import { createApp, type CreateAppOptions, type RampartApp } from '@rampart/server';
 import { Container } from 'inversify';
 import { PROTO_ROOT } from '@rampart/protos';
@@ -21,7 +22,12 @@ export function ordersAppOptions(): Pick<CreateAppOptions, 'name' | 'services' |
     services: [OrdersService],
     protos: { root: PROTO_ROOT },
     container,
-    plugins: [ordersSettings(), rampartAuth(), rampartClients({ inventory: { descriptor: InventoryServiceDescriptor, protoRoot: PROTO_ROOT } })],
+    plugins: [
+      ordersSettings(),
+      rampartAuth(),
+      rampartRateLimit(), // @RateLimit on OrdersService; ratelimit.* (e.g. RAMPART_RATELIMIT_STORE=redis) from config
+      rampartClients({ inventory: { descriptor: InventoryServiceDescriptor, protoRoot: PROTO_ROOT } }),
+    ],
   };
 }
 
