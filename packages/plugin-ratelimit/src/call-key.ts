@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { RampartError, type CallContext } from '@rampart/core';
+import { RampartError, type CallContext, type PeerIdentity, type Principal } from '@rampart/core';
 import type { RateLimitKey } from './limit.js';
 
 /** The key of calls that have neither what their limit keys on (no principal, no certificate): one shared budget. */
@@ -8,18 +8,18 @@ export const ANONYMOUS_KEY = '-';
 /** Keys longer than this are replaced by their SHA-256, so a stored bucket's size is bounded whatever the caller sends. */
 export const MAX_KEY_LENGTH = 128;
 
-const principalKey = (ctx: CallContext): string => {
+/** The key of a principal: its issuer and subject (an issuer is a URL: it has no space, so this names one principal). */
+export const principalKey = (principal: Principal): string => bounded(`${principal.issuer} ${principal.subject}`);
+
+/** The key of a peer: its SPIFFE ID, else its certificate's thumbprint. */
+export const peerKey = (peer: PeerIdentity): string => (peer.spiffeId !== undefined ? bounded(peer.spiffeId) : `x5t:${peer.thumbprint}`);
+
+const keyOfPrincipal = (ctx: CallContext): string => {
   const principal = ctx.principal;
-  // An issuer is a URL: it has no space, so "issuer subject" names one principal.
-  if (principal !== undefined) return bounded(`${principal.issuer} ${principal.subject}`);
-  return peerKey(ctx);
+  return principal !== undefined ? principalKey(principal) : keyOfPeer(ctx);
 };
 
-const peerKey = (ctx: CallContext): string => {
-  const peer = ctx.peer;
-  if (peer === undefined) return ANONYMOUS_KEY;
-  return peer.spiffeId !== undefined ? bounded(peer.spiffeId) : `x5t:${peer.thumbprint}`;
-};
+const keyOfPeer = (ctx: CallContext): string => (ctx.peer === undefined ? ANONYMOUS_KEY : peerKey(ctx.peer));
 
 const methodKey = (): string => '';
 
@@ -35,9 +35,9 @@ const methodKey = (): string => '';
 export function keyFunction(key: RateLimitKey | undefined): { keyOf: (ctx: CallContext) => string; kind: string } {
   switch (key ?? 'principal') {
     case 'principal':
-      return { keyOf: principalKey, kind: 'principal' };
+      return { keyOf: keyOfPrincipal, kind: 'principal' };
     case 'peer':
-      return { keyOf: peerKey, kind: 'peer' };
+      return { keyOf: keyOfPeer, kind: 'peer' };
     case 'method':
       return { keyOf: methodKey, kind: 'method' };
     default:

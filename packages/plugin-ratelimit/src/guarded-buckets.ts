@@ -39,11 +39,15 @@ export class GuardedBuckets implements BucketStore {
     this.#attributes = Object.freeze({ 'rampart.ratelimit.failure_mode': mode });
   }
 
-  take(bucket: string, key: string, limit: BucketLimit, now: number): Promise<number> {
-    return Promise.resolve(this.remote.take(bucket, key, limit, now)).then(undefined, (error: unknown) => this.#failed(error, bucket, key, limit));
+  idOf(bucket: string, key: string): string {
+    return this.remote.idOf(bucket, key);
   }
 
-  #failed(error: unknown, bucket: string, key: string, limit: BucketLimit): number {
+  take(id: string, limit: BucketLimit, now: number): Promise<number> {
+    return Promise.resolve(this.remote.take(id, limit, now)).then(undefined, (error: unknown) => this.#failed(error, id, limit));
+  }
+
+  #failed(error: unknown, id: string, limit: BucketLimit): number {
     this.metrics.storeFailure(this.#attributes);
     const failure = RampartError.is(error, 'ERR_UNAVAILABLE')
       ? error
@@ -57,6 +61,6 @@ export class GuardedBuckets implements BucketStore {
         `rate limit store failing: ${count} call${count === 1 ? '' : 's'} since the last line ${this.mode === 'open' ? 'passed without a limit' : 'limited in this replica only'} (ratelimit.redis.failureMode=${this.mode})`,
       );
     }
-    return this.#local === undefined ? 0 : this.#local.take(bucket, key, limit, now);
+    return this.#local === undefined ? 0 : this.#local.take(id, limit, now);
   }
 }

@@ -1,4 +1,5 @@
-import { RampartError, richDetails, type Interceptor, type InterceptorDeclaration, type Logger, type MethodInterceptor, type MethodPlan } from '@rampart/core';
+import { RampartError, richDetails, type CallContext, type Interceptor, type InterceptorDeclaration, type Logger, type MethodInterceptor, type MethodPlan } from '@rampart/core';
+import { bucketIds } from './bucket-ids.js';
 import type { BucketStore } from './bucket-store.js';
 import type { ResolvedLimit } from './limit.js';
 import type { LimiterMetrics } from './limiter-metrics.js';
@@ -90,12 +91,14 @@ function methodLimiter(
   logIntervalMs: number,
 ): MethodInterceptor {
   const { bucket, keyOf } = limit;
+  const idOf = bucketIds(limit, store);
   const described = describeLimit(limit);
   const quota = richDetails.quotaFailure({ violations: [{ subject: `ratelimit:${bucket}`, description: described }] });
   const attributes = Object.freeze({ 'rpc.method': `${plan.method.service}/${plan.method.name}`, 'rampart.ratelimit.key': limit.keyKind });
   const line = new ThrottledLine(logIntervalMs);
-  const refuse = (key: string, waitMs: number): RampartError => {
+  const refuse = (ctx: CallContext, waitMs: number): RampartError => {
     metrics.refused(attributes);
+    const key = keyForLog(keyOf, ctx);
     const count = line.count(performance.now());
     if (count > 0) {
       logger.warn(
@@ -110,15 +113,23 @@ function methodLimiter(
   };
   return {
     onStart(ctx) {
-      const key = keyOf(ctx);
-      const wait = store.take(bucket, key, limit, ctx.startedAt ?? performance.now());
+      const wait = store.take(idOf(ctx), limit, ctx.startedAt ?? performance.now());
       if (typeof wait === 'number') {
-        if (wait !== 0) throw refuse(key, wait);
+        if (wait !== 0) throw refuse(ctx, wait);
         return undefined;
       }
       return wait.then((ms) => {
-        if (ms !== 0) throw refuse(key, ms);
+        if (ms !== 0) throw refuse(ctx, ms);
       });
     },
   };
+}
+
+/** The key of a refused call, for its log lines (a key function that throws now is not allowed to hide the refusal). */
+function keyForLog(keyOf: (ctx: CallContext) => string, ctx: CallContext): string {
+  try {
+    return keyOf(ctx);
+  } catch {
+    return '?';
+  }
 }

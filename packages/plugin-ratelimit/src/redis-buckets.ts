@@ -44,7 +44,7 @@ const SCRIPT_SHA = createHash('sha1').update(TAKE_TOKEN_SCRIPT).digest('hex');
  * @example
  * ```ts
  * const buckets = new RedisBuckets(link, 'rampart:ratelimit:');
- * const wait = await buckets.take('/acme.Orders/PlaceOrder', 'alice', { capacity: 20, refillPerSecond: 5 }, 0);
+ * const wait = await buckets.take(buckets.idOf('/acme.Orders/PlaceOrder', 'alice'), { capacity: 20, refillPerSecond: 5 });
  * ```
  */
 export class RedisBuckets implements BucketStore {
@@ -53,8 +53,12 @@ export class RedisBuckets implements BucketStore {
     private readonly keyPrefix: string,
   ) {}
 
-  async take(bucket: string, key: string, limit: BucketLimit): Promise<number> {
-    const options = { keys: [`${this.keyPrefix}${bucket}:${key}`], arguments: [String(limit.capacity), String(limit.refillPerSecond / 1e6)] };
+  idOf(bucket: string, key: string): string {
+    return `${this.keyPrefix}${bucket}:${key}`;
+  }
+
+  async take(id: string, limit: BucketLimit): Promise<number> {
+    const options = { keys: [id], arguments: [String(limit.capacity), String(limit.refillPerSecond / 1e6)] };
     const reply = await this.link.run('rate limit', async (client) => {
       try {
         return await client.evalSha(SCRIPT_SHA, options);

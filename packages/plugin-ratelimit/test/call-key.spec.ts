@@ -1,6 +1,9 @@
-// Whose bucket a call's key names, for each key kind, from a call context as the server builds it.
+// Whose bucket a call's key names, for each key kind, from a call context as the server builds it; the bucket id a
+// call is counted under.
 import type { CallContext, PeerIdentity, Principal } from '@rampart/core';
 import { describe, expect, it } from 'vitest';
+import { bucketIds } from '../src/bucket-ids.js';
+import { MemoryBuckets } from '../src/bucket-store.js';
 import { ANONYMOUS_KEY, bounded, keyFunction } from '../src/call-key.js';
 
 const principal = (subject: string): Principal => ({
@@ -65,5 +68,25 @@ describe('the key of a call', () => {
     expect(bounded(long)).not.toBe(bounded(`${long}y`));
     expect(keyFunction(undefined).keyOf(ctx({ principal: principal(long) }))).toBe(bounded(`https://id.example ${long}`));
     expect(bounded('x'.repeat(128))).toBe('x'.repeat(128));
+  });
+});
+
+describe('the bucket id of a call', () => {
+  const store = new MemoryBuckets(10);
+  const limitOf = (key: Parameters<typeof keyFunction>[0]) => ({ ...keyFunction(key), keyKind: keyFunction(key).kind, bucket: '/acme.Orders/PlaceOrder' });
+
+  it("is made once per principal object and per connection's peer, and agrees with the key", () => {
+    const idOf = bucketIds(limitOf('principal'), store);
+    const alice = principal('alice');
+    const first = idOf(ctx({ principal: alice }));
+    expect(first).toBe('/acme.Orders/PlaceOrder\nhttps://id.example alice');
+    expect(idOf(ctx({ principal: alice }))).toBe(first);
+    expect(idOf(ctx({ principal: principal('alice') }))).toBe(first); // another token of the same principal: the same bucket
+    expect(idOf(ctx({ principal: principal('bob') }))).toBe('/acme.Orders/PlaceOrder\nhttps://id.example bob');
+    expect(idOf(ctx({ peer: peer('spiffe://td/orders') }))).toBe('/acme.Orders/PlaceOrder\nspiffe://td/orders');
+    expect(idOf(ctx({}))).toBe(`/acme.Orders/PlaceOrder\n${ANONYMOUS_KEY}`);
+    expect(bucketIds(limitOf('peer'), store)(ctx({ principal: alice, peer: peer(undefined) }))).toBe('/acme.Orders/PlaceOrder\nx5t:THUMB');
+    expect(bucketIds(limitOf('method'), store)(ctx({ principal: alice }))).toBe('/acme.Orders/PlaceOrder');
+    expect(bucketIds(limitOf(() => 'tenant-1'), store)(ctx({}))).toBe('/acme.Orders/PlaceOrder\ntenant-1');
   });
 });

@@ -62,7 +62,7 @@ describe.skipIf(!redisInstalled)(`buckets on Redis${SKIP_REASON}`, () => {
     await link.open();
     try {
       const buckets = new RedisBuckets(link, 'test:atomic:');
-      const waits = await Promise.all(Array.from({ length: 300 }, () => buckets.take('bulk', 'carol', { capacity: 100, refillPerSecond: 0.001 })));
+      const waits = await Promise.all(Array.from({ length: 300 }, () => buckets.take(buckets.idOf('bulk', 'carol'), { capacity: 100, refillPerSecond: 0.001 })));
       expect(waits.filter((w) => w === 0)).toHaveLength(100);
       // The refused learn when the next token comes: 1/0.001 s, on Redis's clock.
       for (const wait of waits.filter((w) => w > 0)) expect(wait).toBeGreaterThan(999_000);
