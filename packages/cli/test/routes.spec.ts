@@ -113,10 +113,11 @@ describe('rampart routes (the real inventory app)', () => {
       const { app, methods } = JSON.parse(run.stdout) as { app: string; methods: RouteRow[] };
       expect(app).toBe('redis-orders');
       expect(methods.map((m) => [m.method, m.kind, m.token?.scopes, m.interceptors])).toEqual([
-        ['PlaceOrder', 'unary', ['orders:write'], ['rampart-auth']],
-        ['GetOrder', 'unary', ['orders:read'], ['rampart-auth']],
-        ['ImportOrders', 'clientStream', ['orders:write'], ['rampart-auth']],
-        ['TrackOrders', 'bidi', ['orders:read'], ['rampart-auth']],
+        // rampart-ratelimit on every method: config (which planning does not read) may limit any of them (ADR 0048).
+        ['PlaceOrder', 'unary', ['orders:write'], ['rampart-auth', 'rampart-ratelimit']],
+        ['GetOrder', 'unary', ['orders:read'], ['rampart-auth', 'rampart-ratelimit']],
+        ['ImportOrders', 'clientStream', ['orders:write'], ['rampart-auth', 'rampart-ratelimit']],
+        ['TrackOrders', 'bidi', ['orders:read'], ['rampart-auth', 'rampart-ratelimit']],
       ]);
       expect(connections.count).toBe(0);
       // No throwaway certificates either.
