@@ -1,11 +1,11 @@
 // Limits from config, through a real server: ratelimit.defaultLimit for methods without one of their own,
 // ratelimit.methods over a decorator (or "off"), a bucket shared by two methods, ratelimit.enabled=false.
-import { Authenticated, RequireMtls } from '@rampart/auth';
+import { Authenticated, rampartAuth, RequireMtls } from '@rampart/auth';
 import { GrpcService, Status } from '@rampart/core';
 import { collect } from '@rampart/test-support';
 import { TestIssuer, withBearer } from '@rampart/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { RateLimit } from '../src/index.js';
+import { RateLimit, rampartRateLimit } from '../src/index.js';
 import { QuotaServiceDescriptor, type PingReply, type PingRequest__Output } from './generated/index.js';
 import { startQuotaApp, statusOf, type QuotaApp } from './support/quota-app.js';
 import { PeerQuotaService, QuotaService } from './support/quota-service.js';
@@ -85,4 +85,11 @@ describe('ratelimit.enabled=false', () => {
     const options = await bearer('quinn');
     expect(await statuses(8, () => app.quota.ping({ note: 'p' }, options))).toEqual(Array.from({ length: 8 }, () => OK));
   });
+});
+
+it('listed before rampartAuth(), the limiter still runs after it: the principal is known (else both would share the peer\'s budget)', async () => {
+  const app = await start(issuer, { services: [QuotaService], plugins: [rampartRateLimit(), rampartAuth()] });
+  const [rae, sid] = [await bearer('rae'), await bearer('sid')];
+  expect(await statuses(3, () => app.quota.ping({ note: 'r' }, rae))).toEqual([OK, OK, OK]);
+  expect(await statuses(3, () => app.quota.ping({ note: 's' }, sid))).toEqual([OK, OK, OK]);
 });
