@@ -100,6 +100,11 @@ const scenarios: Scenario[] = [
     },
   },
   {
+    name: 'malformed order (buf.validate rules in orders.proto)',
+    expected: 'INVALID_ARGUMENT',
+    run: async (_s, c) => answered(await c.orders.placeOrder({ sku: 'red mug', quantity: 0, customer: 'alice' })),
+  },
+  {
     name: 'no client certificate',
     expected: 'UNAUTHENTICATED',
     run: async (s, c) => {

@@ -2,6 +2,7 @@ import 'reflect-metadata';
 import { rampartAuth } from '@rampart/auth';
 import { rampartClients } from '@rampart/client';
 import { rampartRateLimit } from '@rampart/plugin-ratelimit';
+import { rampartValidate } from '@rampart/plugin-validate';
 import { createApp, type CreateAppOptions, type RampartApp } from '@rampart/server';
 import { Container } from 'inversify';
 import { PROTO_ROOT } from '@rampart/protos';
@@ -22,10 +23,13 @@ export function ordersAppOptions(): Pick<CreateAppOptions, 'name' | 'services' |
     services: [OrdersService],
     protos: { root: PROTO_ROOT },
     container,
+    // rampartValidate checks the buf.validate rules of orders.proto (SKU format, quantities) after authentication;
+    // rampartRateLimit applies @RateLimit on OrdersService (ratelimit.*, e.g. RAMPART_RATELIMIT_STORE=redis, from config).
     plugins: [
       ordersSettings(),
       rampartAuth(),
-      rampartRateLimit(), // @RateLimit on OrdersService; ratelimit.* (e.g. RAMPART_RATELIMIT_STORE=redis) from config
+      rampartValidate(),
+      rampartRateLimit(),
       rampartClients({ inventory: { descriptor: InventoryServiceDescriptor, protoRoot: PROTO_ROOT } }),
     ],
   };

@@ -24,6 +24,7 @@ import { callError } from './call-error.js';
 import { IdentityEpochs, type Epoch } from './identity-epochs.js';
 import { prepareCall } from './prepare-call.js';
 import { serviceDefinitionOf } from './proto-definitions.js';
+import { reportResponseMetadata } from './response-metadata.js';
 import { ReplayableRequests, REFUSED_STREAM_ATTEMPTS, retryRefused, wasRefused } from './refused-streams.js';
 import { identityChannelOf } from './tls/channel-identity.js';
 import { checkRetrySettings, serviceConfig, type LoadBalancingPolicy, type MethodIdempotency, type RetrySettings } from './service-config.js';
@@ -35,6 +36,8 @@ export interface CreateClientOptions {
   readonly address: string;
   /** The folder the service's `.proto` file is relative to (loaded once per process and shared by its clients). */
   readonly protoRoot: string;
+  /** More folders the `.proto` file's imports are looked up in (e.g. `VALIDATE_PROTO_DIR` of `@rampart/plugin-validate`). */
+  readonly protoIncludeDirs?: readonly string[];
   /** Channel credentials; Rampart's transport layer builds mTLS ones. */
   readonly credentials: ChannelCredentials;
   readonly channelOptions?: ChannelOptions;
@@ -90,7 +93,7 @@ export function createClient<S extends ServiceShape>(
       `refusing to send bearer tokens for ${options.tokens.audience} over a plaintext channel to ${options.address}: use TLS credentials`,
     );
   }
-  const definition = serviceDefinitionOf(descriptor, options.protoRoot);
+  const definition = serviceDefinitionOf(descriptor, options.protoRoot, options.protoIncludeDirs);
   const channelOptions = channelOptionsOf(descriptor.typeName, definition, options);
   // A client that sends tokens over credentials whose certificate rotates keeps each token with the connections
   // that present its certificate (identity-epochs.ts); any other client has one generation for good.
@@ -187,6 +190,7 @@ function methodOf(
                 const call = epoch.client.makeUnaryRequest(method.path, serialize, deserialize, request, metadata.clone(), callOptions, (error, response) =>
                   error ? reject(callError(error)) : resolve(response),
                 );
+                reportResponseMetadata(call, options);
                 cancelOnAbort(options?.signal, call);
               }),
             options?.signal,
@@ -206,6 +210,7 @@ function methodOf(
           const { epoch, metadata, callOptions } = await prepare(span, options);
           const start = () => {
             const call = epoch.client.makeServerStreamRequest(method.path, serialize, deserialize, request, metadata.clone(), callOptions);
+            reportResponseMetadata(call, options);
             cancelOnAbort(options?.signal, call);
             return call;
           };
@@ -222,6 +227,7 @@ function methodOf(
               error ? reject(callError(error)) : resolve(response),
             );
             call.once('metadata', () => replay.commit());
+            reportResponseMetadata(call, options);
             cancelOnAbort(options?.signal, call);
             replay.writeTo(call).catch(() => call.cancel());
           });
@@ -246,6 +252,7 @@ function methodOf(
             const start = () => {
               const call = epoch.client.makeBidiStreamRequest(method.path, serialize, deserialize, metadata.clone(), callOptions);
               call.once('metadata', () => replay.commit());
+              reportResponseMetadata(call, options);
               cancelOnAbort(options?.signal, call);
               replay.writeTo(call).catch(() => call.cancel());
               return call;

@@ -19,12 +19,12 @@ const loaded = new Map<string, PackageDefinition>();
  * definition['GetStock']?.path; // '/rampart.demo.inventory.v1.InventoryService/GetStock'
  * ```
  */
-export function serviceDefinitionOf(descriptor: ServiceDescriptor, protoRoot: string): ServiceDefinition {
-  const key = `${resolve(protoRoot)}\0${descriptor.protoFile}`;
+export function serviceDefinitionOf(descriptor: ServiceDescriptor, protoRoot: string, includeDirs: readonly string[] = []): ServiceDefinition {
+  const key = [protoRoot, ...includeDirs].map((dir) => resolve(dir)).concat(descriptor.protoFile).join('\0');
   let definitions = loaded.get(key);
   if (definitions === undefined) {
     try {
-      definitions = loadSync(descriptor.protoFile, { ...PROTO_LOADER_OPTIONS, includeDirs: [protoRoot] });
+      definitions = loadSync(descriptor.protoFile, { ...PROTO_LOADER_OPTIONS, includeDirs: [protoRoot, ...includeDirs] });
     } catch (cause) {
       throw new RampartError('ERR_SERVICE_DEFINITION', `could not load ${descriptor.protoFile} from ${protoRoot}: ${String(cause)}`, { cause });
     }

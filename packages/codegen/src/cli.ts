@@ -1,16 +1,22 @@
 import { parseArgs } from 'node:util';
 import { generate } from './generate.js';
 
-const usage = `Usage: rampart-codegen --proto-root <dir> --out <dir> [file.proto ...]
+const usage = `Usage: rampart-codegen --proto-root <dir> --out <dir> [--include <dir> ...] [file.proto ...]
 
 Generates TypeScript message, handler and client types from .proto files.
   --proto-root <dir>  folder the proto files (and their imports) are relative to
   --out <dir>         output folder (emptied first), e.g. src/generated
+  --include <dir>     another folder imports are looked up in (repeatable)
   file.proto ...      files relative to --proto-root; default: all below it`;
 
 try {
   const { values, positionals } = parseArgs({
-    options: { 'proto-root': { type: 'string' }, out: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
+    options: {
+      'proto-root': { type: 'string' },
+      out: { type: 'string' },
+      include: { type: 'string', multiple: true },
+      help: { type: 'boolean', short: 'h' },
+    },
     allowPositionals: true,
   });
   if (values.help) {
@@ -20,6 +26,7 @@ try {
     const result = generate({
       protoRoot: values['proto-root'],
       outDir: values.out,
+      ...(values.include ? { includeDirs: values.include } : {}),
       ...(positionals.length > 0 ? { files: positionals } : {}),
     });
     process.stdout.write(`rampart-codegen: ${result.services.length} service(s) -> ${values.out}\n`);

@@ -15,6 +15,8 @@ export interface GenerateOptions {
   readonly outDir: string;
   /** Proto files relative to `protoRoot`; default: every `.proto` below it. */
   readonly files?: readonly string[];
+  /** More folders imports are looked up in, after `protoRoot` (e.g. `@rampart/plugin-validate`'s `VALIDATE_PROTO_DIR`). */
+  readonly includeDirs?: readonly string[];
 }
 
 /** What {@link generate} wrote. */
@@ -41,7 +43,11 @@ export function generate(options: GenerateOptions): GenerateResult {
   }
   const files = options.files ?? findProtoFiles(protoRoot);
   if (files.length === 0) throw new Error(`no .proto files below ${options.protoRoot}`);
-  const model = readProtoModel(protoRoot, files);
+  const includeDirs = (options.includeDirs ?? []).map((dir) => resolve(dir));
+  for (const dir of includeDirs) {
+    if (!statSync(dir, { throwIfNoEntry: false })?.isDirectory()) throw new Error(`include dir ${dir} is not a directory`);
+  }
+  const model = readProtoModel(protoRoot, files, includeDirs);
 
   rmSync(outDir, { recursive: true, force: true });
   const messagesDir = join(outDir, MESSAGES_DIR);
@@ -49,10 +55,10 @@ export function generate(options: GenerateOptions): GenerateResult {
   const genTypes = createRequire(import.meta.url).resolve('@grpc/proto-loader/build/bin/proto-loader-gen-types.js');
   execFileSync(
     process.execPath,
-    [genTypes, ...GEN_TYPES_FLAGS, '--importFileExtension=.js', '-I', protoRoot, '-O', messagesDir, ...files],
+    [genTypes, ...GEN_TYPES_FLAGS, '--importFileExtension=.js', '-I', protoRoot, ...includeDirs.flatMap((dir) => ['-I', dir]), '-O', messagesDir, ...files],
     { stdio: ['ignore', 'ignore', 'pipe'] },
   );
-  tidyMessages(messagesDir, protoRoot, new Set(model.services.map((s) => s.typeName.split('.').join('/'))));
+  tidyMessages(messagesDir, [protoRoot, ...includeDirs], new Set(model.services.map((s) => s.typeName.split('.').join('/'))));
 
   const written: string[] = [];
   for (const file of files) {
@@ -70,17 +76,17 @@ export function generate(options: GenerateOptions): GenerateResult {
  * Removes what `proto-loader-gen-types` writes that Rampart does not use (its service definitions and per-file
  * grpc-js package types) and makes its "Original file" comments relative, so no machine path ends up in a file.
  */
-function tidyMessages(dir: string, protoRoot: string, serviceModules: ReadonlySet<string>, rel = ''): void {
+function tidyMessages(dir: string, protoDirs: readonly string[], serviceModules: ReadonlySet<string>, rel = ''): void {
   for (const entry of readdirSync(join(dir, rel), { withFileTypes: true })) {
     const relPath = rel ? `${rel}/${entry.name}` : entry.name;
     const full = join(dir, relPath);
     if (entry.isDirectory()) {
-      tidyMessages(dir, protoRoot, serviceModules, relPath);
+      tidyMessages(dir, protoDirs, serviceModules, relPath);
     } else if (serviceModules.has(relPath.replace(/\.ts$/, '')) || !rel) {
       rmSync(full);
     } else {
       const text = readFileSync(full, 'utf8');
-      writeFileSync(full, text.split(`${protoRoot}/`).join(''));
+      writeFileSync(full, protoDirs.reduce((tidy, protoDir) => tidy.split(`${protoDir}/`).join(''), text));
     }
   }
 }

@@ -1,5 +1,6 @@
 import protobuf from 'protobufjs';
 import { join } from 'node:path';
+import { resolveProtoImport } from './resolve-import.js';
 
 /** One RPC as the generator sees it. */
 export interface RpcModel {
@@ -36,10 +37,10 @@ export interface ProtoModel {
   readonly messages: ReadonlyMap<string, MessageModel>;
 }
 
-/** Parses `files` (relative to `protoRoot`) and their imports. */
-export function readProtoModel(protoRoot: string, files: readonly string[]): ProtoModel {
+/** Parses `files` (relative to `protoRoot`) and their imports (looked up in `protoRoot`, then `includeDirs`). */
+export function readProtoModel(protoRoot: string, files: readonly string[], includeDirs: readonly string[] = []): ProtoModel {
   const root = new protobuf.Root();
-  root.resolvePath = (_origin, target) => (target.startsWith(protoRoot) ? target : join(protoRoot, target));
+  root.resolvePath = (_origin, target) => resolveProtoImport([protoRoot, ...includeDirs], target);
   root.loadSync(files.map((f) => join(protoRoot, f)), { keepCase: false, alternateCommentMode: true });
   root.resolveAll();
   const services: ServiceModel[] = [];

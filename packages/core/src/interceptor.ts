@@ -53,6 +53,32 @@ export interface MethodPlan {
   readonly decisions: readonly AuthDecision[];
   /** The service class (for a plain object served with `implementService`, the class it made, named after the service). */
   readonly serviceClass: abstract new (...args: never[]) => unknown;
+  /** The method's message types and the protos they come from, for interceptors that read the schema (validation). */
+  readonly schema: MethodSchema;
+}
+
+/** The message types of a method, and where the app's protos were loaded from. */
+export interface MethodSchema {
+  /** The request message's fully qualified name, e.g. `rampart.demo.orders.v1.PlaceOrderRequest`. */
+  readonly requestType: string;
+  /** The response message's fully qualified name. */
+  readonly responseType: string;
+  /** The app's `.proto` files: a plugin that reads their options (e.g. `buf.validate` rules) parses them from here. */
+  readonly protos: ProtoFiles;
+  /** The protobuf encoding of a request message as the handler gets it (what a client sent, re-encoded). */
+  readonly serializeRequest: (message: unknown) => Uint8Array;
+  /** The protobuf encoding of a response message as a handler returns it. */
+  readonly serializeResponse: (message: unknown) => Uint8Array;
+}
+
+/** A set of `.proto` files as the app loaded them. */
+export interface ProtoFiles {
+  /** The folder `files` (and their imports) are relative to. */
+  readonly root: string;
+  /** The files loaded, relative to `root`. */
+  readonly files: readonly string[];
+  /** More folders imports are looked up in, after `root` (e.g. `@rampart/plugin-validate`'s `buf/validate` protos). */
+  readonly includeDirs: readonly string[];
 }
 
 /**

@@ -90,7 +90,14 @@ export interface ClientCallOptions {
    * this service, with this workload as actor. Needs `parent` and a client with a token source.
    */
   readonly asCaller?: boolean;
+  /** Called with the response headers when the server sends them (before the first response message); if it throws, the call is cancelled. */
+  readonly onHeaders?: (headers: ReceivedMetadata) => void;
+  /** Called with the response trailers of a call that ends OK (a failed call's are on the error's `metadata`); a throw is ignored. */
+  readonly onTrailers?: (trailers: ReceivedMetadata) => void;
 }
+
+/** Response headers or trailers as a client received them: each key's values in order (`-bin` keys as Buffers). */
+export type ReceivedMetadata = Readonly<Record<string, readonly (string | Buffer)[]>>;
 
 /** A stream of requests a client sends: any (async) iterable. */
 export type RequestStream<T> = AsyncIterable<T> | Iterable<T>;

@@ -1,4 +1,4 @@
-// The custom-policy example from docs/guides/plugins.md: a plugin that adds an authorization stage (the token's
+// The custom-policy example from docs/guides/plugin-examples.md: a plugin that adds an authorization stage (the token's
 // `tenant` claim against the `x-tenant` request metadata) without touching framework code. Needs no Redis.
 import { rampartAuth } from '@rampart/auth';
 import { resolveStages } from '@rampart/auth/stages';
@@ -70,8 +70,8 @@ describe('the tenant-policy example plugin', () => {
     expect(err.message).toBe('insufficient scope');
   });
 
-  it('is the code shown in docs/guides/plugins.md', () => {
-    const guide = readFileSync(new URL('../../../docs/guides/plugins.md', import.meta.url), 'utf8');
+  it('is the code shown in docs/guides/plugin-examples.md', () => {
+    const guide = readFileSync(new URL('../../../docs/guides/plugin-examples.md', import.meta.url), 'utf8');
     const example = readFileSync(new URL('./examples/tenant-plugin.ts', import.meta.url), 'utf8');
     const block = /<!-- example: tenant-plugin -->\n```ts\n([\s\S]*?)```/.exec(guide)?.[1];
     expect(block).toBe(example);

@@ -1,5 +1,5 @@
 import type { MethodDefinition, ServiceDefinition } from '@grpc/proto-loader';
-import type { AuthDecision, InterceptorDeclaration, MethodInfo, MethodPlan } from '@rampart/core';
+import type { AuthDecision, InterceptorDeclaration, MethodInfo, MethodPlan, MethodSchema } from '@rampart/core';
 import { effectiveDecisions, hasHandler, PUBLIC_DECISION, readServiceMetadata } from '@rampart/core/internal';
 import type { Newable } from 'inversify';
 import { descriptorMismatch, kindOf } from './descriptor-check.js';
@@ -88,7 +88,7 @@ export function planMethods(
     const methods = new Map<string, PlannedMethod>();
     for (const [handlerName, described] of Object.entries(descriptor.methods)) {
       const method = definition[described.name] as MethodDefinition<unknown, unknown>;
-      const planned = planMethod(serviceClass, typeName, described.name, handlerName, method, interceptors, enforced, problems);
+      const planned = planMethod(serviceClass, typeName, described.name, handlerName, method, protos, interceptors, enforced, problems);
       if (planned !== undefined) methods.set(described.name, planned);
     }
     services.push({ serviceClass, typeName, definition, methods });
@@ -102,6 +102,7 @@ function planMethod(
   key: string,
   handlerName: string,
   method: MethodDefinition<unknown, unknown>,
+  protos: ProtoRegistry,
   interceptors: readonly InterceptorDeclaration[],
   enforced: ReadonlySet<string>,
   problems: StartupProblem[],
@@ -137,7 +138,13 @@ function planMethod(
     }
   }
   const info: MethodInfo = { service: typeName, name: key, path: method.path, kind: kindOf(method), handlerName };
-  const plan: MethodPlan = { method: info, decisions, serviceClass };
+  const schema: MethodSchema = {
+    ...protos.messageTypes(method.path),
+    protos: protos.files,
+    serializeRequest: (message) => method.requestSerialize(message),
+    serializeResponse: (message) => method.responseSerialize(message),
+  };
+  const plan: MethodPlan = { method: info, decisions, serviceClass, schema };
   const indexes: number[] = [];
   try {
     interceptors.forEach((interceptor, index) => {

@@ -2,9 +2,12 @@
 // invoker simulates the transport; this checks the wire), on success and on a refusal.
 import { credentials, loadPackageDefinition, Metadata, type Client, type ServiceError, type StatusObject } from '@grpc/grpc-js';
 import { loadSync } from '@grpc/proto-loader';
-import { RampartError, ResponseMetadata, type Interceptor } from '@rampart/core';
+import { closeClient, createClient } from '@rampart/client';
+import { RampartError, ResponseMetadata, Status, type Interceptor, type ReceivedMetadata } from '@rampart/core';
+import { rampartErrorOf } from '@rampart/test-support';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { protoRoot, startEchoApp, type Started } from './fixtures/harness.js';
+import { EchoServiceDescriptor } from './generated/index.js';
 
 const stamp: Interceptor = {
   name: 'stamp',
@@ -70,6 +73,56 @@ describe('response headers and trailers on the wire', () => {
     const status = await done;
     expect(events).toEqual(['headers:replica-1', 'message', 'message']);
     expect(status.metadata.get('x-cost')).toEqual(['7']);
+  });
+});
+
+describe("Rampart's client: onHeaders and onTrailers", () => {
+  const rampart = () => createClient(EchoServiceDescriptor, { address: s.address, protoRoot, credentials: credentials.createInsecure() });
+
+  it('unary: both arrive before the promise resolves', async () => {
+    const echo = rampart();
+    const seen: string[] = [];
+    const headers: ReceivedMetadata[] = [];
+    const trailers: ReceivedMetadata[] = [];
+    const response = await echo.echo(
+      { text: 'hi' },
+      { onHeaders: (h) => void (headers.push(h), seen.push('headers')), onTrailers: (t) => void (trailers.push(t), seen.push('trailers')) },
+    );
+    seen.push('resolved');
+    expect(response.text).toBe('hi');
+    expect(seen).toEqual(['headers', 'trailers', 'resolved']);
+    expect(headers[0]?.['x-served-by']).toEqual(['replica-1']);
+    expect(trailers[0]?.['x-cost']).toEqual(['7']);
+    closeClient(echo);
+  });
+
+  it('a refused call: headers yes, onTrailers not called (its trailers are on the error)', async () => {
+    const echo = rampart();
+    const calls: string[] = [];
+    const error = await rampartErrorOf(echo.echo({ text: 'deny' }, { onHeaders: () => void calls.push('headers'), onTrailers: () => void calls.push('trailers') }));
+    expect(error.status).toBe(Status.RESOURCE_EXHAUSTED);
+    expect(error.metadata.get('x-cost')).toEqual(['7']);
+    expect(calls).toEqual(['headers']);
+    closeClient(echo);
+  });
+
+  it('a callback that throws never throws inside grpc-js (the process would stop): onHeaders cancels the call, onTrailers changes nothing', async () => {
+    const echo = rampart();
+    const cancelled = await rampartErrorOf(echo.echo({ text: 'hi' }, { onHeaders: () => { throw new Error('bad header parser'); } }));
+    expect(cancelled.status).toBe(Status.CANCELLED);
+    expect((await echo.echo({ text: 'hi' }, { onTrailers: () => { throw new Error('bad trailer parser'); } })).text).toBe('hi');
+    closeClient(echo);
+  });
+
+  it('server streaming: headers before the first message, trailers before the stream ends', async () => {
+    const echo = rampart();
+    const seen: string[] = [];
+    for await (const _ of echo.count({ from: 0, to: 2, failAfter: -1 }, { onHeaders: () => void seen.push('headers'), onTrailers: (t) => void seen.push(`trailers:${String(t['x-cost'])}`) })) {
+      seen.push('message');
+    }
+    seen.push('ended');
+    expect(seen).toEqual(['headers', 'message', 'message', 'trailers:7', 'ended']);
+    closeClient(echo);
   });
 });
 

@@ -28,6 +28,21 @@ const create = (extra: Partial<CreateAppOptions>) =>
   createApp({ ...base, config: { values: testConfigValues, env: {} }, handleSignals: false, ...extra });
 
 describe('planApp: the app planned without side effects', () => {
+  it("tells each interceptor the method's schema: message type names, the proto files, and the method's serializers", () => {
+    const plans: MethodPlan[] = [];
+    planApp({ ...base, interceptors: [{ name: 'schema', appliesTo: (plan) => plans.push(plan) > 0, forMethod: () => undefined }] });
+    const count = plans.find((p) => p.method.name === 'Count');
+    expect(count?.schema).toMatchObject({
+      requestType: 'rampart.test.v1.CountRequest',
+      responseType: 'rampart.test.v1.EchoResponse',
+      protos: { root: protoRoot, includeDirs: [], files: expect.arrayContaining(['rampart/test/v1/echo.proto']) },
+    });
+    expect(plans.find((p) => p.method.name === 'Ping')?.schema.requestType).toBe('rampart.test.v1.PingRequest');
+    // The request serializer is the method's own: what a client would send (field 1 "hi", protobuf-encoded).
+    const echo = plans.find((p) => p.method.name === 'Echo');
+    expect(Buffer.from(echo!.schema.serializeRequest({ text: 'hi' })).toString('hex')).toBe('0a026869');
+  });
+
   it('plans methods, interceptors and the config schema without running register, and createApp uses the same plan', async () => {
     const registered: string[] = [];
     const plugins = [explosivePlugin(registered)];

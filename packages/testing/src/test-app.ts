@@ -84,6 +84,7 @@ export async function startTestApp(options: TestAppOptions): Promise<TestApp> {
       const client = createClient(descriptor, {
         address,
         protoRoot: options.protos.root,
+        ...(options.protos.includeDirs ? { protoIncludeDirs: options.protos.includeDirs } : {}),
         credentials: creds,
         channelOptions: { 'grpc.use_local_subchannel_pool': 1 },
       });

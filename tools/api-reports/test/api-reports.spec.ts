@@ -49,6 +49,7 @@ describe('the committed API reports describe every public entry point', () => {
     client: ['TokenCache', 'serviceConfig', 'targetEnvPrefix'],
     'plugin-redis': ['RevocationStage', 'RevocationFeed', 'WatchedStream', 'encodeRevocation', 'RedisReplayStore'],
     'plugin-otel': ['assertNoGlobals', 'otelSettingsFromConfig'],
+    'plugin-validate': ['loadRuleRegistry', 'hasRules', 'printProtoFile', 'RequestValidator', 'validateProtoSource'],
     'plugin-ratelimit': ['MemoryBuckets', 'RedisBuckets', 'GuardedBuckets', 'RedisLink', 'TAKE_TOKEN_SCRIPT', 'ThrottledLine', 'RateLimiter'],
     cli: ['planService', 'formatRoutes', 'authMatrixRows', 'HELP'],
   };

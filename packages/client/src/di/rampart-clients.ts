@@ -13,6 +13,8 @@ export interface ClientTarget {
   readonly descriptor: ServiceDescriptor;
   /** The folder the service's proto file is relative to. */
   readonly protoRoot: string;
+  /** More folders its imports are looked up in (see `CreateClientOptions.protoIncludeDirs`). */
+  readonly protoIncludeDirs?: readonly string[];
 }
 
 /** The DI token of the workload's `TokenClient` (bound when `auth.client.issuer` is set). */
@@ -68,6 +70,7 @@ export function rampartClients<const T extends Readonly<Record<string, ClientTar
         const client = createClient(target.descriptor, {
           address,
           protoRoot: target.protoRoot,
+          ...(target.protoIncludeDirs ? { protoIncludeDirs: target.protoIncludeDirs } : {}),
           credentials: channel.credentials,
           defaultDeadlineMs: config.get(key('defaultDeadlineMs')),
           loadBalancingPolicy,
