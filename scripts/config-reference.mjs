@@ -12,6 +12,7 @@ const { targetSchema, tokenClientSchema } = await load('client');
 const { issuerConfigSchema } = await import(new URL('apps/issuer/dist/index.js', root).href);
 const { redisConfigSchema } = await load('plugin-redis');
 const { otelConfigSchema } = await load('plugin-otel');
+const { rateLimitConfigSchema } = await load('plugin-ratelimit');
 
 const sections = [
   ['Server (`@rampart/server`)', [serverConfigSchema]],
@@ -22,6 +23,7 @@ const sections = [
   ],
   ['Redis plugin (`@rampart/plugin-redis`)', [redisConfigSchema]],
   ['OpenTelemetry plugin (`@rampart/plugin-otel`)', [otelConfigSchema]],
+  ['Rate-limit plugin (`@rampart/plugin-ratelimit`)', [rateLimitConfigSchema]],
   ['The sample issuer (`apps/issuer`)', [issuerConfigSchema]],
 ];
 

@@ -1,5 +1,5 @@
 import { callError } from '@rampart/client';
-import { statusName, type ClientCallOptions } from '@rampart/core';
+import { RampartError, readRichDetails, statusName, type ClientCallOptions } from '@rampart/core';
 import type { TokenClient } from '@rampart/client';
 import type { Callers } from './callers.js';
 import { demoId } from './dev-pki.js';
@@ -182,6 +182,21 @@ const scenarios: Scenario[] = [
         audience: INVENTORY,
       });
       return answered(await client.reserve({ sku: 'SKU-TEAPOT', quantity: 1, orderId: 'sneaky' }));
+    },
+  },
+  {
+    name: 'a caller over its rate limit (25 PlaceOrder at once)',
+    expected: 'RESOURCE_EXHAUSTED',
+    run: async (_s, c) => {
+      // orders' @RateLimit: 20 calls at once per caller, then 5 a second. The refused ones never reach the handler.
+      const calls = Array.from({ length: 25 }, (_, i) => c.orders.placeOrder({ sku: 'SKU-RED-MUG', quantity: 1, customer: `rush-${i}` }));
+      const refused = (await Promise.all(calls.map((call) => call.then(() => undefined, callError)))).filter((e) => e !== undefined);
+      const first = refused[0];
+      if (first === undefined) return '25 of 25 placed: no limit';
+      if (first.code !== 'ERR_RESOURCE_EXHAUSTED') throw first;
+      const retry = readRichDetails(first.details).find((d) => d.type === 'RetryInfo');
+      const after = retry === undefined ? 'no RetryInfo' : `RetryInfo ${retry.value.retryDelayMs} ms`;
+      throw new RampartError('ERR_RESOURCE_EXHAUSTED', `${first.message}: ${25 - refused.length} of 25 placed, ${after}`);
     },
   },
 ];

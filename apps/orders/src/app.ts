@@ -1,6 +1,7 @@
 import 'reflect-metadata';
 import { rampartAuth } from '@rampart/auth';
 import { rampartClients } from '@rampart/client';
+import { rampartRateLimit } from '@rampart/plugin-ratelimit';
 import { rampartValidate } from '@rampart/plugin-validate';
 import { createApp, type CreateAppOptions, type RampartApp } from '@rampart/server';
 import { Container } from 'inversify';
@@ -22,8 +23,15 @@ export function ordersAppOptions(): Pick<CreateAppOptions, 'name' | 'services' |
     services: [OrdersService],
     protos: { root: PROTO_ROOT },
     container,
-    // rampartValidate checks the buf.validate rules of orders.proto (SKU format, quantities) after authentication.
-    plugins: [ordersSettings(), rampartAuth(), rampartValidate(), rampartClients({ inventory: { descriptor: InventoryServiceDescriptor, protoRoot: PROTO_ROOT } })],
+    // rampartValidate checks the buf.validate rules of orders.proto (SKU format, quantities) after authentication;
+    // rampartRateLimit applies @RateLimit on OrdersService (ratelimit.*, e.g. RAMPART_RATELIMIT_STORE=redis, from config).
+    plugins: [
+      ordersSettings(),
+      rampartAuth(),
+      rampartValidate(),
+      rampartRateLimit(),
+      rampartClients({ inventory: { descriptor: InventoryServiceDescriptor, protoRoot: PROTO_ROOT } }),
+    ],
   };
 }
 

@@ -1,6 +1,7 @@
 import { Authenticated, Authorize, RequireMtls } from '@rampart/auth';
 import { clientOf } from '@rampart/client';
 import { GrpcService, RampartError, type CallContext } from '@rampart/core';
+import { RateLimit } from '@rampart/plugin-ratelimit';
 import { inject } from 'inversify';
 import {
   InventoryServiceDescriptor,
@@ -21,12 +22,16 @@ export const DEMO_IDS = {
   inventory: 'spiffe://demo.rampart.dev/inventory',
 } as const;
 
+/** A caller's budget for placing orders: 20 calls at once, then 5 a second, PlaceOrder and ImportOrders counted together. */
+const ORDER_WRITES = { capacity: 20, refillPerSecond: 5, key: 'principal', bucket: 'order-writes' } as const;
+
 /**
  * The demo shop's orders. Every call needs a workload certificate and a token for audience `orders`; placing
  * orders needs `orders:write` and a certificate-bound token. Placing an order reserves stock at inventory *as the
  * caller*: the caller's token is exchanged for one whose audience is inventory, with orders as actor. An order
  * request with a `request_id` is placed once per caller and id: a retry gets the first order back. Only the caller
- * who placed an order (or one with `orders:admin`) may read or track it (`OrderOwnerPolicy`).
+ * who placed an order (or one with `orders:admin`) may read or track it (`OrderOwnerPolicy`). A caller makes at
+ * most 20 PlaceOrder or ImportOrders calls at once, then 5 a second: one budget per principal for both (`@RateLimit`).
  */
 @GrpcService(OrdersServiceDescriptor)
 @RequireMtls()
@@ -40,6 +45,7 @@ export class OrdersService {
   ) {}
 
   @Authenticated({ scopes: ['orders:write'], boundToCertificate: true })
+  @RateLimit(ORDER_WRITES)
   async placeOrder(req: PlaceOrderRequest__Output, ctx: CallContext): Promise<Order> {
     return this.#place(req, ctx);
   }
@@ -50,6 +56,7 @@ export class OrdersService {
   }
 
   @Authenticated({ scopes: ['orders:write'], boundToCertificate: true })
+  @RateLimit(ORDER_WRITES)
   async importOrders(requests: AsyncIterable<PlaceOrderRequest__Output>, ctx: CallContext): Promise<ImportOrdersResponse> {
     let accepted = 0;
     let rejected = 0;

@@ -1,9 +1,11 @@
 // Compile-time checks: an app's config is typed by the server's schema and by each of its plugins' schemas, so the
-// orders app reads its own, auth's, the clients', Redis's and OpenTelemetry's keys with their types and no casts.
-// Run by `vitest --typecheck` and by `tsc` (typecheck); each `@ts-expect-error` fails when its line starts to compile.
+// orders app reads its own, auth's, the clients', Redis's, OpenTelemetry's and the rate limiter's keys with their
+// types and no casts. Run by `vitest --typecheck` and by `tsc` (typecheck); each `@ts-expect-error` fails when its
+// line starts to compile.
 import { rampartAuth } from '@rampart/auth';
 import { rampartClients } from '@rampart/client';
 import { rampartOtel } from '@rampart/plugin-otel';
+import { rampartRateLimit } from '@rampart/plugin-ratelimit';
 import { rampartRedis } from '@rampart/plugin-redis';
 import { createApp } from '@rampart/server';
 import { describe, expectTypeOf, test } from 'vitest';
@@ -24,6 +26,7 @@ describe("the orders app's config", () => {
         rampartClients({ inventory: { descriptor: InventoryServiceDescriptor, protoRoot: PROTO_ROOT } }),
         rampartRedis(),
         rampartOtel(),
+        rampartRateLimit(),
       ],
     });
     const { config } = app;
@@ -40,6 +43,8 @@ describe("the orders app's config", () => {
     expectTypeOf(config.get('transport.tls.federatedBundles')).toEqualTypeOf<{ readonly [trustDomain: string]: string }>();
     expectTypeOf(config.get('redis.url')).toEqualTypeOf<string>();
     expectTypeOf(config.get('otel.metrics.exportIntervalMs')).toEqualTypeOf<number>();
+    expectTypeOf(config.get('ratelimit.redis.failureMode')).toEqualTypeOf<'closed' | 'open' | 'local'>();
+    expectTypeOf(config.get('ratelimit.defaultLimit.capacity')).toEqualTypeOf<number>();
     // @ts-expect-error no target named billing
     config.get('clients.billing.address');
     // @ts-expect-error a misspelt key

@@ -113,11 +113,12 @@ describe('rampart routes (the real inventory app)', () => {
       const { app, methods } = JSON.parse(run.stdout) as { app: string; methods: RouteRow[] };
       expect(app).toBe('redis-orders');
       expect(methods.map((m) => [m.method, m.kind, m.token?.scopes, m.interceptors])).toEqual([
-        // rampart-validate: orders.proto declares buf.validate rules on both request types.
-        ['PlaceOrder', 'unary', ['orders:write'], ['rampart-auth', 'validate']],
-        ['GetOrder', 'unary', ['orders:read'], ['rampart-auth', 'validate']],
-        ['ImportOrders', 'clientStream', ['orders:write'], ['rampart-auth', 'validate']],
-        ['TrackOrders', 'bidi', ['orders:read'], ['rampart-auth', 'validate']],
+        // validate: orders.proto declares buf.validate rules on both request types; rampart-ratelimit on every method:
+        // config (which planning does not read) may limit any of them (ADR 0048).
+        ['PlaceOrder', 'unary', ['orders:write'], ['rampart-auth', 'validate', 'rampart-ratelimit']],
+        ['GetOrder', 'unary', ['orders:read'], ['rampart-auth', 'validate', 'rampart-ratelimit']],
+        ['ImportOrders', 'clientStream', ['orders:write'], ['rampart-auth', 'validate', 'rampart-ratelimit']],
+        ['TrackOrders', 'bidi', ['orders:read'], ['rampart-auth', 'validate', 'rampart-ratelimit']],
       ]);
       expect(connections.count).toBe(0);
       // No throwaway certificates either.

@@ -1,12 +1,11 @@
 // Redis going away mid-run: calls that need it fail closed with UNAVAILABLE, fast, with a log line; nothing hangs
 // or crashes; service resumes by itself when Redis is back.
 import { Status } from '@rampart/core';
-import { eventually, rampartErrorOf } from '@rampart/test-support';
+import { eventually, rampartErrorOf, redisInstalled, RedisServer, SKIP_REASON } from '@rampart/test-support';
 import { TestIssuer, withBearer } from '@rampart/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { REDIS_UNAVAILABLE_MESSAGE } from '../src/redis-connection.js';
 import { recordingLogger } from './support/log-lines.js';
-import { RedisServer, redisInstalled, SKIP_REASON } from './support/redis-server.js';
 import { startReplica, type Replica } from './support/replicas.js';
 import { timedFailure } from './support/rpc.js';
 

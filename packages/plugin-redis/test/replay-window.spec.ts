@@ -4,14 +4,13 @@
 import { rampartAuth, TokenVerifier } from '@rampart/auth';
 import { AUTH_TOKENS } from '@rampart/auth/stages';
 import { definePlugin, RampartError, Status, type RampartPlugin } from '@rampart/core';
-import { rampartErrorOf } from '@rampart/test-support';
+import { rampartErrorOf, redisInstalled, RedisServer, SKIP_REASON } from '@rampart/test-support';
 import { TestIssuer, withBearer } from '@rampart/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RAMPART_REDIS, rampartRedis, REDIS_TOKENS, type RedisConnection } from '../src/index.js';
 import { RedisReplayStore } from '../src/redis-replay-store.js';
 import { spends } from './support/ledger-service.js';
 import { recordingLogger } from './support/log-lines.js';
-import { RedisServer, redisInstalled, SKIP_REASON } from './support/redis-server.js';
 import { startReplica, type Replica } from './support/replicas.js';
 
 const TOLERANCE_SEC = 3;

@@ -2,11 +2,10 @@
 // both.
 import { resolveStages } from '@rampart/auth/stages';
 import { Status } from '@rampart/core';
-import { rampartErrorOf } from '@rampart/test-support';
+import { rampartErrorOf, redisInstalled, RedisServer, SKIP_REASON } from '@rampart/test-support';
 import { TestIssuer, withBearer } from '@rampart/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { REDIS_TOKENS, type RedisRevocationList, type Revocation } from '../src/index.js';
-import { RedisServer, redisInstalled, SKIP_REASON } from './support/redis-server.js';
 import { startReplica, type Replica } from './support/replicas.js';
 
 describe.skipIf(!redisInstalled)(`two replicas sharing one Redis${SKIP_REASON}`, () => {

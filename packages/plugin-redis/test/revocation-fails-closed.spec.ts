@@ -4,13 +4,12 @@
 import { RAMPART_AUTH, rampartAuth } from '@rampart/auth';
 import { AUTH_STAGE, type AuthRequirements, type AuthStage, type StageCheck } from '@rampart/auth/stages';
 import { definePlugin, Status, type CallIdentityWriter } from '@rampart/core';
-import { rampartErrorOf } from '@rampart/test-support';
+import { rampartErrorOf, redisInstalled, RedisServer, SKIP_REASON } from '@rampart/test-support';
 import { TestIssuer, withBearer } from '@rampart/testing';
 import { injectable } from 'inversify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { rampartRedis } from '../src/index.js';
 import { recordingLogger } from './support/log-lines.js';
-import { RedisServer, redisInstalled, SKIP_REASON } from './support/redis-server.js';
 import { startReplica, type Replica } from './support/replicas.js';
 
 /** A replacement "token" stage that says it enforces tokens and sets a principal, but never `state.token`. */

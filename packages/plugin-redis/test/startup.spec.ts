@@ -1,14 +1,13 @@
 // Start-up: the dependency check, the secrets rule for the URL, and an unreachable or misconfigured Redis.
 import { RampartError, Status } from '@rampart/core';
-import { rampartErrorOf } from '@rampart/test-support';
-import { TestIssuer, withBearer } from '@rampart/testing';
+import { rampartErrorOf, redisInstalled, RedisServer, SKIP_REASON } from '@rampart/test-support';
+import { freePort, TestIssuer, withBearer } from '@rampart/testing';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { rampartRedis } from '../src/index.js';
 import { recordingLogger } from './support/log-lines.js';
-import { freePort, RedisServer, redisInstalled, SKIP_REASON } from './support/redis-server.js';
 import { startReplica } from './support/replicas.js';
 
 let issuer: TestIssuer;

@@ -3,12 +3,11 @@
 // seconds (measured and printed; the bound asserted is generous), and leaves other streams running. An announcement
 // missed while a replica's subscription was away is made up for when it comes back.
 import { Status } from '@rampart/core';
-import { waitFor } from '@rampart/test-support';
+import { redisInstalled, RedisServer, SKIP_REASON, waitFor } from '@rampart/test-support';
 import { TestIssuer } from '@rampart/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { REDIS_TOKENS, type RedisConnection, type RedisRevocationList, type Revocation } from '../src/index.js';
 import { recordingLogger } from './support/log-lines.js';
-import { RedisServer, redisInstalled, SKIP_REASON } from './support/redis-server.js';
 import { startReplica, type Replica } from './support/replicas.js';
 import { openWatch, type StreamEnd } from './support/watch-stream.js';
 

@@ -50,6 +50,7 @@ describe('the committed API reports describe every public entry point', () => {
     'plugin-redis': ['RevocationStage', 'RevocationFeed', 'WatchedStream', 'encodeRevocation', 'RedisReplayStore'],
     'plugin-otel': ['assertNoGlobals', 'otelSettingsFromConfig'],
     'plugin-validate': ['loadRuleRegistry', 'hasRules', 'printProtoFile', 'RequestValidator', 'validateProtoSource'],
+    'plugin-ratelimit': ['MemoryBuckets', 'RedisBuckets', 'GuardedBuckets', 'RedisLink', 'TAKE_TOKEN_SCRIPT', 'ThrottledLine', 'RateLimiter'],
     cli: ['planService', 'formatRoutes', 'authMatrixRows', 'HELP'],
   };
   it.each(Object.entries(offTheMainEntry))('@rampart/%s keeps its internals off its main entry', (folder, names) => {

@@ -2,3 +2,4 @@
 export { collect, collectUntilError, type StreamFailure } from './streams.js';
 export { rejectionOf, rampartErrorOf } from './rejections.js';
 export { waitFor, eventually, type WaitOptions } from './wait-for.js';
+export { RedisServer, redisInstalled, SKIP_REASON } from './redis-server.js';

@@ -1,6 +1,6 @@
 import 'reflect-metadata';
 import { Authenticated, rampartAuth, RequireMtls } from '@rampart/auth';
-import { GrpcService, type CallContext } from '@rampart/core';
+import { GrpcService, type CallContext, type RampartPlugin } from '@rampart/core';
 import { createApp, type RampartApp } from '@rampart/server';
 import {
   BenchServiceDescriptor,
@@ -74,22 +74,25 @@ export class FullAuthAsyncStreamBench extends BenchHandlers {
 /**
  * A Rampart app as a user would configure it for production, except the issuer's keys come from a JWKS file
  * instead of discovery (no network in the bench): TLS from watched files, default log level (info; allowed-call
- * audits are at debug), default verified-token cache (10 000 entries), reflection and health on.
+ * audits are at debug), default verified-token cache (10 000 entries), reflection and health on. `extra` adds
+ * plugins after the auth plugin, top-level config values and environment variables (the handler loop's rate-limited
+ * variants).
  */
 export async function startRampart(
   fixtures: Fixtures,
   auth: boolean,
   logLevel = 'info',
   asyncStream = false,
+  extra: { readonly plugins?: readonly RampartPlugin[]; readonly values?: Record<string, unknown>; readonly env?: Record<string, string> } = {},
 ): Promise<{ port: number; app: RampartApp }> {
   const app = await createApp({
     name: auth ? 'bench-auth' : 'bench-mtls',
     services: [auth ? (asyncStream ? FullAuthAsyncStreamBench : FullAuthBench) : MtlsOnlyBench],
     protos: { root: BENCH_PROTO_ROOT },
-    plugins: [rampartAuth()],
+    plugins: [rampartAuth(), ...(extra.plugins ?? [])],
     handleSignals: false,
     config: {
-      env: {},
+      env: extra.env ?? {},
       values: {
         server: { host: '127.0.0.1', port: 0 },
         log: { level: logLevel },
@@ -104,6 +107,7 @@ export async function startRampart(
               },
             }
           : {}),
+        ...extra.values,
       },
     },
   });

@@ -6,6 +6,7 @@ import { authPipelineConfigSchema, tokenConfigSchema } from '@rampart/auth';
 import { targetSchema, tokenClientSchema } from '@rampart/client';
 import { CONFIG_FILES_ENV, describeConfig } from '@rampart/config';
 import { issuerConfigSchema } from '@rampart/issuer';
+import { rateLimitConfigSchema } from '@rampart/plugin-ratelimit';
 import { redisConfigSchema } from '@rampart/plugin-redis';
 
 type Fragment = Parameters<typeof describeConfig>[0][number];
@@ -15,7 +16,7 @@ const SERVICE = [serverConfigSchema, authPipelineConfigSchema, tokenConfigSchema
 const SCHEMAS: Record<string, Fragment[]> = {
   issuer: [issuerConfigSchema],
   inventory: SERVICE,
-  orders: [...SERVICE, { clients: { inventory: targetSchema('inventory') }, auth: { client: tokenClientSchema } }],
+  orders: [...SERVICE, rateLimitConfigSchema, { clients: { inventory: targetSchema('inventory') }, auth: { client: tokenClientSchema } }],
 };
 
 /** The env names `app` reads, or undefined for a workload that is not a Rampart app. */

@@ -1,6 +1,6 @@
-// A throwaway redis-server for tests: spawned on 127.0.0.1 and a free port, without persistence, stopped (and
-// restartable on the same port) by the test. Needs Debian's redis-server; without it the suites skip, unless
-// RAMPART_REQUIRE_REDIS is set (.ci/run sets it), which makes a missing redis-server an error.
+// A throwaway redis-server for tests (plugin-redis, plugin-ratelimit): spawned on 127.0.0.1 and a free port, without
+// persistence, stopped (and restartable on the same port) by the test. Needs Debian's redis-server; without it the
+// suites skip, unless RAMPART_REQUIRE_REDIS is set (.ci/run sets it), which makes a missing redis-server an error.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { connect, createServer, type AddressInfo } from 'node:net';
 
@@ -18,7 +18,7 @@ export const SKIP_REASON = redisInstalled
   : ` [SKIPPED: ${REDIS_SERVER} is not installed (apt-get install redis-server); set RAMPART_REQUIRE_REDIS=1 to fail instead]`;
 
 /** A free TCP port on 127.0.0.1 (bound, read, released). */
-export async function freePort(): Promise<number> {
+async function freePort(): Promise<number> {
   const server = createServer();
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
