@@ -67,7 +67,7 @@ describe('rampartValidate: a unary request', () => {
 
   it('hands the handler only the oneof member that was validated (two members on the wire: the last one is set)', async () => {
     // protobufjs writes both members; proto-loader decodes both and names the last (invoice_account) in `payment`.
-    expect(await client.checkout({ ...valid, cardToken: '<script>', invoiceAccount: 'acct-1' } as never)).toEqual({ lines: 1 });
+    expect(await client.checkout({ ...valid, cardToken: '<script>', invoiceAccount: 'acct-1' })).toEqual({ lines: 1 });
     const got = seen[0]?.message as { payment?: string; cardToken?: string; invoiceAccount?: string };
     expect(got.payment).toBe('invoiceAccount');
     expect(got.invoiceAccount).toBe('acct-1');
