@@ -147,6 +147,12 @@ export class DemoWorld {
   }
 
   /** A typed orders client calling as the given workload, with tokens from `tokens`. */
+  /** An orders client of the registered client `clientId`: its workload certificate and its own token client. */
+  async ordersClientAs(clientId: string): Promise<OrdersServiceClient> {
+    const files = await this.workload(clientId);
+    return this.ordersClient(files, this.tokenClient(files, clientId));
+  }
+
   async ordersClient(files: Files, tokens: TokenClient, expectedServerId = ORDERS, address = this.ordersAddress): Promise<OrdersServiceClient> {
     const channel = createMtlsChannelCredentials({ certFile: files.cert, keyFile: files.key, caFile: this.caFile, expectedServerId });
     this.#channels.push(channel);

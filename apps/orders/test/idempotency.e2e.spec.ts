@@ -12,10 +12,8 @@ let bob: OrdersServiceClient;
 
 beforeAll(async () => {
   world = await new DemoWorld().start();
-  const aliceFiles = await world.workload('demo-client');
-  alice = await world.ordersClient(aliceFiles, world.tokenClient(aliceFiles, 'demo-client'));
-  const bobFiles = await world.workload('demo-client-2');
-  bob = await world.ordersClient(bobFiles, world.tokenClient(bobFiles, 'demo-client-2'));
+  alice = await world.ordersClientAs('demo-client');
+  bob = await world.ordersClientAs('demo-client-2');
 });
 afterAll(() => world?.stop());
 

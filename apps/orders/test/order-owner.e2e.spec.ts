@@ -15,11 +15,7 @@ let aliceOrder: string;
 
 beforeAll(async () => {
   world = await new DemoWorld().start();
-  const as = async (name: string) => {
-    const files = await world.workload(name);
-    return world.ordersClient(files, world.tokenClient(files, name));
-  };
-  [alice, bob, support] = [await as('demo-client'), await as('demo-client-2'), await as('support')];
+  [alice, bob, support] = [await world.ordersClientAs('demo-client'), await world.ordersClientAs('demo-client-2'), await world.ordersClientAs('support')];
   aliceOrder = (await alice.placeOrder({ sku: 'SKU-RED-MUG', quantity: 1, customer: 'alice' })).orderId;
 });
 afterAll(() => world?.stop());

@@ -12,8 +12,7 @@ let placed: MockInstance<OrderRepository['newId']>;
 
 beforeAll(async () => {
   world = await new DemoWorld().start();
-  const files = await world.workload('demo-client');
-  alice = await world.ordersClient(files, world.tokenClient(files, 'demo-client'));
+  alice = await world.ordersClientAs('demo-client');
   placed = vi.spyOn(world.orders.container.get<OrderRepository>(ORDER_REPOSITORY), 'newId');
 });
 afterEach(() => placed.mockClear());
