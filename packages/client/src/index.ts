@@ -7,6 +7,11 @@ export {
   type MtlsChannelOptions,
 } from './tls/mtls-channel-credentials.js';
 export {
+  createSourceChannelCredentials,
+  type CertificateSource,
+  type SourceChannelOptions,
+} from './tls/source-channel-credentials.js';
+export {
   TokenClient,
   type AudienceParameter,
   type TokenClientOptions,
