@@ -7,11 +7,6 @@ export {
   type MtlsChannelOptions,
 } from './tls/mtls-channel-credentials.js';
 export {
-  createSourceChannelCredentials,
-  type CertificateSource,
-  type SourceChannelOptions,
-} from './tls/source-channel-credentials.js';
-export {
   TokenClient,
   type AudienceParameter,
   type TokenClientOptions,

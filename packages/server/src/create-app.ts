@@ -10,6 +10,7 @@ import type { ServerConfig } from './config-schema.js';
 import type { CallState } from './call-state.js';
 import { createServerTransport } from './credentials.js';
 import type { ServerTransport, TransportReload } from './tls/server-transport.js';
+import { followTransportHealth } from './tls/transport-health.js';
 import { hostPort } from './address.js';
 import { adaptHandler } from './handlers.js';
 import { HealthReporter } from './health.js';
@@ -231,6 +232,7 @@ class App implements RampartApp {
   readonly name: string;
   #transport: ServerTransport | undefined;
   #removeSignals: (() => void) | undefined;
+  #stopHealth: (() => void) | undefined;
   #closing: Promise<void> | undefined;
   #healthPort: HealthPort | undefined;
 
@@ -282,6 +284,7 @@ class App implements RampartApp {
       await this.#transport.ready;
       this.health.setAll('SERVING');
       this.state = 'listening';
+      this.#stopHealth = followTransportHealth(this.#transport, this.health, this.logger, () => this.state === 'listening');
       await this.lifecycle.run('onReady', this.logger);
       if (this.options.handleSignals !== false) this.#installSignalHandlers();
       const address = hostPort(host, port);
@@ -343,7 +346,10 @@ class App implements RampartApp {
       lifecycle: this.lifecycle,
       drainDelayMs,
       graceMs,
-      closeTransport: () => this.#transport?.close(),
+      closeTransport: () => {
+        this.#stopHealth?.();
+        this.#transport?.close();
+      },
     });
     this.#removeSignalHandlers();
     await this.lifecycle.run('onClose', this.logger);

@@ -1,27 +1,8 @@
 import { RampartError } from '@rampart/core';
-import type { CaSource, IdentitySource, TrustDomainBundles } from '@rampart/pki/internal';
-import type { ClientIdentity } from './channel-identity.js';
+import type { CertificateSource } from '@rampart/pki/internal';
 import type { MtlsChannel } from './mtls-channel-credentials.js';
 import { pinnableChannelCredentials } from './pinned-channel.js';
 import { serverIdentityCheck } from './server-identity-check.js';
-
-/**
- * A workload's certificate, key and trust bundles held in memory and replaced there (the SPIFFE Workload API's
- * X.509-SVID stream): grpc-js certificate-provider shapes for TLS, and what the checks read now.
- *
- * @example
- * ```ts
- * const source: CertificateSource = workloadCertificateSource(x509Source);
- * ```
- */
-export interface CertificateSource extends IdentitySource, CaSource {
-  /** Settles once a certificate, key and bundles are loaded; rejects with the reason they are not. */
-  readonly ready: Promise<unknown>;
-  /** The certificate and key new connections present now; undefined until loaded. */
-  identity(): ClientIdentity | undefined;
-  /** The trust bundles by trust domain in use now; undefined until loaded. */
-  trustBundles(): TrustDomainBundles | undefined;
-}
 
 /**
  * Options of {@link createSourceChannelCredentials}.
