@@ -97,7 +97,7 @@ const errorsOf = (entry: MatrixEntry): number =>
     ? 0
     : Object.values(entry.results.scenarios).reduce((sum, s) => sum + s.errors, 0) + (entry.results.memory?.errors ?? 0);
 
-let errors = 0;
+let errors: number;
 if (request.curve !== undefined) {
   const curve = await runCurve({ ...base, node: nodeOf(request.node), levels: request.curve });
   const markdown = renderCurveMarkdown(curve);
