@@ -333,7 +333,9 @@ export class TestWorkloadApi {
       const sub = decodeJwt(request.svid).sub ?? '';
       const domain = this.#domains.get(parseSpiffeId(sub).trustDomain);
       if (domain === undefined) throw new Error(`no keys found for trust domain of ${sub}`);
-      const { payload } = await jwtVerify(request.svid, createLocalJWKSet(domain.jwks()), { audience: request.audience, algorithms: ['ES256'] });
+      // jose picks only keys without `use` or with `use: sig`; a SPIFFE bundle marks its JWT keys `use: jwt-svid`.
+      const keys = domain.jwks().keys.map(({ use: _use, ...key }) => key);
+      const { payload } = await jwtVerify(request.svid, createLocalJWKSet({ keys }), { audience: request.audience, algorithms: ['ES256'] });
       return { spiffeId: sub, claims: jsonToStruct(payload as Record<string, unknown>) };
     } catch (error) {
       throw { code: GrpcStatus.INVALID_ARGUMENT, details: (error as Error).message };
