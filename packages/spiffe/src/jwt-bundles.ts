@@ -68,7 +68,7 @@ function parseJwkSet(text: string, domain: string): JSONWebKeySet {
       return fail(`keys[${index}] is not a usable public key (${(error as Error).message})`);
     }
     kids.add(kid);
-    kept.push(Object.freeze({ ...key }) as JSONWebKeySet['keys'][number]);
+    kept.push(Object.freeze({ ...key }));
   });
   return Object.freeze({ keys: Object.freeze(kept) as JSONWebKeySet['keys'] });
 }

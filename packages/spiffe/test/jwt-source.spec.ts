@@ -35,7 +35,7 @@ describe('JwtSource', () => {
     expect(again.token).toBe(tokens[0]!.token);
     expect(agent.calls.FetchJWTSVID).toBe(1);
     const both = await Promise.all([source.fetchJwtSvid({ audience: ['a', INVENTORY] }), source.fetchJwtSvid({ audience: [INVENTORY, 'a'] })]);
-    expect(both[0]!.token).toBe(both[1]!.token);
+    expect(both[0].token).toBe(both[1].token);
     expect(agent.calls.FetchJWTSVID).toBe(2);
     // another SPIFFE ID is another entry
     await source.fetchJwtSvid({ audience: [INVENTORY], spiffeId: ORDERS });

@@ -1,4 +1,4 @@
-import { credentials, loadPackageDefinition, Metadata, status, type ServiceClientConstructor, type ServiceError } from '@grpc/grpc-js';
+import { credentials, loadPackageDefinition, Metadata, status, type ClientReadableStream, type ServiceClientConstructor, type ServiceError } from '@grpc/grpc-js';
 import { loadSync } from '@grpc/proto-loader';
 import { X509Certificate } from 'node:crypto';
 import { rampartErrorOf, waitFor } from '@rampart/test-support';
@@ -25,10 +25,15 @@ afterAll(async () => {
 });
 
 /** A raw grpc-js client of the same proto, which sends only the metadata it is given. */
-function rawClient(): InstanceType<ServiceClientConstructor> {
+interface RawClient {
+  FetchJWTSVID(request: object, metadata: Metadata, callback: (error: ServiceError | null) => void): void;
+  FetchX509SVID(request: object, metadata: Metadata): ClientReadableStream<unknown>;
+  close(): void;
+}
+function rawClient(): RawClient {
   const definition = loadSync(WORKLOAD_PROTO_PATH, { keepCase: false, defaults: true, oneofs: true });
   const Service = loadPackageDefinition(definition)['SpiffeWorkloadAPI'] as ServiceClientConstructor;
-  return new Service(agent.address, credentials.createInsecure());
+  return new Service(agent.address, credentials.createInsecure()) as unknown as RawClient;
 }
 
 describe('the Workload API client against a test agent', () => {
@@ -50,14 +55,14 @@ describe('the Workload API client against a test agent', () => {
     try {
       const before = { ...agent.calls };
       const unary = await new Promise<ServiceError>((resolve, reject) => {
-        raw['FetchJWTSVID']!({ audience: ['x'] }, new Metadata(), (error: ServiceError | null) => (error ? resolve(error) : reject(new Error('served'))));
+        raw.FetchJWTSVID({ audience: ['x'] }, new Metadata(), (error: ServiceError | null) => (error ? resolve(error) : reject(new Error('served'))));
       });
       expect(unary.code).toBe(status.INVALID_ARGUMENT);
       const wrong = new Metadata();
       wrong.set('workload.spiffe.io', 'TRUE');
       const streamed = await new Promise<{ code: number; messages: number }>((resolve) => {
         let messages = 0;
-        const call = raw['FetchX509SVID']!({}, wrong);
+        const call = raw.FetchX509SVID({}, wrong);
         call.on('data', () => messages++);
         call.on('error', (error: ServiceError) => resolve({ code: error.code, messages }));
       });

@@ -283,7 +283,7 @@ export class TestWorkloadApi {
 
   #handlers(): UntypedServiceImplementation {
     const stream = (rpc: StreamRpc) => (call: ServerWritableStream<unknown, unknown>): void => {
-      if (!this.#admit(rpc, call.metadata, (code, details) => call.emit('error', { code, details }))) return;
+      if (!this.#admit(rpc, call.metadata, (code, details) => call.emit('error', new AgentRefusal(code, details)))) return;
       const set = this.#streams[rpc];
       set.add(call);
       call.on('cancelled', () => set.delete(call));
@@ -295,26 +295,26 @@ export class TestWorkloadApi {
       FetchX509Bundles: stream('FetchX509Bundles'),
       FetchJWTBundles: stream('FetchJWTBundles'),
       FetchJWTSVID: (call: ServerUnaryCall<{ audience: string[]; spiffeId: string }, unknown>, callback: sendUnaryData<unknown>) => {
-        if (!this.#admit('FetchJWTSVID', call.metadata, (code, details) => callback({ code, details }))) return;
+        if (!this.#admit('FetchJWTSVID', call.metadata, (code, details) => callback(new AgentRefusal(code, details)))) return;
         void this.#fetchJwtSvid(call.request).then(
           (response) => callback(null, response),
-          (error: { code: number; details: string }) => callback(error),
+          (error: unknown) => callback(error instanceof AgentRefusal ? error : new AgentRefusal(GrpcStatus.INTERNAL, 'internal error')),
         );
       },
       ValidateJWTSVID: (call: ServerUnaryCall<{ audience: string; svid: string }, unknown>, callback: sendUnaryData<unknown>) => {
-        if (!this.#admit('ValidateJWTSVID', call.metadata, (code, details) => callback({ code, details }))) return;
+        if (!this.#admit('ValidateJWTSVID', call.metadata, (code, details) => callback(new AgentRefusal(code, details)))) return;
         void this.#validate(call.request).then(
           (response) => callback(null, response),
-          (error: { code: number; details: string }) => callback(error),
+          (error: unknown) => callback(error instanceof AgentRefusal ? error : new AgentRefusal(GrpcStatus.INTERNAL, 'internal error')),
         );
       },
     };
   }
 
   async #fetchJwtSvid(request: { audience: string[]; spiffeId: string }): Promise<object> {
-    if (request.audience.length === 0) throw { code: GrpcStatus.INVALID_ARGUMENT, details: 'audience must be specified' };
+    if (request.audience.length === 0) throw new AgentRefusal(GrpcStatus.INVALID_ARGUMENT, 'audience must be specified');
     const identities = request.spiffeId === '' ? this.identities : this.identities.filter((identity) => identity.spiffeId === request.spiffeId);
-    if (identities.length === 0) throw { code: GrpcStatus.PERMISSION_DENIED, details: 'no identity issued' };
+    if (identities.length === 0) throw new AgentRefusal(GrpcStatus.PERMISSION_DENIED, 'no identity issued');
     const lifetimeSeconds = this.options.jwtSvidLifetimeSeconds ?? 300;
     const svids = await Promise.all(
       identities.map(async (identity) => ({
@@ -327,8 +327,8 @@ export class TestWorkloadApi {
   }
 
   async #validate(request: { audience: string; svid: string }): Promise<object> {
-    if (request.audience === '') throw { code: GrpcStatus.INVALID_ARGUMENT, details: 'audience must be specified' };
-    if (request.svid === '') throw { code: GrpcStatus.INVALID_ARGUMENT, details: 'svid must be specified' };
+    if (request.audience === '') throw new AgentRefusal(GrpcStatus.INVALID_ARGUMENT, 'audience must be specified');
+    if (request.svid === '') throw new AgentRefusal(GrpcStatus.INVALID_ARGUMENT, 'svid must be specified');
     try {
       const sub = decodeJwt(request.svid).sub ?? '';
       const domain = this.#domains.get(parseSpiffeId(sub).trustDomain);
@@ -336,9 +336,19 @@ export class TestWorkloadApi {
       // jose picks only keys without `use` or with `use: sig`; a SPIFFE bundle marks its JWT keys `use: jwt-svid`.
       const keys = domain.jwks().keys.map(({ use: _use, ...key }) => key);
       const { payload } = await jwtVerify(request.svid, createLocalJWKSet({ keys }), { audience: request.audience, algorithms: ['ES256'] });
-      return { spiffeId: sub, claims: jsonToStruct(payload as Record<string, unknown>) };
+      return { spiffeId: sub, claims: jsonToStruct(payload) };
     } catch (error) {
-      throw { code: GrpcStatus.INVALID_ARGUMENT, details: (error as Error).message };
+      throw new AgentRefusal(GrpcStatus.INVALID_ARGUMENT, (error as Error).message);
     }
+  }
+}
+
+/** A status the test agent answers with, as grpc-js takes it from a handler (`code`, `details`). */
+class AgentRefusal extends Error {
+  constructor(
+    readonly code: number,
+    readonly details: string,
+  ) {
+    super(details);
   }
 }
