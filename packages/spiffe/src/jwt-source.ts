@@ -33,7 +33,9 @@ export interface JwtSourceOptions extends WorkloadApiClientOptions, FirstUpdateO
  * the last good bundles stay).
  */
 export interface JwtSourceEvents {
+  /** New JWT bundles, already in use. */
   update: [JwtBundles];
+  /** A stream problem or a refused response; the last good bundles stay. */
   error: [RampartError, WatchProblem];
 }
 
@@ -128,6 +130,7 @@ export class JwtSource extends TypedEvents<JwtSourceEvents> {
     if (this.#ownsClient) this.#client.close();
   }
 
+  /** Logs a listener that threw. */
   protected override listenerFailed(error: unknown): void {
     this.#options.logger?.error({ err: error }, 'a JwtSource event listener threw');
   }

@@ -56,8 +56,11 @@ export interface X509SourceUpdate {
  * response: the last good state stays), `health` (the health rule's answer changed).
  */
 export interface X509SourceEvents {
+  /** A new SVID and/or new bundles, already in use. */
   update: [X509SourceUpdate];
+  /** A stream problem or a refused response; the last good state stays. */
   error: [RampartError, WatchProblem];
+  /** The health rule's new answer. */
   health: [boolean];
 }
 
@@ -187,6 +190,7 @@ export class X509Source extends TypedEvents<X509SourceEvents> implements Identit
     if (this.#ownsClient) this.#client.close();
   }
 
+  /** Logs a listener that threw. */
   protected override listenerFailed(error: unknown): void {
     this.#options.logger?.error({ err: error }, 'an X509Source event listener threw');
   }

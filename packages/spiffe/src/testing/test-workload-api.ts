@@ -23,7 +23,8 @@ const HOUR_MS = 3_600_000;
 /** The Workload API's methods, as the test agent counts them. */
 export type WorkloadRpc = 'FetchX509SVID' | 'FetchX509Bundles' | 'FetchJWTSVID' | 'FetchJWTBundles' | 'ValidateJWTSVID';
 const RPCS: readonly WorkloadRpc[] = ['FetchX509SVID', 'FetchX509Bundles', 'FetchJWTSVID', 'FetchJWTBundles', 'ValidateJWTSVID'];
-type StreamRpc = 'FetchX509SVID' | 'FetchX509Bundles' | 'FetchJWTBundles';
+/** The Workload API's server-streaming methods. */
+export type StreamRpc = 'FetchX509SVID' | 'FetchX509Bundles' | 'FetchJWTBundles';
 
 /**
  * One identity the test agent serves.
@@ -39,7 +40,7 @@ export interface TestIdentity {
 }
 
 /**
- * Options of {@link TestWorkloadApi.start}.
+ * Options of `TestWorkloadApi.start`.
  *
  * @example
  * ```ts
