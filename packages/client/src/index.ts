@@ -6,6 +6,7 @@ export {
   type MtlsChannel,
   type MtlsChannelOptions,
 } from './tls/mtls-channel-credentials.js';
+export { createWorkloadApiChannelCredentials, type WorkloadApiChannelOptions } from './tls/workload-api-channel.js';
 export {
   TokenClient,
   type AudienceParameter,

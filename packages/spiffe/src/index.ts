@@ -21,3 +21,4 @@ export { parseEndpointAddress, resolveEndpoint, SPIFFE_ENDPOINT_SOCKET, type Wor
 export { splitDer } from './der-certificates.js';
 export { WORKLOAD_PROTO_PATH } from './workload-proto.js';
 export type { TrustDomainBundles } from '@rampart/pki/internal';
+export { workloadCertificateSource, type WorkloadCertificateSource } from './workload-certificate-source.js';

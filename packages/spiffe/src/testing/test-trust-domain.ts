@@ -20,6 +20,12 @@ export interface MintedX509Svid {
   readonly certificateDer: Buffer;
   readonly privateKeyDer: Buffer;
   readonly certificatePem: string;
+  /** The key, PKCS#8 PEM (for a client of your own presenting this SVID). */
+  readonly privateKeyPem: string;
+  /** The leaf's serial number, upper-case hex (what a peer identity's `serialNumber` says). */
+  readonly serialNumber: string;
+  /** The leaf's SHA-256 fingerprint (`AB:CD:…`). */
+  readonly fingerprint256: string;
   readonly notAfter: Date;
 }
 
@@ -96,11 +102,16 @@ export class TestTrustDomain {
       notBefore: new Date(now - BACKDATE_MS),
       notAfter: new Date(now + lifetimeMs),
     });
+    const leaf = new X509Certificate(issued.certPem);
+    const key = createPrivateKey(issued.keyPem);
     return {
       spiffeId,
-      certificateDer: new X509Certificate(issued.certPem).raw,
-      privateKeyDer: createPrivateKey(issued.keyPem).export({ type: 'pkcs8', format: 'der' }),
+      certificateDer: leaf.raw,
+      privateKeyDer: key.export({ type: 'pkcs8', format: 'der' }),
       certificatePem: issued.certPem,
+      privateKeyPem: key.export({ type: 'pkcs8', format: 'pem' }) as string,
+      serialNumber: leaf.serialNumber.toUpperCase(),
+      fingerprint256: leaf.fingerprint256,
       notAfter: issued.notAfter,
     };
   }

@@ -56,6 +56,13 @@ export interface TestWorkloadApiOptions {
   readonly jwtSvidLifetimeSeconds?: number;
   /** Foreign trust domains to federate with from the start (each gets its own CA and JWT key). */
   readonly federatedTrustDomains?: readonly string[];
+  /**
+   * The trust domain (CA and JWT key) to mint from, shared with other agents: two workloads each with an agent of
+   * their own, as on two nodes of one SPIRE deployment. Its name must be the identities' trust domain. Default: a new one.
+   */
+  readonly trustDomain?: TestTrustDomain;
+  /** Foreign trust domains shared with other agents (a partner's SPIRE deployment), federated from the start. */
+  readonly federated?: readonly TestTrustDomain[];
 }
 
 /**
@@ -104,8 +111,13 @@ export class TestWorkloadApi {
     if (identities.length === 0) throw new TypeError('TestWorkloadApi: give at least one identity');
     const domains = new Set(identities.map((identity) => parseSpiffeId(identity.spiffeId).trustDomain));
     if (domains.size !== 1) throw new TypeError('TestWorkloadApi: every identity must be in one trust domain');
-    const agent = new TestWorkloadApi(await TestTrustDomain.create([...domains][0]!), identities, options);
-    for (const name of options.federatedTrustDomains ?? []) agent.#domains.set(name, await TestTrustDomain.create(name));
+    const name = [...domains][0]!;
+    if (options.trustDomain !== undefined && options.trustDomain.name !== name) {
+      throw new TypeError(`TestWorkloadApi: the trust domain given is ${options.trustDomain.name}, the identities are in ${name}`);
+    }
+    const agent = new TestWorkloadApi(options.trustDomain ?? (await TestTrustDomain.create(name)), identities, options);
+    for (const federated of options.federatedTrustDomains ?? []) agent.#domains.set(federated, await TestTrustDomain.create(federated));
+    for (const federated of options.federated ?? []) agent.#domains.set(federated.name, federated);
     agent.#svids = await agent.#mint(options.svidLifetimeMs ?? HOUR_MS);
     await agent.start();
     return agent;
