@@ -1,6 +1,9 @@
 import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { defineConfigSchema, RampartError, type ConfigOf, type ConfigReader } from '@rampart/core';
+import { transportSourceSetting, workloadApiSettings } from '@rampart/pki';
+import { workloadCertificateSource } from '@rampart/spiffe';
+import { issuerTlsOf } from './tls-source.js';
 import type { IssuerClientConfig } from './clients.js';
 import type { IssuerOptions } from './create-issuer.js';
 
@@ -56,6 +59,10 @@ export const issuerConfigSchema = defineConfigSchema({
       env: 'RAMPART_ISSUER_URL',
     },
     tls: {
+      source: {
+        ...transportSourceSetting,
+        doc: "Where the issuer's certificate, key and trust bundles come from: files (issuer.tls.certFile, keyFile, caFile, federatedBundles; watched) or workload-api (the SPIFFE Workload API at issuer.workloadApi.address: the X.509-SVID and the bundles, own and federated, streamed into memory and rotated there; the issuer.tls file settings are then not read). See docs/security/spiffe.md.",
+      },
       certFile: {
         doc: "PEM file of the issuer's server certificate (chain), e.g. from the dev PKI.",
         format: String,
@@ -93,6 +100,7 @@ export const issuerConfigSchema = defineConfigSchema({
         env: 'RAMPART_ISSUER_TLS_REFRESH_INTERVAL_MS',
       },
     },
+    workloadApi: workloadApiSettings,
     keysFile: {
       doc: 'Signing keys (a JWK Set with private ES256 keys, mode 0600); created with one key when missing.',
       format: String,
@@ -148,6 +156,7 @@ export type IssuerAppConfig = ConfigOf<typeof issuerConfigSchema>;
  * ```
  */
 export async function issuerOptionsFromConfig(config: ConfigReader<IssuerAppConfig>): Promise<IssuerOptions> {
+  if (config.get('issuer.tls.source') === 'workload-api') return workloadApiIssuerOptions(config);
   const read = async (key: 'issuer.tls.certFile' | 'issuer.tls.keyFile' | 'issuer.tls.caFile'): Promise<string> => {
     const path = config.get(key);
     try {
@@ -198,6 +207,37 @@ export async function issuerOptionsFromConfig(config: ConfigReader<IssuerAppConf
       federatedBundles: federatedFiles,
       refreshIntervalMs: config.get('issuer.tls.refreshIntervalMs'),
     },
+    keysFile: config.get('issuer.keysFile'),
+    accessTokenTtlSec: config.get('issuer.accessTokenTtlSec'),
+    clockToleranceSec: config.get('issuer.clockToleranceSec'),
+    clients: config.get('issuer.clients'),
+  };
+}
+
+/** The common options, with TLS from the SPIFFE Workload API: the first SVID is awaited here (or start-up stops). */
+async function workloadApiIssuerOptions(config: ConfigReader<IssuerAppConfig>): Promise<IssuerOptions> {
+  const address = config.get('issuer.workloadApi.address');
+  if (address === '') {
+    throw new RampartError(
+      'ERR_CONFIG_INVALID',
+      "issuer.workloadApi.address is not set. Fix: set SPIFFE_ENDPOINT_SOCKET (or issuer.workloadApi.address) to the SPIRE agent's socket, e.g. unix:///run/spire/agent-sockets/api.sock",
+    );
+  }
+  const hint = config.get('issuer.workloadApi.svidHint');
+  const source = workloadCertificateSource({ address, ...(hint !== '' ? { hint } : {}) });
+  try {
+    await source.ready;
+  } catch (error) {
+    source.close();
+    throw new RampartError('ERR_CONFIG_INVALID', `issuer TLS from the Workload API at ${address}: ${(error as Error).message}`, { cause: error });
+  }
+  const url = config.get('issuer.url');
+  return {
+    host: config.get('issuer.host'),
+    port: config.get('issuer.port'),
+    ...(url === '' ? {} : { issuerUrl: url }),
+    tls: issuerTlsOf(source),
+    tlsSource: source,
     keysFile: config.get('issuer.keysFile'),
     accessTokenTtlSec: config.get('issuer.accessTokenTtlSec'),
     clockToleranceSec: config.get('issuer.clockToleranceSec'),

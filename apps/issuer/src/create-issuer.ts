@@ -12,6 +12,7 @@ import { loadSigningKeys } from './signing-keys.js';
 import { refuseRenegotiation } from './tls-connections.js';
 import { issuerTrustBundles, tlsProblem, type IssuerTls, type IssuerTlsFiles } from './tls-files.js';
 import { watchTlsFiles, type IssuerTlsReload, type ServedTls, type TlsWatch } from './tls-watch.js';
+import { watchTlsSource, type IssuerTlsSource } from './tls-source.js';
 import { registerTokenExchange, type Delegation } from './token-exchange.js';
 
 /**
@@ -50,6 +51,11 @@ export interface IssuerOptions {
    * connections, without a restart (as Rampart services do with theirs).
    */
   readonly tlsFiles?: IssuerTlsFiles;
+  /**
+   * Where `tls` came from when it streams from the SPIFFE Workload API: what it pushes (a rotated SVID, new or federated
+   * bundles) is served to new connections while listening, and it is closed with the issuer. Not with `tlsFiles`.
+   */
+  readonly tlsSource?: IssuerTlsSource;
   /** The signing keys file (JWKS with private keys, mode 0600); created with one ES256 key when missing. */
   readonly keysFile: string;
   /** Access token lifetime in seconds. Default 300. */
@@ -136,6 +142,9 @@ export async function createIssuer(options: IssuerOptions): Promise<Issuer> {
     throw new RampartError('ERR_CONFIG_INVALID', 'accessTokenTtlSec must be a positive whole number of seconds');
   }
   if (options.issuerUrl !== undefined) checkIssuerUrl(options.issuerUrl);
+  if (options.tlsFiles !== undefined && options.tlsSource !== undefined) {
+    throw new RampartError('ERR_CONFIG_INVALID', 'issuer TLS: give tlsFiles or tlsSource, not both');
+  }
   const initialTlsProblem = tlsProblem(options.tls, new Date(), options.tlsFiles);
   if (initialTlsProblem !== undefined) {
     throw new RampartError('ERR_CONFIG_INVALID', `issuer TLS: ${initialTlsProblem}. Fix: point issuer.tls.* at the issuer's certificate, its key and the trust bundle`);
@@ -242,12 +251,14 @@ export async function createIssuer(options: IssuerOptions): Promise<Issuer> {
       url ??= defaultUrl(host, port);
       provider ??= start(url);
       if (options.tlsFiles !== undefined) watcher ??= watchTlsFiles(options.tlsFiles, () => served, serve, logger);
+      if (options.tlsSource !== undefined) watcher ??= watchTlsSource(options.tlsSource, () => served, serve, logger);
       logger.info({ url, port, signingKid: keys.signingKid, clients: policies.size }, 'issuer listening');
       return { port, url };
     },
     close() {
       watcher?.stop();
       watcher = undefined;
+      options.tlsSource?.close();
       return new Promise<void>((resolve) => {
         if (!server.listening) {
           resolve();

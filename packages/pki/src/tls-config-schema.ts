@@ -68,10 +68,10 @@ export const transportSourceSetting = {
 /** `transport.workloadApi.*`: how to reach the SPIFFE Workload API when `transport.source` is `workload-api`. */
 export const workloadApiSettings = defineConfigSchema({
   address: {
-    doc: 'The SPIFFE Workload API endpoint when transport.source is workload-api: unix:///absolute/path, unix:@abstract-name or tcp://IP:port. Empty: the SPIFFE_ENDPOINT_SOCKET environment variable, as every SPIFFE library reads it.',
+    doc: "The SPIFFE Workload API endpoint when transport.source is workload-api: unix:///absolute/path (the SPIRE agent's socket), unix:@abstract-name or tcp://IP:port. Read from SPIFFE_ENDPOINT_SOCKET, the variable every SPIFFE library reads (the SPIFFE CSI driver's and SPIRE's examples set it).",
     format: String,
     default: '',
-    env: 'RAMPART_WORKLOAD_API_ADDRESS',
+    env: 'SPIFFE_ENDPOINT_SOCKET',
   },
   svidHint: {
     doc: 'Which of the X.509-SVIDs the agent gives this workload to use, by its hint (the registration entry\'s hint). Empty: the first (the default SVID, per the SPIFFE spec).',

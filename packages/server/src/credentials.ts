@@ -37,7 +37,7 @@ export function createServerTransport(
     return { credentials: ServerCredentials.createInsecure(), secure: false, ready: Promise.resolve(), close() {} };
   }
   if (secure) return secure();
-  if (config.get('transport.source') === 'workload-api') return createWorkloadApiServerTransport(config, logger, env);
+  if (config.get('transport.source') === 'workload-api') return createWorkloadApiServerTransport(config, logger);
   if (!tlsConfigured(config)) {
     throw new RampartError(
       'ERR_INSECURE_TRANSPORT',

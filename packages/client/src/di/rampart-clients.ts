@@ -2,7 +2,8 @@ import { definePlugin, RampartError, type ConfigReader, type Logger, type Rampar
 import { transportTlsConfigSchema } from '@rampart/pki';
 import { createClient, closeClient } from '../create-client.js';
 import { checkRetrySettings, type LoadBalancingPolicy, type RetrySettings } from '../service-config.js';
-import { createMtlsChannelCredentials, type MtlsChannel } from '../tls/mtls-channel-credentials.js';
+import type { MtlsChannel } from '../tls/mtls-channel-credentials.js';
+import { channelFactory, workloadTokenAgents } from './client-channels.js';
 import { TokenClient } from '../tokens/token-client.js';
 import { clientAuthenticationFrom } from './client-auth-config.js';
 import { clientOf } from './client-of.js';
@@ -51,20 +52,10 @@ export function rampartClients<const T extends Readonly<Record<string, ClientTar
       const settings = Object.entries(targets).map(([name, target]) => targetSettings(name, target, config, logger, hasTokens));
       tokens = tokenClientFrom(config, logger);
       if (tokens) container.bind(TOKEN_CLIENT).toConstantValue(tokens);
-      const trustDomain = config.get('transport.tls.trustDomain');
-      const refreshIntervalMs = config.get('transport.tls.refreshIntervalMs');
+      const channelFor = channelFactory(config, logger);
       for (const { name, target, address, expectedServerId, audience, loadBalancingPolicy, retry } of settings) {
         const key = targetKey(name);
-        const channel = createMtlsChannelCredentials({
-          certFile: config.get('transport.tls.certFile'),
-          keyFile: config.get('transport.tls.keyFile'),
-          caFile: config.get('transport.tls.caFile'),
-          ...(trustDomain !== '' ? { trustDomain } : {}),
-          federatedBundles: config.get('transport.tls.federatedBundles'),
-          ...(expectedServerId !== '' ? { expectedServerId } : {}),
-          refreshIntervalMs: Math.max(refreshIntervalMs, 100),
-          logger: logger.child({ target: name }),
-        });
+        const channel = channelFor(name, expectedServerId);
         channels.push(channel);
         const keepaliveMs = config.get(key('keepaliveMs'));
         const client = createClient(target.descriptor, {
@@ -190,14 +181,18 @@ function tokenClientFrom(config: ConfigReader<ClientsConfig>, logger: Logger): T
       'auth.client.scopes is set but auth.client.audienceParameter is scope, which asks for <audience>/.default only (Entra ID grants the roles assigned to the client). Fix: empty RAMPART_AUTH_CLIENT_SCOPES, or set RAMPART_AUTH_CLIENT_AUDIENCE_PARAMETER to resource or audience',
     );
   }
+  const issuerCaFile = issuerCa !== '' ? issuerCa : config.get('transport.tls.caFile');
+  const tls = workloadTokenAgents(config, logger, issuerCa) ?? {
+    certFile: config.get('transport.tls.certFile'),
+    keyFile: config.get('transport.tls.keyFile'),
+    caFile: issuerCaFile,
+  };
   return new TokenClient({
     issuer,
     audienceParameter,
     clientId,
     authentication: clientAuthenticationFrom(config),
-    certFile: config.get('transport.tls.certFile'),
-    keyFile: config.get('transport.tls.keyFile'),
-    caFile: issuerCa !== '' ? issuerCa : config.get('transport.tls.caFile'),
+    ...('current' in tls ? { tls } : tls),
     scopes,
     cacheMaxEntries,
     logger,

@@ -1,5 +1,5 @@
 import { RampartError, type ConfigReader, type Logger } from '@rampart/core';
-import { SPIFFE_ENDPOINT_SOCKET, workloadCertificateSource } from '@rampart/spiffe';
+import { workloadCertificateSource } from '@rampart/spiffe';
 import type { ServerConfig } from '../config-schema.js';
 import { tlsConfigured } from './server-tls.js';
 import type { ServerTransport } from './server-transport.js';
@@ -11,11 +11,7 @@ import { createSourceServerTransport } from './source-transport.js';
  * for new connections as they rotate; no file is read. The stream is shared with the app's clients. Setting
  * `transport.tls.*` files as well is refused: one source of identity.
  */
-export function createWorkloadApiServerTransport(
-  config: ConfigReader<ServerConfig>,
-  logger: Logger,
-  env: Readonly<Record<string, string | undefined>>,
-): ServerTransport {
+export function createWorkloadApiServerTransport(config: ConfigReader<ServerConfig>, logger: Logger): ServerTransport {
   if (tlsConfigured(config)) {
     throw new RampartError(
       'ERR_CONFIG_INVALID',
@@ -23,23 +19,19 @@ export function createWorkloadApiServerTransport(
     );
   }
   const address = config.get('transport.workloadApi.address');
+  if (address === '') {
+    throw new RampartError(
+      'ERR_CONFIG_INVALID',
+      "transport.workloadApi.address is not set. Fix: set SPIFFE_ENDPOINT_SOCKET (or transport.workloadApi.address) to the SPIRE agent's socket, e.g. unix:///run/spire/agent-sockets/api.sock",
+    );
+  }
   const hint = config.get('transport.workloadApi.svidHint');
   const loadTimeoutMs = config.get('transport.tls.loadTimeoutMs');
   let source;
   try {
-    source = workloadCertificateSource({
-      ...(address !== '' ? { address } : {}),
-      ...(hint !== '' ? { hint } : {}),
-      env,
-      logger: logger.child({ component: 'workload-api' }),
-      timeoutMs: loadTimeoutMs,
-    });
+    source = workloadCertificateSource({ address, ...(hint !== '' ? { hint } : {}), logger: logger.child({ component: 'workload-api' }), timeoutMs: loadTimeoutMs });
   } catch (error) {
-    throw new RampartError(
-      'ERR_CONFIG_INVALID',
-      `transport.workloadApi.address: ${(error as Error).message}. Fix: set RAMPART_WORKLOAD_API_ADDRESS or ${SPIFFE_ENDPOINT_SOCKET} to the SPIRE agent's socket (unix:///…)`,
-      { cause: error },
-    );
+    throw new RampartError('ERR_CONFIG_INVALID', `transport.workloadApi.address: ${(error as Error).message}`, { cause: error });
   }
-  return createSourceServerTransport(source, `the Workload API at ${address !== '' ? address : env[SPIFFE_ENDPOINT_SOCKET]}`, loadTimeoutMs);
+  return createSourceServerTransport(source, `the Workload API at ${address}`, loadTimeoutMs);
 }

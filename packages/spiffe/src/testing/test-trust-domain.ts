@@ -94,11 +94,15 @@ export class TestTrustDomain {
     this.#jwtKeys = [await newJwtKey(), ...this.#jwtKeys];
   }
 
-  /** Mints an X.509-SVID from the current CA, valid from a second ago for `lifetimeMs`. */
-  async mintX509Svid(spiffeId: string, lifetimeMs: number): Promise<MintedX509Svid> {
+  /**
+   * Mints an X.509-SVID from the current CA, valid from a second ago for `lifetimeMs`; `dnsNames` adds DNS SANs (as a
+   * ClusterSPIFFEID's dnsNameTemplates do, for clients that check host names).
+   */
+  async mintX509Svid(spiffeId: string, lifetimeMs: number, dnsNames: readonly string[] = []): Promise<MintedX509Svid> {
     const now = Date.now();
     const issued = await issueCertificate(this.ca, {
       spiffeId,
+      ...(dnsNames.length > 0 ? { dnsNames } : {}),
       notBefore: new Date(now - BACKDATE_MS),
       notAfter: new Date(now + lifetimeMs),
     });

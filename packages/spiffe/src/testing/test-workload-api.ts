@@ -37,6 +37,8 @@ export type StreamRpc = 'FetchX509SVID' | 'FetchX509Bundles' | 'FetchJWTBundles'
 export interface TestIdentity {
   readonly spiffeId: string;
   readonly hint?: string;
+  /** DNS names the SVIDs carry besides the SPIFFE ID (for clients that check host names). */
+  readonly dnsNames?: readonly string[];
 }
 
 /**
@@ -240,7 +242,7 @@ export class TestWorkloadApi {
   }
 
   async #mint(lifetimeMs: number): Promise<MintedX509Svid[]> {
-    return Promise.all(this.identities.map((identity) => this.own.mintX509Svid(identity.spiffeId, lifetimeMs)));
+    return Promise.all(this.identities.map((identity) => this.own.mintX509Svid(identity.spiffeId, lifetimeMs, identity.dnsNames)));
   }
 
   #x509Response(): object {
