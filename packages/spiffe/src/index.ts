@@ -22,3 +22,4 @@ export { splitDer } from './der-certificates.js';
 export { WORKLOAD_PROTO_PATH } from './workload-proto.js';
 export type { TrustDomainBundles } from '@rampart/pki/internal';
 export { workloadCertificateSource, type WorkloadCertificateSource } from './workload-certificate-source.js';
+export { leaseJwtSource, type JwtSourceLease } from './jwt-source-lease.js';

@@ -1,7 +1,7 @@
 import { readFileSync, statSync } from 'node:fs';
 import type { ConfigReader, Logger } from '@rampart/core';
 import type { transportTlsConfigSchema } from '@rampart/pki';
-import { workloadCertificateSource, type WorkloadCertificateSource } from '@rampart/spiffe';
+import { leaseJwtSource, workloadCertificateSource, type JwtSourceLease, type WorkloadCertificateSource } from '@rampart/spiffe';
 import type { ConfigOf } from '@rampart/core';
 import { RampartError } from '@rampart/core';
 import { createMtlsChannelCredentials, type MtlsChannel } from '../tls/mtls-channel-credentials.js';
@@ -63,14 +63,13 @@ export function workloadTokenAgents(config: TransportConfig, logger: Logger, iss
   };
 }
 
+/** A share of the process's JwtSource at `transport.workloadApi.address` (the JWT-SVIDs of outgoing calls). */
+export function jwtSourceLease(config: TransportConfig, logger: Logger): JwtSourceLease {
+  return leaseJwtSource({ address: workloadApiAddress(config), timeoutMs: config.get('transport.tls.loadTimeoutMs'), logger: logger.child({ component: 'workload-api' }) });
+}
+
 function workloadSource(config: TransportConfig, logger: Logger): WorkloadCertificateSource {
-  const address = config.get('transport.workloadApi.address');
-  if (address === '') {
-    throw new RampartError(
-      'ERR_CONFIG_INVALID',
-      "transport.workloadApi.address is not set. Fix: set SPIFFE_ENDPOINT_SOCKET (or transport.workloadApi.address) to the SPIRE agent's socket, e.g. unix:///run/spire/agent-sockets/api.sock",
-    );
-  }
+  const address = workloadApiAddress(config);
   const hint = config.get('transport.workloadApi.svidHint');
   return workloadCertificateSource({
     address,
@@ -78,6 +77,17 @@ function workloadSource(config: TransportConfig, logger: Logger): WorkloadCertif
     timeoutMs: config.get('transport.tls.loadTimeoutMs'),
     logger: logger.child({ component: 'workload-api' }),
   });
+}
+
+function workloadApiAddress(config: TransportConfig): string {
+  const address = config.get('transport.workloadApi.address');
+  if (address === '') {
+    throw new RampartError(
+      'ERR_CONFIG_INVALID',
+      "transport.workloadApi.address is not set. Fix: set SPIFFE_ENDPOINT_SOCKET (or transport.workloadApi.address) to the SPIRE agent's socket, e.g. unix:///run/spire/agent-sockets/api.sock",
+    );
+  }
+  return address;
 }
 
 /** The CA certificates of the workload's own trust domain, PEM. */

@@ -105,6 +105,12 @@ export function targetSchema(name: string) {
 
 /** Settings of the workload's own token client, under `auth.client.*`. */
 export const tokenClientSchema = defineConfigSchema({
+  source: {
+    doc: "Where the tokens of outgoing calls come from: issuer (OAuth 2.0 client credentials and token exchange at auth.client.issuer, bound to this workload's certificate) or workload-api (a JWT-SVID for each target's audience from the SPIFFE Workload API at transport.workloadApi.address, cached until shortly before it expires; no token exchange, so calls made as the caller are refused).",
+    format: ['issuer', 'workload-api'],
+    default: 'issuer',
+    env: 'RAMPART_AUTH_CLIENT_SOURCE',
+  },
   issuer: {
     doc: 'The issuer this workload gets tokens from (client credentials and token exchange); empty: no tokens.',
     format: String,

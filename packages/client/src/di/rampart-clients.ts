@@ -3,8 +3,9 @@ import { transportTlsConfigSchema } from '@rampart/pki';
 import { createClient, closeClient } from '../create-client.js';
 import { checkRetrySettings, type LoadBalancingPolicy, type RetrySettings } from '../service-config.js';
 import type { MtlsChannel } from '../tls/mtls-channel-credentials.js';
-import { channelFactory, workloadTokenAgents } from './client-channels.js';
-import { TokenClient } from '../tokens/token-client.js';
+import { channelFactory, jwtSourceLease, workloadTokenAgents } from './client-channels.js';
+import { TokenClient, type TokenSource } from '../tokens/token-client.js';
+import { JwtSvidTokens } from '../tokens/jwt-svid-tokens.js';
 import { clientAuthenticationFrom } from './client-auth-config.js';
 import { clientOf } from './client-of.js';
 import { clientsConfigSchema, targetEnvPrefix, type ClientsConfig } from './clients-config.js';
@@ -41,16 +42,17 @@ export function rampartClients<const T extends Readonly<Record<string, ClientTar
   const configSchema = [clientsConfigSchema(Object.keys(targets)), transportTlsConfigSchema] as const;
   const channels: MtlsChannel[] = [];
   const clients: object[] = [];
-  let tokens: TokenClient | undefined;
+  let tokens: (TokenSource & { close(): Promise<void> }) | undefined;
   const plugin = definePlugin({
     name: 'rampart-clients',
     configSchema,
     register(ctx) {
       const { config, container, logger } = ctx;
       // Every target's settings are checked before anything is made, so a bad one leaves nothing running.
-      const hasTokens = config.get('auth.client.issuer') !== '';
+      const jwtSvids = config.get('auth.client.source') === 'workload-api';
+      const hasTokens = jwtSvids || config.get('auth.client.issuer') !== '';
       const settings = Object.entries(targets).map(([name, target]) => targetSettings(name, target, config, logger, hasTokens));
-      tokens = tokenClientFrom(config, logger);
+      tokens = jwtSvids ? jwtSvidTokensFrom(config, logger) : tokenClientFrom(config, logger);
       if (tokens) container.bind(TOKEN_CLIENT).toConstantValue(tokens);
       const channelFor = channelFactory(config, logger);
       for (const { name, target, address, expectedServerId, audience, loadBalancingPolicy, retry } of settings) {
@@ -127,7 +129,10 @@ function targetSettings(name: string, target: ClientTarget, config: ConfigReader
   }
   const audience = config.get(key('audience'));
   if (audience !== '' && !hasTokens) {
-    throw new RampartError('ERR_CONFIG_INVALID', `${key('audience')} is set but auth.client.issuer is not: set RAMPART_AUTH_CLIENT_ISSUER`);
+    throw new RampartError(
+      'ERR_CONFIG_INVALID',
+      `${key('audience')} is set but no token source is: set RAMPART_AUTH_CLIENT_ISSUER, or RAMPART_AUTH_CLIENT_SOURCE=workload-api for JWT-SVIDs`,
+    );
   }
   const expectedServerId = config.get(key('expectedServerId'));
   if (audience !== '' && expectedServerId === '') {
@@ -197,4 +202,14 @@ function tokenClientFrom(config: ConfigReader<ClientsConfig>, logger: Logger): T
     cacheMaxEntries,
     logger,
   });
+}
+
+function jwtSvidTokensFrom(config: ConfigReader<ClientsConfig>, logger: Logger): JwtSvidTokens {
+  if (config.get('auth.client.issuer') !== '') {
+    throw new RampartError(
+      'ERR_CONFIG_INVALID',
+      'auth.client.source is workload-api (JWT-SVIDs) but auth.client.issuer is set as well: choose one. Fix: unset RAMPART_AUTH_CLIENT_ISSUER, or set RAMPART_AUTH_CLIENT_SOURCE=issuer',
+    );
+  }
+  return new JwtSvidTokens(jwtSourceLease(config, logger));
 }
