@@ -4,6 +4,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TokenVerifier, type JwtBundleSource, type TrustDomainConfig } from '../../src/index.js';
+import { CLAIM_PRESETS } from '../../src/tokens/claim-mapping.js';
+import { verifyJwtSvid } from '../../src/tokens/jwt-svid-verify.js';
+import { staticJwksSource } from '../../src/tokens/key-source.js';
 import { expectTokenError } from './support/expect-token-error.js';
 import { startJwksServer, type JwksServer } from './support/jwks-server.js';
 import { b64, makeKey, nowSec, type TestKey } from './support/keys.js';
@@ -15,6 +18,7 @@ const A = 'a.example';
 const B = 'b.example';
 const ISSUER = 'https://issuer.example';
 const WORKLOAD = `spiffe://${A}/ns/prod/orders`;
+const B_WORKLOAD = `spiffe://${B}/billing`;
 const svidJwk = (key: TestKey): JWK => ({ ...key.publicJwk, use: 'jwt-svid' });
 
 let a1: TestKey;
@@ -105,6 +109,18 @@ describe('JWT-SVIDs: the rules', () => {
   it.each(refusals)('refuses %s', async (_name, token, reason) => {
     const t = await token();
     await expectTokenError(verifier().verify(t), 'ERR_TOKEN_INVALID', reason, t);
+  });
+
+  it('checks the verified sub against the trust domain it was verified for (not only the routing)', async () => {
+    // Routing picks the trust domain from the same `sub`; verifyJwtSvid checks it again on the verified claims.
+    const keys = staticJwksSource({ keys: [a1.publicJwk] });
+    const domain = { trustDomain: B, issuer: `spiffe://${B}`, audience: undefined, algorithms: ['ES256'], requireTyp: false, claims: CLAIM_PRESETS.spire, keys };
+    const checks = { audience: ['inventory'], currentDate: new Date(), clockTolerance: 0, call: () => undefined };
+    await expect(verifyJwtSvid(await svid(a1), domain, checks)).rejects.toMatchObject({
+      reason: expect.stringMatching(/JWT-SVID claim "sub" is not a workload SPIFFE ID of trust domain "b\.example" \(got "spiffe:\/\/a\.example/),
+    });
+    const ok = await verifyJwtSvid(await svid(a1, { sub: B_WORKLOAD }), domain, checks);
+    expect(ok).toMatchObject({ kid: 'a1', payload: { sub: B_WORKLOAD } });
   });
 
   it('refuses an expired JWT-SVID as expired', async () => {
