@@ -36,6 +36,7 @@ export type JwtSvidAlgorithm = (typeof JWT_SVID_ALGORITHMS)[number];
  * ```
  */
 export interface JwtBundleSource {
+  /** The current JWT bundle (JWK Set) of `trustDomain` (a name such as `example.org`), or undefined when there is none. */
   bundleFor(trustDomain: string): JSONWebKeySet | undefined;
 }
 
