@@ -66,15 +66,10 @@ const KEY = 'auth.tokens.trustDomains';
 const SOURCES = ['bundleFile', 'bundleUri', 'oidcDiscovery', 'workloadApi', 'bundle'] as const;
 
 /**
- * Checks every trust domain and builds its key source. Problems are added to `problems`: a name that is not a bare trust domain, duplicates, an issuer configured
- * with the name `spiffe://<trust domain>`, not exactly one key source, `workloadApi` without a `jwtBundles` source,
- * non-HTTPS URLs (HTTP on loopback only), `jwksHosts` without `oidcDiscovery`, algorithms outside the JWT-SVID set.
- *
- * @example
- * ```ts
- * const problems: string[] = [];
- * const domains = buildTrustDomainRegistry([{ trustDomain: 'example.org', bundleFile }], settings, undefined, [], problems);
- * ```
+ * Checks every trust domain and builds its key source. Problems are added to `problems`: a name that is not a bare
+ * trust domain, duplicates, an issuer configured with the name `spiffe://<trust domain>`, not exactly one key source,
+ * `workloadApi` without a `jwtBundles` source, non-HTTPS URLs (HTTP on loopback only), `jwksHosts` without
+ * `oidcDiscovery`, algorithms outside the JWT-SVID set.
  */
 function buildTrustDomainRegistry(
   configs: readonly TrustDomainConfig[],
@@ -94,7 +89,7 @@ function buildTrustDomainRegistry(
     if (issuerNames.includes(`spiffe://${name}`)) say(`an issuer is also named "spiffe://${name}": drop that issuer entry`);
     const sources = SOURCES.filter((k) => config[k] !== undefined && config[k] !== false);
     if (sources.length !== 1) {
-      say(`give exactly one of bundleFile, bundleUri, oidcDiscovery, workloadApi: true${sources.length > 1 ? ` (got ${sources.join(', ')})` : ''}`);
+      say(`give exactly one of bundleFile, bundleUri, oidcDiscovery, workloadApi: true (or bundle, in code)${sources.length > 1 ? ` (got ${sources.join(', ')})` : ''}`);
     }
     if (config.workloadApi !== undefined && typeof config.workloadApi !== 'boolean') say('`workloadApi` must be true or false');
     if (config.workloadApi === true && jwtBundles === undefined) {
