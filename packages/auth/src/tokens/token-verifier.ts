@@ -181,8 +181,8 @@ export class TokenVerifier {
         toleranceSec: this.#toleranceSec,
       });
     }
-    const exp = payload.exp as number;
-    const entry: CachedVerification = { verified, issuer, audience: toList(payload.aud ?? []), exp, ...(kid === undefined ? {} : { kid }) };
+    // One shape for every entry (`kid` undefined for an issuer's token): hits read them on every call.
+    const entry: CachedVerification = { verified, issuer, audience: toList(payload.aud ?? []), exp: payload.exp as number, kid };
     this.#cache?.set(tokenHash, entry);
     return entry;
   }
