@@ -35,7 +35,8 @@ export function jwtAuthorities(json: unknown): JSONWebKeySet {
 
 /**
  * The keys of `trustDomain` from a {@link JwtBundleSource} (the Workload API), looked up at every verification and
- * every cache reuse, so a bundle update is seen by the next call. A key set is prepared once per bundle object.
+ * every cache reuse, so a bundle update is seen by the next call. A key set is prepared once per bundle object. A
+ * source that has no bundle, or throws (not ready, closed), refuses the token with `invalid token`.
  *
  * @example
  * ```ts
@@ -45,7 +46,14 @@ export function jwtAuthorities(json: unknown): JSONWebKeySet {
 export function bundleSourceKeys(source: JwtBundleSource, trustDomain: string): KeySource {
   let last: { bundle: JSONWebKeySet; selection: KeySelection } | undefined;
   const current = (): KeySelection => {
-    const bundle = source.bundleFor(trustDomain);
+    let bundle: JSONWebKeySet | undefined;
+    try {
+      bundle = source.bundleFor(trustDomain);
+    } catch (error) {
+      // A source that is not ready (or closed) refuses the token, never fails the call another way.
+      const detail = error instanceof Error ? error.message : String(error);
+      throw invalidToken(`no JWT bundle for trust domain ${quote(trustDomain)}: the JWT bundle source failed: ${detail}`, error);
+    }
     if (bundle === undefined) throw invalidToken(`no JWT bundle for trust domain ${quote(trustDomain)} from the Workload API (yet)`);
     if (last?.bundle !== bundle) last = { bundle, selection: new KeySelection(jwtAuthorities(bundle)) };
     return last.selection;

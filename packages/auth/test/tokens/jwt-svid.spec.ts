@@ -200,6 +200,17 @@ describe('JWT-SVIDs: bundle sources', () => {
     await expectTokenError(v.verify(await svid(a1)), 'ERR_TOKEN_INVALID', /no key in the issuer JWKS matches/);
   });
 
+  it('refuses the token, as invalid, when the bundle source throws (not ready or closed)', async () => {
+    const failing: JwtBundleSource = {
+      bundleFor: () => {
+        throw new Error('the JwtSource has no bundles yet');
+      },
+    };
+    const v = new TokenVerifier({ audience: 'inventory', jwtBundles: failing, trustDomains: [{ trustDomain: A, workloadApi: true }] });
+    await expectTokenError(v.verify(await svid(a1)), 'ERR_TOKEN_INVALID', /the JWT bundle source failed: the JwtSource has no bundles yet/);
+    expect((await v.prefetchKeys()).map((r) => [r.issuer, r.ok])).toEqual([[`spiffe://${A}`, false]]);
+  });
+
   it('reads a SPIFFE bundle file (jwt-svid keys only) and follows its changes', async () => {
     const file = join(dir, 'bundle.json');
     const write = (keys: JWK[]): void => writeFileSync(file, JSON.stringify({ spiffe_sequence: 1, keys }));
