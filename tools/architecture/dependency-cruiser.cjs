@@ -4,10 +4,11 @@
 // Layers, lowest first; a package's sources import only packages of lower layers:
 //   0 core
 //   1 codegen, config, telemetry, pki
+//   1-spiffe spiffe (the Workload API client, at pki's level: it imports core and pki only)
 //   2 server, client, auth
 //   3 testing, cli, plugin-*
 //   apps and tools: anything in packages (apps may use other apps)
-const LAYERS = [['core'], ['codegen', 'config', 'telemetry', 'pki'], ['server', 'client', 'auth'], ['testing', 'cli', 'plugin-[^/]+']];
+const LAYERS = [['core'], ['codegen', 'config', 'telemetry', 'pki'], ['spiffe'], ['server', 'client', 'auth'], ['testing', 'cli', 'plugin-[^/]+']];
 
 /**
  * Libraries whose one copy the user's app and every Rampart package must share, so a package declares them as
@@ -56,9 +57,12 @@ const src = (names) => `^packages/(${names.join('|')})/src/`;
 /** What a package of layer `n` resolves an import of `@rampart/<name>` to: that package's folder. */
 const target = (names) => `^packages/(${names.join('|')})/`;
 
+/** Each layer's name in rule names and messages (spiffe sits beside pki and above it, so the others keep their numbers). */
+const LAYER_NAMES = ['0', '1', '1-spiffe', '2', '3'];
+
 const layerRules = LAYERS.map((names, n) => ({
-  name: `layer-${n}`,
-  comment: `packages of layer ${n} (${names.join(', ')}) import only packages of lower layers: core ← config/telemetry/pki ← server/client/auth ← testing/plugins/cli ← apps`,
+  name: `layer-${LAYER_NAMES[n]}`,
+  comment: `packages of layer ${LAYER_NAMES[n]} (${names.join(', ')}) import only packages of lower layers: core ← config/telemetry/pki ← spiffe ← server/client/auth ← testing/plugins/cli ← apps`,
   severity: 'error',
   from: { path: src(names) },
   to: {

@@ -18,6 +18,11 @@ export function pin(pid: number, core: number): void {
   execFileSync('taskset', ['-a', '-p', '-c', String(core), String(pid)], { stdio: 'ignore' });
 }
 
+/** The command that runs `node` with `args`, on `core` only (`taskset -c`) when one is given. */
+export function nodeCommand(node: string, args: readonly string[], core: number | undefined): [string, string[]] {
+  return core === undefined ? [node, [...args]] : ['taskset', ['-c', String(core), node, ...args]];
+}
+
 interface Waiter<Out> {
   readonly type: string;
   resolve(message: Out): void;
@@ -31,6 +36,8 @@ export interface SpawnOptions {
   /** Pin to this core from the start (`taskset -c`), when pinning is possible. */
   readonly core?: number;
   readonly nodeArgs?: readonly string[];
+  /** The node binary to run (default: the one running the bench; `--node` picks another). */
+  readonly node?: string;
   /** A name for error messages. */
   readonly name: string;
   /** Write the child's stdout to this file instead of discarding it (e.g. V8's `--trace-gc-nvp` lines). */
@@ -66,11 +73,7 @@ export class Child<In extends { type: string }, Out extends { type: string }> {
   }
 
   static spawn<I extends { type: string }, O extends { type: string }>(options: SpawnOptions, pinned: boolean): Child<I, O> {
-    const node = [...(options.nodeArgs ?? []), options.script];
-    const [command, args] =
-      pinned && options.core !== undefined
-        ? ['taskset', ['-c', String(options.core), process.execPath, ...node]]
-        : [process.execPath, node];
+    const [command, args] = nodeCommand(options.node ?? process.execPath, [...(options.nodeArgs ?? []), options.script], pinned ? options.core : undefined);
     const child = spawn(command, args, {
       stdio: ['ignore', options.stdoutFile === undefined ? 'ignore' : openSync(options.stdoutFile, 'w'), 'pipe', 'ipc'],
       env: { ...process.env, ...options.env },

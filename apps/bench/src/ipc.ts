@@ -121,7 +121,8 @@ export interface LoadWindow {
  * many calls and reports `done`; `exit` closes the connections.
  */
 export type ToLoad =
-  | { readonly type: 'run' }
+  /** `concurrency`: calls in flight from now on (default: the configured number). */
+  | { readonly type: 'run'; readonly concurrency?: number }
   | { readonly type: 'measure' }
   | { readonly type: 'stop' }
   | { readonly type: 'count'; readonly calls: number }

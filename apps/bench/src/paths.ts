@@ -12,3 +12,5 @@ export const RESULTS_DIR = fileURLToPath(new URL('../results', import.meta.url))
 /** Compiled entry points of the child processes. */
 export const SERVER_SCRIPT = fileURLToPath(new URL('./servers/server-main.js', import.meta.url));
 export const LOAD_SCRIPT = fileURLToPath(new URL('./load/load-main.js', import.meta.url));
+/** The entry point of the servers whose start-up is timed (bare grpc-js and NestJS). */
+export const STARTUP_SCRIPT = fileURLToPath(new URL('./servers/startup-main.js', import.meta.url));

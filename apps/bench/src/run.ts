@@ -15,6 +15,7 @@ import {
   type ToLoad,
   type ToServer,
 } from './ipc.js';
+import type { NodeRuntime } from './node-runtime.js';
 import { LOAD_SCRIPT, RESULTS_DIR, SERVER_SCRIPT } from './paths.js';
 import { buildResults, scenarioResult, type BenchResults, type MemoryCheck, type RoundSample, type RunInfo } from './results.js';
 import { SCENARIOS, type ScenarioName, type Settings } from './scenarios.js';
@@ -27,6 +28,8 @@ type LoadChild = Child<ToLoad, FromLoad>;
 export interface RunOptions {
   readonly settings: Settings;
   readonly scenarios: readonly ScenarioName[];
+  /** The Node every server and load generator runs on (`--node`). */
+  readonly node: NodeRuntime;
   /** Pin the server to core 0 and the load to core 1. */
   readonly pin: boolean;
   /** Run the servers with `--cpu-prof` (profiles in `results/profiles/`). */
@@ -53,7 +56,7 @@ function cpuTimes(): { busy: number } | undefined {
   }
 }
 
-async function startServer(
+export async function startServer(
   kind: ServerKind,
   name: string,
   fixtures: Fixtures,
@@ -68,6 +71,7 @@ async function startServer(
       script: SERVER_SCRIPT,
       env: { [SERVER_ENV]: JSON.stringify({ kind, fixtures }) },
       name: `server ${name}`,
+      node: options.node.path,
       ...(options.serverOutputDir === undefined ? {} : { stdoutFile: join(options.serverOutputDir, `${name}-${Date.now()}.log`) }),
       nodeArgs: [...options.settings.serverNodeArgs, ...(options.settings.settleGc ? ['--expose-gc'] : []), ...nodeArgs, ...profileArgs],
     },
@@ -79,19 +83,19 @@ async function startServer(
   return { child, port };
 }
 
-async function startLoad(config: LoadConfig, name: string, options: RunOptions): Promise<LoadChild> {
+export async function startLoad(config: LoadConfig, name: string, options: RunOptions): Promise<LoadChild> {
   const nodeArgs = options.profile
     ? ['--cpu-prof', `--cpu-prof-dir=${join(RESULTS_DIR, 'profiles')}`, `--cpu-prof-name=load-${name}.cpuprofile`]
     : [];
   const child = Child.spawn<ToLoad, FromLoad>(
-    { script: LOAD_SCRIPT, env: { [LOAD_ENV]: JSON.stringify(config) }, name: `load ${name}`, core: LOAD_CORE, nodeArgs },
+    { script: LOAD_SCRIPT, env: { [LOAD_ENV]: JSON.stringify(config) }, name: `load ${name}`, core: LOAD_CORE, nodeArgs, node: options.node.path },
     options.pin,
   );
   await child.next('ready', 60_000);
   return child;
 }
 
-function loadConfig(name: ScenarioName, port: number, fixtures: Fixtures, settings: Settings): LoadConfig {
+export function loadConfig(name: ScenarioName, port: number, fixtures: Fixtures, settings: Settings): LoadConfig {
   const s = SCENARIOS[name];
   const stream = s.method === 'stream';
   return {
@@ -107,7 +111,8 @@ function loadConfig(name: ScenarioName, port: number, fixtures: Fixtures, settin
   };
 }
 
-interface Pair {
+/** A server process and the load generator aimed at it. */
+export interface Pair {
   readonly server: ServerChild;
   readonly load: LoadChild;
 }
@@ -119,9 +124,12 @@ async function warm(pair: Pair, ms: number): Promise<number> {
   return (await pair.load.request({ type: 'stop' }, 'result', 60_000)).errors;
 }
 
-/** One measured window of one scenario: the loop warms up, then server and generator measure together. */
-async function measure(pair: Pair, settings: Settings): Promise<RoundSample> {
-  await pair.load.request({ type: 'run' }, 'running');
+/**
+ * One measured window of one scenario: the loop warms up, then server and generator measure together; `concurrency`
+ * calls in flight instead of the configured number (the latency curve).
+ */
+export async function measure(pair: Pair, settings: Settings, concurrency?: number): Promise<RoundSample> {
+  await pair.load.request(concurrency === undefined ? { type: 'run' } : { type: 'run', concurrency }, 'running');
   if (settings.settleGc) {
     // First thing in the warm-up: a major GC deoptimizes a few dozen hot functions of every server ("weak objects"),
     // and the whole warm-up is then left for them to be optimized again before the window starts.
@@ -178,7 +186,7 @@ async function memoryCheck(fixtures: Fixtures, options: RunOptions): Promise<Mem
   }
 }
 
-async function stopChild<I extends { type: string }>(child: Child<I, { type: string }>, exit: I): Promise<void> {
+export async function stopChild<I extends { type: string }>(child: Child<I, { type: string }>, exit: I): Promise<void> {
   child.send(exit);
   const timer = setTimeout(() => child.kill(), 5_000);
   await child.exit;
@@ -281,7 +289,7 @@ export async function runBench(options: RunOptions): Promise<BenchResults> {
       startedAt,
       finishedAt: new Date(),
       cpus: cpus().length,
-      node: process.version,
+      node: options.node.version,
       pinned: options.pin,
       loadavgBefore: loadBefore,
       loadavgAfter: loadavg(),

@@ -205,6 +205,8 @@ export interface Settings {
   /** Memory check: RSS after `memorySmall` calls and after `memoryLarge` calls (0: skipped). */
   readonly memorySmall: number;
   readonly memoryLarge: number;
+  /** Timed starts per server of the start-up measurement (0: skipped). */
+  readonly startupRuns: number;
   /** Extra Node/V8 flags for every server process alike (e.g. `--max-semi-space-size=64`); none by default. */
   readonly serverNodeArgs: readonly string[];
   /**
@@ -237,6 +239,7 @@ export const FULL: Settings = {
   joseMs: 1_000,
   memorySmall: 100_000,
   memoryLarge: 1_000_000,
+  startupRuns: 10,
   serverNodeArgs: [],
   settleGc: true,
 };
@@ -252,4 +255,27 @@ export const QUICK: Settings = {
   joseMs: 300,
   memorySmall: 20_000,
   memoryLarge: 60_000,
+  startupRuns: 5,
 };
+
+/**
+ * What `pnpm bench --matrix` runs on every Node version: the scenarios of issue 23's targets (bare grpc-js mTLS, the
+ * baseline; Rampart @RequireMtls and full auth warm; cold verification against raw jose in a server; streaming;
+ * NestJS), and the start-up measurement.
+ */
+export const MATRIX_SCENARIOS: readonly ScenarioName[] = [
+  'grpc-mtls',
+  'rampart-mtls',
+  'rampart-auth-warm',
+  'rampart-auth-cold',
+  'grpc-mtls-jose',
+  'nest-jwt',
+  'stream-grpc-mtls',
+  'stream-rampart-auth',
+];
+
+/** The Node majors `--matrix` runs on, one after the other (the running Node for its own major). */
+export const MATRIX_NODES: readonly number[] = [20, 22, 24];
+
+/** `--only` may name it beside the scenarios: the start-up measurement. */
+export const STARTUP_NAME = 'startup';

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { parseCli, UsageError } from '../src/cli-args.js';
-import { FULL, QUICK, SCENARIO_NAMES } from '../src/scenarios.js';
+import { CURVE_LEVELS } from '../src/curve/curve-results.js';
+import { FULL, MATRIX_SCENARIOS, QUICK, SCENARIO_NAMES } from '../src/scenarios.js';
 
 function usageErrorOf(argv: string[]): UsageError {
   try {
@@ -58,5 +59,61 @@ describe('pnpm bench arguments', () => {
     const message = usageErrorOf(['--only', 'grpc-mtls,grpc-tls']).message;
     expect(message).toContain("unknown scenario 'grpc-tls'");
     expect(message).toContain('rampart-auth-warm');
+  });
+
+  it('--node takes a major or a path; the default is the running Node', () => {
+    expect(parseCli([]).node).toBeUndefined();
+    expect(parseCli(['--node', '24']).node).toEqual({ kind: 'major', major: 24 });
+    expect(parseCli(['--node', '/opt/node/bin/node']).node).toEqual({ kind: 'path', path: '/opt/node/bin/node' });
+    expect(usageErrorOf(['--node', '']).message).toContain('--node takes a major version');
+    expect(usageErrorOf(['--node', '12']).message).toBe('--node 12: the bench needs Node 18 or later');
+  });
+
+  it('times start-up in every run unless --only leaves it out, --startup-runs 0 turns it off, or the run is a curve', () => {
+    expect(parseCli([]).startup).toBe(true);
+    expect(parseCli([]).settings.startupRuns).toBe(FULL.startupRuns);
+    expect(parseCli(['--quick']).settings.startupRuns).toBe(QUICK.startupRuns);
+    expect(parseCli(['--only', 'grpc-mtls']).startup).toBe(false);
+    const only = parseCli(['--only', 'startup']);
+    expect(only.startup).toBe(true);
+    expect(only.scenarios).toEqual([]);
+    expect(parseCli(['--only', 'grpc-mtls,startup']).scenarios).toEqual(['grpc-mtls']);
+    expect(parseCli(['--startup-runs', '0']).startup).toBe(false);
+    expect(parseCli(['--startup-runs', '3']).settings.startupRuns).toBe(3);
+    expect(usageErrorOf(['--startup-runs', '1.5']).message).toBe("--startup-runs takes a whole number, got '1.5'");
+    expect(parseCli(['--curve']).startup).toBe(false);
+  });
+
+  it('--matrix runs the key scenarios on Node 20, 22 and 24, or on the --matrix-nodes given; --only still picks', () => {
+    const request = parseCli(['--matrix', '--quick']);
+    expect(request.matrix).toEqual([20, 22, 24].map((major) => ({ kind: 'major', major })));
+    expect(request.scenarios).toEqual([...MATRIX_SCENARIOS]);
+    expect(request.startup).toBe(true);
+    expect(request.settings.mode).toBe('quick');
+    expect(parseCli(['--matrix', '--matrix-nodes', '22, /opt/node24']).matrix).toEqual([
+      { kind: 'major', major: 22 },
+      { kind: 'path', path: '/opt/node24' },
+    ]);
+    const only = parseCli(['--matrix', '--only', 'grpc-mtls,rampart-auth-warm']);
+    expect(only.scenarios).toEqual(['grpc-mtls', 'rampart-auth-warm']);
+    expect(only.startup).toBe(false);
+    expect(parseCli([]).matrix).toBeUndefined();
+  });
+
+  it('refuses --matrix with --node or --curve, and the sub-options without their option', () => {
+    expect(usageErrorOf(['--matrix', '--node', '22']).message).toContain('name them with --matrix-nodes');
+    expect(usageErrorOf(['--matrix', '--curve']).message).toContain('do not combine');
+    expect(usageErrorOf(['--matrix-nodes', '22']).message).toBe('--matrix-nodes goes with --matrix');
+    expect(usageErrorOf(['--curve-levels', '8']).message).toBe('--curve-levels goes with --curve');
+    expect(usageErrorOf(['--matrix', '--matrix-nodes', ',']).message).toContain('got none');
+  });
+
+  it('--curve measures at 1, 8, 32, 128 and 512 calls in flight, or at the --curve-levels given, on --node', () => {
+    expect(parseCli([]).curve).toBeUndefined();
+    expect(parseCli(['--curve']).curve).toEqual(CURVE_LEVELS);
+    expect(CURVE_LEVELS).toEqual([1, 8, 32, 128, 512]);
+    expect(parseCli(['--curve', '--curve-levels', '1,4,16']).curve).toEqual([1, 4, 16]);
+    expect(parseCli(['--curve', '--node', '24']).node).toEqual({ kind: 'major', major: 24 });
+    expect(usageErrorOf(['--curve', '--curve-levels', '1,x']).message).toBe("--curve-levels takes a positive integer, got 'x'");
   });
 });

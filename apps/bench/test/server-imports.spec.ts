@@ -63,6 +63,11 @@ describe('what each bench server process loads', () => {
     expect([...loaded].filter((name) => name.startsWith('@rampart/'))).toEqual(['@rampart/codegen']);
   });
 
+  it('the start-up baseline loads grpc-js, proto-loader and the health service only, and its entry point nothing', () => {
+    expect([...packagesLoadedBy('servers/bare-health.ts')].sort()).toEqual(['@grpc/grpc-js', '@grpc/proto-loader', 'grpc-health-check']);
+    expect([...packagesLoadedBy('servers/startup-main.ts')]).toEqual([]);
+  });
+
   it('follows relative imports and the workspace packages, so a constant taken from the fixtures module would be caught', () => {
     const loaded = packagesLoadedBy('fixtures.ts');
     expect(loaded).toContain('@rampart/testing');

@@ -1,4 +1,5 @@
 import type { CaCertificateListener } from './trust-bundle-watcher.js';
+import type { TrustDomainBundles } from './trust-domain-bundles.js';
 
 /**
  * What an identity listener gets: the workload's certificate chain and key, PEM (grpc-js's
@@ -56,4 +57,54 @@ export function combineCertificateSources(identity: IdentitySource, ca: CaSource
     addCaCertificateListener: (listener) => ca.addCaCertificateListener(listener),
     removeCaCertificateListener: (listener) => ca.removeCaCertificateListener(listener),
   };
+}
+
+/**
+ * A certificate and key held in memory: the chain (PEM, leaf first), its key (PEM) and the leaf's SHA-256
+ * fingerprint, which tells two of them apart.
+ *
+ * @example
+ * ```ts
+ * const identity: InMemoryIdentity = { certificate: chainPem, privateKey: keyPem, fingerprint256: leaf.fingerprint256 };
+ * ```
+ */
+export interface InMemoryIdentity {
+  readonly certificate: Buffer;
+  readonly privateKey: Buffer;
+  readonly fingerprint256: string;
+}
+
+/**
+ * Whether a certificate source can still keep its certificate valid, and when that changes: false once it has lost
+ * its upstream (the SPIFFE Workload API agent) and the certificate in use is about to expire.
+ *
+ * @example
+ * ```ts
+ * const stop = source.health.subscribe((healthy) => reporter.setAll(healthy ? 'SERVING' : 'NOT_SERVING'));
+ * ```
+ */
+export interface SourceHealth {
+  healthy(): boolean;
+  /** Calls `listener` on every change; returns the unsubscribe function. */
+  subscribe(listener: (healthy: boolean) => void): () => void;
+}
+
+/**
+ * A workload's certificate, key and trust bundles held in memory and replaced there (the SPIFFE Workload API's
+ * X.509-SVID stream), in grpc-js's certificate-provider shapes for TLS, with what the per-connection checks read now.
+ * The file watchers' in-memory counterpart: servers, clients and the token client accept either.
+ *
+ * @example
+ * ```ts
+ * const credentials = experimental.createCertificateProviderServerCredentials(source, source, false);
+ * ```
+ */
+export interface CertificateSource extends IdentitySource, CaSource {
+  /** Settles once a certificate, key and bundles are loaded; rejects with the reason they could not be. */
+  readonly ready: Promise<unknown>;
+  /** The certificate and key new connections present now; undefined until loaded. */
+  identity(): InMemoryIdentity | undefined;
+  /** The trust bundles by trust domain in use now; undefined until loaded. */
+  trustBundles(): TrustDomainBundles | undefined;
+  readonly health: SourceHealth;
 }

@@ -18,4 +18,4 @@ export {
 export { ensureDevPki, type DevPkiOptions, type DevPkiPaths, type DevPkiWorkload } from './dev-pki.js';
 export { formatSpiffeBundle } from './trust-bundle.js';
 export type { ReloadOutcome } from './serial-reads.js';
-export { workloadTlsSettings, transportTlsConfigSchema } from './tls-config-schema.js';
+export { workloadTlsSettings, transportSourceSetting, workloadApiSettings, transportTlsConfigSchema } from './tls-config-schema.js';

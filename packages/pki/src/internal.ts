@@ -28,5 +28,8 @@ export {
   combineCertificateSources,
   type IdentitySource,
   type CaSource,
+  type CertificateSource,
+  type InMemoryIdentity,
+  type SourceHealth,
   type IdentityCertificateListener,
 } from './certificate-sources.js';

@@ -55,6 +55,33 @@ export const workloadTlsSettings = defineConfigSchema({
 });
 
 /**
+ * `transport.source`: where a workload's certificate, key and trust bundles come from. The server's schema and
+ * {@link transportTlsConfigSchema} hold it beside `transport.tls.*` and {@link workloadApiSettings}.
+ */
+export const transportSourceSetting = {
+  doc: "Where this workload's certificate, key and trust bundles come from: files (transport.tls.certFile, keyFile, caFile, federatedBundles; watched) or workload-api (the SPIFFE Workload API of a SPIRE agent: X.509-SVIDs and bundles streamed into memory and rotated there, no files; see docs/security/spiffe.md). The server, rampartClients' channels and the token client all use it.",
+  format: ['files', 'workload-api'],
+  default: 'files',
+  env: 'RAMPART_TRANSPORT_SOURCE',
+} as const;
+
+/** `transport.workloadApi.*`: how to reach the SPIFFE Workload API when `transport.source` is `workload-api`. */
+export const workloadApiSettings = defineConfigSchema({
+  address: {
+    doc: 'The SPIFFE Workload API endpoint when transport.source is workload-api: unix:///absolute/path, unix:@abstract-name or tcp://IP:port. Empty: the SPIFFE_ENDPOINT_SOCKET environment variable, as every SPIFFE library reads it.',
+    format: String,
+    default: '',
+    env: 'RAMPART_WORKLOAD_API_ADDRESS',
+  },
+  svidHint: {
+    doc: 'Which of the X.509-SVIDs the agent gives this workload to use, by its hint (the registration entry\'s hint). Empty: the first (the default SVID, per the SPIFFE spec).',
+    format: String,
+    default: '',
+    env: 'RAMPART_WORKLOAD_API_SVID_HINT',
+  },
+});
+
+/**
  * The `transport.tls.*` fragment ({@link workloadTlsSettings} under `transport.tls`). A plugin that reads these keys
  * lists it in its `configSchema`, which types them for it; the server's schema declares the same settings, so they
  * count once.
@@ -64,4 +91,6 @@ export const workloadTlsSettings = defineConfigSchema({
  * definePlugin({ name: 'mtls-audit', configSchema: transportTlsConfigSchema, register: ({ config }) => watch(config.get('transport.tls.caFile')) });
  * ```
  */
-export const transportTlsConfigSchema = defineConfigSchema({ transport: { tls: workloadTlsSettings } });
+export const transportTlsConfigSchema = defineConfigSchema({
+  transport: { source: transportSourceSetting, workloadApi: workloadApiSettings, tls: workloadTlsSettings },
+});

@@ -1,5 +1,5 @@
 import { defineConfigSchema, type ConfigOf } from '@rampart/core';
-import { workloadTlsSettings } from '@rampart/pki';
+import { transportSourceSetting, workloadApiSettings, workloadTlsSettings } from '@rampart/pki';
 import { LOG_FORMATS } from '@rampart/telemetry/internal';
 
 /**
@@ -142,6 +142,8 @@ export const serverConfigSchema = defineConfigSchema({
       default: false,
       env: 'RAMPART_TRANSPORT_INSECURE',
     },
+    source: transportSourceSetting,
+    workloadApi: workloadApiSettings,
     tls: workloadTlsSettings,
   },
   log: {

@@ -10,6 +10,7 @@ import type { ServerConfig } from './config-schema.js';
 import type { CallState } from './call-state.js';
 import { createServerTransport } from './credentials.js';
 import type { ServerTransport, TransportReload } from './tls/server-transport.js';
+import { followTransportHealth } from './tls/transport-health.js';
 import { hostPort } from './address.js';
 import { adaptHandler } from './handlers.js';
 import { HealthReporter } from './health.js';
@@ -20,6 +21,7 @@ import { addInProcessMethods, registerInProcess, type InProcessMethod } from './
 import { InterceptorSlots } from './interceptor-slots.js';
 import { buildRuntime, type ServiceBinding } from './method-runtime.js';
 import { planFully, type AuthMatrixEntry, type FullAppPlan, type PlanAppOptions } from './plan-app.js';
+import { StartupPhases } from './startup-phases.js';
 import { startupRefusal } from './startup-problems.js';
 import { addReflection, reflectionAccessFromConfig } from './reflection-access.js';
 import { createGrpcServer } from './server-options.js';
@@ -128,8 +130,10 @@ export interface RampartApp<M = ServerConfig> {
 export async function createApp<const P extends readonly RampartPlugin[] = readonly []>(
   options: CreateAppOptions<P>,
 ): Promise<RampartApp<AppConfig<P>>> {
+  const phases = new StartupPhases();
   const plan = planFully(options);
   if (plan.problems.length > 0) throw startupRefusal(plan.problems);
+  phases.end('protos'); // planning: plugins ordered, protos loaded, decorators read
   const env = options.config?.env ?? process.env;
   const config = loadConfig({
     schemas: plan.configSchemas,
@@ -144,13 +148,14 @@ export async function createApp<const P extends readonly RampartPlugin[] = reado
   container.bind(TOKENS.Logger).toConstantValue(logger);
   container.bind(TOKENS.Config).toConstantValue(config);
   container.bind(TOKENS.AppName).toConstantValue(options.name);
+  phases.end('config');
 
   const interceptors = new InterceptorSlots(plan, options.interceptors ?? []);
   const lifecycle = new Lifecycle();
   try {
     // The plugins' configs are in `config`: `plan.configSchemas` lists each plugin's `configSchema`, the schema its
     // config type is inferred from (`definePlugin`), so the app may be typed by them.
-    return (await build(options, plan, config, logger, container, interceptors, lifecycle, env)) as RampartApp<AppConfig<P>>;
+    return (await build(options, plan, config, logger, container, interceptors, lifecycle, env, phases)) as RampartApp<AppConfig<P>>;
   } catch (error) {
     // Plugins that registered may hold resources (connections, SDK globals): let them release them.
     await lifecycle.run('onClose', logger);
@@ -167,6 +172,7 @@ async function build(
   interceptors: InterceptorSlots,
   lifecycle: Lifecycle,
   env: Readonly<Record<string, string | undefined>>,
+  phases: StartupPhases,
 ): Promise<RampartApp> {
   for (const plugin of plan.plugins) {
     await plugin.register({
@@ -179,6 +185,7 @@ async function build(
     });
   }
 
+  phases.end('plugins');
   const bindings = buildRuntime(plan.services, interceptors.complete());
   const inFlight = new InFlightCalls<CallState>();
   const peers = new PeerIdentityCache();
@@ -202,9 +209,11 @@ async function build(
     const access = reflectionAccessFromConfig(config);
     addReflection(server, plan.protos.packageDefinition, bindings.map((b) => b.typeName), access, peers, logger);
   }
+  phases.end('services'); // DI: service instances, method handlers, health, reflection
   await lifecycle.run('onInit', logger);
+  phases.end('onInit');
 
-  const app = new App(options, plan, config, logger, container, server, bindings, health, lifecycle, inFlight, peers, env);
+  const app = new App(options, plan, config, logger, container, server, bindings, health, lifecycle, inFlight, peers, env, phases);
   registerInProcess(app, inProcess, () => app.state === 'created' || app.state === 'listening');
   return app;
 }
@@ -231,6 +240,7 @@ class App implements RampartApp {
   readonly name: string;
   #transport: ServerTransport | undefined;
   #removeSignals: (() => void) | undefined;
+  #stopHealth: (() => void) | undefined;
   #closing: Promise<void> | undefined;
   #healthPort: HealthPort | undefined;
 
@@ -247,6 +257,7 @@ class App implements RampartApp {
     private readonly inFlight: InFlightCalls<CallState>,
     private readonly peers: PeerIdentityCache,
     private readonly env: Readonly<Record<string, string | undefined>>,
+    private readonly phases: StartupPhases,
   ) {
     this.name = options.name;
   }
@@ -281,7 +292,9 @@ class App implements RampartApp {
       });
       await this.#transport.ready;
       this.health.setAll('SERVING');
+      this.phases.log(this.logger, 'listen', this.name);
       this.state = 'listening';
+      this.#stopHealth = followTransportHealth(this.#transport, this.health, this.logger, () => this.state === 'listening');
       await this.lifecycle.run('onReady', this.logger);
       if (this.options.handleSignals !== false) this.#installSignalHandlers();
       const address = hostPort(host, port);
@@ -343,7 +356,10 @@ class App implements RampartApp {
       lifecycle: this.lifecycle,
       drainDelayMs,
       graceMs,
-      closeTransport: () => this.#transport?.close(),
+      closeTransport: () => {
+        this.#stopHealth?.();
+        this.#transport?.close();
+      },
     });
     this.#removeSignalHandlers();
     await this.lifecycle.run('onClose', this.logger);

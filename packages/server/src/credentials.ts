@@ -3,10 +3,11 @@ import { RampartError, type ConfigReader, type Logger } from '@rampart/core';
 import type { ServerConfig } from './config-schema.js';
 import { createTlsServerTransport, tlsConfigured } from './tls/server-tls.js';
 import type { ServerTransport } from './tls/server-transport.js';
+import { createWorkloadApiServerTransport } from './tls/workload-api-transport.js';
 
 /**
- * Chooses the server's transport from config: TLS from the `transport.tls.*` files (the default, and the only
- * choice in production), or plaintext when `transport.insecure` is set explicitly, which is warned about at
+ * Chooses the server's transport from config: TLS from the `transport.tls.*` files (the default) or from the SPIFFE
+ * Workload API (`transport.source` = `workload-api`), the only choices in production, or plaintext when `transport.insecure` is set explicitly, which is warned about at
  * start-up and refused when NODE_ENV=production. `secure` replaces the file-based TLS transport (e.g. for a
  * certificate source of your own).
  */
@@ -36,6 +37,7 @@ export function createServerTransport(
     return { credentials: ServerCredentials.createInsecure(), secure: false, ready: Promise.resolve(), close() {} };
   }
   if (secure) return secure();
+  if (config.get('transport.source') === 'workload-api') return createWorkloadApiServerTransport(config, logger, env);
   if (!tlsConfigured(config)) {
     throw new RampartError(
       'ERR_INSECURE_TRANSPORT',

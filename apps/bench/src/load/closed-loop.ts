@@ -43,14 +43,14 @@ export class ClosedLoop {
 
   /**
    * Starts the callers (again, after {@link stop}); with `calls`, they stop by themselves after that many more calls
-   * (see {@link finished}).
+   * (see {@link finished}); `concurrency` callers instead of the configured number (the latency curve).
    */
-  start(calls?: number): void {
+  start(calls?: number, concurrency = this.concurrency): void {
     if (this.#running) throw new Error('the loop is already running');
     this.#running = true;
     this.#issued = 0;
     this.#limit = calls ?? Number.POSITIVE_INFINITY;
-    this.#workers = Array.from({ length: this.concurrency }, (_, i) =>
+    this.#workers = Array.from({ length: concurrency }, (_, i) =>
       this.#worker(this.connections[i % this.connections.length] as GrpcTransport),
     );
   }

@@ -33,7 +33,7 @@ async function main(): Promise<void> {
   const handle = async (message: ToLoad): Promise<void> => {
     switch (message.type) {
       case 'run':
-        loop.start();
+        loop.start(undefined, message.concurrency);
         send({ type: 'running' });
         break;
       case 'measure':

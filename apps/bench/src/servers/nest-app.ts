@@ -1,6 +1,5 @@
 import 'reflect-metadata';
 import { readFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { type Metadata, ServerCredentials, status } from '@grpc/grpc-js';
 import { type CanActivate, Controller, type ExecutionContext, Module, UseGuards } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
@@ -8,6 +7,7 @@ import { GrpcMethod, RpcException, Transport, type MicroserviceOptions } from '@
 import { PROTO_LOADER_OPTIONS } from '@rampart/codegen';
 import { createLocalJWKSet, jwtVerify, type JSONWebKeySet } from 'jose';
 import type { EchoRequest__Output, EchoResponse } from '../generated/index.js';
+import { freePort } from '../free-port.js';
 import type { Fixtures } from '../ipc.js';
 import { BENCH_PROTO_FILE, BENCH_PROTO_ROOT } from '../paths.js';
 import { served } from './served.js';
@@ -54,20 +54,16 @@ export class JwtGuard implements CanActivate {
   }
 }
 
-/** A free port on 127.0.0.1 (Nest's gRPC transport does not report the port it bound). */
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = createServer();
-    probe.once('error', reject);
-    probe.listen(0, '127.0.0.1', () => {
-      const address = probe.address();
-      probe.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
-    });
-  });
-}
-
-/** A NestJS gRPC microservice (Nest 11, `@nestjs/microservices` over grpc-js) over mutual TLS with {@link JwtGuard}. */
-export async function startNest(fixtures: Fixtures): Promise<{ port: number; close(): Promise<void> }> {
+/**
+ * A NestJS gRPC microservice (Nest 11, `@nestjs/microservices` over grpc-js) over mutual TLS with {@link JwtGuard}.
+ * `port`: where to listen (default: a free one). `health`: also serve `grpc.health.v1.Health` (`grpc-health-check`,
+ * SERVING), added through Nest's `onLoadPackageDefinition` hook (the one Nest's documentation adds gRPC reflection
+ * with), for the start-up measurement.
+ */
+export async function startNest(
+  fixtures: Fixtures,
+  options: { readonly port?: number; readonly health?: boolean } = {},
+): Promise<{ port: number; close(): Promise<void> }> {
   const jwks = JSON.parse(readFileSync(fixtures.jwksFile, 'utf8')) as JSONWebKeySet;
   const guard = new JwtGuard(jwks, fixtures.issuer, fixtures.audience, fixtures.scope);
 
@@ -84,7 +80,8 @@ export async function startNest(fixtures: Fixtures): Promise<{ port: number; clo
   @Module({ controllers: [BenchController] })
   class BenchModule {}
 
-  const port = await freePort();
+  const port = options.port ?? (await freePort());
+  const health = options.health ? new (await import('grpc-health-check')).HealthImplementation({ '': 'SERVING' }) : undefined;
   const app = await NestFactory.createMicroservice<MicroserviceOptions>(BenchModule, {
     logger: ['error'],
     transport: Transport.GRPC,
@@ -93,6 +90,7 @@ export async function startNest(fixtures: Fixtures): Promise<{ port: number; clo
       protoPath: BENCH_PROTO_FILE,
       url: `127.0.0.1:${port}`,
       loader: { ...PROTO_LOADER_OPTIONS, includeDirs: [BENCH_PROTO_ROOT] },
+      ...(health ? { onLoadPackageDefinition: (_pkg: unknown, server: Parameters<typeof health.addToServer>[0]) => health.addToServer(server) } : {}),
       credentials: ServerCredentials.createSsl(
         readFileSync(fixtures.caFile),
         [{ private_key: readFileSync(fixtures.serverKeyFile), cert_chain: readFileSync(fixtures.serverCertFile) }],

@@ -1,14 +1,8 @@
-import { experimental, type ChannelCredentials } from '@grpc/grpc-js';
+import type { ChannelCredentials } from '@grpc/grpc-js';
 import type { Logger } from '@rampart/core';
 import type { ReloadOutcome } from '@rampart/pki';
-import {
-  checkTrustBundleSources,
-  combineCertificateSources,
-  watchIdentityFiles,
-  watchTrustBundles,
-  type IdentitySource,
-} from '@rampart/pki/internal';
-import { registerIdentityChannel, type ClientIdentity } from './channel-identity.js';
+import { checkTrustBundleSources, watchIdentityFiles, watchTrustBundles } from '@rampart/pki/internal';
+import { pinnableChannelCredentials } from './pinned-channel.js';
 import { serverIdentityCheck } from './server-identity-check.js';
 import { watchFirstLoad, type CredentialFiles } from './first-load.js';
 
@@ -159,25 +153,8 @@ export function createMtlsChannelCredentials(options: MtlsChannelOptions): MtlsC
     onProblem: (problem) => logger?.error({ problem }, 'client certificate or key not usable; the previous ones stay in use until fixed'),
     onReload: (loaded) => logger?.info({ serialNumber: loaded.serialNumber, notAfter: loaded.notAfter }, 'client certificate reloaded'),
   });
-  // One provider for both roles: the trust bundles and the certificate and key come from watchers of their own.
-  const provider = combineCertificateSources(identity, bundles);
-  const credentials = experimental.createCertificateProviderChannelCredentials(provider, provider, { checkServerIdentity: check });
-  // createClient with a token source pins each generation of connections to one certificate, so that the token it
-  // sends is bound to the certificate of the connection it goes on (channel-identity.ts, ADR 0028).
-  const pinned = new Map<string, ReturnType<typeof experimental.createCertificateProviderChannelCredentials>>();
-  registerIdentityChannel(credentials, {
-    identity: () => identity.current,
-    credentialsFor: (chosen: ClientIdentity) => {
-      let found = pinned.get(chosen.fingerprint256);
-      if (found === undefined) {
-        const fixed = combineCertificateSources(fixedIdentity(chosen), bundles);
-        found = experimental.createCertificateProviderChannelCredentials(fixed, fixed, { checkServerIdentity: check });
-        pinned.clear();
-        pinned.set(chosen.fingerprint256, found);
-      }
-      return found;
-    },
-  });
+  // The trust bundles and the certificate and key come from watchers of their own.
+  const credentials = pinnableChannelCredentials(identity, bundles, () => identity.current, check);
   const load = watchFirstLoad(identity.ready, bundles.ready);
   return {
     credentials,
@@ -191,14 +168,6 @@ export function createMtlsChannelCredentials(options: MtlsChannelOptions): MtlsC
       identity.close();
       bundles.close();
     },
-  };
-}
-
-/** An identity source that always hands out one certificate and key. */
-function fixedIdentity(chosen: ClientIdentity): IdentitySource {
-  return {
-    addIdentityCertificateListener: (listener) => process.nextTick(listener, { certificate: chosen.certificate, privateKey: chosen.privateKey }),
-    removeIdentityCertificateListener: () => undefined,
   };
 }
 

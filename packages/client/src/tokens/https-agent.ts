@@ -1,6 +1,6 @@
 import { readFileSync, statSync } from 'node:fs';
 import { certificateKeyProblem, parseTrustBundle } from '@rampart/pki/internal';
-import { Agent } from 'undici';
+import { Agent, type Dispatcher } from 'undici';
 import type { ClientIdentity } from '../tls/channel-identity.js';
 
 /** The workload certificate files the token client authenticates with (RFC 8705 `tls_client_auth`). */
@@ -12,13 +12,32 @@ export interface ClientTlsFiles {
 }
 
 /**
+ * Where a token client's requests go out: HTTPS agents presenting the workload's certificate (mutual TLS with the
+ * issuer) and trusting the issuer's CA. {@link RotatingTlsAgent} reads them from files; `InMemoryTlsAgents` takes them
+ * from a source held in memory (the SPIFFE Workload API).
+ *
+ * @example
+ * ```ts
+ * const agents: TokenTlsAgents = new RotatingTlsAgent({ certFile, keyFile, caFile });
+ * await fetch(url, { dispatcher: agents.current() });
+ * ```
+ */
+export interface TokenTlsAgents {
+  /** The agent for the certificate and trust bundle in use now. */
+  current(): Dispatcher;
+  /** An agent presenting exactly `identity` (a token bound to that certificate goes out on it). */
+  forIdentity(identity: ClientIdentity): Dispatcher;
+  close(): Promise<void>;
+}
+
+/**
  * An undici Agent presenting the workload's certificate, rebuilt when any of the files changes (certificates
  * rotate), so the next token request uses the current certificate and the token is bound to it. Once it has an
  * agent, changed files are taken only as a matching, usable certificate and key: a rotation that writes the
  * certificate, then the key, in place (spiffe-helper), or a file read half written (the trust bundle too), keeps the previous agent
  * (`onProblem` is told once per problem) and the files are looked at again at the next request.
  */
-export class RotatingTlsAgent {
+export class RotatingTlsAgent implements TokenTlsAgents {
   #agent: Agent | undefined;
   #stamp = '';
   #lastProblem: string | undefined;

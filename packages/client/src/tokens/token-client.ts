@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Logger } from '@rampart/core';
 import type { ClientIdentity } from '../tls/channel-identity.js';
-import { RotatingTlsAgent, type ClientTlsFiles } from './https-agent.js';
+import { RotatingTlsAgent, type ClientTlsFiles, type TokenTlsAgents } from './https-agent.js';
 import type { ServerMetadata } from 'openid-client';
 import { clientAuthFor, type ClientAuthentication } from './client-authentication.js';
 import { DEFAULT_TOKEN_CACHE_TIMING, TokenCache, type TokenCacheTiming } from './token-cache.js';
@@ -29,8 +29,15 @@ export function audienceParameters(
   return { [style]: audience, ...(scope ? { scope } : {}) };
 }
 
-/** How a workload gets tokens from its issuer. */
-export interface TokenClientOptions extends ClientTlsFiles {
+/**
+ * How a workload gets tokens from its issuer: the settings, and where its certificate, key and the issuer's trust
+ * bundle come from: files (`certFile`, `keyFile`, `caFile`, re-read when they change) or agents of your own (`tls`,
+ * e.g. `InMemoryTlsAgents` over the SPIFFE Workload API).
+ */
+export type TokenClientOptions = TokenClientSettings & (ClientTlsFiles | { readonly tls: TokenTlsAgents });
+
+/** What a token client is configured with, besides its TLS material (see {@link TokenClientOptions}). */
+export interface TokenClientSettings {
   /** The issuer URL; the token endpoint is found through OIDC discovery. */
   readonly issuer: string;
   /** This workload's `client_id` at the issuer. */
@@ -101,16 +108,19 @@ const ACCESS_TOKEN_TYPE = 'urn:ietf:params:oauth:token-type:access_token';
  * ```
  */
 export class TokenClient implements TokenSource {
-  readonly #agent: RotatingTlsAgent;
+  readonly #agent: TokenTlsAgents;
   readonly #cache: TokenCache;
   readonly #now: () => number;
   readonly #timeoutMs: number;
   #server: Promise<ServerMetadata> | undefined;
 
   constructor(private readonly options: TokenClientOptions) {
-    this.#agent = new RotatingTlsAgent(options, (problem) =>
-      options.logger?.error({ problem }, 'token client certificate or key not usable; the previous ones stay in use until fixed'),
-    );
+    this.#agent =
+      'tls' in options
+        ? options.tls
+        : new RotatingTlsAgent(options, (problem) =>
+            options.logger?.error({ problem }, 'token client certificate or key not usable; the previous ones stay in use until fixed'),
+          );
     this.#now = options.now ?? Date.now;
     this.#timeoutMs = options.requestTimeoutMs ?? 5_000;
     this.#cache = new TokenCache(

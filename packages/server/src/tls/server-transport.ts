@@ -1,6 +1,6 @@
 import type { ServerCredentials } from '@grpc/grpc-js';
 import type { ReloadOutcome } from '@rampart/pki';
-import type { TrustDomainBundles } from '@rampart/pki/internal';
+import type { SourceHealth, TrustDomainBundles } from '@rampart/pki/internal';
 
 /**
  * What a transport's `reload()` did, by what it read (`certificate`, `trustBundles`), with details for the log line
@@ -38,5 +38,10 @@ export interface ServerTransport {
    * connections; an unusable one is refused and the previous one stays. Absent: nothing to re-read.
    */
   reload?(): Promise<TransportReload>;
+  /**
+   * Whether the transport can keep its certificate valid (a certificate source that lost its upstream and whose
+   * certificate is about to expire is not): the app reports NOT_SERVING while it is unhealthy. Absent: always healthy.
+   */
+  readonly health?: SourceHealth;
   close(): void;
 }

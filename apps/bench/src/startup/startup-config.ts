@@ -1,0 +1,15 @@
+import type { Fixtures } from '../ipc.js';
+
+/** The servers whose start-up is timed, in report order: bare grpc-js (the baseline), the Rampart sample app, NestJS. */
+export const STARTUP_KINDS = ['grpc', 'rampart', 'nest'] as const;
+export type StartupKind = (typeof STARTUP_KINDS)[number];
+
+/** Environment variable carrying a start-up server's JSON configuration (`servers/startup-main.ts`). */
+export const STARTUP_ENV = 'RAMPART_BENCH_STARTUP';
+
+/** What `servers/startup-main.ts` starts. */
+export interface StartupServerConfig {
+  readonly kind: Exclude<StartupKind, 'rampart'>;
+  readonly port: number;
+  readonly fixtures: Fixtures;
+}
