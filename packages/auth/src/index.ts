@@ -17,6 +17,7 @@ export {
 // --- the plugin, its config and its extension points ---
 export { rampartAuth, RAMPART_AUTH, type RampartAuthOptions, type AuthConfig } from './plugin.js';
 export { tokenConfigSchema, type TokenConfig, type ConfiguredIssuer } from './tokens/token-config-schema.js';
+export type { ConfiguredTrustDomain } from './tokens/trust-domain-list.js';
 export { authPipelineConfigSchema } from './pipeline/pipeline-config-schema.js';
 export { InMemoryReplayStore, type ReplayStore } from './pipeline/replay-store.js';
 export { DefaultAuthAuditor, type AuthAuditor, type AuthDecisionEvent, type AuditLevels } from './pipeline/auditor.js';
@@ -34,3 +35,4 @@ export type {
   VerifiedToken,
 } from './tokens/token-types.js';
 export type { ClaimMapping, ClaimMappingConfig, ClaimPath, ClaimPreset } from './tokens/claim-mapping.js';
+export { JWT_SVID_ALGORITHMS, type JwtSvidAlgorithm, type JwtBundleSource, type TrustDomainConfig } from './tokens/jwt-svid-types.js';

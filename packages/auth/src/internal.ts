@@ -20,3 +20,4 @@ export { ASYMMETRIC_ALGORITHMS } from './tokens/token-types.js';
 export type { TokenVerifier } from './tokens/token-verifier.js';
 export type * from './tokens/token-types.js';
 export type * from './tokens/claim-mapping.js';
+export type * from './tokens/jwt-svid-types.js';

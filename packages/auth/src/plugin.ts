@@ -2,6 +2,7 @@ import { definePlugin, type ConfigOf, type RampartPlugin } from '@rampart/core';
 import { tokenConfigSchema } from './tokens/token-config-schema.js';
 import { tokenVerifierOptionsFromConfig } from './tokens/token-options-from-config.js';
 import { TokenVerifier } from './tokens/token-verifier.js';
+import type { JwtBundleSource } from './tokens/jwt-svid-types.js';
 import type { TokenFetch } from './tokens/token-types.js';
 import { DefaultAuthAuditor } from './pipeline/auditor.js';
 import { AUTH_INTERCEPTOR, authInterceptor } from './pipeline/auth-interceptor.js';
@@ -23,6 +24,11 @@ export interface RampartAuthOptions {
   readonly verifier?: TokenVerifier;
   /** The fetch the verifier built from config uses for discovery and JWKS (e.g. one trusting a private CA). */
   readonly fetch?: TokenFetch;
+  /**
+   * Where trust domains configured with `workloadApi: true` (in `auth.tokens.trustDomains`) get their JWT
+   * bundles: a Workload API `JwtSource`, or anything with `bundleFor(trustDomain)`.
+   */
+  readonly jwtBundles?: JwtBundleSource;
 }
 
 /** The plugin's name, for other plugins' `dependencies`. */
@@ -57,8 +63,10 @@ export function rampartAuth(options: RampartAuthOptions = {}): RampartPlugin<Aut
       } satisfies AuthPipelineSettings);
       const caFile = config.get('auth.issuerCaFile');
       const fetch = options.fetch ?? (caFile !== '' ? fetchTrusting(caFile) : undefined);
-      const fromConfig = tokenVerifierOptionsFromConfig(config, { logger, ...(fetch ? { fetch } : {}) });
-      const verifier = options.verifier ?? (fromConfig.issuers.length > 0 ? new TokenVerifier(fromConfig) : undefined);
+      const extras = { logger, ...(fetch ? { fetch } : {}), ...(options.jwtBundles ? { jwtBundles: options.jwtBundles } : {}) };
+      const fromConfig = tokenVerifierOptionsFromConfig(config, extras);
+      const configured = (fromConfig.issuers?.length ?? 0) + (fromConfig.trustDomains?.length ?? 0) > 0;
+      const verifier = options.verifier ?? (configured ? new TokenVerifier(fromConfig) : undefined);
       if (verifier !== undefined) {
         container.bind(AUTH_TOKENS.TokenVerifier).toConstantValue(verifier);
         // Fetch the issuers' keys as soon as the app serves, so the first call does not wait for discovery and JWKS.

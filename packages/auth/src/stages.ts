@@ -32,3 +32,4 @@ export type { ReplayStore } from './pipeline/replay-store.js';
 export type { TokenVerifier } from './tokens/token-verifier.js';
 export type * from './tokens/token-types.js';
 export type * from './tokens/claim-mapping.js';
+export type * from './tokens/jwt-svid-types.js';

@@ -37,7 +37,7 @@ export class TokenStage implements AuthStage {
     if (this.verifier === undefined) {
       throw new RampartError(
         'ERR_CONFIG_INVALID',
-        `${method.path} requires a bearer token (@Authenticated) but no token issuer is configured. Fix: set auth.tokens.issuers (or RAMPART_AUTH_ISSUER)`,
+        `${method.path} requires a bearer token (@Authenticated) but no token issuer is configured. Fix: set auth.tokens.issuers (or RAMPART_AUTH_ISSUER), or auth.tokens.trustDomains for JWT-SVIDs`,
       );
     }
     const options = {

@@ -17,6 +17,8 @@ export interface FileKeySettings {
   readonly pollMs: number;
   readonly logger: Logger | undefined;
   readonly now: () => number;
+  /** Turns the file's JSON into the key set to use (default: taken as a JWKS); throws when it is unusable. */
+  readonly toKeySet?: (json: unknown) => JSONWebKeySet;
 }
 
 /**
@@ -59,6 +61,11 @@ export class FileKeySource implements KeySource {
     return this.#keys.selected(hint);
   }
 
+  trusts(kid: string): boolean {
+    if (this.#settings.now() - this.#checkedAt >= this.#settings.pollMs) this.#check().catch(() => undefined);
+    return this.#keys?.hasKid(kid) ?? false;
+  }
+
   async prefetch(): Promise<void> {
     await this.#check();
     if (this.#keys === undefined) {
@@ -86,7 +93,8 @@ export class FileKeySource implements KeySource {
     if (stamp === this.#stamp || stamp === this.#badStamp) return;
     try {
       const text = await readFile(this.#path, 'utf8');
-      this.#keys = new KeySelection(parseJson(text) as JSONWebKeySet);
+      const json = parseJson(text);
+      this.#keys = new KeySelection(this.#settings.toKeySet === undefined ? (json as JSONWebKeySet) : this.#settings.toKeySet(json));
       this.#stamp = stamp;
       this.#badStamp = undefined;
       this.#lastError = '';

@@ -1,4 +1,3 @@
-import { RampartError } from '@rampart/core';
 import { resolveClaimMapping, type ClaimMapping } from './claim-mapping.js';
 import { isFetchableUrl } from './discovery.js';
 import { FileKeySource } from './file-key-source.js';
@@ -44,24 +43,28 @@ export interface IssuerRegistrySettings extends RemoteKeySettings {
 const HMAC_MIN_BYTES: Readonly<Record<string, number>> = { HS256: 32, HS384: 48, HS512: 64 };
 
 /**
- * Checks every issuer and builds its key source. Problems are collected and thrown as one `ERR_CONFIG_INVALID`:
- * duplicates, several or no usable key sources, `none`/HS* for an issuer with public keys, asymmetric algorithms
+ * Checks every issuer and builds its key source. Problems are added to `problems` (the caller throws them as one
+ * `ERR_CONFIG_INVALID`, see `buildTrustRegistry`): no issuer when `trustDomains` is 0, duplicates, several or no usable key sources, `none`/HS* for an issuer with public keys, asymmetric algorithms
  * for an HMAC issuer, a secret shorter than its hash, non-HTTPS key URLs (HTTP is allowed on loopback only), and
  * `jwksHosts` that are not bare hosts or that an issuer without discovery lists.
  *
  * @example
  * ```ts
- * const issuers = buildIssuerRegistry([{ issuer: 'https://issuer.example' }], settings);
+ * const problems: string[] = [];
+ * const issuers = buildIssuerRegistry([{ issuer: 'https://issuer.example' }], settings, problems, 0);
  * issuers.get('https://issuer.example')?.algorithms; // ['RS256', 'PS256', 'ES256', 'EdDSA']
  * ```
  */
 export function buildIssuerRegistry(
   configs: readonly IssuerConfig[],
   settings: IssuerRegistrySettings,
+  problems: string[],
+  trustDomains: number,
 ): ReadonlyMap<string, TrustedIssuer> {
-  const problems: string[] = [];
   const registry = new Map<string, TrustedIssuer>();
-  if (configs.length === 0) problems.push('no token issuer is configured: set auth.tokens.issuers or RAMPART_AUTH_ISSUER');
+  if (configs.length === 0 && trustDomains === 0) {
+    problems.push('no token issuer is configured: set auth.tokens.issuers or RAMPART_AUTH_ISSUER (or auth.tokens.trustDomains for JWT-SVIDs)');
+  }
   for (const config of configs) {
     const before = problems.length;
     const name = typeof config.issuer === 'string' ? config.issuer : '';
@@ -108,9 +111,6 @@ export function buildIssuerRegistry(
       say(`its keys are unusable: ${error instanceof Error ? error.message : String(error)}`);
     }
   }
-  if (problems.length > 0) {
-    throw new RampartError('ERR_CONFIG_INVALID', `token verification is misconfigured:\n  ${problems.join('\n  ')}`);
-  }
   return registry;
 }
 
@@ -128,8 +128,15 @@ function keySource(
   return new RemoteKeySource(config.issuer, { jwksUri: config.jwksUri, jwksHosts }, settings);
 }
 
-/** `jwksHosts` checked and lower-cased: each a bare `host` or `host:port` (no scheme, path or credentials). */
-function hostList(hosts: readonly string[] | undefined, say: (text: string) => void): string[] {
+/**
+ * `jwksHosts` checked and lower-cased: each a bare `host` or `host:port` (no scheme, path or credentials).
+ *
+ * @example
+ * ```ts
+ * hostList(['Keys.Example:8443'], say); // ['keys.example:8443']
+ * ```
+ */
+export function hostList(hosts: readonly string[] | undefined, say: (text: string) => void): string[] {
   if (hosts === undefined) return [];
   const list: unknown = hosts;
   if (!Array.isArray(list)) {

@@ -50,6 +50,12 @@ export interface KeySource {
   keyNow(hint: KeyHint): CryptoKey | Uint8Array | undefined;
   /** Loads keys ahead of the first request; rejects with the reason when that fails. */
   prefetch(signal?: AbortSignal): Promise<void>;
+  /**
+   * Whether the current keys still hold a key with this `kid` (never waits; a source may start a due reload in the
+   * background). Asked on each reuse of a cached JWT-SVID verification, so a key dropped from a trust domain's bundle
+   * stops its tokens at the next call. Sources without it are not asked.
+   */
+  trusts?(kid: string): boolean;
 }
 
 /**
@@ -88,9 +94,16 @@ export function staticJwksSource(jwks: JSONWebKeySet): KeySource {
 export class KeySelection {
   readonly #select: ReturnType<typeof createLocalJWKSet>;
   readonly #selected = new Map<string, CryptoKey>();
+  readonly #kids: ReadonlySet<unknown>;
 
   constructor(jwks: JSONWebKeySet) {
     this.#select = createLocalJWKSet(jwks);
+    this.#kids = new Set(jwks.keys.map((key) => key.kid));
+  }
+
+  /** Whether the key set has a key with this `kid`. */
+  hasKid(kid: string): boolean {
+    return this.#kids.has(kid);
   }
 
   async select(header: JWSHeaderParameters, token: FlattenedJWSInput): Promise<CryptoKey> {

@@ -29,6 +29,8 @@ export interface RemoteKeySettings {
   readonly fetch: TokenFetch | undefined;
   readonly logger: Logger | undefined;
   readonly now: () => number;
+  /** Turns the fetched JSON into the key set to use (default: taken as a JWKS); throws when it is unusable. */
+  readonly toKeySet?: (json: unknown) => JSONWebKeySet;
 }
 
 /**
@@ -83,6 +85,11 @@ export class RemoteKeySource implements KeySource {
     if (this.#keys === undefined) return undefined;
     if (this.#due()) this.#refreshInBackground();
     return this.#keys.selection.selected(hint);
+  }
+
+  trusts(kid: string): boolean {
+    if (this.#due()) this.#refreshInBackground();
+    return this.#keys?.selection.hasKid(kid) ?? false;
   }
 
   prefetch(signal?: AbortSignal): Promise<void> {
@@ -144,7 +151,8 @@ export class RemoteKeySource implements KeySource {
         accept: 'application/json, application/jwk-set+json',
       });
       // jose checks the set's shape here ("JSON Web Key Set malformed"): a bad answer keeps the keys we have.
-      this.#keys = { selection: new KeySelection(jwks as JSONWebKeySet), loadedAt: this.#settings.now() };
+      const keySet = this.#settings.toKeySet === undefined ? (jwks as JSONWebKeySet) : this.#settings.toKeySet(jwks);
+      this.#keys = { selection: new KeySelection(keySet), loadedAt: this.#settings.now() };
       this.#failure = undefined;
     } catch (error) {
       const reason = describeFetchFailure(this.#issuer, error);

@@ -1,6 +1,7 @@
 import { defineConfigSchema, type ConfigOf } from '@rampart/core';
 import { resolveClaimMapping } from './claim-mapping.js';
 import { ASYMMETRIC_ALGORITHMS, HMAC_ALGORITHMS, type IssuerConfig } from './token-types.js';
+import { trustDomainList } from './trust-domain-list.js';
 import { TOKEN_VERIFIER_DEFAULTS as D } from './verifier-settings.js';
 
 const ISSUER_KEYS = new Set(['issuer', 'audience', 'jwksUri', 'jwksFile', 'jwksHosts', 'requireTyp', 'algorithms', 'claims']);
@@ -95,6 +96,12 @@ export const tokenConfigSchema = defineConfigSchema({
       jwksRefreshMs: nat('Age after which JWKS keys are refreshed in the background (kept if that fails), in ms.', D.jwksRefreshMs, 'RAMPART_AUTH_JWKS_REFRESH_MS'),
       jwksRetryBackoffMs: nat('After a call\'s discovery or JWKS fetch failed, how long before the next attempt, in ms (a failed start-up prefetch does not count).', D.retryBackoffMs, 'RAMPART_AUTH_JWKS_RETRY_BACKOFF_MS'),
       jwksFilePollMs: nat('How often a jwksFile is checked for changes (on use), in ms.', D.jwksFilePollMs, 'RAMPART_AUTH_JWKS_FILE_POLL_MS'),
+      trustDomains: {
+        doc: "SPIFFE trust domains whose JWT-SVIDs are accepted as bearer tokens, a JSON array of { trustDomain, bundleFile? | bundleUri? | oidcDiscovery? | workloadApi?: true, jwksHosts?, audience?, algorithms? } with exactly one key source: a SPIFFE bundle file (JWK Set; keys with use jwt-svid count, x509-svid keys are ignored; re-read on change), a JWKS or SPIFFE bundle endpoint URL (https), SPIRE's OIDC Discovery Provider base URL (discovery, then its jwks_uri; jwksHosts as for issuers), or the Workload API (needs a JWT bundle source passed to rampartAuth). A token goes this way when its iss names no configured issuer and its sub is a SPIFFE ID of a listed trust domain; it is verified by the JWT-SVID rules (kid, aud, exp required; algorithms RS/ES/PS 256-512, default all) with that trust domain's keys only (ADR 0050).",
+        format: trustDomainList,
+        default: [],
+        env: 'RAMPART_AUTH_TRUST_DOMAINS',
+      },
       hmacSecret: {
         doc: 'HMAC secret (>= 32 bytes) for HS256 tokens of auth.tokens.hmacIssuer. Only from the environment or a file.',
         format: String,

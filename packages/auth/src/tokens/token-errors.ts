@@ -54,6 +54,8 @@ export function expiredToken(reason: string): RampartError {
  */
 export interface TokenFailureContext {
   readonly issuer: string;
+  /** What the token was verified as, when not an issuer's token (e.g. `JWT-SVID of trust domain "example.org"`). */
+  readonly source?: string | undefined;
   readonly kid: unknown;
   readonly alg: unknown;
   readonly allowedAlgorithms: readonly string[];
@@ -89,7 +91,7 @@ export function quote(value: unknown): string {
  * ```
  */
 export function toTokenError(error: unknown, ctx: TokenFailureContext): RampartError {
-  const where = `(issuer ${quote(ctx.issuer)}, kid ${quote(ctx.kid)}, alg ${quote(ctx.alg)})`;
+  const where = `(${ctx.source ?? `issuer ${quote(ctx.issuer)}`}, kid ${quote(ctx.kid)}, alg ${quote(ctx.alg)})`;
   if (RampartError.is(error)) {
     if (error.code !== 'ERR_TOKEN_INVALID') return error;
     return invalidToken(`${error.reason ?? error.message} ${where}`, error.cause);

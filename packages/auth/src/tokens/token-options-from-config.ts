@@ -8,7 +8,8 @@ type TokenSetting = keyof TokenConfig extends infer K ? (K extends `auth.tokens.
 /**
  * Builds {@link TokenVerifierOptions} from the keys of `tokenConfigSchema`. `auth.tokens.issuer` is added to
  * `auth.tokens.issuers` unless listed; the HMAC secret goes to the issuer named by `auth.tokens.hmacIssuer` (added
- * when not listed, refused when that issuer has jwksUri/jwksFile). `extras` adds what config cannot hold.
+ * when not listed, refused when that issuer has jwksUri/jwksFile); `auth.tokens.trustDomains` gives the trust
+ * domains whose JWT-SVIDs are accepted. `extras` adds what config cannot hold (a Workload API `jwtBundles` source).
  *
  * @example
  * ```ts
@@ -17,7 +18,7 @@ type TokenSetting = keyof TokenConfig extends infer K ? (K extends `auth.tokens.
  */
 export function tokenVerifierOptionsFromConfig(
   config: ConfigReader<TokenConfig>,
-  extras: Pick<TokenVerifierOptions, 'logger' | 'fetch' | 'now'> = {},
+  extras: Pick<TokenVerifierOptions, 'logger' | 'fetch' | 'now' | 'jwtBundles'> = {},
 ): TokenVerifierOptions {
   const get = <K extends TokenSetting>(key: K): TokenConfig[`auth.tokens.${K}`] => config.get(`auth.tokens.${key}`);
   const issuers: IssuerConfig[] = get('issuers').map((entry) => ({ ...entry }));
@@ -46,8 +47,10 @@ export function tokenVerifierOptionsFromConfig(
     else issuers[index] = { ...listed, secret };
   }
   const audience = get('audience');
+  const trustDomains = get('trustDomains').map((entry) => ({ ...entry }));
   return {
     issuers,
+    ...(trustDomains.length === 0 ? {} : { trustDomains }),
     ...(audience === '' ? {} : { audience }),
     clockToleranceSec: get('clockToleranceSec'),
     maxTokenBytes: get('maxTokenBytes'),

@@ -24,8 +24,29 @@ export function assertTokenShape(token: unknown, maxBytes: number): asserts toke
 }
 
 /**
- * Decodes (without verifying) the `iss` claim of a token whose shape was checked, so the issuer's configuration can
- * be chosen before any key is fetched. Nothing here is trusted yet.
+ * Decodes (without verifying) the `iss` and `sub` claims of a token whose shape was checked, so the issuer's or trust
+ * domain's configuration can be chosen before any key is fetched. Nothing here is trusted yet.
+ *
+ * @example
+ * ```ts
+ * const { iss, sub } = unverifiedClaims(token);
+ * ```
+ */
+export function unverifiedClaims(token: string): { readonly iss: unknown; readonly sub: unknown } {
+  try {
+    // The shape was checked: three base64url parts. Only the payload's `iss` and `sub` are needed here (jose decodes
+    // and checks the whole token again when it verifies it).
+    const payload: unknown = JSON.parse(Buffer.from(token.slice(token.indexOf('.') + 1, token.lastIndexOf('.')), 'base64url').toString('utf8'));
+    if (payload === null || typeof payload !== 'object' || Array.isArray(payload)) throw new TypeError('the payload is not a JSON object');
+    const { iss, sub } = payload as { iss?: unknown; sub?: unknown };
+    return { iss, sub };
+  } catch (error) {
+    throw invalidToken(`malformed token: ${error instanceof Error ? error.message : String(error)}`, error);
+  }
+}
+
+/**
+ * Decodes (without verifying) the `iss` claim of a token whose shape was checked (see {@link unverifiedClaims}).
  *
  * @example
  * ```ts
@@ -33,16 +54,7 @@ export function assertTokenShape(token: unknown, maxBytes: number): asserts toke
  * ```
  */
 export function unverifiedIssuer(token: string): string {
-  let iss: unknown;
-  try {
-    // The shape was checked: three base64url parts. Only the payload's `iss` is needed here (jose decodes and
-    // checks the whole token again when it verifies it).
-    const payload: unknown = JSON.parse(Buffer.from(token.slice(token.indexOf('.') + 1, token.lastIndexOf('.')), 'base64url').toString('utf8'));
-    if (payload === null || typeof payload !== 'object' || Array.isArray(payload)) throw new TypeError('the payload is not a JSON object');
-    iss = (payload as { iss?: unknown }).iss;
-  } catch (error) {
-    throw invalidToken(`malformed token: ${error instanceof Error ? error.message : String(error)}`, error);
-  }
+  const { iss } = unverifiedClaims(token);
   if (typeof iss !== 'string' || iss === '') {
     throw invalidToken(`claim "iss" missing or not a string (got ${quote(iss)})`);
   }

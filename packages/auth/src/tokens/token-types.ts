@@ -1,6 +1,7 @@
 import type { Logger, Principal } from '@rampart/core';
 import type { FetchImplementation, JSONWebKeySet } from 'jose';
 import type { ClaimMappingConfig } from './claim-mapping.js';
+import type { JwtBundleSource, TrustDomainConfig } from './jwt-svid-types.js';
 
 /**
  * Asymmetric JWS algorithms an issuer may be configured with.
@@ -116,7 +117,7 @@ export interface IssuerConfig {
 }
 
 /**
- * Options of a {@link TokenVerifier}. Only `issuers` is required.
+ * Options of a {@link TokenVerifier}. At least one issuer or trust domain is required.
  *
  * @example
  * ```ts
@@ -124,7 +125,15 @@ export interface IssuerConfig {
  * ```
  */
 export interface TokenVerifierOptions {
-  readonly issuers: readonly IssuerConfig[];
+  /** Trusted OAuth/OIDC issuers: a token whose `iss` names one is verified as that issuer's access token. */
+  readonly issuers?: readonly IssuerConfig[];
+  /**
+   * Trusted SPIFFE trust domains: a token whose `iss` names no configured issuer and whose `sub` is a SPIFFE ID of one
+   * of these is verified as a JWT-SVID, with that trust domain's keys only (ADR 0050).
+   */
+  readonly trustDomains?: readonly TrustDomainConfig[];
+  /** Where trust domains with `workloadApi: true` get their JWT bundles (the Workload API's JWT bundles). */
+  readonly jwtBundles?: JwtBundleSource;
   /** The audience expected by default (this service). A call or an issuer may name its own. */
   readonly audience?: string | readonly string[];
   /** Allowed clock skew for `exp`, `nbf` and `iat`, in seconds. Default 30. */

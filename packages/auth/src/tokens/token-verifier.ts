@@ -1,9 +1,12 @@
 import { decodeProtectedHeader, errors, jwtVerify, type JWSHeaderParameters, type CryptoKey, type JWTPayload, type JWTVerifyOptions } from 'jose';
 import type { CallBounds } from './deadline.js';
 import type { LazyCall } from './key-source.js';
-import { buildIssuerRegistry, toList, type TrustedIssuer } from './issuer-registry.js';
+import { toList, type TrustedIssuer } from './issuer-registry.js';
+import { verifyJwtSvid } from './jwt-svid-verify.js';
 import { invalidToken, quote, toTokenError } from './token-errors.js';
-import { assertTokenShape, KeyHints, unverifiedIssuer } from './token-shape.js';
+import { isTrustDomain, routeToken } from './token-route.js';
+import { assertTokenShape, KeyHints } from './token-shape.js';
+import { buildTrustRegistry, type TrustedDomain } from './trust-domain-registry.js';
 import type { TokenVerifierOptions, VerifiedToken, VerifyOptions } from './token-types.js';
 import { toVerifiedToken } from './verified-token.js';
 import { hashToken, VerifiedTokenCache, type CachedVerification } from './verified-token-cache.js';
@@ -30,7 +33,9 @@ import { verifierSettings } from './verifier-settings.js';
  */
 export class TokenVerifier {
   readonly #issuers: ReadonlyMap<string, TrustedIssuer>;
-  /** The issuer, when exactly one is trusted. */
+  /** The trust domains whose JWT-SVIDs are accepted, by name. */
+  readonly #domains: ReadonlyMap<string, TrustedDomain>;
+  /** The issuer, when exactly one is trusted and no trust domain. */
   readonly #single: TrustedIssuer | undefined;
   readonly #hints = new KeyHints();
   readonly #cache: VerifiedTokenCache | undefined;
@@ -45,7 +50,8 @@ export class TokenVerifier {
     this.#toleranceSec = o.clockToleranceSec;
     this.#maxTokenBytes = o.maxTokenBytes;
     this.#audience = options.audience === undefined ? undefined : toList(options.audience);
-    this.#issuers = buildIssuerRegistry(options.issuers, {
+    const trusted = { issuers: options.issuers ?? [], trustDomains: options.trustDomains ?? [], jwtBundles: options.jwtBundles };
+    ({ issuers: this.#issuers, domains: this.#domains } = buildTrustRegistry(trusted, {
       timeoutMs: o.jwksTimeoutMs,
       cooldownMs: o.jwksCooldownMs,
       refreshMs: o.jwksRefreshMs,
@@ -56,8 +62,8 @@ export class TokenVerifier {
       fetch: options.fetch,
       logger: options.logger,
       now: this.#now,
-    });
-    this.#single = this.#issuers.size === 1 ? [...this.#issuers.values()][0] : undefined;
+    }));
+    this.#single = this.#issuers.size === 1 && this.#domains.size === 0 ? [...this.#issuers.values()][0] : undefined;
     this.#cache = o.cacheMax > 0 ? new VerifiedTokenCache(o.cacheMax, this.#now) : undefined;
     fastPaths.set(this, this.#fastPath());
   }
@@ -72,6 +78,18 @@ export class TokenVerifier {
    */
   get issuers(): readonly string[] {
     return [...this.#issuers.keys()];
+  }
+
+  /**
+   * The trust domains whose JWT-SVIDs are accepted, in configuration order.
+   *
+   * @example
+   * ```ts
+   * logger.info({ trustDomains: verifier.trustDomains }, 'JWT-SVID trust domains');
+   * ```
+   */
+  get trustDomains(): readonly string[] {
+    return [...this.#domains.keys()];
   }
 
   /**
@@ -114,38 +132,46 @@ export class TokenVerifier {
     // unknown issuer fails before any key is fetched (no JWKS refetch for a made-up `kid`).
     const single = this.#single;
     const keyAtHand = single === undefined ? undefined : this.#keyNow(single, token);
-    const issuer = keyAtHand === undefined ? this.#issuerOf(token) : (single as TrustedIssuer);
+    const issuer = keyAtHand === undefined ? routeToken(token, this.#issuers, this.#domains) : (single as TrustedIssuer);
     this.#checkIssuerAllowed(issuer, options);
     const audience = this.#expectedAudience(issuer, options);
     const nowMs = this.#now();
     const nowSec = Math.floor(nowMs / 1000);
     let payload: JWTPayload;
     let verified: VerifiedToken;
+    let kid: string | undefined;
     try {
-      // One object shape for every call (jose reads these options on every verification).
-      const verifyOptions: JWTVerifyOptions = {
-        algorithms: issuer.algorithms as string[],
-        issuer: issuer.issuer,
-        audience: audience as string[],
-        requiredClaims: REQUIRED_CLAIMS,
-        clockTolerance: this.#toleranceSec,
-        currentDate: new Date(nowMs),
-        typ: issuer.requireTyp ? 'at+jwt' : undefined,
-      };
-      ({ payload } =
-        keyAtHand === undefined
-          ? await jwtVerify(token, (h, jws) => issuer.keys.getKey(h, jws, call), verifyOptions)
-          : await jwtVerify(token, keyAtHand, verifyOptions));
+      if (isTrustDomain(issuer)) {
+        const checks = { audience, currentDate: new Date(nowMs), clockTolerance: this.#toleranceSec, call };
+        ({ payload, kid } = await verifyJwtSvid(token, issuer, checks));
+      } else {
+        // One object shape for every call (jose reads these options on every verification).
+        const verifyOptions: JWTVerifyOptions = {
+          algorithms: issuer.algorithms as string[],
+          issuer: issuer.issuer,
+          audience: audience as string[],
+          requiredClaims: REQUIRED_CLAIMS,
+          clockTolerance: this.#toleranceSec,
+          currentDate: new Date(nowMs),
+          typ: issuer.requireTyp ? 'at+jwt' : undefined,
+        };
+        ({ payload } =
+          keyAtHand === undefined
+            ? await jwtVerify(token, (h, jws) => issuer.keys.getKey(h, jws, call), verifyOptions)
+            : await jwtVerify(token, keyAtHand, verifyOptions));
+      }
       if (typeof payload.iat === 'number' && payload.iat > nowSec + this.#toleranceSec) {
         throw new errors.JWTClaimValidationFailed('"iat" is in the future', payload, 'iat', 'check_failed');
       }
-      verified = toVerifiedToken(payload, tokenHash, issuer.claims);
+      // A JWT-SVID's principal names its trust domain as issuer (`spiffe://<td>`), whatever its `iss` says.
+      verified = toVerifiedToken(payload, tokenHash, issuer.claims, isTrustDomain(issuer) ? issuer.issuer : undefined);
     } catch (error) {
       // Report an unknown issuer as such, as when the unverified `iss` is read first (it throws when unknown).
-      if (keyAtHand !== undefined) this.#issuerOf(token);
+      if (keyAtHand !== undefined) routeToken(token, this.#issuers, this.#domains);
       const header = headerOf(token);
       throw toTokenError(error, {
         issuer: issuer.issuer,
+        source: isTrustDomain(issuer) ? `JWT-SVID of trust domain ${quote(issuer.trustDomain)}` : undefined,
         kid: header?.kid,
         alg: header?.alg,
         typ: header?.typ,
@@ -155,14 +181,16 @@ export class TokenVerifier {
         toleranceSec: this.#toleranceSec,
       });
     }
-    const entry: CachedVerification = { verified, issuer, audience: toList(payload.aud ?? []), exp: payload.exp as number };
+    // One shape for every entry (`kid` undefined for an issuer's token): hits read them on every call.
+    const entry: CachedVerification = { verified, issuer, audience: toList(payload.aud ?? []), exp: payload.exp as number, kid };
     this.#cache?.set(tokenHash, entry);
     return entry;
   }
 
   /**
-   * Loads every issuer's keys now (discovery, JWKS, files), e.g. at start-up. Never rejects: returns one entry per
-   * issuer, with the reason when loading failed (verification retries lazily later).
+   * Loads every issuer's and trust domain's keys now (discovery, JWKS, files, bundles), e.g. at start-up. Never
+   * rejects: returns one entry per issuer (a trust domain as `spiffe://<name>`), with the reason when loading failed
+   * (verification retries lazily later).
    *
    * @example
    * ```ts
@@ -171,7 +199,7 @@ export class TokenVerifier {
    */
   async prefetchKeys(signal?: AbortSignal): Promise<{ issuer: string; ok: boolean; reason?: string }[]> {
     return Promise.all(
-      [...this.#issuers.values()].map((issuer) =>
+      this.#trusted().map((issuer) =>
         issuer.keys.prefetch(signal).then(
           () => ({ issuer: issuer.issuer, ok: true }),
           (error: unknown) => ({ issuer: issuer.issuer, ok: false, reason: toTokenError(error, none(issuer)).reason }),
@@ -203,15 +231,12 @@ export class TokenVerifier {
     };
   }
 
-  #issuerOf(token: string): TrustedIssuer {
-    const iss = unverifiedIssuer(token);
-    const issuer = this.#issuers.get(iss);
-    if (issuer === undefined) throw invalidToken(`unknown issuer ${quote(iss)}`);
-    return issuer;
-  }
-
   #checkHit(hit: CachedVerification, options: VerifyOptions): VerifiedToken {
     this.#checkIssuerAllowed(hit.issuer, options);
+    // A JWT-SVID's key must still be in its trust domain's bundle: a key dropped from it stops its tokens now.
+    if (hit.kid !== undefined && hit.issuer.keys.trusts?.(hit.kid) === false) {
+      throw invalidToken(`key ${quote(hit.kid)} is no longer in the bundle (${quote(hit.issuer.issuer)}, cached)`);
+    }
     const expected = this.#expectedAudience(hit.issuer, options);
     if (!intersects(expected, hit.audience)) {
       const where = `(issuer ${quote(hit.issuer.issuer)}, cached)`;
@@ -234,10 +259,15 @@ export class TokenVerifier {
   #issuersWithoutAudience(options: Pick<VerifyOptions, 'audience' | 'issuer'>): string[] {
     if (options.audience !== undefined && toList(options.audience).length > 0) return [];
     const accepted = options.issuer === undefined ? undefined : toList(options.issuer);
-    return [...this.#issuers.values()]
+    return this.#trusted()
       .filter((issuer) => accepted === undefined || accepted.includes(issuer.issuer))
       .filter((issuer) => (issuer.audience ?? this.#audience ?? []).length === 0)
       .map((issuer) => issuer.issuer);
+  }
+
+  /** The issuers, then the trust domains. */
+  #trusted(): TrustedIssuer[] {
+    return [...this.#issuers.values(), ...this.#domains.values()];
   }
 
   #expectedAudience(issuer: TrustedIssuer, options: VerifyOptions): readonly string[] {

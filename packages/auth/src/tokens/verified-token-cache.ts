@@ -18,6 +18,8 @@ export interface CachedVerification {
   readonly audience: readonly string[];
   /** `exp` in seconds. */
   readonly exp: number;
+  /** A JWT-SVID's key id (undefined for other tokens): a reuse checks that its trust domain's bundle still has the key. */
+  readonly kid?: string | undefined;
 }
 
 /**

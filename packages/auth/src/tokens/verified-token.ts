@@ -13,7 +13,9 @@ const MAX_ACTOR_DEPTH = 10;
  * first present wins), the scopes and the roles (space-separated strings or lists of strings; a claim named `scope`
  * must be a string, RFC 9068), and `act` (nested `{ sub, act }`, outermost actor first) and `jti` must have their
  * proper types when present; `cnf` may only bind the token to a certificate (`x5t#S256`, see
- * {@link certificateConfirmation}: a malformed or unverifiable binding never reads as "not bound"). The result is immutable (frozen objects, a scope set that refuses changes), so the verified-token cache
+ * {@link certificateConfirmation}: a malformed or unverifiable binding never reads as "not bound"). `issuer` is the
+ * principal's issuer (default `iss`; a JWT-SVID's is its trust domain, `spiffe://<name>`). The result is immutable
+ * (frozen objects, a scope set that refuses changes), so the verified-token cache
  * can hand the same object to every call that brings the token: no copy per call, and no handler can widen what a
  * later call is granted.
  *
@@ -27,12 +29,13 @@ export function toVerifiedToken(
   payload: JWTPayload,
   tokenHash: string,
   mapping: ClaimMapping = CLAIM_PRESETS.default,
+  issuer: string = payload.iss as string,
 ): VerifiedToken {
-  const { sub, iss, exp } = payload;
+  const { sub, exp } = payload;
   if (typeof sub !== 'string' || sub === '') throw invalidToken(`claim "sub" missing or not a string (got ${quote(sub)})`);
   const principal: Principal = Object.freeze({
     subject: sub,
-    issuer: iss as string,
+    issuer,
     clientId: clientIdOf(payload, mapping.clientId),
     scopes: new ScopeSet(stringsOf(payload, mapping.scopes)),
     roles: new ScopeSet(stringsOf(payload, mapping.roles)),
