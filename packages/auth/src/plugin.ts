@@ -1,4 +1,6 @@
-import { definePlugin, type ConfigOf, type RampartPlugin } from '@rampart/core';
+import { defineConfigSchema, definePlugin, RampartError, type ConfigOf, type ConfigReader, type Logger, type RampartPlugin } from '@rampart/core';
+import { workloadApiSettings } from '@rampart/pki';
+import { leaseJwtSource, type JwtSourceLease } from '@rampart/spiffe';
 import { tokenConfigSchema } from './tokens/token-config-schema.js';
 import { tokenVerifierOptionsFromConfig } from './tokens/token-options-from-config.js';
 import { TokenVerifier } from './tokens/token-verifier.js';
@@ -34,7 +36,9 @@ export interface RampartAuthOptions {
 /** The plugin's name, for other plugins' `dependencies`. */
 export const RAMPART_AUTH = 'rampart-auth';
 
-const configSchema = [tokenConfigSchema, authPipelineConfigSchema] as const;
+/** `transport.workloadApi.*`: where trust domains with `workloadApi: true` get their JWT bundles (the server declares it too). */
+const workloadApiConfigSchema = defineConfigSchema({ transport: { workloadApi: workloadApiSettings } });
+const configSchema = [tokenConfigSchema, authPipelineConfigSchema, workloadApiConfigSchema] as const;
 
 /** The config the auth plugin reads: `auth.tokens.*` (token verification) and the pipeline's `auth.*` settings. */
 export type AuthConfig = ConfigOf<typeof configSchema>;
@@ -63,7 +67,16 @@ export function rampartAuth(options: RampartAuthOptions = {}): RampartPlugin<Aut
       } satisfies AuthPipelineSettings);
       const caFile = config.get('auth.issuerCaFile');
       const fetch = options.fetch ?? (caFile !== '' ? fetchTrusting(caFile) : undefined);
-      const extras = { logger, ...(fetch ? { fetch } : {}), ...(options.jwtBundles ? { jwtBundles: options.jwtBundles } : {}) };
+      const lease = options.jwtBundles === undefined ? workloadApiBundles(config, logger) : undefined;
+      if (lease !== undefined) {
+        // The first JWT bundles before serving: a JWT-SVID would otherwise be refused until they arrive.
+        ctx.on('onInit', async () => {
+          await lease.source;
+        });
+        ctx.on('onClose', () => lease.close());
+      }
+      const jwtBundles = options.jwtBundles ?? lease;
+      const extras = { logger, ...(fetch ? { fetch } : {}), ...(jwtBundles ? { jwtBundles } : {}) };
       const fromConfig = tokenVerifierOptionsFromConfig(config, extras);
       const configured = (fromConfig.issuers?.length ?? 0) + (fromConfig.trustDomains?.length ?? 0) > 0;
       const verifier = options.verifier ?? (configured ? new TokenVerifier(fromConfig) : undefined);
@@ -100,4 +113,20 @@ export function rampartAuth(options: RampartAuthOptions = {}): RampartPlugin<Aut
       ctx.addInterceptor(authInterceptor(container));
     },
   });
+}
+
+/**
+ * A share of the process's Workload API JwtSource when a trust domain takes its JWT bundle from it
+ * (`workloadApi: true` in `auth.tokens.trustDomains`), at `transport.workloadApi.address` (SPIFFE_ENDPOINT_SOCKET).
+ */
+function workloadApiBundles(config: ConfigReader<AuthConfig>, logger: Logger): JwtSourceLease | undefined {
+  if (!config.get('auth.tokens.trustDomains').some((entry) => entry.workloadApi === true)) return undefined;
+  const address = config.get('transport.workloadApi.address');
+  if (address === '') {
+    throw new RampartError(
+      'ERR_CONFIG_INVALID',
+      "auth.tokens.trustDomains has an entry with workloadApi: true but transport.workloadApi.address is not set. Fix: set SPIFFE_ENDPOINT_SOCKET to the SPIRE agent's socket (unix:///…)",
+    );
+  }
+  return leaseJwtSource({ address, logger: logger.child({ component: 'workload-api' }) });
 }

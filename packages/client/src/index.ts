@@ -20,6 +20,7 @@ export type { TokenCacheTiming } from './tokens/token-cache.js';
 export type { TokenResponse } from './tokens/token-endpoint.js';
 export type { ClientTlsFiles, TokenTlsAgents } from './tokens/https-agent.js';
 export { InMemoryTlsAgents, type InMemoryTlsMaterial } from './tokens/in-memory-agents.js';
+export { JwtSvidTokens } from './tokens/jwt-svid-tokens.js';
 export { clientOf } from './di/client-of.js';
 export { rampartClients, TOKEN_CLIENT, type ClientTarget } from './di/rampart-clients.js';
 export {

@@ -1,12 +1,13 @@
 import { credentials as grpcCredentials } from '@grpc/grpc-js';
 import { GrpcService, Status, type CallContext } from '@rampart/core';
-import { closeClient, createClient, createWorkloadApiChannelCredentials } from '@rampart/client';
-import { createApp, type RampartApp } from '@rampart/server';
+import { closeClient, createClient, createWorkloadApiChannelCredentials, JwtSvidTokens } from '@rampart/client';
+import { createApp, type CreateAppOptions, type RampartApp } from '@rampart/server';
+import { leaseJwtSource } from '@rampart/spiffe';
 import { TestTrustDomain, TestWorkloadApi } from '@rampart/spiffe/testing';
 import { connect } from 'node:tls';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { RequireMtls, rampartAuth } from '../../src/index.js';
+import { Authenticated, RequireMtls, rampartAuth } from '../../src/index.js';
 import { VaultServiceDescriptor, type ReadRequest__Output, type Secret, type StoreResponse, type VaultServiceClient } from '../generated/index.js';
 import { call, failed } from './e2e-support.js';
 
@@ -37,14 +38,35 @@ class WorkloadVault {
   async *exchange(): AsyncIterable<Secret> {}
 }
 
+@GrpcService(VaultServiceDescriptor)
+@RequireMtls({ allow: [ORDERS] })
+@Authenticated()
+class JwtSvidVault {
+  read(req: ReadRequest__Output, ctx: CallContext): Promise<Secret> {
+    ran.push({ peer: ctx.peer?.spiffeId, serial: ctx.principal?.subject });
+    return Promise.resolve({ name: req.name, value: `${ctx.principal?.issuer} ${ctx.principal?.subject}` });
+  }
+
+  async *watch(): AsyncIterable<Secret> {}
+  store(): Promise<StoreResponse> {
+    return Promise.resolve({ stored: 0 });
+  }
+  async *exchange(): AsyncIterable<Secret> {}
+}
+
 let own: TestTrustDomain;
 let partner: TestTrustDomain;
 
 /** Starts the vault on its own agent; connections live `maxConnectionAgeMs`, so clients reconnect under load. */
-async function startVault(agent: TestWorkloadApi, extra: Record<string, unknown> = {}): Promise<{ app: RampartApp; address: string }> {
+async function startVault(
+  agent: TestWorkloadApi,
+  extra: Record<string, unknown> = {},
+  services: CreateAppOptions['services'] = [WorkloadVault],
+  auth: Record<string, unknown> = {},
+): Promise<{ app: RampartApp; address: string }> {
   const app = await createApp({
     name: 'vault',
-    services: [WorkloadVault],
+    services,
     protos: { root: protoRoot },
     plugins: [rampartAuth()],
     config: {
@@ -52,6 +74,7 @@ async function startVault(agent: TestWorkloadApi, extra: Record<string, unknown>
         server: { host: '127.0.0.1', port: 0, shutdownGraceMs: 500, ...extra },
         log: { level: 'silent' },
         transport: { source: 'workload-api', workloadApi: { address: agent.address } },
+        auth,
       },
       env: {},
     },
@@ -176,6 +199,64 @@ describe('a server and a client with identities from the Workload API only', () 
     } finally {
       closeClient(attacker);
       closeClient(partnerClient);
+    }
+  });
+});
+
+describe('JWT-SVIDs both ways, configured only: the client sends them, the server trusts its trust domain through the Workload API', () => {
+  let serverAgent: TestWorkloadApi;
+  let clientAgent: TestWorkloadApi;
+  let vault: { app: RampartApp; address: string };
+
+  beforeAll(async () => {
+    [serverAgent, clientAgent] = await Promise.all([
+      TestWorkloadApi.start({ identities: [{ spiffeId: VAULT }], trustDomain: own }),
+      TestWorkloadApi.start({ identities: [{ spiffeId: ORDERS }], trustDomain: own }),
+    ]);
+    vault = await startVault(serverAgent, {}, [JwtSvidVault], {
+      tokens: { audience: VAULT, trustDomains: [{ trustDomain: TRUST_DOMAIN, workloadApi: true }] },
+    });
+  });
+  afterAll(async () => {
+    await vault?.app.close({ graceMs: 200 });
+    await Promise.all([serverAgent?.close(), clientAgent?.close()]);
+  });
+
+  it("@Authenticated accepts the client's JWT-SVID (fetched once for many calls); the principal is its SPIFFE ID", async () => {
+    const mtls = createWorkloadApiChannelCredentials({ address: clientAgent.address, expectedServerId: VAULT });
+    const tokens = new JwtSvidTokens(leaseJwtSource({ address: clientAgent.address }));
+    const client: VaultServiceClient = createClient(VaultServiceDescriptor, {
+      address: vault.address,
+      protoRoot,
+      credentials: mtls.credentials,
+      tokens: { source: tokens, audience: VAULT },
+    });
+    try {
+      for (let i = 0; i < 5; i += 1) {
+        expect((await client.read({ name: 'db' }, { deadline: 5_000 })).value).toBe(`spiffe://${TRUST_DOMAIN} ${ORDERS}`);
+      }
+      expect(clientAgent.calls.FetchJWTSVID).toBe(1);
+      expect(serverAgent.calls.FetchJWTBundles).toBeGreaterThanOrEqual(1);
+      expect(ran.map((r) => r.serial)).toEqual(Array(5).fill(ORDERS));
+    } finally {
+      closeClient(client);
+      mtls.close();
+      await tokens.close();
+    }
+  });
+
+  it('refuses a call without a token (UNAUTHENTICATED), and a JWT-SVID for another audience, no handler runs', async () => {
+    const mtls = createWorkloadApiChannelCredentials({ address: clientAgent.address, expectedServerId: VAULT });
+    const plain: VaultServiceClient = createClient(VaultServiceDescriptor, { address: vault.address, protoRoot, credentials: mtls.credentials });
+    const otherAudience = await clientAgent.mintJwtSvid({ spiffeId: ORDERS, audience: ['spiffe://test.rampart.dev/billing'] });
+    try {
+      expect(failed(await call(plain, 'read', { deadline: 5_000 })).status).toBe(Status.UNAUTHENTICATED);
+      const refused = failed(await call(plain, 'read', { deadline: 5_000, metadata: { authorization: `Bearer ${otherAudience}` } }));
+      expect(refused.status).toBe(Status.UNAUTHENTICATED);
+      expect(ran).toEqual([]);
+    } finally {
+      closeClient(plain);
+      mtls.close();
     }
   });
 });
