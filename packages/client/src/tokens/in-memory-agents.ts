@@ -62,10 +62,10 @@ export class InMemoryTlsAgents implements TokenTlsAgents {
   }
 
   async close(): Promise<void> {
-    const agents = [this.#current?.agent, ...[...this.#pinned.values()].map((p) => p.agent)];
+    const agents = [...(this.#current ? [this.#current.agent] : []), ...[...this.#pinned.values()].map((p) => p.agent)];
     this.#current = undefined;
     this.#pinned.clear();
-    await Promise.all(agents.map((agent) => agent?.close()));
+    await Promise.all(agents.map((agent) => agent.close()));
   }
 
   #trustBundle(): Buffer {
