@@ -11,7 +11,7 @@ export { CLAIM_PRESETS, resolveClaimMapping } from './tokens/claim-mapping.js';
 export { tokenVerifierOptionsFromConfig } from './tokens/token-options-from-config.js';
 export { hashToken } from './tokens/verified-token-cache.js';
 export { INVALID_TOKEN_MESSAGE, EXPIRED_TOKEN_MESSAGE } from './tokens/token-errors.js';
-export { fetchTrusting } from './tokens/fetch-trusting.js';
+export { fetchTrusting, fetchTrustingCa } from './tokens/fetch-trusting.js';
 export { fastPathOf, type VerifierFastPath } from './tokens/token-verifier.js';
 export type { CachedVerification } from './tokens/verified-token-cache.js';
 export type { CallBounds } from './tokens/deadline.js';

@@ -1,6 +1,6 @@
 import { defineConfigSchema, definePlugin, RampartError, type ConfigOf, type ConfigReader, type Logger, type RampartPlugin } from '@rampart/core';
-import { workloadApiSettings } from '@rampart/pki';
-import { leaseJwtSource, type JwtSourceLease } from '@rampart/spiffe';
+import { transportSourceSetting, workloadApiSettings } from '@rampart/pki';
+import { leaseJwtSource, workloadCertificateSource, type JwtSourceLease } from '@rampart/spiffe';
 import { tokenConfigSchema } from './tokens/token-config-schema.js';
 import { tokenVerifierOptionsFromConfig } from './tokens/token-options-from-config.js';
 import { TokenVerifier } from './tokens/token-verifier.js';
@@ -18,7 +18,7 @@ import { InMemoryReplayStore } from './pipeline/replay-store.js';
 import { AUTH_STAGE } from './pipeline/stage.js';
 import { TokenStage } from './pipeline/token-stage.js';
 import { AUTH_TOKENS, type AuthPipelineSettings } from './pipeline/tokens.js';
-import { fetchTrusting } from './tokens/fetch-trusting.js';
+import { fetchTrusting, fetchTrustingCa } from './tokens/fetch-trusting.js';
 
 /** Options of {@link rampartAuth}. */
 export interface RampartAuthOptions {
@@ -37,7 +37,7 @@ export interface RampartAuthOptions {
 export const RAMPART_AUTH = 'rampart-auth';
 
 /** `transport.workloadApi.*`: where trust domains with `workloadApi: true` get their JWT bundles (the server declares it too). */
-const workloadApiConfigSchema = defineConfigSchema({ transport: { workloadApi: workloadApiSettings } });
+const workloadApiConfigSchema = defineConfigSchema({ transport: { source: transportSourceSetting, workloadApi: workloadApiSettings } });
 const configSchema = [tokenConfigSchema, authPipelineConfigSchema, workloadApiConfigSchema] as const;
 
 /** The config the auth plugin reads: `auth.tokens.*` (token verification) and the pipeline's `auth.*` settings. */
@@ -66,7 +66,7 @@ export function rampartAuth(options: RampartAuthOptions = {}): RampartPlugin<Aut
         streamExpiryGraceMs: config.get('auth.streamExpiryGraceMs'),
       } satisfies AuthPipelineSettings);
       const caFile = config.get('auth.issuerCaFile');
-      const fetch = options.fetch ?? (caFile !== '' ? fetchTrusting(caFile) : undefined);
+      const fetch = options.fetch ?? (caFile !== '' ? fetchTrusting(caFile) : workloadApiFetch(config, logger, ctx));
       const lease = options.jwtBundles === undefined ? workloadApiBundles(config, logger) : undefined;
       if (lease !== undefined) {
         // The first JWT bundles before serving: a JWT-SVID would otherwise be refused until they arrive.
@@ -129,4 +129,20 @@ function workloadApiBundles(config: ConfigReader<AuthConfig>, logger: Logger): J
     );
   }
   return leaseJwtSource({ address, logger: logger.child({ component: 'workload-api' }) });
+}
+
+/**
+ * With `transport.source` = `workload-api` and no `auth.issuerCaFile`: discovery and JWKS requests trust the bundle of
+ * the workload's own trust domain from the Workload API (an issuer inside the mesh presents an SVID of it).
+ */
+function workloadApiFetch(config: ConfigReader<AuthConfig>, logger: Logger, ctx: { on(hook: 'onClose', run: () => void): void }): ReturnType<typeof fetchTrustingCa> | undefined {
+  if (config.get('transport.source') !== 'workload-api') return undefined;
+  const address = config.get('transport.workloadApi.address');
+  if (address === '') return undefined; // the server's transport stops start-up naming the setting
+  const source = workloadCertificateSource({ address, logger: logger.child({ component: 'workload-api' }) });
+  ctx.on('onClose', () => source.close());
+  return fetchTrustingCa(() => {
+    const own = source.trustBundles()?.bundleFor(undefined);
+    return own === undefined ? undefined : Buffer.from(own.map((cert) => cert.toString()).join(''));
+  });
 }

@@ -21,24 +21,43 @@ export function fetchTrusting(caFile: string): TokenFetch {
   };
   let stamp = stampOf();
   let ca = readFileSync(caFile);
-  let undici: Promise<{ fetch: typeof undiciFetch; Agent: typeof Agent }> | undefined;
-  let dispatcher: Agent | undefined;
-  return async (input: string | URL, init?: Record<string, unknown>) => {
-    undici ??= import('undici').then(({ Agent, fetch }) => ({ fetch, Agent }));
-    const { fetch, Agent } = await undici;
+  return fetchTrustingCa(() => {
     try {
       const now = stampOf();
       if (now !== stamp) {
         ca = readFileSync(caFile);
         stamp = now;
-        const previous = dispatcher;
-        dispatcher = undefined;
-        void previous?.close();
       }
     } catch {
       // Unreadable for a moment (being replaced): the CAs read last stay in use.
     }
-    dispatcher ??= new Agent({ connect: { ca } });
-    return fetch(input, { ...(init ?? {}), dispatcher });
+    return ca;
+  });
+}
+
+/**
+ * A fetch that trusts the CA certificates `ca()` gives at each request (PEM), and only those: a new connection pool
+ * when they change. For CAs held in memory, such as the own trust domain's bundle from the SPIFFE Workload API; a
+ * request while `ca()` has none fails.
+ *
+ * @example
+ * ```ts
+ * const verifier = new TokenVerifier({ issuers, fetch: fetchTrustingCa(() => ownBundlePem()) });
+ * ```
+ */
+export function fetchTrustingCa(ca: () => Buffer | undefined): TokenFetch {
+  let undici: Promise<{ fetch: typeof undiciFetch; Agent: typeof Agent }> | undefined;
+  let dispatcher: { readonly agent: Agent; readonly ca: Buffer } | undefined;
+  return async (input: string | URL, init?: Record<string, unknown>) => {
+    undici ??= import('undici').then(({ Agent, fetch }) => ({ fetch, Agent }));
+    const { fetch, Agent } = await undici;
+    const now = ca();
+    if (now === undefined || now.length === 0) throw new TypeError('fetch failed: no CA certificates to trust yet', { cause: new Error('no trust bundle') });
+    if (dispatcher === undefined || !dispatcher.ca.equals(now)) {
+      const previous = dispatcher;
+      dispatcher = { agent: new Agent({ connect: { ca: now } }), ca: now };
+      void previous?.agent.close();
+    }
+    return fetch(input, { ...(init ?? {}), dispatcher: dispatcher.agent });
   };
 }

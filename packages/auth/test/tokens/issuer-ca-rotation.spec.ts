@@ -5,7 +5,7 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { fetchTrusting } from '../../src/internal.js';
+import { fetchTrusting, fetchTrustingCa } from '../../src/internal.js';
 
 // Issue 18 (pnpm chaos): after a CA rotation the issuer serves a certificate from the new CA. The verifiers' fetch
 // had read auth.issuerCaFile once at start-up, so every JWKS fetch failed from then on, and when the issuer's next
@@ -52,5 +52,26 @@ describe('fetchTrusting and a CA rotation', () => {
 
     rmSync(caFile); // gone for a moment: the CAs read last stay
     expect((await get(newIssuer)).status).toBe(200);
+  });
+});
+
+// Issue 22: with transport.source = workload-api the trusted CAs are the own trust domain's bundle, held in memory
+// and replaced there by the Workload API.
+describe('fetchTrustingCa: CAs held in memory', () => {
+  it('trusts what ca() gives at each request, follows a change, and refuses to send while it has none', async () => {
+    const oldCa = await createCa({ commonName: 'old bundle CA' });
+    const newCa = await createCa({ commonName: 'new bundle CA' });
+    let bundle: string | undefined = oldCa.certPem;
+    const fetch = fetchTrustingCa(() => (bundle === undefined ? undefined : Buffer.from(bundle)));
+    const get = (url: string) => fetch(url, { headers: new Headers(), method: 'GET', redirect: 'manual', signal: AbortSignal.timeout(5_000) });
+    const oldIssuer = await issuerWith(oldCa);
+    const newIssuer = await issuerWith(newCa);
+    expect((await get(oldIssuer)).status).toBe(200);
+    await expect(get(newIssuer)).rejects.toThrow();
+    bundle = newCa.certPem;
+    expect((await get(newIssuer)).status).toBe(200);
+    await expect(get(oldIssuer)).rejects.toThrow();
+    bundle = undefined;
+    await expect(get(newIssuer)).rejects.toThrow('no CA certificates to trust yet');
   });
 });
