@@ -12,7 +12,7 @@ const appContainers = (objects: KubeObject[]) =>
     .filter((o) => o.kind === 'Deployment')
     .map((o) => ({ app: o.metadata.name, container: (o['spec'] as { template: { spec: { containers: Container[] } } }).template.spec.containers[0]! }));
 
-describe.each(['cert-manager', 'spire'])('overlays/%s', (overlay) => {
+describe.each(['cert-manager', 'spire', 'spire-helper'])('overlays/%s', (overlay) => {
   const objects = renderKustomization(fileURLToPath(new URL(`../overlays/${overlay}`, import.meta.url)));
 
   it('sets only RAMPART_* variables the apps read', () => {

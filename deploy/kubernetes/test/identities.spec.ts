@@ -17,7 +17,7 @@ const clients = (objects: KubeObject[]): { client_id: string; spiffe_id: string 
   return JSON.parse((map['data'] as Record<string, string>)['clients.json']!) as { client_id: string; spiffe_id: string }[];
 };
 
-describe.each(['cert-manager', 'spire'])('overlays/%s: the IDs configured are the IDs issued', (overlay) => {
+describe.each(['cert-manager', 'spire', 'spire-helper'])('overlays/%s: the IDs configured are the IDs issued', (overlay) => {
   const objects = render(overlay);
 
   it("orders pins inventory's ID, and the issuer knows orders by its ID", () => {

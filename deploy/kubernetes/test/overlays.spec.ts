@@ -2,7 +2,7 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { allowedEdges, manifestProblems, renderKustomization, type KubeObject } from '../src/index.js';
 
-const OVERLAYS = ['cert-manager', 'spire'];
+const OVERLAYS = ['cert-manager', 'spire', 'spire-helper'];
 const render = (overlay: string): KubeObject[] => renderKustomization(fileURLToPath(new URL(`../overlays/${overlay}`, import.meta.url)));
 
 // The call graph of the sample system: who may open a connection to whom, and on which port. NetworkPolicies must
@@ -52,8 +52,17 @@ describe.each(OVERLAYS)('overlays/%s', (overlay) => {
       const deployment = objects.find((o) => o.kind === 'Deployment' && o.metadata.name === app) as KubeObject;
       const container = (deployment['spec'] as { template: { spec: { containers: { volumeMounts: { mountPath: string }[]; env: { name: string; value?: string }[] }[] } } }).template.spec.containers[0]!;
       const mounts = container.volumeMounts.map((m) => m.mountPath);
-      expect(mounts).toEqual(expect.arrayContaining(['/var/run/rampart/tls', '/var/run/rampart/trust']));
       const files = container.env.filter((e) => /_(CERT|KEY|CA)_FILE$/.test(e.name)).map((e) => e.value as string);
+      if (overlay === 'spire') {
+        // The Workload API variant: the agent's socket is mounted where SPIFFE_ENDPOINT_SOCKET points, and no file.
+        expect(container.env.find((e) => e.name === 'RAMPART_TRANSPORT_SOURCE')?.value).toBe('workload-api');
+        const socket = container.env.find((e) => e.name === 'SPIFFE_ENDPOINT_SOCKET')?.value ?? '';
+        expect(socket).toMatch(/^unix:\/\/\//);
+        expect(mounts.some((m) => socket.slice('unix://'.length).startsWith(`${m}/`)), socket).toBe(true);
+        expect(files).toEqual([]);
+        continue;
+      }
+      expect(mounts).toEqual(expect.arrayContaining(['/var/run/rampart/tls', '/var/run/rampart/trust']));
       expect(files.length).toBeGreaterThanOrEqual(3);
       for (const file of files) expect(mounts.some((m) => file.startsWith(`${m}/`)), file).toBe(true);
     }

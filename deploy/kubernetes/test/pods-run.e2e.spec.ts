@@ -13,7 +13,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { renderKustomization, type KubeObject } from '../src/index.js';
 import { grpcHealth, httpsGet, probeOnce, untilStarted } from './support/kubelet-probes.js';
 import { LocalPod, podTemplateOf } from './support/local-pod.js';
-import { clusterCa, controllerMade, freePorts, operatorSecrets, readOnlyMountsDigest, writeSvid } from './support/pod-inputs.js';
+import { clusterCa, controllerMade, freePorts, operatorSecrets, readOnlyMountsDigest, writeSvid, type ClusterCa } from './support/pod-inputs.js';
+import { TestTrustDomain, TestWorkloadApi } from '@rampart/spiffe/testing';
 
 const REDIS_BIN = process.env['RAMPART_REDIS_SERVER_BIN'] ?? 'redis-server';
 const redisInstalled = spawnSync(REDIS_BIN, ['--version'], { stdio: 'ignore' }).status === 0;
@@ -26,7 +27,23 @@ const REPO_ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 const PODS = ['redis', 'issuer', 'inventory', 'orders'];
 const SERVICES = ['inventory', 'orders'];
 
-describe.skipIf(!redisInstalled)(`overlays/cert-manager: the rendered pods run the real apps${SKIP}`, () => {
+/** How a pod gets its identity: cert-manager's and spiffe-helper's files, or a Workload API agent on the mounted socket. */
+const IDENTITIES: Record<string, (pod: LocalPod, ca: ClusterCa, agents: TestWorkloadApi[]) => Promise<void>> = {
+  'cert-manager': async (local, ca) => {
+    await writeSvid(local, ca);
+  },
+  spire: async (local, _ca, agents) => {
+    const socket = /^unix:\/\/(.*)$/.exec(local.env['SPIFFE_ENDPOINT_SOCKET'] ?? '')?.[1];
+    if (socket === undefined) return; // redis
+    const trustDomain = agents[0]?.own ?? (await TestTrustDomain.create('demo.rampart.dev'));
+    const serviceAccount = (local.pod as { serviceAccountName?: string }).serviceAccountName ?? local.name; // the base sets one per app
+    const spiffeId = `spiffe://demo.rampart.dev/ns/rampart/sa/${serviceAccount}`;
+    agents.push(await TestWorkloadApi.start({ identities: [{ spiffeId, dnsNames: [`${local.name}.rampart.svc.cluster.local`] }], trustDomain, socketPath: socket }));
+  },
+};
+
+describe.skipIf(!redisInstalled).each(Object.keys(IDENTITIES))(`overlays/%s: the rendered pods run the real apps${SKIP}`, (overlay) => {
+  const agents: TestWorkloadApi[] = [];
   let objects: KubeObject[];
   let root: string;
   const pods = new Map<string, LocalPod>();
@@ -34,7 +51,7 @@ describe.skipIf(!redisInstalled)(`overlays/cert-manager: the rendered pods run t
   const pod = (name: string): LocalPod => pods.get(name)!;
 
   beforeAll(async () => {
-    objects = renderKustomization(fileURLToPath(new URL('../overlays/cert-manager', import.meta.url)));
+    objects = renderKustomization(fileURLToPath(new URL(`../overlays/${overlay}`, import.meta.url)));
     root = mkdtempSync(join(tmpdir(), 'rampart-k8s-pods-'));
     const counts = PODS.map((name) => podTemplateOf(objects, name).containers[0]!.ports?.length ?? 0);
     const ports = await freePorts(counts.reduce((a, b) => a + b, 0));
@@ -47,7 +64,7 @@ describe.skipIf(!redisInstalled)(`overlays/cert-manager: the rendered pods run t
     for (const [i, name] of PODS.entries()) {
       const local = new LocalPod(name, objects, inputs, ports.slice(next, (next += counts[i]!)));
       local.layOutVolumes();
-      await writeSvid(local, ca);
+      await IDENTITIES[overlay]!(local, ca, agents);
       digests.set(name, readOnlyMountsDigest(local));
       pods.set(name, local);
     }
@@ -57,8 +74,9 @@ describe.skipIf(!redisInstalled)(`overlays/cert-manager: the rendered pods run t
     for (const name of PODS.slice(1)) pod(name).start();
   }, 30_000);
 
-  afterAll(() => {
+  afterAll(async () => {
     for (const local of pods.values()) local.kill();
+    await Promise.all(agents.map((agent) => agent.close()));
     if (root) rmSync(root, { recursive: true, force: true });
   });
 

@@ -105,6 +105,9 @@ export class LocalPod {
     if (value === undefined) throw new Error(`${this.name}: env ${variable.name} has no value (missing Secret or ConfigMap key)`);
     const mount = (this.container.volumeMounts ?? []).find((m) => value.startsWith(`${m.mountPath}/`));
     if (mount) return this.local(value);
+    // A Unix socket address (SPIFFE_ENDPOINT_SOCKET) under a mount: its path is rewritten the same way.
+    const socket = /^unix:\/\/(\/.*)$/.exec(value)?.[1];
+    if (socket !== undefined && (this.container.volumeMounts ?? []).some((m) => socket.startsWith(`${m.mountPath}/`))) return `unix://${this.local(socket)}`;
     if (/_PORT$/.test(variable.name) && this.ports.has(Number(value))) return String(this.ports.get(Number(value)));
     return value;
   }

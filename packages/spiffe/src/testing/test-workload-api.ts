@@ -1,6 +1,6 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, isAbsolute, join } from 'node:path';
 import {
   loadPackageDefinition,
   Server,
@@ -65,6 +65,11 @@ export interface TestWorkloadApiOptions {
   readonly trustDomain?: TestTrustDomain;
   /** Foreign trust domains shared with other agents (a partner's SPIRE deployment), federated from the start. */
   readonly federated?: readonly TestTrustDomain[];
+  /**
+   * Where to listen (an absolute path, its folder created if missing, e.g. where a pod's CSI mount would put the
+   * socket). Default: `agent.sock` in a fresh temporary folder, removed on `close()`.
+   */
+  readonly socketPath?: string;
 }
 
 /**
@@ -96,14 +101,23 @@ export class TestWorkloadApi {
   readonly #domains = new Map<string, TestTrustDomain>();
   #svids: MintedX509Svid[] = [];
   #server: Server | undefined;
-  readonly #dir: string;
+  /** The temporary folder this agent made (and removes), when no socketPath was given. */
+  readonly #dir: string | undefined;
+  readonly #socketPath: string;
 
   private constructor(
     readonly own: TestTrustDomain,
     private readonly identities: readonly TestIdentity[],
     private readonly options: TestWorkloadApiOptions,
   ) {
-    this.#dir = mkdtempSync(join(tmpdir(), 'rampart-spiffe-'));
+    if (options.socketPath === undefined) {
+      this.#dir = mkdtempSync(join(tmpdir(), 'rampart-spiffe-'));
+      this.#socketPath = join(this.#dir, 'agent.sock');
+    } else {
+      if (!isAbsolute(options.socketPath)) throw new TypeError('TestWorkloadApi: socketPath must be an absolute path');
+      mkdirSync(dirname(options.socketPath), { recursive: true });
+      this.#socketPath = options.socketPath;
+    }
     this.#domains.set(own.name, own);
   }
 
@@ -127,7 +141,7 @@ export class TestWorkloadApi {
 
   /** The socket's path. */
   get socketPath(): string {
-    return join(this.#dir, 'agent.sock');
+    return this.#socketPath;
   }
 
   /** The address to give a client: `unix:///…/agent.sock`. */
@@ -185,10 +199,11 @@ export class TestWorkloadApi {
     await Promise.resolve();
   }
 
-  /** Stops and removes the socket folder. */
+  /** Stops and removes the socket (and the folder it made for it). */
   async close(): Promise<void> {
     await this.stop();
-    rmSync(this.#dir, { recursive: true, force: true });
+    rmSync(this.#socketPath, { force: true });
+    if (this.#dir !== undefined) rmSync(this.#dir, { recursive: true, force: true });
   }
 
   /** Mints new X.509-SVIDs for every identity (`lifetimeMs`, default the start option's) and pushes them to every FetchX509SVID stream. */
