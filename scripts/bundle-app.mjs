@@ -102,7 +102,9 @@ const result = await build({
   platform: 'node',
   format: 'esm',
   target: 'node20',
-  minifySyntax: true,
+  // Minified (names kept: error messages and DI name classes): the source V8 keeps on the heap is half the size.
+  minify: true,
+  keepNames: true,
   legalComments: 'linked',
   banner: { js: BANNER },
   plugins: [assetPaths(packagesWithAssets)],
