@@ -91,7 +91,7 @@ describe('the Node matrix', () => {
       [100],
       null,
     );
-  const startup = summarizeStartup(new Map([['grpc', [300]], ['rampart', [420]], ['nest', [900]]]), { node: 'v22.23.5', runs: 1, pinned: true }, null);
+  const startup = summarizeStartup(new Map([['grpc', [300]], ['rampart', [420]], ['rampart-bundle', [350]], ['nest', [900]]]), { node: 'v22.23.5', runs: 1, pinned: true }, null);
   const matrix: MatrixResults = {
     version: 1,
     kind: 'matrix',
@@ -114,7 +114,7 @@ describe('the Node matrix', () => {
     expect(rows[0]).not.toContain('1.05× ✗');
     expect(rows[1]).toContain('1.25× ✗'); // 100 / 80 misses 1.10
     expect(rows[1]).toContain('1.40×'); // start-up 420 / 300
-    expect(rows[1]).toContain('300 / 420 / 900');
+    expect(rows[1]).toContain('300 / 420 / 350 / 900');
     expect(rows[2]).toContain('n/a');
     expect(md).toContain('## Node v22.23.5');
   });

@@ -24,6 +24,17 @@ describe('start-up figures', () => {
     expect(s.node).toBe('v22.23.5');
   });
 
+  it('reports the bundled app as its own row and its own phases, leaving the target to the app as built', () => {
+    const withBundle = new Map<string, number[]>([...runs].map(([k, v]) => [k, [...v]]));
+    withBundle.set('rampart-bundle', [450, 470, 465]);
+    const s = summarizeStartup(withBundle as Map<never, number[]>, { node: 'v24.22.3', runs: 3, pinned: false }, { moduleLoad: 400 }, { moduleLoad: 150 });
+    expect(s.servers['rampart-bundle']).toMatchObject({ median_ms: 465, vs_bare: 1.5 });
+    expect(s.target.value).toBe(2);
+    const md = renderStartupMarkdown(s);
+    expect(md).toContain('| Rampart, bundled (esbuild) | 465 | 470 | 450 | 1.50× |');
+    expect(md).toContain('The same for the bundled app: moduleLoad 150.0.');
+  });
+
   it('has no ratio and no verdict without the bare figure', () => {
     const s = summarizeStartup(new Map([['rampart', [500]]]), { node: 'v24.22.3', runs: 1, pinned: false }, null);
     expect(s.servers.rampart?.vs_bare).toBeNull();

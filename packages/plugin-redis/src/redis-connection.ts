@@ -1,5 +1,5 @@
 import { RampartError, type Logger } from '@rampart/core';
-import { createClient } from '@redis/client';
+import type { createClient } from '@redis/client';
 import { redisAddress, type RedisSettings } from './redis-settings.js';
 
 /**
@@ -50,7 +50,7 @@ const noop = (): void => undefined;
  */
 export class RedisConnection {
   readonly address: string;
-  readonly #client: RedisClient;
+  #client: RedisClient | undefined;
   readonly #timeoutMs: number;
   #failing = false;
   #opened = false;
@@ -64,7 +64,22 @@ export class RedisConnection {
   ) {
     this.address = redisAddress(settings.url);
     this.#timeoutMs = settings.commandTimeoutMs;
-    this.#client = createClient({
+  }
+
+  /** Whether commands can be sent now. */
+  get ready(): boolean {
+    return this.#client?.isReady ?? false;
+  }
+
+  /**
+   * Makes the node-redis client. `@redis/client` is imported here, not when the module loads: an app that imports
+   * this package but configures no Redis (`rampartRedisWhenConfigured()` on a laptop) does not load its ~400 modules
+   * at every start (ADR 0051).
+   */
+  async #createClient(): Promise<RedisClient> {
+    const { createClient } = await import('@redis/client');
+    const { settings } = this;
+    const client: RedisClient = createClient({
       url: settings.url,
       disableOfflineQueue: true,
       commandsQueueMaxLength: 10_000,
@@ -73,20 +88,16 @@ export class RedisConnection {
         reconnectStrategy: (retries) => Math.min(50 * 2 ** Math.min(retries, 10), settings.reconnectMaxDelayMs),
       },
     });
-    this.#client.on('error', (error: unknown) => {
+    client.on('error', (error: unknown) => {
       this.#lastError = error;
       this.#down(error);
     });
-    this.#client.on('ready', () => {
+    client.on('ready', () => {
       this.#up();
       if (this.#readyBefore) for (const listener of this.#reconnected) listener();
       this.#readyBefore = true;
     });
-  }
-
-  /** Whether commands can be sent now. */
-  get ready(): boolean {
-    return this.#client.isReady;
+    return client;
   }
 
   /**
@@ -96,6 +107,7 @@ export class RedisConnection {
   async open(): Promise<void> {
     if (this.#opened) return;
     this.#opened = true;
+    this.#client = await this.#createClient();
     const connecting = this.#client.connect();
     connecting.catch(noop);
     let timer: NodeJS.Timeout | undefined;
@@ -123,10 +135,11 @@ export class RedisConnection {
    * `ERR_UNAVAILABLE` with `what` and the cause in its reason.
    */
   async run<T>(what: string, command: (client: RedisClient) => Promise<T>): Promise<T> {
-    if (!this.#client.isReady) throw this.#unavailable(what, 'not connected', undefined);
+    const client = this.#client;
+    if (client?.isReady !== true) throw this.#unavailable(what, 'not connected', undefined);
     let timer: NodeJS.Timeout | undefined;
     try {
-      const pending = command(this.#client);
+      const pending = command(client);
       pending.catch(noop);
       const result = await Promise.race([
         pending,
@@ -158,10 +171,11 @@ export class RedisConnection {
 
   /** Quits (waiting up to `commandTimeoutMs` for pending replies), then drops the socket. Idempotent. */
   async close(): Promise<void> {
-    if (!this.#client.isOpen) return;
+    const client = this.#client;
+    if (client?.isOpen !== true) return;
     let timer: NodeJS.Timeout | undefined;
     await Promise.race([
-      this.#client.close().catch(noop),
+      client.close().catch(noop),
       new Promise<void>((resolve) => {
         timer = setTimeout(resolve, this.#timeoutMs);
       }),
@@ -196,7 +210,7 @@ export class RedisConnection {
 
   #destroy(): void {
     try {
-      if (this.#client.isOpen) this.#client.destroy();
+      if (this.#client?.isOpen === true) this.#client.destroy();
     } catch {
       // already closed
     }

@@ -10,6 +10,7 @@ import type { PackageDefinition } from '@grpc/proto-loader';
 import { ReflectionService } from '@grpc/reflection';
 import { parseSpiffeId, RampartError, type ConfigReader, type Logger, type PeerIdentity } from '@rampart/core';
 import type { ServerConfig } from './config-schema.js';
+import { reflectionDescriptors } from './reflection-descriptors.js';
 import type { PeerIdentityCache } from './tls/peer-cache.js';
 
 /**
@@ -87,7 +88,7 @@ export function addReflection(
   peers: PeerIdentityCache,
   logger: Logger,
 ): void {
-  const reflection = new ReflectionService(packageDefinition, { services: [...services] });
+  const reflection = new ReflectionService(reflectionDescriptors(packageDefinition), { services: [...services] });
   if (!access.requireMtls) {
     reflection.addToServer(server);
     return;

@@ -84,11 +84,12 @@ function listeningLine(output: string): Record<string, unknown> | undefined {
 }
 
 /**
- * Starts `node dist/main.js` in `dir` as a container would, with `env` as its whole environment besides `PATH` (the
- * machine's RAMPART_* settings are not passed on), and waits up to `timeoutMs` for its "… listening" log line.
+ * Starts `node dist/main.js` (or `entry`, e.g. a bundle's `main.mjs`) in `dir` as a container would, with `env` as its
+ * whole environment besides `PATH` (the machine's RAMPART_* settings are not passed on), and waits up to `timeoutMs`
+ * for its "… listening" log line.
  */
-export function startDeployed(dir: string, env: Record<string, string>, timeoutMs = 30_000): Promise<DeployedProcess> {
-  const child = spawn(process.execPath, ['dist/main.js'], { cwd: dir, env: { PATH: process.env['PATH'] ?? '', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+export function startDeployed(dir: string, env: Record<string, string>, timeoutMs = 30_000, entry = 'dist/main.js'): Promise<DeployedProcess> {
+  const child = spawn(process.execPath, [entry], { cwd: dir, env: { PATH: process.env['PATH'] ?? '', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   let exit: ProcessExit | undefined;
   const exited = new Promise<ProcessExit>((done) =>
     child.once('exit', (code, signal) => {

@@ -1,6 +1,7 @@
-import { spawn } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { execFileSync, spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { nodeCommand } from '../child.js';
 import { freePort } from '../free-port.js';
@@ -13,6 +14,8 @@ import { phasesFromLog, summarizeStartup, type StartupResults } from './startup-
 
 /** The sample inventory app's entry point, `apps/inventory/dist/main.js`, as `pnpm start` runs it. */
 const INVENTORY_MAIN = join(dirname(createRequire(import.meta.url).resolve('@rampart/inventory')), 'main.js');
+/** The workspace's bundler (ADR 0051): `node scripts/bundle-app.mjs <app dir> --out <dir>`. */
+const BUNDLE_SCRIPT = join(dirname(INVENTORY_MAIN), '..', '..', '..', 'scripts', 'bundle-app.mjs');
 const SERVER_CORE = 0;
 const TIMEOUT_MS = 60_000;
 
@@ -25,6 +28,8 @@ export interface StartupOptions {
   /** Pin each started server to core 0 from its first instruction (`taskset`). */
   readonly pin: boolean;
   readonly log: (line: string) => void;
+  /** The bundled inventory app's `main.mjs` (set by {@link runStartup}). */
+  readonly bundleMain?: string;
 }
 
 /**
@@ -53,8 +58,8 @@ async function startOnce(
   const { fixtures } = options;
   const port = await freePort();
   const [script, env] =
-    kind === 'rampart'
-      ? [INVENTORY_MAIN, inventoryEnv(fixtures, port, logLevel)]
+    kind === 'rampart' || kind === 'rampart-bundle'
+      ? [kind === 'rampart' ? INVENTORY_MAIN : (options.bundleMain ?? INVENTORY_MAIN), inventoryEnv(fixtures, port, logLevel)]
       : [STARTUP_SCRIPT, { [STARTUP_ENV]: JSON.stringify({ kind, port, fixtures } satisfies StartupServerConfig) }];
   const childEnv: Record<string, string | undefined> = { ...process.env, NODE_ENV: 'production', ...env };
   delete childEnv.RAMPART_CONFIG; // the app's config is the environment above, not a file someone left in the shell
@@ -83,11 +88,22 @@ async function startOnce(
 }
 
 /**
- * Times the start-up of bare grpc-js, the Rampart sample app and NestJS, `runs` times each in rotating order after
- * one unmeasured start of each (disk cache), then starts the Rampart app once more at log level debug for its own
- * breakdown by phase.
+ * Times the start-up of bare grpc-js, the Rampart sample app (as built, and bundled by `scripts/bundle-app.mjs`) and
+ * NestJS, `runs` times each in rotating order after one unmeasured start of each (disk cache), then starts the Rampart
+ * app, and its bundle, once more at log level debug for their own breakdown by phase.
  */
-export async function runStartup(options: StartupOptions): Promise<StartupResults> {
+export async function runStartup(startup: StartupOptions): Promise<StartupResults> {
+  // The bundle is made from the built app, unmeasured, into a folder of its own (no node_modules beside it).
+  const bundleDir = mkdtempSync(join(tmpdir(), 'rampart-bench-bundle-'));
+  try {
+    execFileSync(process.execPath, [BUNDLE_SCRIPT, join(dirname(INVENTORY_MAIN), '..'), '--out', bundleDir], { stdio: 'pipe' });
+    return await timeStarts({ ...startup, bundleMain: join(bundleDir, 'main.mjs') });
+  } finally {
+    rmSync(bundleDir, { recursive: true, force: true });
+  }
+}
+
+async function timeStarts(options: StartupOptions): Promise<StartupResults> {
   const runs = new Map<StartupKind, number[]>(STARTUP_KINDS.map((k) => [k, []]));
   for (const kind of STARTUP_KINDS) await startOnce(kind, options);
   for (let r = 0; r < options.runs; r++) {
@@ -95,11 +111,11 @@ export async function runStartup(options: StartupOptions): Promise<StartupResult
       const kind = STARTUP_KINDS[(i + r) % STARTUP_KINDS.length] as StartupKind;
       const { ms } = await startOnce(kind, options);
       runs.get(kind)?.push(ms);
-      options.log(`start-up ${r + 1}/${options.runs} ${kind.padEnd(8)} ${ms.toFixed(1).padStart(7)} ms`);
+      options.log(`start-up ${r + 1}/${options.runs} ${kind.padEnd(14)} ${ms.toFixed(1).padStart(7)} ms`);
     }
   }
-  const { stdout } = await startOnce('rampart', options, 'debug');
-  const phases = phasesFromLog(stdout);
+  const phases = phasesFromLog((await startOnce('rampart', options, 'debug')).stdout);
   if (phases === null) options.log('start-up: the Rampart app printed no "start-up phases" line at debug level');
-  return summarizeStartup(runs, { node: options.node.version, runs: options.runs, pinned: options.pin }, phases);
+  const bundlePhases = phasesFromLog((await startOnce('rampart-bundle', options, 'debug')).stdout);
+  return summarizeStartup(runs, { node: options.node.version, runs: options.runs, pinned: options.pin }, phases, bundlePhases);
 }

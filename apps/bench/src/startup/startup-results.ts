@@ -7,6 +7,7 @@ export const STARTUP_TARGET = 1.5;
 export const STARTUP_LABELS: Readonly<Record<StartupKind, string>> = {
   grpc: 'bare grpc-js mTLS + health',
   rampart: 'Rampart (apps/inventory)',
+  'rampart-bundle': 'Rampart, bundled (esbuild)',
   nest: 'NestJS mTLS + health',
 };
 
@@ -32,6 +33,8 @@ export interface StartupResults {
    * phase, in order. Null when that line was not found.
    */
   readonly rampart_phases_ms: Readonly<Record<string, number>> | null;
+  /** The same for the bundled app (`rampart-bundle`); null when not found. */
+  readonly rampart_bundle_phases_ms: Readonly<Record<string, number>> | null;
   readonly target: { readonly limit: number; readonly value: number | null; readonly pass: boolean | null };
 }
 
@@ -40,6 +43,7 @@ export function summarizeStartup(
   runs: ReadonlyMap<StartupKind, readonly number[]>,
   info: { readonly node: string; readonly runs: number; readonly pinned: boolean },
   phases: Readonly<Record<string, number>> | null,
+  bundlePhases: Readonly<Record<string, number>> | null = null,
 ): StartupResults {
   const servers: Partial<Record<StartupKind, StartupServerResult>> = {};
   const bareRuns = runs.get('grpc') ?? [];
@@ -63,6 +67,7 @@ export function summarizeStartup(
     ...info,
     servers,
     rampart_phases_ms: phases,
+    rampart_bundle_phases_ms: bundlePhases,
     target: { limit: STARTUP_TARGET, value, pass: value === null ? null : value <= STARTUP_TARGET },
   };
 }
@@ -109,12 +114,12 @@ export function renderStartupMarkdown(s: StartupResults): string {
     '',
     `Target: Rampart ≤ ${t.limit.toFixed(2)}× bare grpc-js: ${t.value === null ? 'n/a' : `${t.value.toFixed(2)}×, **${t.pass ? 'PASS' : 'MISS'}**`}.`,
   );
+  const list = (phases: Readonly<Record<string, number>>): string => Object.entries(phases).map(([k, v]) => `${k} ${v.toFixed(1)}`).join(', ');
   if (s.rampart_phases_ms !== null) {
-    const phases = Object.entries(s.rampart_phases_ms);
-    lines.push(
-      '',
-      `Rampart's own breakdown (one more start at log level debug; ms): ${phases.map(([k, v]) => `${k} ${v.toFixed(1)}`).join(', ')}.`,
-    );
+    lines.push('', `Rampart's own breakdown (one more start at log level debug; ms): ${list(s.rampart_phases_ms)}.`);
+  }
+  if (s.rampart_bundle_phases_ms) {
+    lines.push('', `The same for the bundled app: ${list(s.rampart_bundle_phases_ms)}.`);
   }
   lines.push('');
   return lines.join('\n');
