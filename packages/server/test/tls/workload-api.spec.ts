@@ -67,7 +67,7 @@ describe('a server whose identity comes from the Workload API', () => {
     agent = await TestWorkloadApi.start({ identities: [{ spiffeId: VAULT }] });
     const error = await rampartErrorOf(
       (async () => {
-        app = await appOn({ insecure: true, source: 'workload-api', workloadApi: { address: agent!.address } });
+        app = await appOn({ insecure: true, source: 'workload-api', workloadApi: { address: agent.address } });
         await app.listen();
       })(),
     );
