@@ -24,6 +24,12 @@ export function createServerTransport(
         'transport.insecure is set together with transport.tls.* files: choose one. Fix: unset RAMPART_TRANSPORT_INSECURE to serve TLS',
       );
     }
+    if (config.get('transport.source') === 'workload-api') {
+      throw new RampartError(
+        'ERR_CONFIG_INVALID',
+        'transport.insecure is set together with transport.source=workload-api: choose one. Fix: unset RAMPART_TRANSPORT_INSECURE to serve TLS with the SVID, or set RAMPART_TRANSPORT_SOURCE=files',
+      );
+    }
     if (env.NODE_ENV === 'production') {
       throw new RampartError(
         'ERR_INSECURE_TRANSPORT',

@@ -35,8 +35,8 @@ const shared = new Map<string, Shared>();
 /**
  * The workload's X.509-SVID and bundles from the SPIFFE Workload API as a pki {@link CertificateSource}: what Rampart's
  * server, clients, token client and issuer take when `transport.source` is `workload-api`. Holders of the same address
- * and hint share one {@link X509Source} (one `FetchX509SVID` stream); the first holder's other options apply. Listeners
- * added before the first SVID arrived get it when it does.
+ * and hint (and the same `pick` function, when they pick) share one {@link X509Source} (one `FetchX509SVID` stream);
+ * the first holder's other options apply. Listeners added before the first SVID arrived get it when it does.
  *
  * @throws RampartError `ERR_CONFIG_INVALID` when the address is missing or malformed.
  *
@@ -50,7 +50,8 @@ const shared = new Map<string, Shared>();
  */
 export function workloadCertificateSource(options: X509SourceOptions = {}): WorkloadCertificateSource {
   const endpoint = resolveEndpoint(options.address, options.env);
-  const key = `${endpoint.address}|${options.hint ?? ''}`;
+  // A holder that picks its SVID shares only with holders of the same pick function: another's choice is not its own.
+  const key = `${endpoint.address}|${options.hint ?? ''}|${pickKey(options.pick)}`;
   let entry = shared.get(key);
   if (entry === undefined) {
     const created: Shared = { source: X509Source.create({ ...options, address: endpoint.address }), users: 0 };
@@ -69,6 +70,17 @@ export function workloadCertificateSource(options: X509SourceOptions = {}): Work
     shared.delete(key);
     void current.source.then((source) => source.close(), () => undefined);
   });
+}
+
+const pickIds = new WeakMap<object, number>();
+let lastPickId = 0;
+
+/** The share key part of a `pick` option: '' without one, else one id per function object. */
+function pickKey(pick: X509SourceOptions['pick']): string {
+  if (pick === undefined) return '';
+  let id = pickIds.get(pick);
+  if (id === undefined) pickIds.set(pick, (id = ++lastPickId));
+  return `pick#${id}`;
 }
 
 /** One holder's view of a shared X509Source. */

@@ -241,11 +241,13 @@ describe('JWT-SVID attacks, refused before any handler', () => {
 });
 
 describe('start-up', () => {
-  it('refuses workloadApi: true without a JWT bundle source, naming the key and the fix', async () => {
+  it('refuses workloadApi: true without a Workload API address (the JWT bundle source), naming the keys and the fix', async () => {
     const err = await rampartErrorOf(
       startTestApp(vaultApp([SvidVault], { values: { auth: { tokens: { audience: 'vault', trustDomains: [{ trustDomain: A, workloadApi: true }] } } } })),
     );
     expect(err.code).toBe('ERR_CONFIG_INVALID');
-    expect(err.message).toContain('auth.tokens.trustDomains "a.example": workloadApi: true needs a JWT bundle source: pass jwtBundles');
+    expect(err.message).toContain(
+      'auth.tokens.trustDomains has an entry with workloadApi: true but transport.workloadApi.address is not set. Fix: set SPIFFE_ENDPOINT_SOCKET',
+    );
   });
 });

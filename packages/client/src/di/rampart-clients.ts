@@ -52,7 +52,8 @@ export function rampartClients<const T extends Readonly<Record<string, ClientTar
       const jwtSvids = config.get('auth.client.source') === 'workload-api';
       const hasTokens = jwtSvids || config.get('auth.client.issuer') !== '';
       const settings = Object.entries(targets).map(([name, target]) => targetSettings(name, target, config, logger, hasTokens));
-      tokens = jwtSvids ? jwtSvidTokensFrom(config, logger) : tokenClientFrom(config, logger);
+      const jwt = jwtSvids ? jwtSvidTokensFrom(config, logger) : undefined;
+      tokens = jwt?.tokens ?? tokenClientFrom(config, logger);
       if (tokens) container.bind(TOKEN_CLIENT).toConstantValue(tokens);
       const channelFor = channelFactory(config, logger);
       for (const { name, target, address, expectedServerId, audience, loadBalancingPolicy, retry } of settings) {
@@ -78,7 +79,8 @@ export function rampartClients<const T extends Readonly<Record<string, ClientTar
         container.bind(clientOf(target.descriptor)).toConstantValue(client);
       }
       ctx.on('onInit', async () => {
-        await Promise.all(channels.map((c) => c.ready));
+        // The first JWT bundles too: a JwtSource that never came up is not retried, so the app must not serve without it.
+        await Promise.all([...channels.map((c) => c.ready), jwt?.source]);
       });
       ctx.on('onReload', async () => {
         const reloaded = await Promise.all(channels.map((channel) => channel.reload()));
@@ -204,12 +206,13 @@ function tokenClientFrom(config: ConfigReader<ClientsConfig>, logger: Logger): T
   });
 }
 
-function jwtSvidTokensFrom(config: ConfigReader<ClientsConfig>, logger: Logger): JwtSvidTokens {
+function jwtSvidTokensFrom(config: ConfigReader<ClientsConfig>, logger: Logger): { tokens: JwtSvidTokens; source: Promise<unknown> } {
   if (config.get('auth.client.issuer') !== '') {
     throw new RampartError(
       'ERR_CONFIG_INVALID',
       'auth.client.source is workload-api (JWT-SVIDs) but auth.client.issuer is set as well: choose one. Fix: unset RAMPART_AUTH_CLIENT_ISSUER, or set RAMPART_AUTH_CLIENT_SOURCE=issuer',
     );
   }
-  return new JwtSvidTokens(jwtSourceLease(config, logger));
+  const lease = jwtSourceLease(config, logger);
+  return { tokens: new JwtSvidTokens(lease), source: lease.source };
 }

@@ -1,4 +1,5 @@
 import { type ConfigReader, type LifecycleHook, type PluginContext, type RampartPlugin } from '@rampart/core';
+import { TestWorkloadApi } from '@rampart/spiffe/testing';
 import { rampartErrorOf } from '@rampart/test-support';
 import { Container } from 'inversify';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
@@ -72,6 +73,8 @@ describe('rampartClients', () => {
       'transport.tls.trustDomain': '',
       'transport.tls.federatedBundles': {},
       'transport.tls.refreshIntervalMs': 30_000,
+      'transport.source': 'files',
+      'auth.client.source': 'issuer',
       'auth.client.issuer': '',
       'auth.client.clientId': '',
       'auth.client.issuerCaFile': '',
@@ -196,7 +199,30 @@ describe('rampartClients', () => {
       'clients.inventory.address': '127.0.0.1:1',
       'clients.inventory.audience': INVENTORY,
     }));
-    expect(err.message).toContain('auth.client.issuer is not');
+    expect(err.message).toContain('clients.inventory.audience is set but no token source is: set RAMPART_AUTH_CLIENT_ISSUER');
+  });
+
+  it('with JWT-SVIDs for tokens, stops start-up when no JWT bundles come from the Workload API in time (never serves with a token source that cannot recover)', async () => {
+    const agent = await TestWorkloadApi.start({ identities: [{ spiffeId: ORDERS }] });
+    await agent.stop(); // the agent is away while the app starts
+    try {
+      const error = await rampartErrorOf(
+        register(rampartClients({ inventory: { descriptor: EchoDescriptor, protoRoot } }), {
+          ...base,
+          'transport.source': 'files',
+          'transport.workloadApi.address': agent.address,
+          'transport.workloadApi.svidHint': '',
+          'transport.tls.loadTimeoutMs': 300,
+          'auth.client.source': 'workload-api',
+          'clients.inventory.address': `127.0.0.1:${servers[0]!.port}`,
+          'clients.inventory.audience': INVENTORY,
+        }),
+      );
+      expect(error.code).toBe('ERR_UNAVAILABLE');
+      expect(error.message).toContain(`no JWT bundles from the Workload API at ${agent.address} within 300 ms`);
+    } finally {
+      await agent.close();
+    }
   });
 
   it('refuses a token cache with no room, naming the setting', async () => {

@@ -61,6 +61,20 @@ describe('a server whose identity comes from the Workload API', () => {
     expect(error.message).toMatch(/^transport.source is workload-api but transport.tls.certFile, keyFile or caFile is set as well: choose one\. Fix: /);
   });
 
+  it('stops start-up when transport.insecure is set as well, never serving plaintext instead of the SVID', async () => {
+    // Both set (e.g. a dev overlay's RAMPART_TRANSPORT_INSECURE left beside RAMPART_TRANSPORT_SOURCE=workload-api): as
+    // with transport.tls files, the contradiction stops start-up rather than silently dropping TLS.
+    agent = await TestWorkloadApi.start({ identities: [{ spiffeId: VAULT }] });
+    const error = await rampartErrorOf(
+      (async () => {
+        app = await appOn({ insecure: true, source: 'workload-api', workloadApi: { address: agent.address } });
+        await app.listen();
+      })(),
+    );
+    expect(error.code).toBe('ERR_CONFIG_INVALID');
+    expect(error.message).toMatch(/^transport\.insecure is set together with transport\.source=workload-api: choose one\. Fix: /);
+  });
+
   it('stops start-up when no Workload API address is set, naming the settings to set', async () => {
     app = await appOn({ source: 'workload-api' });
     const error = await rampartErrorOf(app.listen());
