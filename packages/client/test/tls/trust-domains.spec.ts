@@ -104,6 +104,17 @@ describe('client: server certificates are checked against the bundle of their ow
     await expect(whoAmI(`localhost:${partnerDnsOnly.port}`, protoRoot, partnerTrusting)).resolves.toBe(ORDERS);
   });
 
+  it("without a pin, partner's server that names our host is refused: only the own trust domain vouches for host names", async () => {
+    const { credentials } = await mtls({ federatedBundles: { 'partner.example': partnerBundle } });
+    const before = partnerServer.calls;
+    const error = await rampartErrorOf(whoAmI(`localhost:${partnerServer.port}`, protoRoot, credentials));
+    expect(error.status).toBe(Status.UNAVAILABLE);
+    expect(error.message).toContain(
+      `server certificate ${PARTNER_INVENTORY} refused: it was checked by host name (no expectedServerId), which only this workload's own trust domain demo.rampart.dev vouches for`,
+    );
+    expect(partnerServer.calls).toBe(before);
+  });
+
   it('names a bad federated trust domain up front', () => {
     expect(() => createMtlsChannelCredentials({ ...client, federatedBundles: { 'Partner.Example': partnerBundle } })).toThrow(
       /^federatedBundles: "Partner\.Example" is not a trust domain name/,
