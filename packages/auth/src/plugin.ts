@@ -1,4 +1,5 @@
 import { defineConfigSchema, definePlugin, RampartError, type ConfigOf, type ConfigReader, type Logger, type RampartPlugin } from '@rampart/core';
+import { rootCertificates } from 'node:tls';
 import { transportSourceSetting, workloadApiSettings } from '@rampart/pki';
 import { leaseJwtSource, workloadCertificateSource, type JwtSourceLease } from '@rampart/spiffe';
 import { tokenConfigSchema } from './tokens/token-config-schema.js';
@@ -133,16 +134,19 @@ function workloadApiBundles(config: ConfigReader<AuthConfig>, logger: Logger): J
 
 /**
  * With `transport.source` = `workload-api` and no `auth.issuerCaFile`: discovery and JWKS requests trust the bundle of
- * the workload's own trust domain from the Workload API (an issuer inside the mesh presents an SVID of it).
+ * the workload's own trust domain from the Workload API (an issuer inside the mesh presents an SVID of it) and, as
+ * without the Workload API, Node's public roots (a public identity provider).
  */
 function workloadApiFetch(config: ConfigReader<AuthConfig>, logger: Logger, ctx: { on(hook: 'onClose', run: () => void): void }): ReturnType<typeof fetchTrustingCa> | undefined {
   if (config.get('transport.source') !== 'workload-api') return undefined;
   const address = config.get('transport.workloadApi.address');
   if (address === '') return undefined; // the server's transport stops start-up naming the setting
-  const source = workloadCertificateSource({ address, logger: logger.child({ component: 'workload-api' }) });
+  const hint = config.get('transport.workloadApi.svidHint');
+  const source = workloadCertificateSource({ address, ...(hint !== '' ? { hint } : {}), logger: logger.child({ component: 'workload-api' }) });
   ctx.on('onClose', () => source.close());
+  const publicRoots = rootCertificates.join('\n');
   return fetchTrustingCa(() => {
     const own = source.trustBundles()?.bundleFor(undefined);
-    return own === undefined ? undefined : Buffer.from(own.map((cert) => cert.toString()).join(''));
+    return own === undefined ? undefined : Buffer.from(`${own.map((cert) => cert.toString()).join('')}${publicRoots}\n`);
   });
 }

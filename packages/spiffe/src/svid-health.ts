@@ -1,7 +1,8 @@
 /**
- * The health rule of an X.509 source, as a pure function of the time: healthy while it holds an SVID that has not
- * expired, except that with the stream down it turns unhealthy `marginMs` before the SVID expires, so a server
- * reports NOT_SERVING (and load balancers move away) before its certificate stops working.
+ * The health rule of an X.509 source, as a pure function of the time: healthy while it holds an SVID that is more than
+ * `marginMs` from its expiry, so a server reports NOT_SERVING (and load balancers move away) before its certificate
+ * stops working. The stream's state does not matter: an agent that answers but cannot renew (cut off from its SPIRE
+ * server) leaves the SVID to run out just the same. `streamUp` is kept for the log line.
  *
  * @example
  * ```ts
@@ -41,9 +42,8 @@ export function svidHealth(
   state: { readonly notAfterMs: number; readonly streamUp: boolean; readonly marginMs: number },
   nowMs: number,
 ): SvidHealth {
-  const { notAfterMs, streamUp, marginMs } = state;
+  const { notAfterMs, marginMs } = state;
   if (nowMs >= notAfterMs) return { healthy: false, changesAtMs: undefined };
-  if (streamUp) return { healthy: true, changesAtMs: notAfterMs };
   const turnsAt = notAfterMs - marginMs;
   if (nowMs >= turnsAt) return { healthy: false, changesAtMs: notAfterMs };
   return { healthy: true, changesAtMs: turnsAt };

@@ -20,8 +20,9 @@ describe('backoff', () => {
 
 describe('the health rule', () => {
   const now = 1_000_000;
-  it('is healthy with the stream up until expiry; with it down, until the margin', () => {
-    expect(svidHealth({ notAfterMs: now + 30_000, streamUp: true, marginMs: 60_000 }, now)).toEqual({ healthy: true, changesAtMs: now + 30_000 });
+  it('is healthy until the margin before expiry, whether the stream is up (an agent that cannot renew) or down', () => {
+    expect(svidHealth({ notAfterMs: now + 30_000, streamUp: true, marginMs: 60_000 }, now)).toEqual({ healthy: false, changesAtMs: now + 30_000 });
+    expect(svidHealth({ notAfterMs: now + 90_000, streamUp: true, marginMs: 60_000 }, now)).toEqual({ healthy: true, changesAtMs: now + 30_000 });
     expect(svidHealth({ notAfterMs: now + 30_000, streamUp: false, marginMs: 60_000 }, now)).toEqual({ healthy: false, changesAtMs: now + 30_000 });
     expect(svidHealth({ notAfterMs: now + 90_000, streamUp: false, marginMs: 60_000 }, now)).toEqual({ healthy: true, changesAtMs: now + 30_000 });
     expect(svidHealth({ notAfterMs: now, streamUp: true, marginMs: 0 }, now)).toEqual({ healthy: false, changesAtMs: undefined });

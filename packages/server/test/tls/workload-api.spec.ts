@@ -54,6 +54,26 @@ describe('a server whose identity comes from the Workload API', () => {
     }
   });
 
+  it('reports NOT_SERVING before its SVID expires when the agent answers but sends no new one (cut off from its server)', async () => {
+    agent = await TestWorkloadApi.start({ identities: [{ spiffeId: VAULT }], svidLifetimeMs: 4_000 });
+    app = await appOn({ source: 'workload-api', workloadApi: { address: agent.address } });
+    const { port } = await app.listen();
+    const health = healthClient(
+      `127.0.0.1:${port}`,
+      credentials.createSsl(Buffer.from(agent.own.ca.certPem), null, null, { checkServerIdentity: () => undefined }),
+    );
+    try {
+      const notAfter = agent.svids[0]!.notAfter.getTime();
+      await expect.poll(() => health.check(''), { timeout: 5_000, interval: 50 }).toBe('NOT_SERVING');
+      expect(Date.now()).toBeLessThan(notAfter);
+      expect(agent.running).toBe(true);
+      await agent.rotate({ lifetimeMs: 60_000 });
+      await expect.poll(() => health.check(''), { timeout: 5_000, interval: 50 }).toBe('SERVING');
+    } finally {
+      health.close();
+    }
+  });
+
   it('stops start-up when transport.tls files are set as well, naming both and the fix', async () => {
     app = await appOn({ source: 'workload-api', workloadApi: { address: 'unix:///nonexistent/agent.sock' }, tls: { certFile: 'tls.crt' } });
     const error = await rampartErrorOf(app.listen());
