@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
-import { defineConfigSchema, RampartError, type ConfigOf, type ConfigReader } from '@rampart/core';
+import { defineConfigSchema, RampartError, type ConfigOf, type ConfigReader, type Logger } from '@rampart/core';
 import { transportSourceSetting, workloadApiSettings } from '@rampart/pki';
 import { workloadCertificateSource } from '@rampart/spiffe';
 import { issuerTlsOf } from './tls-source.js';
@@ -155,8 +155,8 @@ export type IssuerAppConfig = ConfigOf<typeof issuerConfigSchema>;
  * const options = await issuerOptionsFromConfig(loadConfig({ schemas: [issuerConfigSchema] }));
  * ```
  */
-export async function issuerOptionsFromConfig(config: ConfigReader<IssuerAppConfig>): Promise<IssuerOptions> {
-  if (config.get('issuer.tls.source') === 'workload-api') return workloadApiIssuerOptions(config);
+export async function issuerOptionsFromConfig(config: ConfigReader<IssuerAppConfig>, logger?: Logger): Promise<IssuerOptions> {
+  if (config.get('issuer.tls.source') === 'workload-api') return workloadApiIssuerOptions(config, logger);
   const read = async (key: 'issuer.tls.certFile' | 'issuer.tls.keyFile' | 'issuer.tls.caFile'): Promise<string> => {
     const path = config.get(key);
     try {
@@ -215,7 +215,7 @@ export async function issuerOptionsFromConfig(config: ConfigReader<IssuerAppConf
 }
 
 /** The common options, with TLS from the SPIFFE Workload API: the first SVID is awaited here (or start-up stops). */
-async function workloadApiIssuerOptions(config: ConfigReader<IssuerAppConfig>): Promise<IssuerOptions> {
+async function workloadApiIssuerOptions(config: ConfigReader<IssuerAppConfig>, logger: Logger | undefined): Promise<IssuerOptions> {
   const address = config.get('issuer.workloadApi.address');
   if (address === '') {
     throw new RampartError(
@@ -224,7 +224,8 @@ async function workloadApiIssuerOptions(config: ConfigReader<IssuerAppConfig>): 
     );
   }
   const hint = config.get('issuer.workloadApi.svidHint');
-  const source = workloadCertificateSource({ address, ...(hint !== '' ? { hint } : {}) });
+  // The stream's breaks and refused answers are logged where the issuer logs (when given).
+  const source = workloadCertificateSource({ address, ...(hint !== '' ? { hint } : {}), ...(logger ? { logger: logger.child({ component: 'workload-api' }) } : {}) });
   try {
     await source.ready;
   } catch (error) {

@@ -15,7 +15,7 @@ try {
     process.env.OTEL_SDK_DISABLED?.trim().toLowerCase() === 'true'
       ? undefined
       : (await import('@rampart/plugin-otel')).startOtelSdk({ serviceName: process.env.OTEL_SERVICE_NAME || 'issuer' });
-  const issuer = await createIssuer({ ...(await issuerOptionsFromConfig(config)), logger });
+  const issuer = await createIssuer({ ...(await issuerOptionsFromConfig(config, logger)), logger });
   // SIGHUP (a certificate helper such as spiffe-helper signals after writing): re-read the TLS files at once. With a
   // listener installed a SIGHUP no longer ends the process, which is Node's default.
   process.on('SIGHUP', (signal) => void issuer.reloadTls(signal));

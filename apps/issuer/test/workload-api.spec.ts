@@ -60,7 +60,8 @@ beforeAll(async () => {
     },
     env: {},
   });
-  issuer = await createIssuer({ ...(await issuerOptionsFromConfig(config)), logger: createLogger({ name: 'issuer-test', destination: logs.stream }) });
+  const logger = createLogger({ name: 'issuer-test', destination: logs.stream });
+  issuer = await createIssuer({ ...(await issuerOptionsFromConfig(config, logger)), logger });
   const listening = await issuer.listen();
   url = `https://localhost:${listening.port}`;
 });
@@ -94,5 +95,14 @@ describe('an issuer whose TLS comes from the Workload API', () => {
     await expect
       .poll(async () => (await tokenFor(await identityOf(partner, PARTNER_X), 'partner-x')).status, { timeout: 5_000, interval: 100 })
       .toBe(200);
+  });
+
+  it("logs where the issuer logs when the agent's stream breaks, and keeps serving its SVID", async () => {
+    const port = Number(new URL(url).port);
+    const serving = agent.svids[0]!.fingerprint256;
+    await agent.stop();
+    await expect.poll(() => logs.entries.some((e) => e['msg'] === 'the Workload API stream broke'), { timeout: 5_000, interval: 50 }).toBe(true);
+    expect(await servedFingerprint(port)).toBe(serving);
+    await agent.start();
   });
 });
