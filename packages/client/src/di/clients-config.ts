@@ -124,7 +124,7 @@ export const tokenClientSchema = defineConfigSchema({
     env: 'RAMPART_AUTH_CLIENT_ID',
   },
   issuerCaFile: {
-    doc: "Trust bundle for the issuer's HTTPS certificate; default: transport.tls.caFile.",
+    doc: "Trust bundle for the issuer's HTTPS certificate; default: transport.tls.caFile, or with transport.source=workload-api the bundle of this workload's own trust domain from the Workload API.",
     format: String,
     default: '',
     env: 'RAMPART_AUTH_CLIENT_ISSUER_CA_FILE',
