@@ -6,6 +6,7 @@ export type ServerKind =
   | 'grpc-plaintext'
   | 'grpc-mtls'
   | 'grpc-mtls-interceptor'
+  | 'grpc-mtls-options'
   | 'grpc-mtls-jose'
   | 'rampart-auth-async-stream'
   | 'rampart-mtls' | 'rampart-auth' | 'nest-jwt' | 'jose-baseline';

@@ -7,6 +7,7 @@ export const SCENARIO_NAMES = [
   'grpc-mtls',
   'grpc-mtls-again',
   'grpc-mtls-interceptor',
+  'grpc-mtls-options',
   'grpc-mtls-token',
   'rampart-mtls',
   'rampart-auth-warm',
@@ -23,7 +24,7 @@ export type ScenarioName = (typeof SCENARIO_NAMES)[number];
  * Scenarios a quick run leaves out unless `--only` names them: the A/A control is read against the per-round spread of
  * a full run, and it keeps `pnpm bench --quick` under a minute.
  */
-export const FULL_RUN_ONLY: ReadonlySet<ScenarioName> = new Set(['grpc-mtls-again']);
+export const FULL_RUN_ONLY: ReadonlySet<ScenarioName> = new Set(['grpc-mtls-again', 'grpc-mtls-options']);
 
 /** One scenario: a server process of some kind and the load thrown at it. */
 export interface Scenario {
@@ -77,6 +78,17 @@ export const SCENARIOS: Readonly<Record<ScenarioName, Scenario>> = {
     description:
       'bare grpc-js over mutual TLS with one pass-through server interceptor: the per-call layer grpc-js adds for any framework that holds a call until it decides',
     server: 'grpc-mtls-interceptor',
+    tls: true,
+    method: 'unary',
+    tokens: 'none',
+    unit: 'calls',
+  },
+  'grpc-mtls-options': {
+    name: 'grpc-mtls-options',
+    label: "grpc-js mTLS, Rampart's options",
+    description:
+      "bare grpc-js over mutual TLS with the grpc-js server options a Rampart app sets by default (keepalive, connection age and grace, idle timeout, concurrent streams, session memory, message sizes): what those options cost per call, apart from Rampart's own code",
+    server: 'grpc-mtls-options',
     tls: true,
     method: 'unary',
     tokens: 'none',

@@ -32,9 +32,11 @@ describe('pnpm bench arguments', () => {
     expect(request.pin).toBe(false);
   });
 
-  it('leaves the A/A control out of a quick run unless --only names it', () => {
+  it('leaves the A/A control and the options control out of a quick run unless --only names them', () => {
     expect(parseCli(['--quick']).scenarios).not.toContain('grpc-mtls-again');
-    expect(parseCli(['--quick']).scenarios).toHaveLength(SCENARIO_NAMES.length - 1);
+    expect(parseCli(['--quick']).scenarios).not.toContain('grpc-mtls-options');
+    expect(parseCli(['--quick']).scenarios).toHaveLength(SCENARIO_NAMES.length - 2);
+    expect(parseCli([]).scenarios).toContain('grpc-mtls-options');
     expect(parseCli([]).scenarios).toContain('grpc-mtls-again');
     expect(parseCli(['--quick', '--only', 'grpc-mtls,grpc-mtls-again']).scenarios).toEqual(['grpc-mtls', 'grpc-mtls-again']);
   });

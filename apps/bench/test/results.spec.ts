@@ -32,6 +32,7 @@ const perScenario: Record<ScenarioName, [cpu: number, rps: number]> = {
   'grpc-mtls': [100, 10_000],
   'grpc-mtls-again': [99, 10_100],
   'grpc-mtls-interceptor': [101, 9_900],
+  'grpc-mtls-options': [100, 10_000],
   'grpc-mtls-token': [102, 9_800],
   'rampart-mtls': [104, 9_600],
   'rampart-auth-warm': [108, 9_200],

@@ -83,15 +83,32 @@ const passThrough: ServerInterceptor = (_descriptor, call) =>
   });
 
 /**
+ * The grpc-js server options a Rampart app sets with its default config (`grpcServerOptions` in
+ * packages/server/src/server-options.ts, server.* defaults): the `grpc-mtls-options` scenario serves bare grpc-js
+ * with them, to tell their cost from Rampart's own.
+ */
+const RAMPART_DEFAULT_OPTIONS = {
+  'grpc.max_receive_message_length': 4 * 1024 * 1024,
+  'grpc.max_send_message_length': 4 * 1024 * 1024,
+  'grpc.max_concurrent_streams': 1000,
+  'grpc.keepalive_time_ms': 60_000,
+  'grpc.keepalive_timeout_ms': 20_000,
+  'grpc.max_connection_age_ms': 120_000,
+  'grpc.max_connection_age_grace_ms': 30_000,
+  'grpc.max_connection_idle_ms': 600_000,
+  'grpc-node.max_session_memory': 32,
+};
+
+/**
  * Bare grpc-js: the ceiling for any framework on it. `mtls` serves TLS and requires a client certificate from the
  * bench CA at the port (`createSsl(..., true)`), as a grpc-js user would; otherwise plaintext.
  */
 export async function startBareGrpc(
   fixtures: Fixtures,
   mtls: boolean,
-  variant: 'interceptor' | 'jose' | undefined = undefined,
+  variant: 'interceptor' | 'jose' | 'rampart-options' | undefined = undefined,
 ): Promise<{ port: number; close(): void }> {
-  const server = new Server(variant === 'interceptor' ? { interceptors: [passThrough] } : {});
+  const server = new Server(variant === 'interceptor' ? { interceptors: [passThrough] } : variant === 'rampart-options' ? RAMPART_DEFAULT_OPTIONS : {});
   server.addService(benchServiceDefinition(), variant === 'jose' ? await joseHandlers(fixtures) : bareHandlers);
   const credentials = mtls
     ? ServerCredentials.createSsl(

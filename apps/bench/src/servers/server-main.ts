@@ -18,6 +18,8 @@ async function start(config: ServerConfig): Promise<{ port: number; close(): Pro
       return (await import('./bare-grpc.js')).startBareGrpc(fixtures, kind === 'grpc-mtls');
     case 'grpc-mtls-interceptor':
       return (await import('./bare-grpc.js')).startBareGrpc(fixtures, true, 'interceptor');
+    case 'grpc-mtls-options':
+      return (await import('./bare-grpc.js')).startBareGrpc(fixtures, true, 'rampart-options');
     case 'grpc-mtls-jose':
       return (await import('./bare-grpc.js')).startBareGrpc(fixtures, true, 'jose');
     case 'rampart-mtls':
