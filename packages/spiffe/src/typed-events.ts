@@ -7,7 +7,8 @@ type Listener = (...args: unknown[]) => void;
  * @example
  * ```ts
  * class Source extends TypedEvents<{ update: [number] }> {}
- * new Source().on('update', (n) => console.log(n));
+ * const seen: number[] = [];
+ * new Source().on('update', (n) => seen.push(n));
  * ```
  */
 export class TypedEvents<Events extends { [K in keyof Events]: unknown[] }> {
