@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { defineConfigSchema, RampartError, type ConfigOf, type ConfigReader, type Logger } from '@rampart/core';
 import { transportSourceSetting, workloadApiSettings } from '@rampart/pki';
-import { workloadCertificateSource } from '@rampart/spiffe';
+import { configuredEndpoint, workloadCertificateSource } from '@rampart/spiffe';
 import { issuerTlsOf } from './tls-source.js';
 import type { IssuerClientConfig } from './clients.js';
 import type { IssuerOptions } from './create-issuer.js';
@@ -216,13 +216,7 @@ export async function issuerOptionsFromConfig(config: ConfigReader<IssuerAppConf
 
 /** The common options, with TLS from the SPIFFE Workload API: the first SVID is awaited here (or start-up stops). */
 async function workloadApiIssuerOptions(config: ConfigReader<IssuerAppConfig>, logger: Logger | undefined): Promise<IssuerOptions> {
-  const address = config.get('issuer.workloadApi.address');
-  if (address === '') {
-    throw new RampartError(
-      'ERR_CONFIG_INVALID',
-      "issuer.workloadApi.address is not set. Fix: set SPIFFE_ENDPOINT_SOCKET (or issuer.workloadApi.address) to the SPIRE agent's socket, e.g. unix:///run/spire/agent-sockets/api.sock",
-    );
-  }
+  const address = configuredEndpoint(config.get('issuer.workloadApi.address'), 'issuer.workloadApi.address');
   const hint = config.get('issuer.workloadApi.svidHint');
   // The stream's breaks and refused answers are logged where the issuer logs (when given).
   const source = workloadCertificateSource({ address, ...(hint !== '' ? { hint } : {}), ...(logger ? { logger: logger.child({ component: 'workload-api' }) } : {}) });

@@ -9,8 +9,7 @@ export interface IssuerTlsSource extends CertificateSource {
   close(): void;
 }
 
-const pemOf = (bundles: TrustDomainBundles, trustDomain: string): string =>
-  (bundles.bundleFor(trustDomain) ?? []).map((cert) => cert.toString()).join('');
+const pemOf = (bundles: TrustDomainBundles, trustDomain: string): string => bundles.pemFor(trustDomain) ?? '';
 
 /**
  * The issuer's TLS material as the source holds it now: its SVID and key, the bundle of its own trust domain and

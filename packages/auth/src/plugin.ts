@@ -1,6 +1,7 @@
 import { defineConfigSchema, definePlugin, RampartError, type ConfigOf, type ConfigReader, type Logger, type RampartPlugin } from '@rampart/core';
 import { rootCertificates } from 'node:tls';
 import { transportSourceSetting, workloadApiSettings } from '@rampart/pki';
+import type { TrustDomainBundles } from '@rampart/pki/internal';
 import { leaseJwtSource, workloadCertificateSource, type JwtSourceLease } from '@rampart/spiffe';
 import { tokenConfigSchema } from './tokens/token-config-schema.js';
 import { tokenVerifierOptionsFromConfig } from './tokens/token-options-from-config.js';
@@ -145,8 +146,16 @@ function workloadApiFetch(config: ConfigReader<AuthConfig>, logger: Logger, ctx:
   const source = workloadCertificateSource({ address, ...(hint !== '' ? { hint } : {}), logger: logger.child({ component: 'workload-api' }) });
   ctx.on('onClose', () => source.close());
   const publicRoots = rootCertificates.join('\n');
+  // One Buffer per bundle set the agent pushed, not one per request.
+  let seen: TrustDomainBundles | undefined;
+  let ca: Buffer | undefined;
   return fetchTrustingCa(() => {
-    const own = source.trustBundles()?.bundleFor(undefined);
-    return own === undefined ? undefined : Buffer.from(`${own.map((cert) => cert.toString()).join('')}${publicRoots}\n`);
+    const bundles = source.trustBundles();
+    if (bundles !== seen) {
+      seen = bundles;
+      const own = bundles?.pemFor(undefined);
+      ca = own === undefined ? undefined : Buffer.from(`${own}${publicRoots}\n`);
+    }
+    return ca;
   });
 }

@@ -20,6 +20,7 @@ const MAX_NAME_LENGTH = 200;
 export class TrustDomainBundles {
   readonly #byDomain: ReadonlyMap<string, readonly X509Certificate[]>;
   #pem: string | undefined;
+  readonly #pemByDomain = new Map<string, string>();
 
   /**
    * @param trustDomain this workload's own trust domain, whose bundle is `own`.
@@ -55,6 +56,24 @@ export class TrustDomainBundles {
       this.#pem = [...seen].map((pem) => (pem.endsWith('\n') ? pem : `${pem}\n`)).join('');
     }
     return this.#pem;
+  }
+
+  /**
+   * The CA certificates of one trust domain's bundle, PEM (the own one for `undefined`), made once per bundle set; undefined
+   * when there is no bundle for it. What trusts exactly one trust domain (an issuer inside the mesh) is given.
+   *
+   * @example
+   * ```ts
+   * new Agent({ connect: { ca: bundles.pemFor(undefined) } }); // the own trust domain's CAs only
+   * ```
+   */
+  pemFor(trustDomain: string | undefined): string | undefined {
+    const domain = trustDomain ?? this.trustDomain;
+    const bundle = this.#byDomain.get(domain);
+    if (bundle === undefined) return undefined;
+    let pem = this.#pemByDomain.get(domain);
+    if (pem === undefined) this.#pemByDomain.set(domain, (pem = bundle.map((cert) => cert.toString()).join('')));
+    return pem;
   }
 
   /**

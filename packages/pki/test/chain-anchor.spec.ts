@@ -112,3 +112,14 @@ describe('issuersOf', () => {
     expect(issuersOf(undefined)).toEqual([]);
   });
 });
+
+describe('TrustDomainBundles.pemFor', () => {
+  it("gives one trust domain's CAs as PEM (the own one for undefined), the same string each time, and undefined for none", () => {
+    const bundles = new TrustDomainBundles(OURS, [cert(ours.certPem)], new Map([[PARTNER, [cert(partner.certPem)]]]));
+    expect(bundles.pemFor(undefined)).toBe(cert(ours.certPem).toString());
+    expect(bundles.pemFor(OURS)).toBe(bundles.pemFor(undefined));
+    expect(bundles.pemFor(PARTNER)).toBe(cert(partner.certPem).toString());
+    expect(bundles.pemFor('elsewhere.example')).toBeUndefined();
+    expect(bundles.pem).toContain(bundles.pemFor(PARTNER));
+  });
+});

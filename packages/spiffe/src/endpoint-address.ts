@@ -115,3 +115,22 @@ function tcpTarget(value: string, fail: (reason: string) => never): string {
   if (url.port === '') fail('a tcp address needs a port');
   return family === 4 ? `ipv4:${host}:${url.port}` : `ipv6:[${host}]:${url.port}`;
 }
+
+/**
+ * The Workload API address a setting holds, or a start-up error naming the setting when it is empty (its variable is
+ * `SPIFFE_ENDPOINT_SOCKET`).
+ *
+ * @throws RampartError `ERR_CONFIG_INVALID` naming `setting` and the fix.
+ *
+ * @example
+ * ```ts
+ * const address = configuredEndpoint(config.get('transport.workloadApi.address'), 'transport.workloadApi.address');
+ * ```
+ */
+export function configuredEndpoint(address: string, setting: string): string {
+  if (address !== '') return address;
+  throw new RampartError(
+    'ERR_CONFIG_INVALID',
+    `${setting} is not set. Fix: set ${SPIFFE_ENDPOINT_SOCKET} (or ${setting}) to the SPIRE agent's socket, e.g. unix:///run/spire/agent-sockets/api.sock`,
+  );
+}

@@ -17,7 +17,7 @@ export type { Watch, WatchListener, WatchProblem } from './stream-watch.js';
 export type { BackoffOptions } from './backoff.js';
 export type { FirstUpdateOptions } from './first-update.js';
 export { TypedEvents } from './typed-events.js';
-export { parseEndpointAddress, resolveEndpoint, SPIFFE_ENDPOINT_SOCKET, type WorkloadEndpoint } from './endpoint-address.js';
+export { configuredEndpoint, parseEndpointAddress, resolveEndpoint, SPIFFE_ENDPOINT_SOCKET, type WorkloadEndpoint } from './endpoint-address.js';
 export { splitDer } from './der-certificates.js';
 export { WORKLOAD_PROTO_PATH } from './workload-proto.js';
 export type { TrustDomainBundles } from '@rampart/pki/internal';

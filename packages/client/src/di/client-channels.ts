@@ -1,9 +1,8 @@
 import { readFileSync, statSync } from 'node:fs';
-import type { ConfigReader, Logger } from '@rampart/core';
+import type { ConfigOf, ConfigReader, Logger } from '@rampart/core';
 import type { transportTlsConfigSchema } from '@rampart/pki';
-import { leaseJwtSource, workloadCertificateSource, type JwtSourceLease, type WorkloadCertificateSource } from '@rampart/spiffe';
-import type { ConfigOf } from '@rampart/core';
-import { RampartError } from '@rampart/core';
+import type { TrustDomainBundles } from '@rampart/pki/internal';
+import { configuredEndpoint, leaseJwtSource, workloadCertificateSource, type JwtSourceLease, type WorkloadCertificateSource } from '@rampart/spiffe';
 import { createMtlsChannelCredentials, type MtlsChannel } from '../tls/mtls-channel-credentials.js';
 import { createSourceChannelCredentials } from '../tls/source-channel-credentials.js';
 import { InMemoryTlsAgents } from '../tokens/in-memory-agents.js';
@@ -49,9 +48,10 @@ export function workloadTokenAgents(config: TransportConfig, logger: Logger, iss
   if (config.get('transport.source') !== 'workload-api') return undefined;
   const source = workloadSource(config, logger);
   const issuerCa = issuerCaFile === '' ? undefined : watchedFile(issuerCaFile);
+  const ownCa = ownBundlePem(source);
   const agents = new InMemoryTlsAgents({
     identity: () => source.identity(),
-    trustBundle: () => issuerCa?.() ?? ownBundlePem(source),
+    trustBundle: () => issuerCa?.() ?? ownCa(),
   });
   return {
     current: () => agents.current(),
@@ -80,20 +80,22 @@ function workloadSource(config: TransportConfig, logger: Logger): WorkloadCertif
 }
 
 function workloadApiAddress(config: TransportConfig): string {
-  const address = config.get('transport.workloadApi.address');
-  if (address === '') {
-    throw new RampartError(
-      'ERR_CONFIG_INVALID',
-      "transport.workloadApi.address is not set. Fix: set SPIFFE_ENDPOINT_SOCKET (or transport.workloadApi.address) to the SPIRE agent's socket, e.g. unix:///run/spire/agent-sockets/api.sock",
-    );
-  }
-  return address;
+  return configuredEndpoint(config.get('transport.workloadApi.address'), 'transport.workloadApi.address');
 }
 
-/** The CA certificates of the workload's own trust domain, PEM. */
-function ownBundlePem(source: WorkloadCertificateSource): Buffer | undefined {
-  const own = source.trustBundles()?.bundleFor(undefined);
-  return own === undefined ? undefined : Buffer.from(own.map((cert) => cert.toString()).join(''));
+/** The CA certificates of the workload's own trust domain, PEM: one Buffer per bundle set the source pushed. */
+function ownBundlePem(source: WorkloadCertificateSource): () => Buffer | undefined {
+  let seen: TrustDomainBundles | undefined;
+  let pem: Buffer | undefined;
+  return () => {
+    const bundles = source.trustBundles();
+    if (bundles !== seen) {
+      seen = bundles;
+      const own = bundles?.pemFor(undefined);
+      pem = own === undefined ? undefined : Buffer.from(own);
+    }
+    return pem;
+  };
 }
 
 /** A file's content, read again when its mtime or size changes; the last good read while it cannot be read. */

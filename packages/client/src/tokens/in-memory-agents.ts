@@ -28,7 +28,7 @@ export interface InMemoryTlsMaterial {
  * ```
  */
 export class InMemoryTlsAgents implements TokenTlsAgents {
-  #current: { readonly agent: Agent; readonly stamp: string } | undefined;
+  #current: { readonly agent: Agent; readonly fingerprint256: string; readonly ca: Buffer } | undefined;
   readonly #pinned = new Map<string, { readonly agent: Agent; readonly ca: Buffer }>();
 
   constructor(private readonly material: InMemoryTlsMaterial) {}
@@ -37,10 +37,10 @@ export class InMemoryTlsAgents implements TokenTlsAgents {
     const identity = this.material.identity();
     const ca = this.#trustBundle();
     if (identity === undefined) throw new RampartError('ERR_UNAVAILABLE', 'the workload certificate is not loaded yet');
-    const stamp = `${identity.fingerprint256}|${ca.toString('base64')}`;
-    if (this.#current?.stamp === stamp) return this.#current.agent;
-    const previous = this.#current;
-    this.#current = { agent: agentFor(identity, ca), stamp };
+    const current = this.#current;
+    if (current !== undefined && current.fingerprint256 === identity.fingerprint256 && (current.ca === ca || current.ca.equals(ca))) return current.agent;
+    const previous = current;
+    this.#current = { agent: agentFor(identity, ca), fingerprint256: identity.fingerprint256, ca };
     void previous?.agent.close();
     return this.#current.agent;
   }

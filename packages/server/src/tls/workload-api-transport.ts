@@ -1,5 +1,5 @@
 import { RampartError, type ConfigReader, type Logger } from '@rampart/core';
-import { workloadCertificateSource } from '@rampart/spiffe';
+import { configuredEndpoint, workloadCertificateSource } from '@rampart/spiffe';
 import type { ServerConfig } from '../config-schema.js';
 import { tlsConfigured } from './server-tls.js';
 import type { ServerTransport } from './server-transport.js';
@@ -18,13 +18,7 @@ export function createWorkloadApiServerTransport(config: ConfigReader<ServerConf
       'transport.source is workload-api but transport.tls.certFile, keyFile or caFile is set as well: choose one. Fix: unset RAMPART_TLS_CERT_FILE, RAMPART_TLS_KEY_FILE and RAMPART_TLS_CA_FILE, or set RAMPART_TRANSPORT_SOURCE=files',
     );
   }
-  const address = config.get('transport.workloadApi.address');
-  if (address === '') {
-    throw new RampartError(
-      'ERR_CONFIG_INVALID',
-      "transport.workloadApi.address is not set. Fix: set SPIFFE_ENDPOINT_SOCKET (or transport.workloadApi.address) to the SPIRE agent's socket, e.g. unix:///run/spire/agent-sockets/api.sock",
-    );
-  }
+  const address = configuredEndpoint(config.get('transport.workloadApi.address'), 'transport.workloadApi.address');
   const hint = config.get('transport.workloadApi.svidHint');
   const loadTimeoutMs = config.get('transport.tls.loadTimeoutMs');
   let source;

@@ -30,16 +30,18 @@ function appOn(transport: Record<string, unknown>, env: Record<string, string> =
   });
 }
 
+/** Starts an app on `agent` and opens a health client to it, trusting the agent's CA (its SVID names no host). */
+async function listeningOn(running: TestWorkloadApi): Promise<ReturnType<typeof healthClient>> {
+  app = await appOn({ source: 'workload-api', workloadApi: { address: running.address } });
+  const { port } = await app.listen();
+  return healthClient(`127.0.0.1:${port}`, credentials.createSsl(Buffer.from(running.own.ca.certPem), null, null, { checkServerIdentity: () => undefined }));
+}
+
 describe('a server whose identity comes from the Workload API', () => {
   it('reports NOT_SERVING before its SVID expires while the agent is away, keeps serving it until then, and SERVING again once a new one arrives', async () => {
     // A 4 s SVID: the source turns unhealthy a quarter of its lifetime (1 s) before it expires while the agent is away.
     agent = await TestWorkloadApi.start({ identities: [{ spiffeId: VAULT }], svidLifetimeMs: 4_000 });
-    app = await appOn({ source: 'workload-api', workloadApi: { address: agent.address } });
-    const { port } = await app.listen();
-    const health = healthClient(
-      `127.0.0.1:${port}`,
-      credentials.createSsl(Buffer.from(agent.own.ca.certPem), null, null, { checkServerIdentity: () => undefined }),
-    );
+    const health = await listeningOn(agent);
     try {
       expect(await health.check('')).toBe('SERVING');
       const notAfter = agent.svids[0]!.notAfter.getTime();
@@ -56,12 +58,7 @@ describe('a server whose identity comes from the Workload API', () => {
 
   it('reports NOT_SERVING before its SVID expires when the agent answers but sends no new one (cut off from its server)', async () => {
     agent = await TestWorkloadApi.start({ identities: [{ spiffeId: VAULT }], svidLifetimeMs: 4_000 });
-    app = await appOn({ source: 'workload-api', workloadApi: { address: agent.address } });
-    const { port } = await app.listen();
-    const health = healthClient(
-      `127.0.0.1:${port}`,
-      credentials.createSsl(Buffer.from(agent.own.ca.certPem), null, null, { checkServerIdentity: () => undefined }),
-    );
+    const health = await listeningOn(agent);
     try {
       const notAfter = agent.svids[0]!.notAfter.getTime();
       await expect.poll(() => health.check(''), { timeout: 5_000, interval: 50 }).toBe('NOT_SERVING');
