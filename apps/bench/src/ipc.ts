@@ -8,6 +8,8 @@ export type ServerKind =
   | 'grpc-mtls-interceptor'
   | 'grpc-mtls-options'
   | 'grpc-mtls-jose'
+  | 'grpc-mtls-beside-rampart'
+  | 'rampart-mtls-bare-handler'
   | 'rampart-auth-async-stream'
   | 'rampart-mtls' | 'rampart-auth' | 'nest-jwt' | 'jose-baseline';
 
@@ -55,6 +57,9 @@ export interface ServerWindow {
   readonly gcMs: number;
   readonly gcMaxMs: number;
   readonly gcCount: number;
+  /** Of `gcMs`: minor GCs (scavenges) and major ones (mark-compact and its incremental steps). */
+  readonly gcMinorMs: number;
+  readonly gcMajorMs: number;
   /**
    * The server's V8 heap in use right after it started, after two forced GCs, MB (NaN without `--expose-gc`): what
    * it loaded and built before serving anything. Deterministic to a few kB, unlike the figures under load, so a

@@ -26,6 +26,9 @@ export interface RoundResult {
   /** Share of the window the server spent in GC pauses, and its longest pause (ms). */
   readonly gc_pause_share: number;
   readonly gc_max_pause_ms: number;
+  /** GC pause time per call (per message for streams), µs: minor GCs (scavenges) and major ones (mark-compact). */
+  readonly gc_minor_us_per_req: number;
+  readonly gc_major_us_per_req: number;
   /** The server's heap in use right after start-up, after forced GCs (MB; null when GC could not be forced). */
   readonly heap_start_mb: number | null;
 }
@@ -98,6 +101,10 @@ export interface Ratios {
   readonly grpc_token_header_vs_grpc_mtls: { readonly cpu_us_per_req: number | null; readonly rps: number | null };
   /** grpc-js with one pass-through server interceptor vs without: what the interceptor layer costs. */
   readonly grpc_interceptor_vs_grpc_mtls: { readonly cpu_us_per_req: number | null; readonly rps: number | null };
+  /** @RequireMtls's own per-call work: the app against the same app with grpc-js's bare handler swapped in. */
+  readonly rampart_mtls_vs_bare_handler: { readonly cpu_us_per_req: number | null };
+  /** What a loaded Rampart app in the process costs bare grpc-js (heap, modules): bare beside it against bare alone. */
+  readonly grpc_beside_rampart_vs_grpc_mtls: { readonly cpu_us_per_req: number | null; readonly gc_minor: number | null };
   /** Rampart's `TokenVerifier` vs raw jose `jwtVerify`, CPU per verification in the same tight loop (no server). */
   readonly verifier_vs_jose_loop?: number | null;
   /** RSS after the large number of calls / after the small number. */
@@ -161,6 +168,8 @@ export function roundResult(sample: RoundSample): RoundResult {
     foreign_cores: round(sample.foreignCores, 2),
     gc_pause_share: round(server.gcMs / server.wallMs, 3),
     gc_max_pause_ms: round(server.gcMaxMs, 1),
+    gc_minor_us_per_req: round((server.gcMinorMs * 1000) / server.units, 2),
+    gc_major_us_per_req: round((server.gcMajorMs * 1000) / server.units, 2),
     heap_start_mb: finite(round(server.heapAfterStartMb, 2)),
   };
 }
@@ -187,6 +196,8 @@ export function scenarioResult(name: ScenarioName, samples: readonly RoundSample
     foreign_cores: med('foreign_cores', 2),
     gc_pause_share: med('gc_pause_share', 3),
     gc_max_pause_ms: med('gc_max_pause_ms', 1),
+    gc_minor_us_per_req: med('gc_minor_us_per_req', 2),
+    gc_major_us_per_req: med('gc_major_us_per_req', 2),
     heap_start_mb: medianOrNull(rounds.map((r) => r.heap_start_mb), 2),
     ...(firstError !== undefined ? { first_error: firstError } : {}),
     rounds,
@@ -199,7 +210,7 @@ export function computeRatios(
   joseUs: number | null,
   memory: MemoryCheck | null,
 ): Ratios {
-  const ratio = (a: ScenarioName, b: ScenarioName, key: 'cpu_us_per_req' | 'rps' | 'p99_ms'): number | null => {
+  const ratio = (a: ScenarioName, b: ScenarioName, key: 'cpu_us_per_req' | 'rps' | 'p99_ms' | 'gc_minor_us_per_req'): number | null => {
     const x = scenarios[a]?.[key];
     const y = scenarios[b]?.[key];
     return x === undefined || y === undefined ? null : finite(round(x / y, 3));
@@ -248,6 +259,11 @@ export function computeRatios(
     grpc_interceptor_vs_grpc_mtls: {
       cpu_us_per_req: ratio('grpc-mtls-interceptor', 'grpc-mtls', 'cpu_us_per_req'),
       rps: ratio('grpc-mtls-interceptor', 'grpc-mtls', 'rps'),
+    },
+    rampart_mtls_vs_bare_handler: { cpu_us_per_req: ratio('rampart-mtls', 'rampart-mtls-bare-handler', 'cpu_us_per_req') },
+    grpc_beside_rampart_vs_grpc_mtls: {
+      cpu_us_per_req: ratio('grpc-mtls-beside-rampart', 'grpc-mtls', 'cpu_us_per_req'),
+      gc_minor: ratio('grpc-mtls-beside-rampart', 'grpc-mtls', 'gc_minor_us_per_req'),
     },
     rss_growth: memory === null ? null : finite(round(memory.rss_large_mb / memory.rss_small_mb, 3)),
     aa_control: {

@@ -13,6 +13,8 @@ export const SCENARIO_NAMES = [
   'rampart-auth-warm',
   'rampart-auth-cold',
   'grpc-mtls-jose',
+  'grpc-mtls-beside-rampart',
+  'rampart-mtls-bare-handler',
   'nest-jwt',
   'stream-grpc-mtls',
   'stream-rampart-auth',
@@ -24,7 +26,7 @@ export type ScenarioName = (typeof SCENARIO_NAMES)[number];
  * Scenarios a quick run leaves out unless `--only` names them: the A/A control is read against the per-round spread of
  * a full run, and it keeps `pnpm bench --quick` under a minute.
  */
-export const FULL_RUN_ONLY: ReadonlySet<ScenarioName> = new Set(['grpc-mtls-again', 'grpc-mtls-options']);
+export const FULL_RUN_ONLY: ReadonlySet<ScenarioName> = new Set(['grpc-mtls-again', 'grpc-mtls-options', 'grpc-mtls-beside-rampart', 'rampart-mtls-bare-handler']);
 
 /** One scenario: a server process of some kind and the load thrown at it. */
 export interface Scenario {
@@ -103,6 +105,26 @@ export const SCENARIOS: Readonly<Record<ScenarioName, Scenario>> = {
     tls: true,
     method: 'unary',
     tokens: 'warm',
+    unit: 'calls',
+  },
+  'grpc-mtls-beside-rampart': {
+    name: 'grpc-mtls-beside-rampart',
+    label: 'grpc-js mTLS beside a Rampart app',
+    description: 'bare grpc-js in a process that also runs a full-auth Rampart app (not called)',
+    server: 'grpc-mtls-beside-rampart',
+    tls: true,
+    method: 'unary',
+    tokens: 'none',
+    unit: 'calls',
+  },
+  'rampart-mtls-bare-handler': {
+    name: 'rampart-mtls-bare-handler',
+    label: 'Rampart app, bare handler',
+    description: 'the Rampart @RequireMtls app with its grpc-js echo handler swapped for the bare one',
+    server: 'rampart-mtls-bare-handler',
+    tls: true,
+    method: 'unary',
+    tokens: 'none',
     unit: 'calls',
   },
   'rampart-mtls': {

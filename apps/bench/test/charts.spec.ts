@@ -9,7 +9,7 @@ import { QUICK, SCENARIO_NAMES } from '../src/scenarios.js';
 import { summarizeStartup } from '../src/startup/startup-results.js';
 
 const sample = (cpu: number, units: number, p50 = 2, p99 = 4, gcMax = 8): RoundSample => ({
-  server: { cpuUs: cpu * units, units, wallMs: 1000, maxRssMb: 90, startUs: 0, endUs: 1e6, gcMs: 100, gcMaxMs: gcMax, gcCount: 30, heapAfterStartMb: 10 },
+  server: { cpuUs: cpu * units, units, wallMs: 1000, maxRssMb: 90, startUs: 0, endUs: 1e6, gcMs: 100, gcMaxMs: gcMax, gcCount: 30, gcMinorMs: 80, gcMajorMs: 20, heapAfterStartMb: 10 },
   load: { units, wallMs: 1000, p50Ms: p50, p99Ms: p99, cpuUs: 30 * units },
   errors: 0,
   firstError: undefined,

@@ -8,7 +8,7 @@ import { QUICK, SCENARIO_NAMES, type ScenarioName } from '../src/scenarios.js';
 function sample(cpuUsPerUnit: number, rps: number, p99Ms = 5): RoundSample {
   const units = rps;
   return {
-    server: { cpuUs: cpuUsPerUnit * units, units, wallMs: 1000, maxRssMb: 80, startUs: 0, endUs: 1e6, gcMs: 120, gcMaxMs: 9.5, gcCount: 40, heapAfterStartMb: 14.25 },
+    server: { cpuUs: cpuUsPerUnit * units, units, wallMs: 1000, maxRssMb: 80, startUs: 0, endUs: 1e6, gcMs: 120, gcMaxMs: 9.5, gcCount: 40, gcMinorMs: 90, gcMajorMs: 30, heapAfterStartMb: 14.25 },
     load: { units, wallMs: 1000, p50Ms: p99Ms / 2, p99Ms, cpuUs: 40 * units },
     errors: 0,
     firstError: undefined,
@@ -38,6 +38,8 @@ const perScenario: Record<ScenarioName, [cpu: number, rps: number]> = {
   'rampart-auth-warm': [108, 9_200],
   'rampart-auth-cold': [318, 3_100],
   'grpc-mtls-jose': [300, 3_300],
+  'grpc-mtls-beside-rampart': [102, 9_900],
+  'rampart-mtls-bare-handler': [101, 9_900],
   'nest-jwt': [330, 3_000],
   'stream-grpc-mtls': [10, 100_000],
   'stream-rampart-auth': [10.3, 97_000],
@@ -78,6 +80,12 @@ describe('the results document', () => {
     expect(warm.errors).toBe(0);
     expect(warm.gc_pause_share).toBe(0.12);
     expect(warm.gc_max_pause_ms).toBe(9.5);
+    // GC pause time per call, by kind: each round's 90 ms of minor and 30 ms of major GC over its calls (1 s windows).
+    for (const round of warm.rounds) {
+      expect(round.gc_minor_us_per_req).toBeCloseTo(90_000 / round.rps, 1);
+      expect(round.gc_major_us_per_req).toBeCloseTo(30_000 / round.rps, 1);
+    }
+    expect(warm.gc_minor_us_per_req).toBeGreaterThan(warm.gc_major_us_per_req);
     expect(warm.heap_start_mb).toBe(14.25);
   });
 
@@ -94,6 +102,8 @@ describe('the results document', () => {
     expect(r.ratios.auth_warm_vs_grpc_mtls.cpu_us_per_req).toBeCloseTo(1.08, 2);
     expect(r.ratios.auth_warm_vs_grpc_mtls.rps).toBeCloseTo(0.92, 2);
     expect(r.ratios.auth_warm_vs_nest.rps).toBeCloseTo(3.07, 2);
+    expect(r.ratios.rampart_mtls_vs_bare_handler.cpu_us_per_req).toBeCloseTo(104 / 101, 2);
+    expect(r.ratios.grpc_beside_rampart_vs_grpc_mtls.cpu_us_per_req).toBeCloseTo(102 / 100, 2);
     expect(r.ratios.cold_verification_vs_jose).toBeCloseTo((318 - 108) / (300 - 100), 2);
     expect(r.ratios.cold_verification_vs_jose_loop).toBeCloseTo(((318 - 108) * 1.02) / 200, 2);
     expect(r.ratios.rss_growth).toBe(1.04);

@@ -5,7 +5,7 @@ import { buildResults, type RoundSample } from '../src/results.js';
 import { FULL, SCENARIOS, SCENARIO_NAMES } from '../src/scenarios.js';
 
 const sample = (cpu: number, units: number): RoundSample => ({
-  server: { cpuUs: cpu * units, units, wallMs: 1000, maxRssMb: 90, startUs: 0, endUs: 1e6, gcMs: 100, gcMaxMs: 8, gcCount: 30, heapAfterStartMb: 14.25 },
+  server: { cpuUs: cpu * units, units, wallMs: 1000, maxRssMb: 90, startUs: 0, endUs: 1e6, gcMs: 100, gcMaxMs: 8, gcCount: 30, gcMinorMs: 80, gcMajorMs: 20, heapAfterStartMb: 14.25 },
   load: { units, wallMs: 1000, p50Ms: 2, p99Ms: 4, cpuUs: 30 * units },
   errors: 0,
   firstError: undefined,

@@ -40,21 +40,21 @@ export function renderMarkdown(results: BenchResults): string {
         : ' No forced major GC (`--no-settle-gc`): servers may be measured before or after their first major GC.') +
       ' Figures are medians over rounds.',
     '',
-    '| scenario | req/s | p50 ms | p99 ms | server CPU µs/req | server core busy | load CPU µs/req | peak RSS MB | heap after start MB | GC pauses | longest GC pause ms | errors |',
-    '| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
+    '| scenario | req/s | p50 ms | p99 ms | server CPU µs/req | server core busy | load CPU µs/req | peak RSS MB | heap after start MB | GC pauses | GC µs/req minor / major | longest GC pause ms | errors |',
+    '| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
   );
   for (const name of presentScenarios(results)) {
     const r = results.scenarios[name];
     if (!r) continue;
     const unit = r.unit === 'messages' ? ' (msg/s, per msg)' : '';
     lines.push(
-      `| ${r.label}${unit} | ${num(r.rps)} | ${num(r.p50_ms, 2)} | ${num(r.p99_ms, 2)} | ${num(r.cpu_us_per_req, 1)} | ${num(r.server_cpu_util * 100)} % | ${num(r.gen_cpu_us_per_req, 1)} | ${num(r.rss_mb)} | ${num(r.heap_start_mb, 1)} | ${num(r.gc_pause_share * 100)} % | ${num(r.gc_max_pause_ms, 1)} | ${r.errors}${r.first_error ? ` (${r.first_error})` : ''} |`,
+      `| ${r.label}${unit} | ${num(r.rps)} | ${num(r.p50_ms, 2)} | ${num(r.p99_ms, 2)} | ${num(r.cpu_us_per_req, 1)} | ${num(r.server_cpu_util * 100)} % | ${num(r.gen_cpu_us_per_req, 1)} | ${num(r.rss_mb)} | ${num(r.heap_start_mb, 1)} | ${num(r.gc_pause_share * 100)} % | ${num(r.gc_minor_us_per_req, 1)} / ${num(r.gc_major_us_per_req, 1)} | ${num(r.gc_max_pause_ms, 1)} | ${r.errors}${r.first_error ? ` (${r.first_error})` : ''} |`,
     );
   }
   lines.push(
     '',
     `Streams: req/s is messages/s and CPU is per message; p50/p99 are per whole stream of ${s.streamMessages} messages. ` +
-      'GC pauses: share of the window the server spent in garbage-collection pauses, and its longest pause (medians over rounds): with 32 calls in flight, the longest pauses set the p99. ' +
+      'GC pauses: share of the window the server spent in garbage-collection pauses, and its longest pause (medians over rounds): with 32 calls in flight, the longest pauses set the p99. GC µs/req: pause time per call, minor GCs (scavenges: their cost is what survives them) and major ones (mark-compact: their cost grows with the live heap). ' +
       'Heap after start: the server\'s V8 heap in use once it started, after forced GCs, before any call (what it loaded; major GCs walk it).',
     `Raw jose \`jwtVerify\` (ES256, in-process, key imported): ${num(results.baselines.jose_jwtverify_us, 1)} µs CPU per verification; ` +
       `Rampart's \`TokenVerifier\` in the same loop (every token a cache miss): ${num(results.baselines.rampart_verify_us, 1)} µs ` +
@@ -87,6 +87,8 @@ export function renderMarkdown(results: BenchResults): string {
       `streaming from an async generator msg/s ${times(r.stream_rampart_async_vs_grpc.rps)} (CPU/message ${times(r.stream_rampart_async_vs_grpc.cpu_us_per_req)}); ` +
       `grpc-js with a pass-through interceptor vs without CPU/call ${times(r.grpc_interceptor_vs_grpc_mtls.cpu_us_per_req)}; ` +
       `grpc-js receiving the token header (not verified) vs without CPU/call ${times(r.grpc_token_header_vs_grpc_mtls.cpu_us_per_req)}; ` +
+      `Rampart @RequireMtls vs the same app with the bare grpc-js handler swapped in CPU/call ${times(r.rampart_mtls_vs_bare_handler.cpu_us_per_req)}; ` +
+      `bare grpc-js beside an idle Rampart app in its process vs alone CPU/call ${times(r.grpc_beside_rampart_vs_grpc_mtls.cpu_us_per_req)} (minor GC µs/call ${times(r.grpc_beside_rampart_vs_grpc_mtls.gc_minor)}); ` +
       `cold verification cost vs raw jwtVerify in a tight loop (no server) ${times(r.cold_verification_vs_jose_loop)}.`,
     '',
     '### Memory',

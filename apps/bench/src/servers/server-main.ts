@@ -2,7 +2,7 @@
  * A benchmark server process: starts the server of its kind, reports its port, then measures windows on request
  * (CPU time of the whole process and units served), reports RSS, and exits when told or when the orchestrator goes.
  */
-import { PerformanceObserver } from 'node:perf_hooks';
+import { constants as perfConstants, PerformanceObserver } from 'node:perf_hooks';
 import { SERVER_ENV, type FromServer, type ServerConfig, type ToServer } from '../ipc.js';
 import { served } from './served.js';
 
@@ -29,6 +29,20 @@ async function start(config: ServerConfig): Promise<{ port: number; close(): Pro
       const { port, app } = await (await import('./rampart-app.js')).startRampart(fixtures, auth, 'info', kind === 'rampart-auth-async-stream');
       return { port, close: () => app.close({ graceMs: 200 }) };
     }
+    case 'grpc-mtls-beside-rampart': {
+      // Bare grpc-js serves the calls; a full-auth Rampart app in the same process is started and never called: what
+      // Rampart's loaded modules and long-lived objects cost the bare server (a larger heap for every GC to walk).
+      const { app } = await (await import('./rampart-app.js')).startRampart(fixtures, true, 'info');
+      const bare = await (await import('./bare-grpc.js')).startBareGrpc(fixtures, true);
+      return { port: bare.port, close: async () => { bare.close(); await app.close({ graceMs: 200 }); } };
+    }
+    case 'rampart-mtls-bare-handler': {
+      // The @RequireMtls app, with grpc-js's echo handler swapped for the bare one: everything of Rampart's is there
+      // (modules, options, credentials, health, reflection) except its per-call work.
+      const { port, app } = await (await import('./rampart-app.js')).startRampart(fixtures, false, 'info');
+      (await import('./bare-handler-swap.js')).swapEchoHandler(app);
+      return { port, close: () => app.close({ graceMs: 200 }) };
+    }
     case 'nest-jwt':
       return (await import('./nest-app.js')).startNest(fixtures);
     case 'jose-baseline':
@@ -36,13 +50,21 @@ async function start(config: ServerConfig): Promise<{ port: number; close(): Pro
   }
 }
 
-/** Garbage-collection pauses since the window started: they set the tail latency of a saturated server. */
-const gc = { count: 0, ms: 0, maxMs: 0 };
+/**
+ * Garbage-collection pauses since the window started: they set the tail latency of a saturated server. Split by
+ * kind: minor (scavenges of the young generation, whose cost is what survives them) and major (mark-compact and its
+ * incremental steps, whose cost grows with the live heap).
+ */
+const gc = { count: 0, ms: 0, maxMs: 0, minorMs: 0, majorMs: 0 };
+const MAJOR = perfConstants.NODE_PERFORMANCE_GC_MAJOR | perfConstants.NODE_PERFORMANCE_GC_INCREMENTAL;
 new PerformanceObserver((list) => {
   for (const entry of list.getEntries()) {
     gc.count += 1;
     gc.ms += entry.duration;
     if (entry.duration > gc.maxMs) gc.maxMs = entry.duration;
+    const kind = (entry as { detail?: { kind?: number } | null }).detail?.kind ?? 0;
+    if (kind === perfConstants.NODE_PERFORMANCE_GC_MINOR) gc.minorMs += entry.duration;
+    else if ((kind & MAJOR) !== 0) gc.majorMs += entry.duration;
   }
 }).observe({ entryTypes: ['gc'] });
 
@@ -69,7 +91,7 @@ async function main(): Promise<void> {
     switch (message.type) {
       case 'start':
         window = { cpu: process.cpuUsage(), units: served.units, at: performance.now(), startUs: monotonicUs() };
-        Object.assign(gc, { count: 0, ms: 0, maxMs: 0 });
+        Object.assign(gc, { count: 0, ms: 0, maxMs: 0, minorMs: 0, majorMs: 0 });
         send({ type: 'started' });
         break;
       case 'stop': {
@@ -89,6 +111,8 @@ async function main(): Promise<void> {
           gcMs: gc.ms,
           gcMaxMs: gc.maxMs,
           gcCount: gc.count,
+          gcMinorMs: gc.minorMs,
+          gcMajorMs: gc.majorMs,
           heapAfterStartMb,
         });
         window = undefined;
