@@ -116,6 +116,12 @@ export const serverConfigSchema = defineConfigSchema({
       default: 1000,
       env: 'RAMPART_SERVER_MAX_CONCURRENT_STREAMS',
     },
+    channelz: {
+      doc: "Keep grpc-js's channelz statistics (call counts and timestamps per server and per connection). Rampart serves no channelz service, so by default they are not kept: that saves grpc-js a few objects and a clock read on every call. Turn on for an app that registers grpc-js's channelz service itself.",
+      format: Boolean,
+      default: false,
+      env: 'RAMPART_SERVER_CHANNELZ',
+    },
     reflection: {
       doc: 'Serve gRPC server reflection (service and message schemas, no data) so grpcurl-style tools work.',
       format: Boolean,

@@ -46,6 +46,8 @@ export function grpcServerOptions(config: ConfigReader<ServerConfig>): ServerOpt
   const grace = checked(config, 'maxConnectionAgeGraceMs', 0, MAX_TIMER_MS, '30000', 'the grace must fit a timer (0: no limit)');
   const idle = checked(config, 'idleTimeoutMs', 0, MAX_TIMER_MS, '600000', 'the idle timeout must fit a timer (0: never)');
   return {
+    // Channelz statistics cost grpc-js objects and a clock read per call; nothing reads them unless the app serves channelz.
+    'grpc.enable_channelz': config.get('server.channelz') ? 1 : 0,
     'grpc.max_receive_message_length': config.get('server.maxReceiveMessageBytes'),
     'grpc.max_send_message_length': config.get('server.maxSendMessageBytes'),
     'grpc.max_concurrent_streams': streams,

@@ -94,6 +94,12 @@ describe('connection settings reach grpc-js', () => {
     });
   });
 
+  it('channelz statistics are off unless server.channelz asks for them (no channelz service is served)', () => {
+    const off = createGrpcServer(configOf({})) as unknown as { channelzEnabled: boolean };
+    const on = createGrpcServer(configOf({ channelz: true })) as unknown as { channelzEnabled: boolean };
+    expect([off.channelzEnabled, on.channelzEnabled]).toEqual([false, true]);
+  });
+
   it('0 turns connection age, its grace and keepalive pings off (grpc-js "never", not "at once")', () => {
     const server = createGrpcServer(configOf({ maxConnectionAgeMs: 0, maxConnectionAgeGraceMs: 0, keepaliveTimeMs: 0 })) as unknown as Internals;
     expect([server.maxConnectionAgeMs, server.maxConnectionAgeGraceMs, server.keepaliveTimeMs]).toEqual([GRPC_JS_NEVER, GRPC_JS_NEVER, 0]);
