@@ -7,7 +7,7 @@ import { defaultResource, resourceFromAttributes } from '@opentelemetry/resource
 import { NodeSDK } from '@opentelemetry/sdk-node/build/src/sdk.js';
 import { SimpleSpanProcessor } from '@opentelemetry/sdk-trace-base';
 import { assertNoGlobals, unregisterGlobals } from './globals.js';
-import type { OtelSdk, OtelSdkOptions } from './start.js';
+import type { OtelSdk, OtelSdkOptions } from './sdk-types.js';
 
 /** `startOtelSdk()`'s work, in the module that loads the SDK (imported by it on its first call). */
 export function startNodeSdk(options: OtelSdkOptions = {}): OtelSdk {
