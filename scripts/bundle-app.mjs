@@ -96,8 +96,15 @@ if (!existsSync(entry)) throw new Error(`${entry} is missing: build the app firs
 rmSync(options.out, { recursive: true, force: true });
 const packagesWithAssets = new Map();
 const result = await build({
-  entryPoints: [entry],
-  outfile: join(options.out, 'main.mjs'),
+  entryPoints: { main: entry },
+  // Code splitting: what a dynamic import() reaches (undici for token requests, @redis/client, ...) and is not also
+  // imported statically goes into a chunk of its own, read and compiled only when that import runs. Chunks sit beside
+  // main.mjs, so each one's import.meta.url (the asset helpers in the banner) points at the same folder.
+  outdir: options.out,
+  splitting: true,
+  entryNames: '[name]',
+  chunkNames: 'chunk-[hash]',
+  outExtension: { '.js': '.mjs' },
   bundle: true,
   platform: 'node',
   format: 'esm',
@@ -117,5 +124,23 @@ packagesWithAssets.set('protobufjs', dirname(createRequire(join(codegen, 'x.js')
 for (const [name, dir] of packagesWithAssets) copyPackageAssets(name, dir, options.out);
 writeFileSync(join(options.out, 'package.json'), `${JSON.stringify({ type: 'module', private: true }, null, 2)}\n`);
 const inputs = Object.keys(result.metafile.inputs).length;
-const bytes = statSync(join(options.out, 'main.mjs')).size;
-process.stdout.write(`bundled ${inputs} modules into ${relative(process.cwd(), join(options.out, 'main.mjs'))} (${(bytes / 1048576).toFixed(1)} MB)\n`);
+// What starting main.mjs reads: main.mjs and the chunks it imports statically (shared code); the rest waits for its import().
+const outputs = result.metafile.outputs;
+const eager = new Set();
+const visit = (file) => {
+  if (eager.has(file)) return;
+  eager.add(file);
+  for (const imported of outputs[file]?.imports ?? []) if (imported.kind === 'import-statement' && !imported.external) visit(imported.path);
+};
+visit(Object.keys(outputs).find((file) => file.endsWith('/main.mjs')));
+const sizes = { eager: 0, lazy: 0, lazyChunks: 0 };
+for (const [file, { bytes }] of Object.entries(outputs)) {
+  if (!file.endsWith('.mjs')) continue;
+  if (eager.has(file)) sizes.eager += bytes;
+  else [sizes.lazy, sizes.lazyChunks] = [sizes.lazy + bytes, sizes.lazyChunks + 1];
+}
+const mb = (bytes) => (bytes / 1048576).toFixed(1);
+process.stdout.write(
+  `bundled ${inputs} modules into ${relative(process.cwd(), join(options.out, 'main.mjs'))}: ${mb(sizes.eager)} MB read at start-up, ` +
+    `${mb(sizes.lazy)} MB in ${sizes.lazyChunks} chunks read on their first import()\n`,
+);

@@ -34,7 +34,7 @@ beforeAll(async () => {
     saved[key] = process.env[key];
     process.env[key] = value;
   }
-  sdk = startOtelSdk({ serviceName: 'demo-client' });
+  sdk = await startOtelSdk({ serviceName: 'demo-client' });
   const paths = await ensureDevPki({ dir: join(dir, 'pki'), trustDomain: DEMO_TRUST_DOMAIN, workloads: WORKLOADS.map((name) => ({ name })) });
   const pki: DemoPki = { ...paths, rogue: { cert: '', key: '' } };
   world = await startWorld(pki, dir, 'warn');

@@ -3,7 +3,7 @@ import { closeClient, createClient } from '@rampart/client';
 import { freePort, TestIssuer, TestPki, withBearer } from '@rampart/testing';
 import { startDeployed, workspaceRoot, type DeployedProcess } from '@rampart/testing/internal';
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -86,12 +86,32 @@ afterAll(async () => {
 });
 
 describe('the bundled @rampart/inventory (scripts/bundle-app.mjs)', () => {
-  it('is one module plus assets: no code in node_modules beside it', () => {
+  it('is main.mjs, its chunks and assets: no code in node_modules beside it', () => {
     const folder = join(out, 'app');
-    expect(readdirSync(folder).sort()).toEqual(['assets', 'main.mjs', 'main.mjs.LEGAL.txt', 'package.json']);
+    const files = readdirSync(folder);
+    expect(files.filter((f) => !/^chunk-\w+\.mjs(\.LEGAL\.txt)?$/.test(f)).sort()).toEqual(['assets', 'main.mjs', 'main.mjs.LEGAL.txt', 'package.json']);
     expect(app?.has('assets/node_modules/@rampart/protos/rampart/demo/inventory/v1/inventory.proto')).toBe(true);
     const code = readdirSync(join(folder, 'assets'), { recursive: true }).map(String).filter((f) => /\.(c|m)?js$/.test(f));
     expect(code).toEqual([]);
+  });
+
+  it('leaves what only a dynamic import() needs out of what start-up reads (undici, @redis/client: chunks of their own)', () => {
+    const folder = join(out, 'app');
+    const read = (file: string): string => readFileSync(join(folder, file), 'utf8');
+    // main.mjs and the chunks it imports statically, transitively: what Node reads and compiles at start-up.
+    const eager = new Set<string>();
+    const visit = (file: string): void => {
+      if (eager.has(file)) return;
+      eager.add(file);
+      for (const [, chunk] of read(file).matchAll(/\bfrom\s*"\.\/(chunk-\w+\.mjs)"/g)) visit(chunk as string);
+    };
+    visit('main.mjs');
+    const lazy = readdirSync(folder).filter((f) => /^chunk-\w+\.mjs$/.test(f) && !eager.has(f));
+    // Strings only these packages' code holds: undici's diagnostics channel names, @redis/client's command parser.
+    for (const marker of ['undici:websocket:open', 'RedisCommandsQueue']) {
+      expect([...eager].filter((f) => read(f).includes(marker)), marker).toEqual([]);
+      expect(lazy.filter((f) => read(f).includes(marker)), marker).toHaveLength(1);
+    }
   });
 
   it('answers SERVING on its health port (grpc.health.v1 Check)', async () => {

@@ -14,7 +14,7 @@ try {
   const otel: OtelSdk | undefined =
     process.env.OTEL_SDK_DISABLED?.trim().toLowerCase() === 'true'
       ? undefined
-      : (await import('@rampart/plugin-otel')).startOtelSdk({ serviceName: process.env.OTEL_SERVICE_NAME || 'issuer' });
+      : await (await import('@rampart/plugin-otel')).startOtelSdk({ serviceName: process.env.OTEL_SERVICE_NAME || 'issuer' });
   const issuer = await createIssuer({ ...(await issuerOptionsFromConfig(config, logger)), logger });
   // SIGHUP (a certificate helper such as spiffe-helper signals after writing): re-read the TLS files at once. With a
   // listener installed a SIGHUP no longer ends the process, which is Node's default.

@@ -1,4 +1,5 @@
 export { rampartOtel, RAMPART_OTEL, type RampartOtelOptions } from './plugin.js';
 export { otelConfigSchema, type OtelConfig } from './config-schema.js';
-export { startOtelSdk, type OtelSdk, type OtelSdkOptions } from './sdk.js';
+export { startOtelSdk } from './start.js';
+export type { OtelSdk, OtelSdkOptions } from './sdk-types.js';
 export { OTEL_TOKENS } from './tokens.js';

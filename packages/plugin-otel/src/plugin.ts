@@ -5,7 +5,7 @@ import type { SpanExporter } from '@opentelemetry/sdk-trace-base';
 import { definePlugin, type RampartPlugin } from '@rampart/core';
 import { otelConfigSchema, type OtelConfig } from './config-schema.js';
 import { otelSettingsFromConfig } from './otel-settings.js';
-import { startOtelSdk } from './sdk.js';
+import { startOtelSdk } from './start.js';
 import { OTEL_TOKENS } from './tokens.js';
 
 /**
@@ -60,13 +60,14 @@ export function rampartOtel(options: RampartOtelOptions = {}): RampartPlugin<Ote
   return definePlugin({
     name: RAMPART_OTEL,
     configSchema: otelConfigSchema,
-    register(ctx) {
+    async register(ctx) {
       const settings = otelSettingsFromConfig(ctx.config, ctx.appName);
       if (settings.disabled) {
         ctx.logger.info('OpenTelemetry SDK disabled (OTEL_SDK_DISABLED): the API stays a no-op');
         return;
       }
-      const sdk = startOtelSdk({
+      // The SDK's modules load here, when it is enabled: importing the plugin does not load them.
+      const sdk = await startOtelSdk({
         ...(settings.serviceName === undefined ? {} : { serviceName: settings.serviceName }),
         ...(options.spanExporter ? { spanExporter: options.spanExporter } : {}),
         ...(options.metricReader ? { metricReader: options.metricReader } : {}),

@@ -22,6 +22,7 @@ import { InterceptorSlots } from './interceptor-slots.js';
 import { buildRuntime, type ServiceBinding } from './method-runtime.js';
 import { planFully, type AuthMatrixEntry, type FullAppPlan, type PlanAppOptions } from './plan-app.js';
 import { StartupPhases } from './startup-phases.js';
+import { flushCompileCacheSoon } from './compile-cache.js';
 import { startupRefusal } from './startup-problems.js';
 import { addReflection, reflectionAccessFromConfig } from './reflection-access.js';
 import { createGrpcServer } from './server-options.js';
@@ -293,6 +294,7 @@ class App implements RampartApp {
       await this.#transport.ready;
       this.health.setAll('SERVING');
       this.phases.log(this.logger, 'listen', this.name);
+      flushCompileCacheSoon();
       this.state = 'listening';
       this.#stopHealth = followTransportHealth(this.#transport, this.health, this.logger, () => this.state === 'listening');
       await this.lifecycle.run('onReady', this.logger);
