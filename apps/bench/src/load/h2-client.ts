@@ -71,6 +71,8 @@ export class LiteH2Connection implements GrpcTransport {
   #received = 0;
   #continuation: { streamId: number; flags: number; parts: Buffer[] } | undefined;
   #closed: Error | undefined;
+  /** GOAWAY received: the calls it covers finish here, new ones need another connection. */
+  #draining = false;
   #ready: { resolve(): void; reject(e: Error): void } | undefined;
 
   private constructor(socket: Socket, authority: string, scheme: string) {
@@ -118,8 +120,9 @@ export class LiteH2Connection implements GrpcTransport {
 
   call(request: GrpcRequest, body: Buffer, onMessage?: OnMessage): Promise<RawResult> {
     return new Promise((resolve) => {
-      if (this.#closed || this.#nextStreamId > MAX_STREAM_ID) {
-        resolve({ status: -1, message: this.#closed?.message ?? 'stream ids exhausted', messages: [] });
+      if (this.#closed || this.#draining || this.#nextStreamId > MAX_STREAM_ID) {
+        const why = this.#closed?.message ?? (this.#draining ? 'GOAWAY received' : 'stream ids exhausted');
+        resolve({ status: -1, message: why, messages: [], unprocessed: this.#closed === undefined && this.#draining });
         return;
       }
       const streamId = this.#nextStreamId;
@@ -138,6 +141,11 @@ export class LiteH2Connection implements GrpcTransport {
         this.#queued.push(data, body);
       }
     });
+  }
+
+  /** Whether new calls can start here (not closed, no GOAWAY received, stream ids left). */
+  get accepting(): boolean {
+    return this.#closed === undefined && !this.#draining && this.#nextStreamId <= MAX_STREAM_ID;
   }
 
   close(): void {
@@ -267,9 +275,20 @@ export class LiteH2Connection implements GrpcTransport {
       case Type.Ping:
         if (!(flags & Flag.Ack)) this.#write(frameHeader(8, Type.Ping, Flag.Ack, 0), Buffer.from(payload));
         break;
-      case Type.Goaway:
-        this.#fail(new Error(`GOAWAY (code ${payload.readUInt32BE(4)})`));
+      case Type.Goaway: {
+        // A graceful GOAWAY (a server ageing its connections): the streams up to its last stream id still complete;
+        // later ones were never processed and fail; the connection takes no new calls and closes once it is idle.
+        const lastStreamId = payload.readUInt32BE(0) & 0x7fffffff;
+        const error = new Error(`GOAWAY (code ${payload.readUInt32BE(4)})`);
+        this.#draining = true;
+        for (const [id, call] of this.#calls) {
+          if (id <= lastStreamId) continue;
+          this.#calls.delete(id);
+          call.resolve({ status: -1, message: error.message, messages: call.messages, unprocessed: true });
+        }
+        if (this.#calls.size === 0) this.#fail(error);
         break;
+      }
       case Type.WindowUpdate:
         if (streamId === 0) {
           this.#sendWindow += payload.readUInt32BE(0) & 0x7fffffff;
@@ -307,6 +326,7 @@ export class LiteH2Connection implements GrpcTransport {
     if (!call) return;
     this.#calls.delete(streamId);
     call.resolve({ status: call.status, message: call.message, messages: call.messages });
+    if (this.#draining && this.#calls.size === 0) this.#fail(new Error('connection drained after GOAWAY'));
   }
 
   #fail(error: Error): void {

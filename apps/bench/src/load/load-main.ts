@@ -6,7 +6,7 @@ import { readFileSync } from 'node:fs';
 import { LOAD_ENV, type FromLoad, type LoadConfig, type ToLoad } from '../ipc.js';
 import { ClosedLoop } from './closed-loop.js';
 import { planFor } from './plan.js';
-import { openTransport } from './open.js';
+import { openReconnecting } from './open.js';
 
 const send = (message: FromLoad): void => void process.send?.(message);
 async function main(): Promise<void> {
@@ -20,7 +20,7 @@ async function main(): Promise<void> {
       }
     : undefined;
   const connections = await Promise.all(
-    Array.from({ length: config.connections }, () => openTransport(config.client, { port: config.port, ...(tls ? { tls } : {}) })),
+    Array.from({ length: config.connections }, () => openReconnecting(config.client, { port: config.port, ...(tls ? { tls } : {}) })),
   );
   const loop = new ClosedLoop(connections, planFor(config), config.concurrency);
   let reportedErrors = 0;

@@ -19,7 +19,11 @@ const { HTTP2_HEADER_METHOD, HTTP2_HEADER_PATH, HTTP2_HEADER_CONTENT_TYPE, HTTP2
 export class RawGrpcConnection implements GrpcTransport {
   readonly #headers = new WeakMap<GrpcRequest, OutgoingHttpHeaders>();
 
-  private constructor(private readonly session: ClientHttp2Session) {}
+  #goaway = false;
+
+  private constructor(private readonly session: ClientHttp2Session) {
+    session.once('goaway', () => (this.#goaway = true));
+  }
 
   /** Connects (TLS with ALPN h2, or h2c) and waits until the session is up. */
   static open(target: RawTarget): Promise<RawGrpcConnection> {
@@ -83,7 +87,8 @@ export class RawGrpcConnection implements GrpcTransport {
       try {
         stream = this.session.request(headers);
       } catch (error) {
-        resolve({ status: -1, message: error instanceof Error ? error.message : String(error), messages });
+        // The session is closed or going away: nothing reached the server.
+        resolve({ status: -1, message: error instanceof Error ? error.message : String(error), messages, unprocessed: true });
         return;
       }
       stream.on('response', take);
@@ -97,12 +102,23 @@ export class RawGrpcConnection implements GrpcTransport {
       stream.on('error', (error: Error) => {
         if (message === '') message = error.message;
       });
-      stream.on('close', () => resolve({ status, message, messages }));
+      stream.on('close', () =>
+        resolve(
+          status === -1 && stream.rstCode === constants.NGHTTP2_REFUSED_STREAM
+            ? { status, message, messages, unprocessed: true }
+            : { status, message, messages },
+        ),
+      );
       stream.end(body);
     });
   }
 
   /** Closes the connection (in-flight calls finish first). */
+  /** Whether new calls can start here (the session is open and the server sent no GOAWAY). */
+  get accepting(): boolean {
+    return !this.session.closed && !this.session.destroyed && !this.#goaway;
+  }
+
   close(): void {
     this.session.close();
   }

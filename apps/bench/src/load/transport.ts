@@ -21,6 +21,8 @@ export interface RawResult {
   readonly message: string;
   /** The response messages (empty when an `onMessage` callback took them). */
   readonly messages: Buffer[];
+  /** True when the server never processed the call (refused, or past its GOAWAY's last stream): safe to send again. */
+  readonly unprocessed?: boolean;
 }
 
 /** Called for every response message as it arrives (server streams), before the call completes. */
@@ -40,6 +42,8 @@ export interface GrpcTransport {
   /** Never rejects: a failed stream resolves with status -1. */
   call(request: GrpcRequest, body: Buffer, onMessage?: OnMessage): Promise<RawResult>;
   /** Closes gracefully. */
+  /** Whether new calls can start on this connection (false once closed, or after the server's GOAWAY). */
+  readonly accepting: boolean;
   close(): void;
   destroy(): void;
 }
