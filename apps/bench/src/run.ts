@@ -17,7 +17,8 @@ import {
 } from './ipc.js';
 import type { NodeRuntime } from './node-runtime.js';
 import { LOAD_SCRIPT, RESULTS_DIR, SERVER_SCRIPT } from './paths.js';
-import { buildResults, scenarioResult, type BenchResults, type MemoryCheck, type RoundSample, type RunInfo } from './results.js';
+import type { BenchResults, MemoryCheck, RoundSample, RunInfo } from './result-types.js';
+import { buildResults, scenarioResult } from './results.js';
 import { SCENARIOS, type ScenarioName, type Settings } from './scenarios.js';
 import { round } from './stats.js';
 

@@ -4,7 +4,8 @@ import { renderCurveSvg } from '../src/curve/curve-svg.js';
 import { MATRIX_METRICS, renderMatrixMarkdown, type MatrixResults } from '../src/matrix/matrix-results.js';
 import { renderMatrixSvg } from '../src/matrix/matrix-svg.js';
 import { linearTicks, logTicks, tickLabel } from '../src/report/chart-axes.js';
-import { buildResults, roundResult, type RoundSample } from '../src/results.js';
+import type { RoundSample } from '../src/result-types.js';
+import { buildResults, roundResult } from '../src/results.js';
 import { QUICK, SCENARIO_NAMES } from '../src/scenarios.js';
 import { summarizeStartup } from '../src/startup/startup-results.js';
 

@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { buildResults, coldRoundRatios, type RoundSample, type RunInfo } from '../src/results.js';
+import { coldRoundRatios } from '../src/ratios.js';
+import type { RoundSample, RunInfo } from '../src/result-types.js';
+import { buildResults } from '../src/results.js';
 import { verdict } from '../src/report/markdown.js';
 import { median, round } from '../src/stats.js';
 import { QUICK, SCENARIO_NAMES, type ScenarioName } from '../src/scenarios.js';

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { renderMarkdown } from '../src/report/markdown.js';
 import { escapeXml, renderSvg } from '../src/report/svg.js';
-import { buildResults, type RoundSample } from '../src/results.js';
+import type { RoundSample } from '../src/result-types.js';
+import { buildResults } from '../src/results.js';
 import { FULL, SCENARIOS, SCENARIO_NAMES } from '../src/scenarios.js';
 
 const sample = (cpu: number, units: number): RoundSample => ({

@@ -1,5 +1,5 @@
 import { median, round } from '../stats.js';
-import type { RoundResult } from '../results.js';
+import type { RoundResult } from '../result-types.js';
 import type { Settings } from '../scenarios.js';
 
 /** Calls in flight the latency curve measures at (issue 23, item 6). */

@@ -1,6 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { createFixtures } from '../fixtures.js';
-import { roundResult, type RoundResult } from '../results.js';
+import type { RoundResult } from '../result-types.js';
+import { roundResult } from '../results.js';
 import { loadConfig, measure, startLoad, startServer, stopChild, type Pair, type RunOptions } from '../run.js';
 import { round } from '../stats.js';
 import { CURVE_SERIES, curvePoint, type CurveResults, type CurveSeries } from './curve-results.js';

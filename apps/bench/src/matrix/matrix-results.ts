@@ -1,5 +1,5 @@
 import { renderMarkdown } from '../report/markdown.js';
-import type { BenchResults } from '../results.js';
+import type { BenchResults } from '../result-types.js';
 import type { Settings } from '../scenarios.js';
 import { round } from '../stats.js';
 import { renderStartupMarkdown, type StartupResults } from '../startup/startup-results.js';

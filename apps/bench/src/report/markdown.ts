@@ -1,4 +1,5 @@
-import { presentScenarios, type BenchResults, type Target } from '../results.js';
+import type { BenchResults, Target } from '../result-types.js';
+import { presentScenarios } from '../results.js';
 import { verdictText } from './verdict.js';
 
 const num = (n: number | null | undefined, digits = 0): string =>

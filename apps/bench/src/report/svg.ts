@@ -1,4 +1,5 @@
-import { presentScenarios, type BenchResults, type ScenarioResult } from '../results.js';
+import type { BenchResults, ScenarioResult } from '../result-types.js';
+import { presentScenarios } from '../results.js';
 import { verdictText } from './verdict.js';
 import type { ScenarioName } from '../scenarios.js';
 

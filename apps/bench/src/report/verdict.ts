@@ -1,4 +1,4 @@
-import type { Target } from '../results.js';
+import type { Target } from '../result-types.js';
 
 /** A target's verdict in words, for every report: `PASS`, `MISS`, `PASS, unsettled`, `MISS, unsettled` or `n/a`. */
 export function verdictText(target: Target): string {
