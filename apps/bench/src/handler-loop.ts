@@ -13,15 +13,17 @@
 import { X509Certificate } from 'node:crypto';
 import { EventEmitter } from 'node:events';
 import { readFileSync } from 'node:fs';
-import { Metadata, type Server } from '@grpc/grpc-js';
+import { Metadata } from '@grpc/grpc-js';
+import type { RampartApp } from '@rampart/server';
 import { createFixtures } from './fixtures.js';
+import { ECHO_PATH } from './paths.js';
 import { bareHandlers } from './servers/bare-grpc.js';
 import { rampartRateLimit } from '@rampart/plugin-ratelimit';
+import { grpcHandlerEntry, grpcServerOf } from './servers/grpc-handler-table.js';
 import { startRampart } from './servers/rampart-app.js';
 
 type UnaryHandler = (call: object, callback: (error: unknown, value?: unknown) => void) => void;
 
-const ECHO_PATH = '/rampart.bench.v1.BenchService/Echo';
 
 /** The parts of grpc-js 1.14's `ServerUnaryCallImpl` that handlers (and Rampart) read. */
 class LoopCall extends EventEmitter {
@@ -51,12 +53,9 @@ class LoopCall extends EventEmitter {
   }
 }
 
-/** The unary handler grpc-js would call for `path` on `server`. */
-function handlerOf(server: Server, path: string): UnaryHandler {
-  const handlers = (server as unknown as { handlers: Map<string, { func: UnaryHandler }> }).handlers;
-  const handler = handlers.get(path);
-  if (handler === undefined) throw new Error(`no handler for ${path}: grpc-js keeps its handlers elsewhere in this version`);
-  return handler.func;
+/** The unary handler grpc-js would call for `path` in the app's server. */
+function handlerOf(app: RampartApp, path: string): UnaryHandler {
+  return grpcHandlerEntry(grpcServerOf(app), path).func as UnaryHandler;
 }
 
 /** Runs `calls` calls through `handler`, `inFlight` at a time (32); returns CPU µs per call. */
@@ -141,10 +140,10 @@ export async function handlerLoop(
     const request = { payload: 'hello from the loop!!' };
     const loops: Record<string, { handler: UnaryHandler; metadata: Metadata }> = {
       [BARE]: { handler: (call, callback) => bareHandlers.echo(call as never, callback), metadata: without },
-      'Rampart @RequireMtls': { handler: handlerOf((mtls.app as unknown as { server: Server }).server, ECHO_PATH), metadata: without },
-      [FULL_AUTH]: { handler: handlerOf((auth.app as unknown as { server: Server }).server, ECHO_PATH), metadata: withToken },
-      [RATE_LIMITED]: { handler: handlerOf((limited.app as unknown as { server: Server }).server, ECHO_PATH), metadata: withToken },
-      ...(onRedis ? { [RATE_LIMITED_REDIS]: { handler: handlerOf((onRedis.app as unknown as { server: Server }).server, ECHO_PATH), metadata: withToken } } : {}),
+      'Rampart @RequireMtls': { handler: handlerOf(mtls.app, ECHO_PATH), metadata: without },
+      [FULL_AUTH]: { handler: handlerOf(auth.app, ECHO_PATH), metadata: withToken },
+      [RATE_LIMITED]: { handler: handlerOf(limited.app, ECHO_PATH), metadata: withToken },
+      ...(onRedis ? { [RATE_LIMITED_REDIS]: { handler: handlerOf(onRedis.app, ECHO_PATH), metadata: withToken } } : {}),
     };
     const names = Object.keys(loops);
     const run = (name: string, n: number, inFlight = 32): Promise<number> => {

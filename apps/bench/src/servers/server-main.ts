@@ -40,7 +40,7 @@ async function start(config: ServerConfig): Promise<{ port: number; close(): Pro
       // The @RequireMtls app, with grpc-js's echo handler swapped for the bare one: everything of Rampart's is there
       // (modules, options, credentials, health, reflection) except its per-call work.
       const { port, app } = await (await import('./rampart-app.js')).startRampart(fixtures, false, 'info');
-      (await import('./bare-handler-swap.js')).swapEchoHandler(app);
+      (await import('./grpc-handler-table.js')).swapEchoHandler(app);
       return { port, close: () => app.close({ graceMs: 200 }) };
     }
     case 'nest-jwt':
