@@ -19,6 +19,16 @@ describe('container recipes', () => {
     expect(text).toContain(JSON.parse(readFileSync(join(REPO_ROOT, 'package.json'), 'utf8')).packageManager as string);
   });
 
+  it.each(['inventory', 'orders'])('apps/%s/Dockerfile starts Node with the V8 settings the scaffold writes (ADRs 0054, 0056)', (app) => {
+    const text = readFileSync(join(REPO_ROOT, 'apps', app, 'Dockerfile'), 'utf8');
+    const scaffold = workspaceDockerfile({ appDir: `apps/${app}`, packageName: `@rampart/${app}`, packageManager: 'pnpm@10.34.9', ports: [50051], env: {} });
+    const runtimeStart = (recipe: string): string[] =>
+      recipe.split('\n').filter((line) => line.startsWith('ENTRYPOINT ') || line.startsWith('ENV NODE_OPTIONS='));
+    expect(runtimeStart(scaffold)).toEqual(['ENV NODE_OPTIONS=--max-semi-space-size=16', 'ENTRYPOINT ["node", "--no-allocation-site-pretenuring", "dist/main.js"]']);
+    expect(runtimeStart(text)).toEqual(runtimeStart(scaffold));
+    expect(runtimeStart(standaloneDockerfile({ ports: [50051], env: {} }))).toEqual(runtimeStart(scaffold));
+  });
+
   it('the repository .dockerignore keeps keys, certificates, secrets and build output out of the context, in any folder', () => {
     const repository = readFileSync(join(REPO_ROOT, '.dockerignore'), 'utf8');
     expect(ignoreProblems(repository)).toEqual([]);

@@ -2,10 +2,10 @@
 // env (values, ConfigMap and Secret references resolved), its volumes as folders under a root of its own (the
 // mountPaths kept, so every file path in the env is rewritten to root + path), and each declared container port on a
 // free local port (env values of *_PORT variables that name a container port follow). An image `rampart/<app>` runs
-// `node dist/main.js` in apps/<app>, as its Dockerfile's ENTRYPOINT does; any other image runs its `command` (with
-// kubelet's $(VAR) expansion), with `extraArgs` appended.
+// its Dockerfile's exec-form ENTRYPOINT (Node flags included) in apps/<app>, with this Node; any other image runs its
+// `command` (with kubelet's $(VAR) expansion), with `extraArgs` appended.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { chmodSync, mkdirSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { KubeObject } from '../../src/index.js';
 
@@ -142,7 +142,7 @@ export class LocalPod {
     const env = { PATH: process.env['PATH'] ?? '/usr/bin:/bin', ...this.env };
     const expand = (arg: string): string => arg.replace(/\$\(([A-Z0-9_]+)\)/g, (_, name: string) => env[name as keyof typeof env] ?? '');
     const [file, ...args] = app
-      ? [process.execPath, 'dist/main.js']
+      ? imageEntrypoint(join(this.inputs.repoRoot, 'apps', app, 'Dockerfile'))
       : [...(this.container.command ?? []).map(expand), ...extraArgs];
     if (!file) throw new Error(`${this.name}: image ${image} has no command to run here`);
     this.#child = spawn(file, args, { cwd: app ? join(this.inputs.repoRoot, 'apps', app) : this.local('/'), env, stdio: ['ignore', 'pipe', 'pipe'] });
@@ -177,4 +177,12 @@ export class LocalPod {
   kill(): void {
     if (this.running) this.#child?.kill('SIGKILL');
   }
+}
+
+/** The exec-form ENTRYPOINT of a Dockerfile whose image runs Node, with this process's Node in place of `node`. */
+function imageEntrypoint(dockerfile: string): string[] {
+  const line = readFileSync(dockerfile, 'utf8').split('\n').filter((l) => l.startsWith('ENTRYPOINT ')).at(-1);
+  const entry: unknown = line === undefined ? undefined : JSON.parse(line.slice('ENTRYPOINT '.length));
+  if (!Array.isArray(entry) || entry[0] !== 'node') throw new Error(`${dockerfile}: no exec-form ENTRYPOINT starting node`);
+  return [process.execPath, ...(entry.slice(1) as string[])];
 }
