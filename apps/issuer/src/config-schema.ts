@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
-import { defineConfigSchema, RampartError, type ConfigOf, type ConfigReader, type Logger } from '@rampart/core';
+import type { LoadedConfig } from '@rampart/config';
+import { defineConfigSchema, RampartError, type ConfigOf, type Logger } from '@rampart/core';
 import { transportSourceSetting, workloadApiSettings } from '@rampart/pki';
 import { configuredEndpoint, workloadCertificateSource } from '@rampart/spiffe';
 import { issuerTlsOf } from './tls-source.js';
@@ -61,7 +62,7 @@ export const issuerConfigSchema = defineConfigSchema({
     tls: {
       source: {
         ...transportSourceSetting,
-        doc: "Where the issuer's certificate, key and trust bundles come from: files (issuer.tls.certFile, keyFile, caFile, federatedBundles; watched) or workload-api (the SPIFFE Workload API at issuer.workloadApi.address: the X.509-SVID and the bundles, own and federated, streamed into memory and rotated there; the issuer.tls file settings are then not read). See docs/security/spiffe.md.",
+        doc: "Where the issuer's certificate, key and trust bundles come from: files (issuer.tls.certFile, keyFile, caFile, federatedBundles; watched) or workload-api (the SPIFFE Workload API at issuer.workloadApi.address: the X.509-SVID and the bundles, own and federated, streamed into memory and rotated there; the issuer.tls file settings are then not read, and setting any of them as well stops start-up). See docs/security/spiffe.md.",
       },
       certFile: {
         doc: "PEM file of the issuer's server certificate (chain), e.g. from the dev PKI.",
@@ -148,14 +149,15 @@ export type IssuerAppConfig = ConfigOf<typeof issuerConfigSchema>;
 /**
  * Turns the loaded configuration into {@link IssuerOptions}, reading the TLS files.
  *
- * @throws RampartError `ERR_CONFIG_INVALID` naming a TLS file that cannot be read.
+ * @throws RampartError `ERR_CONFIG_INVALID` naming a TLS file that cannot be read, or, with `issuer.tls.source` =
+ *   `workload-api`, naming each `issuer.tls.*` file setting that is set (it would be ignored) and where it was set.
  *
  * @example
  * ```ts
  * const options = await issuerOptionsFromConfig(loadConfig({ schemas: [issuerConfigSchema] }));
  * ```
  */
-export async function issuerOptionsFromConfig(config: ConfigReader<IssuerAppConfig>, logger?: Logger): Promise<IssuerOptions> {
+export async function issuerOptionsFromConfig(config: LoadedConfig<IssuerAppConfig>, logger?: Logger): Promise<IssuerOptions> {
   if (config.get('issuer.tls.source') === 'workload-api') return workloadApiIssuerOptions(config, logger);
   const read = async (key: 'issuer.tls.certFile' | 'issuer.tls.keyFile' | 'issuer.tls.caFile'): Promise<string> => {
     const path = config.get(key);
@@ -214,8 +216,43 @@ export async function issuerOptionsFromConfig(config: ConfigReader<IssuerAppConf
   };
 }
 
+/** The `issuer.tls.*` settings that only the files source reads. */
+const FILE_SOURCE_SETTINGS = [
+  'issuer.tls.certFile',
+  'issuer.tls.keyFile',
+  'issuer.tls.caFile',
+  'issuer.tls.trustDomain',
+  'issuer.tls.federatedBundles',
+  'issuer.tls.refreshIntervalMs',
+] as const;
+
+/**
+ * With TLS from the Workload API the `issuer.tls.*` file settings are not read: one set anyway (from a file, the
+ * environment or values, even to its default) stops start-up naming it, where it was set and the fix, rather than
+ * being ignored without a word.
+ */
+function refuseFileSourceSettings(config: LoadedConfig<IssuerAppConfig>): void {
+  const set = FILE_SOURCE_SETTINGS.map((key) => [key, config.sourceOf(key)] as const).filter(([, source]) => source !== 'default');
+  if (set.length === 0) return;
+  const where = set.map(([key, source]) => `${key} (${source})`).join(', ');
+  const unset = set.map(([key, source]) => unsetFix(key, source)).join(', ');
+  throw new RampartError(
+    'ERR_CONFIG_INVALID',
+    `issuer.tls.source is workload-api, which does not read ${where}: choose one. ` +
+      `Fix: ${unset}; or set issuer.tls.source to files (RAMPART_TRANSPORT_SOURCE=files) to serve TLS from the files`,
+  );
+}
+
+/** How to unset `key`, given `sourceOf`'s label of where it was set (`env:NAME`, `file:PATH` or `values`). */
+function unsetFix(key: string, source: string): string {
+  if (source.startsWith('env:')) return `unset ${source.slice('env:'.length)}`;
+  if (source.startsWith('file:')) return `remove "${key}" from ${source.slice('file:'.length)}`;
+  return `leave "${key}" out of the values given in code`;
+}
+
 /** The common options, with TLS from the SPIFFE Workload API: the first SVID is awaited here (or start-up stops). */
-async function workloadApiIssuerOptions(config: ConfigReader<IssuerAppConfig>, logger: Logger | undefined): Promise<IssuerOptions> {
+async function workloadApiIssuerOptions(config: LoadedConfig<IssuerAppConfig>, logger: Logger | undefined): Promise<IssuerOptions> {
+  refuseFileSourceSettings(config);
   const address = configuredEndpoint(config.get('issuer.workloadApi.address'), 'issuer.workloadApi.address');
   const hint = config.get('issuer.workloadApi.svidHint');
   // The stream's breaks and refused answers are logged where the issuer logs (when given).

@@ -4,6 +4,7 @@ import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { loadConfig } from '@rampart/config';
 import type { RampartError } from '@rampart/core';
+import { TestWorkloadApi } from '@rampart/spiffe/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   createIssuer,
@@ -77,6 +78,39 @@ describe('issuer config', () => {
     const error = await rampartErrorOf(issuerOptionsFromConfig(config));
     expect(error.code).toBe('ERR_CONFIG_INVALID');
     expect(error.message).toContain('issuer.tls.certFile: cannot read');
+  });
+
+  it('with issuer.tls.source = workload-api, refuses TLS file settings set anyway, naming each and where, before asking the agent', async () => {
+    const agent = await TestWorkloadApi.start({ identities: [{ spiffeId: spiffe('issuer'), dnsNames: ['localhost'] }] });
+    try {
+      const configFile = join(pki.dir, 'workload-api-with-files.json');
+      await writeFile(configFile, JSON.stringify({ issuer: { tls: { federatedBundles: { 'partner.example': '/etc/partner.json' } } } }));
+      const config = loadConfig({
+        schemas: [issuerConfigSchema],
+        files: [configFile],
+        // keyFile at exactly its default still counts: it was set, so someone expects it to be read.
+        values: { issuer: { tls: { keyFile: ISSUER_DEFAULT_PATHS.keyFile } } },
+        env: { RAMPART_TRANSPORT_SOURCE: 'workload-api', SPIFFE_ENDPOINT_SOCKET: agent.address, RAMPART_ISSUER_TLS_CERT_FILE: '/etc/tls/tls.crt' },
+      });
+      const error = await rampartErrorOf(issuerOptionsFromConfig(config));
+      expect(error.code).toBe('ERR_CONFIG_INVALID');
+      expect(error.message).toBe(
+        'issuer.tls.source is workload-api, which does not read issuer.tls.certFile (env:RAMPART_ISSUER_TLS_CERT_FILE), ' +
+          `issuer.tls.keyFile (values), issuer.tls.federatedBundles (file:${configFile}): choose one. ` +
+          `Fix: unset RAMPART_ISSUER_TLS_CERT_FILE, leave "issuer.tls.keyFile" out of the values given in code, ` +
+          `remove "issuer.tls.federatedBundles" from ${configFile}; or set issuer.tls.source to files (RAMPART_TRANSPORT_SOURCE=files) to serve TLS from the files`,
+      );
+      expect(Object.values(agent.calls).every((n) => n === 0)).toBe(true); // refused before the Workload API was asked
+      const trustDomainOnly = loadConfig({
+        schemas: [issuerConfigSchema],
+        files: [],
+        env: { RAMPART_TRANSPORT_SOURCE: 'workload-api', SPIFFE_ENDPOINT_SOCKET: agent.address, RAMPART_ISSUER_TLS_TRUST_DOMAIN: 'rampart.test' },
+      });
+      expect((await rampartErrorOf(issuerOptionsFromConfig(trustDomainOnly))).message).toMatch(/^issuer.tls.source is workload-api, which does not read issuer.tls.trustDomain \(env:RAMPART_ISSUER_TLS_TRUST_DOMAIN\)/);
+      expect(Object.values(agent.calls).every((n) => n === 0)).toBe(true);
+    } finally {
+      await agent.close();
+    }
   });
 
   it('refuses an issuer URL with a path, a zero lifetime, and invalid clients', async () => {

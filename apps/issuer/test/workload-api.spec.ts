@@ -52,7 +52,7 @@ beforeAll(async () => {
       issuer: {
         host: '127.0.0.1',
         port: 0,
-        tls: { source: 'workload-api', certFile: join(dir, 'absent.pem') },
+        tls: { source: 'workload-api' },
         workloadApi: { address: agent.address },
         keysFile: join(dir, 'keys.json'),
         clients: [...CLIENTS, PARTNER_CLIENT],

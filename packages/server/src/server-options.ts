@@ -3,6 +3,7 @@ import { RampartError, type ConfigReader } from '@rampart/core';
 import type { Http2Session } from 'node:http2';
 import type { ServerConfig } from './config-schema.js';
 import { keepDrainingCallsAlive } from './draining-pings.js';
+import { limitHeaderLists } from './header-list-limit.js';
 
 /** HTTP/2's largest SETTINGS value (a 32-bit unsigned value): the most streams, the largest header list. */
 const MAX_SETTING = 4_294_967_295;
@@ -78,16 +79,18 @@ export function maxMetadataBytes(config: ConfigReader<ServerConfig>): number {
 /** What grpc-js 1.14 keeps of the HTTP/2 server options and servers (private fields). */
 interface GrpcServerInternals {
   commonServerOptions?: { settings?: Record<string, unknown>; handshakeTimeout?: number };
-  http2Servers?: Map<{ maxConnections?: number; prependListener(event: 'session', listener: (session: Http2Session) => void): unknown }, unknown>;
+  http2Servers?: Map<{ maxConnections?: number; prependListener(event: 'session', listener: (session: Http2Session) => void): unknown } & Parameters<typeof limitHeaderLists>[0], unknown>;
   sessions?: Map<Http2Session, unknown>;
 }
 
 /**
  * A grpc-js `Server` with Rampart's options and a request metadata limit. grpc-js has no option for the limit
  * (grpc/grpc-node#2050); Node's HTTP/2 enforces `settings.maxHeaderListSize` (a stream whose header list is larger
- * is reset with ENHANCE_YOUR_CALM, which clients report as RESOURCE_EXHAUSTED) from the first request of a
- * connection, so the setting is added to the HTTP/2 options grpc-js passes to `http2.createServer` for every port
- * bound later. grpc-js is pinned to an exact version; `connection-options.spec.ts` fails if this stops working.
+ * is reset with ENHANCE_YOUR_CALM, which clients report as RESOURCE_EXHAUSTED), so the setting is added to the
+ * HTTP/2 options grpc-js passes to `http2.createServer` for every port bound later. Node applies it only to streams
+ * opened after the client acknowledged the SETTINGS; `limitHeaderLists` checks every stream before grpc-js sees it,
+ * so a client that never acknowledges is held to the same limit. grpc-js is pinned to an exact version;
+ * `connection-options.spec.ts` and `header-abuse.spec.ts` fail if this stops working.
  *
  * @example
  * ```ts
@@ -128,7 +131,13 @@ export function createGrpcServer(config: ConfigReader<ServerConfig>, options: Se
         }
         for (const http2Server of internals.http2Servers.keys()) {
           http2Server.maxConnections = maxConnections;
-          if (!patched.has(http2Server)) http2Server.prependListener('session', guard);
+          if (patched.has(http2Server)) continue;
+          http2Server.prependListener('session', guard);
+          // Node applies maxHeaderListSize only after the client acknowledged the SETTINGS: checked before grpc-js too.
+          if (!limitHeaderLists(http2Server, headerListBytes)) {
+            callback(new Error('this grpc-js version registers no stream listener: server.maxMetadataBytes cannot be applied (update Rampart)'), bound);
+            return;
+          }
           patched.add(http2Server);
         }
         for (const session of internals.sessions?.keys() ?? []) guard(session);

@@ -15,7 +15,8 @@ export interface StructMessage {
 }
 
 /**
- * A `google.protobuf.Struct` as plain JSON (what ValidateJWTSVID's `claims` means).
+ * A `google.protobuf.Struct` as plain JSON (what ValidateJWTSVID's `claims` means). Every key becomes an own
+ * property, also `__proto__` and `constructor`: a claim never changes the result's prototype.
  *
  * @example
  * ```ts
@@ -24,8 +25,13 @@ export interface StructMessage {
  */
 export function structToJson(struct: StructMessage | null | undefined): Record<string, unknown> {
   const out: Record<string, unknown> = {};
-  for (const [key, value] of Object.entries(struct?.fields ?? {})) out[key] = valueToJson(value);
+  for (const [key, value] of Object.entries(struct?.fields ?? {})) defineOwn(out, key, valueToJson(value));
   return out;
+}
+
+/** `target[key] = value` as an own data property: plain assignment to `__proto__` would set the prototype. */
+function defineOwn<T>(target: Record<string, T>, key: string, value: T): void {
+  Object.defineProperty(target, key, { value, enumerable: true, writable: true, configurable: true });
 }
 
 function valueToJson(value: ValueMessage): unknown {
@@ -55,7 +61,7 @@ function valueToJson(value: ValueMessage): unknown {
  */
 export function jsonToStruct(json: Readonly<Record<string, unknown>>): StructMessage {
   const fields: Record<string, ValueMessage> = {};
-  for (const [key, value] of Object.entries(json)) fields[key] = jsonToValue(value);
+  for (const [key, value] of Object.entries(json)) defineOwn(fields, key, jsonToValue(value));
   return { fields };
 }
 

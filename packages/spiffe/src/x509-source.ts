@@ -26,7 +26,10 @@ import { firstUpdate, type FirstUpdateOptions } from './first-update.js';
 export interface X509SourceOptions extends WorkloadApiClientOptions, FirstUpdateOptions {
   /** Use the SVID with this hint instead of the default (the first). Not with `pick`. */
   readonly hint?: string;
-  /** Choose the SVID yourself (undefined: none fits, the response is refused). Not with `hint`. */
+  /**
+   * Choose the SVID yourself (undefined: none fits, the response is refused). Not with `hint`. If it throws, the
+   * response is refused too: an `error` event (`bad-response`, the thrown error as `cause`), and `create` names it.
+   */
   readonly pick?: (svids: readonly X509Svid[]) => X509Svid | undefined;
   /** How long before expiry a source whose stream is down turns unhealthy. Default: a quarter of the SVID's lifetime, at most 1 minute. */
   readonly expiryMarginMs?: number;
@@ -234,7 +237,14 @@ export class X509Source extends TypedEvents<X509SourceEvents> implements Identit
 
   #choose(svids: readonly X509Svid[]): X509Svid | undefined {
     const { hint, pick } = this.#options;
-    const chosen = pick !== undefined ? pick(svids) : hint !== undefined ? svids.find((s) => s.hint === hint) : svids[0];
+    let chosen: X509Svid | undefined;
+    try {
+      chosen = pick !== undefined ? pick(svids) : hint !== undefined ? svids.find((s) => s.hint === hint) : svids[0];
+    } catch (error) {
+      const reason = error instanceof Error ? error.message : String(error);
+      this.#onError(new RampartError('ERR_INTERNAL', `the X509Source's pick threw (${reason}): the Workload API response is refused`, { cause: error }), { kind: 'bad-response' });
+      return undefined;
+    }
     if (chosen === undefined) {
       const wanted = hint !== undefined ? `with hint ${JSON.stringify(hint)}` : 'chosen by pick';
       const offered = svids.map((s) => `${s.spiffeId}${s.hint === '' ? '' : ` (hint ${s.hint})`}`).join(', ');

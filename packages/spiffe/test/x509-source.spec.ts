@@ -52,6 +52,33 @@ describe('X509Source', () => {
     expect((await rampartErrorOf(X509Source.create({ address: agent.address, hint: 'a', pick: () => undefined }))).code).toBe('ERR_CONFIG_INVALID');
   });
 
+  it('a pick that throws refuses the response as a missing SVID does: create names it, a running source reports it', async () => {
+    const { agent } = await agentAndSource();
+    const thrown = new Error('pick is broken');
+    const error = await rampartErrorOf(X509Source.create({ address: agent.address, timeoutMs: 300, pick: () => { throw thrown; } }));
+    expect(error.code).toBe('ERR_UNAVAILABLE');
+    expect(error.message).toMatch(/within 300 ms \(last problem: the X509Source's pick threw \(pick is broken\)/);
+    expect((error.cause as Error).cause).toBe(thrown);
+
+    let failing = false;
+    const logged: [object, string | undefined][] = [];
+    const logger = { error: (obj: object, msg?: string) => logged.push([obj, msg]), warn: () => undefined, info: () => undefined };
+    const { agent: rotating, source } = await agentAndSource({}, { pick: (svids) => { if (failing) throw thrown; return svids[0]; }, logger: logger as never });
+    const good = source.svid();
+    const errors: [unknown, WatchProblem][] = [];
+    source.on('error', (e, problem) => errors.push([e, problem]));
+    failing = true;
+    await rotating.rotate();
+    await waitFor(() => errors.length > 0, 'the refusal of the rotation');
+    expect(errors[0]![1]).toEqual({ kind: 'bad-response' });
+    expect(errors[0]![0]).toMatchObject({ code: 'ERR_INTERNAL', cause: thrown });
+    expect(logged).toEqual([[{ err: errors[0]![0] }, 'a Workload API response was refused; the last good SVID stays']]);
+    expect(source.svid()).toBe(good); // the process goes on with the last good SVID
+    failing = false;
+    await rotating.rotate();
+    await waitFor(() => source.svid() !== good, 'the next rotation, taken');
+  });
+
   it('create rejects after its timeout when no agent listens, naming the address', async () => {
     const error = await rampartErrorOf(X509Source.create({ address: 'unix:///nonexistent/rampart-agent.sock', timeoutMs: 300, backoff: FAST }));
     expect(error.code).toBe('ERR_UNAVAILABLE');

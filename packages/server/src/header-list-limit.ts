@@ -1,0 +1,49 @@
+import { constants, type ServerHttp2Stream } from 'node:http2';
+
+/** A `'stream'` listener of Node's HTTP/2 server, as grpc-js registers it. */
+type StreamListener = (stream: ServerHttp2Stream, headers: unknown, flags: number, rawHeaders: readonly string[]) => void;
+
+/** The part of Node's HTTP/2 server (one per bound port, made by grpc-js) this touches. */
+interface StreamEvents {
+  listeners(event: 'stream'): unknown[];
+  removeAllListeners(event: 'stream'): unknown;
+  on(event: 'stream', listener: StreamListener): unknown;
+}
+
+/**
+ * A header list's size as HTTP/2 counts it (RFC 9113 section 6.5.2): the octets of each name and value plus 32 per
+ * field, pseudo-headers included. Node hands header values over as latin1 strings, one character per octet.
+ */
+function headerListBytes(rawHeaders: readonly string[]): number {
+  let bytes = 0;
+  for (let i = 0; i < rawHeaders.length; i += 1) bytes += (rawHeaders[i] as string).length;
+  return bytes + 16 * rawHeaders.length; // 32 per name/value pair
+}
+
+/**
+ * Puts a header list check in front of grpc-js's `'stream'` listeners on `http2Server`: a stream whose header list is
+ * larger than `maxBytes` is reset with ENHANCE_YOUR_CALM (clients see RESOURCE_EXHAUSTED) and grpc-js never sees it.
+ * Node enforces `settings.maxHeaderListSize` itself only on streams opened after the client acknowledged the server's
+ * SETTINGS: a client that never sends the acknowledgement (or sends it after its HEADERS) is otherwise bounded only
+ * by HPACK's and nghttp2's own limits (about 144 KB: a HEADERS frame and 8 CONTINUATION frames of 16 KB). Returns
+ * false when grpc-js registered no `'stream'` listener yet (a grpc-js change: the caller refuses to serve).
+ *
+ * @example
+ * ```ts
+ * if (!limitHeaderLists(http2Server, 16_384)) throw new Error('update Rampart');
+ * ```
+ */
+export function limitHeaderLists(http2Server: StreamEvents, maxBytes: number): boolean {
+  const grpcListeners = http2Server.listeners('stream') as StreamListener[];
+  if (grpcListeners.length === 0) return false;
+  http2Server.removeAllListeners('stream');
+  http2Server.on('stream', function (this: unknown, stream, headers, flags, rawHeaders) {
+    if (headerListBytes(rawHeaders) > maxBytes) {
+      stream.on('error', () => undefined);
+      stream.close(constants.NGHTTP2_ENHANCE_YOUR_CALM);
+      return;
+    }
+    for (const listener of grpcListeners) listener.call(this, stream, headers, flags, rawHeaders);
+  });
+  return true;
+}
