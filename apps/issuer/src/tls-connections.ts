@@ -65,7 +65,7 @@ class RefusalLog {
   ) {}
 
   refused(peer: { remoteAddress: string | undefined; remotePort: number | undefined }, reason: string): void {
-    const now = Date.now();
+    const now = performance.now(); // monotonic: a clock stepped back does not stretch the window
     if (now >= this.#windowEndsAt) {
       this.#windowEndsAt = now + this.limit.intervalMs;
       this.#logged = 0;

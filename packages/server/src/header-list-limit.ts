@@ -38,7 +38,9 @@ export function limitHeaderLists(http2Server: StreamEvents, maxBytes: number): b
   if (grpcListeners.length === 0) return false;
   http2Server.removeAllListeners('stream');
   http2Server.on('stream', function (this: unknown, stream, headers, flags, rawHeaders) {
-    if (headerListBytes(rawHeaders) > maxBytes) {
+    // Fail closed: a Node that stopped passing the raw header list gets every stream refused (loudly, in every test),
+    // not an exception thrown out of the 'stream' event.
+    if (!Array.isArray(rawHeaders) || headerListBytes(rawHeaders) > maxBytes) {
       stream.on('error', () => undefined);
       stream.close(constants.NGHTTP2_ENHANCE_YOUR_CALM);
       return;

@@ -241,7 +241,7 @@ export class X509Source extends TypedEvents<X509SourceEvents> implements Identit
     try {
       chosen = pick !== undefined ? pick(svids) : hint !== undefined ? svids.find((s) => s.hint === hint) : svids[0];
     } catch (error) {
-      const reason = error instanceof Error ? error.message : String(error);
+      const reason = error instanceof Error ? error.message : describeThrown(error);
       this.#onError(new RampartError('ERR_INTERNAL', `the X509Source's pick threw (${reason}): the Workload API response is refused`, { cause: error }), { kind: 'bad-response' });
       return undefined;
     }
@@ -300,4 +300,13 @@ function subscriber(source: X509Source): Parameters<typeof firstUpdate>[0] {
     source.on('update', onUpdate).on('error', onError);
     return () => source.off('update', onUpdate).off('error', onError);
   };
+}
+
+/** What a thrown non-Error says of itself; a value whose conversion throws too (a null-prototype object) is named only. */
+function describeThrown(value: unknown): string {
+  try {
+    return String(value);
+  } catch {
+    return 'a value that cannot be printed';
+  }
 }

@@ -59,6 +59,15 @@ describe('X509Source', () => {
     expect(error.code).toBe('ERR_UNAVAILABLE');
     expect(error.message).toMatch(/within 300 ms \(last problem: the X509Source's pick threw \(pick is broken\)/);
     expect((error.cause as Error).cause).toBe(thrown);
+    // A thrown value that cannot even be printed (a null-prototype object) is reported the same way.
+    const unprintable = Object.create(null) as object;
+    const throwUnprintable = (): never => {
+      // eslint-disable-next-line @typescript-eslint/only-throw-error -- a non-Error thrown on purpose
+      throw unprintable;
+    };
+    const quiet = await rampartErrorOf(X509Source.create({ address: agent.address, timeoutMs: 300, pick: throwUnprintable }));
+    expect(quiet.message).toMatch(/pick threw \(a value that cannot be printed\)/);
+    expect((quiet.cause as Error).cause).toBe(unprintable);
 
     let failing = false;
     const logged: [object, string | undefined][] = [];
