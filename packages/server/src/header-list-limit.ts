@@ -1,4 +1,4 @@
-import { constants, type ServerHttp2Stream } from 'node:http2';
+import { constants, type Http2Session, type ServerHttp2Stream } from 'node:http2';
 
 /** A `'stream'` listener of Node's HTTP/2 server, as grpc-js registers it. */
 type StreamListener = (stream: ServerHttp2Stream, headers: unknown, flags: number, rawHeaders: readonly string[]) => void;
@@ -21,12 +21,39 @@ function headerListBytes(rawHeaders: readonly string[]): number {
 }
 
 /**
+ * How many oversized header lists one connection may send before it is closed: a client that keeps sending them makes
+ * the server decode each (up to ~144 KB) for nothing. Node's own count of refused streams, `maxSessionRejectedStreams`,
+ * defaults to 100 as well.
+ */
+export const OVERSIZED_STREAMS_PER_SESSION = 100;
+
+/** How long a connection closed for oversized header lists may take to finish the streams it had open. */
+const CLOSE_GRACE_MS = 1_000;
+
+/** The connection of `stream`, closed with a GOAWAY ENHANCE_YOUR_CALM once it passed its budget of oversized streams. */
+function countOversized(counts: WeakMap<Http2Session, number>, stream: ServerHttp2Stream): void {
+  const session = stream.session;
+  if (session === undefined || session.destroyed) return;
+  const count = (counts.get(session) ?? 0) + 1;
+  counts.set(session, count);
+  if (count !== OVERSIZED_STREAMS_PER_SESSION + 1) return;
+  // GOAWAY first and a graceful close, so the frame goes out (a plain destroy can cut the socket before it is
+  // written); streams already accepted may finish, no new one is. A peer that holds the connection open anyway is cut.
+  session.goaway(constants.NGHTTP2_ENHANCE_YOUR_CALM);
+  session.close();
+  setTimeout(() => session.destroy(), CLOSE_GRACE_MS).unref();
+}
+
+
+/**
  * Puts a header list check in front of grpc-js's `'stream'` listeners on `http2Server`: a stream whose header list is
  * larger than `maxBytes` is reset with ENHANCE_YOUR_CALM (clients see RESOURCE_EXHAUSTED) and grpc-js never sees it.
  * Node enforces `settings.maxHeaderListSize` itself only on streams opened after the client acknowledged the server's
  * SETTINGS: a client that never sends the acknowledgement (or sends it after its HEADERS) is otherwise bounded only
  * by HPACK's and nghttp2's own limits (about 144 KB: a HEADERS frame and 8 CONTINUATION frames of 16 KB). Returns
- * false when grpc-js registered no `'stream'` listener yet (a grpc-js change: the caller refuses to serve).
+ * false when grpc-js registered no `'stream'` listener yet (a grpc-js change: the caller refuses to serve). A
+ * connection that sends more than {@link OVERSIZED_STREAMS_PER_SESSION} oversized header lists is closed with a GOAWAY
+ * ENHANCE_YOUR_CALM.
  *
  * @example
  * ```ts
@@ -37,12 +64,14 @@ export function limitHeaderLists(http2Server: StreamEvents, maxBytes: number): b
   const grpcListeners = http2Server.listeners('stream') as StreamListener[];
   if (grpcListeners.length === 0) return false;
   http2Server.removeAllListeners('stream');
+  const oversized = new WeakMap<Http2Session, number>();
   http2Server.on('stream', function (this: unknown, stream, headers, flags, rawHeaders) {
     // Fail closed: a Node that stopped passing the raw header list gets every stream refused (loudly, in every test),
     // not an exception thrown out of the 'stream' event.
     if (!Array.isArray(rawHeaders) || headerListBytes(rawHeaders) > maxBytes) {
       stream.on('error', () => undefined);
       stream.close(constants.NGHTTP2_ENHANCE_YOUR_CALM);
+      countOversized(oversized, stream);
       return;
     }
     for (const listener of grpcListeners) listener.call(this, stream, headers, flags, rawHeaders);

@@ -1,5 +1,6 @@
 import type { TLSSocket } from 'node:tls';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { OVERSIZED_STREAMS_PER_SESSION } from '../../src/header-list-limit.js';
 import { probe } from '../fixtures/echo-service.js';
 import { echoRequest, frame, grpcMessage, h2Session, rawCall, rawH2Tls, startHostileServer, type HostileServer } from './hostile-support.js';
 
@@ -101,6 +102,26 @@ describe('header lists past server.maxMetadataBytes', () => {
       await until(log, (seen) => seen.includes('HEADERS 45'));
       expect(log.seen).toContain('HEADERS 45');
       expect(probe.calls).toEqual(['echo']);
+    } finally {
+      socket.destroy();
+    }
+    await server.servesValidCall();
+  });
+
+  it(`a connection that keeps sending them is closed after ${OVERSIZED_STREAMS_PER_SESSION}: GOAWAY ENHANCE_YOUR_CALM, no handler`, async () => {
+    probe.reset();
+    const socket = await rawH2Tls(server); // never acknowledges, so only Rampart's check stands in the way
+    const log = frameLog(socket);
+    try {
+      const streams = OVERSIZED_STREAMS_PER_SESSION + 5;
+      for (let i = 0; i < streams; i++) socket.write(call(2 * i + 1, echoHeaders(...bigFields(2, 10_000))));
+      await until(log, (seen) => seen.includes(`GOAWAY ${ENHANCE_YOUR_CALM}`));
+      const closed = await Promise.race([log.closed.then(() => true), new Promise<boolean>((resolve) => setTimeout(() => resolve(false), 3_000))]);
+      expect(log.seen).toContain(`GOAWAY ${ENHANCE_YOUR_CALM}`);
+      expect(closed, 'the server closes the connection').toBe(true);
+      expect(log.seen.filter((f) => f.startsWith('RST_STREAM')).length).toBeGreaterThanOrEqual(OVERSIZED_STREAMS_PER_SESSION);
+      expect(log.seen.some((f) => f.startsWith('HEADERS'))).toBe(false);
+      expect(probe.calls).toEqual([]);
     } finally {
       socket.destroy();
     }
