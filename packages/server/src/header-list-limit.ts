@@ -22,8 +22,8 @@ function headerListBytes(rawHeaders: readonly string[]): number {
 
 /**
  * How many oversized header lists one connection may send before it is closed: a client that keeps sending them makes
- * the server decode each (up to ~144 KB) for nothing. Node's own count of refused streams, `maxSessionRejectedStreams`,
- * defaults to 100 as well.
+ * the server decode each (up to ~144 KB of frames, more once HPACK expands them) for nothing. Node's own count of
+ * refused streams, `maxSessionRejectedStreams`, defaults to 100 as well.
  */
 export const OVERSIZED_STREAMS_PER_SESSION = 100;
 
@@ -44,13 +44,13 @@ function countOversized(counts: WeakMap<Http2Session, number>, stream: ServerHtt
   setTimeout(() => session.destroy(), CLOSE_GRACE_MS).unref();
 }
 
-
 /**
  * Puts a header list check in front of grpc-js's `'stream'` listeners on `http2Server`: a stream whose header list is
  * larger than `maxBytes` is reset with ENHANCE_YOUR_CALM (clients see RESOURCE_EXHAUSTED) and grpc-js never sees it.
  * Node enforces `settings.maxHeaderListSize` itself only on streams opened after the client acknowledged the server's
  * SETTINGS: a client that never sends the acknowledgement (or sends it after its HEADERS) is otherwise bounded only
- * by HPACK's and nghttp2's own limits (about 144 KB: a HEADERS frame and 8 CONTINUATION frames of 16 KB). Returns
+ * by HPACK's and nghttp2's own limits: a HEADERS frame and 8 CONTINUATION frames of 16 KB (~144 KB on the wire,
+ * more once Huffman coding and indexed fields are expanded), and Node's 128 fields and `maxSessionMemory`. Returns
  * false when grpc-js registered no `'stream'` listener yet (a grpc-js change: the caller refuses to serve). A
  * connection that sends more than {@link OVERSIZED_STREAMS_PER_SESSION} oversized header lists is closed with a GOAWAY
  * ENHANCE_YOUR_CALM.
