@@ -98,7 +98,14 @@ export class IdentityFileWatcher implements IdentitySource {
   addIdentityCertificateListener(listener: IdentityCertificateListener): void {
     this.#listeners.add(listener);
     const current = this.#current;
-    if (current !== undefined) process.nextTick(listener, { certificate: current.certificate, privateKey: current.privateKey });
+    if (current === undefined) return;
+    process.nextTick(() => {
+      try {
+        listener({ certificate: current.certificate, privateKey: current.privateKey });
+      } catch (error) {
+        this.options.onProblem?.(`the certificate could not be handed on: ${error instanceof Error ? error.message : String(error)}`);
+      }
+    });
   }
 
   removeIdentityCertificateListener(listener: IdentityCertificateListener): void {

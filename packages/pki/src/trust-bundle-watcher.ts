@@ -79,7 +79,7 @@ export class TrustBundleWatcher {
   addCaCertificateListener(listener: CaCertificateListener): void {
     this.#listeners.add(listener);
     const pem = this.#pem;
-    if (pem !== undefined) process.nextTick(listener, { caCertificate: pem });
+    if (pem !== undefined) process.nextTick(() => this.#handOn(() => listener({ caCertificate: pem })));
   }
 
   removeCaCertificateListener(listener: CaCertificateListener): void {
@@ -106,7 +106,7 @@ export class TrustBundleWatcher {
       if (this.#current !== undefined && sameDomains(bundles, this.#current)) return { result: 'unchanged' };
       const first = this.#current === undefined;
       this.#apply(bundles);
-      if (!first) this.options.onReload?.(bundles);
+      if (!first) this.#handOn(() => this.options.onReload?.(bundles));
       return { result: 'changed' };
     } catch (error) {
       const problem = error instanceof Error ? error.message : String(error);
@@ -121,7 +121,16 @@ export class TrustBundleWatcher {
     const pem = Buffer.from(bundles.pem);
     const changed = this.#pem === undefined || !pem.equals(this.#pem);
     this.#pem = pem;
-    if (changed) for (const listener of this.#listeners) listener({ caCertificate: pem });
+    // Each listener on its own: one that throws must not keep the new bundle (a removed CA, say) from the others.
+    if (changed) for (const listener of [...this.#listeners]) this.#handOn(() => listener({ caCertificate: pem }));
+  }
+
+  #handOn(run: () => void): void {
+    try {
+      run();
+    } catch (error) {
+      this.options.onProblem?.(`the new trust bundle could not be handed on: ${error instanceof Error ? error.message : String(error)}`);
+    }
   }
 }
 

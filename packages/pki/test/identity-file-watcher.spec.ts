@@ -90,6 +90,17 @@ describe('watchIdentityFiles', () => {
     expect(updates).toEqual([first.chainPem, next.chainPem]);
   });
 
+  it('a listener that throws on the current pair (handed on the next tick) is reported, not thrown at the process', async () => {
+    const first = await issue();
+    const { watcher, problems, updates } = await watch(first, 3_600_000);
+    watcher.addIdentityCertificateListener(() => {
+      throw new Error('listener is broken');
+    });
+    await waitFor(() => problems.length === 1, 'the report');
+    expect(problems).toEqual(['the certificate could not be handed on: listener is broken']);
+    expect(updates).toHaveLength(1);
+  });
+
   it('reload() reads at once, whatever the refresh interval, and says what it did', async () => {
     const [first, next, other] = await Promise.all([issue(), issue(), issue()]);
     const { watcher, files, problems, reloads } = await watch(first, 3_600_000);

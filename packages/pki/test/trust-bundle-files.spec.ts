@@ -114,6 +114,34 @@ describe('watchTrustBundles', () => {
   });
 });
 
+describe('a CA listener that throws', () => {
+  it('is reported and stops nothing: the other listeners get the changed bundle, and it stays in use', async () => {
+    const caFile = await write('listened-ca.pem', ours.certPem);
+    const problems: string[] = [];
+    const watcher = watchTrustBundles({ ...sources, caFile }, { refreshIntervalMs: 3_600_000, onProblem: (p) => problems.push(p) });
+    try {
+      const updates: string[] = [];
+      // The broken listener goes first, so an unguarded throw would skip the one after it.
+      watcher.addCaCertificateListener(() => {
+        throw new Error('listener is broken');
+      });
+      watcher.addCaCertificateListener((update) => update && updates.push(update.caCertificate.toString()));
+      await watcher.ready;
+      await waitFor(() => updates.length === 1 && problems.length === 1, 'the first bundle (on the next tick)');
+      const next = await createCa({ commonName: 'next CA' });
+      await write('listened-ca.pem', next.certPem); // the old CA is removed
+      expect(await watcher.reload()).toEqual({ result: 'changed' });
+      expect(updates).toHaveLength(2);
+      expect(updates[1]).toContain(next.certPem.trim());
+      expect(updates[1]).not.toContain(ours.certPem.trim());
+      expect(problems).toEqual(Array(2).fill('the new trust bundle could not be handed on: listener is broken'));
+      expect(await watcher.reload()).toEqual({ result: 'unchanged' });
+    } finally {
+      watcher.close();
+    }
+  });
+});
+
 describe('TrustBundleWatcher.reload', () => {
   it('reads the files at once, whatever the refresh interval, and says what it did', async () => {
     const caFile = await write('reloaded-ca.pem', ours.certPem);

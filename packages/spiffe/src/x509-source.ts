@@ -166,7 +166,7 @@ export class X509Source extends TypedEvents<X509SourceEvents> implements Identit
     this.#identityListeners.add(listener);
     const svid = this.#svid;
     if (svid !== undefined && svid.notAfter.getTime() > Date.now()) {
-      process.nextTick(listener, { certificate: svid.certificateChainPem, privateKey: svid.privateKeyPem });
+      process.nextTick(() => this.#call(listener, { certificate: svid.certificateChainPem, privateKey: svid.privateKeyPem }));
     }
   }
 
@@ -177,7 +177,7 @@ export class X509Source extends TypedEvents<X509SourceEvents> implements Identit
   addCaCertificateListener(listener: CaCertificateListener): void {
     this.#caListeners.add(listener);
     const bundles = this.#bundles;
-    if (bundles !== undefined) process.nextTick(listener, { caCertificate: Buffer.from(bundles.pem) });
+    if (bundles !== undefined) process.nextTick(() => this.#call(listener, { caCertificate: Buffer.from(bundles.pem) }));
   }
 
   removeCaCertificateListener(listener: CaCertificateListener): void {
@@ -224,15 +224,25 @@ export class X509Source extends TypedEvents<X509SourceEvents> implements Identit
     if (wasDown && this.#svid !== undefined) this.#options.logger?.info({ address: this.#client.endpoint.address }, 'the Workload API stream is back');
     this.#svid = svid;
     this.#bundles = bundles;
+    // Each listener on its own: one that throws must not keep a new CA bundle (a removed CA, say) from the others.
     if (svidChanged) {
-      for (const listener of this.#identityListeners) listener({ certificate: svid.certificateChainPem, privateKey: svid.privateKeyPem });
+      const pair = { certificate: svid.certificateChainPem, privateKey: svid.privateKeyPem };
+      for (const listener of [...this.#identityListeners]) this.#call(listener, pair);
     }
     if (bundlesChanged) {
-      const caCertificate = Buffer.from(bundles.pem);
-      for (const listener of this.#caListeners) listener({ caCertificate });
+      const update = { caCertificate: Buffer.from(bundles.pem) };
+      for (const listener of [...this.#caListeners]) this.#call(listener, update);
     }
     this.#updateHealth();
     if (svidChanged || bundlesChanged) this.emit('update', { svid, bundles, svidChanged, bundlesChanged });
+  }
+
+  #call<T>(listener: (value: T) => void, value: T): void {
+    try {
+      listener(value);
+    } catch (error) {
+      this.listenerFailed(error);
+    }
   }
 
   #choose(svids: readonly X509Svid[]): X509Svid | undefined {

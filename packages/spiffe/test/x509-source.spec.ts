@@ -116,6 +116,39 @@ describe('X509Source', () => {
     expect(cas).toHaveLength(1);
   });
 
+  it('a listener that throws is logged and stops nothing: the other listeners still get the new SVID and CA bundle', async () => {
+    const logged: [object, string | undefined][] = [];
+    const logger = { error: (obj: object, msg?: string) => logged.push([obj, msg]), warn: () => undefined, info: () => undefined };
+    const { agent, source } = await agentAndSource({}, { logger: logger as never });
+    const broken = new Error('listener is broken');
+    const cas: string[] = [];
+    const pairs: Buffer[] = [];
+    // Each broken listener goes first, so an unguarded throw would skip the listeners after it.
+    source.addIdentityCertificateListener(() => {
+      throw broken;
+    });
+    source.addIdentityCertificateListener((pair) => pair && pairs.push(pair.certificate));
+    source.addCaCertificateListener(() => {
+      throw broken;
+    });
+    source.addCaCertificateListener((update) => update && cas.push(update.caCertificate.toString()));
+    await waitFor(() => pairs.length === 1 && cas.length === 1, 'the current pair and bundle (the first call, on the next tick)');
+    const updates: X509SourceUpdate[] = [];
+    source.on('update', (u) => updates.push(u));
+    await agent.own.rotateCa();
+    await agent.rotate(); // a new SVID and a new CA in one response
+    await waitFor(() => updates.length === 1, 'the update event');
+    expect(updates[0]).toMatchObject({ svidChanged: true, bundlesChanged: true });
+    expect(pairs).toHaveLength(2);
+    expect(pairs[1]!.equals(source.svid().certificateChainPem)).toBe(true);
+    expect(cas).toHaveLength(2);
+    expect(cas[1]).toContain(agent.own.ca.certPem.trim());
+    expect(cas[0]).not.toContain(agent.own.ca.certPem.trim());
+    expect(logged.filter(([, msg]) => msg === 'an X509Source event listener threw')).toHaveLength(4);
+    expect(logged.every(([obj]) => (obj as { err: unknown }).err === broken)).toBe(true);
+    expect(source.healthy).toBe(true);
+  });
+
   it('takes a federated bundle update: update event with bundlesChanged, CA listeners get every CA', async () => {
     const { agent, source } = await agentAndSource();
     const cas: string[] = [];
