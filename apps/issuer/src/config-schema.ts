@@ -128,7 +128,7 @@ export const issuerConfigSchema = defineConfigSchema({
     },
     drainDelayMs: {
       doc:
-        'After SIGTERM or SIGINT, how long the issuer keeps serving before it closes its connections and exits: the ' +
+        'After SIGTERM or SIGINT, how long the issuer keeps serving before it stops accepting connections, lets requests under way finish (up to 5 s) and exits: the ' +
         "time a load balancer or Kubernetes' endpoints need to stop sending new requests (5000 on Kubernetes). 0: close at once.",
       format: 'nat',
       default: 0,

@@ -82,8 +82,11 @@ export interface Issuer {
   readonly url: string;
   /** Starts listening; resolves with the bound port and the issuer URL. */
   listen(): Promise<{ readonly port: number; readonly url: string }>;
-  /** Stops listening and closes open connections. */
-  close(): Promise<void>;
+  /**
+   * Stops listening, closes idle connections, lets requests under way finish (each connection closes after its
+   * response), and cuts what is still open after `graceMs` (default 5000). Resolves once every connection is closed.
+   */
+  close(options?: { readonly graceMs?: number }): Promise<void>;
   /**
    * The oidc-provider instance, typed narrowly (the package ships no types). Throws before `listen()` when the URL
    * depends on a port not chosen yet.
@@ -187,6 +190,7 @@ export async function createIssuer(options: IssuerOptions): Promise<Issuer> {
   let bundles = issuerTrustBundles(options.tls, options.tlsFiles);
   // Intermediates of client chains seen at full handshakes, for the resumed sessions that carry the leaf alone.
   const chains = new ChainMemory();
+  let closing = false;
   const server: Server = createServer(
     {
       cert: options.tls.cert,
@@ -197,6 +201,11 @@ export async function createIssuer(options: IssuerOptions): Promise<Issuer> {
       minVersion: 'TLSv1.2',
     },
     tracedRequests((req, res) => {
+      // While closing: this response is the connection's last, and once it is sent an idle connection holds nothing up.
+      if (closing) res.setHeader('connection', 'close');
+      res.once('finish', () => {
+        if (closing) setImmediate(() => server.closeIdleConnections());
+      });
       if (handle === undefined) {
         res.writeHead(503).end();
         return;
@@ -255,7 +264,7 @@ export async function createIssuer(options: IssuerOptions): Promise<Issuer> {
       logger.info({ url, port, signingKid: keys.signingKid, clients: policies.size }, 'issuer listening');
       return { port, url };
     },
-    close() {
+    close({ graceMs = 5_000 } = {}) {
       watcher?.stop();
       watcher = undefined;
       options.tlsSource?.close();
@@ -264,8 +273,16 @@ export async function createIssuer(options: IssuerOptions): Promise<Issuer> {
           resolve();
           return;
         }
-        server.close(() => resolve());
-        server.closeAllConnections();
+        closing = true;
+        const cut = setTimeout(() => {
+          logger.warn({ graceMs }, 'issuer closing: requests still under way after the grace time are cut');
+          server.closeAllConnections();
+        }, graceMs);
+        server.close(() => {
+          clearTimeout(cut);
+          resolve();
+        });
+        server.closeIdleConnections();
       });
     },
   };
@@ -294,7 +311,8 @@ function logEvents(provider: Provider, logger: Logger): void {
 
 /** The request's grant type, client and resource, and why its client certificate is not usable: never a token. */
 function requestFields(ctx: KoaContextWithOIDC): Record<string, unknown> {
-  const { params, client } = ctx.oidc;
+  // No params when the request failed before its body was read (a client that went away mid-body, say).
+  const { params = {}, client } = ctx.oidc;
   const { problem } = requestCertificate(ctx);
   return {
     grantType: params['grant_type'],

@@ -18,8 +18,11 @@ declare module 'oidc-provider' {
   export interface OIDCContext {
     readonly issuer: string;
     readonly route: string;
-    /** Request parameters, already limited to those the route (or grant type) declares. */
-    readonly params: Record<string, unknown>;
+    /**
+     * Request parameters, already limited to those the route (or grant type) declares. Absent when the request failed
+     * before its body was read (a client that went away mid-body, say): error events see such requests too.
+     */
+    readonly params?: Record<string, unknown>;
     readonly client: Client | undefined;
     entity(name: string, value: unknown): void;
   }

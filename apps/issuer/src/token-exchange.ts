@@ -90,6 +90,7 @@ export function registerTokenExchange(provider: Provider, options: TokenExchange
     if (certificate === undefined) throw new errors.InvalidGrant('mutual TLS client certificate not provided');
     const certificateProblem = workloadCertificateProblem(ctx, policy);
     if (certificateProblem !== undefined) throw new errors.InvalidGrant(certificateProblem);
+    if (params === undefined) throw new errors.InvalidRequest('the request has no parameters');
     checkParameters(params);
 
     const resource = params['resource'];

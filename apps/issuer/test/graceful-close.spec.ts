@@ -1,0 +1,88 @@
+import type { ClientRequest, IncomingMessage } from 'node:http';
+import { Agent, request } from 'node:https';
+import { decodeJwt } from 'jose';
+import { waitFor } from '@rampart/test-support';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createTestPki, httpsRequest, INVENTORY, removeTestPki, startIssuer, type TestPki } from './harness.js';
+
+let pki: TestPki;
+beforeAll(async () => {
+  pki = await createTestPki();
+});
+afterAll(() => removeTestPki(pki));
+
+/**
+ * A client-credentials request whose body is held back: it resolves once the issuer has taken the request (its
+ * `100 Continue`, sent when the request's handler is called), with `send()` to write the body.
+ */
+function heldTokenRequest(url: string): Promise<{ req: ClientRequest; response: Promise<IncomingMessage & { text: Promise<string> }>; send(): void }> {
+  const body = new URLSearchParams({ grant_type: 'client_credentials', client_id: 'orders', resource: INVENTORY, scope: 'inventory:read' }).toString();
+  const { cert, key } = pki.clients.orders;
+  const req = request(`${url}/token`, {
+    method: 'POST',
+    ca: pki.ca.certPem,
+    cert,
+    key,
+    agent: false,
+    headers: { 'content-type': 'application/x-www-form-urlencoded', 'content-length': Buffer.byteLength(body), expect: '100-continue' },
+  });
+  const response = new Promise<IncomingMessage & { text: Promise<string> }>((resolve, reject) => {
+    req.once('response', (res) => {
+      const chunks: Buffer[] = [];
+      const text = new Promise<string>((done) => res.on('data', (c: Buffer) => chunks.push(c)).once('end', () => done(Buffer.concat(chunks).toString())));
+      resolve(Object.assign(res, { text }));
+    });
+    req.once('error', reject);
+  });
+  response.catch(() => undefined); // a test that expects the cut awaits it itself
+  req.flushHeaders();
+  return new Promise((resolve, reject) => {
+    req.once('continue', () => resolve({ req, response, send: () => req.end(body) }));
+    req.once('error', reject);
+  });
+}
+
+describe('Issuer.close', () => {
+  it('lets a token request under way finish (its connection closes after the response), then resolves', async () => {
+    const { issuer, url } = await startIssuer(pki);
+    const held = await heldTokenRequest(url);
+    let closed = false;
+    const closing = issuer.close({ graceMs: 60_000 }).then(() => (closed = true));
+    // New connections are refused at once.
+    await expect(httpsRequest(`${url}/jwks`, { ca: pki.ca.certPem })).rejects.toMatchObject({ code: 'ECONNREFUSED' });
+    expect(closed).toBe(false);
+    held.send();
+    const res = await held.response;
+    expect(res.statusCode).toBe(200);
+    expect(res.headers.connection).toBe('close');
+    expect(decodeJwt(JSON.parse(await res.text).access_token as string).aud).toBe(INVENTORY);
+    await closing; // well before the 60 s grace: the test's own timeout is 20 s
+  });
+
+  it('does not wait for idle keep-alive connections', async () => {
+    const { issuer, url } = await startIssuer(pki);
+    const agent = new Agent({ keepAlive: true, ca: pki.ca.certPem });
+    try {
+      const res = await new Promise<IncomingMessage>((resolve, reject) => request(`${url}/jwks`, { agent }, resolve).once('error', reject).end());
+      res.resume();
+      await new Promise((done) => res.once('end', done));
+      expect(res.headers.connection).toBe('keep-alive');
+      await issuer.close({ graceMs: 60_000 });
+    } finally {
+      agent.destroy();
+    }
+  });
+
+  it('cuts a request still under way after the grace time, saying so', async () => {
+    const { issuer, url, logs } = await startIssuer(pki);
+    const held = await heldTokenRequest(url);
+    await issuer.close({ graceMs: 200 });
+    await expect(held.response).rejects.toMatchObject({ code: 'ECONNRESET' });
+    // The cut request is logged as refused (it had no parameters yet), not thrown out of the log listener.
+    await waitFor(() => logs.entries.some((e) => e['msg'] === 'token request refused'), 'the refusal to be logged');
+    expect(logs.entries).toContainEqual(expect.objectContaining({ error: 'invalid_request', description: 'failed to parse the request body', detail: 'aborted' }));
+    expect(logs.entries).toContainEqual(
+      expect.objectContaining({ graceMs: 200, msg: 'issuer closing: requests still under way after the grace time are cut' }),
+    );
+  });
+});
