@@ -29,6 +29,12 @@ export interface ProviderSettings {
 const UNUSED_TTL_SEC = 60;
 
 /**
+ * How far ahead a `private_key_jwt` client assertion's `exp` may be. An assertion is made for one request
+ * (openid-client gives it 60 s); a copy of a longer-lived one could be replayed once its `jti` left the replay store.
+ */
+const MAX_CLIENT_ASSERTION_LIFETIME_SEC = 300;
+
+/**
  * oidc-provider's configuration for a service-only issuer: client credentials and token exchange with the client
  * authentication each client is registered for (`tls_client_auth` with the SPIFFE ID as `tls_client_auth_san_uri` by
  * default; `self_signed_tls_client_auth`, `private_key_jwt`, client secrets), certificate-bound (`cnf.x5t#S256`) JWT
@@ -96,14 +102,26 @@ export function providerConfiguration(settings: ProviderSettings): Configuration
           // bound to must be the client's workload's (see workloadCertificateProblem).
           const certificateProblem = policy === undefined ? undefined : workloadCertificateProblem(ctx, policy);
           if (certificateProblem !== undefined) return Promise.reject(new errors.InvalidGrant(certificateProblem));
-          const grant = grantFor(policy, resource, ctx.oidc.params['scope']);
+          const { params } = ctx.oidc;
+          if (params === undefined) return Promise.reject(new errors.InvalidRequest('the request has no parameters'));
+          const grant = grantFor(policy, resource, params['scope']);
           // No scope asked: the token gets every scope the client may have for this resource.
-          if (typeof ctx.oidc.params['scope'] !== 'string' || ctx.oidc.params['scope'] === '') {
-            ctx.oidc.params['scope'] = grant.scopes.join(' ') || undefined;
+          if (typeof params['scope'] !== 'string' || params['scope'] === '') {
+            params['scope'] = grant.scopes.join(' ') || undefined;
           }
           return Promise.resolve(resourceServerInfo(grant, accessTokenTtlSec));
         },
       },
+    },
+    // Replaces the provider's default, which checks only FAPI 2.0's audience rule (this issuer offers no FAPI profile).
+    assertJwtClientAuthClaimsAndHeader(_ctx: unknown, claims: { readonly exp?: unknown }) {
+      const ahead = typeof claims.exp === 'number' ? claims.exp - Math.floor(Date.now() / 1000) : 0;
+      if (ahead > MAX_CLIENT_ASSERTION_LIFETIME_SEC) {
+        return Promise.reject(
+          new errors.InvalidClientAuth(`the client_assertion expires too late: exp may be at most ${MAX_CLIENT_ASSERTION_LIFETIME_SEC} s ahead`),
+        );
+      }
+      return Promise.resolve();
     },
     extraTokenClaims(_ctx: unknown, token: ClientCredentialsToken) {
       const delegation = delegations.get(token);
