@@ -44,7 +44,7 @@ export interface IdentityWatchOptions {
   readonly names?: { readonly certFile?: string; readonly keyFile?: string } | undefined;
   /** A read that found the files unreadable or unusable after the first load. Reported once per distinct problem. */
   readonly onProblem?: ((problem: string) => void) | undefined;
-  /** A read that put a new certificate and key in use. */
+  /** A read after the first that put a new certificate and key in use (also the first usable one after `ready` rejected). */
   readonly onReload?: ((identity: WatchedIdentity) => void) | undefined;
 }
 
@@ -155,7 +155,7 @@ export class IdentityFileWatcher implements IdentitySource {
       }
     };
     for (const listener of this.#listeners) guarded(() => listener({ certificate, privateKey }));
-    if (current !== undefined) guarded(() => this.options.onReload?.(next));
+    if (!first) guarded(() => this.options.onReload?.(next)); // also the first usable pair after `ready` rejected
     return { result: 'changed' };
   }
 

@@ -23,9 +23,12 @@ export type CaCertificateListener = (update: { caCertificate: Buffer } | null) =
 export interface TrustBundleWatchOptions {
   /** How often the files are read again, in milliseconds (at least 100). */
   readonly refreshIntervalMs: number;
-  /** A reload that failed after the first load: the previous bundles stay in use. Reported once per problem. */
+  /**
+   * A read after the first (whose problem is `ready`'s rejection) that failed: the previous bundles, if any, stay in
+   * use. Reported once per problem.
+   */
   readonly onProblem?: (problem: string) => void;
-  /** A reload that changed the bundles. */
+  /** A read after the first that changed the bundles; also the first usable read after `ready` rejected. */
   readonly onReload?: (bundles: TrustDomainBundles) => void;
 }
 
@@ -104,13 +107,14 @@ export class TrustBundleWatcher {
       const bundles = await loadTrustBundles(this.sources);
       this.#lastProblem = undefined;
       if (this.#current !== undefined && sameDomains(bundles, this.#current)) return { result: 'unchanged' };
-      const first = this.#current === undefined;
+      // Never the first read (that is `ready`): with no bundles yet, `ready` rejected, and this is news to whoever
+      // follows onReload rather than the CA listeners.
       this.#apply(bundles);
-      if (!first) this.#handOn(() => this.options.onReload?.(bundles));
+      this.#handOn(() => this.options.onReload?.(bundles));
       return { result: 'changed' };
     } catch (error) {
       const problem = error instanceof Error ? error.message : String(error);
-      if (problem !== this.#lastProblem && this.#current !== undefined) this.options.onProblem?.(problem);
+      if (problem !== this.#lastProblem) this.options.onProblem?.(problem);
       this.#lastProblem = problem;
       return { result: 'refused', problem };
     }

@@ -134,7 +134,8 @@ describe('watchIdentityFiles', () => {
     await expect(missing.ready).rejects.toThrow(`cannot read keyFile ${keyFile}: ENOENT`);
 
     await writeFile(keyFile, other.keyPem);
-    const mismatched = watchIdentityFiles({ certFile, keyFile, refreshIntervalMs: 100 });
+    const reloads: string[] = [];
+    const mismatched = watchIdentityFiles({ certFile, keyFile, refreshIntervalMs: 100, onReload: (identity) => reloads.push(identity.serialNumber) });
     watchers.push(mismatched);
     await expect(mismatched.ready).rejects.toThrow(
       `certFile ${certFile} and keyFile ${keyFile} are not a usable certificate and private key: the private key does not match the certificate`,
@@ -142,5 +143,6 @@ describe('watchIdentityFiles', () => {
     // A matching key written later is taken by the next read.
     await writeFile(keyFile, first.keyPem);
     await waitFor(() => mismatched.current?.serialNumber === first.serialNumber.toUpperCase(), 'the matching key to be taken');
+    expect(reloads).toEqual([first.serialNumber.toUpperCase()]); // news to whoever follows onReload after ready rejected
   });
 });

@@ -114,6 +114,33 @@ describe('watchTrustBundles', () => {
   });
 });
 
+describe('a watcher whose first read failed', () => {
+  it('reports the problem on later reads, and hands the first usable bundles to onReload as well as to CA listeners', async () => {
+    const caFile = await write('late-ca.pem', 'being written');
+    const problems: string[] = [];
+    const reloads: string[][] = [];
+    const cas: string[] = [];
+    const watcher = watchTrustBundles(
+      { ...sources, caFile },
+      { refreshIntervalMs: 3_600_000, onProblem: (p) => problems.push(p), onReload: (b) => reloads.push(b.trustDomains) },
+    );
+    try {
+      watcher.addCaCertificateListener((update) => update && cas.push(update.caCertificate.toString()));
+      await expect(watcher.ready).rejects.toThrow(/holds no usable PEM certificate/);
+      expect(await watcher.reload()).toMatchObject({ result: 'refused' });
+      expect(problems).toEqual([expect.stringContaining(`${caFile} holds no usable PEM certificate`)]);
+      await write('late-ca.pem', ours.certPem);
+      expect(await watcher.reload()).toEqual({ result: 'changed' });
+      expect(reloads).toEqual([['ours.example', 'partner.example']]);
+      expect(cas).toHaveLength(1);
+      expect(await watcher.reload()).toEqual({ result: 'unchanged' });
+      expect(reloads).toHaveLength(1);
+    } finally {
+      watcher.close();
+    }
+  });
+});
+
 describe('a CA listener that throws', () => {
   it('is reported and stops nothing: the other listeners get the changed bundle, and it stays in use', async () => {
     const caFile = await write('listened-ca.pem', ours.certPem);
