@@ -5,6 +5,7 @@ import { ChainMemory } from '@rampart/pki/internal';
 import { createLogger } from '@rampart/telemetry';
 import Provider, { type ClientCredentialsToken, type KoaContextWithOIDC } from 'oidc-provider';
 import { parseClients, type IssuerClientConfig } from './clients.js';
+import { GracefulClose } from './graceful-close.js';
 import { tracedRequests } from './http-server-span.js';
 import { recordRequestCertificate, requestCertificate, verifyRequestCertificate } from './mtls.js';
 import { providerConfiguration } from './provider-configuration.js';
@@ -190,7 +191,6 @@ export async function createIssuer(options: IssuerOptions): Promise<Issuer> {
   let bundles = issuerTrustBundles(options.tls, options.tlsFiles);
   // Intermediates of client chains seen at full handshakes, for the resumed sessions that carry the leaf alone.
   const chains = new ChainMemory();
-  let closing = false;
   const server: Server = createServer(
     {
       cert: options.tls.cert,
@@ -201,11 +201,7 @@ export async function createIssuer(options: IssuerOptions): Promise<Issuer> {
       minVersion: 'TLSv1.2',
     },
     tracedRequests((req, res) => {
-      // While closing: this response is the connection's last, and once it is sent an idle connection holds nothing up.
-      if (closing) res.setHeader('connection', 'close');
-      res.once('finish', () => {
-        if (closing) setImmediate(() => server.closeIdleConnections());
-      });
+      shutdown.track(res);
       if (handle === undefined) {
         res.writeHead(503).end();
         return;
@@ -216,6 +212,7 @@ export async function createIssuer(options: IssuerOptions): Promise<Issuer> {
     }),
   );
   refuseRenegotiation(server, logger);
+  const shutdown = new GracefulClose(server);
 
   let served: ServedTls = { cert: options.tls.cert, key: options.tls.key, bundles };
   const serve = (next: ServedTls): void => {
@@ -268,22 +265,7 @@ export async function createIssuer(options: IssuerOptions): Promise<Issuer> {
       watcher?.stop();
       watcher = undefined;
       options.tlsSource?.close();
-      return new Promise<void>((resolve) => {
-        if (!server.listening) {
-          resolve();
-          return;
-        }
-        closing = true;
-        const cut = setTimeout(() => {
-          logger.warn({ graceMs }, 'issuer closing: requests still under way after the grace time are cut');
-          server.closeAllConnections();
-        }, graceMs);
-        server.close(() => {
-          clearTimeout(cut);
-          resolve();
-        });
-        server.closeIdleConnections();
-      });
+      return shutdown.close(graceMs, () => logger.warn({ graceMs }, 'issuer closing: requests still under way after the grace time are cut'));
     },
   };
 }

@@ -1,21 +1,24 @@
 import type { ClientRequest, IncomingMessage } from 'node:http';
 import { Agent, request } from 'node:https';
+import { connect } from 'node:net';
 import { decodeJwt } from 'jose';
 import { waitFor } from '@rampart/test-support';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createTestPki, httpsRequest, INVENTORY, removeTestPki, startIssuer, type TestPki } from './harness.js';
 
 let pki: TestPki;
+const cleanup: (() => void)[] = [];
 beforeAll(async () => {
   pki = await createTestPki();
 });
+afterEach(() => cleanup.splice(0).forEach((step) => step()));
 afterAll(() => removeTestPki(pki));
 
 /**
  * A client-credentials request whose body is held back: it resolves once the issuer has taken the request (its
  * `100 Continue`, sent when the request's handler is called), with `send()` to write the body.
  */
-function heldTokenRequest(url: string): Promise<{ req: ClientRequest; response: Promise<IncomingMessage & { text: Promise<string> }>; send(): void }> {
+function heldTokenRequest(url: string, agent: Agent | false = false): Promise<{ req: ClientRequest; response: Promise<IncomingMessage & { text: Promise<string> }>; send(): void }> {
   const body = new URLSearchParams({ grant_type: 'client_credentials', client_id: 'orders', resource: INVENTORY, scope: 'inventory:read' }).toString();
   const { cert, key } = pki.clients.orders;
   const req = request(`${url}/token`, {
@@ -23,7 +26,7 @@ function heldTokenRequest(url: string): Promise<{ req: ClientRequest; response: 
     ca: pki.ca.certPem,
     cert,
     key,
-    agent: false,
+    agent,
     headers: { 'content-type': 'application/x-www-form-urlencoded', 'content-length': Buffer.byteLength(body), expect: '100-continue' },
   });
   const response = new Promise<IncomingMessage & { text: Promise<string> }>((resolve, reject) => {
@@ -45,7 +48,9 @@ function heldTokenRequest(url: string): Promise<{ req: ClientRequest; response: 
 describe('Issuer.close', () => {
   it('lets a token request under way finish (its connection closes after the response), then resolves', async () => {
     const { issuer, url } = await startIssuer(pki);
-    const held = await heldTokenRequest(url);
+    const agent = new Agent({ keepAlive: true }); // a client that would keep the connection: the server must say close
+    cleanup.push(() => agent.destroy());
+    const held = await heldTokenRequest(url, agent);
     let closed = false;
     const closing = issuer.close({ graceMs: 60_000 }).then(() => (closed = true));
     // New connections are refused at once.
@@ -71,6 +76,16 @@ describe('Issuer.close', () => {
     } finally {
       agent.destroy();
     }
+  });
+
+  it('cuts connections still in their TLS handshake after the grace time: they cannot hold the process in shutdown', async () => {
+    const { issuer, port } = await startIssuer(pki);
+    const silent = connect({ host: '127.0.0.1', port }); // TCP only: no ClientHello
+    cleanup.push(() => silent.destroy());
+    await new Promise((done) => silent.once('connect', done));
+    const closed = new Promise((done) => silent.once('close', done));
+    await issuer.close({ graceMs: 200 }); // Node's own handshake timeout is 120 s: the test's 20 s timeout would end it first
+    await closed;
   });
 
   it('cuts a request still under way after the grace time, saying so', async () => {

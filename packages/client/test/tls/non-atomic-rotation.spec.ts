@@ -81,13 +81,14 @@ describe('a client whose certificate and key are rewritten in place, one after t
     expect(new Set(pause.seen)).toEqual(new Set([ORDERS]));
     // Ten refreshes of the same mismatch: said once. A read that caught the certificate file empty or half written
     // (writeFile truncates, then writes; more likely on a loaded machine) is another problem, said once too.
-    const problems = errors.map(([fields]) => String(fields['problem']));
+    const identityMessage = 'client certificate or key not usable; the previous ones stay in use until fixed';
+    const problems = errors.filter(([, message]) => message === identityMessage).map(([fields]) => String(fields['problem']));
     expect(problems.filter((p) => /the private key does not match the certificate$/.test(p))).toHaveLength(1);
     expect(problems.at(-1)).toMatch(/the private key does not match the certificate$/);
     expect(new Set(problems).size).toBe(problems.length);
     // The trust bundle watcher reads the certificate file too (for the trust domain of its SPIFFE ID): a read of it
     // half written is refused there as well, the bundles in use kept, and each problem said once.
-    const others = errors.filter(([, message]) => message !== 'client certificate or key not usable; the previous ones stay in use until fixed');
+    const others = errors.filter(([, message]) => message !== identityMessage);
     for (const [fields, message] of others) {
       expect(message).toBe('client trust bundles could not be reloaded; the previous ones stay in use until fixed');
       expect(String(fields['problem'])).toMatch(/certFile \S+in-place\.pem carries no SPIFFE ID/);
