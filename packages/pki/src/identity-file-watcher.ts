@@ -99,9 +99,12 @@ export class IdentityFileWatcher implements IdentitySource {
     this.#listeners.add(listener);
     const current = this.#current;
     if (current === undefined) return;
+    // On the next tick, with what is in use then (an update may have come first), unless removed meanwhile.
     process.nextTick(() => {
+      const now = this.#current;
+      if (now === undefined || !this.#listeners.has(listener)) return;
       try {
-        listener({ certificate: current.certificate, privateKey: current.privateKey });
+        listener({ certificate: now.certificate, privateKey: now.privateKey });
       } catch (error) {
         this.options.onProblem?.(`the certificate could not be handed on: ${error instanceof Error ? error.message : String(error)}`);
       }

@@ -82,7 +82,12 @@ export class TrustBundleWatcher {
   addCaCertificateListener(listener: CaCertificateListener): void {
     this.#listeners.add(listener);
     const pem = this.#pem;
-    if (pem !== undefined) process.nextTick(() => this.#handOn(() => listener({ caCertificate: pem })));
+    if (pem === undefined) return;
+    // On the next tick, with what is in use then (an update may have come first), unless removed meanwhile.
+    process.nextTick(() => {
+      const now = this.#pem;
+      if (now !== undefined && this.#listeners.has(listener)) this.#handOn(() => listener({ caCertificate: now }));
+    });
   }
 
   removeCaCertificateListener(listener: CaCertificateListener): void {

@@ -99,6 +99,14 @@ describe('watchIdentityFiles', () => {
     await waitFor(() => problems.length === 1, 'the report');
     expect(problems).toEqual(['the certificate could not be handed on: listener is broken']);
     expect(updates).toHaveLength(1);
+    // A listener removed before its first call (on the next tick) is not called.
+    const removed = (): void => {
+      throw new Error('called after removal');
+    };
+    watcher.addIdentityCertificateListener(removed);
+    watcher.removeIdentityCertificateListener(removed);
+    await new Promise((done) => setImmediate(done));
+    expect(problems).toHaveLength(1);
   });
 
   it('reload() reads at once, whatever the refresh interval, and says what it did', async () => {

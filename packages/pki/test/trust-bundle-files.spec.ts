@@ -163,6 +163,14 @@ describe('a CA listener that throws', () => {
       expect(updates[1]).not.toContain(ours.certPem.trim());
       expect(problems).toEqual(Array(2).fill('the new trust bundle could not be handed on: listener is broken'));
       expect(await watcher.reload()).toEqual({ result: 'unchanged' });
+      // A listener removed before its first call (on the next tick) is not called.
+      const removed = (): void => {
+        throw new Error('called after removal');
+      };
+      watcher.addCaCertificateListener(removed);
+      watcher.removeCaCertificateListener(removed);
+      await new Promise((done) => setImmediate(done));
+      expect(problems).toHaveLength(2);
     } finally {
       watcher.close();
     }

@@ -164,10 +164,12 @@ export class X509Source extends TypedEvents<X509SourceEvents> implements Identit
 
   addIdentityCertificateListener(listener: IdentityCertificateListener): void {
     this.#identityListeners.add(listener);
-    const svid = this.#svid;
-    if (svid !== undefined && svid.notAfter.getTime() > Date.now()) {
-      process.nextTick(() => this.#call(listener, { certificate: svid.certificateChainPem, privateKey: svid.privateKeyPem }));
-    }
+    // On the next tick, with what is in use then (an update may have come first), unless removed meanwhile.
+    process.nextTick(() => {
+      const svid = this.#svid;
+      if (svid === undefined || svid.notAfter.getTime() <= Date.now() || !this.#identityListeners.has(listener)) return;
+      this.#call(listener, { certificate: svid.certificateChainPem, privateKey: svid.privateKeyPem });
+    });
   }
 
   removeIdentityCertificateListener(listener: IdentityCertificateListener): void {
@@ -176,8 +178,10 @@ export class X509Source extends TypedEvents<X509SourceEvents> implements Identit
 
   addCaCertificateListener(listener: CaCertificateListener): void {
     this.#caListeners.add(listener);
-    const bundles = this.#bundles;
-    if (bundles !== undefined) process.nextTick(() => this.#call(listener, { caCertificate: Buffer.from(bundles.pem) }));
+    process.nextTick(() => {
+      const bundles = this.#bundles;
+      if (bundles !== undefined && this.#caListeners.has(listener)) this.#call(listener, { caCertificate: Buffer.from(bundles.pem) });
+    });
   }
 
   removeCaCertificateListener(listener: CaCertificateListener): void {

@@ -144,6 +144,15 @@ describe('X509Source', () => {
     expect(cas).toHaveLength(2);
     expect(cas[1]).toContain(agent.own.ca.certPem.trim());
     expect(cas[0]).not.toContain(agent.own.ca.certPem.trim());
+    // A listener removed before its first call (on the next tick) is not called.
+    const removed = (): void => {
+      throw broken;
+    };
+    source.addIdentityCertificateListener(removed);
+    source.removeIdentityCertificateListener(removed);
+    source.addCaCertificateListener(removed);
+    source.removeCaCertificateListener(removed);
+    await new Promise((done) => setImmediate(done));
     expect(logged.filter(([, msg]) => msg === 'an X509Source event listener threw')).toHaveLength(4);
     expect(logged.every(([obj]) => (obj as { err: unknown }).err === broken)).toBe(true);
     expect(source.healthy).toBe(true);
