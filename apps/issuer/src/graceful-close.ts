@@ -4,9 +4,14 @@ import type { Socket } from 'node:net';
 
 /**
  * Closes an HTTPS server without cutting the requests under way: it stops accepting, closes idle connections, makes
- * each response still to come its connection's last (`Connection: close`) and closes the connection once it is
- * sent. After `graceMs` every socket still open is destroyed, also those still in their TLS handshake or trickling a
- * request's headers, which `closeAllConnections()` does not know of: a client cannot hold the process in shutdown.
+ * the last response still to come on each connection its last (`Connection: close`) and closes each connection once
+ * it is idle. After `graceMs` every socket still open is destroyed, also those still in their TLS handshake or
+ * trickling a request's headers, which `closeAllConnections()` does not know of: a client cannot hold the process in
+ * shutdown.
+ *
+ * It keeps the open sockets and, per open connection, its latest response, each dropped when its socket closes: a
+ * response is never held by itself (on Node 20 and 22 a pipelined response whose connection went away emits neither
+ * `'finish'` nor `'close'`).
  *
  * @example
  * ```ts
@@ -16,9 +21,11 @@ import type { Socket } from 'node:net';
  * ```
  */
 export class GracefulClose {
-  #closing = false;
+  #closing: Promise<void> | undefined;
+  /** Every TCP socket, from before its TLS handshake. */
   readonly #sockets = new Set<Socket>();
-  readonly #responses = new Set<ServerResponse>();
+  /** The latest response of each connection (keyed by its TLS socket). */
+  readonly #latest = new Map<Socket, ServerResponse>();
 
   constructor(private readonly server: Server) {
     server.on('connection', (socket: Socket) => {
@@ -29,23 +36,33 @@ export class GracefulClose {
 
   /** Call first thing for every request, before anything is written. */
   track(res: ServerResponse): void {
-    if (this.#closing) res.setHeader('connection', 'close');
-    this.#responses.add(res);
+    const socket = res.req.socket;
+    if (this.#closing !== undefined) {
+      // Only the last pipelined response may close the connection, or the ones queued after it would be dropped.
+      const previous = this.#latest.get(socket);
+      if (previous !== undefined && !previous.headersSent) previous.removeHeader('connection');
+      res.setHeader('connection', 'close');
+    }
+    if (!socket.destroyed) {
+      if (!this.#latest.has(socket)) socket.once('close', () => this.#latest.delete(socket));
+      this.#latest.set(socket, res);
+    }
     res.once('finish', () => {
-      if (this.#closing) setImmediate(() => this.server.closeIdleConnections());
+      if (this.#closing !== undefined) setImmediate(() => this.server.closeIdleConnections());
     });
-    res.once('close', () => this.#responses.delete(res));
   }
 
-  /** Resolves once every connection is closed; `onCut` runs if some were still open after `graceMs`. */
+  /**
+   * Resolves once every connection is closed; `onCut` runs if some were still open after `graceMs`. A second call
+   * gets the first call's promise.
+   */
   close(graceMs: number, onCut: () => void): Promise<void> {
-    return new Promise((resolve) => {
+    this.#closing ??= new Promise((resolve) => {
       if (!this.server.listening) {
         resolve();
         return;
       }
-      this.#closing = true;
-      for (const res of this.#responses) if (!res.headersSent) res.setHeader('connection', 'close');
+      for (const res of this.#latest.values()) if (!res.headersSent) res.setHeader('connection', 'close');
       const cut = setTimeout(() => {
         onCut();
         for (const socket of this.#sockets) socket.destroy();
@@ -56,5 +73,6 @@ export class GracefulClose {
       });
       this.server.closeIdleConnections();
     });
+    return this.#closing;
   }
 }

@@ -61,13 +61,13 @@ export function watchTlsFiles(files: IssuerTlsFiles, serving: () => ServedTls, s
     keyFile: files.keyFile,
     refreshIntervalMs,
     names: { certFile: 'issuer.tls.certFile', keyFile: 'issuer.tls.keyFile' },
-    onProblem: (problem) => logger.error({ ...paths, problem }, 'issuer TLS certificate or key not usable; the previous ones stay in use until fixed'),
+    onProblem: (problem) => logger.error({ ...paths, problem }, IDENTITY_REFUSED),
   });
   const bundles = watchTrustBundles(
     { caFile: files.caFile, certFile: files.certFile, trustDomain: files.trustDomain, federatedBundles: files.federatedBundles, names: BUNDLE_SETTING_NAMES },
     {
       refreshIntervalMs,
-      onProblem: (problem) => logger.error({ ...paths, problem }, 'issuer TLS trust bundles could not be reloaded; the previous ones stay in use until fixed'),
+      onProblem: (problem) => logger.error({ ...paths, problem }, TRUST_BUNDLES_REFUSED),
       onReload: (loaded) => apply({ ...serving(), bundles: loaded }, 'issuer TLS trust bundles reloaded', { trustDomains: loaded.trustDomains }),
     },
   );
@@ -88,8 +88,10 @@ export function watchTlsFiles(files: IssuerTlsFiles, serving: () => ServedTls, s
         apply({ ...now, bundles: loaded }, 'issuer TLS trust bundles reloaded', { trustDomains: loaded.trustDomains });
       }
     },
-    () => undefined, // the next reads report it
+    // The files changed between the issuer's start-up read and the watcher's first: what was read at start-up stays.
+    (error: unknown) => logger.error({ ...paths, problem: messageOf(error) }, TRUST_BUNDLES_REFUSED),
   );
+  identity.ready.catch((error: unknown) => logger.error({ ...paths, problem: messageOf(error) }, IDENTITY_REFUSED));
   return {
     async reload() {
       const [certificate, trustBundles] = await Promise.all([identity.reload(), bundles.reload()]);
@@ -104,6 +106,13 @@ export function watchTlsFiles(files: IssuerTlsFiles, serving: () => ServedTls, s
       bundles.close();
     },
   };
+}
+
+const IDENTITY_REFUSED = 'issuer TLS certificate or key not usable; the previous ones stay in use until fixed';
+const TRUST_BUNDLES_REFUSED = 'issuer TLS trust bundles could not be reloaded; the previous ones stay in use until fixed';
+
+function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
 }
 
 function sameBytes(a: Buffer, b: string | Buffer): boolean {

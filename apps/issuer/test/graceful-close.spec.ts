@@ -1,6 +1,7 @@
 import type { ClientRequest, IncomingMessage } from 'node:http';
 import { Agent, request } from 'node:https';
 import { connect } from 'node:net';
+import { connect as tlsConnect } from 'node:tls';
 import { decodeJwt } from 'jose';
 import { waitFor } from '@rampart/test-support';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -53,15 +54,43 @@ describe('Issuer.close', () => {
     const held = await heldTokenRequest(url, agent);
     let closed = false;
     const closing = issuer.close({ graceMs: 60_000 }).then(() => (closed = true));
+    // A second call (SIGTERM, then SIGINT) waits as the first does.
+    let closedAgain = false;
+    void issuer.close({ graceMs: 1 }).then(() => (closedAgain = true));
     // New connections are refused at once.
     await expect(httpsRequest(`${url}/jwks`, { ca: pki.ca.certPem })).rejects.toMatchObject({ code: 'ECONNREFUSED' });
     expect(closed).toBe(false);
+    expect(closedAgain).toBe(false);
     held.send();
     const res = await held.response;
     expect(res.statusCode).toBe(200);
     expect(res.headers.connection).toBe('close');
     expect(decodeJwt(JSON.parse(await res.text).access_token as string).aud).toBe(INVENTORY);
     await closing; // well before the 60 s grace: the test's own timeout is 20 s
+  });
+
+  it('answers every pipelined request under way: only the last response of a connection closes it', async () => {
+    const { issuer, port } = await startIssuer(pki);
+    const { cert, key } = pki.clients.orders;
+    const socket = tlsConnect({ host: '127.0.0.1', port, ca: pki.ca.certPem, cert, key, servername: 'localhost' });
+    cleanup.push(() => socket.destroy());
+    let received = '';
+    socket.on('data', (chunk: Buffer) => (received += chunk.toString('latin1')));
+    const ended = new Promise((done) => socket.once('close', done));
+    await new Promise((done) => socket.once('secureConnect', done));
+    const body = new URLSearchParams({ grant_type: 'client_credentials', client_id: 'orders', resource: INVENTORY, scope: 'inventory:read' }).toString();
+    const head = `POST /token HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: ${body.length}\r\n\r\n`;
+    socket.write(head + body.slice(0, 10)); // the first request is under way, its body held back
+    await new Promise((done) => setTimeout(done, 100));
+    const closing = issuer.close({ graceMs: 10_000 });
+    socket.write(body.slice(10) + 'GET /jwks HTTP/1.1\r\nHost: localhost\r\n\r\n'); // and a second one behind it
+    await ended;
+    await closing;
+    // A response follows the previous body at once (Content-Length framing), so a status line need not start a line.
+    const statuses = [...received.matchAll(/HTTP\/1\.1 (\d{3}) /g)].map((m) => m[1]);
+    expect(statuses).toEqual(['200', '200']);
+    expect(received.match(/\r\nconnection: close\r\n/gi)).toHaveLength(1);
+    expect(received.toLowerCase().indexOf('connection: close')).toBeGreaterThan(received.lastIndexOf('HTTP/1.1 200')); // the second's
   });
 
   it('does not wait for idle keep-alive connections', async () => {

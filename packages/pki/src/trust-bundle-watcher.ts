@@ -25,7 +25,7 @@ export interface TrustBundleWatchOptions {
   readonly refreshIntervalMs: number;
   /**
    * A read after the first (whose problem is `ready`'s rejection) that failed: the previous bundles, if any, stay in
-   * use. Reported once per problem.
+   * use. Reported once per distinct problem, the first read's included.
    */
   readonly onProblem?: (problem: string) => void;
   /** A read after the first that changed the bundles; also the first usable read after `ready` rejected. */
@@ -62,10 +62,18 @@ export class TrustBundleWatcher {
     private readonly options: TrustBundleWatchOptions,
   ) {
     this.ready = this.#reads.run(() =>
-      loadTrustBundles(sources).then((bundles) => {
-        this.#apply(bundles);
-        return bundles;
-      }),
+      loadTrustBundles(sources).then(
+        (bundles) => {
+          this.#apply(bundles);
+          return bundles;
+        },
+        (error: unknown) => {
+          // The first read's problem is ready's rejection; later reads report a problem once it changes (as the
+          // identity watcher does).
+          this.#lastProblem = error instanceof Error ? error.message : String(error);
+          throw error;
+        },
+      ),
     );
     this.ready.catch(() => undefined);
     this.#timer = setInterval(() => {
