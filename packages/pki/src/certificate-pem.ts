@@ -1,5 +1,6 @@
 import { createPrivateKey, X509Certificate } from 'node:crypto';
 import { createSecureContext } from 'node:tls';
+import { messageOf } from './message-of.js';
 
 /**
  * Parses a PEM certificate with node:crypto, turning parse failures into a TypeError that names the input.
@@ -46,8 +47,4 @@ export function certificateKeyProblem(certificate: string | Buffer, privateKey: 
     return `TLS refuses them (${messageOf(error)}): a certificate chain or key cut short?`;
   }
   return undefined;
-}
-
-function messageOf(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
 }

@@ -3,6 +3,7 @@ import { readFile } from 'node:fs/promises';
 import { certificateKeyProblem } from './certificate-pem.js';
 import type { IdentityCertificateListener, IdentitySource } from './certificate-sources.js';
 import { SerialReads, type ReloadOutcome } from './serial-reads.js';
+import { messageOf } from './message-of.js';
 
 /**
  * A certificate and key pair in use, with what a log line needs to tell them apart.
@@ -102,11 +103,8 @@ export class IdentityFileWatcher implements IdentitySource {
     // On the next tick, with what is in use then (an update may have come first), unless removed meanwhile.
     process.nextTick(() => {
       const now = this.#current;
-      if (now === undefined || !this.#listeners.has(listener)) return;
-      try {
-        listener({ certificate: now.certificate, privateKey: now.privateKey });
-      } catch (error) {
-        this.options.onProblem?.(`the certificate could not be handed on: ${error instanceof Error ? error.message : String(error)}`);
+      if (now !== undefined && this.#listeners.has(listener)) {
+        this.#handOn('the certificate', () => listener({ certificate: now.certificate, privateKey: now.privateKey }));
       }
     });
   }
@@ -148,18 +146,21 @@ export class IdentityFileWatcher implements IdentitySource {
       notAfter: new Date(leaf.validTo).toISOString(),
     };
     this.#current = next;
-    // A listener (grpc-js making its secure context) or onReload that throws must not stop the others, nor reject a
-    // read (a timer's read would be an unhandled rejection).
-    const guarded = (run: () => void): void => {
-      try {
-        run();
-      } catch (error) {
-        this.options.onProblem?.(`the new certificate could not be handed on: ${error instanceof Error ? error.message : String(error)}`);
-      }
-    };
-    for (const listener of this.#listeners) guarded(() => listener({ certificate, privateKey }));
-    if (!first) guarded(() => this.options.onReload?.(next)); // also the first usable pair after `ready` rejected
+    for (const listener of this.#listeners) this.#handOn('the new certificate', () => listener({ certificate, privateKey }));
+    if (!first) this.#handOn('the new certificate', () => this.options.onReload?.(next)); // also the first usable pair after `ready` rejected
     return { result: 'changed' };
+  }
+
+  /**
+   * Runs a listener (grpc-js making its secure context) or onReload: one that throws must not stop the others, nor
+   * reject a read (a timer's read would be an unhandled rejection).
+   */
+  #handOn(what: string, run: () => void): void {
+    try {
+      run();
+    } catch (error) {
+      this.options.onProblem?.(`${what} could not be handed on: ${messageOf(error)}`);
+    }
   }
 
   /** Both files, when they read and make a usable pair; otherwise what is wrong, naming the files. */

@@ -1,6 +1,7 @@
 import { SerialReads, type ReloadOutcome } from './serial-reads.js';
 import { loadTrustBundles, type TrustBundleSources } from './trust-bundle-files.js';
 import type { TrustDomainBundles } from './trust-domain-bundles.js';
+import { messageOf } from './message-of.js';
 
 /**
  * What a CA listener gets: the union of all bundles as PEM (grpc-js's `CaCertificateUpdate` shape), or null.
@@ -70,7 +71,7 @@ export class TrustBundleWatcher {
         (error: unknown) => {
           // The first read's problem is ready's rejection; later reads report a problem once it changes (as the
           // identity watcher does).
-          this.#lastProblem = error instanceof Error ? error.message : String(error);
+          this.#lastProblem = messageOf(error);
           throw error;
         },
       ),
@@ -126,7 +127,7 @@ export class TrustBundleWatcher {
       this.#handOn(() => this.options.onReload?.(bundles));
       return { result: 'changed' };
     } catch (error) {
-      const problem = error instanceof Error ? error.message : String(error);
+      const problem = messageOf(error);
       if (problem !== this.#lastProblem) this.options.onProblem?.(problem);
       this.#lastProblem = problem;
       return { result: 'refused', problem };
@@ -146,7 +147,7 @@ export class TrustBundleWatcher {
     try {
       run();
     } catch (error) {
-      this.options.onProblem?.(`the new trust bundle could not be handed on: ${error instanceof Error ? error.message : String(error)}`);
+      this.options.onProblem?.(`the new trust bundle could not be handed on: ${messageOf(error)}`);
     }
   }
 }

@@ -1,4 +1,5 @@
 import { createPublicKey, X509Certificate, type JsonWebKey } from 'node:crypto';
+import { messageOf } from './message-of.js';
 
 const PEM_BLOCK = /-----BEGIN CERTIFICATE-----[\s\S]*?-----END CERTIFICATE-----/g;
 const BASE64 = /^[A-Za-z0-9+/]+={0,2}$/;
@@ -139,8 +140,4 @@ function x509Authority(key: Record<string, unknown>, fail: (reason: string) => n
 
 function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
-function messageOf(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
 }
